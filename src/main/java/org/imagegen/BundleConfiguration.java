@@ -1,0 +1,227 @@
+package org.imagegen;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.imagegen.delivery.Outbox;
+import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobStore;
+import org.imagegen.job.PollPolicy;
+import org.imagegen.provider.AllImagesProvider;
+import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.ProviderSettings;
+import org.imagegen.provider.Providers;
+import org.imagegen.provider.RenderNetProvider;
+import org.imagegen.request.RequestIntake;
+import org.imagegen.request.RequestParser;
+import org.imagegen.request.RequestValidator;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.ProviderSimulator;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.simulator.SimulatorSettings;
+import org.imagegen.support.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the bundle's beans from config/application.properties: the job store (migrated by Flyway), the providers
+ * (or their simulators), the intake, the outbox and the worker pool the status loop runs on. Routes refer to
+ * these beans by name.
+ */
+@Configuration
+public class BundleConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BundleConfiguration.class);
+
+    private CamelContext context;
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        this.context = camelContext;
+        Path inbox = Path.of(prop("imagegen.inbox"));
+        Path outboxDir = Path.of(prop("imagegen.outbox"));
+        Path data = Path.of(prop("imagegen.data"));
+        Files.createDirectories(inbox);
+        Files.createDirectories(outboxDir);
+        Files.createDirectories(data);
+
+        Closer closer = new Closer();
+        HikariDataSource dataSource = dataSource(data);
+        closer.add(dataSource);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+
+        ObjectMapper json = new ObjectMapper();
+        String nodeId = nodeId();
+        JobStore store = new JobStore(dataSource, json, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
+        int released = store.releaseLeasesOfNode(nodeId);
+        if (released > 0) {
+            LOG.info("released {} job claims left by an earlier run of node {}", released, nodeId);
+        }
+
+        List<ImageProvider> providerList = new ArrayList<>();
+        Map<String, PollPolicy> policies = new HashMap<>();
+        for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
+            String prefix = "imagegen.providers." + name + ".";
+            String apiKey = prop(prefix + "api-key");
+            String baseUrl = prop(prefix + "base-url");
+            if (simulated(apiKey)) {
+                ProviderSimulator simulator = startSimulator(name);
+                closer.add(simulator);
+                camelContext.getRegistry().bind(simulatorBeanName(name), simulator);
+                LOG.info("{}: {} - using the built-in simulator at {}", name,
+                        apiKey.isBlank() ? "no API key" : "imagegen.simulate=true", simulator.baseUrl());
+                baseUrl = simulator.baseUrl();
+                apiKey = "simulated";
+            } else {
+                LOG.info("{}: calling {}", name, baseUrl);
+            }
+            ProviderSettings settings = new ProviderSettings(name, baseUrl, apiKey,
+                    Integer.parseInt(prop(prefix + "retry.max")), prop(prefix + "retry.update"));
+            ImageProvider provider = name.equals(AllImagesProvider.NAME)
+                    ? new AllImagesProvider(settings, prop(prefix + "process-mode"))
+                    : new RenderNetProvider(settings, prop(prefix + "model"),
+                    Integer.parseInt(prop(prefix + "max-batch-size")));
+            providerList.add(provider);
+            camelContext.getRegistry().bind(beanName(name), provider);
+            policies.put(name, new PollPolicy(millis(prefix + "poll.initial-delay"), millis(prefix + "poll.interval"),
+                    millis(prefix + "poll.deadline"), millis("imagegen.poll.max-backoff")));
+        }
+        Providers providers = new Providers(providerList);
+
+        Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
+        JobLifecycle jobs = new JobLifecycle(store, providers, policies, outbox, Clock.systemUTC(),
+                Integer.parseInt(prop("imagegen.loop.batch")), Duration.ofMillis(millis("imagegen.loop.lease")),
+                Integer.parseInt(prop("imagegen.delivery.max-attempts")));
+
+        Set<String> sinkNames = Set.of("outbox");
+        RequestValidator validator = new RequestValidator(providerList, prop("imagegen.provider.default"), sinkNames,
+                list(prop("imagegen.sinks.default")));
+        RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
+
+        ExecutorService workers = camelContext.getExecutorServiceManager()
+                .newFixedThreadPool(this, "job-workers", Integer.parseInt(prop("imagegen.loop.workers")));
+
+        camelContext.getRegistry().bind("jobStore", store);
+        camelContext.getRegistry().bind("jobs", jobs);
+        camelContext.getRegistry().bind("providers", providers);
+        camelContext.getRegistry().bind("outbox", outbox);
+        camelContext.getRegistry().bind("intake", intake);
+        camelContext.getRegistry().bind("jobWorkers", workers);
+        // stopped after the routes, so in-flight steps can still write their results
+        camelContext.addService(closer, true, true);
+    }
+
+    public static String beanName(String provider) {
+        return provider.equals(AllImagesProvider.NAME) ? "allImages" : "rendernet";
+    }
+
+    public static String simulatorBeanName(String provider) {
+        return beanName(provider) + "Simulator";
+    }
+
+    private boolean simulated(String apiKey) {
+        String mode = prop("imagegen.simulate").strip().toLowerCase();
+        return switch (mode) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> apiKey.isBlank(); // auto: simulate the providers that have no key
+        };
+    }
+
+    private ProviderSimulator startSimulator(String name) {
+        String p = "imagegen.simulator.";
+        SimulatorSettings settings = new SimulatorSettings(Integer.parseInt(prop(p + name + ".port")),
+                Duration.ofMillis(millis(p + "duration-min")), Duration.ofMillis(millis(p + "duration-max")),
+                Double.parseDouble(prop(p + "failure-rate")), Double.parseDouble(prop(p + "censor-rate")),
+                Double.parseDouble(prop(p + "transient-error-rate")), Double.parseDouble(prop(p + "slow-rate")),
+                Duration.ofMillis(millis(p + "slow-delay")), "", System.nanoTime());
+        ProviderSimulator simulator = name.equals(AllImagesProvider.NAME)
+                ? new AllImagesSimulator(settings) : new RenderNetSimulator(settings);
+        return simulator.start();
+    }
+
+    private HikariDataSource dataSource(Path data) {
+        String url = prop("imagegen.db.url");
+        if (url.isBlank()) {
+            // H2 wants an explicit path; the default lives in the data folder
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(prop("imagegen.db.user"));
+        config.setPassword(prop("imagegen.db.password"));
+        config.setMaximumPoolSize(Integer.parseInt(prop("imagegen.db.pool-size")));
+        config.setPoolName("job-store");
+        return new HikariDataSource(config);
+    }
+
+    private String nodeId() {
+        String configured = prop("imagegen.node-id");
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "node";
+        }
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return new ArrayList<>(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
+    }
+
+    private long millis(String key) {
+        try {
+            return Durations.millis(prop(key));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A property from config/ (or -D, or the environment); every key the bundle reads has a default there. */
+    private String prop(String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key
+                        + " (config/application.properties)"))
+                .strip();
+    }
+
+    /** Closes the data source and the simulators when the context stops, after its routes. */
+    private static final class Closer extends ServiceSupport {
+
+        private final List<AutoCloseable> resources = new ArrayList<>();
+
+        void add(AutoCloseable resource) {
+            resources.add(0, resource);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            for (AutoCloseable resource : resources) {
+                resource.close();
+            }
+        }
+    }
+}

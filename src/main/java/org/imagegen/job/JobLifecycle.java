@@ -1,0 +1,341 @@
+package org.imagegen.job;
+
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.imagegen.delivery.Outbox;
+import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.FindResult;
+import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.Providers;
+import org.imagegen.provider.StatusResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every state transition of a job, in one place. The status-loop routes call these methods after each provider
+ * call; each one writes the new state to the store (before anything that depends on it) and schedules the job's
+ * next check. Terminal states get their manifest here; delivered jobs get theirs from {@link #delivered}.
+ */
+public class JobLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+
+    /** What the check route does after a status check. */
+    public enum Next { WAIT, DELIVER, RETRY_AT_PROVIDER, DONE }
+
+    private final JobStore store;
+    private final Providers providers;
+    private final Map<String, PollPolicy> policies;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final int claimBatch;
+    private final long leaseMs;
+    private final int maxDeliveryAttempts;
+
+    public JobLifecycle(JobStore store, Providers providers, Map<String, PollPolicy> policies, Outbox outbox,
+                        Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts) {
+        this.store = store;
+        this.providers = providers;
+        this.policies = Map.copyOf(policies);
+        this.outbox = outbox;
+        this.clock = clock;
+        this.claimBatch = claimBatch;
+        this.leaseMs = lease.toMillis();
+        this.maxDeliveryAttempts = maxDeliveryAttempts;
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private PollPolicy policy(Job job) {
+        return policies.get(job.getProvider());
+    }
+
+    /** A new job from an accepted request, due for submission at once. */
+    public Job newJob(org.imagegen.request.GenerationRequest request, String source) {
+        long now = now();
+        Job job = new Job();
+        job.setKey(request.key());
+        job.setProvider(request.provider());
+        job.setState(JobState.ACCEPTED);
+        job.setRequest(request);
+        job.setSource(source);
+        job.setAcceptedAt(now);
+        job.setNextCheckAt(now);
+        job.setDeadlineAt(now + policies.get(request.provider()).deadlineMs());
+        return job;
+    }
+
+    public List<Job> claimDue() {
+        long now = now();
+        return store.claimDue(claimBatch, now, now + leaseMs);
+    }
+
+    public JobAction action(Job job) {
+        return job.action(now());
+    }
+
+    // ---- submission ------------------------------------------------------------------------------------------
+
+    /** Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly. */
+    public void markSubmitting(Job job) {
+        job.setState(JobState.SUBMITTING);
+        job.setCreateAttempts(job.getCreateAttempts() + 1);
+        store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false);
+    }
+
+    public void submitted(Job job, HttpReply reply) {
+        CreateResult result = provider(job).readCreate(reply);
+        long now = now();
+        switch (result.kind()) {
+            case CREATED -> {
+                job.setProviderJobId(result.providerJobId());
+                job.setTransientErrors(0);
+                transition(job, JobState.SUBMITTED, "generation " + result.providerJobId(), policy(job).firstCheck(now));
+            }
+            case NOT_CREATED_RETRY -> {
+                job.setTransientErrors(job.getTransientErrors() + 1);
+                transition(job, JobState.ACCEPTED, result.reason(), policy(job).afterTransientError(now,
+                        job.getTransientErrors(), millis(result.retryAfter())));
+            }
+            case UNCONFIRMED -> {
+                job.setReason(result.reason());
+                reschedule(job, policy(job).nextCheck(now));
+            }
+            case REFUSED -> finish(job, JobState.FAILED, result.reason());
+        }
+    }
+
+    // ---- reconciliation of a create whose answer was lost ----------------------------------------------------
+
+    public void found(Job job, HttpReply reply) {
+        settle(job, provider(job).readFind(job, reply));
+    }
+
+    /** The provider cannot be searched: a person decides, rather than the bundle paying twice. */
+    public void cannotReconcile(Job job) {
+        settle(job, FindResult.unknown(provider(job).name() + " cannot be searched for the generation"));
+    }
+
+    private void settle(Job job, FindResult result) {
+        long now = now();
+        switch (result.kind()) {
+            case FOUND -> {
+                job.setProviderJobId(result.providerJobId());
+                transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()
+                        + " after a lost create answer", now);
+            }
+            case NOT_FOUND -> transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
+            case RETRY_LATER -> reschedule(job, policy(job).nextCheck(now));
+            case UNKNOWN -> finish(job, JobState.NEEDS_ATTENTION, "a create was sent but its answer was lost ("
+                    + job.getReason() + "); " + result.reason() + ", so it is not sent again: check the provider's"
+                    + " dashboard, then retry or drop the job");
+        }
+    }
+
+    // ---- status checks -----------------------------------------------------------------------------------------
+
+    public Next checked(Job job, StatusResult result) {
+        long now = now();
+        job.setChecks(job.getChecks() + 1);
+        switch (result.kind()) {
+            case QUEUED, RUNNING -> {
+                job.setTransientErrors(0);
+                long next = policy(job).nextCheck(now);
+                if (job.getState() == JobState.RUNNING) {
+                    reschedule(job, next);
+                } else {
+                    transition(job, JobState.RUNNING, null, next);
+                }
+                return Next.WAIT;
+            }
+            case SUCCEEDED -> {
+                job.setImageUrls(result.imageUrls());
+                job.setCompletedAt(now);
+                job.setNextCheckAt(now + policy(job).intervalMs());
+                job.setState(JobState.SUCCEEDED);
+                // keep the claim: the images are downloaded at once, their URLs expire
+                store.save(job, true, result.imageUrls().size() + " images", now, false);
+                log(job, null);
+                return Next.DELIVER;
+            }
+            case FAILED -> {
+                if (result.retryable() && job.getProviderRetries() < provider(job).maxProviderRetries()) {
+                    job.setReason(result.reason());
+                    return Next.RETRY_AT_PROVIDER;
+                }
+                finish(job, JobState.FAILED, result.reason());
+                return Next.DONE;
+            }
+            case CENSORED -> {
+                finish(job, JobState.CENSORED, result.reason());
+                return Next.DONE;
+            }
+            case ALL_MEDIA_FAILED -> {
+                // the provider's route asks whether they were censored; if it could not, they simply failed
+                finish(job, JobState.FAILED, result.reason());
+                return Next.DONE;
+            }
+            default -> {
+                job.setTransientErrors(job.getTransientErrors() + 1);
+                job.setReason(result.reason());
+                reschedule(job, policy(job).afterTransientError(now, job.getTransientErrors(), millis(result.retryAfter())));
+                LOG.info("job {}: check failed, next in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, result.reason());
+                return Next.WAIT;
+            }
+        }
+    }
+
+    /** The provider accepted (or refused) the retry of a failed generation. Each retry is recorded as deliberate. */
+    public void retriedAtProvider(Job job, HttpReply reply) {
+        if (!reply.isSuccess()) {
+            finish(job, JobState.FAILED, job.getReason() + "; the retry was refused: HTTP " + reply.status()
+                    + " " + reply.bodyExcerpt());
+            return;
+        }
+        job.setProviderRetries(job.getProviderRetries() + 1);
+        transition(job, JobState.SUBMITTED, "retry " + job.getProviderRetries() + " after: " + job.getReason(),
+                policy(job).firstCheck(now()));
+    }
+
+    public void expire(Job job) {
+        String what = job.getState() == JobState.ACCEPTED ? "was never accepted by the provider"
+                : "did not finish";
+        finish(job, JobState.TIMED_OUT, "the generation " + what + " within the deadline of "
+                + Duration.ofMillis(policy(job).deadlineMs()) + (job.getReason() == null ? "" : "; last problem: " + job.getReason()));
+    }
+
+    // ---- delivery ------------------------------------------------------------------------------------------------
+
+    public void startDelivery(Job job) {
+        job.getStaged().clear();
+        job.setDeliveryAttempts(job.getDeliveryAttempts() + 1);
+    }
+
+    public void delivered(Job job) {
+        long now = now();
+        job.setState(JobState.DELIVERED);
+        job.setReason(null);
+        job.setNextCheckAt(null);
+        outbox.publish(job, historyWith(job, JobState.DELIVERED, now, null));
+        store.save(job, true, null, now, true);
+        log(job, null);
+    }
+
+    // ---- failures of a step (transport errors, bugs): decided by the state the job was in ----------------------
+
+    public void stepFailed(Job job, Exception error) {
+        if (error instanceof LeaseLostException) {
+            LOG.warn("job {}: {}", job.getKey(), error.getMessage());
+            return;
+        }
+        long now = now();
+        String reason = describe(error);
+        switch (job.getState()) {
+            case SUBMITTING -> {
+                job.setReason(reason);
+                if (isNeverSent(error)) {
+                    // the connection was refused: the create never left, so sending it again is safe
+                    job.setTransientErrors(job.getTransientErrors() + 1);
+                    transition(job, JobState.ACCEPTED, reason,
+                            policy(job).afterTransientError(now, job.getTransientErrors(), null));
+                } else {
+                    LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
+                            job.getKey(), reason);
+                    reschedule(job, policy(job).nextCheck(now));
+                }
+            }
+            case SUCCEEDED -> deliveryFailed(job, reason, now);
+            default -> {
+                job.setTransientErrors(job.getTransientErrors() + 1);
+                job.setReason(reason);
+                reschedule(job, policy(job).afterTransientError(now, job.getTransientErrors(), null));
+                LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, reason);
+            }
+        }
+    }
+
+    private void deliveryFailed(Job job, String reason, long now) {
+        if (job.getDeliveryAttempts() >= maxDeliveryAttempts) {
+            job.getStaged().clear();
+            finish(job, JobState.DELIVERY_FAILED, "delivery failed " + job.getDeliveryAttempts()
+                    + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: " + reason);
+            return;
+        }
+        job.setReason(reason);
+        LOG.warn("job {}: delivery attempt {} failed, retrying: {}", job.getKey(), job.getDeliveryAttempts(), reason);
+        reschedule(job, policy(job).afterTransientError(now, job.getDeliveryAttempts(), null));
+    }
+
+    private static boolean isNeverSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    // ---- writing -------------------------------------------------------------------------------------------------
+
+    private void transition(Job job, JobState state, String detail, long nextCheckAt) {
+        boolean changed = job.getState() != state;
+        JobState from = job.getState();
+        job.setState(state);
+        job.setNextCheckAt(nextCheckAt);
+        store.save(job, changed, detail, now(), true);
+        if (changed) {
+            LOG.info("job {}: {} -> {}{}", job.getKey(), from, state, detail == null ? "" : " (" + detail + ")");
+        }
+    }
+
+    private void reschedule(Job job, long nextCheckAt) {
+        job.setNextCheckAt(nextCheckAt);
+        store.save(job, false, null, now(), true);
+    }
+
+    /** A terminal state: the manifest (with the reason) is written first, then the row; a crash in between repeats both. */
+    private void finish(Job job, JobState state, String reason) {
+        long now = now();
+        job.setState(state);
+        job.setReason(reason);
+        job.setNextCheckAt(null);
+        outbox.writeManifest(job, historyWith(job, state, now, reason));
+        store.save(job, true, reason, now, true);
+        log(job, reason);
+    }
+
+    private List<JobEvent> historyWith(Job job, JobState state, long at, String detail) {
+        List<JobEvent> history = new ArrayList<>(store.history(job.getKey()));
+        history.add(new JobEvent(state, at, detail));
+        return history;
+    }
+
+    private void log(Job job, String reason) {
+        LOG.info("job {}: {}{}", job.getKey(), job.getState(), reason == null ? "" : " (" + reason + ")");
+    }
+
+    private ImageProvider provider(Job job) {
+        return providers.get(job.getProvider());
+    }
+
+    private static Long millis(Duration d) {
+        return d == null ? null : d.toMillis();
+    }
+}

@@ -1,0 +1,32 @@
+package org.imagegen.job;
+
+/**
+ * Normalised job states across providers. {@code SUBMITTING} marks a create that was sent but whose answer is not
+ * recorded yet: such a job is reconciled with the provider before anything is sent again, so a lost answer never
+ * turns into a second paid generation.
+ */
+public enum JobState {
+    ACCEPTED,
+    SUBMITTING,
+    SUBMITTED,
+    RUNNING,
+    SUCCEEDED,
+    DELIVERED,
+    FAILED,
+    CENSORED,
+    TIMED_OUT,
+    DELIVERY_FAILED,
+    NEEDS_ATTENTION;
+
+    public boolean isTerminal() {
+        return switch (this) {
+            case DELIVERED, FAILED, CENSORED, TIMED_OUT, DELIVERY_FAILED, NEEDS_ATTENTION -> true;
+            default -> false;
+        };
+    }
+
+    /** States in which the provider may still be working on a generation we pay for. */
+    public boolean isAwaitingProvider() {
+        return this == SUBMITTED || this == RUNNING;
+    }
+}

@@ -1,0 +1,310 @@
+package org.imagegen.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.request.GenerationRequest;
+
+/**
+ * The durable job store (plain JDBC; the same SQL runs on H2 and PostgreSQL). The job key is the primary key, so a
+ * duplicate request can never become a second job. Due jobs are claimed with a lease: a conditional UPDATE that
+ * only one instance can win per row, which stays correct with several instances on one database and lets another
+ * instance take over the jobs of one that died once its lease expires.
+ */
+public class JobStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String COLUMNS = "job_key, provider, state, request_json, source, provider_job_id, "
+            + "create_attempts, provider_retries, checks, transient_errors, delivery_attempts, next_check_at, "
+            + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner";
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+    private final String instanceId;
+    private final AtomicLong claims = new AtomicLong();
+
+    public JobStore(DataSource dataSource, ObjectMapper json, String instanceId) {
+        this.dataSource = dataSource;
+        this.json = json;
+        this.instanceId = instanceId;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Inserts a new job with its first event; returns the existing job's state instead when the key is taken. */
+    public Optional<JobState> insertIfAbsent(Job job, long now) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = bindAll(insert, job);
+                insert.setLong(i, now);
+                insert.executeUpdate();
+                appendEvent(c, job.getKey(), job.getState(), now, null);
+                c.commit();
+                return Optional.empty();
+            } catch (SQLException e) {
+                c.rollback();
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return Optional.of(find(job.getKey()).orElseThrow(() -> e).getState());
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot insert job " + job.getKey(), e);
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} due jobs for this instance until {@code leaseUntil}. The UPDATE re-checks the
+     * lease condition on each row it locks, so two instances racing for the same rows never both win one.
+     */
+    public List<Job> claimDue(int limit, long now, long leaseUntil) {
+        String token = instanceId + "#" + claims.incrementAndGet();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
+                    + "WHERE job_key IN (SELECT job_key FROM job WHERE next_check_at <= ? "
+                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_check_at LIMIT ?) "
+                    + "AND next_check_at <= ? AND (lease_until IS NULL OR lease_until < ?)")) {
+                claim.setString(1, token);
+                claim.setLong(2, leaseUntil);
+                claim.setLong(3, now);
+                claim.setLong(4, now);
+                claim.setInt(5, limit);
+                claim.setLong(6, now);
+                claim.setLong(7, now);
+                if (claim.executeUpdate() == 0) {
+                    return List.of();
+                }
+            }
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY next_check_at")) {
+                select.setString(1, token);
+                return readAll(select);
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot claim due jobs", e);
+        }
+    }
+
+    /**
+     * Saves the job and releases its lease, fenced by the lease this instance holds: if the lease was lost (it
+     * expired and another instance took the job), nothing is written and {@link LeaseLostException} says so.
+     * When {@code stateChanged}, the transition is added to the job's history. {@code releaseLease} false keeps the
+     * claim, for a step that goes straight on (a finished generation is downloaded at once).
+     */
+    public void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
+                    + "create_attempts = ?, provider_retries = ?, checks = ?, transient_errors = ?, "
+                    + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, "
+                    + (releaseLease ? "lease_owner = NULL, lease_until = NULL, " : "")
+                    + "updated_at = ? WHERE job_key = ? AND lease_owner = ?")) {
+                update.setString(1, job.getState().name());
+                update.setString(2, job.getProviderJobId());
+                update.setInt(3, job.getCreateAttempts());
+                update.setInt(4, job.getProviderRetries());
+                update.setInt(5, job.getChecks());
+                update.setInt(6, job.getTransientErrors());
+                update.setInt(7, job.getDeliveryAttempts());
+                setNullableLong(update, 8, job.getNextCheckAt());
+                setNullableLong(update, 9, job.getCompletedAt());
+                update.setString(10, truncate(job.getReason()));
+                update.setString(11, write(job.getImageUrls()));
+                update.setLong(12, now);
+                update.setString(13, job.getKey());
+                update.setString(14, job.getLeaseOwner());
+                if (update.executeUpdate() == 0) {
+                    c.rollback();
+                    throw new LeaseLostException(job.getKey());
+                }
+                if (stateChanged) {
+                    appendEvent(c, job.getKey(), job.getState(), now, detail);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot save job " + job.getKey(), e);
+        }
+        if (releaseLease) {
+            job.setLeaseOwner(null);
+        }
+    }
+
+    /**
+     * Frees the leases a previous run of this node left behind (it was killed while holding them), so a restarted
+     * single node does not wait for them to expire. Only leases whose owner starts with this node's name.
+     */
+    public int releaseLeasesOfNode(String nodeId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement(
+                     "UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner LIKE ?")) {
+            update.setString(1, nodeId.replace("%", "\\%").replace("_", "\\_") + "/%");
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot release leases of node " + nodeId, e);
+        }
+    }
+
+    public Optional<Job> find(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE job_key = ?")) {
+            select.setString(1, key);
+            List<Job> found = readAll(select);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read job " + key, e);
+        }
+    }
+
+    public List<JobEvent> history(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT state, at, detail FROM job_event WHERE job_key = ? ORDER BY id")) {
+            select.setString(1, key);
+            List<JobEvent> events = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new JobEvent(JobState.valueOf(rs.getString(1)), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read history of job " + key, e);
+        }
+    }
+
+    /** Number of jobs in each state (every state present, zero when none). */
+    public Map<JobState, Long> countByState() {
+        Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+        for (JobState s : JobState.values()) {
+            counts.put(s, 0L);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT state, COUNT(*) FROM job GROUP BY state");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                counts.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count jobs", e);
+        }
+    }
+
+    private void appendEvent(Connection c, String key, JobState state, long at, String detail) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO job_event (job_key, state, at, detail) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, key);
+            insert.setString(2, state.name());
+            insert.setLong(3, at);
+            insert.setString(4, truncate(detail));
+            insert.executeUpdate();
+        }
+    }
+
+    private int bindAll(PreparedStatement s, Job job) throws SQLException {
+        s.setString(1, job.getKey());
+        s.setString(2, job.getProvider());
+        s.setString(3, job.getState().name());
+        s.setString(4, write(job.getRequest()));
+        s.setString(5, job.getSource());
+        s.setString(6, job.getProviderJobId());
+        s.setInt(7, job.getCreateAttempts());
+        s.setInt(8, job.getProviderRetries());
+        s.setInt(9, job.getChecks());
+        s.setInt(10, job.getTransientErrors());
+        s.setInt(11, job.getDeliveryAttempts());
+        setNullableLong(s, 12, job.getNextCheckAt());
+        s.setLong(13, job.getDeadlineAt());
+        s.setLong(14, job.getAcceptedAt());
+        setNullableLong(s, 15, job.getCompletedAt());
+        s.setString(16, truncate(job.getReason()));
+        s.setString(17, write(job.getImageUrls()));
+        s.setString(18, job.getLeaseOwner());
+        return 19;
+    }
+
+    private List<Job> readAll(PreparedStatement select) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                Job job = new Job();
+                job.setKey(rs.getString(1));
+                job.setProvider(rs.getString(2));
+                job.setState(JobState.valueOf(rs.getString(3)));
+                job.setRequest(read(rs.getString(4), new TypeReference<GenerationRequest>() { }));
+                job.setSource(rs.getString(5));
+                job.setProviderJobId(rs.getString(6));
+                job.setCreateAttempts(rs.getInt(7));
+                job.setProviderRetries(rs.getInt(8));
+                job.setChecks(rs.getInt(9));
+                job.setTransientErrors(rs.getInt(10));
+                job.setDeliveryAttempts(rs.getInt(11));
+                job.setNextCheckAt(nullableLong(rs, 12));
+                job.setDeadlineAt(rs.getLong(13));
+                job.setAcceptedAt(rs.getLong(14));
+                job.setCompletedAt(nullableLong(rs, 15));
+                job.setReason(rs.getString(16));
+                String urls = rs.getString(17);
+                job.setImageUrls(urls == null ? List.of() : read(urls, new TypeReference<List<String>>() { }));
+                job.setLeaseOwner(rs.getString(18));
+                jobs.add(job);
+            }
+        }
+        return jobs;
+    }
+
+    private static void setNullableLong(PreparedStatement s, int index, Long value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.BIGINT);
+        } else {
+            s.setLong(index, value);
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, int index) throws SQLException {
+        long value = rs.getLong(index);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new JobStoreException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new JobStoreException("cannot read stored JSON", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.imagegen.provider;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** A provider's HTTP answer as the adapters need it: status, body text, and the Retry-After header if any. */
+public record HttpReply(int status, String body, String retryAfter, String contentType) {
+
+    public boolean isSuccess() {
+        return status >= 200 && status < 300;
+    }
+
+    /** Worth asking again later: rate limited, server-side trouble, or a gateway timeout. */
+    public boolean isTransient() {
+        return status == 429 || status == 408 || status >= 500;
+    }
+
+    /** The wait the provider asked for, in seconds or as an HTTP date; null when it named none (or nonsense). */
+    public Duration retryAfterDuration(long nowMillis) {
+        if (retryAfter == null || retryAfter.isBlank()) {
+            return null;
+        }
+        String value = retryAfter.strip();
+        if (value.matches("\\d{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(value));
+        }
+        try {
+            long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            return Duration.ofMillis(Math.max(0, at - nowMillis));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The first characters of the body, for a reason text; an HTML error page is named as such, not quoted. */
+    public String bodyExcerpt() {
+        if (body == null || body.isBlank()) {
+            return "empty body";
+        }
+        String trimmed = body.strip();
+        if (trimmed.startsWith("<") || (contentType != null && contentType.contains("html"))) {
+            return "an HTML page instead of JSON";
+        }
+        return trimmed.length() > 300 ? trimmed.substring(0, 300) + "..." : trimmed;
+    }
+}

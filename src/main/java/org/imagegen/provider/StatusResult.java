@@ -1,0 +1,46 @@
+package org.imagegen.provider;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A status check normalised across providers. {@code RETRY_LATER} is a failed check (429, 5xx, unreadable answer),
+ * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
+ * (all-images status 4). {@code ALL_MEDIA_FAILED} asks the RenderNet route to learn whether they were censored.
+ */
+public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable) {
+
+    public enum Kind { QUEUED, RUNNING, SUCCEEDED, FAILED, CENSORED, ALL_MEDIA_FAILED, RETRY_LATER }
+
+    public static StatusResult queued() {
+        return new StatusResult(Kind.QUEUED, List.of(), null, null, false);
+    }
+
+    public static StatusResult running() {
+        return new StatusResult(Kind.RUNNING, List.of(), null, null, false);
+    }
+
+    public static StatusResult succeeded(List<String> imageUrls) {
+        return new StatusResult(Kind.SUCCEEDED, List.copyOf(imageUrls), null, null, false);
+    }
+
+    public static StatusResult failed(String reason, boolean retryable) {
+        return new StatusResult(Kind.FAILED, List.of(), null, reason, retryable);
+    }
+
+    public static StatusResult censored(String reason) {
+        return new StatusResult(Kind.CENSORED, List.of(), null, reason, false);
+    }
+
+    public static StatusResult allMediaFailed() {
+        return new StatusResult(Kind.ALL_MEDIA_FAILED, List.of(), null, "every media item failed", false);
+    }
+
+    public static StatusResult retryLater(Duration retryAfter, String reason) {
+        return new StatusResult(Kind.RETRY_LATER, List.of(), retryAfter, reason, false);
+    }
+
+    public boolean needsCensorCheck() {
+        return kind == Kind.ALL_MEDIA_FAILED;
+    }
+}

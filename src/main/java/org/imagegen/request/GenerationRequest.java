@@ -1,0 +1,28 @@
+package org.imagegen.request;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One validated image-generation request, provider-neutral. {@code key} is the idempotency key: the request's
+ * {@code id}, or a hash of its content when it has none ({@code keyFromContent}).
+ */
+public record GenerationRequest(
+        String key,
+        boolean keyFromContent,
+        String provider,
+        String prompt,
+        String negativePrompt,
+        String aspectRatio,
+        Integer count,
+        Long seed,
+        Map<String, Object> options,
+        Map<String, Object> metadata,
+        List<String> sinks) {
+
+    public GenerationRequest {
+        options = options == null ? Map.of() : options;
+        metadata = metadata == null ? Map.of() : metadata;
+        sinks = sinks == null ? List.of() : sinks;
+    }
+}

@@ -1,0 +1,15 @@
+package org.imagegen.request;
+
+import java.util.List;
+
+/** What one provider accepts: its enums, lengths and pass-through options. Implemented by each provider adapter. */
+public interface ProviderRules {
+
+    String name();
+
+    /** Adds a problem for each field this provider would refuse; {@code problems} names the record. */
+    void validate(GenerationRequest request, Problems problems);
+
+    /** Option names passed through to the provider as they are. */
+    List<String> optionNames();
+}

@@ -1,0 +1,74 @@
+package org.imagegen.request;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.imagegen.job.Job;
+import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accept stage: parse, validate, and record each request as a job. A record is accepted only once its job row
+ * is committed, so the input may be acknowledged (file moved, message acked) right after this returns. A bad record
+ * is rejected alone; a duplicate key is reported and never becomes a second job.
+ */
+public class RequestIntake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestIntake.class);
+
+    private final RequestParser parser;
+    private final RequestValidator validator;
+    private final JobLifecycle lifecycle;
+    private final JobStore store;
+
+    public RequestIntake(RequestParser parser, RequestValidator validator, JobLifecycle lifecycle, JobStore store) {
+        this.parser = parser;
+        this.validator = validator;
+        this.lifecycle = lifecycle;
+        this.store = store;
+    }
+
+    /** A file or message over the size limit is rejected unread, so a huge drop cannot exhaust memory. */
+    public IntakeReport tooLarge(String source, long bytes, long limit) {
+        String why = "the input is " + bytes + " bytes; at most " + limit + " are read (imagegen.inbox.max-file-bytes)";
+        LOG.warn("rejected {}: {}", source, why);
+        return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
+    }
+
+    public IntakeReport accept(String source, String content) {
+        ParsedInput input = parser.parse(source, content);
+        if (input.inputError() != null) {
+            LOG.warn("rejected {}: {}", source, input.inputError());
+            return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(input.inputError())));
+        }
+        List<String> accepted = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (RawRecord raw : input.records()) {
+            RequestValidator.Validated validated = validator.validate(raw);
+            if (!validated.isAccepted()) {
+                problems.addAll(validated.problems());
+                continue;
+            }
+            GenerationRequest request = validated.request();
+            Job job = lifecycle.newJob(request, source);
+            Optional<JobState> existing = store.insertIfAbsent(job, job.getAcceptedAt());
+            if (existing.isPresent()) {
+                problems.add(new Problem(raw.number(), request.key(), "id", "duplicate: job " + request.key()
+                        + " already exists (" + existing.get() + "); it is not submitted again"));
+            } else {
+                accepted.add(request.key());
+            }
+        }
+        IntakeReport report = new IntakeReport(source, input.records().size(), accepted, problems);
+        if (report.hasProblems()) {
+            LOG.warn("{}: accepted {} of {} requests; {}", source, accepted.size(), report.records(), problems);
+        } else {
+            LOG.info("{}: accepted {} requests", source, accepted.size());
+        }
+        return report;
+    }
+}

@@ -1,0 +1,265 @@
+package org.imagegen.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both provider simulators share: an HTTP server on 127.0.0.1 (the JDK's own, no extra dependency), the
+ * generations they hold, the count of creates per job key (so a test can prove nothing was paid for twice), and
+ * the faults they inject.
+ */
+public abstract class ProviderSimulator implements AutoCloseable {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
+
+    protected final SimulatorSettings settings;
+    protected final Map<String, SimulatedGeneration> generations = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
+    private final AtomicInteger createsRefused = new AtomicInteger();
+    private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+    private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger statusChecks = new AtomicInteger();
+    private final Random random;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    protected ProviderSimulator(SimulatorSettings settings) {
+        this.settings = settings;
+        this.random = new Random(settings.seed());
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 200);
+        } catch (IOException e) {
+            throw new IllegalStateException("simulator cannot listen on 127.0.0.1:" + settings.port(), e);
+        }
+        executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, getClass().getSimpleName());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    public ProviderSimulator start() {
+        server.start();
+        LOG.info("{} listening on {}", getClass().getSimpleName(), baseUrl());
+        return this;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The URL the bundle should use as this provider's base URL. */
+    public abstract String baseUrl();
+
+    /** How many creates (paid generations) arrived for a job key. */
+    public int createsFor(String jobKey) {
+        AtomicInteger n = createsByJobKey.get(jobKey);
+        return n == null ? 0 : n.get();
+    }
+
+    public Map<String, Integer> createsByJobKey() {
+        Map<String, Integer> copy = new ConcurrentHashMap<>();
+        createsByJobKey.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    public int totalCreates() {
+        return createsByJobKey.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    public int statusChecks() {
+        return statusChecks.get();
+    }
+
+    protected abstract void handle(HttpExchange exchange, String method, String path) throws IOException;
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            handle(exchange, exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+        } catch (RuntimeException e) {
+            LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            send(exchange, 500, "text/plain", "simulator error".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    protected void countCreate(String jobKey) {
+        createsByJobKey.computeIfAbsent(jobKey == null ? "(none)" : jobKey, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** {@code sim:create-503xN}: the first N creates for a job key are refused with 503 (and not created). */
+    protected boolean refuseCreate(String jobKey, Scenario scenario) {
+        if (scenario.creates503() == 0) {
+            return false;
+        }
+        int refusedBefore = refusals.getOrDefault(String.valueOf(jobKey), 0);
+        if (refusedBefore >= scenario.creates503()) {
+            return false;
+        }
+        refusals.merge(String.valueOf(jobKey), 1, Integer::sum);
+        countRefusedCreate();
+        return true;
+    }
+
+    /** {@code sim:create-lost}: the first create for a job key is made, but its answer never arrives. */
+    protected boolean loseAnswer(String jobKey, Scenario scenario) {
+        return scenario.createLost() && answersLost.add(String.valueOf(jobKey));
+    }
+
+    protected void countRefusedCreate() {
+        createsRefused.incrementAndGet();
+    }
+
+    protected SimulatedGeneration.Fate drawFate(Scenario scenario, boolean firstAttempt) {
+        if (scenario.never()) {
+            return SimulatedGeneration.Fate.NEVER;
+        }
+        if (scenario.censor()) {
+            return SimulatedGeneration.Fate.CENSOR;
+        }
+        if (scenario.fail() || (scenario.failOnce() && firstAttempt)) {
+            return SimulatedGeneration.Fate.FAIL;
+        }
+        synchronized (random) {
+            double roll = random.nextDouble();
+            if (roll < settings.failureRate()) {
+                return SimulatedGeneration.Fate.FAIL;
+            }
+            if (roll < settings.failureRate() + settings.censorRate()) {
+                return SimulatedGeneration.Fate.CENSOR;
+            }
+        }
+        return SimulatedGeneration.Fate.SUCCEED;
+    }
+
+    protected long drawDuration(Scenario scenario) {
+        if (scenario.durationMs() != null) {
+            return scenario.durationMs();
+        }
+        long min = settings.minDuration().toMillis();
+        long max = Math.max(min, settings.maxDuration().toMillis());
+        synchronized (random) {
+            return min + (max == min ? 0 : (long) (random.nextDouble() * (max - min)));
+        }
+    }
+
+    /**
+     * Faults injected on a status check: the generation's own directives first, then the configured random rates.
+     * Returns true when it answered (with an error) and the caller must not.
+     */
+    protected boolean injectCheckFault(HttpExchange exchange, SimulatedGeneration generation) throws IOException {
+        statusChecks.incrementAndGet();
+        if (generation != null && generation.injected429.get() < generation.scenario.checks429()) {
+            generation.injected429.incrementAndGet();
+            tooManyRequests(exchange);
+            return true;
+        }
+        if (generation != null && generation.injected503.get() < generation.scenario.checks503()) {
+            generation.injected503.incrementAndGet();
+            sendText(exchange, 503, "Service Unavailable");
+            return true;
+        }
+        double roll;
+        synchronized (random) {
+            roll = random.nextDouble();
+        }
+        if (roll < settings.transientErrorRate() / 2) {
+            tooManyRequests(exchange);
+            return true;
+        }
+        if (roll < settings.transientErrorRate()) {
+            sendText(exchange, 503, "Service Unavailable");
+            return true;
+        }
+        if (roll < settings.transientErrorRate() + settings.slowRate()) {
+            pause(settings.slowDelay().toMillis());
+        }
+        return false;
+    }
+
+    protected abstract void tooManyRequests(HttpExchange exchange) throws IOException;
+
+    protected static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    protected static byte[] body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return in.readAllBytes();
+        }
+    }
+
+    protected static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
+    }
+
+    protected static void sendText(HttpExchange exchange, int status, String text) throws IOException {
+        send(exchange, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    protected static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (bytes.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Closes the connection without any answer: what a create looks like when its answer is lost. */
+    protected static void dropConnection(HttpExchange exchange) {
+        exchange.close();
+    }
+
+    protected static String newId(String prefix) {
+        return prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    protected static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return query;
+    }
+}

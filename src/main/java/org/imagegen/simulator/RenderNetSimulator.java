@@ -1,0 +1,217 @@
+package org.imagegen.simulator;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+
+/**
+ * A local RenderNet following {@code ../shared/providers/rendernet.md}: {@code X-API-KEY} auth, {"data", "err"}
+ * envelopes, an array create body, media items initiated → pending → success/failed; a censored item shows as
+ * "failed" in Get Generation and as "censored" only on the deprecated status endpoint. Creates are counted per
+ * {@code Idempotency-Key} header, which the bundle sends and the real service ignores.
+ */
+public class RenderNetSimulator extends ProviderSimulator {
+
+    private static final List<String> ASPECT_RATIOS = List.of("1:1", "2:3", "3:2", "4:5", "16:9", "9:16");
+
+    public RenderNetSimulator(SimulatorSettings settings) {
+        super(settings);
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    @Override
+    protected void handle(HttpExchange exchange, String method, String path) throws IOException {
+        if (path.startsWith("/media/") && method.equals("GET")) {
+            media(exchange, path.substring("/media/".length()));
+            return;
+        }
+        if (!path.startsWith("/pub/v1/generations")) {
+            error(exchange, 404, "NF01", "Not found");
+            return;
+        }
+        if (!authorised(exchange)) {
+            error(exchange, 401, "AU01", "Invalid API key");
+            return;
+        }
+        String[] parts = path.substring("/pub/v1/generations".length()).split("/");
+        // parts[0] is "" (path continues with '/') or the whole path was just /pub/v1/generations
+        if (parts.length <= 1 && method.equals("POST")) {
+            create(exchange);
+        } else if (parts.length <= 1 && method.equals("GET")) {
+            list(exchange);
+        } else if (parts.length == 2 && method.equals("GET")) {
+            get(exchange, parts[1]);
+        } else if (parts.length == 2 && method.equals("DELETE")) {
+            SimulatedGeneration removed = generations.remove(parts[1]);
+            if (removed == null) {
+                error(exchange, 404, "GE04", "Generation not found");
+            } else {
+                sendJson(exchange, 200, Map.of("data", Map.of("id", parts[1]), "err", Map.of()));
+            }
+        } else if (parts.length == 3 && parts[2].equals("status") && method.equals("GET")) {
+            status(exchange, parts[1]);
+        } else {
+            error(exchange, 404, "NF01", "Not found");
+        }
+    }
+
+    private boolean authorised(HttpExchange exchange) {
+        String key = exchange.getRequestHeaders().getFirst("X-API-KEY");
+        if (key == null || key.isBlank()) {
+            return false;
+        }
+        return settings.apiKey() == null || settings.apiKey().isBlank() || settings.apiKey().equals(key);
+    }
+
+    private void create(HttpExchange exchange) throws IOException {
+        JsonNode body;
+        try {
+            body = JSON.readTree(body(exchange));
+        } catch (IOException e) {
+            error(exchange, 400, "GE01", "Invalid JSON body");
+            return;
+        }
+        if (body == null || !body.isArray() || body.isEmpty()) {
+            error(exchange, 400, "GE02", "The body must be a non-empty array of generations");
+            return;
+        }
+        JsonNode first = body.get(0);
+        String prompt = first.path("prompt").path("positive").asText("");
+        if (prompt.isBlank()) {
+            error(exchange, 400, "GE03", "prompt.positive is required");
+            return;
+        }
+        if (!ASPECT_RATIOS.contains(first.path("aspect_ratio").asText("1:1"))) {
+            error(exchange, 400, "GE05", "Invalid aspect ratio");
+            return;
+        }
+        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        Scenario scenario = Scenario.of(prompt);
+        if (refuseCreate(jobKey, scenario)) {
+            sendText(exchange, 503, "Service Unavailable");
+            return;
+        }
+        int batch = Math.max(1, first.path("batch_size").asInt(1));
+        SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), jobKey, prompt, List.of(), null, null, null, scenario);
+        g.startedAt = System.currentTimeMillis();
+        g.durationMs = drawDuration(scenario);
+        g.fate = drawFate(scenario, true);
+        for (int i = 0; i < batch; i++) {
+            g.imageIds.add(newId("media_"));
+        }
+        generations.put(g.id, g);
+        countCreate(jobKey);
+        if (loseAnswer(jobKey, scenario)) {
+            dropConnection(exchange);
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("credits_remaining", 1000);
+        data.put("generation_id", g.id);
+        data.put("media", media(g, System.currentTimeMillis(), false));
+        sendJson(exchange, 201, Map.of("data", data, "err", Map.of()));
+    }
+
+    private void get(HttpExchange exchange, String id) throws IOException {
+        SimulatedGeneration g = generations.get(id);
+        if (injectCheckFault(exchange, g)) {
+            return;
+        }
+        if (g == null) {
+            error(exchange, 404, "GE04", "Generation not found");
+            return;
+        }
+        g.checks.incrementAndGet();
+        sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
+    }
+
+    private Map<String, Object> generationView(SimulatedGeneration g) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("created_at", g.startedAt / 1000);
+        data.put("generation_id", g.id);
+        data.put("media", media(g, System.currentTimeMillis(), false));
+        return data;
+    }
+
+    private void status(HttpExchange exchange, String id) throws IOException {
+        SimulatedGeneration g = generations.get(id);
+        if (g == null) {
+            error(exchange, 404, "GE04", "Generation not found");
+            return;
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Map<String, Object> m : media(g, System.currentTimeMillis(), true)) {
+            items.add(Map.of("image_id", m.get("id"), "status", m.get("status")));
+        }
+        sendJson(exchange, 200, Map.of("data", items, "err", Map.of()));
+    }
+
+    private void list(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange);
+        int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
+        int size = Math.min(50, Math.max(1, Integer.parseInt(query.getOrDefault("page_size", "10"))));
+        List<Map<String, Object>> all = generations.values().stream().map(this::generationView).toList();
+        List<Map<String, Object>> pageItems = all.stream().skip((long) (page - 1) * size).limit(size).toList();
+        sendJson(exchange, 200, Map.of("data", pageItems, "err", Map.of(),
+                "pagination", Map.of("page", page, "page_size", size, "total", all.size())));
+    }
+
+    private List<Map<String, Object>> media(SimulatedGeneration g, long now, boolean showCensored) {
+        double progress = g.progress(now);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (String mediaId : g.imageIds) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", mediaId);
+            item.put("dim", Map.of("height", 512, "width", 512));
+            item.put("model", "JuggernautXL");
+            item.put("type", "image");
+            if (progress < 0.2) {
+                item.put("status", "initiated");
+            } else if (!g.isFinished(now)) {
+                item.put("status", "pending");
+            } else if (g.fate == SimulatedGeneration.Fate.SUCCEED) {
+                item.put("status", "success");
+                item.put("url", baseUrl() + "/media/" + mediaId + ".png");
+            } else {
+                item.put("status", g.fate == SimulatedGeneration.Fate.CENSOR && showCensored ? "censored" : "failed");
+                item.put("url", "");
+            }
+            items.add(item);
+        }
+        return items;
+    }
+
+    private void media(HttpExchange exchange, String file) throws IOException {
+        String mediaId = file.endsWith(".png") ? file.substring(0, file.length() - 4) : file;
+        for (SimulatedGeneration g : generations.values()) {
+            int index = g.imageIds.indexOf(mediaId);
+            if (index >= 0 && g.isFinished(System.currentTimeMillis()) && g.fate == SimulatedGeneration.Fate.SUCCEED) {
+                send(exchange, 200, "image/png", PromptImage.render(g.prompt, 384, 384, g.id.hashCode() + index, "png"));
+                return;
+            }
+        }
+        sendText(exchange, 404, "Not Found");
+    }
+
+    @Override
+    protected void tooManyRequests(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        error(exchange, 429, "RL01", "Rate limit exceeded");
+    }
+
+    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", null);
+        body.put("err", Map.of("code", code, "message", message));
+        sendJson(exchange, status, body);
+    }
+}
