@@ -170,7 +170,12 @@ public class AllImagesProvider implements ImageProvider {
             params.put("interdiction", r.negativePrompt());
         }
         List<Map<String, String>> paramList = new ArrayList<>();
-        params.forEach((name, value) -> paramList.add(Map.of("name", name, "value", value)));
+        params.forEach((name, value) -> {
+            Map<String, String> param = new LinkedHashMap<>();
+            param.put("name", name);
+            param.put("value", value);
+            paramList.add(param);
+        });
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "imagegen " + job.getKey());
