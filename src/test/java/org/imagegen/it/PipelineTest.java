@@ -1,0 +1,289 @@
+package org.imagegen.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.delivery.ImageType;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.Folders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole pipeline as a user runs it: the real routes/ and config/, both providers' built-in simulators, request
+ * files dropped into the inbox, manifests and images read from the outbox. Timings are compressed; prompts carry
+ * simulator directives (sim:fail, sim:429x2, ...) to produce each outcome on purpose.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+        "imagegen.inbox=target/it/pipeline/inbox",
+        "imagegen.outbox=target/it/pipeline/outbox",
+        "imagegen.data=target/it/pipeline/data",
+        "imagegen.simulate=true",
+        "imagegen.simulator.duration-min=200ms",
+        "imagegen.simulator.duration-max=500ms",
+        "imagegen.poll.initial-delay=200ms",
+        "imagegen.poll.interval=200ms",
+        "imagegen.poll.max-backoff=1s",
+        "imagegen.providers.rendernet.poll.deadline=3s",
+        "imagegen.loop.tick-ms=50",
+        "imagegen.inbox.poll-ms=100",
+        "imagegen.inbox.stable-ms=100"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Folders FOLDERS = new Folders("pipeline").clean();
+
+    @BeanInject("allImagesSimulator")
+    AllImagesSimulator allImages;
+
+    @BeanInject("rendernetSimulator")
+    RenderNetSimulator rendernet;
+
+    @BeanInject("jobStore")
+    JobStore store;
+
+    @Test
+    void allImagesRequestIsDeliveredWithFourImagesAndAManifest() throws Exception {
+        FOLDERS.drop("cat.json", """
+                {"id": "ai-happy", "prompt": "a cat on a red sofa", "aspectRatio": "16:9",
+                 "negativePrompt": "blurry", "metadata": {"campaign": "spring"}}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-happy", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("provider").asText()).isEqualTo("all-images");
+        assertThat(manifest.path("providerGenerationId").asText()).startsWith("print_");
+        assertThat(manifest.path("metadata").path("campaign").asText()).isEqualTo("spring");
+        assertThat(states(manifest)).containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED", "DELIVERED");
+        assertThat(manifest.path("images")).hasSize(4);
+        for (JsonNode image : manifest.path("images")) {
+            Path file = FOLDERS.outbox.resolve("ai-happy").resolve(image.path("file").asText());
+            byte[] bytes = Files.readAllBytes(file);
+            assertThat(ImageType.sniff(bytes, bytes.length)).isEqualTo(ImageType.JPEG);
+            assertThat(image.path("bytes").asLong()).isEqualTo(bytes.length);
+            assertThat(image.path("sha256").asText()).hasSize(64);
+            assertThat(image.path("contentType").asText()).isEqualTo("image/jpeg");
+            assertThat(image.path("sourceUrl").asText()).contains("/v1/images/full/");
+        }
+        assertThat(allImages.createsFor("ai-happy")).isEqualTo(1);
+        assertThat(FOLDERS.done("cat.json")).exists();
+        assertThat(FOLDERS.rejected("cat.json.error.json")).doesNotExist();
+        try (var listing = Files.list(FOLDERS.outbox.resolve("ai-happy"))) {
+            assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    @Test
+    void renderNetRequestIsDeliveredWithItsBatchSize() {
+        FOLDERS.drop("dog.json", """
+                {"id": "rn-happy", "provider": "rendernet", "prompt": "a dog in the snow", "count": 2,
+                 "aspectRatio": "2:3", "seed": 7, "options": {"quality": "Plus", "sampler": "Euler a"}}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rn-happy", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("providerGenerationId").asText()).startsWith("gen_");
+        assertThat(manifest.path("images")).hasSize(2);
+        assertThat(manifest.path("images").get(0).path("file").asText()).isEqualTo("1.png");
+        assertThat(FOLDERS.outbox.resolve("rn-happy").resolve("2.png")).exists();
+        assertThat(rendernet.createsFor("rn-happy")).isEqualTo(1);
+    }
+
+    @Test
+    void aBadRecordInABatchIsRejectedAloneAndTheOthersAreDelivered() {
+        FOLDERS.drop("batch.jsonl", """
+                {"id": "batch-1", "prompt": "first good one"}
+                {"id": "batch-2", "provider": "rendernet", "prompt": "a bad one", "aspectRatio": "7:4"}
+                {"id": "batch-3", "provider": "rendernet", "prompt": "second good one"}
+                """);
+
+        assertThat(FOLDERS.awaitManifest("batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(FOLDERS.awaitManifest("batch-3", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(FOLDERS.done("batch.jsonl")).exists();
+        JsonNode errors = Folders.readJson(FOLDERS.rejected("batch.jsonl.error.json"));
+        assertThat(errors.path("accepted")).hasSize(2);
+        assertThat(errors.path("problems")).hasSize(1);
+        JsonNode problem = errors.path("problems").get(0);
+        assertThat(problem.path("record").asInt()).isEqualTo(2);
+        assertThat(problem.path("id").asText()).isEqualTo("batch-2");
+        assertThat(problem.path("field").asText()).isEqualTo("aspectRatio");
+        assertThat(problem.path("message").asText()).contains("7:4");
+        assertThat(FOLDERS.manifestPath("batch-2")).doesNotExist();
+        assertThat(rendernet.createsFor("batch-2")).isZero();
+    }
+
+    @Test
+    void aCsvBatchIsAccepted() {
+        FOLDERS.drop("sheet.csv", """
+                id,provider,prompt,aspectRatio,count,metadata.owner
+                csv-1,rendernet,a lighthouse at dusk,16:9,1,marketing
+                csv-2,all-images,a lighthouse at dawn,1:1,,design
+                """);
+
+        JsonNode first = FOLDERS.awaitManifest("csv-1", WAIT);
+        JsonNode second = FOLDERS.awaitManifest("csv-2", WAIT);
+        assertThat(first.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(first.path("metadata").path("owner").asText()).isEqualTo("marketing");
+        assertThat(second.path("images")).hasSize(4);
+    }
+
+    @Test
+    void aFileWithNothingValidGoesToRejectedWithItsErrors() {
+        FOLDERS.drop("broken.json", "{\"id\": \"x1\", \"prompt\": ");
+
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("broken.json")));
+        JsonNode errors = Folders.readJson(FOLDERS.rejected("broken.json.error.json"));
+        assertThat(errors.path("problems").get(0).path("message").asText()).startsWith("invalid JSON");
+        assertThat(FOLDERS.done("broken.json")).doesNotExist();
+    }
+
+    @Test
+    void aDuplicateRequestNeverCreatesASecondGeneration() {
+        String request = "{\"id\": \"dup-1\", \"prompt\": \"only once please\"}";
+        FOLDERS.drop("dup-a.json", request);
+        FOLDERS.awaitManifest("dup-1", WAIT);
+
+        FOLDERS.drop("dup-b.json", request);
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("dup-b.json.error.json")));
+
+        JsonNode errors = Folders.readJson(FOLDERS.rejected("dup-b.json.error.json"));
+        assertThat(errors.path("problems").get(0).path("message").asText()).contains("duplicate");
+        assertThat(FOLDERS.rejected("dup-b.json")).exists();
+        assertThat(allImages.createsFor("dup-1")).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestWithoutIdIsKeyedByItsContentSoTheSameContentIsADuplicate() {
+        String request = "{\"prompt\": \"no id here, just content\", \"provider\": \"rendernet\"}";
+        FOLDERS.drop("noid-a.json", request);
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.done("noid-a.json")));
+        FOLDERS.drop("noid-b.json", "{\"provider\": \"rendernet\", \"prompt\": \"no id here, just content\"}");
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("noid-b.json.error.json")));
+
+        String key = Folders.readJson(FOLDERS.rejected("noid-b.json.error.json")).path("problems").get(0)
+                .path("id").asText();
+        assertThat(key).startsWith("sha-");
+        JsonNode manifest = FOLDERS.awaitManifest(key, WAIT);
+        assertThat(manifest.path("idFromContent").asBoolean()).isTrue();
+        assertThat(rendernet.createsFor(key)).isEqualTo(1);
+    }
+
+    @Test
+    void aGenerationTheProviderFailsIsRetriedOnceThenFailedWithAReason() {
+        FOLDERS.drop("fail.json", "{\"id\": \"ai-fail\", \"prompt\": \"this one breaks sim:fail\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-fail", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("FAILED");
+        assertThat(manifest.path("reason").asText()).contains("status 4");
+        assertThat(manifest.path("providerRetries").asInt()).isEqualTo(1);
+        assertThat(manifest.path("images")).isEmpty();
+        assertThat(allImages.createsFor("ai-fail")).isEqualTo(1);
+    }
+
+    @Test
+    void aGenerationThatFailsOnceIsDeliveredAfterTheProviderRetry() {
+        FOLDERS.drop("fail-once.json", "{\"id\": \"ai-fail-once\", \"prompt\": \"second time lucky sim:fail-once\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-fail-once", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("providerRetries").asInt()).isEqualTo(1);
+        assertThat(allImages.createsFor("ai-fail-once")).isEqualTo(1);
+    }
+
+    @Test
+    void aCensoredGenerationGetsACensoredManifest() {
+        FOLDERS.drop("censor.json", "{\"id\": \"rn-censor\", \"provider\": \"rendernet\", \"prompt\": \"nope sim:censor\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rn-censor", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(manifest.path("reason").asText()).contains("censored");
+        assertThat(manifest.path("images")).isEmpty();
+    }
+
+    @Test
+    void aGenerationThatNeverFinishesTimesOutAtTheDeadline() {
+        FOLDERS.drop("never.json", "{\"id\": \"rn-never\", \"provider\": \"rendernet\", \"prompt\": \"forever sim:never\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rn-never", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("TIMED_OUT");
+        assertThat(manifest.path("reason").asText()).contains("deadline");
+        assertThat(rendernet.createsFor("rn-never")).isEqualTo(1);
+        assertThat(store.find("rn-never").orElseThrow().getNextCheckAt()).isNull();
+    }
+
+    @Test
+    void rateLimitsAndServerErrorsOnlyDelayTheJob() {
+        FOLDERS.drop("flaky.jsonl", """
+                {"id": "ai-429", "prompt": "slow down sim:429x2"}
+                {"id": "rn-503", "provider": "rendernet", "prompt": "hiccup sim:503x3"}
+                {"id": "ai-create-503", "prompt": "busy at first sim:create-503x2"}
+                """);
+
+        assertThat(FOLDERS.awaitManifest("ai-429", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(FOLDERS.awaitManifest("rn-503", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        JsonNode refusedAtFirst = FOLDERS.awaitManifest("ai-create-503", WAIT);
+        assertThat(refusedAtFirst.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(refusedAtFirst.path("createAttempts").asInt()).isEqualTo(3);
+        assertThat(allImages.createsFor("ai-429")).isEqualTo(1);
+        assertThat(rendernet.createsFor("rn-503")).isEqualTo(1);
+        assertThat(allImages.createsFor("ai-create-503")).isEqualTo(1);
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostIsFoundAgainAtAllImagesNotSentTwice() {
+        FOLDERS.drop("lost-ai.json", "{\"id\": \"ai-lost\", \"prompt\": \"answer lost sim:create-lost\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-lost", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("createAttempts").asInt()).isEqualTo(1);
+        assertThat(manifest.toString()).contains("after a lost create answer");
+        assertThat(allImages.createsFor("ai-lost")).isEqualTo(1);
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostAtRenderNetIsParkedForAPerson() {
+        FOLDERS.drop("lost-rn.json", "{\"id\": \"rn-lost\", \"provider\": \"rendernet\", \"prompt\": \"answer lost sim:create-lost\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rn-lost", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(manifest.path("reason").asText()).contains("not sent again");
+        assertThat(rendernet.createsFor("rn-lost")).isEqualTo(1);
+    }
+
+    @Test
+    void everyFinishedJobIsTerminalInTheStore() {
+        FOLDERS.drop("count.json", "[{\"id\": \"count-1\", \"prompt\": \"one\"}, {\"id\": \"count-2\", \"prompt\": \"two\"}]");
+        FOLDERS.awaitManifest("count-1", WAIT);
+        FOLDERS.awaitManifest("count-2", WAIT);
+        assertThat(store.find("count-1").orElseThrow().getState()).isEqualTo(JobState.DELIVERED);
+        assertThat(store.history("count-2")).extracting(e -> e.state())
+                .containsSubsequence(JobState.ACCEPTED, JobState.SUBMITTED, JobState.DELIVERED);
+    }
+
+    private static List<String> states(JsonNode manifest) {
+        List<String> states = new ArrayList<>();
+        manifest.path("states").forEach(s -> states.add(s.path("state").asText()));
+        return states;
+    }
+}

@@ -1,0 +1,132 @@
+package org.imagegen.job;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.imagegen.request.GenerationRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The job store's guarantees on the schema Flyway really applies (H2 in memory here). */
+class JobStoreTest {
+
+    private JdbcDataSource dataSource;
+
+    @BeforeEach
+    void migrate() {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+
+    private JobStore store(String instance) {
+        return new JobStore(dataSource, new ObjectMapper(), instance);
+    }
+
+    private static Job job(String key, long due) {
+        Job job = new Job();
+        job.setKey(key);
+        job.setProvider("all-images");
+        job.setState(JobState.ACCEPTED);
+        job.setRequest(new GenerationRequest(key, false, "all-images", "p", null, null, null, null,
+                Map.of(), Map.of(), List.of("outbox")));
+        job.setAcceptedAt(0);
+        job.setNextCheckAt(due);
+        job.setDeadlineAt(Long.MAX_VALUE);
+        return job;
+    }
+
+    @Test
+    void aKeyCanBeInsertedOnlyOnce() {
+        JobStore store = store("a/1");
+        assertThat(store.insertIfAbsent(job("k1", 0), 0)).isEmpty();
+        assertThat(store.insertIfAbsent(job("k1", 0), 0)).contains(JobState.ACCEPTED);
+        assertThat(store.countByState().get(JobState.ACCEPTED)).isEqualTo(1);
+    }
+
+    @Test
+    void claimsOnlyDueJobsAndNeverTheSameJobTwiceWhileLeased() {
+        JobStore store = store("a/1");
+        store.insertIfAbsent(job("due", 100), 0);
+        store.insertIfAbsent(job("later", 10_000), 0);
+
+        assertThat(store.claimDue(10, 200, 5_000)).extracting(Job::getKey).containsExactly("due");
+        assertThat(store.claimDue(10, 300, 5_000)).isEmpty();
+        assertThat(store(("b/1")).claimDue(10, 300, 5_000)).isEmpty();
+        // the lease expired: another instance takes the job over
+        assertThat(store("b/1").claimDue(10, 6_000, 9_000)).extracting(Job::getKey).containsExactly("due");
+    }
+
+    @Test
+    void concurrentClaimersShareTheDueJobsWithoutOverlap() throws Exception {
+        JobStore setup = store("setup/1");
+        for (int i = 0; i < 300; i++) {
+            setup.insertIfAbsent(job("j" + i, 0), 0);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<List<Job>>> claimers = List.of(
+                    () -> drain(store("n1/1")), () -> drain(store("n2/1")), () -> drain(store("n3/1")), () -> drain(store("n4/1")));
+            Set<String> seen = new HashSet<>();
+            int total = 0;
+            for (Future<List<Job>> claimed : pool.invokeAll(claimers)) {
+                for (Job j : claimed.get()) {
+                    total++;
+                    seen.add(j.getKey());
+                }
+            }
+            assertThat(total).isEqualTo(300);
+            assertThat(seen).hasSize(300);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<Job> drain(JobStore store) {
+        List<Job> all = new java.util.ArrayList<>();
+        for (List<Job> batch; !(batch = store.claimDue(7, 1, 1_000_000)).isEmpty(); ) {
+            all.addAll(batch);
+        }
+        return all;
+    }
+
+    @Test
+    void aSaveIsFencedByTheLease() {
+        JobStore mine = store("a/1");
+        mine.insertIfAbsent(job("k1", 0), 0);
+        Job claimed = mine.claimDue(1, 10, 20).get(0);
+        Job stolen = store("b/1").claimDue(1, 30, 100).get(0);
+
+        claimed.setState(JobState.SUBMITTED);
+        assertThatThrownBy(() -> mine.save(claimed, true, null, 40, true)).isInstanceOf(LeaseLostException.class);
+
+        stolen.setState(JobState.RUNNING);
+        store("b/1").save(stolen, true, "checked", 50, true);
+        assertThat(mine.find("k1").orElseThrow().getState()).isEqualTo(JobState.RUNNING);
+        assertThat(mine.history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.RUNNING);
+    }
+
+    @Test
+    void aRestartedNodeFreesTheClaimsItsEarlierRunLeft() {
+        JobStore before = store("node-a/boot1");
+        before.insertIfAbsent(job("k1", 0), 0);
+        assertThat(before.claimDue(1, 10, 1_000_000)).hasSize(1);
+
+        JobStore after = store("node-a/boot2");
+        assertThat(store("node-b/x").releaseLeasesOfNode("node-b")).isZero();
+        assertThat(after.releaseLeasesOfNode("node-a")).isEqualTo(1);
+        assertThat(after.claimDue(1, 20, 1_000_000)).hasSize(1);
+    }
+}

@@ -1,0 +1,89 @@
+package org.imagegen.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.awaitility.Awaitility.await;
+
+/** The inbox, outbox and data folders of one test run under target/it/, and ways to use them as a user would. */
+public final class Folders {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final Path root;
+    public final Path inbox;
+    public final Path outbox;
+    public final Path data;
+
+    public Folders(String name) {
+        root = Path.of("target", "it", name).toAbsolutePath();
+        inbox = root.resolve("inbox");
+        outbox = root.resolve("outbox");
+        data = root.resolve("data");
+    }
+
+    /** Empties the folders; call before the bundle starts. */
+    public Folders clean() {
+        if (Files.exists(root)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return this;
+    }
+
+    /** The bundle's settings that point it at these folders, as "key=value" entries. */
+    public String[] properties() {
+        return new String[] {"imagegen.inbox=" + inbox, "imagegen.outbox=" + outbox, "imagegen.data=" + data};
+    }
+
+    /** Drops a request file the way a careful producer does: written elsewhere, then moved in at once. */
+    public void drop(String fileName, String content) {
+        try {
+            Files.createDirectories(inbox);
+            Path temporary = Files.createTempFile(root, "drop", ".tmp");
+            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            Files.move(temporary, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path manifestPath(String id) {
+        return outbox.resolve(id).resolve("manifest.json");
+    }
+
+    /** Waits until the job's manifest appears and returns it. */
+    public JsonNode awaitManifest(String id, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> Files.exists(manifestPath(id)));
+        return readJson(manifestPath(id));
+    }
+
+    public Path rejected(String fileName) {
+        return inbox.resolve(".rejected").resolve(fileName);
+    }
+
+    public Path done(String fileName) {
+        return inbox.resolve(".done").resolve(fileName);
+    }
+
+    public static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
