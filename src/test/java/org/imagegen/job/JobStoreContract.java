@@ -9,9 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.request.GenerationRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,16 +19,20 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The job store's guarantees on the schema Flyway really applies (H2 in memory here). */
-class JobStoreTest {
+/**
+ * The job store's guarantees, on the schema Flyway really applies: run on H2 ({@link JobStoreH2Test}) and on
+ * PostgreSQL ({@link JobStorePostgresTest}), since the same SQL must hold on both.
+ */
+abstract class JobStoreContract {
 
-    private JdbcDataSource dataSource;
+    private DataSource dataSource;
+
+    /** A data source on an empty database (or schema) of its own. */
+    protected abstract DataSource freshDatabase() throws Exception;
 
     @BeforeEach
-    void migrate() {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    void migrate() throws Exception {
+        dataSource = freshDatabase();
     }
 
     private JobStore store(String instance) {
