@@ -128,6 +128,38 @@ class PipelineTest {
     }
 
     @Test
+    void aFileStillBeingWrittenIsNotReadUntilItIsComplete() throws Exception {
+        String content = "{\"id\": \"slow-writer\", \"prompt\": \"written a few bytes at a time\"}";
+        Path target = FOLDERS.inbox.resolve("slow.json");
+        java.util.concurrent.ScheduledExecutorService writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            // a producer that writes in place, 2 bytes every 50 ms: the file is incomplete JSON for about 2 s,
+            // longer than the consumer's first poll delay and many times its poll interval
+            writer.scheduleAtFixedRate(() -> {
+                int from = written.get();
+                if (from >= content.length()) {
+                    return;
+                }
+                int to = Math.min(content.length(), from + 2);
+                try {
+                    Files.writeString(target, content.substring(from, to), java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                written.set(to);
+            }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            assertThat(FOLDERS.awaitManifest("slow-writer", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(FOLDERS.done("slow.json")).hasContent(content);
+        assertThat(FOLDERS.rejected("slow.json.error.json")).doesNotExist();
+    }
+
+    @Test
     void aCsvBatchIsAccepted() {
         FOLDERS.drop("sheet.csv", """
                 id,provider,prompt,aspectRatio,count,metadata.owner
