@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
@@ -45,8 +44,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds the bundle's beans from config/application.properties: the job store (migrated by Flyway), the providers
- * (or their simulators), the intake, the outbox and the worker pool the status loop runs on. Routes refer to
- * these beans by name.
+ * (or their simulators), the intake and the outbox. Routes refer to these beans by name.
  */
 @Configuration
 public class BundleConfiguration implements CamelConfiguration {
@@ -118,15 +116,11 @@ public class BundleConfiguration implements CamelConfiguration {
                 list(prop("imagegen.sinks.default")));
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
 
-        ExecutorService workers = camelContext.getExecutorServiceManager()
-                .newFixedThreadPool(this, "job-workers", Integer.parseInt(prop("imagegen.loop.workers")));
-
         camelContext.getRegistry().bind("jobStore", store);
         camelContext.getRegistry().bind("jobs", jobs);
         camelContext.getRegistry().bind("providers", providers);
         camelContext.getRegistry().bind("outbox", outbox);
         camelContext.getRegistry().bind("intake", intake);
-        camelContext.getRegistry().bind("jobWorkers", workers);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
     }

@@ -1,7 +1,5 @@
 package org.imagegen.provider;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +217,7 @@ public class AllImagesProvider implements ImageProvider {
 
     @Override
     public ProviderCall statusCall(Job job) {
-        return new ProviderCall(NAME, "GET", settings.baseUrl() + "/image-generations/" + encode(job.getProviderJobId()),
+        return new ProviderCall(NAME, "GET", settings.baseUrl() + "/image-generations/" + ProviderJson.encode(job.getProviderJobId()),
                 null, true, null);
     }
 
@@ -268,7 +266,7 @@ public class AllImagesProvider implements ImageProvider {
     @Override
     public ProviderCall findCall(Job job) {
         return new ProviderCall(NAME, "GET", settings.baseUrl() + "/image-generations?limit=10&tag="
-                + encode(tag(job.getKey())), null, true, null);
+                + ProviderJson.encode(tag(job.getKey())), null, true, null);
     }
 
     @Override
@@ -296,7 +294,7 @@ public class AllImagesProvider implements ImageProvider {
     @Override
     public ProviderCall retryCall(Job job) {
         return new ProviderCall(NAME, "POST", settings.baseUrl() + "/image-generations/retry/"
-                + encode(job.getProviderJobId()), null, true, null);
+                + ProviderJson.encode(job.getProviderJobId()), null, true, null);
     }
 
     @Override
@@ -304,7 +302,7 @@ public class AllImagesProvider implements ImageProvider {
         if (settings.updateBeforeRetry() == null || settings.updateBeforeRetry().isBlank()) {
             return null;
         }
-        return new ProviderCall(NAME, "PUT", settings.baseUrl() + "/image-generations/" + encode(job.getProviderJobId()),
+        return new ProviderCall(NAME, "PUT", settings.baseUrl() + "/image-generations/" + ProviderJson.encode(job.getProviderJobId()),
                 settings.updateBeforeRetry(), true, null);
     }
 
@@ -332,7 +330,4 @@ public class AllImagesProvider implements ImageProvider {
         return null;
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }

@@ -1,7 +1,5 @@
 package org.imagegen.provider;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,7 +155,7 @@ public class RenderNetProvider implements ImageProvider {
 
     @Override
     public ProviderCall statusCall(Job job) {
-        return new ProviderCall(NAME, "GET", settings.baseUrl() + "/pub/v1/generations/" + encode(job.getProviderJobId()),
+        return new ProviderCall(NAME, "GET", settings.baseUrl() + "/pub/v1/generations/" + ProviderJson.encode(job.getProviderJobId()),
                 null, true, null);
     }
 
@@ -205,7 +203,7 @@ public class RenderNetProvider implements ImageProvider {
     /** The deprecated status endpoint: the only one that tells "censored" apart from "failed". */
     public ProviderCall censorCheckCall(Job job) {
         return new ProviderCall(NAME, "GET", settings.baseUrl() + "/pub/v1/generations/"
-                + encode(job.getProviderJobId()) + "/status", null, true, null);
+                + ProviderJson.encode(job.getProviderJobId()) + "/status", null, true, null);
     }
 
     public StatusResult readCensorCheck(HttpReply reply) {
@@ -263,7 +261,4 @@ public class RenderNetProvider implements ImageProvider {
         return null;
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }

@@ -110,4 +110,27 @@ class AllImagesProviderTest {
         assertThat(provider.downloadCall(job, "https://api.example.test/v1/images/full/a.jpg").authenticated()).isTrue();
         assertThat(provider.downloadCall(job, "https://cdn.example.test/a.jpg").authenticated()).isFalse();
     }
+
+    @Test
+    void retriesAFailedGenerationInPlaceOptionallyAfterAnUpdate() {
+        Job job = new Job();
+        job.setKey("job-7");
+        job.setProviderJobId("p 1");
+        assertThat(provider.updateBeforeRetryCall(job)).isNull();
+        assertThat(provider.retryCall(job).url()).isEqualTo("https://api.example.test/v1/image-generations/retry/p%201");
+        assertThat(provider.maxProviderRetries()).isEqualTo(1);
+
+        AllImagesProvider updating = new AllImagesProvider(new ProviderSettings("all-images",
+                "https://api.example.test/v1", "secret", 2, "{\"optimizePrompt\":true}"), "fast");
+        ProviderCall update = updating.updateBeforeRetryCall(job);
+        assertThat(update.method()).isEqualTo("PUT");
+        assertThat(update.url()).endsWith("/image-generations/p%201");
+        assertThat(update.body()).isEqualTo("{\"optimizePrompt\":true}");
+    }
+
+    @Test
+    void neverPrintsItsApiKey() {
+        assertThat(new ProviderSettings("all-images", "https://x.test/v1", "s3cr3t-key", 0, "").toString())
+                .doesNotContain("s3cr3t-key");
+    }
 }
