@@ -25,7 +25,9 @@ import org.flywaydb.core.Flyway;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobStore;
+import org.imagegen.job.PollPlanner;
 import org.imagegen.job.PollPolicy;
+import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.ProviderSettings;
@@ -78,6 +80,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
         List<ImageProvider> providerList = new ArrayList<>();
         Map<String, PollPolicy> policies = new HashMap<>();
+        Map<String, RateLimiter> rateLimits = new HashMap<>();
         for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
             String prefix = "imagegen.providers." + name + ".";
             String apiKey = prop(prefix + "api-key");
@@ -102,12 +105,16 @@ public class BundleConfiguration implements CamelConfiguration {
             providerList.add(provider);
             camelContext.getRegistry().bind(beanName(name), provider);
             policies.put(name, new PollPolicy(millis(prefix + "poll.initial-delay"), millis(prefix + "poll.interval"),
-                    millis(prefix + "poll.deadline"), millis("imagegen.poll.max-backoff")));
+                    millis(prefix + "poll.queued-interval"), millis(prefix + "poll.deadline"),
+                    millis("imagegen.poll.max-backoff")));
+            rateLimits.put(name, new RateLimiter(Double.parseDouble(prop(prefix + "rate-limit.per-second")),
+                    Integer.parseInt(prop(prefix + "rate-limit.burst")), System.currentTimeMillis()));
         }
         Providers providers = new Providers(providerList);
 
         Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
-        JobLifecycle jobs = new JobLifecycle(store, providers, policies, outbox, Clock.systemUTC(),
+        JobLifecycle jobs = new JobLifecycle(store, providers, new PollPlanner(policies), rateLimits, outbox,
+                Clock.systemUTC(),
                 Integer.parseInt(prop("imagegen.loop.batch")), Duration.ofMillis(millis("imagegen.loop.lease")),
                 Integer.parseInt(prop("imagegen.delivery.max-attempts")));
 

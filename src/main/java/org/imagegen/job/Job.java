@@ -23,6 +23,7 @@ public class Job {
     private Long nextCheckAt;
     private long deadlineAt;
     private long acceptedAt;
+    private Long submittedAt;
     private Long completedAt;
     private String reason;
     private List<String> imageUrls = List.of();
@@ -71,6 +72,8 @@ public class Job {
     public void setDeadlineAt(long deadlineAt) { this.deadlineAt = deadlineAt; }
     public long getAcceptedAt() { return acceptedAt; }
     public void setAcceptedAt(long acceptedAt) { this.acceptedAt = acceptedAt; }
+    public Long getSubmittedAt() { return submittedAt; }
+    public void setSubmittedAt(Long submittedAt) { this.submittedAt = submittedAt; }
     public Long getCompletedAt() { return completedAt; }
     public void setCompletedAt(Long completedAt) { this.completedAt = completedAt; }
     public String getReason() { return reason; }

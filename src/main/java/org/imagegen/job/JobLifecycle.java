@@ -31,18 +31,20 @@ public class JobLifecycle {
 
     private final JobStore store;
     private final Providers providers;
-    private final Map<String, PollPolicy> policies;
+    private final PollPlanner planner;
+    private final Map<String, RateLimiter> rateLimits;
     private final Outbox outbox;
     private final Clock clock;
     private final int claimBatch;
     private final long leaseMs;
     private final int maxDeliveryAttempts;
 
-    public JobLifecycle(JobStore store, Providers providers, Map<String, PollPolicy> policies, Outbox outbox,
-                        Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts) {
+    public JobLifecycle(JobStore store, Providers providers, PollPlanner planner, Map<String, RateLimiter> rateLimits,
+                        Outbox outbox, Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts) {
         this.store = store;
         this.providers = providers;
-        this.policies = Map.copyOf(policies);
+        this.planner = planner;
+        this.rateLimits = Map.copyOf(rateLimits);
         this.outbox = outbox;
         this.clock = clock;
         this.claimBatch = claimBatch;
@@ -54,8 +56,16 @@ public class JobLifecycle {
         return clock.millis();
     }
 
-    private PollPolicy policy(Job job) {
-        return policies.get(job.getProvider());
+    private String model(Job job) {
+        return provider(job).modelOf(job.getRequest());
+    }
+
+    private long backoff(Job job, long now, int errors, Duration retryAfter) {
+        if (retryAfter != null) {
+            // the provider asked every caller on this key to wait, not only this job
+            rateLimits.get(job.getProvider()).pauseUntil(now + retryAfter.toMillis());
+        }
+        return planner.afterTransientError(job.getProvider(), now, errors, millis(retryAfter));
     }
 
     /** A new job from an accepted request, due for submission at once. */
@@ -69,7 +79,7 @@ public class JobLifecycle {
         job.setSource(source);
         job.setAcceptedAt(now);
         job.setNextCheckAt(now);
-        job.setDeadlineAt(now + policies.get(request.provider()).deadlineMs());
+        job.setDeadlineAt(planner.deadline(request.provider(), now));
         return job;
     }
 
@@ -80,6 +90,25 @@ public class JobLifecycle {
 
     public JobAction action(Job job) {
         return job.action(now());
+    }
+
+    /**
+     * Whether the job's step may call its provider now, under the provider key's rate limit (and a Retry-After
+     * pause). If not, the job is rescheduled for when a call will be allowed, and no thread waits for it.
+     * Deliveries and expiries are always admitted: result URLs expire, and expiring calls nobody.
+     */
+    public boolean admit(Job job) {
+        JobAction action = action(job);
+        if (action == JobAction.DELIVER || action == JobAction.EXPIRE) {
+            return true;
+        }
+        long now = now();
+        long wait = rateLimits.get(job.getProvider()).tryAcquire(now);
+        if (wait == 0) {
+            return true;
+        }
+        reschedule(job, now + wait);
+        return false;
     }
 
     // ---- submission ------------------------------------------------------------------------------------------
@@ -98,16 +127,18 @@ public class JobLifecycle {
             case CREATED -> {
                 job.setProviderJobId(result.providerJobId());
                 job.setTransientErrors(0);
-                transition(job, JobState.SUBMITTED, "generation " + result.providerJobId(), policy(job).firstCheck(now));
+                job.setSubmittedAt(now);
+                transition(job, JobState.SUBMITTED, "generation " + result.providerJobId(),
+                        planner.firstCheck(job.getProvider(), model(job), now));
             }
             case NOT_CREATED_RETRY -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
-                transition(job, JobState.ACCEPTED, result.reason(), policy(job).afterTransientError(now,
-                        job.getTransientErrors(), millis(result.retryAfter())));
+                transition(job, JobState.ACCEPTED, result.reason(),
+                        backoff(job, now, job.getTransientErrors(), result.retryAfter()));
             }
             case UNCONFIRMED -> {
                 job.setReason(result.reason());
-                reschedule(job, policy(job).nextCheck(now));
+                reschedule(job, planner.nextCheck(job.getProvider(), false, now));
             }
             case REFUSED -> finish(job, JobState.FAILED, result.reason());
         }
@@ -133,7 +164,7 @@ public class JobLifecycle {
                         + " after a lost create answer", now);
             }
             case NOT_FOUND -> transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
-            case RETRY_LATER -> reschedule(job, policy(job).nextCheck(now));
+            case RETRY_LATER -> reschedule(job, planner.nextCheck(job.getProvider(), false, now));
             case UNKNOWN -> finish(job, JobState.NEEDS_ATTENTION, "a create was sent but its answer was lost ("
                     + job.getReason() + "); " + result.reason() + ", so it is not sent again: check the provider's"
                     + " dashboard, then retry or drop the job");
@@ -148,7 +179,7 @@ public class JobLifecycle {
         switch (result.kind()) {
             case QUEUED, RUNNING -> {
                 job.setTransientErrors(0);
-                long next = policy(job).nextCheck(now);
+                long next = planner.nextCheck(job.getProvider(), result.kind() == StatusResult.Kind.QUEUED, now);
                 if (job.getState() == JobState.RUNNING) {
                     reschedule(job, next);
                 } else {
@@ -159,7 +190,10 @@ public class JobLifecycle {
             case SUCCEEDED -> {
                 job.setImageUrls(result.imageUrls());
                 job.setCompletedAt(now);
-                job.setNextCheckAt(now + policy(job).intervalMs());
+                planner.observeCompletion(job.getProvider(), model(job),
+                        job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
+                // if the delivery below is cut short (a crash), the loop retries it after one interval
+                job.setNextCheckAt(planner.nextCheck(job.getProvider(), false, now));
                 job.setState(JobState.SUCCEEDED);
                 // keep the claim: the images are downloaded at once, their URLs expire
                 store.save(job, true, result.imageUrls().size() + " images", now, false);
@@ -186,7 +220,7 @@ public class JobLifecycle {
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 job.setReason(result.reason());
-                reschedule(job, policy(job).afterTransientError(now, job.getTransientErrors(), millis(result.retryAfter())));
+                reschedule(job, backoff(job, now, job.getTransientErrors(), result.retryAfter()));
                 LOG.info("job {}: check failed, next in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, result.reason());
                 return Next.WAIT;
             }
@@ -200,16 +234,18 @@ public class JobLifecycle {
                     + " " + reply.bodyExcerpt());
             return;
         }
+        long now = now();
         job.setProviderRetries(job.getProviderRetries() + 1);
+        job.setSubmittedAt(now);
         transition(job, JobState.SUBMITTED, "retry " + job.getProviderRetries() + " after: " + job.getReason(),
-                policy(job).firstCheck(now()));
+                planner.firstCheck(job.getProvider(), model(job), now));
     }
 
     public void expire(Job job) {
         String what = job.getState() == JobState.ACCEPTED ? "was never accepted by the provider"
                 : "did not finish";
         finish(job, JobState.TIMED_OUT, "the generation " + what + " within the deadline of "
-                + Duration.ofMillis(policy(job).deadlineMs()) + (job.getReason() == null ? "" : "; last problem: " + job.getReason()));
+                + Duration.ofMillis(planner.policy(job.getProvider()).deadlineMs()) + (job.getReason() == null ? "" : "; last problem: " + job.getReason()));
     }
 
     // ---- delivery ------------------------------------------------------------------------------------------------
@@ -244,19 +280,18 @@ public class JobLifecycle {
                 if (isNeverSent(error)) {
                     // the connection was refused: the create never left, so sending it again is safe
                     job.setTransientErrors(job.getTransientErrors() + 1);
-                    transition(job, JobState.ACCEPTED, reason,
-                            policy(job).afterTransientError(now, job.getTransientErrors(), null));
+                    transition(job, JobState.ACCEPTED, reason, backoff(job, now, job.getTransientErrors(), null));
                 } else {
                     LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
                             job.getKey(), reason);
-                    reschedule(job, policy(job).nextCheck(now));
+                    reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
             case SUCCEEDED -> deliveryFailed(job, reason, now);
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 job.setReason(reason);
-                reschedule(job, policy(job).afterTransientError(now, job.getTransientErrors(), null));
+                reschedule(job, backoff(job, now, job.getTransientErrors(), null));
                 LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, reason);
             }
         }
@@ -271,7 +306,7 @@ public class JobLifecycle {
         }
         job.setReason(reason);
         LOG.warn("job {}: delivery attempt {} failed, retrying: {}", job.getKey(), job.getDeliveryAttempts(), reason);
-        reschedule(job, policy(job).afterTransientError(now, job.getDeliveryAttempts(), null));
+        reschedule(job, backoff(job, now, job.getDeliveryAttempts(), null));
     }
 
     private static boolean isNeverSent(Throwable error) {

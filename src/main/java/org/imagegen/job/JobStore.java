@@ -30,7 +30,10 @@ public class JobStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String COLUMNS = "job_key, provider, state, request_json, source, provider_job_id, "
             + "create_attempts, provider_retries, checks, transient_errors, delivery_attempts, next_check_at, "
-            + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner";
+            + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner, submitted_at";
+
+    /** Claim order: deliveries, then checks (and reconciliations), then submissions. */
+    private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 ELSE 1 END";
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -52,7 +55,7 @@ public class JobStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int i = bindAll(insert, job);
                 insert.setLong(i, now);
                 insert.executeUpdate();
@@ -74,13 +77,14 @@ public class JobStore {
     /**
      * Claims up to {@code limit} due jobs for this instance until {@code leaseUntil}. The UPDATE re-checks the
      * lease condition on each row it locks, so two instances racing for the same rows never both win one.
+     * Finished generations come first (their image URLs expire), then status checks, then new submissions.
      */
     public List<Job> claimDue(int limit, long now, long leaseUntil) {
         String token = instanceId + "#" + claims.incrementAndGet();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
                     + "WHERE job_key IN (SELECT job_key FROM job WHERE next_check_at <= ? "
-                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_check_at LIMIT ?) "
+                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ?) "
                     + "AND next_check_at <= ? AND (lease_until IS NULL OR lease_until < ?)")) {
                 claim.setString(1, token);
                 claim.setLong(2, leaseUntil);
@@ -94,7 +98,7 @@ public class JobStore {
                 }
             }
             try (PreparedStatement select = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY next_check_at")) {
+                    "SELECT " + COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY " + PRIORITY + ", next_check_at")) {
                 select.setString(1, token);
                 return readAll(select);
             }
@@ -114,7 +118,7 @@ public class JobStore {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
                     + "create_attempts = ?, provider_retries = ?, checks = ?, transient_errors = ?, "
-                    + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, "
+                    + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, submitted_at = ?, "
                     + (releaseLease ? "lease_owner = NULL, lease_until = NULL, " : "")
                     + "updated_at = ? WHERE job_key = ? AND lease_owner = ?")) {
                 update.setString(1, job.getState().name());
@@ -128,9 +132,10 @@ public class JobStore {
                 setNullableLong(update, 9, job.getCompletedAt());
                 update.setString(10, truncate(job.getReason()));
                 update.setString(11, write(job.getImageUrls()));
-                update.setLong(12, now);
-                update.setString(13, job.getKey());
-                update.setString(14, job.getLeaseOwner());
+                setNullableLong(update, 12, job.getSubmittedAt());
+                update.setLong(13, now);
+                update.setString(14, job.getKey());
+                update.setString(15, job.getLeaseOwner());
                 if (update.executeUpdate() == 0) {
                     c.rollback();
                     throw new LeaseLostException(job.getKey());
@@ -242,7 +247,8 @@ public class JobStore {
         s.setString(16, truncate(job.getReason()));
         s.setString(17, write(job.getImageUrls()));
         s.setString(18, job.getLeaseOwner());
-        return 19;
+        setNullableLong(s, 19, job.getSubmittedAt());
+        return 20;
     }
 
     private List<Job> readAll(PreparedStatement select) throws SQLException {
@@ -269,6 +275,7 @@ public class JobStore {
                 String urls = rs.getString(17);
                 job.setImageUrls(urls == null ? List.of() : read(urls, new TypeReference<List<String>>() { }));
                 job.setLeaseOwner(rs.getString(18));
+                job.setSubmittedAt(nullableLong(rs, 19));
                 jobs.add(job);
             }
         }

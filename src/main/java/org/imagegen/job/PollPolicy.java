@@ -1,23 +1,11 @@
 package org.imagegen.job;
 
 /**
- * When to look at a job again, per provider: the first check after {@code initialDelayMs} (no generation finishes
- * sooner), then every {@code intervalMs}, giving up at {@code deadlineMs} after acceptance. After a failed check the
- * wait grows (doubling, at most {@code maxBackoffMs}) and never undercuts the provider's Retry-After.
+ * A provider's polling settings: the floor for the first check ({@code initialDelayMs}; learned estimates never go
+ * below it), the interval X between checks (the bound on the delay from completion to delivery), the longer
+ * interval used while the provider reports a job queued, the deadline after acceptance, and the longest backoff
+ * after repeated errors.
  */
-public record PollPolicy(long initialDelayMs, long intervalMs, long deadlineMs, long maxBackoffMs) {
-
-    public long firstCheck(long now) {
-        return now + initialDelayMs;
-    }
-
-    public long nextCheck(long now) {
-        return now + intervalMs;
-    }
-
-    public long afterTransientError(long now, int consecutiveErrors, Long retryAfterMs) {
-        long backoff = Math.min(maxBackoffMs, intervalMs << Math.min(Math.max(consecutiveErrors - 1, 0), 10));
-        long wait = retryAfterMs == null ? backoff : Math.max(retryAfterMs, intervalMs);
-        return now + wait;
-    }
+public record PollPolicy(long initialDelayMs, long intervalMs, long queuedIntervalMs, long deadlineMs,
+                         long maxBackoffMs) {
 }

@@ -156,6 +156,12 @@ public class AllImagesProvider implements ImageProvider {
         return null;
     }
 
+    /** relax and fast generations take very different times. */
+    @Override
+    public String modelOf(GenerationRequest request) {
+        return String.valueOf(request.options().getOrDefault("processMode", defaultProcessMode));
+    }
+
     @Override
     public ProviderCall createCall(Job job) {
         GenerationRequest r = job.getRequest();

@@ -1,6 +1,7 @@
 package org.imagegen.provider;
 
 import org.imagegen.job.Job;
+import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.ProviderRules;
 
 /**
@@ -8,6 +9,9 @@ import org.imagegen.request.ProviderRules;
  * itself is done by the provider's route.
  */
 public interface ImageProvider extends ProviderRules {
+
+    /** What drives a generation's duration besides the provider (a model, a speed mode): durations are learned per value. */
+    String modelOf(GenerationRequest request);
 
     ProviderCall createCall(Job job);
 

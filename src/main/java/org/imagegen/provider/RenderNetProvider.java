@@ -112,6 +112,15 @@ public class RenderNetProvider implements ImageProvider {
     }
 
     @Override
+    public String modelOf(GenerationRequest request) {
+        Object style = request.options().get("style_detail");
+        if (style instanceof java.util.Map<?, ?> detail && detail.get("name") != null) {
+            return "style:" + detail.get("name");
+        }
+        return String.valueOf(request.options().getOrDefault("model", defaultModel));
+    }
+
+    @Override
     public ProviderCall createCall(Job job) {
         GenerationRequest r = job.getRequest();
         Map<String, Object> generation = new LinkedHashMap<>();

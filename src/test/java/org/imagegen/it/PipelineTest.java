@@ -36,6 +36,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.simulator.duration-max=500ms",
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
+        "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
         "imagegen.providers.rendernet.poll.deadline=3s",
         "imagegen.loop.tick-ms=50",

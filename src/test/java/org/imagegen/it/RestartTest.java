@@ -56,6 +56,7 @@ class RestartTest {
                 "imagegen.node-id=restart-test",
                 "imagegen.poll.initial-delay=300ms",
                 "imagegen.poll.interval=200ms",
+                "imagegen.poll.queued-interval=400ms",
                 "imagegen.loop.tick-ms=50",
                 "imagegen.inbox.poll-ms=100",
                 "imagegen.inbox.stable-ms=100"));

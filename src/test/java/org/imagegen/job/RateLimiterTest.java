@@ -1,0 +1,32 @@
+package org.imagegen.job;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RateLimiterTest {
+
+    @Test
+    void allowsABurstThenTheRate() {
+        RateLimiter limiter = new RateLimiter(10, 3, 0);
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isEqualTo(100);   // one token every 100 ms
+        assertThat(limiter.tryAcquire(50)).isEqualTo(50);
+        assertThat(limiter.tryAcquire(100)).isZero();
+        assertThat(limiter.tryAcquire(10_000)).isZero();    // refilled, but never beyond the burst
+        assertThat(limiter.tryAcquire(10_000)).isZero();
+        assertThat(limiter.tryAcquire(10_000)).isZero();
+        assertThat(limiter.tryAcquire(10_000)).isPositive();
+    }
+
+    @Test
+    void aRetryAfterPausesTheWholeKey() {
+        RateLimiter limiter = new RateLimiter(1000, 100, 0);
+        limiter.pauseUntil(5_000);
+        limiter.pauseUntil(3_000);   // an earlier end never shortens the pause
+        assertThat(limiter.tryAcquire(1_000)).isEqualTo(4_000);
+        assertThat(limiter.tryAcquire(5_000)).isZero();
+    }
+}
