@@ -155,7 +155,8 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(millis(p + "duration-min")), Duration.ofMillis(millis(p + "duration-max")),
                 Double.parseDouble(prop(p + "failure-rate")), Double.parseDouble(prop(p + "censor-rate")),
                 Double.parseDouble(prop(p + "transient-error-rate")), Double.parseDouble(prop(p + "slow-rate")),
-                Duration.ofMillis(millis(p + "slow-delay")), "", System.nanoTime());
+                Duration.ofMillis(millis(p + "slow-delay")), "", System.nanoTime(),
+                Integer.parseInt(prop(p + "image-size")));
         ProviderSimulator simulator = name.equals(AllImagesProvider.NAME)
                 ? new AllImagesSimulator(settings) : new RenderNetSimulator(settings);
         return simulator.start();

@@ -82,17 +82,35 @@ public class JobStore {
     public List<Job> claimDue(int limit, long now, long leaseUntil) {
         String token = instanceId + "#" + claims.incrementAndGet();
         try (Connection c = dataSource.getConnection()) {
+            List<String> due = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT job_key FROM job WHERE next_check_at <= ? "
+                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ?")) {
+                select.setLong(1, now);
+                select.setLong(2, now);
+                select.setInt(3, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(rs.getString(1));
+                    }
+                }
+            }
+            if (due.isEmpty()) {
+                return List.of();
+            }
+            // two statements, each using an index; the UPDATE re-checks the lease, so a row another instance
+            // claimed in between is simply not ours
+            String keys = String.join(", ", java.util.Collections.nCopies(due.size(), "?"));
             try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
-                    + "WHERE job_key IN (SELECT job_key FROM job WHERE next_check_at <= ? "
-                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ?) "
-                    + "AND next_check_at <= ? AND (lease_until IS NULL OR lease_until < ?)")) {
-                claim.setString(1, token);
-                claim.setLong(2, leaseUntil);
-                claim.setLong(3, now);
-                claim.setLong(4, now);
-                claim.setInt(5, limit);
-                claim.setLong(6, now);
-                claim.setLong(7, now);
+                    + "WHERE job_key IN (" + keys + ") AND next_check_at <= ? "
+                    + "AND (lease_until IS NULL OR lease_until < ?)")) {
+                int i = 1;
+                claim.setString(i++, token);
+                claim.setLong(i++, leaseUntil);
+                for (String key : due) {
+                    claim.setString(i++, key);
+                }
+                claim.setLong(i++, now);
+                claim.setLong(i, now);
                 if (claim.executeUpdate() == 0) {
                     return List.of();
                 }

@@ -120,7 +120,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         for (int i = 0; i < IMAGES; i++) {
             g.imageIds.add(newId("img_"));
         }
-        generations.put(g.id, g);
+        register(g);
         countCreate(jobKey);
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
@@ -201,16 +201,16 @@ public class AllImagesSimulator extends ProviderSimulator {
 
     private void image(HttpExchange exchange, String file) throws IOException {
         String imageId = file.endsWith(".jpg") ? file.substring(0, file.length() - 4) : file;
-        for (SimulatedGeneration g : generations.values()) {
-            int index = g.imageIds.indexOf(imageId);
-            if (index >= 0) {
-                byte[] jpeg = PromptImage.render(g.prompt + " (" + (index + 1) + "/" + IMAGES + ")", 384, 384,
-                        g.id.hashCode() + index, "jpg");
-                send(exchange, 200, "image/jpeg", jpeg);
-                return;
-            }
+        SimulatedGeneration g = generationOfImage(imageId);
+        if (g == null || !generations.containsKey(g.id)) {
+            error(exchange, 404, "Not Found", "Image not found");
+            return;
         }
-        error(exchange, 404, "Not Found", "Image not found");
+        int index = g.imageIds.indexOf(imageId);
+        byte[] jpeg = PromptImage.render(g.prompt + " (" + (index + 1) + "/" + IMAGES + ")", imageSize(), imageSize(),
+                g.id.hashCode() + index, "jpg");
+        send(exchange, 200, "image/jpeg", jpeg);
+        countDownload(g);
     }
 
     private int status(SimulatedGeneration g, long now) {

@@ -29,10 +29,22 @@ import org.slf4j.LoggerFactory;
 public abstract class ProviderSimulator implements AutoCloseable {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, each answer then waits for
+        // the client's delayed ACK (about 40 ms), capping a simulator at a few hundred answers per second.
+        // Read once, when the JDK's server configuration loads: set it before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
 
     protected final SimulatorSettings settings;
     protected final Map<String, SimulatedGeneration> generations = new ConcurrentHashMap<>();
+    private final Map<String, SimulatedGeneration> byImageId = new ConcurrentHashMap<>();
+    private final Map<String, SimulatedGeneration> byJobKey = new ConcurrentHashMap<>();
+    private final AtomicInteger fullyDownloaded = new AtomicInteger();
     private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
     private final AtomicInteger createsRefused = new AtomicInteger();
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
@@ -96,6 +108,45 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     public int statusChecks() {
         return statusChecks.get();
+    }
+
+    /** What the simulator saw of one job's generation, or null when it never received a create for that key. */
+    public GenerationStats statsFor(String jobKey) {
+        SimulatedGeneration g = byJobKey.get(jobKey);
+        return g == null ? null : new GenerationStats(g.checks.get(), g.startedAt, g.durationMs, g.completesAt(),
+                g.downloads.get(), g.imageIds.size());
+    }
+
+    /** Generations whose every image was downloaded at least once. */
+    public int fullyDownloaded() {
+        return fullyDownloaded.get();
+    }
+
+    /** Status checks, timing and downloads of one generation, for tests and the benchmark. */
+    public record GenerationStats(int checks, long startedAt, long durationMs, long completesAt, int downloads,
+                                  int images) {
+    }
+
+    protected void register(SimulatedGeneration g) {
+        generations.put(g.id, g);
+        g.imageIds.forEach(id -> byImageId.put(id, g));
+        if (g.jobKey != null) {
+            byJobKey.put(g.jobKey, g);
+        }
+    }
+
+    protected SimulatedGeneration generationOfImage(String imageId) {
+        return byImageId.get(imageId);
+    }
+
+    protected void countDownload(SimulatedGeneration g) {
+        if (g.downloads.incrementAndGet() == g.imageIds.size()) {
+            fullyDownloaded.incrementAndGet();
+        }
+    }
+
+    protected int imageSize() {
+        return settings.imageSize() > 0 ? settings.imageSize() : SimulatorSettings.DEFAULT_IMAGE_SIZE;
     }
 
     protected abstract void handle(HttpExchange exchange, String method, String path) throws IOException;

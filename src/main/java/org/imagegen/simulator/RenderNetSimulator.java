@@ -108,7 +108,7 @@ public class RenderNetSimulator extends ProviderSimulator {
         for (int i = 0; i < batch; i++) {
             g.imageIds.add(newId("media_"));
         }
-        generations.put(g.id, g);
+        register(g);
         countCreate(jobKey);
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
@@ -192,14 +192,15 @@ public class RenderNetSimulator extends ProviderSimulator {
 
     private void media(HttpExchange exchange, String file) throws IOException {
         String mediaId = file.endsWith(".png") ? file.substring(0, file.length() - 4) : file;
-        for (SimulatedGeneration g : generations.values()) {
-            int index = g.imageIds.indexOf(mediaId);
-            if (index >= 0 && g.isFinished(System.currentTimeMillis()) && g.fate == SimulatedGeneration.Fate.SUCCEED) {
-                send(exchange, 200, "image/png", PromptImage.render(g.prompt, 384, 384, g.id.hashCode() + index, "png"));
-                return;
-            }
+        SimulatedGeneration g = generationOfImage(mediaId);
+        if (g == null || !generations.containsKey(g.id) || !g.isFinished(System.currentTimeMillis())
+                || g.fate != SimulatedGeneration.Fate.SUCCEED) {
+            sendText(exchange, 404, "Not Found");
+            return;
         }
-        sendText(exchange, 404, "Not Found");
+        int index = g.imageIds.indexOf(mediaId);
+        send(exchange, 200, "image/png", PromptImage.render(g.prompt, imageSize(), imageSize(), g.id.hashCode() + index, "png"));
+        countDownload(g);
     }
 
     @Override

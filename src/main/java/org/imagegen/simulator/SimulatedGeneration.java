@@ -23,6 +23,7 @@ final class SimulatedGeneration {
     volatile Fate fate;
     volatile int attempt = 1;
     final AtomicInteger checks = new AtomicInteger();
+    final AtomicInteger downloads = new AtomicInteger();
     final AtomicInteger injected429 = new AtomicInteger();
     final AtomicInteger injected503 = new AtomicInteger();
 
@@ -43,6 +44,10 @@ final class SimulatedGeneration {
             return Math.min(0.9, (now - startedAt) / (double) Math.max(1, durationMs));
         }
         return (now - startedAt) / (double) Math.max(1, durationMs);
+    }
+
+    long completesAt() {
+        return startedAt + durationMs;
     }
 
     boolean isFinished(long now) {

@@ -33,7 +33,7 @@ class RestartTest {
     @BeforeAll
     static void startProviders() {
         SimulatorSettings settings = new SimulatorSettings(0, Duration.ofMillis(1500), Duration.ofMillis(2500),
-                0, 0, 0, 0, Duration.ZERO, "test-key", 7);
+                0, 0, 0, 0, Duration.ZERO, "test-key", 7, 64);
         allImages = (AllImagesSimulator) new AllImagesSimulator(settings).start();
         rendernet = (RenderNetSimulator) new RenderNetSimulator(settings).start();
     }

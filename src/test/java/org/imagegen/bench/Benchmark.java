@@ -1,0 +1,335 @@
+package org.imagegen.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.tools.attach.VirtualMachine;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.ProviderSimulator.GenerationStats;
+import org.imagegen.simulator.SimulatorSettings;
+import org.imagegen.support.Durations;
+
+/**
+ * {@code mvn -q -Pbench verify}: runs the packaged bundle, then the naive baseline route, each in its own JVM,
+ * on the same workload against an all-images simulator in this JVM, and prints one JSON summary (also written to
+ * target/bench/summary.json). Knobs (system properties): bench.jobs, bench.files, bench.min, bench.max,
+ * bench.interval (the latency bound X), bench.baseline (true/false), bench.baseline.jobs, bench.heap.
+ */
+public final class Benchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final int jobs = Integer.getInteger("bench.jobs", 10_000);
+    private final int files = Integer.getInteger("bench.files", 100);
+    private final Duration min = Durations.parse(System.getProperty("bench.min", "5s"));
+    private final Duration max = Durations.parse(System.getProperty("bench.max", "60s"));
+    private final Duration interval = Durations.parse(System.getProperty("bench.interval", "2s"));
+    private final String heap = System.getProperty("bench.heap", "512m");
+    private final Path root = Path.of("target", "bench").toAbsolutePath();
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Benchmark().run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(root);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("workload", Map.of("requests", jobs, "files", files, "duration_min_s", min.toSeconds(),
+                "duration_max_s", max.toSeconds(), "latency_bound_x_s", interval.toMillis() / 1000.0,
+                "provider", "all-images (simulated)"));
+        Map<String, Object> bundle = runBundle();
+        summary.putAll(bundle);
+        if (Boolean.parseBoolean(System.getProperty("bench.baseline", "true"))) {
+            int baselineJobs = Integer.getInteger("bench.baseline.jobs", jobs);
+            Map<String, Object> baseline = runBaseline(baselineJobs);
+            summary.put("baseline", baseline);
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            for (String key : List.of("checks_per_job_mean", "threads_peak", "heap_peak_mb", "delivery_delay_p99_s",
+                    "cpu_s_per_1000_jobs")) {
+                ratios.put(key + "_bundle_over_baseline", ratio(bundle.get(key), baseline.get(key)));
+            }
+            summary.put("ratios", ratios);
+        }
+        Map<String, Object> targets = new LinkedHashMap<>();
+        double minChecks = ((Number) bundle.get("checks_per_job_min_theoretical")).doubleValue();
+        targets.put("all_delivered", bundle.get("lost").equals(0));
+        targets.put("in_flight_10000", ((Number) bundle.get("in_flight_peak")).intValue() >= 10_000);
+        targets.put("heap_peak_le_512mb", ((Number) bundle.get("heap_peak_mb")).doubleValue() <= 512);
+        targets.put("threads_peak_le_100", ((Number) bundle.get("threads_peak")).intValue() <= 100);
+        targets.put("checks_le_1_25x_min", ((Number) bundle.get("checks_per_job_mean")).doubleValue() <= 1.25 * minChecks);
+        targets.put("delay_p99_le_x_plus_0_5s", ((Number) bundle.get("delivery_delay_p99_s")).doubleValue()
+                <= interval.toMillis() / 1000.0 + 0.5);
+        targets.put("ingest_ge_500_per_s", ((Number) bundle.get("ingest_per_s")).doubleValue() >= 500);
+        summary.put("targets_met", targets);
+        String json = JSON.writeValueAsString(summary);
+        Files.writeString(root.resolve("summary.json"), json);
+        System.out.println(json);
+    }
+
+    private static Object ratio(Object a, Object b) {
+        if (!(a instanceof Number x) || !(b instanceof Number y) || y.doubleValue() == 0) {
+            return null;
+        }
+        return round(x.doubleValue() / y.doubleValue());
+    }
+
+    private Map<String, Object> runBundle() throws Exception {
+        Path dir = clean(root.resolve("bundle"));
+        try (AllImagesSimulator simulator = simulator()) {
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap));
+            command.addAll(extraJvmArgs());
+            command.addAll(List.of("-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
+                    "-Dimagegen.data=" + dir.resolve("data"),
+                    "-Dimagegen.providers.all-images.base-url=" + simulator.baseUrl(),
+                    "-Dimagegen.providers.all-images.api-key=bench",
+                    "-Dimagegen.providers.all-images.rate-limit.per-second=100000",
+                    "-Dimagegen.providers.all-images.rate-limit.burst=100000",
+                    "-Dimagegen.poll.initial-delay=" + min.toMillis() + "ms",
+                    "-Dimagegen.poll.interval=" + interval.toMillis() + "ms",
+                    "-Dimagegen.poll.queued-interval=" + interval.toMillis() + "ms",
+                    "-Dimagegen.poll.deadline=" + (max.toMillis() * 10) + "ms",
+                    "-Dimagegen.loop.batch=1000", "-Dimagegen.loop.queue-size=2000",
+                    "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=200",
+                    "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
+            return measure("bundle", command, dir, simulator, jobs, dir.resolve("inbox"), dir.resolve("outbox"), true);
+        }
+    }
+
+    private Map<String, Object> runBaseline(int baselineJobs) throws Exception {
+        Path dir = clean(root.resolve("baseline"));
+        try (AllImagesSimulator simulator = simulator()) {
+            String classpath = String.join(java.io.File.pathSeparator, Path.of("target", "test-classes").toAbsolutePath().toString(),
+                    Path.of("target", "classes").toAbsolutePath().toString(),
+                    Path.of("target", "lib").toAbsolutePath() + "/*");
+            // the main logging configuration (INFO), not the quiet one of the tests: the harness waits for "started in"
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-cp", classpath,
+                    "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
+                    "-Dbench.inbox=" + dir.resolve("inbox"), "-Dbench.outbox=" + dir.resolve("outbox"),
+                    "-Dbench.base-url=" + simulator.baseUrl(), "-Dbench.api-key=bench",
+                    "-Dbench.threads=" + baselineJobs, NaiveLoopApp.class.getName()));
+            return measure("baseline", command, dir, simulator, baselineJobs, dir.resolve("inbox"), dir.resolve("outbox"),
+                    false);
+        }
+    }
+
+    /** bench.jvm: extra options for the measured JVMs, e.g. a flight recording. */
+    private static List<String> extraJvmArgs() {
+        String extra = System.getProperty("bench.jvm", "").strip();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+    }
+
+    private AllImagesSimulator simulator() {
+        return (AllImagesSimulator) new AllImagesSimulator(new SimulatorSettings(0, min, max, 0, 0, 0, 0,
+                Duration.ZERO, "bench", 42, 32)).start();
+    }
+
+    /** Starts the process, feeds it the workload, samples it until every job is delivered, and sums it up. */
+    private Map<String, Object> measure(String name, List<String> command, Path dir, AllImagesSimulator simulator,
+                                        int count, Path inbox, Path outbox, boolean manifests) throws Exception {
+        Files.createDirectories(inbox);
+        Path log = dir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitLog(log, "started in", Duration.ofSeconds(60));
+            Probe probe = new Probe(process.pid());
+            long start = System.currentTimeMillis();
+            List<String> ids = feed(inbox, count);
+            long ingestEnd = 0;
+            int inFlightPeak = 0;
+            long deadline = start + max.toMillis() * 3 + 300_000;
+            while (simulator.fullyDownloaded() < count && System.currentTimeMillis() < deadline) {
+                probe.sample();
+                inFlightPeak = Math.max(inFlightPeak, simulator.totalCreates() - simulator.fullyDownloaded());
+                if (ingestEnd == 0 && (manifests ? countFiles(inbox.resolve(".done")) >= files
+                        : simulator.totalCreates() >= count)) {
+                    ingestEnd = System.currentTimeMillis();
+                }
+                Thread.sleep(250); // sampling period of the probe, not a wait for an outcome
+            }
+            long end = System.currentTimeMillis();
+            probe.sample();
+            Map<String, Object> result = summarize(ids, simulator, outbox, manifests, count);
+            result.put("in_flight_peak", inFlightPeak);
+            result.put("wall_s", round((end - start) / 1000.0));
+            result.put("ingest_per_s", ingestEnd == 0 ? 0 : round(count * 1000.0 / Math.max(1, ingestEnd - start)));
+            result.put("ingest_measured_as", manifests ? "requests accepted (files moved to .done) per second"
+                    : "creates received by the provider per second (the naive route has no accept stage)");
+            result.put("heap_peak_mb", round(probe.heapPeak / 1048576.0));
+            result.put("threads_peak", probe.threadsPeak);
+            result.put("cpu_s_per_1000_jobs", round(probe.cpuNanos / 1e9 / count * 1000));
+            probe.close();
+            return result;
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    private Map<String, Object> summarize(List<String> ids, AllImagesSimulator simulator, Path outbox,
+                                          boolean manifests, int count) throws IOException {
+        long checks = 0;
+        int maxChecks = 0;
+        long minimum = 0;
+        int delivered = 0;
+        int duplicates = 0;
+        List<Double> delays = new ArrayList<>();
+        for (String id : ids) {
+            GenerationStats stats = simulator.statsFor(id);
+            if (stats == null) {
+                continue;
+            }
+            duplicates += Math.max(0, simulator.createsFor(id) - 1);
+            checks += stats.checks();
+            maxChecks = Math.max(maxChecks, stats.checks());
+            minimum += minimumChecks(stats.durationMs());
+            Path done = manifests ? outbox.resolve(id).resolve("manifest.json") : outbox.resolve(id).resolve("3.jpg");
+            if (Files.exists(done)) {
+                delivered++;
+                delays.add((Files.getLastModifiedTime(done).toMillis() - stats.completesAt()) / 1000.0);
+            }
+        }
+        delays.sort(Comparator.naturalOrder());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("requests", count);
+        result.put("delivered", delivered);
+        result.put("lost", count - delivered);
+        result.put("duplicate_creates", duplicates);
+        result.put("checks_per_job_mean", round((double) checks / count));
+        result.put("checks_per_job_max", maxChecks);
+        result.put("checks_per_job_min_theoretical", round((double) minimum / count));
+        result.put("delivery_delay_p50_s", percentile(delays, 0.50));
+        result.put("delivery_delay_p95_s", percentile(delays, 0.95));
+        result.put("delivery_delay_p99_s", percentile(delays, 0.99));
+        result.put("delivery_delay_max_s", delays.isEmpty() ? null : round(delays.get(delays.size() - 1)));
+        return result;
+    }
+
+    /** Knowing the shortest duration D: checks at D + X, D + 2X, ... see every job within X of its end. */
+    private long minimumChecks(long durationMs) {
+        long x = interval.toMillis();
+        return 1 + (long) Math.ceil(Math.max(0, durationMs - min.toMillis() - x) / (double) x);
+    }
+
+    private List<String> feed(Path inbox, int count) throws IOException {
+        List<String> ids = new ArrayList<>(count);
+        int perFile = (int) Math.ceil(count / (double) files);
+        Path staging = Files.createDirectories(inbox.getParent().resolve("feed"));
+        for (int f = 0, n = 0; f < files && n < count; f++) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < perFile && n < count; i++, n++) {
+                String id = "bench-" + n;
+                ids.add(id);
+                lines.append("{\"id\": \"").append(id).append("\", \"prompt\": \"benchmark job ").append(n).append("\"}\n");
+            }
+            Path file = staging.resolve("batch-" + f + ".jsonl");
+            Files.writeString(file, lines, StandardCharsets.UTF_8);
+            Files.move(file, inbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
+        return ids;
+    }
+
+    private static Double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        return round(sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static int countFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return (int) list.count();
+        }
+    }
+
+    private static void awaitLog(Path log, String text, Duration limit) throws Exception {
+        long deadline = System.currentTimeMillis() + limit.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(text)) {
+                return;
+            }
+            Thread.sleep(100); // polling a log file written by another process
+        }
+        throw new IllegalStateException("the process did not log '" + text + "' within " + limit + "; see " + log);
+    }
+
+    private static Path clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Heap, threads and CPU of the measured process, read over JMX through the attach API. */
+    private static final class Probe implements AutoCloseable {
+
+        private final JMXConnector connector;
+        private final MemoryMXBean memory;
+        private final ThreadMXBean threads;
+        private final OperatingSystemMXBean os;
+        long heapPeak;
+        int threadsPeak;
+        long cpuNanos;
+
+        Probe(long pid) throws Exception {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+            String address = vm.startLocalManagementAgent();
+            vm.detach();
+            connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
+            MBeanServerConnection server = connector.getMBeanServerConnection();
+            memory = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+            threads = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            os = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
+                    OperatingSystemMXBean.class);
+        }
+
+        void sample() {
+            heapPeak = Math.max(heapPeak, memory.getHeapMemoryUsage().getUsed());
+            threadsPeak = Math.max(threadsPeak, threads.getThreadCount());
+            cpuNanos = os.getProcessCpuTime();
+        }
+
+        @Override
+        public void close() throws IOException {
+            connector.close();
+        }
+    }
+
+}
