@@ -52,11 +52,6 @@ public class AllImagesProvider implements ImageProvider {
     }
 
     @Override
-    public List<String> optionNames() {
-        return OPTIONS;
-    }
-
-    @Override
     public void validate(GenerationRequest r, Problems problems) {
         if (r.prompt().length() > MAX_PROMPT) {
             problems.add("prompt", "is " + r.prompt().length() + " characters; all-images.ai accepts at most " + MAX_PROMPT);
@@ -213,12 +208,7 @@ public class AllImagesProvider implements ImageProvider {
                     : CreateResult.unconfirmed("all-images.ai accepted the create but its answer had no id: "
                     + reply.bodyExcerpt());
         }
-        String reason = ProviderJson.httpReason("all-images.ai", reply, errorMessage(body));
-        return switch (reply.status()) {
-            case 429, 503 -> CreateResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
-            case 500, 502, 504 -> CreateResult.unconfirmed(reason);
-            default -> CreateResult.refused(reason);
-        };
+        return CreateResult.ofError("all-images.ai", reply, errorMessage(body));
     }
 
     @Override
@@ -231,12 +221,7 @@ public class AllImagesProvider implements ImageProvider {
     public StatusResult readStatus(HttpReply reply) {
         JsonNode body = ProviderJson.read(reply);
         if (!reply.isSuccess()) {
-            String reason = ProviderJson.httpReason("all-images.ai", reply, errorMessage(body));
-            if (reply.isTransient() || reply.status() == 401 || reply.status() == 403) {
-                // a refused key can be fixed by the operator: keep checking until the deadline
-                return StatusResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
-            }
-            return StatusResult.failed(reason, false);
+            return StatusResult.ofError("all-images.ai", reply, errorMessage(body));
         }
         JsonNode status = body.path("status");
         if (!status.isInt()) {

@@ -24,6 +24,20 @@ public record CreateResult(Kind kind, String providerJobId, Duration retryAfter,
         return new CreateResult(Kind.UNCONFIRMED, null, null, reason);
     }
 
+    /**
+     * What an error answer to a create means, for every provider: 429 and 503 refuse before anything is made; 500,
+     * 502 and 504 may come after the generation was made (a gateway lost the answer); any other code refuses the
+     * request for good.
+     */
+    public static CreateResult ofError(String provider, HttpReply reply, String message) {
+        String reason = ProviderJson.httpReason(provider, reply, message);
+        return switch (reply.status()) {
+            case 429, 503 -> retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
+            case 500, 502, 504 -> unconfirmed(reason);
+            default -> refused(reason);
+        };
+    }
+
     public static CreateResult refused(String reason) {
         return new CreateResult(Kind.REFUSED, null, null, reason);
     }

@@ -53,11 +53,6 @@ public class RenderNetProvider implements ImageProvider {
     }
 
     @Override
-    public List<String> optionNames() {
-        return OPTIONS;
-    }
-
-    @Override
     public void validate(GenerationRequest r, Problems problems) {
         if (r.prompt().length() > MAX_PROMPT) {
             problems.add("prompt", "is " + r.prompt().length() + " characters; at most " + MAX_PROMPT + " are accepted");
@@ -154,12 +149,7 @@ public class RenderNetProvider implements ImageProvider {
                     : CreateResult.unconfirmed("RenderNet accepted the create but its answer had no generation_id: "
                     + reply.bodyExcerpt());
         }
-        String reason = ProviderJson.httpReason("RenderNet", reply, errorMessage(body));
-        return switch (reply.status()) {
-            case 429, 503 -> CreateResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
-            case 500, 502, 504 -> CreateResult.unconfirmed(reason);
-            default -> CreateResult.refused(reason);
-        };
+        return CreateResult.ofError("RenderNet", reply, errorMessage(body));
     }
 
     @Override
@@ -172,11 +162,7 @@ public class RenderNetProvider implements ImageProvider {
     public StatusResult readStatus(HttpReply reply) {
         JsonNode body = ProviderJson.read(reply);
         if (!reply.isSuccess()) {
-            String reason = ProviderJson.httpReason("RenderNet", reply, errorMessage(body));
-            if (reply.isTransient() || reply.status() == 401 || reply.status() == 403) {
-                return StatusResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
-            }
-            return StatusResult.failed(reason, false);
+            return StatusResult.ofError("RenderNet", reply, errorMessage(body));
         }
         JsonNode media = body.path("data").path("media");
         if (!media.isArray() || media.isEmpty()) {

@@ -36,6 +36,18 @@ public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfte
         return new StatusResult(Kind.ALL_MEDIA_FAILED, List.of(), null, "every media item failed", false);
     }
 
+    /**
+     * What an error answer to a status check means, for every provider: rate limits, server trouble and a refused
+     * key (the operator can fix it) only postpone the check until the deadline; other codes (404) fail the job.
+     */
+    public static StatusResult ofError(String provider, HttpReply reply, String message) {
+        String reason = ProviderJson.httpReason(provider, reply, message);
+        if (reply.isTransient() || reply.status() == 401 || reply.status() == 403) {
+            return retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
+        }
+        return failed(reason, false);
+    }
+
     public static StatusResult retryLater(Duration retryAfter, String reason) {
         return new StatusResult(Kind.RETRY_LATER, List.of(), retryAfter, reason, false);
     }

@@ -1,7 +1,5 @@
 package org.imagegen.request;
 
-import java.util.List;
-
 /** What one provider accepts: its enums, lengths and pass-through options. Implemented by each provider adapter. */
 public interface ProviderRules {
 
@@ -9,7 +7,4 @@ public interface ProviderRules {
 
     /** Adds a problem for each field this provider would refuse; {@code problems} names the record. */
     void validate(GenerationRequest request, Problems problems);
-
-    /** Option names passed through to the provider as they are. */
-    List<String> optionNames();
 }

@@ -35,7 +35,7 @@ public class AllImagesSimulator extends ProviderSimulator {
             error(exchange, 404, "Not Found", "Cannot " + method + " " + path);
             return;
         }
-        if (!authorised(exchange)) {
+        if (!authorised(exchange, "api-key")) {
             error(exchange, 401, "Unauthorized", "Invalid API key");
             return;
         }
@@ -63,14 +63,6 @@ public class AllImagesSimulator extends ProviderSimulator {
         } else {
             error(exchange, 404, "Not Found", "Cannot " + method + " " + path);
         }
-    }
-
-    private boolean authorised(HttpExchange exchange) {
-        String key = exchange.getRequestHeaders().getFirst("api-key");
-        if (key == null || key.isBlank()) {
-            return false;
-        }
-        return settings.apiKey() == null || settings.apiKey().isBlank() || settings.apiKey().equals(key);
     }
 
     private void create(HttpExchange exchange) throws IOException {
@@ -101,7 +93,6 @@ public class AllImagesSimulator extends ProviderSimulator {
             }
         }
         if (!problems.isEmpty()) {
-            countRefusedCreate();
             error(exchange, 400, "Bad Request", problems);
             return;
         }

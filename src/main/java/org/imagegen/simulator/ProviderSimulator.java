@@ -46,10 +46,8 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Map<String, SimulatedGeneration> byJobKey = new ConcurrentHashMap<>();
     private final AtomicInteger fullyDownloaded = new AtomicInteger();
     private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
-    private final AtomicInteger createsRefused = new AtomicInteger();
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger statusChecks = new AtomicInteger();
     private final Random random;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -104,10 +102,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     public int totalCreates() {
         return createsByJobKey.values().stream().mapToInt(AtomicInteger::get).sum();
-    }
-
-    public int statusChecks() {
-        return statusChecks.get();
     }
 
     /** What the simulator saw of one job's generation, or null when it never received a create for that key. */
@@ -174,17 +168,12 @@ public abstract class ProviderSimulator implements AutoCloseable {
             return false;
         }
         refusals.merge(String.valueOf(jobKey), 1, Integer::sum);
-        countRefusedCreate();
         return true;
     }
 
     /** {@code sim:create-lost}: the first create for a job key is made, but its answer never arrives. */
     protected boolean loseAnswer(String jobKey, Scenario scenario) {
         return scenario.createLost() && answersLost.add(String.valueOf(jobKey));
-    }
-
-    protected void countRefusedCreate() {
-        createsRefused.incrementAndGet();
     }
 
     protected SimulatedGeneration.Fate drawFate(Scenario scenario, boolean firstAttempt) {
@@ -225,7 +214,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * Returns true when it answered (with an error) and the caller must not.
      */
     protected boolean injectCheckFault(HttpExchange exchange, SimulatedGeneration generation) throws IOException {
-        statusChecks.incrementAndGet();
         if (generation != null && generation.injected429.get() < generation.scenario.checks429()) {
             generation.injected429.incrementAndGet();
             tooManyRequests(exchange);
@@ -255,6 +243,15 @@ public abstract class ProviderSimulator implements AutoCloseable {
     }
 
     protected abstract void tooManyRequests(HttpExchange exchange) throws IOException;
+
+    /** The provider's auth header is present and, when the simulator was given a key, equal to it. */
+    protected boolean authorised(HttpExchange exchange, String header) {
+        String key = exchange.getRequestHeaders().getFirst(header);
+        if (key == null || key.isBlank()) {
+            return false;
+        }
+        return settings.apiKey() == null || settings.apiKey().isBlank() || settings.apiKey().equals(key);
+    }
 
     protected static void pause(long millis) {
         try {

@@ -38,7 +38,7 @@ public class RenderNetSimulator extends ProviderSimulator {
             error(exchange, 404, "NF01", "Not found");
             return;
         }
-        if (!authorised(exchange)) {
+        if (!authorised(exchange, "X-API-KEY")) {
             error(exchange, 401, "AU01", "Invalid API key");
             return;
         }
@@ -62,14 +62,6 @@ public class RenderNetSimulator extends ProviderSimulator {
         } else {
             error(exchange, 404, "NF01", "Not found");
         }
-    }
-
-    private boolean authorised(HttpExchange exchange) {
-        String key = exchange.getRequestHeaders().getFirst("X-API-KEY");
-        if (key == null || key.isBlank()) {
-            return false;
-        }
-        return settings.apiKey() == null || settings.apiKey().isBlank() || settings.apiKey().equals(key);
     }
 
     private void create(HttpExchange exchange) throws IOException {
