@@ -29,6 +29,7 @@ import org.imagegen.job.PollPlanner;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.AllImagesProvider;
+import org.imagegen.provider.DownloadHosts;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.ProviderSettings;
 import org.imagegen.provider.Providers;
@@ -81,6 +82,7 @@ public class BundleConfiguration implements CamelConfiguration {
         List<ImageProvider> providerList = new ArrayList<>();
         Map<String, PollPolicy> policies = new HashMap<>();
         Map<String, RateLimiter> rateLimits = new HashMap<>();
+        Map<String, DownloadHosts> downloadHosts = new HashMap<>();
         for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
             String prefix = "imagegen.providers." + name + ".";
             String apiKey = prop(prefix + "api-key");
@@ -103,6 +105,7 @@ public class BundleConfiguration implements CamelConfiguration {
                     : new RenderNetProvider(settings, prop(prefix + "model"),
                     Integer.parseInt(prop(prefix + "max-batch-size")));
             providerList.add(provider);
+            downloadHosts.put(name, new DownloadHosts(baseUrl, list(prop(prefix + "download-hosts"))));
             camelContext.getRegistry().bind(beanName(name), provider);
             policies.put(name, new PollPolicy(millis(prefix + "poll.initial-delay"), millis(prefix + "poll.interval"),
                     millis(prefix + "poll.queued-interval"), millis(prefix + "poll.deadline"),
@@ -110,7 +113,7 @@ public class BundleConfiguration implements CamelConfiguration {
             rateLimits.put(name, new RateLimiter(Double.parseDouble(prop(prefix + "rate-limit.per-second")),
                     Integer.parseInt(prop(prefix + "rate-limit.burst")), System.currentTimeMillis()));
         }
-        Providers providers = new Providers(providerList);
+        Providers providers = new Providers(providerList, downloadHosts);
 
         Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
         JobLifecycle jobs = new JobLifecycle(store, providers, new PollPlanner(policies), rateLimits, outbox,

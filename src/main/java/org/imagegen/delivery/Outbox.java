@@ -59,7 +59,9 @@ public class Outbox {
         if (status == null || status < 200 || status > 299) {
             close(body);
             throw new DeliveryException("image " + number + " from " + sourceUrl + " answered HTTP " + status
-                    + (status != null && (status == 403 || status == 404) ? " (the URL may have expired)" : ""));
+                    + (status != null && (status == 403 || status == 404) ? " (the URL may have expired)" : "")
+                    + (status != null && status >= 300 && status < 400
+                    ? " (redirects are not followed: their target would bypass the download-hosts check)" : ""));
         }
         if (body == null) {
             throw new DeliveryException("image " + number + " from " + sourceUrl + " answered with no body");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.imagegen.delivery.DeliveryException;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.FindResult;
@@ -287,7 +288,7 @@ public class JobLifecycle {
                     reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
-            case SUCCEEDED -> deliveryFailed(job, reason, now);
+            case SUCCEEDED -> deliveryFailed(job, reason, now, isPermanentDeliveryFailure(error));
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 job.setReason(reason);
@@ -297,8 +298,8 @@ public class JobLifecycle {
         }
     }
 
-    private void deliveryFailed(Job job, String reason, long now) {
-        if (job.getDeliveryAttempts() >= maxDeliveryAttempts) {
+    private void deliveryFailed(Job job, String reason, long now, boolean permanent) {
+        if (permanent || job.getDeliveryAttempts() >= maxDeliveryAttempts) {
             job.getStaged().clear();
             finish(job, JobState.DELIVERY_FAILED, "delivery failed " + job.getDeliveryAttempts()
                     + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: " + reason);
@@ -307,6 +308,16 @@ public class JobLifecycle {
         job.setReason(reason);
         LOG.warn("job {}: delivery attempt {} failed, retrying: {}", job.getKey(), job.getDeliveryAttempts(), reason);
         reschedule(job, backoff(job, now, job.getDeliveryAttempts(), null));
+    }
+
+    /** Camel may wrap the bean's exception (an expression failed); look through the causes. */
+    private static boolean isPermanentDeliveryFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof DeliveryException d) {
+                return d.isPermanent();
+            }
+        }
+        return false;
     }
 
     private static boolean isNeverSent(Throwable error) {

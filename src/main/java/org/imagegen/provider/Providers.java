@@ -4,15 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
 
 /** The configured providers by name; what the generic stage routes call. */
 public class Providers {
 
     private final Map<String, ImageProvider> byName = new LinkedHashMap<>();
+    private final Map<String, DownloadHosts> downloadHosts;
 
-    public Providers(List<ImageProvider> providers) {
+    public Providers(List<ImageProvider> providers, Map<String, DownloadHosts> downloadHosts) {
         providers.forEach(p -> byName.put(p.name(), p));
+        this.downloadHosts = Map.copyOf(downloadHosts);
     }
 
     public ImageProvider get(String name) {
@@ -35,7 +38,13 @@ public class Providers {
         return get(job.getProvider()).findCall(job);
     }
 
+    /** A download of one image, refused for good when its host is not one the provider's images may come from. */
     public ProviderCall downloadCall(Job job, String url) {
+        DownloadHosts hosts = downloadHosts.get(job.getProvider());
+        String refusal = hosts == null ? null : hosts.refusal(url);
+        if (refusal != null) {
+            throw new DeliveryException("image of job " + job.getKey() + " not downloaded: " + refusal, true);
+        }
         return get(job.getProvider()).downloadCall(job, url);
     }
 

@@ -226,8 +226,9 @@ public class AllImagesSimulator extends ProviderSimulator {
             String imageId = g.imageIds.get(i);
             Map<String, Object> image = new LinkedHashMap<>();
             image.put("id", imageId);
-            image.put("url", baseUrl() + "/images/preview/" + imageId + ".jpg");
-            image.put("urlFull", baseUrl() + "/images/full/" + imageId + ".jpg");
+            String imagesBase = g.scenario.foreignImages() ? baseUrl().replace("127.0.0.1", "localhost") : baseUrl();
+            image.put("url", imagesBase + "/images/preview/" + imageId + ".jpg");
+            image.put("urlFull", imagesBase + "/images/full/" + imageId + ".jpg");
             image.put("validate", true);
             image.put("free", false);
             image.put("titles", Map.of());

@@ -305,6 +305,18 @@ class PipelineTest {
     }
 
     @Test
+    void imagesFromAHostThatIsNotAllowedAreNeverDownloaded() {
+        FOLDERS.drop("foreign.json", "{\"id\": \"ai-foreign\", \"prompt\": \"elsewhere sim:foreign-images\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-foreign", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERY_FAILED");
+        assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host");
+        assertThat(manifest.path("images")).isEmpty();
+        assertThat(allImages.statsFor("ai-foreign").downloads()).isZero();
+    }
+
+    @Test
     void everyFinishedJobIsTerminalInTheStore() {
         FOLDERS.drop("count.json", "[{\"id\": \"count-1\", \"prompt\": \"one\"}, {\"id\": \"count-2\", \"prompt\": \"two\"}]");
         FOLDERS.awaitManifest("count-1", WAIT);
