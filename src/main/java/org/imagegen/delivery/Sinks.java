@@ -159,6 +159,9 @@ public class Sinks {
         }
         if (!s.get("known-hosts-file").isEmpty()) {
             uri.append("&knownHostsFile=").append(raw(s.get("known-hosts-file")));
+        } else if ("no".equals(s.get("strict-host-key-checking"))) {
+            // nothing is checked, so ~/.ssh/known_hosts is neither read nor offered the server's key
+            uri.append("&useUserKnownHostsFile=false");
         }
         return uri.toString();
     }
