@@ -149,12 +149,12 @@ public class Sinks {
                 .append("&connectTimeout=").append(s.get("timeout-ms")).append("&timeout=").append(s.get("timeout-ms"))
                 .append("&strictHostKeyChecking=").append(s.get("strict-host-key-checking"));
         if (!s.get("password").isEmpty()) {
-            uri.append("&password=").append(raw(s.get("password")));
+            uri.append("&password=").append(secretOption(s, "password"));
         }
         if (!s.get("private-key-file").isEmpty()) {
             uri.append("&privateKeyFile=").append(raw(s.get("private-key-file")));
             if (!s.get("private-key-passphrase").isEmpty()) {
-                uri.append("&privateKeyPassphrase=").append(raw(s.get("private-key-passphrase")));
+                uri.append("&privateKeyPassphrase=").append(secretOption(s, "private-key-passphrase"));
             }
         }
         if (!s.get("known-hosts-file").isEmpty()) {
@@ -164,6 +164,14 @@ public class Sinks {
             uri.append("&useUserKnownHostsFile=false");
         }
         return uri.toString();
+    }
+
+    /**
+     * A secret as a property placeholder, which Camel resolves only when it creates the endpoint: the secret itself
+     * is never held in an exchange property or a route's text, and Camel masks it wherever it shows the endpoint.
+     */
+    private static String secretOption(SinkSpec s, String key) {
+        return s.get(key).contains(")") ? raw(s.get(key)) : "RAW({{imagegen.sinks." + s.name() + "." + key + "}})";
     }
 
     private static String raw(String value) {

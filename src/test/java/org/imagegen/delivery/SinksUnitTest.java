@@ -92,6 +92,12 @@ class SinksUnitTest {
         assertThat(sinks.mask("failed: password s3cr3t-value rejected")).isEqualTo("failed: password *** rejected");
         assertThat(sinks.spec("hook").location("j")).isEqualTo("https://receiver.example/hook");
         assertThat(sinks.endpoint("hook")).doesNotContain("s3cr3t-value").doesNotContain("token");
+        SinkSpec sftp = new SinkSpec("cdn", SinkType.SFTP, new FolderPattern("{id}", "k"), Map.of("host", "h",
+                "port", "22", "path", "/in", "user", "u", "password", "pw-secret", "strict-host-key-checking", "yes",
+                "timeout-ms", "1000"));
+        String uri = new Sinks(List.of(sftp), List.of("cdn"), Map.of(), null, Set.of()).endpoint("cdn");
+        assertThat(uri).startsWith("sftp://h:22//in?").contains("password=RAW({{imagegen.sinks.cdn.password}})")
+                .contains("tempPrefix=").doesNotContain("pw-secret");
     }
 
     private Sinks sinks(String secret) {
