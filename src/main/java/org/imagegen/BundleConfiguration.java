@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +22,9 @@ import org.apache.camel.Configuration;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.SinkConfiguration;
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.PollPlanner;
@@ -116,14 +118,21 @@ public class BundleConfiguration implements CamelConfiguration {
         Providers providers = new Providers(providerList, downloadHosts);
 
         Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
+
+        // --- sinks (issue 8): named destinations from imagegen.sinks.*, delivered and retried one by one ---------
+        Sinks sinks = SinkConfiguration.configure(camelContext, outbox,
+                providerList.stream().map(ImageProvider::name).toList(), closer::add);
+        SinkLedger ledger = new SinkLedger(dataSource);
+        camelContext.getRegistry().bind("sinks", sinks);
+        // --- end sinks ------------------------------------------------------------------------------------------
+
         JobLifecycle jobs = new JobLifecycle(store, providers, new PollPlanner(policies), rateLimits, outbox,
                 Clock.systemUTC(),
                 Integer.parseInt(prop("imagegen.loop.batch")), Duration.ofMillis(millis("imagegen.loop.lease")),
-                Integer.parseInt(prop("imagegen.delivery.max-attempts")));
+                Integer.parseInt(prop("imagegen.delivery.max-attempts")), sinks, ledger);
 
-        Set<String> sinkNames = Set.of("outbox");
-        RequestValidator validator = new RequestValidator(providerList, prop("imagegen.provider.default"), sinkNames,
-                list(prop("imagegen.sinks.default")));
+        RequestValidator validator = new RequestValidator(providerList, prop("imagegen.provider.default"),
+                sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
 
         camelContext.getRegistry().bind("jobStore", store);

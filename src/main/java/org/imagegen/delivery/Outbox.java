@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
+import org.imagegen.job.JobState;
 
 /**
  * The folder sink. Images are downloaded into {@code <data>/staging/<id>/} (streamed, size-limited, checked to be
@@ -32,6 +33,8 @@ import org.imagegen.job.JobEvent;
 public class Outbox {
 
     public static final String MANIFEST = "manifest.json";
+    /** In a job's staging folder: the list of its staged images, written once all are there. */
+    public static final String STAGED = "images.json";
 
     private final Path outbox;
     private final Path staging;
@@ -131,12 +134,36 @@ public class Outbox {
 
     /** Writes (or rewrites) the job's manifest: the request, the provider's ids, every state, every image. */
     public void writeManifest(Job job, List<JobEvent> history) {
+        writeManifest(job, history, null);
+    }
+
+    /** The same, listing per sink where the images went (or why they did not): {@code sinks} may be null. */
+    public void writeManifest(Job job, List<JobEvent> history, Map<String, Object> sinks) {
         Path folder = jobFolder(job.getKey());
+        try {
+            Files.createDirectories(folder);
+            Path part = folder.resolve("." + MANIFEST + ".part");
+            Files.write(part, manifestBytes(job, job.getState(), history, sinks));
+            moveAtomically(part, folder.resolve(MANIFEST));
+        } catch (IOException e) {
+            throw new DeliveryException("cannot write the manifest of job " + job.getKey() + ": " + e, e);
+        }
+    }
+
+    /** Rewrites the job's manifest in the outbox folder if it has one (a retried delivery that now succeeded). */
+    public void rewriteManifestIfPresent(Job job, List<JobEvent> history, Map<String, Object> sinks) {
+        if (Files.exists(jobFolder(job.getKey()).resolve(MANIFEST))) {
+            writeManifest(job, history, sinks);
+        }
+    }
+
+    /** The manifest as JSON bytes, as each sink receives it ({@code state}: the state it reports). */
+    public byte[] manifestBytes(Job job, JobState state, List<JobEvent> history, Map<String, Object> sinks) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("id", job.getKey());
         manifest.put("idFromContent", job.getRequest().keyFromContent());
-        manifest.put("state", job.getState().name());
-        if (job.getReason() != null) {
+        manifest.put("state", state.name());
+        if (job.getReason() != null && state != JobState.DELIVERED) {
             manifest.put("reason", job.getReason());
         }
         manifest.put("provider", job.getProvider());
@@ -159,13 +186,76 @@ public class Outbox {
         }
         manifest.put("states", states);
         manifest.put("images", job.getStaged());
+        if (sinks != null) {
+            manifest.put("sinks", sinks);
+        }
         try {
-            Files.createDirectories(folder);
-            Path part = folder.resolve("." + MANIFEST + ".part");
-            json.writeValue(part.toFile(), manifest);
-            moveAtomically(part, folder.resolve(MANIFEST));
+            return json.writeValueAsBytes(manifest);
         } catch (IOException e) {
             throw new DeliveryException("cannot write the manifest of job " + job.getKey() + ": " + e, e);
+        }
+    }
+
+    // ---- staging kept between delivery attempts (sinks, issue 8) ------------------------------------------------
+
+    public Path stagingFolder(Job job) {
+        return inside(staging, job.getKey());
+    }
+
+    public Path stagedFile(Job job, StagedImage image) {
+        return stagingFolder(job).resolve(image.file());
+    }
+
+    /**
+     * Records that every image of the job is staged (data/staging/&lt;id&gt;/images.json), so later attempts and
+     * other sinks deliver these files instead of downloading again: the provider's URLs expire.
+     */
+    public void recordStaged(Job job) {
+        Path folder = stagingFolder(job);
+        try {
+            Files.createDirectories(folder);
+            Path part = folder.resolve("." + STAGED + ".part");
+            json.writeValue(part.toFile(), job.getStaged());
+            moveAtomically(part, folder.resolve(STAGED));
+        } catch (IOException e) {
+            throw new DeliveryException("cannot record the staged images of job " + job.getKey() + ": " + e, e);
+        }
+    }
+
+    /** Loads the staged images recorded by {@link #recordStaged}; false when there is no complete set. */
+    public boolean loadStaged(Job job) {
+        Path record = stagingFolder(job).resolve(STAGED);
+        job.getStaged().clear();
+        if (!Files.exists(record)) {
+            return false;
+        }
+        try {
+            List<StagedImage> images = json.readValue(record.toFile(),
+                    json.getTypeFactory().constructCollectionType(List.class, StagedImage.class));
+            for (StagedImage image : images) {
+                if (!Files.exists(stagedFile(job, image))) {
+                    return false;
+                }
+            }
+            job.getStaged().addAll(images);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Removes the job's staging folder once every sink has everything. */
+    public void clearStaging(Job job) {
+        Path folder = stagingFolder(job);
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var files = Files.walk(folder)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new DeliveryException("cannot clear the staging folder of job " + job.getKey() + ": " + e, e);
         }
     }
 

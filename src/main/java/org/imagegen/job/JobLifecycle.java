@@ -4,11 +4,18 @@ import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.SinkFile;
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.SinkRecord;
+import org.imagegen.delivery.SinkRefusedException;
+import org.imagegen.delivery.SinkState;
+import org.imagegen.delivery.Sinks;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.FindResult;
 import org.imagegen.provider.HttpReply;
@@ -39,9 +46,14 @@ public class JobLifecycle {
     private final int claimBatch;
     private final long leaseMs;
     private final int maxDeliveryAttempts;
+    private final Sinks sinks;
+    private final SinkLedger ledger;
 
     public JobLifecycle(JobStore store, Providers providers, PollPlanner planner, Map<String, RateLimiter> rateLimits,
-                        Outbox outbox, Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts) {
+                        Outbox outbox, Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts,
+                        Sinks sinks, SinkLedger ledger) {
+        this.sinks = sinks;
+        this.ledger = ledger;
         this.store = store;
         this.providers = providers;
         this.planner = planner;
@@ -251,9 +263,104 @@ public class JobLifecycle {
 
     // ---- delivery ------------------------------------------------------------------------------------------------
 
-    public void startDelivery(Job job) {
+    /**
+     * Start of a delivery step. The job's selected sinks get their ledger rows (once); images staged completely by
+     * an earlier attempt are reused, so a sink retried later never needs the provider's (expiring) URLs again.
+     * Returns true when the images must be downloaded now (counted as a delivery attempt).
+     */
+    public boolean startDelivery(Job job) {
+        ledger.ensure(job.getKey(), job.getRequest().sinks(), now());
+        if (outbox.loadStaged(job) || selectedSinks(job).stream().allMatch(r -> r.state() == SinkState.DELIVERED)) {
+            return false;
+        }
         job.getStaged().clear();
         job.setDeliveryAttempts(job.getDeliveryAttempts() + 1);
+        return true;
+    }
+
+    /** Every image is staged: recorded, so that later tries of any sink deliver these files. */
+    public void staged(Job job) {
+        outbox.recordStaged(job);
+    }
+
+    /** The job's sinks that are due now (PENDING and their next try has come); sinks no longer configured fail. */
+    public List<String> dueSinks(Job job) {
+        long now = now();
+        List<String> due = new ArrayList<>();
+        for (SinkRecord r : selectedSinks(job)) {
+            if (r.state() != SinkState.PENDING) {
+                continue;
+            }
+            if (!sinks.names().contains(r.sink())) {
+                ledger.failed(job.getKey(), r.sink(), r.attempts(), null, null,
+                        "sink '" + r.sink() + "' is no longer configured (imagegen.sinks.names)", now);
+            } else if (r.nextTryAt() == null || r.nextTryAt() <= now) {
+                due.add(r.sink());
+            }
+        }
+        return due;
+    }
+
+    /** What one sink receives: the staged images, then the manifest (state DELIVERED, every sink's location). */
+    public List<SinkFile> filesFor(Job job, String sink) {
+        Map<String, Object> locations = new LinkedHashMap<>();
+        for (String name : job.getRequest().sinks()) {
+            if (sinks.names().contains(name)) {
+                locations.put(name, Map.of("type", sinks.spec(name).type().name().toLowerCase(),
+                        "location", sinks.location(job, name)));
+            }
+        }
+        byte[] manifest = outbox.manifestBytes(job, JobState.DELIVERED,
+                historyWith(job, JobState.DELIVERED, now(), null), locations);
+        return sinks.files(job, sink, manifest);
+    }
+
+    public void sinkDelivered(Job job, String sink) {
+        SinkRecord record = sinkRecord(job, sink);
+        String location = sinks.location(job, sink);
+        ledger.delivered(job.getKey(), sink, record.attempts() + 1, location, now());
+        LOG.info("job {}: delivered to sink {} at {}", job.getKey(), sink, location);
+    }
+
+    /**
+     * One sink's try failed: it is tried again with backoff, on its own, until imagegen.delivery.max-attempts;
+     * a refusal that a retry would not change fails it at once. The other sinks are not affected.
+     */
+    public void sinkFailed(Job job, String sink, Exception error) {
+        long now = now();
+        SinkRecord record = sinkRecord(job, sink);
+        int attempts = record.attempts() + 1;
+        String reason = sinks.mask(describe(error));
+        boolean giveUp = error instanceof SinkRefusedException || attempts >= maxDeliveryAttempts;
+        Long next = giveUp ? null : planner.afterTransientError(job.getProvider(), now, attempts, null);
+        ledger.failed(job.getKey(), sink, attempts, next, sinks.names().contains(sink) ? sinks.location(job, sink) : null,
+                reason, now);
+        LOG.warn("job {}: sink {} attempt {} failed{}: {}", job.getKey(), sink, attempts,
+                giveUp ? ", giving up" : ", retrying in " + (next - now) + " ms", reason);
+    }
+
+    /**
+     * After a round of sink deliveries: DELIVERED when every selected sink has everything; otherwise the job waits
+     * for its next due sink; when none is left to try and one failed, DELIVERY_FAILED (staged images kept).
+     */
+    public void deliveryRound(Job job) {
+        List<SinkRecord> selected = selectedSinks(job);
+        if (selected.stream().allMatch(r -> r.state() == SinkState.DELIVERED)) {
+            delivered(job);
+            return;
+        }
+        Long next = selected.stream().filter(r -> r.state() == SinkState.PENDING)
+                .map(r -> r.nextTryAt() == null ? now() : r.nextTryAt()).min(Long::compare).orElse(null);
+        List<String> failed = selected.stream().filter(r -> r.state() != SinkState.DELIVERED)
+                .map(r -> r.sink() + " (" + r.lastError() + ")").toList();
+        if (next != null) {
+            job.setReason("waiting to retry sinks " + failed);
+            reschedule(job, next);
+            return;
+        }
+        finish(job, JobState.DELIVERY_FAILED, "delivery failed to sinks " + failed + "; delivered to "
+                + selected.stream().filter(r -> r.state() == SinkState.DELIVERED).map(SinkRecord::sink).toList()
+                + "; the images are kept under data/staging/" + job.getKey() + " until a retry");
     }
 
     public void delivered(Job job) {
@@ -261,9 +368,67 @@ public class JobLifecycle {
         job.setState(JobState.DELIVERED);
         job.setReason(null);
         job.setNextCheckAt(null);
-        outbox.publish(job, historyWith(job, JobState.DELIVERED, now, null));
-        store.save(job, true, null, now, true);
+        List<JobEvent> history = historyWith(job, JobState.DELIVERED, now, null);
+        if (history.stream().anyMatch(e -> e.state() == JobState.DELIVERY_FAILED)) {
+            // a retried delivery: the DELIVERY_FAILED record in the outbox folder is replaced
+            outbox.rewriteManifestIfPresent(job, history, sinkReport(job));
+        }
+        store.save(job, true, "delivered to " + job.getRequest().sinks(), now, true);
+        outbox.clearStaging(job);
         log(job, null);
+    }
+
+    /**
+     * An operator's retry of a DELIVERY_FAILED job (plain Java, for the HTTP API and Hawtio to call): its failed
+     * sinks are tried again with fresh attempts, the sinks that have everything are left alone, and images that
+     * never arrived are downloaded again. Returns false when the job is not DELIVERY_FAILED (or is claimed).
+     */
+    public boolean retryDelivery(String key) {
+        Job job = store.find(key).orElseThrow(() -> new IllegalArgumentException("no job " + key));
+        if (job.getState() != JobState.DELIVERY_FAILED) {
+            return false;
+        }
+        long now = now();
+        ledger.reopenFailed(key, now);
+        boolean reopened = store.reopenForDelivery(key, now, "delivery retry requested");
+        if (reopened) {
+            LOG.info("job {}: DELIVERY_FAILED -> SUCCEEDED (delivery retry requested)", key);
+        }
+        return reopened;
+    }
+
+    /** Per sink: type, location, state, attempts and last error; null when the job never reached delivery. */
+    private Map<String, Object> sinkReport(Job job) {
+        List<SinkRecord> records = selectedSinks(job);
+        if (records.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            boolean configured = sinks.names().contains(r.sink());
+            if (configured) {
+                entry.put("type", sinks.spec(r.sink()).type().name().toLowerCase());
+                entry.put("location", sinks.location(job, r.sink()));
+            }
+            entry.put("state", r.state().name());
+            entry.put("attempts", r.attempts());
+            if (r.lastError() != null && r.state() != SinkState.DELIVERED) {
+                entry.put("lastError", r.lastError());
+            }
+            report.put(r.sink(), entry);
+        }
+        return report;
+    }
+
+    private List<SinkRecord> selectedSinks(Job job) {
+        List<String> selected = job.getRequest().sinks();
+        return ledger.of(job.getKey()).stream().filter(r -> selected.contains(r.sink())).toList();
+    }
+
+    private SinkRecord sinkRecord(Job job, String sink) {
+        return ledger.of(job.getKey()).stream().filter(r -> r.sink().equals(sink)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("job " + job.getKey() + " has no sink " + sink));
     }
 
     // ---- failures of a step (transport errors, bugs): decided by the state the job was in ----------------------
@@ -362,7 +527,8 @@ public class JobLifecycle {
         job.setState(state);
         job.setReason(reason);
         job.setNextCheckAt(null);
-        outbox.writeManifest(job, historyWith(job, state, now, reason));
+        outbox.writeManifest(job, historyWith(job, state, now, reason),
+                state == JobState.DELIVERY_FAILED ? sinkReport(job) : null);
         store.save(job, true, reason, now, true);
         log(job, reason);
     }

@@ -189,6 +189,37 @@ public class JobStore {
         }
     }
 
+    /**
+     * An operator's retry of a DELIVERY_FAILED job (sinks, issue 8): back to SUCCEEDED, due at once, with fresh
+     * delivery attempts. Only an unclaimed DELIVERY_FAILED row changes; returns whether it did.
+     */
+    public boolean reopenForDelivery(String key, long now, String detail) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, next_check_at = ?, "
+                    + "delivery_attempts = 0, reason = NULL, updated_at = ? WHERE job_key = ? AND state = ? "
+                    + "AND lease_owner IS NULL")) {
+                update.setString(1, JobState.SUCCEEDED.name());
+                update.setLong(2, now);
+                update.setLong(3, now);
+                update.setString(4, key);
+                update.setString(5, JobState.DELIVERY_FAILED.name());
+                if (update.executeUpdate() == 0) {
+                    c.rollback();
+                    return false;
+                }
+                appendEvent(c, key, JobState.SUCCEEDED, now, detail);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot reopen job " + key, e);
+        }
+    }
+
     public Optional<Job> find(String key) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE job_key = ?")) {

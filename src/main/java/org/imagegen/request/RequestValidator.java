@@ -40,14 +40,23 @@ public class RequestValidator {
     private final String defaultProvider;
     private final Set<String> sinkNames;
     private final List<String> defaultSinks;
+    private final Map<String, List<String>> defaultSinksByProvider;
 
     public RequestValidator(List<? extends ProviderRules> providers, String defaultProvider,
                             Set<String> sinkNames, List<String> defaultSinks) {
+        this(providers, defaultProvider, sinkNames, defaultSinks, Map.of());
+    }
+
+    /** {@code defaultSinksByProvider}: the sinks a request for that provider gets when it names none. */
+    public RequestValidator(List<? extends ProviderRules> providers, String defaultProvider,
+                            Set<String> sinkNames, List<String> defaultSinks,
+                            Map<String, List<String>> defaultSinksByProvider) {
         this.providers = new LinkedHashMap<>();
         providers.forEach(p -> this.providers.put(p.name(), p));
         this.defaultProvider = defaultProvider;
         this.sinkNames = Set.copyOf(sinkNames);
         this.defaultSinks = List.copyOf(defaultSinks);
+        this.defaultSinksByProvider = Map.copyOf(defaultSinksByProvider);
     }
 
     public Validated validate(RawRecord raw) {
@@ -86,7 +95,7 @@ public class RequestValidator {
         Long seed = integer(node, "seed", problems);
         Map<String, Object> options = object(node, "options", problems);
         Map<String, Object> metadata = object(node, "metadata", problems);
-        List<String> sinks = sinks(node, problems);
+        List<String> sinks = sinks(node, defaultSinksByProvider.getOrDefault(provider, defaultSinks), problems);
         if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
             problems.add("count", "must be at least 1");
         }
@@ -139,7 +148,7 @@ public class RequestValidator {
         return out.toString();
     }
 
-    private List<String> sinks(JsonNode node, Problems problems) {
+    private List<String> sinks(JsonNode node, List<String> defaultSinks, Problems problems) {
         JsonNode value = node.get("sinks");
         if (value == null || value.isNull()) {
             return defaultSinks;

@@ -1,0 +1,138 @@
+package org.imagegen.delivery;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Reads the named sinks from configuration and binds what their routes need: {@code imagegen.sinks.names} lists
+ * them (Camel's properties cannot be enumerated reliably across files, -D and the environment, so the list is
+ * explicit), and each {@code imagegen.sinks.<name>.type} with that type's settings describes one.
+ * <p>
+ * Not a {@code @Configuration} class of its own: the request validator and the job lifecycle, bound by
+ * BundleConfiguration, need the sinks, and Camel Main gives no order between configuration classes; so
+ * BundleConfiguration calls {@link #configure} at the right moment.
+ */
+public final class SinkConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkConfiguration.class);
+
+    /** Each type's settings and their defaults; "" marks a required setting, null an optional empty one. */
+    private static final Map<SinkType, Map<String, String>> SETTINGS = Map.of(
+            SinkType.FILE, map("root", ""),
+            SinkType.S3, map("bucket", "", "prefix", null, "region", "us-east-1", "endpoint", null,
+                    "path-style", "false", "access-key", null, "secret-key", null),
+            SinkType.SFTP, map("host", "", "port", "22", "path", null, "user", "", "password", null,
+                    "private-key-file", null, "private-key-passphrase", null, "known-hosts-file", null,
+                    "strict-host-key-checking", "yes", "timeout-ms", "30000"),
+            SinkType.HTTP, map("url", "", "secret", "", "timeout-ms", "30000", "connect-timeout-ms", "5000"));
+
+    private static final Set<String> SECRET_SETTINGS = Set.of("secret-key", "access-key", "password",
+            "private-key-passphrase", "secret");
+
+    private SinkConfiguration() {
+    }
+
+    /** Builds the sinks from configuration, binds each S3 sink's client, and hands the clients to {@code closer}. */
+    public static Sinks configure(CamelContext context, Outbox outbox, List<String> providerNames,
+                                  Consumer<AutoCloseable> closer) {
+        List<SinkSpec> specs = new ArrayList<>();
+        Set<String> secrets = new HashSet<>();
+        for (String name : list(prop(context, "imagegen.sinks.names", ""))) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+                throw new IllegalArgumentException("imagegen.sinks.names: '" + name + "' is not a valid sink name"
+                        + " (letters, digits, - and _, at most 64)");
+            }
+            String prefix = "imagegen.sinks." + name + ".";
+            SinkType type = SinkType.of(prop(context, prefix + "type", ""), prefix + "type");
+            Map<String, String> settings = new LinkedHashMap<>();
+            SETTINGS.get(type).forEach((key, fallback) -> {
+                String value = prop(context, prefix + key, fallback == null ? "" : fallback);
+                if (value.isEmpty() && "".equals(fallback)) {
+                    throw new IllegalArgumentException(prefix + key + " is required for a sink of type "
+                            + type.name().toLowerCase());
+                }
+                settings.put(key, value);
+                if (SECRET_SETTINGS.contains(key) && !value.isEmpty()) {
+                    secrets.add(value);
+                }
+            });
+            SinkSpec spec = new SinkSpec(name, type, new FolderPattern(prop(context, prefix + "folder", "{id}"),
+                    prefix + "folder"), settings);
+            if (type == SinkType.S3) {
+                S3Client client = s3Client(spec);
+                context.getRegistry().bind(Sinks.s3ClientBean(name), client);
+                closer.accept(client);
+            }
+            if (type == SinkType.SFTP && spec.get("password").isEmpty() && spec.get("private-key-file").isEmpty()) {
+                throw new IllegalArgumentException(prefix + "password or " + prefix + "private-key-file is required");
+            }
+            specs.add(spec);
+            LOG.info("sink {}: {} {} (folders {})", name, type.name().toLowerCase(), spec.location("..."),
+                    spec.folder().pattern());
+        }
+        Map<String, List<String>> byProvider = new LinkedHashMap<>();
+        for (String provider : providerNames) {
+            List<String> names = list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
+            if (!names.isEmpty()) {
+                byProvider.put(provider, names);
+            }
+        }
+        return new Sinks(specs, list(prop(context, "imagegen.sinks.default", "")), byProvider, outbox, secrets);
+    }
+
+    private static S3Client s3Client(SinkSpec spec) {
+        AwsCredentialsProvider credentials = spec.get("access-key").isEmpty()
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(spec.get("access-key"), spec.get("secret-key")));
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(spec.get("region")))
+                .credentialsProvider(credentials)
+                .forcePathStyle(spec.flag("path-style"))
+                // checksums only where S3 requires them: the SDK's newer default (trailing CRC checksums on every
+                // upload) is not understood by every S3-compatible store
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (!spec.get("endpoint").isEmpty()) {
+            builder.endpointOverride(URI.create(spec.get("endpoint")));
+        }
+        return builder.build();
+    }
+
+    private static String prop(CamelContext context, String key, String fallback) {
+        return context.getPropertiesComponent().resolveProperty(key).map(String::strip).orElse(fallback);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return new ArrayList<>(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
+    }
+
+    private static Map<String, String> map(String... keyValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put(keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,58 @@
+package org.imagegen.support;
+
+import java.io.IOException;
+import java.nio.file.CopyOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * An SFTP server in the test JVM (Apache MINA SSHD) on 127.0.0.1 and a free port: one user with a password, whose
+ * home is a folder under target/. Records every rename, to show uploads arrive under a temporary name first.
+ */
+public final class SftpServer implements AutoCloseable {
+
+    public final Path home;
+    public final List<String> renames = new CopyOnWriteArrayList<>();
+    private final SshServer server;
+
+    public SftpServer(Path root, String user, String password) throws IOException {
+        home = Files.createDirectories(root.resolve("home"));
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(root.resolve("hostkey.ser")));
+        server.setPasswordAuthenticator((u, p, session) -> user.equals(u) && password.equals(p));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void moved(ServerSession session, Path srcPath, Path dstPath, Collection<CopyOption> opts,
+                              Throwable thrown) {
+                if (thrown == null) {
+                    renames.add(srcPath.getFileName() + " -> " + dstPath.getFileName());
+                }
+            }
+        });
+        server.setSubsystemFactories(List.of(sftp));
+        server.setFileSystemFactory(new VirtualFileSystemFactory(home));
+        server.start();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+    }
+}
