@@ -50,8 +50,8 @@ public class JobStore {
         return instanceId;
     }
 
-    /** Inserts a new job with its first event; returns the existing job's state instead when the key is taken. */
-    public Optional<JobState> insertIfAbsent(Job job, long now) {
+    /** Inserts a new job with its first event; returns the existing job instead when the key is taken. */
+    public Optional<Job> insertIfAbsent(Job job, long now) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
@@ -65,7 +65,7 @@ public class JobStore {
             } catch (SQLException e) {
                 c.rollback();
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    return Optional.of(find(job.getKey()).orElseThrow(() -> e).getState());
+                    return Optional.of(find(job.getKey()).orElseThrow(() -> e));
                 }
                 throw e;
             }

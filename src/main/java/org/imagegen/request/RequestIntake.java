@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import org.imagegen.job.Job;
 import org.imagegen.job.JobLifecycle;
-import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +54,14 @@ public class RequestIntake {
             }
             GenerationRequest request = validated.request();
             Job job = lifecycle.newJob(request, source);
-            Optional<JobState> existing = store.insertIfAbsent(job, job.getAcceptedAt());
-            if (existing.isPresent()) {
+            Optional<Job> existing = store.insertIfAbsent(job, job.getAcceptedAt());
+            if (existing.isPresent() && source.equals(existing.get().getSource())) {
+                // the same input read again (the bundle stopped before it could move the file or ack the
+                // message): this record was accepted then, and still is
+                accepted.add(request.key());
+            } else if (existing.isPresent()) {
                 problems.add(new Problem(raw.number(), request.key(), "id", "duplicate: job " + request.key()
-                        + " already exists (" + existing.get() + "); it is not submitted again"));
+                        + " already exists (" + existing.get().getState() + "); it is not submitted again"));
             } else {
                 accepted.add(request.key());
             }

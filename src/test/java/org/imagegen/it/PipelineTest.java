@@ -201,6 +201,21 @@ class PipelineTest {
     }
 
     @Test
+    void theSameFileReadAgainAfterACrashIsNotReportedAsDuplicates() throws Exception {
+        // what a restart sees when the bundle died after accepting a file but before moving it
+        String batch = "{\"id\": \"reread-1\", \"prompt\": \"once\"}\n{\"id\": \"reread-2\", \"prompt\": \"twice\"}\n";
+        FOLDERS.drop("reread.jsonl", batch);
+        FOLDERS.awaitManifest("reread-2", WAIT);
+        Files.delete(FOLDERS.done("reread.jsonl"));
+        FOLDERS.drop("reread.jsonl", batch);
+
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.done("reread.jsonl")));
+        assertThat(FOLDERS.rejected("reread.jsonl.error.json")).doesNotExist();
+        assertThat(allImages.createsFor("reread-1")).isEqualTo(1);
+        assertThat(allImages.createsFor("reread-2")).isEqualTo(1);
+    }
+
+    @Test
     void aRequestWithoutIdIsKeyedByItsContentSoTheSameContentIsADuplicate() {
         String request = "{\"prompt\": \"no id here, just content\", \"provider\": \"rendernet\"}";
         FOLDERS.drop("noid-a.json", request);

@@ -1,0 +1,188 @@
+package org.imagegen.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.ProviderSimulator;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.simulator.SimulatorSettings;
+
+/**
+ * {@code mvn -q -Pcrash-harness verify -Dharness.requests=500 -Dharness.kills=5}: runs the packaged bundle as a
+ * separate process against both simulators (in this JVM, so they outlive every crash), feeds it the requests, kills
+ * it with SIGKILL at random moments, restarts it each time on the same data folder, and finally lets one run finish.
+ * Then every request must have exactly one terminal manifest and each simulator exactly one create per job key.
+ * The last line printed is {@code requests N, delivered D, failed F, lost L, duplicate creates C, kills K}.
+ */
+public final class CrashHarness {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "harness-key";
+
+    /** What one run came to. */
+    public record Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
+                         List<String> problems) {
+
+        public String line() {
+            return "requests " + requests + ", delivered " + delivered + ", failed " + failed + ", lost " + lost
+                    + ", duplicate creates " + duplicateCreates + ", kills " + kills;
+        }
+    }
+
+    private CrashHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Result result = run(Integer.getInteger("harness.requests", 500), Integer.getInteger("harness.kills", 5),
+                Long.getLong("harness.seed", System.nanoTime()), Path.of("target", "crash-harness"));
+        result.problems().stream().limit(20).forEach(p -> System.out.println("problem: " + p));
+        System.out.println(result.line());
+        System.exit(result.lost() == 0 && result.duplicateCreates() == 0 ? 0 : 1);
+    }
+
+    public static Result run(int requests, int kills, long seed, Path root) throws Exception {
+        Random random = new Random(seed);
+        System.out.println("crash harness: " + requests + " requests, " + kills + " kills, seed " + seed);
+        Path dir = clean(root.toAbsolutePath());
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Path outbox = dir.resolve("outbox");
+        SimulatorSettings settings = new SimulatorSettings(0, Duration.ofMillis(500), Duration.ofMillis(3000), 0, 0,
+                0, 0, Duration.ZERO, KEY, seed, 32);
+        try (AllImagesSimulator allImages = (AllImagesSimulator) new AllImagesSimulator(settings).start();
+             RenderNetSimulator rendernet = (RenderNetSimulator) new RenderNetSimulator(settings).start()) {
+            List<String> command = command(dir, allImages, rendernet);
+            List<String> ids = new ArrayList<>();
+            int perFile = 25;
+            int files = (requests + perFile - 1) / perFile;
+            // half the files before the first start, the rest while the bundle is being killed and restarted
+            int dropped = 0;
+            for (int run = 0; run <= kills; run++) {
+                int until = run == 0 ? files / 2 : files / 2 + (files - files / 2) * run / Math.max(1, kills);
+                for (; dropped < Math.min(until, files); dropped++) {
+                    drop(inbox, dropped, perFile, requests, ids);
+                }
+                Process bundle = start(command, dir.resolve("bundle-" + run + ".log"));
+                if (run < kills) {
+                    long lifetime = 1500 + random.nextInt(3000);
+                    Thread.sleep(lifetime); // the random moment of the crash: this is the harness's input
+                    bundle.destroyForcibly().waitFor();
+                    continue;
+                }
+                for (; dropped < files; dropped++) {
+                    drop(inbox, dropped, perFile, requests, ids);
+                }
+                awaitAllTerminal(ids, outbox, Duration.ofMinutes(5));
+                bundle.destroy();
+                bundle.waitFor();
+            }
+            return check(ids, outbox, allImages, rendernet, kills);
+        }
+    }
+
+    private static List<String> command(Path dir, AllImagesSimulator allImages, RenderNetSimulator rendernet) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Xmx512m",
+                "-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
+                "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.node-id=harness",
+                "-Dimagegen.providers.all-images.base-url=" + allImages.baseUrl(),
+                "-Dimagegen.providers.all-images.api-key=" + KEY,
+                "-Dimagegen.providers.rendernet.base-url=" + rendernet.baseUrl(),
+                "-Dimagegen.providers.rendernet.api-key=" + KEY,
+                "-Dimagegen.providers.all-images.rate-limit.per-second=2000",
+                "-Dimagegen.providers.rendernet.rate-limit.per-second=2000",
+                "-Dimagegen.poll.initial-delay=300ms", "-Dimagegen.poll.interval=300ms",
+                "-Dimagegen.poll.queued-interval=300ms", "-Dimagegen.poll.max-backoff=2s",
+                "-Dimagegen.loop.tick-ms=100", "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=100",
+                "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString());
+    }
+
+    private static Process start(List<String> command, Path log) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("started in")) {
+                return process;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the bundle exited at start; see " + log);
+            }
+            Thread.sleep(100); // polling the log of another process
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the bundle did not start within a minute; see " + log);
+    }
+
+    private static void drop(Path inbox, int file, int perFile, int requests, List<String> ids) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = file * perFile; i < Math.min(requests, (file + 1) * perFile); i++) {
+            String id = "crash-" + i;
+            ids.add(id);
+            String provider = i % 2 == 0 ? "all-images" : "rendernet";
+            lines.append("{\"id\": \"").append(id).append("\", \"provider\": \"").append(provider)
+                    .append("\", \"prompt\": \"crash test ").append(i).append("\"}\n");
+        }
+        Path staged = inbox.getParent().resolve("batch-" + file + ".jsonl");
+        Files.writeString(staged, lines);
+        Files.move(staged, inbox.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void awaitAllTerminal(List<String> ids, Path outbox, Duration limit) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + limit.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (ids.stream().allMatch(id -> Files.exists(outbox.resolve(id).resolve("manifest.json")))) {
+                return;
+            }
+            Thread.sleep(250); // polling the outbox of another process
+        }
+    }
+
+    private static Result check(List<String> ids, Path outbox, ProviderSimulator allImages, ProviderSimulator rendernet,
+                                int kills) throws IOException {
+        int delivered = 0;
+        int failed = 0;
+        int lost = 0;
+        int duplicates = 0;
+        List<String> problems = new ArrayList<>();
+        for (String id : ids) {
+            int creates = allImages.createsFor(id) + rendernet.createsFor(id);
+            if (creates > 1) {
+                duplicates += creates - 1;
+                problems.add(id + ": " + creates + " creates");
+            }
+            Path manifest = outbox.resolve(id).resolve("manifest.json");
+            if (!Files.exists(manifest)) {
+                lost++;
+                problems.add(id + ": no manifest");
+                continue;
+            }
+            String state = JSON.readTree(manifest.toFile()).path("state").asText();
+            if (state.equals("DELIVERED")) {
+                delivered++;
+            } else {
+                failed++;
+                problems.add(id + ": " + state);
+            }
+        }
+        return new Result(ids.size(), delivered, failed, lost, duplicates, kills, problems);
+    }
+
+    private static Path clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+}

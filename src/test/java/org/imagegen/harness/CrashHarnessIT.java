@@ -1,0 +1,23 @@
+package org.imagegen.harness;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The crash harness, small (100 requests, 2 SIGKILLs), on the packaged bundle: run by failsafe after `package`.
+ * The full one is {@code mvn -q -Pcrash-harness verify -Dharness.requests=500 -Dharness.kills=5}.
+ */
+class CrashHarnessIT {
+
+    @Test
+    void killedTwiceItLosesNothingAndPaysForNothingTwice() throws Exception {
+        CrashHarness.Result result = CrashHarness.run(100, 2, 20261123L, Path.of("target", "it", "crash-harness"));
+
+        assertThat(result.lost()).as(result.line() + " " + result.problems()).isZero();
+        assertThat(result.duplicateCreates()).as(result.line() + " " + result.problems()).isZero();
+        assertThat(result.delivered() + result.failed()).isEqualTo(100);
+    }
+}
