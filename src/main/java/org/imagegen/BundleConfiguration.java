@@ -1,5 +1,6 @@
 package org.imagegen;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
@@ -26,6 +30,7 @@ import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobOperations;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.PollPlanner;
 import org.imagegen.job.PollPolicy;
@@ -135,6 +140,8 @@ public class BundleConfiguration implements CamelConfiguration {
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
 
+        closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
+
         camelContext.getRegistry().bind("jobStore", store);
         camelContext.getRegistry().bind("jobs", jobs);
         camelContext.getRegistry().bind("providers", providers);
@@ -142,6 +149,14 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("intake", intake);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
+    }
+
+    /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
+    private static AutoCloseable registerJmx(JobOperations operations, String instanceId) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("org.imagegen:type=Jobs,instance=" + ObjectName.quote(instanceId));
+        server.registerMBean(operations, name);
+        return () -> server.unregisterMBean(name);
     }
 
     public static String beanName(String provider) {

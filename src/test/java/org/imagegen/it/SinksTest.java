@@ -219,9 +219,10 @@ class SinksTest {
         assertThat(folders.data.resolve("staging/mixed/1.jpg")).exists();
         var lastModified = s3.client().headObject(b -> b.bucket(BUCKET).key("generated/mixed/1.jpg")).lastModified();
 
-        // the operator brings the receiver back and retries: only the failed sinks are tried again
+        // the operator brings the receiver back and retries over JMX (as from Hawtio's JMX tab): only the failed
+        // sinks are tried again
         receiver.down = false;
-        assertThat(jobs.retryDelivery("mixed")).isTrue();
+        assertThat(retryOverJmx("mixed")).isTrue();
         await().atMost(WAIT).until(() -> receiver.of("/down", "mixed").size() == 4);
         await().atMost(WAIT).until(() -> receiver.of("/strict", "mixed").size() == 2);
         awaitState("mixed", JobState.DELIVERY_FAILED); // "forged" still has the wrong secret
@@ -233,6 +234,14 @@ class SinksTest {
         assertThat(again.path("sinks").path("down").path("state").asText()).isEqualTo("DELIVERED");
         assertThat(again.path("sinks").path("forged").path("state").asText()).isEqualTo("FAILED");
         assertThat(jobs.retryDelivery("to-all")).isFalse(); // only DELIVERY_FAILED jobs are retried
+    }
+
+    /** Invokes retryDelivery on this bundle's org.imagegen:type=Jobs MBean, the way an operator's JMX console does. */
+    private boolean retryOverJmx(String key) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("org.imagegen:type=Jobs,instance="
+                + javax.management.ObjectName.quote(store.instanceId()));
+        return (Boolean) server.invoke(name, "retryDelivery", new Object[] {key}, new String[] {String.class.getName()});
     }
 
     private Job awaitState(String key, JobState state) {
