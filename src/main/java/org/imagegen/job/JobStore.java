@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +77,80 @@ public class JobStore {
     }
 
     /**
+     * Inserts many new jobs in one transaction (an input file's records are accepted together: one disk write instead
+     * of one per record). Returns the jobs that already existed, by key; those were not inserted. If another
+     * instance inserts one of the keys meanwhile, the batch falls back to one insert at a time.
+     */
+    public Map<String, Job> insertAllIfAbsent(List<Job> jobs, long now) {
+        Map<String, Job> existing = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Job found : findAll(c, jobs.stream().map(Job::getKey).toList())) {
+                    existing.put(found.getKey(), found);
+                }
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     PreparedStatement event = c.prepareStatement(
+                             "INSERT INTO job_event (job_key, state, at, detail) VALUES (?, ?, ?, ?)")) {
+                    for (Job job : jobs) {
+                        if (existing.containsKey(job.getKey())) {
+                            continue;
+                        }
+                        insert.setLong(bindAll(insert, job), now);
+                        insert.addBatch();
+                        event.setString(1, job.getKey());
+                        event.setString(2, job.getState().name());
+                        event.setLong(3, now);
+                        event.setString(4, null);
+                        event.addBatch();
+                    }
+                    insert.executeBatch();
+                    event.executeBatch();
+                }
+                c.commit();
+                return existing;
+            } catch (SQLException e) {
+                c.rollback();
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot insert " + jobs.size() + " jobs", e);
+        }
+        existing.clear();
+        for (Job job : jobs) {
+            insertIfAbsent(job, now).ifPresent(found -> existing.put(found.getKey(), found));
+        }
+        return existing;
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
+    }
+
+    private List<Job> findAll(Connection c, List<String> keys) throws SQLException {
+        List<Job> found = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 500) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE job_key IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setString(i + 1, chunk.get(i));
+                }
+                found.addAll(readAll(select));
+            }
+        }
+        return found;
+    }
+
+    /**
      * Claims up to {@code limit} due jobs for this instance until {@code leaseUntil}. The UPDATE re-checks the
      * lease condition on each row it locks, so two instances racing for the same rows never both win one.
      * Finished generations come first (their image URLs expire), then status checks, then new submissions.
@@ -99,7 +175,7 @@ public class JobStore {
             }
             // two statements, each using an index; the UPDATE re-checks the lease, so a row another instance
             // claimed in between is simply not ours
-            String keys = String.join(", ", java.util.Collections.nCopies(due.size(), "?"));
+            String keys = String.join(", ", Collections.nCopies(due.size(), "?"));
             try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
                     + "WHERE job_key IN (" + keys + ") AND next_check_at <= ? "
                     + "AND (lease_until IS NULL OR lease_until < ?)")) {

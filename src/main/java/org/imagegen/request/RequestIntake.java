@@ -1,8 +1,10 @@
 package org.imagegen.request;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 import org.imagegen.job.Job;
 import org.imagegen.job.JobLifecycle;
@@ -44,8 +46,9 @@ public class RequestIntake {
             LOG.warn("rejected {}: {}", source, input.inputError());
             return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(input.inputError())));
         }
-        List<String> accepted = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        Map<String, Integer> recordOfKey = new LinkedHashMap<>();
+        List<Job> jobs = new ArrayList<>();
         for (RawRecord raw : input.records()) {
             RequestValidator.Validated validated = validator.validate(raw);
             if (!validated.isAccepted()) {
@@ -53,19 +56,28 @@ public class RequestIntake {
                 continue;
             }
             GenerationRequest request = validated.request();
-            Job job = lifecycle.newJob(request, source);
-            Optional<Job> existing = store.insertIfAbsent(job, job.getAcceptedAt());
-            if (existing.isPresent() && source.equals(existing.get().getSource())) {
-                // the same input read again (the bundle stopped before it could move the file or ack the
+            Integer earlier = recordOfKey.putIfAbsent(request.key(), raw.number());
+            if (earlier != null) {
+                problems.add(new Problem(raw.number(), request.key(), "id", "duplicate of record " + earlier
+                        + " in the same input; it is not submitted twice"));
+                continue;
+            }
+            jobs.add(lifecycle.newJob(request, source));
+        }
+        List<String> accepted = new ArrayList<>();
+        Map<String, Job> existing = jobs.isEmpty() ? Map.of() : store.insertAllIfAbsent(jobs, jobs.get(0).getAcceptedAt());
+        for (Job job : jobs) {
+            Job found = existing.get(job.getKey());
+            if (found == null || source.equals(found.getSource())) {
+                // new, or the same input read again (the bundle stopped before it could move the file or ack the
                 // message): this record was accepted then, and still is
-                accepted.add(request.key());
-            } else if (existing.isPresent()) {
-                problems.add(new Problem(raw.number(), request.key(), "id", "duplicate: job " + request.key()
-                        + " already exists (" + existing.get().getState() + "); it is not submitted again"));
+                accepted.add(job.getKey());
             } else {
-                accepted.add(request.key());
+                problems.add(new Problem(recordOfKey.get(job.getKey()), job.getKey(), "id", "duplicate: job "
+                        + job.getKey() + " already exists (" + found.getState() + "); it is not submitted again"));
             }
         }
+        problems.sort(Comparator.comparingInt(Problem::record));
         IntakeReport report = new IntakeReport(source, input.records().size(), accepted, problems);
         if (report.hasProblems()) {
             LOG.warn("{}: accepted {} of {} requests; {}", source, accepted.size(), report.records(), problems);

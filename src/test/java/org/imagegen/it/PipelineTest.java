@@ -201,6 +201,17 @@ class PipelineTest {
     }
 
     @Test
+    void anIdRepeatedInOneFileIsOneJobAndTheRepeatIsReported() {
+        FOLDERS.drop("twice.jsonl", "{\"id\": \"twice-1\", \"prompt\": \"a\"}\n{\"id\": \"twice-1\", \"prompt\": \"b\"}\n");
+
+        assertThat(FOLDERS.awaitManifest("twice-1", WAIT).path("request").path("prompt").asText()).isEqualTo("a");
+        JsonNode errors = Folders.readJson(FOLDERS.rejected("twice.jsonl.error.json"));
+        assertThat(errors.path("problems").get(0).path("record").asInt()).isEqualTo(2);
+        assertThat(errors.path("problems").get(0).path("message").asText()).contains("duplicate of record 1");
+        assertThat(allImages.createsFor("twice-1")).isEqualTo(1);
+    }
+
+    @Test
     void theSameFileReadAgainAfterACrashIsNotReportedAsDuplicates() throws Exception {
         // what a restart sees when the bundle died after accepting a file but before moving it
         String batch = "{\"id\": \"reread-1\", \"prompt\": \"once\"}\n{\"id\": \"reread-2\", \"prompt\": \"twice\"}\n";

@@ -61,6 +61,19 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void insertsABatchInOneGoAndReturnsTheKeysThatExisted() {
+        JobStore store = store("a/1");
+        store.insertIfAbsent(job("b2", 0), 0);
+
+        Map<String, Job> existing = store.insertAllIfAbsent(List.of(job("b1", 0), job("b2", 0), job("b3", 0)), 5);
+
+        assertThat(existing).containsOnlyKeys("b2");
+        assertThat(store.countByState().get(JobState.ACCEPTED)).isEqualTo(3);
+        assertThat(store.history("b3")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED);
+        assertThat(store.insertAllIfAbsent(List.of(job("b1", 0), job("b3", 0)), 6)).containsOnlyKeys("b1", "b3");
+    }
+
+    @Test
     void claimsOnlyDueJobsAndNeverTheSameJobTwiceWhileLeased() {
         JobStore store = store("a/1");
         store.insertIfAbsent(job("due", 100), 0);
