@@ -454,14 +454,16 @@ public class GenerationsApi {
 
     /** Any failure of an API route as problem+json; an unexpected one is logged and not described to the client. */
     public ApiReply problem(Throwable error) {
+        // Camel may wrap what the bean threw: look through the causes
         Throwable e = error;
-        while (!(e instanceof ApiProblem) && e.getCause() != null && e.getCause() != e) {
+        while (!(e instanceof ApiProblem) && !(e instanceof JobStoreException) && e.getCause() != null
+                && e.getCause() != e) {
             e = e.getCause();
         }
         ApiProblem problem;
         if (e instanceof ApiProblem p) {
             problem = p;
-        } else if (error instanceof JobStoreException || e instanceof JobStoreException) {
+        } else if (e instanceof JobStoreException) {
             LOG.warn("API request failed: {}", error.toString());
             problem = new ApiProblem(503, "Service Unavailable", "the job store is unavailable; try again later", null);
         } else {
