@@ -2,6 +2,7 @@ package org.imagegen.api;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ class GenerationsApiTest {
     private static final String TOKEN = "test-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("api").clean();
+    private static final Path BLOCKED = FOLDERS.root.resolve("blocked-sink");
 
     private static RunningBundle bundle;
     private static ApiClient api;
@@ -47,7 +49,13 @@ class GenerationsApiTest {
                 "imagegen.simulate=true", "imagegen.simulator.duration-min=200ms",
                 "imagegen.simulator.duration-max=400ms", "imagegen.poll.initial-delay=200ms",
                 "imagegen.poll.interval=200ms", "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
-                "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick-ms=50"));
+                "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick-ms=50",
+                "imagegen.delivery.max-attempts=2",
+                // a folder sink whose root is a file, until a test replaces it with a folder
+                "imagegen.sinks.names=outbox,blocked", "imagegen.sinks.blocked.type=file",
+                "imagegen.sinks.blocked.root=" + BLOCKED));
+        Files.createDirectories(FOLDERS.root);
+        Files.writeString(BLOCKED, "not a folder");
         bundle = RunningBundle.start(properties.toArray(String[]::new));
         api = ApiClient.of(bundle, TOKEN);
         allImages = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
@@ -240,6 +248,28 @@ class GenerationsApiTest {
         assertThat(json(conflict).path("detail").asText()).contains("DELIVERED");
         assertThat(api.delete("/api/generations/api-done").statusCode()).isEqualTo(409);
         assertThat(allImages.createsFor("api-done")).isEqualTo(1);
+    }
+
+    @Test
+    void anUndeliverableGenerationIsRetriedAtItsFailedSinkWithoutPayingAgain() throws Exception {
+        api.post("/api/generations", "{\"id\": \"api-undeliverable\", \"prompt\": \"a boat\", "
+                + "\"sinks\": [\"outbox\", \"blocked\"]}");
+        JsonNode failed = awaitState("api-undeliverable", "DELIVERY_FAILED");
+        assertThat(failed.path("sinks").path("outbox").path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(failed.path("sinks").path("blocked").path("state").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("sinks").path("blocked").path("lastError").asText()).isNotBlank();
+        // the kept images can be read while the job waits for a retry
+        assertThat(api.get("/api/generations/api-undeliverable/images/1").statusCode()).isEqualTo(200);
+
+        Files.delete(BLOCKED);
+        Files.createDirectories(BLOCKED);
+        HttpResponse<byte[]> retry = api.post("/api/generations/api-undeliverable/retry", "");
+
+        assertThat(retry.statusCode()).isEqualTo(202);
+        JsonNode delivered = awaitState("api-undeliverable", "DELIVERED");
+        assertThat(delivered.path("sinks").path("blocked").path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(BLOCKED.resolve("api-undeliverable").resolve("manifest.json")).exists();
+        assertThat(allImages.createsFor("api-undeliverable")).isEqualTo(1);
     }
 
     @Test
