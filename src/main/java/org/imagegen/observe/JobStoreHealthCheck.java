@@ -3,22 +3,16 @@ package org.imagegen.observe;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.imagegen.job.JobStore;
 
 /** Readiness: the job store answers a trivial query. Every stage needs it, so without it the bundle is not ready. */
-public class JobStoreHealthCheck extends AbstractHealthCheck {
+public class JobStoreHealthCheck extends ReadinessCheck {
 
     private final JobStore store;
 
     public JobStoreHealthCheck(JobStore store) {
-        super("imagegen", "job-store");
+        super("job-store");
         this.store = store;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.imagegen.provider.HttpReply;
 
 /**
@@ -12,7 +11,7 @@ import org.imagegen.provider.HttpReply;
  * for a while ({@code cacheMs}), so frequent probes do not turn into provider calls. A provider that is briefly
  * unreachable makes the bundle not ready, which is what a load balancer should know; the jobs wait in the store.
  */
-public class ProviderKeyHealthCheck extends AbstractHealthCheck {
+public class ProviderKeyHealthCheck extends ReadinessCheck {
 
     private final Supplier<HttpReply> check;
     private final long cacheMs;
@@ -20,14 +19,9 @@ public class ProviderKeyHealthCheck extends AbstractHealthCheck {
     private volatile String problem = "not checked yet";
 
     public ProviderKeyHealthCheck(String provider, Supplier<HttpReply> check, long cacheMs) {
-        super("imagegen", "provider-key-" + provider);
+        super("provider-key-" + provider);
         this.check = check;
         this.cacheMs = cacheMs;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
