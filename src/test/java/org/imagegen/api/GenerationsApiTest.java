@@ -50,7 +50,7 @@ class GenerationsApiTest {
                 "imagegen.simulator.duration-max=400ms", "imagegen.poll.initial-delay=200ms",
                 "imagegen.poll.interval=200ms", "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
                 "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick-ms=50",
-                "imagegen.delivery.max-attempts=2",
+                "imagegen.delivery.max-attempts=2", "imagegen.api.max-body-bytes=65536",
                 // a folder sink whose root is a file, until a test replaces it with a folder
                 "imagegen.sinks.names=outbox,blocked", "imagegen.sinks.blocked.type=file",
                 "imagegen.sinks.blocked.root=" + BLOCKED));
@@ -211,6 +211,15 @@ class GenerationsApiTest {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(json(notJson).path("problems")).isNotEmpty();
         assertThat(bundle.bean("jobStore", JobStore.class).find("api-bad-2")).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedUnread() {
+        String prompt = "x".repeat(70_000);
+        HttpResponse<byte[]> response = api.post("/api/generations", "{\"id\": \"api-huge\", \"prompt\": \"" + prompt + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(bundle.bean("jobStore", JobStore.class).find("api-huge")).isEmpty();
     }
 
     @Test
