@@ -437,8 +437,15 @@ public class GenerationsApi {
         Job job = find(id);
         String outcome;
         if (delete == null) {
-            outcome = job.getProviderJobId() == null ? "nothing to delete: no generation was created"
-                    : "not offered by " + job.getProvider();
+            boolean created = job.getProviderJobId() != null;
+            List<JobEvent> history = store.history(id);
+            // NEEDS_ATTENTION without an id: a create went out and its answer was lost
+            boolean unknown = !created && history.size() >= 2
+                    && history.get(history.size() - 2).state() == JobState.NEEDS_ATTENTION;
+            outcome = created ? "not offered by " + job.getProvider()
+                    : unknown ? "not deleted: a create was sent but its answer was lost, so the generation's id is "
+                    + "unknown; check the provider's dashboard"
+                    : "nothing to delete: no generation was created";
         } else if (reply != null && reply.isSuccess()) {
             outcome = "deleted";
         } else {

@@ -312,6 +312,19 @@ class GenerationsApiTest {
         assertThat(api.post("/api/generations/api-cancel/retry", "").statusCode()).isEqualTo(409);
     }
 
+    @Test
+    void aJobThatNeedsAttentionCanBeCancelledAndTheAnswerSaysTheGenerationIsUnknown() {
+        api.post("/api/generations", "{\"id\": \"api-lost\", \"provider\": \"rendernet\", "
+                + "\"prompt\": \"answer lost sim:create-lost\"}");
+        awaitState("api-lost", "NEEDS_ATTENTION");
+
+        HttpResponse<byte[]> cancelled = api.delete("/api/generations/api-lost");
+
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(json(cancelled).path("state").asText()).isEqualTo("CANCELLED");
+        assertThat(json(cancelled).path("providerDelete").asText()).contains("answer was lost");
+    }
+
     // ---- list and pagination ---------------------------------------------------------------------------------------
 
     @Test
