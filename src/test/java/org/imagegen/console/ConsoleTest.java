@@ -93,6 +93,10 @@ class ConsoleTest {
         JsonNode context = JSON.readTree(client.postJson("/hawtio/jolokia/",
                 "{\"type\":\"read\",\"mbean\":\"org.apache.camel:type=context,*\"}").body());
         assertThat(context.path("value").toString()).contains("\"ManagementStatisticsLevel\":\"Extended\"");
+        JsonNode inflight = JSON.readTree(client.postJson("/hawtio/jolokia/", "{\"type\":\"read\","
+                + "\"mbean\":\"org.apache.camel:type=services,name=DefaultInflightRepository,*\","
+                + "\"attribute\":\"InflightBrowseEnabled\"}").body());
+        assertThat(inflight.path("value").toString()).contains("\"InflightBrowseEnabled\":true");
     }
 
     @Test
