@@ -83,6 +83,11 @@ try {
   check('Hawtio shows the Camel routes with their statistics',
     (await routesTable.getByText('deliver-images', { exact: true }).count()) > 0);
   await page.screenshot({ path: join(screenshots, 'hawtio-routes.png'), fullPage: true });
+
+  // logging out ends the session: the jobs page asks for the login again
+  await page.goto(base + '/logout');
+  await page.goto(base + '/');
+  check('after logging out the login page is shown again', page.url().includes('/login.html'), page.url());
 } catch (e) {
   check('the browser walk-through finished', false, e.message);
 } finally {

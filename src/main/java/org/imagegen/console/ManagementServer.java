@@ -1,5 +1,6 @@
 package org.imagegen.console;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,9 +15,15 @@ import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.SecurityHandler;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.security.authentication.FormAuthenticator;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.session.SessionHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -48,6 +55,7 @@ public final class ManagementServer implements AutoCloseable {
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(jobsPage(jobs, json));
+        contexts.addHandler(logout());
         contexts.addHandler(hawtio(settings));
 
         UserStore users = new UserStore();
@@ -92,6 +100,24 @@ public final class ManagementServer implements AutoCloseable {
         return context;
     }
 
+    /** /logout ends the login session (Jetty's form login keeps it in the session) and shows the login page. */
+    private static ContextHandler logout() {
+        ContextHandler context = new ContextHandler("/logout");
+        context.setAllowNullPathInContext(true); // /logout itself, not redirected to /logout/
+        context.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                Session session = request.getSession(false);
+                if (session != null) {
+                    session.invalidate();
+                }
+                Response.sendRedirect(request, response, callback, "/login.html");
+                return true;
+            }
+        });
+        return context;
+    }
+
     private static WebAppContext hawtio(ManagementSettings settings) {
         Path war = settings.hawtioWar();
         if (!Files.isRegularFile(war)) {
@@ -116,7 +142,13 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     public ManagementServer start() throws Exception {
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            server.stop();
+            throw new IllegalStateException("imagegen.management.port: cannot listen on " + connector.getHost() + ":"
+                    + connector.getPort() + " (" + e.getMessage() + "); choose another port, or 0 for any free one", e);
+        }
         LOG.info("management console on http://{}:{}/ (jobs) and /hawtio (Hawtio); login required",
                 hostForUrl(connector.getHost()), connector.getLocalPort());
         return this;

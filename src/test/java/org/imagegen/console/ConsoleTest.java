@@ -57,6 +57,21 @@ class ConsoleTest {
             assertThat(response.body()).as(path).doesNotContain("jobs.js").doesNotContain("\"agent\"");
         }
         assertThat(anonymous.get("/login.html").statusCode()).isEqualTo(200);
+        // a Jolokia request is not carried out either
+        HttpResponse<String> jolokia = anonymous.postJson("/hawtio/jolokia/",
+                "{\"type\":\"search\",\"mbean\":\"org.apache.camel:*\"}");
+        assertThat(jolokia.statusCode()).isIn(302, 303);
+        assertThat(jolokia.body()).doesNotContain("org.apache.camel");
+    }
+
+    @Test
+    void logoutEndsTheSession() throws Exception {
+        ConsoleClient client = loggedIn();
+        assertThat(client.get("/api/jobs").statusCode()).isEqualTo(200);
+        HttpResponse<String> logout = client.get("/logout");
+        assertThat(logout.statusCode()).isIn(302, 303);
+        assertThat(client.get("/api/jobs").statusCode()).isEqualTo(302);
+        assertThat(client.get("/hawtio/jolokia/version").statusCode()).isEqualTo(302);
     }
 
     @Test
