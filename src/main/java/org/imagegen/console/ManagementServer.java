@@ -96,6 +96,8 @@ public final class ManagementServer implements AutoCloseable {
         context.addServlet(new ServletHolder("jobs", new JobsServlet(jobs, json)), "/api/jobs/*");
         ServletHolder files = new ServletHolder("files", DefaultServlet.class);
         files.setInitParameter("dirAllowed", "false");
+        // revalidate every time: a cached page would still show after the login session ended
+        files.setInitParameter("cacheControl", "no-cache");
         context.addServlet(files, "/");
         return context;
     }
