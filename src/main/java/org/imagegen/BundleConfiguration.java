@@ -149,6 +149,8 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("intake", intake);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
+        // console (issue 4): the management port (jobs page and Hawtio), stopped before the job store closes
+        org.imagegen.console.ConsoleConfiguration.configure(camelContext, store, ledger, sinks, outbox, data);
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */

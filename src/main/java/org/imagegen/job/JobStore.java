@@ -359,6 +359,23 @@ public class JobStore {
         }
     }
 
+    /**
+     * The most recently accepted jobs, newest first, optionally only those in one state (the console's jobs page).
+     */
+    public List<Job> recent(JobState state, int limit) {
+        String where = state == null ? "" : " WHERE state = ?";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job" + where
+                     + " ORDER BY accepted_at DESC, job_key FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY")) {
+            if (state != null) {
+                select.setString(1, state.name());
+            }
+            return readAll(select);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read recent jobs", e);
+        }
+    }
+
     /** Number of jobs in each state (every state present, zero when none). */
     public Map<JobState, Long> countByState() {
         Map<JobState, Long> counts = new EnumMap<>(JobState.class);
