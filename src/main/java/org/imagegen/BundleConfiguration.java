@@ -152,6 +152,8 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("intake", intake);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
+        // console (issue 4): the management port (jobs page and Hawtio), stopped before the job store closes
+        org.imagegen.console.ConsoleConfiguration.configure(camelContext, store, ledger, sinks, outbox, data);
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
@@ -195,10 +197,9 @@ public class BundleConfiguration implements CamelConfiguration {
     private HikariDataSource dataSource(Path data) {
         String url = prop("imagegen.db.url");
         if (url.isBlank()) {
-            // H2 wants an explicit path; the default lives in the data folder. WRITE_DELAY=0: a commit reaches the
-            // file before the step that depends on it (H2 otherwise writes up to a second later, and a killed
-            // process forgets "create being sent" and pays for the generation twice - found by the crash harness)
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+            // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
+            // killed process are flushed by the job store itself (JobStore.makeDurable)
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);

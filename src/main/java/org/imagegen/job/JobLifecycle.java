@@ -130,7 +130,7 @@ public class JobLifecycle {
     public void markSubmitting(Job job) {
         job.setState(JobState.SUBMITTING);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
-        store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false);
+        store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false, true);
     }
 
     public void submitted(Job job, HttpReply reply) {
@@ -141,8 +141,11 @@ public class JobLifecycle {
                 job.setProviderJobId(result.providerJobId());
                 job.setTransientErrors(0);
                 job.setSubmittedAt(now);
-                transition(job, JobState.SUBMITTED, "generation " + result.providerJobId(),
-                        planner.firstCheck(job.getProvider(), model(job), now));
+                job.setState(JobState.SUBMITTED);
+                job.setNextCheckAt(planner.firstCheck(job.getProvider(), model(job), now));
+                // durable at once: a restart that forgot the generation's id could only park the job
+                store.save(job, true, "generation " + result.providerJobId(), now, true, true);
+                log(job, "generation " + result.providerJobId());
             }
             case NOT_CREATED_RETRY -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);

@@ -4,12 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,11 +43,34 @@ public class JobStore {
     private final ObjectMapper json;
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
+    private final boolean flushAfterCommit;
 
     public JobStore(DataSource dataSource, ObjectMapper json, String instanceId) {
         this.dataSource = dataSource;
         this.json = json;
         this.instanceId = instanceId;
+        this.flushAfterCommit = isH2(dataSource);
+    }
+
+    private static boolean isH2(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toUpperCase(Locale.ROOT).contains("H2");
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot reach the job store", e);
+        }
+    }
+
+    /**
+     * H2 writes a commit to its file up to a second later (PostgreSQL: at commit). For the writes whose loss would
+     * cost money or a request — accepted jobs, "create being sent", "created" — the file is brought up to date
+     * before the caller goes on; losing any other recent write only repeats an idempotent step.
+     */
+    private void makeDurable(Connection c) throws SQLException {
+        if (flushAfterCommit) {
+            try (Statement checkpoint = c.createStatement()) {
+                checkpoint.execute("CHECKPOINT");
+            }
+        }
     }
 
     public String instanceId() {
@@ -63,6 +88,7 @@ public class JobStore {
                 insert.executeUpdate();
                 appendEvent(c, job.getKey(), job.getState(), now, null);
                 c.commit();
+                makeDurable(c);
                 return Optional.empty();
             } catch (SQLException e) {
                 c.rollback();
@@ -109,6 +135,7 @@ public class JobStore {
                     event.executeBatch();
                 }
                 c.commit();
+                makeDurable(c);
                 return existing;
             } catch (SQLException e) {
                 c.rollback();
@@ -208,6 +235,11 @@ public class JobStore {
      * claim, for a step that goes straight on (a finished generation is downloaded at once).
      */
     public void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease) {
+        save(job, stateChanged, detail, now, releaseLease, false);
+    }
+
+    /** As {@link #save(Job, boolean, String, long, boolean)}; {@code durable}: on file before this returns. */
+    public void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease, boolean durable) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
@@ -238,6 +270,9 @@ public class JobStore {
                     appendEvent(c, job.getKey(), job.getState(), now, detail);
                 }
                 c.commit();
+                if (durable) {
+                    makeDurable(c);
+                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -305,6 +340,23 @@ public class JobStore {
             return events;
         } catch (SQLException e) {
             throw new JobStoreException("cannot read history of job " + key, e);
+        }
+    }
+
+    /**
+     * The most recently accepted jobs, newest first, optionally only those in one state (the console's jobs page).
+     */
+    public List<Job> recent(JobState state, int limit) {
+        String where = state == null ? "" : " WHERE state = ?";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job" + where
+                     + " ORDER BY accepted_at DESC, job_key FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY")) {
+            if (state != null) {
+                select.setString(1, state.name());
+            }
+            return readAll(select);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read recent jobs", e);
         }
     }
 

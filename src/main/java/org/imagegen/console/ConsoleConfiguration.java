@@ -1,0 +1,73 @@
+package org.imagegen.console;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.Sinks;
+import org.imagegen.job.JobStore;
+
+/**
+ * Wires the management port (issue 4): reads imagegen.management.*, and starts and stops the {@link ManagementServer}
+ * with the Camel context. Bound as "managementServer" so tests can ask for its port.
+ */
+public final class ConsoleConfiguration {
+
+    public static final String BEAN = "managementServer";
+    /** A login session ends after this long without a request. */
+    private static final long SESSION_TIMEOUT_SECONDS = 30 * 60;
+
+    private ConsoleConfiguration() {
+    }
+
+    public static void configure(CamelContext context, JobStore store, SinkLedger ledger, Sinks sinks, Outbox outbox,
+                                 Path data) throws Exception {
+        if (!Boolean.parseBoolean(prop(context, "imagegen.management.enabled"))) {
+            return;
+        }
+        String portText = prop(context, "imagegen.management.port");
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("imagegen.management.port: '" + portText + "' is not a port number", e);
+        }
+        String war = prop(context, "imagegen.management.hawtio-war");
+        ManagementSettings settings = new ManagementSettings(prop(context, "imagegen.management.bind"), port,
+                war.isEmpty() ? defaultWar() : Path.of(war), data.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
+        ManagementLogin login = ManagementLogin.resolve(prop(context, "imagegen.management.user"),
+                prop(context, "imagegen.management.password"), data, System.out);
+        ObjectMapper json = new ObjectMapper();
+        ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json),
+                json);
+        context.getRegistry().bind(BEAN, server);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() throws Exception {
+                server.start();
+            }
+
+            @Override
+            protected void doStop() throws Exception {
+                server.close();
+            }
+        }, true, false);
+    }
+
+    /** lib/hawtio-default.war beside the bundle's jar (or beside target/classes when run from the build). */
+    private static Path defaultWar() throws URISyntaxException {
+        Path code = Path.of(ConsoleConfiguration.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return code.toAbsolutePath().getParent().resolve("lib").resolve("hawtio-default.war");
+    }
+
+    private static String prop(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key
+                        + " (config/application.properties)"))
+                .strip();
+    }
+}

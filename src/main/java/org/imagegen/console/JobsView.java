@@ -1,0 +1,149 @@
+package org.imagegen.console;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.SinkRecord;
+import org.imagegen.delivery.SinkState;
+import org.imagegen.delivery.SinkType;
+import org.imagegen.delivery.Sinks;
+import org.imagegen.delivery.StagedImage;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+
+/**
+ * What the jobs page shows, read from the job store: recent jobs with their timings and failure reason, and where
+ * their delivered images are. Images are only ever read from a file sink's root or from the staging folder, found
+ * through the job's own records (never from a path a request supplies).
+ */
+public class JobsView {
+
+    public static final int MAX_LIMIT = 500;
+
+    private final JobStore store;
+    private final SinkLedger ledger;
+    private final Sinks sinks;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+
+    public JobsView(JobStore store, SinkLedger ledger, Sinks sinks, Outbox outbox, ObjectMapper json) {
+        this.store = store;
+        this.ledger = ledger;
+        this.sinks = sinks;
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    /** A job as the page shows it; times are epoch milliseconds, durations milliseconds (null when not reached). */
+    public record JobRow(String id, String state, String provider, String providerJobId, String prompt,
+                         long acceptedAt, Long submittedAt, Long completedAt, Long queuedMs, Long generationMs,
+                         Long totalMs, int checks, String reason, int images) {
+    }
+
+    /**
+     * @param state a {@link JobState} name, or null/empty for every state
+     * @throws IllegalArgumentException naming the parameter when state or limit is not valid
+     */
+    public List<JobRow> recent(String state, int limit) {
+        JobState filter = null;
+        if (state != null && !state.isBlank()) {
+            try {
+                filter = JobState.valueOf(state.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("state: '" + state + "' is not a job state; expected one of "
+                        + List.of(JobState.values()), e);
+            }
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit: " + limit + " is not between 1 and " + MAX_LIMIT);
+        }
+        List<JobRow> rows = new ArrayList<>();
+        for (Job job : store.recent(filter, limit)) {
+            rows.add(row(job));
+        }
+        return rows;
+    }
+
+    /** Number of jobs in each state, for the page's filter. */
+    public Map<JobState, Long> counts() {
+        return store.countByState();
+    }
+
+    private JobRow row(Job job) {
+        Long submitted = job.getSubmittedAt();
+        Long completed = job.getCompletedAt();
+        long accepted = job.getAcceptedAt();
+        return new JobRow(job.getKey(), job.getState().name(), job.getProvider(), job.getProviderJobId(),
+                job.getRequest() == null ? null : job.getRequest().prompt(), accepted, submitted, completed,
+                submitted == null ? null : submitted - accepted,
+                submitted == null || completed == null ? null : completed - submitted,
+                completed == null ? null : completed - accepted,
+                job.getChecks(), job.getReason(), images(job).size());
+    }
+
+    /** The file of image {@code number} (1-based) of the job, if it was delivered to a folder or is still staged. */
+    public Optional<Path> image(String key, int number) {
+        Optional<Job> job = store.find(key);
+        if (job.isEmpty() || number < 1) {
+            return Optional.empty();
+        }
+        List<Path> images = images(job.get());
+        return number <= images.size() ? Optional.of(images.get(number - 1)) : Optional.empty();
+    }
+
+    /** The job's images: from the first file sink that has them all, else from staging (kept when delivery failed). */
+    private List<Path> images(Job job) {
+        if (job.getState() == JobState.DELIVERED || job.getState() == JobState.DELIVERY_FAILED) {
+            for (SinkRecord sink : ledger.of(job.getKey())) {
+                if (sink.state() == SinkState.DELIVERED && sinks.names().contains(sink.sink())
+                        && sinks.spec(sink.sink()).type() == SinkType.FILE) {
+                    List<Path> found = fromFolder(job, sink.sink());
+                    if (!found.isEmpty()) {
+                        return found;
+                    }
+                }
+            }
+        }
+        if (outbox.loadStaged(job)) {
+            List<Path> staged = new ArrayList<>();
+            for (StagedImage image : job.getStaged()) {
+                staged.add(outbox.stagedFile(job, image));
+            }
+            return staged;
+        }
+        return List.of();
+    }
+
+    /** The images the sink's manifest lists, each checked to be a file inside the sink's root. */
+    private List<Path> fromFolder(Job job, String sink) {
+        Path root = Path.of(sinks.spec(sink).get("root")).toAbsolutePath().normalize();
+        Path folder = root.resolve(sinks.folder(job, sink)).normalize();
+        Path manifest = folder.resolve(Outbox.MANIFEST);
+        if (!folder.startsWith(root) || !Files.isRegularFile(manifest)) {
+            return List.of();
+        }
+        try {
+            JsonNode images = json.readTree(manifest.toFile()).path("images");
+            List<Path> files = new ArrayList<>();
+            for (JsonNode image : images) {
+                Path file = folder.resolve(image.path("file").asText("")).normalize();
+                if (file.startsWith(folder) && !file.equals(folder) && Files.isRegularFile(file)) {
+                    files.add(file);
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+// The jobs page: reads /api/jobs every few seconds and renders the table; the state filter is kept in the URL
+// (?state=FAILED) so a filtered view can be bookmarked. No framework, no CDN.
+(function () {
+  'use strict';
+  var REFRESH_MS = 3000;
+  var STATES = ['ACCEPTED', 'SUBMITTING', 'SUBMITTED', 'RUNNING', 'SUCCEEDED', 'DELIVERED', 'FAILED', 'CENSORED',
+    'TIMED_OUT', 'DELIVERY_FAILED', 'NEEDS_ATTENTION'];
+  var filter = document.getElementById('state-filter');
+  var body = document.querySelector('#jobs tbody');
+  var timer = null;
+
+  STATES.forEach(function (state) {
+    var option = document.createElement('option');
+    option.value = state;
+    option.textContent = state;
+    filter.appendChild(option);
+  });
+  filter.value = new URLSearchParams(location.search).get('state') || '';
+  filter.addEventListener('change', function () {
+    var url = new URL(location.href);
+    if (filter.value) { url.searchParams.set('state', filter.value); } else { url.searchParams.delete('state'); }
+    history.replaceState(null, '', url);
+    refresh();
+  });
+
+  function duration(ms) {
+    if (ms === null || ms === undefined) { return ''; }
+    if (ms < 1000) { return ms + ' ms'; }
+    if (ms < 120000) { return (ms / 1000).toFixed(1) + ' s'; }
+    return Math.round(ms / 60000) + ' min';
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement('td');
+    td.textContent = text === null || text === undefined ? '' : String(text);
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function render(data) {
+    var counts = data.counts || {};
+    Array.prototype.forEach.call(filter.options, function (option) {
+      if (option.value) { option.textContent = option.value + ' (' + (counts[option.value] || 0) + ')'; }
+    });
+    body.textContent = '';
+    data.jobs.forEach(function (job) {
+      var tr = document.createElement('tr');
+      tr.className = 'job';
+      tr.dataset.id = job.id;
+      tr.dataset.state = job.state;
+      var id = cell(tr, job.id, 'id');
+      if (job.prompt) { id.title = job.prompt; }
+      cell(tr, job.state, 'state state-' + job.state);
+      cell(tr, job.provider);
+      cell(tr, new Date(job.acceptedAt).toLocaleString());
+      cell(tr, duration(job.queuedMs));
+      cell(tr, duration(job.generationMs));
+      cell(tr, duration(job.totalMs));
+      cell(tr, job.checks);
+      var last = cell(tr, '', 'images');
+      for (var n = 1; n <= job.images; n++) {
+        var img = document.createElement('img');
+        img.className = 'thumbnail';
+        img.alt = job.id + ' image ' + n;
+        img.src = '/api/jobs/' + encodeURIComponent(job.id) + '/thumbnails/' + n;
+        last.appendChild(img);
+      }
+      if (job.reason) {
+        var reason = document.createElement('div');
+        reason.className = 'reason';
+        reason.textContent = job.reason;
+        last.appendChild(reason);
+      }
+      body.appendChild(tr);
+    });
+    document.getElementById('empty').hidden = data.jobs.length > 0;
+    document.getElementById('updated').textContent = 'updated ' + new Date(data.at).toLocaleTimeString();
+  }
+
+  function refresh() {
+    clearTimeout(timer);
+    var url = '/api/jobs?limit=100' + (filter.value ? '&state=' + encodeURIComponent(filter.value) : '');
+    var error = document.getElementById('load-error');
+    fetch(url, {credentials: 'same-origin', headers: {'Accept': 'application/json'}})
+      .then(function (response) {
+        if (response.redirected || response.status === 401 || response.status === 403) {
+          location.href = '/login.html'; // the login session ended
+          throw new Error('not logged in');
+        }
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.error || ('HTTP ' + response.status)); }
+          return data;
+        });
+      })
+      .then(function (data) { error.hidden = true; render(data); })
+      .catch(function (e) { error.textContent = 'Cannot load jobs: ' + e.message; error.hidden = false; })
+      .finally(function () { timer = setTimeout(refresh, REFRESH_MS); });
+  }
+
+  refresh();
+})();

@@ -1,0 +1,38 @@
+package org.imagegen.console;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.imagegen.support.Folders;
+
+/** Settings of a bundle started for the console tests: simulators, compressed timings, the management port on. */
+final class ConsoleTestSettings {
+
+    private ConsoleTestSettings() {
+    }
+
+    /**
+     * The test JVM turns the management port off for every bundle (pom.xml, a system property, which Camel lets win
+     * over a bundle's own settings); a console test turns it on for the bundles it starts, and back off at its end.
+     */
+    static void enableManagementPort(boolean enabled) {
+        System.setProperty("imagegen.management.enabled", String.valueOf(enabled));
+    }
+
+    static String[] with(Folders folders, String... extra) {
+        List<String> settings = new ArrayList<>(Arrays.asList(folders.properties()));
+        settings.addAll(List.of(
+                "imagegen.management.port=0",
+                "imagegen.simulate=true",
+                "imagegen.simulator.duration-min=200ms",
+                "imagegen.simulator.duration-max=400ms",
+                "imagegen.poll.initial-delay=200ms",
+                "imagegen.poll.interval=200ms",
+                "imagegen.loop.tick-ms=50",
+                "imagegen.inbox.poll-ms=100",
+                "imagegen.inbox.stable-ms=100"));
+        settings.addAll(Arrays.asList(extra));
+        return settings.toArray(String[]::new);
+    }
+}

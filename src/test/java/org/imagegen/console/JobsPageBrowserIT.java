@@ -1,0 +1,76 @@
+package org.imagegen.console;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.imagegen.support.Folders;
+import org.imagegen.support.RunningBundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The jobs page and Hawtio in a real headless Chromium, driven by Playwright (src/test/browser/jobs-page.mjs): the
+ * bundle runs one job to DELIVERED and one to FAILED, then the script logs in, sees the delivered job with its
+ * thumbnails, filters to FAILED, opens Hawtio's routes, and saves screenshots to target/screenshots/.
+ * Needs /usr/bin/chromium, node and {@code npm ci} in src/test/browser, so it runs only with
+ * {@code -Dimagegen.test.browser=true} (.ci/run installs those and turns it on).
+ */
+@EnabledIfSystemProperty(named = "imagegen.test.browser", matches = "true")
+class JobsPageBrowserIT {
+
+    private static final String PASSWORD = "browser-test-password";
+    private static final Path SCRIPTS = Path.of("src", "test", "browser");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots").toAbsolutePath();
+
+    @Test
+    void operatorLogsInSeesTheDeliveredJobFiltersToFailedAndOpensHawtio() throws Exception {
+        assertThat(SCRIPTS.resolve("node_modules").resolve("playwright-core"))
+                .as("run 'npm ci' in src/test/browser first").isDirectory();
+        Folders folders = new Folders("browser").clean();
+        ConsoleTestSettings.enableManagementPort(true);
+        try (RunningBundle bundle = RunningBundle.start(ConsoleTestSettings.with(folders,
+                "imagegen.management.password=" + PASSWORD))) {
+            folders.drop("browser.jsonl", """
+                    {"id": "browser-delivered", "prompt": "a red fox in fresh snow"}
+                    {"id": "browser-failed", "prompt": "this one breaks sim:fail"}
+                    """);
+            assertThat(folders.awaitManifest("browser-delivered", java.time.Duration.ofSeconds(30))
+                    .path("state").asText()).isEqualTo("DELIVERED");
+            assertThat(folders.awaitManifest("browser-failed", java.time.Duration.ofSeconds(30))
+                    .path("state").asText()).isEqualTo("FAILED");
+
+            int port = bundle.bean(ConsoleConfiguration.BEAN, ManagementServer.class).port();
+            Files.createDirectories(SCREENSHOTS);
+            Path log = SCREENSHOTS.resolve("browser.log");
+            ProcessBuilder node = new ProcessBuilder("node", "jobs-page.mjs").directory(SCRIPTS.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = node.environment();
+            env.put("CONSOLE_URL", "http://127.0.0.1:" + port);
+            env.put("CONSOLE_USER", "admin");
+            env.put("CONSOLE_PASSWORD", PASSWORD);
+            env.put("DELIVERED_ID", "browser-delivered");
+            env.put("FAILED_ID", "browser-failed");
+            env.put("SCREENSHOTS", SCREENSHOTS.toString());
+            Process process = node.start();
+            boolean finished = process.waitFor(3, TimeUnit.MINUTES);
+            if (!finished) {
+                process.destroyForcibly();
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(finished).as("the browser script finished: " + output).isTrue();
+            assertThat(process.exitValue()).as(output).isZero();
+            assertThat(output.lines().filter(line -> line.startsWith("FAIL"))).as(output).isEmpty();
+            assertThat(output).contains(" 0 failed");
+            for (String screenshot : new String[] {"jobs-page.png", "jobs-page-failed.png", "hawtio-routes.png"}) {
+                assertThat(SCREENSHOTS.resolve(screenshot)).as(screenshot).isNotEmptyFile();
+            }
+        } finally {
+            ConsoleTestSettings.enableManagementPort(false);
+        }
+    }
+}
