@@ -129,6 +129,7 @@ public class JobLifecycle {
     /** Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly. */
     public void markSubmitting(Job job) {
         job.setState(JobState.SUBMITTING);
+        job.setCreateInFlight(true);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
         store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false, true);
     }
@@ -180,7 +181,15 @@ public class JobLifecycle {
                         + " after a lost create answer", now);
             }
             case NOT_FOUND -> transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
-            case RETRY_LATER -> reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+            case RETRY_LATER -> {
+                if (now >= job.getDeadlineAt()) {
+                    // a search that keeps failing must not keep the job unsettled for ever
+                    settle(job, FindResult.unknown("the provider could not be searched before the deadline ("
+                            + result.reason() + ")"));
+                } else {
+                    reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                }
+            }
             case UNKNOWN -> finish(job, JobState.NEEDS_ATTENTION, "a create was sent but its answer was lost ("
                     + job.getReason() + "); " + result.reason() + ", so it is not sent again: check the provider's"
                     + " dashboard, then retry or drop the job");
@@ -445,12 +454,22 @@ public class JobLifecycle {
         String reason = describe(error);
         switch (job.getState()) {
             case SUBMITTING -> {
-                job.setReason(reason);
-                if (isNeverSent(error)) {
+                if (!job.isCreateInFlight()) {
+                    // the search for a create whose answer was lost failed (the provider unreachable, too slow):
+                    // that says nothing about the create, so it is never a reason to send it again
+                    if (now >= job.getDeadlineAt()) {
+                        settle(job, FindResult.unknown("the provider could not be searched before the deadline ("
+                                + reason + ")"));
+                    } else {
+                        reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                    }
+                } else if (isNeverSent(error)) {
                     // the connection was refused: the create never left, so sending it again is safe
+                    job.setReason(reason);
                     job.setTransientErrors(job.getTransientErrors() + 1);
                     transition(job, JobState.ACCEPTED, reason, backoff(job, now, job.getTransientErrors(), null));
                 } else {
+                    job.setReason(reason);
                     LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
                             job.getKey(), reason);
                     reschedule(job, planner.nextCheck(job.getProvider(), false, now));
@@ -498,6 +517,12 @@ public class JobLifecycle {
     }
 
     private static String describe(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof DeliveryException) {
+                // already says which image, from where and why; Camel's split wrapper around it says nothing more
+                return t.getMessage();
+            }
+        }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
             root = root.getCause();
