@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public class JobLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+    /** How far a provider's clock (its created_at, in whole seconds) may be behind ours. */
+    static final long CLOCK_SKEW_MS = 5_000;
 
     /** What the check route does after a status check. */
     public enum Next { WAIT, DELIVER, RETRY_AT_PROVIDER, DONE }
@@ -172,9 +174,41 @@ public class JobLifecycle {
         settle(job, FindResult.unknown(provider(job).name() + " cannot be searched for the generation"));
     }
 
+    /**
+     * A provider that cannot be searched by our key listed its latest generations. One of them is the job's only if
+     * it is the single generation created since the create was sent (less {@link #CLOCK_SKEW_MS}) that no job owns,
+     * the list reaches back that far, and no other create of the provider is unsettled (its generation could be
+     * that one). Otherwise it stays unknown: a person decides. Never "not found": a list may lag behind.
+     */
+    private FindResult pickFromList(Job job, FindResult listed) {
+        long sentAt = store.history(job.getKey()).stream().filter(e -> e.state() == JobState.SUBMITTING)
+                .mapToLong(JobEvent::at).max().orElse(job.getAcceptedAt());
+        long from = sentAt - CLOCK_SKEW_MS;
+        String name = provider(job).name();
+        boolean reachesBack = listed.complete() || listed.listed().stream().anyMatch(g -> g.createdAt() < from);
+        if (!reachesBack) {
+            return FindResult.unknown("the first " + listed.listed().size() + " generations " + name
+                    + " lists do not reach back to when the create was sent");
+        }
+        // counted before ownership is checked: a create settled in between has its generation recorded by then
+        int unsettled = store.countUnsettledCreates(job.getProvider(), job.getKey());
+        List<String> candidates = listed.listed().stream().filter(g -> g.createdAt() >= from)
+                .map(FindResult.Listed::id).filter(id -> !store.ownsGeneration(job.getProvider(), id)).toList();
+        if (unsettled > 0) {
+            return FindResult.unknown(unsettled + " other " + name + " creates are unsettled too, so its generation"
+                    + " list cannot tell which generation is whose (" + candidates.size() + " candidates)");
+        }
+        if (candidates.size() == 1) {
+            return FindResult.found(candidates.get(0));
+        }
+        return FindResult.unknown(name + " cannot be searched by job key and its generation list shows "
+                + candidates.size() + " generations created since the create was sent that no job owns");
+    }
+
     private void settle(Job job, FindResult result) {
         long now = now();
         switch (result.kind()) {
+            case LISTED -> settle(job, pickFromList(job, result));
             case FOUND -> {
                 job.setProviderJobId(result.providerJobId());
                 transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()

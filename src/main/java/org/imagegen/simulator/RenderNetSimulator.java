@@ -156,7 +156,10 @@ public class RenderNetSimulator extends ProviderSimulator {
         Map<String, String> query = query(exchange);
         int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
         int size = Math.min(50, Math.max(1, Integer.parseInt(query.getOrDefault("page_size", "10"))));
-        List<Map<String, Object>> all = generations.values().stream().map(this::generationView).toList();
+        // newest first (assumed: the documentation does not say)
+        List<Map<String, Object>> all = generations.values().stream()
+                .sorted(java.util.Comparator.comparingLong((SimulatedGeneration g) -> g.startedAt).reversed())
+                .map(this::generationView).toList();
         List<Map<String, Object>> pageItems = all.stream().skip((long) (page - 1) * size).limit(size).toList();
         sendJson(exchange, 200, Map.of("data", pageItems, "err", Map.of(),
                 "pagination", Map.of("page", page, "page_size", size, "total", all.size())));

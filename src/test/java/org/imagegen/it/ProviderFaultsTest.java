@@ -56,6 +56,8 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.all-images.poll.deadline=12s",
         "imagegen.providers.rendernet.poll.deadline=12s",
         "imagegen.delivery.max-attempts=3",
+        // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
+        "imagegen.providers.rendernet.reconcile-by-list=false",
         // the simulated images are a few kB; a "huge" one is padded with 2 MiB
         "imagegen.delivery.max-image-bytes=1048576",
         "imagegen.loop.tick-ms=50",
