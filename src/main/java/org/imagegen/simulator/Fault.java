@@ -48,6 +48,11 @@ public enum Fault {
         return directive;
     }
 
+    /** Faults that only make sense for an image download (elsewhere they are ignored). */
+    public boolean imageOnly() {
+        return this == TRUNCATED || this == NOT_AN_IMAGE || this == HUGE || this == MISLABELLED;
+    }
+
     /** The fault a directive names ("503", "slow", ...), or null. */
     public static Fault of(String directive) {
         String d = directive.toLowerCase(Locale.ROOT);

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *       {@code create}, {@code check} (status checks; the default, so {@code sim:503x2} is
  *       {@code sim:check-503x2}), {@code find} (the search for a create whose answer was lost; all-images only) and
  *       {@code image} (downloads of the generation's last image, so the others arrive). Several faults at one point
- *       apply one after the other, in the order written;</li>
+ *       apply one after the other, in the order written; unknown faults, and image faults at other points, are
+ *       ignored;</li>
  *   <li>{@code sim:retry-after=N}: the seconds a 429 asks to wait (default 1);</li>
  *   <li>{@code sim:create-lost} creates the generation but drops the connection before answering, once;</li>
  *   <li>{@code sim:ms=1500} takes that many milliseconds;</li>
@@ -51,8 +52,8 @@ public record Scenario(boolean fail, boolean failOnce, boolean censor, boolean n
         Matcher m = FAULT.matcher(p);
         while (m.find()) {
             Fault fault = Fault.of(m.group(2));
-            if (fault != null) {
-                String point = m.group(1) == null ? CHECK : m.group(1);
+            String point = m.group(1) == null ? CHECK : m.group(1);
+            if (fault != null && (!fault.imageOnly() || point.equals(IMAGE))) {
                 faults.computeIfAbsent(point, k -> new ArrayList<>()).add(new Injection(fault, Integer.parseInt(m.group(3))));
             }
         }
