@@ -111,7 +111,7 @@ public class BundleConfiguration implements CamelConfiguration {
             ImageProvider provider = name.equals(AllImagesProvider.NAME)
                     ? new AllImagesProvider(settings, prop(prefix + "process-mode"))
                     : new RenderNetProvider(settings, prop(prefix + "model"),
-                    Integer.parseInt(prop(prefix + "max-batch-size")));
+                    Integer.parseInt(prop(prefix + "max-batch-size")), Boolean.parseBoolean(prop(prefix + "reconcile-by-list")));
             providerList.add(provider);
             downloadHosts.put(name, new DownloadHosts(baseUrl, list(prop(prefix + "download-hosts"))));
             camelContext.getRegistry().bind(beanName(name), provider);

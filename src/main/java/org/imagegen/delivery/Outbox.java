@@ -88,8 +88,10 @@ public class Outbox {
                 for (int n; (n = in.read(buffer)) != -1; ) {
                     bytes += n;
                     if (bytes > maxImageBytes) {
+                        // permanent: the same URL serves the same bytes, so downloading it again cannot help; an
+                        // operator who raises the limit retries the delivery (JMX retryDelivery)
                         throw new DeliveryException("image " + number + " from " + sourceUrl + " is larger than "
-                                + maxImageBytes + " bytes (imagegen.delivery.max-image-bytes)");
+                                + maxImageBytes + " bytes (imagegen.delivery.max-image-bytes)", true);
                     }
                     out.write(buffer, 0, n);
                 }

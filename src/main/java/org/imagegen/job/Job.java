@@ -29,6 +29,8 @@ public class Job {
     private List<String> imageUrls = List.of();
     private String leaseOwner;
     private final transient List<StagedImage> staged = new ArrayList<>();
+    /** Set while this step sends a create (not stored): a failure then is about the create, not a search for it. */
+    private transient boolean createInFlight;
 
     /** The step the status loop takes next. */
     public JobAction action(long now) {
@@ -44,6 +46,8 @@ public class Job {
         return state == JobState.ACCEPTED ? JobAction.SUBMIT : JobAction.CHECK;
     }
 
+    public boolean isCreateInFlight() { return createInFlight; }
+    public void setCreateInFlight(boolean createInFlight) { this.createInFlight = createInFlight; }
     public String getKey() { return key; }
     public void setKey(String key) { this.key = key; }
     public String getProvider() { return provider; }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public class JobLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+    /** How far a provider's clock (its created_at, in whole seconds) may be behind ours. */
+    static final long CLOCK_SKEW_MS = 5_000;
 
     /** What the check route does after a status check. */
     public enum Next { WAIT, DELIVER, RETRY_AT_PROVIDER, DONE }
@@ -129,6 +131,7 @@ public class JobLifecycle {
     /** Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly. */
     public void markSubmitting(Job job) {
         job.setState(JobState.SUBMITTING);
+        job.setCreateInFlight(true);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
         store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false, true);
     }
@@ -171,16 +174,56 @@ public class JobLifecycle {
         settle(job, FindResult.unknown(provider(job).name() + " cannot be searched for the generation"));
     }
 
+    /**
+     * A provider that cannot be searched by our key listed its latest generations. One of them is the job's only if
+     * it is the single generation created since the create was sent (less {@link #CLOCK_SKEW_MS}) that no job owns,
+     * the list reaches back that far, and no other create of the provider is unsettled (its generation could be
+     * that one). Otherwise it stays unknown: a person decides. Never "not found": a list may lag behind.
+     */
+    private FindResult pickFromList(Job job, FindResult listed) {
+        long sentAt = store.history(job.getKey()).stream().filter(e -> e.state() == JobState.SUBMITTING)
+                .mapToLong(JobEvent::at).max().orElse(job.getAcceptedAt());
+        long from = sentAt - CLOCK_SKEW_MS;
+        String name = provider(job).name();
+        boolean reachesBack = listed.complete() || listed.listed().stream().anyMatch(g -> g.createdAt() < from);
+        if (!reachesBack) {
+            return FindResult.unknown("the first " + listed.listed().size() + " generations " + name
+                    + " lists do not reach back to when the create was sent");
+        }
+        // counted before ownership is checked: a create settled in between has its generation recorded by then
+        int unsettled = store.countUnsettledCreates(job.getProvider(), job.getKey());
+        List<String> candidates = listed.listed().stream().filter(g -> g.createdAt() >= from)
+                .map(FindResult.Listed::id).filter(id -> !store.ownsGeneration(job.getProvider(), id)).toList();
+        if (unsettled > 0) {
+            return FindResult.unknown(unsettled + " other " + name + " creates are unsettled too, so its generation"
+                    + " list cannot tell which generation is whose (" + candidates.size() + " candidates)");
+        }
+        if (candidates.size() == 1) {
+            return FindResult.found(candidates.get(0));
+        }
+        return FindResult.unknown(name + " cannot be searched by job key and its generation list shows "
+                + candidates.size() + " generations created since the create was sent that no job owns");
+    }
+
     private void settle(Job job, FindResult result) {
         long now = now();
         switch (result.kind()) {
+            case LISTED -> settle(job, pickFromList(job, result));
             case FOUND -> {
                 job.setProviderJobId(result.providerJobId());
                 transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()
                         + " after a lost create answer", now);
             }
             case NOT_FOUND -> transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
-            case RETRY_LATER -> reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+            case RETRY_LATER -> {
+                if (now >= job.getDeadlineAt()) {
+                    // a search that keeps failing must not keep the job unsettled for ever
+                    settle(job, FindResult.unknown("the provider could not be searched before the deadline ("
+                            + result.reason() + ")"));
+                } else {
+                    reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                }
+            }
             case UNKNOWN -> finish(job, JobState.NEEDS_ATTENTION, "a create was sent but its answer was lost ("
                     + job.getReason() + "); " + result.reason() + ", so it is not sent again: check the provider's"
                     + " dashboard, then retry or drop the job");
@@ -482,12 +525,22 @@ public class JobLifecycle {
         String reason = describe(error);
         switch (job.getState()) {
             case SUBMITTING -> {
-                job.setReason(reason);
-                if (isNeverSent(error)) {
+                if (!job.isCreateInFlight()) {
+                    // the search for a create whose answer was lost failed (the provider unreachable, too slow):
+                    // that says nothing about the create, so it is never a reason to send it again
+                    if (now >= job.getDeadlineAt()) {
+                        settle(job, FindResult.unknown("the provider could not be searched before the deadline ("
+                                + reason + ")"));
+                    } else {
+                        reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                    }
+                } else if (isNeverSent(error)) {
                     // the connection was refused: the create never left, so sending it again is safe
+                    job.setReason(reason);
                     job.setTransientErrors(job.getTransientErrors() + 1);
                     transition(job, JobState.ACCEPTED, reason, backoff(job, now, job.getTransientErrors(), null));
                 } else {
+                    job.setReason(reason);
                     LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
                             job.getKey(), reason);
                     reschedule(job, planner.nextCheck(job.getProvider(), false, now));
@@ -535,6 +588,12 @@ public class JobLifecycle {
     }
 
     private static String describe(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof DeliveryException) {
+                // already says which image, from where and why; Camel's split wrapper around it says nothing more
+                return t.getMessage();
+            }
+        }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
             root = root.getCause();

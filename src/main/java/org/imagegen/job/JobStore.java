@@ -360,6 +360,43 @@ public class JobStore {
         }
     }
 
+    /**
+     * Jobs of a provider, other than {@code exceptKey}, whose create may have made a generation that no row knows
+     * of: being sent or unanswered (SUBMITTING), or parked for a person (NEEDS_ATTENTION) without a generation id.
+     */
+    public int countUnsettledCreates(String provider, String exceptKey) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE provider = ? AND job_key <> ?"
+                     + " AND provider_job_id IS NULL AND state IN (?, ?)")) {
+            select.setString(1, provider);
+            select.setString(2, exceptKey);
+            select.setString(3, JobState.SUBMITTING.name());
+            select.setString(4, JobState.NEEDS_ATTENTION.name());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count unsettled creates", e);
+        }
+    }
+
+    /** Whether a job already has this generation of the provider. */
+    public boolean ownsGeneration(String provider, String providerJobId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT COUNT(*) FROM job WHERE provider = ? AND provider_job_id = ?")) {
+            select.setString(1, provider);
+            select.setString(2, providerJobId);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot look up generation " + providerJobId, e);
+        }
+    }
+
     /** Number of jobs in each state (every state present, zero when none). */
     public Map<JobState, Long> countByState() {
         Map<JobState, Long> counts = new EnumMap<>(JobState.class);

@@ -34,7 +34,10 @@ public record HttpReply(int status, String body, String retryAfter, String conte
         }
     }
 
-    /** The first characters of the body, for a reason text; an HTML error page is named as such, not quoted. */
+    /**
+     * The first characters of the body, for a reason text; an HTML error page is named as such, not quoted, and
+     * JSON that does not parse (cut off, broken) is named as malformed.
+     */
     public String bodyExcerpt() {
         if (body == null || body.isBlank()) {
             return "empty body";
@@ -43,6 +46,10 @@ public record HttpReply(int status, String body, String retryAfter, String conte
         if (trimmed.startsWith("<") || (contentType != null && contentType.contains("html"))) {
             return "an HTML page instead of JSON";
         }
-        return trimmed.length() > 300 ? trimmed.substring(0, 300) + "..." : trimmed;
+        String excerpt = trimmed.length() > 300 ? trimmed.substring(0, 300) + "..." : trimmed;
+        if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && ProviderJson.read(this).isMissingNode()) {
+            return "malformed JSON: " + excerpt;
+        }
+        return excerpt;
     }
 }

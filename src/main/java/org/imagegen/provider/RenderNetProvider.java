@@ -35,8 +35,20 @@ public class RenderNetProvider implements ImageProvider {
     private final ProviderSettings settings;
     private final String defaultModel;
     private final int maxBatchSize;
+    private final boolean reconcileByList;
+    /** The largest page RenderNet's list serves. */
+    static final int LIST_PAGE_SIZE = 50;
 
     public RenderNetProvider(ProviderSettings settings, String defaultModel, int maxBatchSize) {
+        this(settings, defaultModel, maxBatchSize, false);
+    }
+
+    /**
+     * {@code reconcileByList}: a create whose answer was lost is looked for in the generation list (RenderNet has no
+     * search by our key); safe only when no one else creates generations with this API key.
+     */
+    public RenderNetProvider(ProviderSettings settings, String defaultModel, int maxBatchSize, boolean reconcileByList) {
+        this.reconcileByList = reconcileByList;
         this.settings = settings;
         this.defaultModel = defaultModel;
         this.maxBatchSize = maxBatchSize;
@@ -214,14 +226,40 @@ public class RenderNetProvider implements ImageProvider {
         return StatusResult.failed("RenderNet reported every image as failed", false);
     }
 
+    /** The first page of the generation list (RenderNet cannot be searched by our key), or null when turned off. */
     @Override
     public ProviderCall findCall(Job job) {
-        return null;
+        if (!reconcileByList) {
+            return null;
+        }
+        return new ProviderCall(NAME, "GET", settings.baseUrl() + "/pub/v1/generations?page=1&page_size="
+                + LIST_PAGE_SIZE, null, true, null);
     }
 
+    /** The listed generations with their creation times; which one (if any) is the job's is the job store's call. */
     @Override
     public FindResult readFind(Job job, HttpReply reply) {
-        return FindResult.unknown("RenderNet cannot be searched by job key");
+        if (reply.isTransient()) {
+            return FindResult.retryLater(ProviderJson.httpReason("RenderNet", reply, null));
+        }
+        JsonNode body = ProviderJson.read(reply);
+        JsonNode data = body.path("data");
+        if (!reply.isSuccess() || !data.isArray()) {
+            return FindResult.unknown("could not list RenderNet's generations: "
+                    + ProviderJson.httpReason("RenderNet", reply, errorMessage(body)));
+        }
+        List<FindResult.Listed> listed = new ArrayList<>();
+        for (JsonNode generation : data) {
+            String id = ProviderJson.text(generation, "generation_id");
+            JsonNode created = generation.path("created_at");
+            if (id == null || !created.canConvertToLong()) {
+                return FindResult.unknown("RenderNet's generation list holds an entry without generation_id or"
+                        + " created_at: " + reply.bodyExcerpt());
+            }
+            listed.add(new FindResult.Listed(id, created.asLong() * 1000));
+        }
+        JsonNode total = body.path("pagination").path("total");
+        return FindResult.listed(listed, total.canConvertToLong() && total.asLong() <= listed.size());
     }
 
     @Override

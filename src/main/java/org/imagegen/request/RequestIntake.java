@@ -1,6 +1,13 @@
 package org.imagegen.request;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +45,31 @@ public class RequestIntake {
         String why = "the input is " + bytes + " bytes; at most " + limit + " are read (imagegen.inbox.max-file-bytes)";
         LOG.warn("rejected {}: {}", source, why);
         return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
+    }
+
+    /**
+     * An input as bytes (a file): decoded as UTF-8 strictly, so a byte that is not UTF-8 is reported where it is
+     * instead of being turned into a replacement character inside a prompt.
+     */
+    public IntakeReport acceptBytes(String source, byte[] content) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(content == null ? new byte[0] : content);
+        CharBuffer out = CharBuffer.allocate(in.remaining());
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += content[i] == '\n' ? 1 : 0;
+            }
+            String why = "not valid UTF-8: byte " + (at + 1) + " (line " + line + ", 0x"
+                    + HexFormat.of().toHexDigits(content[at]) + ") cannot be decoded; save the file as UTF-8";
+            LOG.warn("rejected {}: {}", source, why);
+            return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
+        }
+        decoder.flush(out);
+        return accept(source, out.flip().toString());
     }
 
     public IntakeReport accept(String source, String content) {

@@ -69,7 +69,7 @@ public class RequestParser {
     }
 
     private static String stripByteOrderMark(String text) {
-        return text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
+        return !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
     }
 
     /** Several lines, the first of which is a complete JSON value on its own. */

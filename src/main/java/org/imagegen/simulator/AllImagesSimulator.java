@@ -103,8 +103,9 @@ public class AllImagesSimulator extends ProviderSimulator {
         }
         String jobKey = body.path("metaData").path("jobKey").asText(null);
         Scenario scenario = Scenario.of(prompt);
-        if (refuseCreate(jobKey, scenario)) {
-            sendText(exchange, 503, "Service Unavailable");
+        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
+        if (fault != null && refusesCreate(fault)) {
+            answerFault(exchange, fault, scenario, 201);
             return;
         }
         List<String> tags = new ArrayList<>();
@@ -121,6 +122,10 @@ public class AllImagesSimulator extends ProviderSimulator {
         countCreate(jobKey);
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
+            return;
+        }
+        // made: a slow answer, a gateway's 502 or a cut-off body now leave the caller unsure whether it was
+        if (fault != null && answerFault(exchange, fault, scenario, 201)) {
             return;
         }
         sendJson(exchange, 201, view(g, System.currentTimeMillis()));
@@ -148,6 +153,14 @@ public class AllImagesSimulator extends ProviderSimulator {
     private void list(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange);
         String tag = query.get("tag");
+        SimulatedGeneration tagged = tag == null ? null : generations.values().stream()
+                .filter(g -> g.tags.contains(tag)).findFirst().orElse(null);
+        if (tagged != null) {
+            Fault fault = nextFault(Scenario.FIND, tagged.jobKey, tagged.scenario);
+            if (fault != null && answerFault(exchange, fault, tagged.scenario, 200)) {
+                return;
+            }
+        }
         int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
         long now = System.currentTimeMillis();
         List<Map<String, Object>> prints = generations.values().stream()
@@ -207,8 +220,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         int index = g.imageIds.indexOf(imageId);
         byte[] jpeg = PromptImage.render(g.prompt + " (" + (index + 1) + "/" + IMAGES + ")", imageSize(), imageSize(),
                 g.id.hashCode() + index, "jpg");
-        send(exchange, 200, "image/jpeg", jpeg);
-        countDownload(g);
+        sendImage(exchange, g, index, "image/jpeg", jpeg);
     }
 
     private int status(SimulatedGeneration g, long now) {
@@ -342,9 +354,8 @@ public class AllImagesSimulator extends ProviderSimulator {
     }
 
     @Override
-    protected void tooManyRequests(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        error(exchange, 429, "Too Many Requests", "ThrottlerException: Too Many Requests");
+    protected void providerError(HttpExchange exchange, int status, String message) throws IOException {
+        error(exchange, status, message, status == 429 ? "ThrottlerException: Too Many Requests" : message);
     }
 
     private static void error(HttpExchange exchange, int status, String error, Object message) throws IOException {

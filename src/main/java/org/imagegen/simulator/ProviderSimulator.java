@@ -7,10 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +49,8 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Map<String, SimulatedGeneration> byJobKey = new ConcurrentHashMap<>();
     private final AtomicInteger fullyDownloaded = new AtomicInteger();
     private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
-    private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> faultCalls = new ConcurrentHashMap<>();
+    private final Queue<Injected> injected = new ConcurrentLinkedQueue<>();
     private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
     private final Random random;
     private final HttpServer server;
@@ -116,6 +120,15 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return fullyDownloaded.get();
     }
 
+    /** A fault a prompt directive asked for, as injected: for which job key, where, which, and when. */
+    public record Injected(String jobKey, String point, Fault fault, long at) {
+    }
+
+    /** Every fault injected so far by prompt directives, oldest first. */
+    public List<Injected> injectedFaults() {
+        return List.copyOf(injected);
+    }
+
     /** Status checks, timing and downloads of one generation, for tests and the benchmark. */
     public record GenerationStats(int checks, long startedAt, long durationMs, long completesAt, int downloads,
                                   int images) {
@@ -158,17 +171,100 @@ public abstract class ProviderSimulator implements AutoCloseable {
         createsByJobKey.computeIfAbsent(jobKey == null ? "(none)" : jobKey, k -> new AtomicInteger()).incrementAndGet();
     }
 
-    /** {@code sim:create-503xN}: the first N creates for a job key are refused with 503 (and not created). */
-    protected boolean refuseCreate(String jobKey, Scenario scenario) {
-        if (scenario.creates503() == 0) {
-            return false;
+    /**
+     * The fault to inject at this call of {@code point} for a job key ({@code sim:<point>-<fault>xN}), or null:
+     * the first N calls get the first fault written, the next ones the second, and so on.
+     */
+    protected Fault nextFault(String point, String jobKey, Scenario scenario) {
+        List<Scenario.Injection> injections = scenario.at(point);
+        if (injections.isEmpty()) {
+            return null;
         }
-        int refusedBefore = refusals.getOrDefault(String.valueOf(jobKey), 0);
-        if (refusedBefore >= scenario.creates503()) {
-            return false;
+        int call = faultCalls.computeIfAbsent(jobKey + "|" + point, k -> new AtomicInteger()).getAndIncrement();
+        for (Scenario.Injection injection : injections) {
+            if (call < injection.times()) {
+                injected.add(new Injected(jobKey, point, injection.fault(), System.currentTimeMillis()));
+                return injection.fault();
+            }
+            call -= injection.times();
         }
-        refusals.merge(String.valueOf(jobKey), 1, Integer::sum);
+        return null;
+    }
+
+    /** Faults at a create that refuse it before anything is made: the caller answers and creates nothing. */
+    protected static boolean refusesCreate(Fault fault) {
+        return fault == Fault.RATE_LIMITED || fault == Fault.RATE_LIMITED_BARE || fault == Fault.SERVER_ERROR
+                || fault == Fault.UNAVAILABLE || fault == Fault.HTML;
+    }
+
+    /**
+     * Answers a call with the fault instead of the real answer and returns true; a slow fault only waits
+     * ({@code imagegen.simulator.slow-delay}) and returns false, so the caller then answers normally.
+     * {@code successStatus}: what the call answers when it works (a malformed answer keeps it).
+     */
+    protected boolean answerFault(HttpExchange exchange, Fault fault, Scenario scenario, int successStatus)
+            throws IOException {
+        switch (fault) {
+            case SLOW -> {
+                pause(settings.slowDelay().toMillis());
+                return false;
+            }
+            case RATE_LIMITED -> {
+                exchange.getResponseHeaders().set("Retry-After", String.valueOf(scenario.retryAfterSeconds()));
+                providerError(exchange, 429, "Too Many Requests");
+            }
+            case RATE_LIMITED_BARE -> providerError(exchange, 429, "Too Many Requests");
+            case SERVER_ERROR -> providerError(exchange, 500, "Internal server error");
+            case BAD_GATEWAY -> send(exchange, 502, "text/html; charset=utf-8", htmlPage("502 Bad Gateway"));
+            case UNAVAILABLE -> sendText(exchange, 503, "Service Unavailable");
+            case HTML, NOT_AN_IMAGE -> send(exchange, 200, "text/html; charset=utf-8", htmlPage("Maintenance"));
+            case MALFORMED -> send(exchange, successStatus, "application/json; charset=utf-8",
+                    "{\"data\": {\"id\": \"cut_off\", \"status\": 2, \"media\": [{\"id\": ".getBytes(StandardCharsets.UTF_8));
+            case NOT_FOUND -> providerError(exchange, 404, "Not Found");
+            case FORBIDDEN -> providerError(exchange, 403, "Request has expired");
+            default -> throw new IllegalArgumentException(fault + " is not a fault of an API answer");
+        }
         return true;
+    }
+
+    /**
+     * Sends image {@code index} of a generation; the last image of a generation with {@code image-...} faults is
+     * answered with the next of them instead (so the others arrive, as in a delivery cut short halfway).
+     */
+    protected void sendImage(HttpExchange exchange, SimulatedGeneration g, int index, String contentType, byte[] image)
+            throws IOException {
+        Fault fault = index == g.imageIds.size() - 1 ? nextFault(Scenario.IMAGE, g.jobKey, g.scenario) : null;
+        if (fault == null || fault == Fault.SLOW && !answerFault(exchange, fault, g.scenario, 200)) {
+            send(exchange, 200, contentType, image);
+            countDownload(g);
+            return;
+        }
+        switch (fault) {
+            case TRUNCATED -> {
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+                exchange.sendResponseHeaders(200, image.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(image, 0, image.length / 2);
+                out.flush();
+                // an IOException out of the handler makes the JDK server close the connection: the client sees
+                // the body end before its Content-Length
+                throw new IOException("simulated truncated download");
+            }
+            case HUGE -> {
+                byte[] padded = java.util.Arrays.copyOf(image, image.length + 2 * 1024 * 1024);
+                send(exchange, 200, contentType, padded);
+            }
+            case MISLABELLED -> {
+                send(exchange, 200, "text/plain", image);
+                countDownload(g);
+            }
+            default -> answerFault(exchange, fault, g.scenario, 200);
+        }
+    }
+
+    private static byte[] htmlPage(String title) {
+        return ("<!DOCTYPE html><html><head><title>" + title + "</title></head><body><h1>" + title
+                + "</h1><p>Please try again later.</p></body></html>").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code sim:create-lost}: the first create for a job key is made, but its answer never arrives. */
@@ -214,15 +310,11 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * Returns true when it answered (with an error) and the caller must not.
      */
     protected boolean injectCheckFault(HttpExchange exchange, SimulatedGeneration generation) throws IOException {
-        if (generation != null && generation.injected429.get() < generation.scenario.checks429()) {
-            generation.injected429.incrementAndGet();
-            tooManyRequests(exchange);
-            return true;
-        }
-        if (generation != null && generation.injected503.get() < generation.scenario.checks503()) {
-            generation.injected503.incrementAndGet();
-            sendText(exchange, 503, "Service Unavailable");
-            return true;
+        if (generation != null) {
+            Fault fault = nextFault(Scenario.CHECK, generation.jobKey, generation.scenario);
+            if (fault != null) {
+                return answerFault(exchange, fault, generation.scenario, 200);
+            }
         }
         double roll;
         synchronized (random) {
@@ -242,7 +334,14 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return false;
     }
 
-    protected abstract void tooManyRequests(HttpExchange exchange) throws IOException;
+    /** 429 with {@code Retry-After: 1}, in the provider's error format. */
+    protected void tooManyRequests(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        providerError(exchange, 429, "Too Many Requests");
+    }
+
+    /** An error answer in the provider's own format. */
+    protected abstract void providerError(HttpExchange exchange, int status, String message) throws IOException;
 
     /** The provider's auth header is present and, when the simulator was given a key, equal to it. */
     protected boolean authorised(HttpExchange exchange, String header) {

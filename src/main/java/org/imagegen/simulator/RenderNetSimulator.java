@@ -88,8 +88,9 @@ public class RenderNetSimulator extends ProviderSimulator {
         }
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         Scenario scenario = Scenario.of(prompt);
-        if (refuseCreate(jobKey, scenario)) {
-            sendText(exchange, 503, "Service Unavailable");
+        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
+        if (fault != null && refusesCreate(fault)) {
+            answerFault(exchange, fault, scenario, 201);
             return;
         }
         int batch = Math.max(1, first.path("batch_size").asInt(1));
@@ -104,6 +105,10 @@ public class RenderNetSimulator extends ProviderSimulator {
         countCreate(jobKey);
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
+            return;
+        }
+        // made: a slow answer, a gateway's 502 or a cut-off body now leave the caller unsure whether it was
+        if (fault != null && answerFault(exchange, fault, scenario, 201)) {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -151,7 +156,10 @@ public class RenderNetSimulator extends ProviderSimulator {
         Map<String, String> query = query(exchange);
         int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
         int size = Math.min(50, Math.max(1, Integer.parseInt(query.getOrDefault("page_size", "10"))));
-        List<Map<String, Object>> all = generations.values().stream().map(this::generationView).toList();
+        // newest first (assumed: the documentation does not say)
+        List<Map<String, Object>> all = generations.values().stream()
+                .sorted(java.util.Comparator.comparingLong((SimulatedGeneration g) -> g.startedAt).reversed())
+                .map(this::generationView).toList();
         List<Map<String, Object>> pageItems = all.stream().skip((long) (page - 1) * size).limit(size).toList();
         sendJson(exchange, 200, Map.of("data", pageItems, "err", Map.of(),
                 "pagination", Map.of("page", page, "page_size", size, "total", all.size())));
@@ -191,14 +199,13 @@ public class RenderNetSimulator extends ProviderSimulator {
             return;
         }
         int index = g.imageIds.indexOf(mediaId);
-        send(exchange, 200, "image/png", PromptImage.render(g.prompt, imageSize(), imageSize(), g.id.hashCode() + index, "png"));
-        countDownload(g);
+        sendImage(exchange, g, index, "image/png",
+                PromptImage.render(g.prompt, imageSize(), imageSize(), g.id.hashCode() + index, "png"));
     }
 
     @Override
-    protected void tooManyRequests(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        error(exchange, 429, "RL01", "Rate limit exceeded");
+    protected void providerError(HttpExchange exchange, int status, String message) throws IOException {
+        error(exchange, status, status == 429 ? "RL01" : "E" + status, status == 429 ? "Rate limit exceeded" : message);
     }
 
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {

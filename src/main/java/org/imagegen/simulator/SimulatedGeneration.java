@@ -24,8 +24,6 @@ final class SimulatedGeneration {
     volatile int attempt = 1;
     final AtomicInteger checks = new AtomicInteger();
     final AtomicInteger downloads = new AtomicInteger();
-    final AtomicInteger injected429 = new AtomicInteger();
-    final AtomicInteger injected503 = new AtomicInteger();
 
     SimulatedGeneration(String id, String jobKey, String prompt, List<String> tags, Object metaData, Object params,
                         String processMode, Scenario scenario) {

@@ -51,6 +51,8 @@ class GenerationsApiTest {
                 "imagegen.poll.interval=200ms", "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
                 "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick-ms=50",
                 "imagegen.delivery.max-attempts=2", "imagegen.api.max-body-bytes=65536",
+                // a RenderNet create whose answer is lost is parked as NEEDS_ATTENTION, for the cancel test
+                "imagegen.providers.rendernet.reconcile-by-list=false",
                 // a folder sink whose root is a file, until a test replaces it with a folder
                 "imagegen.sinks.names=outbox,blocked", "imagegen.sinks.blocked.type=file",
                 "imagegen.sinks.blocked.root=" + BLOCKED));

@@ -28,7 +28,7 @@ import org.imagegen.simulator.SimulatorSettings;
 public final class CrashHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "harness-key";
+    static final String KEY = "harness-key";
 
     /** What one run came to. */
     public record Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
@@ -90,7 +90,7 @@ public final class CrashHarness {
         }
     }
 
-    private static List<String> command(Path dir, AllImagesSimulator allImages, RenderNetSimulator rendernet) {
+    static List<String> command(Path dir, AllImagesSimulator allImages, RenderNetSimulator rendernet) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of(java, "-Xmx512m",
                 "-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
@@ -108,7 +108,7 @@ public final class CrashHarness {
                 "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString());
     }
 
-    private static Process start(List<String> command, Path log) throws Exception {
+    static Process start(List<String> command, Path log) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {

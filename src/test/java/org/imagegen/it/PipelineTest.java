@@ -39,6 +39,8 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
         "imagegen.providers.rendernet.poll.deadline=3s",
+        // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
+        "imagegen.providers.rendernet.reconcile-by-list=false",
         "imagegen.loop.tick-ms=50",
         "imagegen.inbox.poll-ms=100",
         "imagegen.inbox.stable-ms=100"

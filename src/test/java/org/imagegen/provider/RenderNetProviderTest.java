@@ -84,10 +84,31 @@ class RenderNetProviderTest {
     }
 
     @Test
-    void cannotBeSearchedSoALostCreateIsNeverGuessed() {
+    void withoutTheListItCannotBeSearchedSoALostCreateIsNeverGuessed() {
         Job job = new Job();
         job.setKey("k1");
         assertThat(provider.findCall(job)).isNull();
-        assertThat(provider.readFind(job, ok("{}")).kind()).isEqualTo(FindResult.Kind.UNKNOWN);
+    }
+
+    @Test
+    void withTheListALostCreateIsLookedForAmongTheLatestGenerations() {
+        RenderNetProvider listing = new RenderNetProvider(
+                new ProviderSettings("rendernet", "https://api.rendernet.ai", "k", 0, ""), "JuggernautXL", 4, true);
+        Job job = new Job();
+        job.setKey("k1");
+        assertThat(listing.findCall(job).url()).isEqualTo("https://api.rendernet.ai/pub/v1/generations?page=1&page_size=50");
+
+        FindResult listed = listing.readFind(job, ok("{\"data\":[{\"generation_id\":\"gen_2\",\"created_at\":1700000002,"
+                + "\"media\":[]},{\"generation_id\":\"gen_1\",\"created_at\":1700000001,\"media\":[]}],\"err\":{},"
+                + "\"pagination\":{\"page\":1,\"page_size\":50,\"total\":2}}"));
+        assertThat(listed.kind()).isEqualTo(FindResult.Kind.LISTED);
+        assertThat(listed.listed()).containsExactly(new FindResult.Listed("gen_2", 1_700_000_002_000L),
+                new FindResult.Listed("gen_1", 1_700_000_001_000L));
+        assertThat(listed.complete()).isTrue();
+        assertThat(listing.readFind(job, ok("{\"data\":[],\"err\":{},\"pagination\":{\"total\":80}}")).complete()).isFalse();
+        assertThat(listing.readFind(job, new HttpReply(503, "", null, null)).kind()).isEqualTo(FindResult.Kind.RETRY_LATER);
+        assertThat(listing.readFind(job, ok("{\"data\": [{\"generation_id\": ")).kind()).isEqualTo(FindResult.Kind.UNKNOWN);
+        assertThat(listing.readFind(job, ok("{\"data\":[{\"generation_id\":\"gen_3\"}]}")).kind())
+                .isEqualTo(FindResult.Kind.UNKNOWN);
     }
 }

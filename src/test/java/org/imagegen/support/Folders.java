@@ -61,6 +61,18 @@ public final class Folders {
         }
     }
 
+    /** The same, with the file's exact bytes (for inputs that are not valid text). */
+    public void drop(String fileName, byte[] content) {
+        try {
+            Files.createDirectories(inbox);
+            Path temporary = Files.createTempFile(root, "drop", ".tmp");
+            Files.write(temporary, content);
+            Files.move(temporary, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path manifestPath(String id) {
         return outbox.resolve(id).resolve("manifest.json");
     }

@@ -1,0 +1,84 @@
+package org.imagegen.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The hostile input corpus (src/test/resources/hostile/, plus inputs too big to commit, generated here) and what
+ * each input must come to, whatever entry point it arrives through: the records accepted, and one problem per
+ * record that is not, naming the record (1-based; 0 for the input as a whole), the field, and a piece of the
+ * message. The watched folder runs it in {@code HostileInputTest}; a queue or HTTP entry point can feed the same
+ * list to its own test.
+ */
+public final class HostileCorpus {
+
+    /** One problem the input must be reported with: record number, field (null: the record or input as a whole). */
+    public record Expected(int record, String field, String message) {
+    }
+
+    /** One hostile input: its name (a file name: the extension tells the format), bytes and expected outcome. */
+    public record HostileInput(String name, byte[] content, List<String> accepted, List<Expected> problems) {
+
+        /** Nothing in it may be accepted: the input as a whole is rejected. */
+        public boolean wholeRejected() {
+            return accepted.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private HostileCorpus() {
+    }
+
+    /** Every input, for an entry point that reads at most {@code maxInputBytes} (its size-limit setting). */
+    public static List<HostileInput> entries(long maxInputBytes) {
+        return List.of(
+                file("empty.json", List.of(), new Expected(0, null, "the input is empty")),
+                file("not-json.json", List.of(), new Expected(0, null, "not JSON")),
+                file("wrong-shape.json", List.of(),
+                        new Expected(1, "requests", "unknown field"),
+                        new Expected(1, "prompt", "is required")),
+                file("deeply-nested.json", List.of(), new Expected(0, null, "nesting depth")),
+                file("invalid-utf8.json", List.of(), new Expected(0, null, "not valid UTF-8: byte 34 (line 1, 0xe9)")),
+                file("bom.json", List.of("bom-1")),
+                file("unknown-field.json", List.of(),
+                        new Expected(1, "promt", "unknown field"),
+                        new Expected(1, "prompt", "is required")),
+                file("prompt-too-long.json", List.of(), new Expected(1, "prompt", "accepts at most 4096")),
+                file("unknown-provider.json", List.of(), new Expected(1, "provider", "unknown provider 'dall-e'")),
+                file("hostile-ids.jsonl", List.of("ids-ok-1"),
+                        new Expected(1, "id", "may hold only letters, digits"),
+                        new Expected(2, "id", "may hold only letters, digits"),
+                        new Expected(3, "id", "may hold only letters, digits")),
+                file("ragged.csv", List.of("ragged-1"),
+                        new Expected(2, null, "the row has 2 fields but the header has 3"),
+                        new Expected(3, null, "the row has 4 fields but the header has 3")),
+                new HostileInput("over-the-limit.json", overLimit(maxInputBytes), List.of(),
+                        List.of(new Expected(0, null, "at most " + maxInputBytes + " are read"))));
+    }
+
+    /** A valid request padded with spaces to one byte over the limit: refused for its size, never parsed. */
+    private static byte[] overLimit(long maxInputBytes) {
+        byte[] request = "{\"id\": \"too-big-1\", \"prompt\": \"padded\"}".getBytes();
+        byte[] content = Arrays.copyOf(request, Math.toIntExact(maxInputBytes + 1));
+        Arrays.fill(content, request.length, content.length, (byte) ' ');
+        return content;
+    }
+
+    private static HostileInput file(String name, List<String> accepted, Expected... problems) {
+        try (InputStream in = HostileCorpus.class.getResourceAsStream("/hostile/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("no corpus file hostile/" + name);
+            }
+            return new HostileInput(name, in.readAllBytes(), accepted, List.of(problems));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
