@@ -25,6 +25,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
+import org.imagegen.api.ApiConfiguration;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
@@ -141,6 +142,8 @@ public class BundleConfiguration implements CamelConfiguration {
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
+        // HTTP API, health, metrics and provider webhooks (issue 4): routes/api.camel.yaml, routes/webhooks.camel.yaml
+        ApiConfiguration.configure(camelContext, dataSource, store, jobs, intake, providers, outbox, sinks, ledger);
 
         camelContext.getRegistry().bind("jobStore", store);
         camelContext.getRegistry().bind("jobs", jobs);

@@ -443,6 +443,43 @@ public class JobLifecycle {
         return reopened;
     }
 
+    // ---- operator actions of the HTTP API (issue 4) ----------------------------------------------------------
+
+    /** States a cancel may stop: not SUBMITTING (a create is on its way; its generation would be lost to us). */
+    public static final List<JobState> CANCELLABLE = List.of(JobState.ACCEPTED, JobState.SUBMITTED, JobState.RUNNING,
+            JobState.NEEDS_ATTENTION);
+
+    /**
+     * Cancels the job: no more checks (a worker holding it loses its claim and writes nothing), and a CANCELLED
+     * manifest in the outbox folder. Deleting the generation at the provider is the caller's next step. Returns
+     * false when the job is not (or no longer) in a state that may be cancelled.
+     */
+    public boolean cancel(String key, String why) {
+        long now = now();
+        if (!store.cancel(key, CANCELLABLE, now, why)) {
+            return false;
+        }
+        Job job = store.find(key).orElseThrow(() -> new IllegalStateException("job " + key + " vanished"));
+        outbox.writeManifest(job, store.history(key));
+        LOG.info("job {}: CANCELLED ({})", key, why);
+        return true;
+    }
+
+    /**
+     * An operator's retry of a FAILED or TIMED_OUT job: a new generation is created, and paid for, deliberately;
+     * the history records that it was asked for. Returns false when the job is not in one of those states.
+     */
+    public boolean retryGeneration(String key, String why) {
+        Job job = store.find(key).orElseThrow(() -> new IllegalArgumentException("no job " + key));
+        long now = now();
+        boolean reopened = store.reopenForGeneration(key, now, planner.deadline(job.getProvider(), now),
+                why + ": a new generation (paid again)");
+        if (reopened) {
+            LOG.info("job {}: {} -> ACCEPTED ({}: a new generation, paid again)", key, job.getState(), why);
+        }
+        return reopened;
+    }
+
     /** Per sink: type, location, state, attempts and last error; null when the job never reached delivery. */
     private Map<String, Object> sinkReport(Job job) {
         List<SinkRecord> records = selectedSinks(job);

@@ -16,11 +16,13 @@ public enum JobState {
     CENSORED,
     TIMED_OUT,
     DELIVERY_FAILED,
-    NEEDS_ATTENTION;
+    NEEDS_ATTENTION,
+    /** Stopped by an operator (HTTP API): no more checks; the provider was asked to delete the generation. */
+    CANCELLED;
 
     public boolean isTerminal() {
         return switch (this) {
-            case DELIVERED, FAILED, CENSORED, TIMED_OUT, DELIVERY_FAILED, NEEDS_ATTENTION -> true;
+            case DELIVERED, FAILED, CENSORED, TIMED_OUT, DELIVERY_FAILED, NEEDS_ATTENTION, CANCELLED -> true;
             default -> false;
         };
     }

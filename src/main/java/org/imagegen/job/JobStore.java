@@ -305,30 +305,14 @@ public class JobStore {
      * delivery attempts. Only an unclaimed DELIVERY_FAILED row changes; returns whether it did.
      */
     public boolean reopenForDelivery(String key, long now, String detail) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, next_check_at = ?, "
-                    + "delivery_attempts = 0, reason = NULL, updated_at = ? WHERE job_key = ? AND state = ? "
-                    + "AND lease_owner IS NULL")) {
-                update.setString(1, JobState.SUCCEEDED.name());
-                update.setLong(2, now);
-                update.setLong(3, now);
-                update.setString(4, key);
-                update.setString(5, JobState.DELIVERY_FAILED.name());
-                if (update.executeUpdate() == 0) {
-                    c.rollback();
-                    return false;
-                }
-                appendEvent(c, key, JobState.SUCCEEDED, now, detail);
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new JobStoreException("cannot reopen job " + key, e);
-        }
+        return updateWithEvent(key, "UPDATE job SET state = ?, next_check_at = ?, delivery_attempts = 0, "
+                + "reason = NULL, updated_at = ? WHERE job_key = ? AND state = ? AND lease_owner IS NULL", update -> {
+                    update.setString(1, JobState.SUCCEEDED.name());
+                    update.setLong(2, now);
+                    update.setLong(3, now);
+                    update.setString(4, key);
+                    update.setString(5, JobState.DELIVERY_FAILED.name());
+                }, JobState.SUCCEEDED, now, detail, "cannot reopen job " + key);
     }
 
     public Optional<Job> find(String key) {
@@ -428,6 +412,176 @@ public class JobStore {
             return counts;
         } catch (SQLException e) {
             throw new JobStoreException("cannot count jobs", e);
+        }
+    }
+
+    // ---- HTTP API and webhooks (issue 4) -----------------------------------------------------------------------
+
+    /** A page of jobs, newest first (accepted_at, then key, descending), after the cursor position when given. */
+    public List<Job> list(List<JobState> states, String provider, Long acceptedSince, Long beforeAcceptedAt,
+                          String beforeKey, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (states != null && !states.isEmpty()) {
+            sql.append(" AND state IN (").append(String.join(", ", Collections.nCopies(states.size(), "?"))).append(")");
+            states.forEach(st -> args.add(st.name()));
+        }
+        if (provider != null) {
+            sql.append(" AND provider = ?");
+            args.add(provider);
+        }
+        if (acceptedSince != null) {
+            sql.append(" AND accepted_at >= ?");
+            args.add(acceptedSince);
+        }
+        if (beforeAcceptedAt != null) {
+            sql.append(" AND (accepted_at < ? OR (accepted_at = ? AND job_key < ?))");
+            args.add(beforeAcceptedAt);
+            args.add(beforeAcceptedAt);
+            args.add(beforeKey);
+        }
+        sql.append(" ORDER BY accepted_at DESC, job_key DESC LIMIT ?");
+        args.add(limit);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                select.setObject(i + 1, args.get(i));
+            }
+            return readAll(select);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot list jobs", e);
+        }
+    }
+
+    /**
+     * A provider's webhook named one of its generations: the job waiting on it is checked at once (next_check_at =
+     * now). Nothing else changes: the check re-reads the generation before anything is trusted. Returns the number
+     * of jobs brought forward (0 for an unknown generation, or one that is no longer waited on).
+     */
+    public int bringCheckForward(String provider, String providerJobId, long now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement("UPDATE job SET next_check_at = ?, updated_at = ? "
+                     + "WHERE provider = ? AND provider_job_id = ? AND state IN (?, ?) AND next_check_at > ?")) {
+            update.setLong(1, now);
+            update.setLong(2, now);
+            update.setString(3, provider);
+            update.setString(4, providerJobId);
+            update.setString(5, JobState.SUBMITTED.name());
+            update.setString(6, JobState.RUNNING.name());
+            update.setLong(7, now);
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot bring the check of " + provider + " generation forward", e);
+        }
+    }
+
+    /**
+     * Cancels a job in one of {@code from}: no more checks, and its claim is revoked, so a worker still holding it
+     * finds its lease lost and writes nothing. Returns whether the row changed.
+     */
+    public boolean cancel(String key, List<JobState> from, long now, String detail) {
+        return updateWithEvent(key, "UPDATE job SET state = ?, next_check_at = NULL, lease_owner = NULL, "
+                + "lease_until = NULL, reason = ?, updated_at = ? WHERE job_key = ? AND state IN ("
+                + String.join(", ", Collections.nCopies(from.size(), "?")) + ")", update -> {
+                    int i = 1;
+                    update.setString(i++, JobState.CANCELLED.name());
+                    update.setString(i++, truncate(detail));
+                    update.setLong(i++, now);
+                    update.setString(i++, key);
+                    for (JobState state : from) {
+                        update.setString(i++, state.name());
+                    }
+                }, JobState.CANCELLED, now, detail, "cannot cancel job " + key);
+    }
+
+    /**
+     * An operator's retry of a FAILED or TIMED_OUT job: a new generation (paid again, deliberately). The job goes back
+     * to ACCEPTED, due at once, with a new deadline and no trace of the old generation except in its history; the
+     * create attempts keep counting. Only an unclaimed row in one of those states changes; returns whether it did.
+     */
+    public boolean reopenForGeneration(String key, long now, long deadlineAt, String detail) {
+        return updateWithEvent(key, "UPDATE job SET state = ?, provider_job_id = NULL, provider_retries = 0, "
+                + "checks = 0, transient_errors = 0, delivery_attempts = 0, next_check_at = ?, deadline_at = ?, "
+                + "completed_at = NULL, submitted_at = NULL, reason = NULL, image_urls_json = ?, updated_at = ? "
+                + "WHERE job_key = ? AND state IN (?, ?) AND lease_owner IS NULL", update -> {
+                    update.setString(1, JobState.ACCEPTED.name());
+                    update.setLong(2, now);
+                    update.setLong(3, deadlineAt);
+                    update.setString(4, "[]");
+                    update.setLong(5, now);
+                    update.setString(6, key);
+                    update.setString(7, JobState.FAILED.name());
+                    update.setString(8, JobState.TIMED_OUT.name());
+                }, JobState.ACCEPTED, now, detail, "cannot reopen job " + key);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /** A conditional UPDATE of one job row and, when it changed the row, the new state in its history: one transaction. */
+    private boolean updateWithEvent(String key, String sql, Binder binder, JobState state, long now, String detail,
+                                    String failure) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement(sql)) {
+                binder.bind(update);
+                if (update.executeUpdate() == 0) {
+                    c.rollback();
+                    return false;
+                }
+                appendEvent(c, key, state, now, detail);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException(failure, e);
+        }
+    }
+
+    /** Number of jobs per provider and state (only the pairs that have jobs), for the metrics. */
+    public Map<String, Map<JobState, Long>> countByProviderAndState() {
+        Map<String, Map<JobState, Long>> counts = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT provider, state, COUNT(*) FROM job GROUP BY provider, state");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                counts.computeIfAbsent(rs.getString(1), p -> new EnumMap<>(JobState.class))
+                        .put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count jobs", e);
+        }
+    }
+
+    /** Jobs whose next step is due and that no instance has claimed yet: the status loop's backlog. */
+    public long countDue(long now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE next_check_at <= ? "
+                     + "AND (lease_until IS NULL OR lease_until < ?)")) {
+            select.setLong(1, now);
+            select.setLong(2, now);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count due jobs", e);
+        }
+    }
+
+    /** Whether the store answers a trivial query within {@code timeoutSeconds}: the readiness probe. */
+    public void ping(int timeoutSeconds) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE job_key = ''")) {
+            select.setQueryTimeout(timeoutSeconds);
+            select.executeQuery().close();
+        } catch (SQLException e) {
+            throw new JobStoreException("the job store does not answer: " + e.getMessage(), e);
         }
     }
 

@@ -307,6 +307,51 @@ public class AllImagesProvider implements ImageProvider {
         return new ProviderCall(NAME, "GET", url, null, settings.isOwnOrigin(url), null);
     }
 
+    // ---- HTTP API, health and webhooks (issue 4) -----------------------------------------------------------
+
+    /** {@code DELETE /image-generations} with {@code printIds}: answered 200 even for unknown ids. */
+    @Override
+    public ProviderCall deleteCall(Job job) {
+        return new ProviderCall(NAME, "DELETE", settings.baseUrl() + "/image-generations",
+                ProviderJson.write(Map.of("printIds", List.of(job.getProviderJobId()))), true, null);
+    }
+
+    /** {@code GET /api-keys/check}: a cheap call that tells whether the key is accepted (the readiness probe). */
+    public ProviderCall keyCheckCall() {
+        return new ProviderCall(NAME, "GET", settings.baseUrl() + "/api-keys/check", null, true, null);
+    }
+
+    /** Registers a webhook for the key: completed and failed generations are posted to {@code url}. */
+    public ProviderCall subscribeWebhookCall(String url) {
+        return new ProviderCall(NAME, "POST", settings.baseUrl() + "/api-keys/webhook/subscribe",
+                ProviderJson.write(Map.of("url", url, "events", List.of("print.completed", "print.failed"))), true, null);
+    }
+
+    /** The webhook id from the subscribe answer (201 {"webhookId": ...}). */
+    public String readWebhookId(HttpReply reply) {
+        String id = reply.isSuccess() ? ProviderJson.text(ProviderJson.read(reply), "webhookId") : null;
+        if (id == null) {
+            throw new IllegalStateException("all-images.ai refused the webhook subscription: "
+                    + ProviderJson.httpReason("all-images.ai", reply, errorMessage(ProviderJson.read(reply))));
+        }
+        return id;
+    }
+
+    public ProviderCall unsubscribeWebhookCall(String webhookId) {
+        return new ProviderCall(NAME, "DELETE", settings.baseUrl() + "/api-keys/webhook/unsubscribe/"
+                + ProviderJson.encode(webhookId), null, true, null);
+    }
+
+    /** The generation id a webhook delivery names ({"type": "print.completed", "data": {"id": ...}}), or null. */
+    public static String webhookGenerationId(String body) {
+        try {
+            JsonNode node = ProviderJson.MAPPER.readTree(body == null ? "" : body);
+            return node == null ? null : ProviderJson.text(node.path("data"), "id");
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** NestJS error bodies carry "message" as a string or as an array of strings. */
     static String errorMessage(JsonNode body) {
         JsonNode message = body.path("message");

@@ -37,4 +37,9 @@ public interface ImageProvider extends ProviderRules {
 
     /** Downloads one image; the API key goes along only to the provider's own host. */
     ProviderCall downloadCall(Job job, String url);
+
+    /** Deletes the job's generation at the provider (a cancel), or null when the provider offers no delete. */
+    default ProviderCall deleteCall(Job job) {
+        return null;
+    }
 }

@@ -282,6 +282,13 @@ public class RenderNetProvider implements ImageProvider {
         return new ProviderCall(NAME, "GET", url, null, settings.isOwnOrigin(url), null);
     }
 
+    /** {@code DELETE /pub/v1/generations/{id}} (a cancel). */
+    @Override
+    public ProviderCall deleteCall(Job job) {
+        return new ProviderCall(NAME, "DELETE", settings.baseUrl() + "/pub/v1/generations/"
+                + ProviderJson.encode(job.getProviderJobId()), null, true, null);
+    }
+
     /** The envelope's error object: {"err": {"code", "message"}}, or "error" on the estimate endpoint. */
     static String errorMessage(JsonNode body) {
         for (String field : List.of("err", "error")) {

@@ -58,6 +58,11 @@ public class AllImagesSimulator extends ProviderSimulator {
             }
         } else if (parts[0].equals("images") && parts.length == 3 && method.equals("GET")) {
             image(exchange, parts[2]);
+        } else if (path.equals("/v1/api-keys/webhook/subscribe") && method.equals("POST")) {
+            subscribe(exchange);
+        } else if (path.startsWith("/v1/api-keys/webhook/unsubscribe/") && method.equals("DELETE")) {
+            webhooks.remove(path.substring("/v1/api-keys/webhook/unsubscribe/".length()));
+            send(exchange, 200, "application/json", new byte[0]);
         } else if (path.equals("/v1/api-keys/check")) {
             sendJson(exchange, 200, Map.of("email", "simulator@localhost"));
         } else {
@@ -113,6 +118,7 @@ public class AllImagesSimulator extends ProviderSimulator {
             g.imageIds.add(newId("img_"));
         }
         register(g);
+        scheduleWebhook(g);
         countCreate(jobKey);
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
@@ -190,6 +196,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         }
         g.attempt++;
         begin(g, false);
+        scheduleWebhook(g);
         sendJson(exchange, 201, view(g, System.currentTimeMillis()));
     }
 
@@ -259,6 +266,91 @@ public class AllImagesSimulator extends ProviderSimulator {
         view.put("metaData", g.metaData);
         view.put("createdAt", Instant.ofEpochMilli(g.startedAt).toString());
         return view;
+    }
+
+    // ---- webhooks (per API key): print.completed / print.failed posted to every subscribed URL -----------------
+
+    private record Subscription(String url, List<String> events) {
+    }
+
+    private final Map<String, Subscription> webhooks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger webhooksSent = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ScheduledExecutorService webhookTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "AllImagesSimulator-webhooks");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+
+    private void subscribe(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(body(exchange));
+        String url = body == null ? "" : body.path("url").asText("");
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            error(exchange, 400, "Bad Request", List.of("url must be a URL address"));
+            return;
+        }
+        List<String> events = new ArrayList<>();
+        body.path("events").forEach(e -> events.add(e.asText()));
+        if (events.isEmpty()) {
+            events.addAll(List.of("print.failed", "print.completed"));
+        }
+        String id = newId("wh_");
+        webhooks.put(id, new Subscription(url, events));
+        sendJson(exchange, 201, Map.of("webhookId", id));
+    }
+
+    /** When the generation ends (not for one that never does), every subscription whose events match is posted to. */
+    private void scheduleWebhook(SimulatedGeneration g) {
+        if (g.fate == SimulatedGeneration.Fate.NEVER || webhookTimer.isShutdown()) {
+            return;
+        }
+        int attempt = g.attempt;
+        webhookTimer.schedule(() -> {
+            if (webhooks.isEmpty() || g.attempt != attempt || !generations.containsKey(g.id)) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            String type = status(g, now) == 3 ? "print.completed" : "print.failed";
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("id", newId("evt_"));
+            event.put("api_version", 1);
+            event.put("created", now / 1000);
+            event.put("type", type);
+            event.put("data", view(g, now));
+            byte[] payload;
+            try {
+                payload = JSON.writeValueAsBytes(event);
+            } catch (IOException e) {
+                return;
+            }
+            for (Subscription s : webhooks.values()) {
+                if (s.events().contains(type)) {
+                    webhookClient.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url()))
+                                    .header("Content-Type", "application/json")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                    webhooksSent.incrementAndGet();
+                }
+            }
+        }, g.durationMs + 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Webhook deliveries posted so far. */
+    public int webhooksSent() {
+        return webhooksSent.get();
+    }
+
+    /** Subscriptions currently registered. */
+    public int webhookSubscriptions() {
+        return webhooks.size();
+    }
+
+    @Override
+    public void close() {
+        webhookTimer.shutdownNow();
+        super.close();
     }
 
     @Override

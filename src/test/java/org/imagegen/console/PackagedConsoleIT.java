@@ -82,7 +82,7 @@ class PackagedConsoleIT {
             Process process = new ProcessBuilder(List.of(java, "-Xmx384m",
                     "-Dimagegen.inbox=" + folders.inbox, "-Dimagegen.outbox=" + folders.outbox,
                     "-Dimagegen.data=" + folders.data, "-Dimagegen.simulate=true",
-                    "-Dimagegen.management.port=0", "-Dimagegen.management.password=",
+                    "-Dimagegen.management.port=0", "-Dimagegen.api.port=0", "-Dimagegen.management.password=",
                     "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             int[] port = new int[1];

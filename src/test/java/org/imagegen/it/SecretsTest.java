@@ -17,6 +17,7 @@ import ch.qos.logback.core.read.ListAppender;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
+import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,9 @@ class SecretsTest {
 
     private static final String ALL_IMAGES_KEY = "aik-LEAKCHECK-4be1f09c";
     private static final String RENDERNET_KEY = "rnk-LEAKCHECK-77d2aa31";
+    // the HTTP side's secrets (issue 4): the API token and the webhook path secret
+    private static final String API_TOKEN = "tok-LEAKCHECK-5c0e19ab";
+    private static final String WEBHOOK_SECRET = "whs-LEAKCHECK-e3a4d7f2";
 
     @Test
     void noApiKeyAppearsInLogsManifestsOrErrorFiles() throws Exception {
@@ -59,7 +63,9 @@ class SecretsTest {
                     "imagegen.providers.rendernet.api-key=" + RENDERNET_KEY,
                     "imagegen.poll.initial-delay=200ms", "imagegen.poll.interval=200ms",
                     "imagegen.poll.queued-interval=200ms", "imagegen.loop.tick-ms=50",
-                    "imagegen.inbox.poll-ms=100", "imagegen.inbox.stable-ms=100"));
+                    "imagegen.inbox.poll-ms=100", "imagegen.inbox.stable-ms=100",
+                    "imagegen.api.token=" + API_TOKEN, "imagegen.webhooks.enabled=true",
+                    "imagegen.webhooks.secret=" + WEBHOOK_SECRET));
             try (RunningBundle bundle = RunningBundle.start(settings.toArray(String[]::new))) {
                 folders.drop("mixed.jsonl", """
                         {"id": "s-ai", "prompt": "a key-free cat"}
@@ -72,6 +78,15 @@ class SecretsTest {
                 }
                 assertThat(allImages.createsFor("s-ai")).isEqualTo(1);
                 assertThat(rendernet.createsFor("s-rn")).isEqualTo(1);
+                // the HTTP API with its token, a wrong token, the key check of readiness, webhooks
+                ApiClient api = ApiClient.of(bundle, API_TOKEN);
+                assertThat(api.post("/api/generations", "{\"id\": \"s-api\", \"prompt\": \"over HTTP\"}")
+                        .statusCode()).isEqualTo(202);
+                assertThat(api.send("GET", "/api/generations/s-api", "Bearer " + API_TOKEN + "x", null).statusCode())
+                        .isEqualTo(401);
+                assertThat(api.send("GET", "/observe/health/ready", null, null).statusCode()).isEqualTo(200);
+                folders.awaitManifest("s-api", Duration.ofSeconds(20));
+                assertThat(allImages.webhooksSent()).isPositive();
             }
         } finally {
             root.detachAppender(logs);
@@ -85,13 +100,15 @@ class SecretsTest {
         for (ILoggingEvent event : logs.list) {
             String text = event.getFormattedMessage()
                     + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
-            assertThat(text).doesNotContain(ALL_IMAGES_KEY).doesNotContain(RENDERNET_KEY);
+            assertThat(text).doesNotContain(ALL_IMAGES_KEY).doesNotContain(RENDERNET_KEY).doesNotContain(API_TOKEN)
+                    .doesNotContain(WEBHOOK_SECRET);
         }
         List<Path> written = filesUnder(folders.outbox, folders.inbox);
         assertThat(written).anyMatch(p -> p.endsWith("manifest.json")).anyMatch(p -> p.toString().endsWith(".error.json"));
         for (Path file : written) {
             String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-            assertThat(content).as(file.toString()).doesNotContain(ALL_IMAGES_KEY).doesNotContain(RENDERNET_KEY);
+            assertThat(content).as(file.toString()).doesNotContain(ALL_IMAGES_KEY).doesNotContain(RENDERNET_KEY)
+                    .doesNotContain(API_TOKEN).doesNotContain(WEBHOOK_SECRET);
         }
     }
 

@@ -146,4 +146,85 @@ abstract class JobStoreContract {
         assertThat(after.releaseLeasesOfNode("node-a")).isEqualTo(1);
         assertThat(after.claimDue(1, 20, 1_000_000)).hasSize(1);
     }
+
+    // ---- HTTP API and webhooks (issue 4) -----------------------------------------------------------------------
+
+    @Test
+    void listsNewestFirstWithFiltersAndAKeysetCursor() {
+        JobStore store = store("a/1");
+        for (int i = 1; i <= 5; i++) {
+            Job job = job("l" + i, 0);
+            job.setAcceptedAt(i <= 2 ? 100 : 200 + i);
+            store.insertIfAbsent(job, 0);
+        }
+        List<Job> first = store.list(List.of(), null, null, null, null, 3);
+        assertThat(first).extracting(Job::getKey).containsExactly("l5", "l4", "l3");
+        Job last = first.get(2);
+        assertThat(store.list(List.of(), null, null, last.getAcceptedAt(), last.getKey(), 3))
+                .extracting(Job::getKey).containsExactly("l2", "l1");
+        assertThat(store.list(List.of(JobState.ACCEPTED), "all-images", 200L, null, null, 10)).hasSize(3);
+        assertThat(store.list(List.of(JobState.FAILED), null, null, null, null, 10)).isEmpty();
+        assertThat(store.list(List.of(), "rendernet", null, null, null, 10)).isEmpty();
+    }
+
+    @Test
+    void aWebhookBringsOnlyTheWaitingJobOfThatGenerationForward() {
+        JobStore store = store("a/1");
+        store.insertIfAbsent(job("w1", 0), 0);
+        Job job = store.claimDue(1, 0, 1_000).get(0);
+        job.setState(JobState.RUNNING);
+        job.setProviderJobId("print_1");
+        job.setNextCheckAt(50_000L);
+        store.save(job, true, null, 0, true);
+
+        assertThat(store.bringCheckForward("all-images", "print_unknown", 10)).isZero();
+        assertThat(store.bringCheckForward("rendernet", "print_1", 10)).isZero();
+        assertThat(store.bringCheckForward("all-images", "print_1", 10)).isEqualTo(1);
+        assertThat(store.find("w1").orElseThrow().getNextCheckAt()).isEqualTo(10L);
+        // already due: nothing to bring forward
+        assertThat(store.bringCheckForward("all-images", "print_1", 20)).isZero();
+    }
+
+    @Test
+    void aCancelRevokesTheClaimSoTheWorkerHoldingItWritesNothing() {
+        JobStore store = store("a/1");
+        store.insertIfAbsent(job("c1", 0), 0);
+        Job claimed = store.claimDue(1, 0, 1_000).get(0);
+
+        assertThat(store.cancel("c1", List.of(JobState.RUNNING), 5, "no")).isFalse();
+        assertThat(store.cancel("c1", List.of(JobState.ACCEPTED), 5, "cancelled")).isTrue();
+
+        claimed.setState(JobState.SUBMITTING);
+        assertThatThrownBy(() -> store.save(claimed, true, null, 6, false)).isInstanceOf(LeaseLostException.class);
+        Job cancelled = store.find("c1").orElseThrow();
+        assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
+        assertThat(cancelled.getNextCheckAt()).isNull();
+        assertThat(store.claimDue(10, 100, 1_000)).isEmpty();
+        assertThat(store.history("c1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.CANCELLED);
+    }
+
+    @Test
+    void aFailedJobIsReopenedAsANewGenerationOnlyFromFailedOrTimedOut() {
+        JobStore store = store("a/1");
+        store.insertIfAbsent(job("r1", 0), 0);
+        Job job = store.claimDue(1, 0, 1_000).get(0);
+        assertThat(store.reopenForGeneration("r1", 1, 99, "retry")).isFalse();
+        job.setState(JobState.FAILED);
+        job.setProviderJobId("print_old");
+        job.setCreateAttempts(1);
+        job.setNextCheckAt(null);
+        store.save(job, true, "failed", 2, true);
+
+        assertThat(store.reopenForGeneration("r1", 10, 99, "retry: paid again")).isTrue();
+
+        Job reopened = store.find("r1").orElseThrow();
+        assertThat(reopened.getState()).isEqualTo(JobState.ACCEPTED);
+        assertThat(reopened.getProviderJobId()).isNull();
+        assertThat(reopened.getCreateAttempts()).isEqualTo(1);
+        assertThat(reopened.getNextCheckAt()).isEqualTo(10L);
+        assertThat(reopened.getDeadlineAt()).isEqualTo(99L);
+        assertThat(store.countByProviderAndState().get("all-images")).containsEntry(JobState.ACCEPTED, 1L);
+        assertThat(store.countDue(10)).isEqualTo(1);
+        store.ping(2);
+    }
 }

@@ -1,0 +1,121 @@
+package org.imagegen.api;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.Sinks;
+import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobStore;
+import org.imagegen.observe.ObserveConfiguration;
+import org.imagegen.provider.AllImagesProvider;
+import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.Providers;
+import org.imagegen.request.RequestIntake;
+import org.imagegen.support.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the HTTP side (issue 4): the API bean the routes in routes/api.camel.yaml call, its token, health checks
+ * and metrics, and the all-images webhook receiver with its subscription at start and removal at shutdown
+ * (routes/webhooks.camel.yaml). The HTTP server itself is Camel's (camel.server.* in config/).
+ */
+public final class ApiConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
+
+    private ApiConfiguration() {
+    }
+
+    public static void configure(CamelContext context, DataSource dataSource, JobStore store, JobLifecycle jobs,
+                                 RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+        // the job store's pool, by name: for operators' tools and the readiness test (which closes it)
+        context.getRegistry().bind("jobStoreDataSource", dataSource);
+        Path data = Path.of(prop(context, "imagegen.data"));
+        Secrets.Generated token = Secrets.configuredOrStored(prop(context, "imagegen.api.token"), data.resolve("api-token"));
+        if (token.isNew()) {
+            // the token itself is never logged: it is read from the file, which only the owner may read
+            LOG.warn("imagegen.api.token is not set: generated an API token and stored it in {} (send it as "
+                    + "'Authorization: Bearer <token>')", data.resolve("api-token").toAbsolutePath());
+        }
+        GenerationsApi api = new GenerationsApi(intake, store, jobs, providers, outbox, sinks, ledger, token.value(),
+                Integer.parseInt(prop(context, "imagegen.api.page-size")),
+                Integer.parseInt(prop(context, "imagegen.api.max-page-size")));
+        context.getRegistry().bind("api", api);
+
+        AllImagesProvider allImages = null;
+        for (ImageProvider p : providers.all()) {
+            if (p instanceof AllImagesProvider a) {
+                allImages = a;
+            }
+        }
+        ObserveConfiguration.configure(context, store, providers.all().stream().map(ImageProvider::name).toList(),
+                allImages, Durations.millis(prop(context, "imagegen.health.key-check-interval")));
+
+        String secret = Secrets.configuredOrStored(prop(context, "imagegen.webhooks.secret"),
+                data.resolve("webhook-secret")).value();
+        String configuredUrl = prop(context, "imagegen.webhooks.public-url");
+        String bind = prop(context, "imagegen.api.bind");
+        // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
+        Supplier<String> publicUrl = configuredUrl.isBlank()
+                ? () -> "http://" + bind + ":" + context.hasService(VertxPlatformHttpServer.class).getPort()
+                : () -> configuredUrl;
+        ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
+        context.getRegistry().bind("webhooks", webhooks);
+        ObserveConfiguration.bindWebhooks(context, webhooks);
+        if (Boolean.parseBoolean(prop(context, "imagegen.webhooks.enabled"))) {
+            context.getManagementStrategy().addEventNotifier(new WebhookSubscription(context));
+        }
+    }
+
+    /**
+     * Subscribes once the routes run (the subscribe route needs the provider's HTTP route) and unsubscribes when the
+     * context begins to stop, while the routes still run.
+     */
+    private static final class WebhookSubscription extends EventNotifierSupport {
+
+        private final CamelContext context;
+
+        WebhookSubscription(CamelContext context) {
+            this.context = context;
+            setIgnoreExchangeEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.CamelContextStartedEvent
+                    || event instanceof CamelEvent.CamelContextStoppingEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            String route = event instanceof CamelEvent.CamelContextStartedEvent
+                    ? "direct:subscribe-webhooks" : "direct:unsubscribe-webhooks";
+            try (ProducerTemplate template = context.createProducerTemplate()) {
+                template.sendBody(route, null);
+            } catch (Exception e) {
+                // polling goes on without webhooks: they only bring checks forward
+                LOG.warn("{} failed: {}", route, e.getMessage());
+            }
+        }
+    }
+
+    private static String prop(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key + " (config/application.properties)"))
+                .strip();
+    }
+}

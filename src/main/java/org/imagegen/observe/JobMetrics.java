@@ -1,0 +1,104 @@
+package org.imagegen.observe;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.imagegen.api.ProviderWebhooks;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+
+/**
+ * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
+ * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
+ * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
+ * finished generation being seen to its delivery, and webhooks.
+ */
+public class JobMetrics {
+
+    private static final long SNAPSHOT_MS = 1000;
+
+    private final MeterRegistry registry;
+    private final JobStore store;
+    private final Supplier<Long> clock;
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0);
+
+    private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due) {
+    }
+
+    public JobMetrics(MeterRegistry registry, JobStore store, List<String> providers, Supplier<Long> clock) {
+        this.registry = registry;
+        this.store = store;
+        this.clock = clock;
+        for (String provider : providers) {
+            for (JobState state : JobState.values()) {
+                Gauge.builder("imagegen.jobs", this, m -> m.jobs(provider, state))
+                        .description("jobs in the job store, by provider and state")
+                        .tag("provider", provider).tag("state", state.name()).register(registry);
+            }
+        }
+        Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
+                .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
+                .register(registry);
+    }
+
+    /** Webhook deliveries received, those that brought a check forward, and those refused (wrong secret). */
+    public void bindWebhooks(ProviderWebhooks webhooks) {
+        FunctionCounter.builder("imagegen.webhooks.received", webhooks, ProviderWebhooks::received)
+                .tag("provider", "all-images").register(registry);
+        FunctionCounter.builder("imagegen.webhooks.checks.forwarded", webhooks, ProviderWebhooks::broughtForward)
+                .tag("provider", "all-images").register(registry);
+        FunctionCounter.builder("imagegen.webhooks.refused", webhooks, ProviderWebhooks::refused)
+                .tag("provider", "all-images").register(registry);
+    }
+
+    /** One status check (the provider's check route: its HTTP call and reading the answer). */
+    public void statusCheck(String provider, String outcome, long nanos) {
+        Timer.builder("imagegen.status.checks").description("status checks per provider, by outcome")
+                .tag("provider", provider).tag("outcome", outcome).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** One HTTP answer of a provider (or none: "error"), by status class; 429 counted on its own. */
+    public void providerAnswer(String provider, Integer status) {
+        String kind = status == null || status == 0 ? "error" : status == 429 ? "429" : (status / 100) + "xx";
+        Counter.builder("imagegen.provider.responses").description("provider HTTP answers by status class")
+                .tag("provider", provider).tag("status", kind).register(registry).increment();
+    }
+
+    /** A job delivered {@code millis} after the bundle saw its generation finished. */
+    public void delivered(String provider, long millis) {
+        Timer.builder("imagegen.delivery.delay").description("from a finished generation being seen to its delivery")
+                .tag("provider", provider).register(registry).record(Duration.ofMillis(Math.max(0, millis)));
+    }
+
+    private double jobs(String provider, JobState state) {
+        return current().jobs().getOrDefault(provider, new EnumMap<>(JobState.class)).getOrDefault(state, 0L);
+    }
+
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        long now = clock.get();
+        if (now - s.at() >= SNAPSHOT_MS) {
+            synchronized (this) {
+                s = snapshot;
+                if (now - s.at() >= SNAPSHOT_MS) {
+                    try {
+                        s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now));
+                    } catch (RuntimeException e) {
+                        // the store is down: readiness says so; the gauges keep their last values
+                        s = new Snapshot(now, s.jobs(), s.due());
+                    }
+                    snapshot = s;
+                }
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,111 @@
+package org.imagegen.observe;
+
+import java.util.List;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.imagegen.api.ProviderWebhooks;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.provider.AllImagesProvider;
+import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.ProviderCall;
+import org.imagegen.provider.StatusResult;
+
+/**
+ * Health and metrics (issue 4). Camel serves them on the API port (camel.management.* in config/): readiness and
+ * liveness at /observe/health/ready and /live from the HealthCheck beans bound here (plus Camel's own route and
+ * consumer checks, which is where a message broker's consumers report), Prometheus text at /observe/metrics from
+ * the Micrometer registry bound here. The bundle's series are measured without touching the routes: an event
+ * notifier watches the exchanges sent to the providers' check routes, their HTTP endpoints and the delivery route.
+ */
+public final class ObserveConfiguration {
+
+    private ObserveConfiguration() {
+    }
+
+    public static JobMetrics configure(CamelContext context, JobStore store, List<String> providers,
+                                       AllImagesProvider allImages, long keyCheckCacheMs) {
+        PrometheusMeterRegistry registry = context.getRegistry()
+                .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (registry == null) {
+            // camel-micrometer-prometheus uses the registry bound under this name, so Camel's and ours are one
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        JobMetrics metrics = new JobMetrics(registry, store, providers, System::currentTimeMillis);
+        context.getRegistry().bind("jobMetrics", metrics);
+
+        context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store));
+        if (allImages != null) {
+            ProducerTemplate template = context.createProducerTemplate();
+            // through the provider's own route, which adds the key only for its own host
+            context.getRegistry().bind("allImagesKeyHealthCheck", new ProviderKeyHealthCheck(AllImagesProvider.NAME,
+                    () -> template.send("direct:call-provider",
+                            e -> e.setProperty("call", allImages.keyCheckCall())).getMessage().getBody(HttpReply.class),
+                    keyCheckCacheMs));
+        }
+        context.getManagementStrategy().addEventNotifier(new Measurements(metrics));
+        return metrics;
+    }
+
+    public static void bindWebhooks(CamelContext context, ProviderWebhooks webhooks) {
+        context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).bindWebhooks(webhooks);
+    }
+
+    /** Turns sent-exchange events of the provider and delivery routes into the bundle's series. */
+    private static final class Measurements extends EventNotifierSupport {
+
+        private final JobMetrics metrics;
+
+        Measurements(JobMetrics metrics) {
+            this.metrics = metrics;
+            setIgnoreCamelContextEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreExchangeCreatedEvent(true);
+            setIgnoreExchangeCompletedEvent(true);
+            setIgnoreExchangeFailedEvents(true);
+            setIgnoreExchangeRedeliveryEvents(true);
+            setIgnoreExchangeSendingEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.ExchangeSentEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            CamelEvent.ExchangeSentEvent sent = (CamelEvent.ExchangeSentEvent) event;
+            String uri = sent.getEndpoint().getEndpointUri();
+            Exchange exchange = sent.getExchange();
+            if (uri.startsWith("direct://") && uri.endsWith("-check-status") && !uri.equals("direct://check-status")) {
+                Job job = exchange.getProperty("job", Job.class);
+                Object body = exchange.getMessage().getBody();
+                String outcome = exchange.getException() != null ? "error"
+                        : body instanceof StatusResult r ? r.kind().name().toLowerCase() : "unknown";
+                if (job != null) {
+                    metrics.statusCheck(job.getProvider(), outcome, sent.getTimeTaken() * 1_000_000L);
+                }
+            } else if (uri.startsWith("http://") && uri.contains(".provider")
+                    && exchange.getProperty("call") instanceof ProviderCall call) {
+                metrics.providerAnswer(call.provider(),
+                        exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class));
+            } else if (uri.equals("direct://deliver-images")) {
+                Job job = exchange.getProperty("job", Job.class);
+                if (job != null && job.getState() == JobState.DELIVERED && job.getCompletedAt() != null) {
+                    metrics.delivered(job.getProvider(), System.currentTimeMillis() - job.getCompletedAt());
+                }
+            }
+        }
+    }
+}

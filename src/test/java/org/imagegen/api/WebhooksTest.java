@@ -1,0 +1,104 @@
+package org.imagegen.api;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.imagegen.job.Job;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.support.ApiClient;
+import org.imagegen.support.Folders;
+import org.imagegen.support.RunningBundle;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.imagegen.support.ApiClient.json;
+
+/**
+ * all-images.ai webhooks against the real routes/ and config/ and the simulator, which posts print.completed when
+ * subscribed. The same 1.5 s generation is run twice: polling alone every 200 ms, then with webhooks and a poll
+ * interval of a minute; the webhook brings the one check forward, so delivery takes fewer status checks.
+ */
+class WebhooksTest {
+
+    private static final String TOKEN = "webhook-token-0123456789";
+    private static final String SECRET = "hook-secret-0123456789";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String REQUEST = "{\"id\": \"%s\", \"prompt\": \"a harbour at night sim:ms=1500\"}";
+
+    @Test
+    void aWebhookDeliversWithFewerChecksThanPollingAloneAndAWrongSecretIsRefused() throws Exception {
+        int pollingChecks;
+        try (RunningBundle bundle = start("webhooks-off", "false", "200ms")) {
+            ApiClient api = ApiClient.of(bundle, TOKEN);
+            AllImagesSimulator simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            api.post("/api/generations", REQUEST.formatted("hook-polled"));
+            awaitDelivered(api, "hook-polled");
+            pollingChecks = simulator.statsFor("hook-polled").checks();
+            assertThat(simulator.webhookSubscriptions()).isZero();
+            assertThat(simulator.webhooksSent()).isZero();
+        }
+        assertThat(pollingChecks).isGreaterThanOrEqualTo(3);
+
+        AllImagesSimulator simulator;
+        try (RunningBundle bundle = start("webhooks-on", "true", "1m")) {
+            ApiClient api = ApiClient.of(bundle, TOKEN);
+            simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            assertThat(simulator.webhookSubscriptions()).isEqualTo(1);
+            JobStore store = bundle.bean("jobStore", JobStore.class);
+
+            api.post("/api/generations", REQUEST.formatted("hook-pushed"));
+            awaitDelivered(api, "hook-pushed");
+
+            int webhookChecks = simulator.statsFor("hook-pushed").checks();
+            assertThat(webhookChecks).isEqualTo(1).isLessThan(pollingChecks);
+            assertThat(simulator.webhooksSent()).isEqualTo(1);
+
+            // a wrong secret is refused and changes nothing
+            api.post("/api/generations", "{\"id\": \"hook-waiting\", \"prompt\": \"never done sim:never\"}");
+            await().atMost(WAIT).until(() -> store.find("hook-waiting").map(Job::getProviderJobId).isPresent());
+            Job waiting = store.find("hook-waiting").orElseThrow();
+            String event = "{\"id\":\"evt_1\",\"api_version\":1,\"type\":\"print.completed\",\"data\":{\"id\":\""
+                    + waiting.getProviderJobId() + "\"}}";
+            HttpResponse<byte[]> refused = api.send("POST", "/webhooks/all-images/not-the-secret", null, event);
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(store.find("hook-waiting").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+
+            // an unknown generation: accepted, nothing changes
+            HttpResponse<byte[]> unknown = api.send("POST", "/webhooks/all-images/" + SECRET, null,
+                    "{\"type\":\"print.completed\",\"data\":{\"id\":\"print_unknown\"}}");
+            assertThat(unknown.statusCode()).isEqualTo(202);
+            assertThat(json(unknown).path("checkedAtOnce").asInt()).isZero();
+            assertThat(store.find("hook-waiting").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+
+            // the right secret for a waiting generation: its check is brought forward, and it is checked once more
+            int checksBefore = simulator.statsFor("hook-waiting").checks();
+            HttpResponse<byte[]> accepted = api.send("POST", "/webhooks/all-images/" + SECRET, null, event);
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(json(accepted).path("checkedAtOnce").asInt()).isEqualTo(1);
+            await().atMost(WAIT).until(() -> simulator.statsFor("hook-waiting").checks() == checksBefore + 1);
+            // re-read, not trusted: the generation is still running, so the job is too
+            assertThat(store.find("hook-waiting").orElseThrow().getState().isAwaitingProvider()).isTrue();
+        }
+        // unsubscribed when the bundle stopped
+        assertThat(simulator.webhookSubscriptions()).isZero();
+    }
+
+    private static RunningBundle start(String name, String webhooks, String interval) throws Exception {
+        Folders folders = new Folders(name).clean();
+        List<String> properties = new ArrayList<>(List.of(folders.properties()));
+        properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
+                "imagegen.webhooks.enabled=" + webhooks, "imagegen.webhooks.secret=" + SECRET,
+                "imagegen.poll.initial-delay=" + interval, "imagegen.poll.interval=" + interval,
+                "imagegen.poll.queued-interval=" + interval, "imagegen.loop.tick-ms=50"));
+        return RunningBundle.start(properties.toArray(String[]::new));
+    }
+
+    private static void awaitDelivered(ApiClient api, String id) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> "DELIVERED".equals(
+                json(api.get("/api/generations/" + id)).path("state").asText()));
+    }
+}

@@ -1,0 +1,90 @@
+package org.imagegen.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+
+/** Talks to the bundle's HTTP port on 127.0.0.1 as a client of the API would. */
+public final class ApiClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    public ApiClient(int port, String token) {
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    /** The running bundle's API, on the port its server actually listens on (tests run it on port 0: any free one). */
+    public static ApiClient of(RunningBundle bundle, String token) {
+        return new ApiClient(bundle.context().hasService(VertxPlatformHttpServer.class).getPort(), token);
+    }
+
+    public HttpResponse<byte[]> get(String path) {
+        return send(request(path).GET());
+    }
+
+    public HttpResponse<byte[]> post(String path, String body, String... headers) {
+        HttpRequest.Builder b = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
+    public HttpResponse<byte[]> delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    /** A request without the token (or with another one, when {@code token} is given). */
+    public HttpResponse<byte[]> send(String method, String path, String authorization, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return send(b);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode json(HttpResponse<byte[]> response) {
+        try {
+            return JSON.readTree(new String(response.body(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON (HTTP " + response.statusCode() + "): "
+                    + new String(response.body(), StandardCharsets.UTF_8), e);
+        }
+    }
+
+    public static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}
