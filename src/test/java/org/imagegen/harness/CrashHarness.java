@@ -94,7 +94,7 @@ public final class CrashHarness {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of(java, "-Xmx512m",
                 "-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
-                "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.node-id=harness",
+                "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.node-id=harness", "-Dimagegen.jms.port=0",
                 "-Dimagegen.providers.all-images.base-url=" + allImages.baseUrl(),
                 "-Dimagegen.providers.all-images.api-key=" + KEY,
                 "-Dimagegen.providers.rendernet.base-url=" + rendernet.baseUrl(),
