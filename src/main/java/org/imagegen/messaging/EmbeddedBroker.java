@@ -26,6 +26,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** In-VM server ids are per JVM; tests may run more than one bundle in one JVM. */
     private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
 
+    /** Where messages whose time-to-live ran out go (a sender's choice; the bundle sets none). */
+    private static final String EXPIRY_QUEUE = "ExpiryQueue";
+
     private final EmbeddedActiveMQ server;
     private final int port;
     private final int inVmId;
@@ -61,10 +64,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addAcceptorConfiguration("tcp", "tcp://" + host + ":" + actualPort + "?protocols=CORE");
         AddressSettings everyAddress = new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(deadLetterQueue))
+                .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE))
                 .setMaxDeliveryAttempts(maxDeliveryAttempts)
                 .setRedeliveryDelay(redeliveryDelayMs);
         config.addAddressSetting("#", everyAddress);
         config.addQueueConfiguration(QueueConfiguration.of(deadLetterQueue).setRoutingType(RoutingType.ANYCAST));
+        config.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ public class EventOutbox {
      */
     public List<OutgoingEvent> claim() {
         try (Connection c = dataSource.getConnection()) {
+            markNothingToSend(c);
             List<OutgoingEvent> toSend = new ArrayList<>();
             List<Long> nothingToSend = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT e.id, e.job_key, e.state, e.at, e.detail, "
@@ -88,6 +90,33 @@ public class EventOutbox {
         } catch (SQLException | JsonProcessingException e) {
             throw new JobStoreException("cannot read unpublished job events", e);
         }
+    }
+
+    /**
+     * Marks in one statement every unpublished row that nobody is to receive, so that a bundle without event
+     * endpoints (or announcing few states) keeps up with any number of state changes.
+     */
+    private void markNothingToSend(Connection c) throws SQLException {
+        List<String> sendable = hasEndpoints ? published.stream().map(Enum::name).sorted().toList() : List.of();
+        List<String> terminal = Arrays.stream(JobState.values()).filter(JobState::isTerminal).map(Enum::name).toList();
+        String notAnnounced = sendable.isEmpty() ? "" : "AND state NOT IN (" + placeholders(sendable.size()) + ") ";
+        try (PreparedStatement update = c.prepareStatement("UPDATE job_event SET published_at = ? "
+                + "WHERE published_at IS NULL " + notAnnounced + "AND NOT (state IN ("
+                + placeholders(terminal.size()) + ") AND job_key IN (SELECT job_key FROM job_reply))")) {
+            int i = 1;
+            update.setLong(i++, System.currentTimeMillis());
+            for (String state : sendable) {
+                update.setString(i++, state);
+            }
+            for (String state : terminal) {
+                update.setString(i++, state);
+            }
+            update.executeUpdate();
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /** The event as the JSON message consumers receive. */

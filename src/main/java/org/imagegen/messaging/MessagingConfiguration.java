@@ -38,7 +38,8 @@ public final class MessagingConfiguration {
         if (Boolean.parseBoolean(prop(context, "imagegen.jms.enabled"))) {
             jms.setConnectionFactory(connectionFactory(context, data, closer));
         } else {
-            // the routes still name jms: endpoints; without a connection factory they are never started
+            // the JMS routes are built but not started (autoStartup follows imagegen.jms.enabled)
+            jms.setConnectionFactory(new JmsOff());
             LOG.info("JMS is off (imagegen.jms.enabled=false)");
         }
         context.addComponent("jms", jms);
