@@ -40,6 +40,11 @@ public class DeadLetters {
         return new DeadLetter(reason, 0, "", write(List.of(Map.of("record", 0, "message", reason))), "");
     }
 
+    /** As {@link #failed}, after the first attempt and {@code redeliveries} more. */
+    public DeadLetter failedAfterRetries(Exception error, int redeliveries) {
+        return failed(error, redeliveries + 1);
+    }
+
     private String write(Object value) {
         try {
             return json.writeValueAsString(value);

@@ -53,6 +53,7 @@ public final class MessagingConfiguration {
                 Integer.parseInt(prop(context, "imagegen.events.batch"))));
         context.getRegistry().bind("deadLetters", new DeadLetters(json));
         context.getRegistry().bind("jmsReplies", new JmsReplies());
+        context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
         if (!endpoints.isEmpty()) {
             LOG.info("job events go to {}", endpoints);
         }
