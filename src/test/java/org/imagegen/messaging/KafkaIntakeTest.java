@@ -190,7 +190,9 @@ class KafkaIntakeTest {
                 "imagegen.kafka.enabled=true",
                 "imagegen.kafka.brokers=" + EmbeddedKafka.bootstrapServers(),
                 "imagegen.kafka.topic=" + topic,
-                "imagegen.kafka.group-id=bundle-" + topic));
+                "imagegen.kafka.group-id=bundle-" + topic,
+                // a stopping bundle waits for the consumer's current poll to return
+                "camel.component.kafka.poll-timeout-ms=500"));
         settings.addAll(List.of(more));
         return settings.toArray(String[]::new);
     }
