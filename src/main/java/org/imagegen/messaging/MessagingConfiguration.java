@@ -14,6 +14,7 @@ import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.imagegen.job.JobState;
 import org.imagegen.support.Durations;
 import org.slf4j.Logger;
@@ -54,9 +55,28 @@ public final class MessagingConfiguration {
         context.getRegistry().bind("deadLetters", new DeadLetters(json));
         context.getRegistry().bind("jmsReplies", new JmsReplies());
         context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
+        context.getRegistry().bind("messageSources", new MessageSources());
+        context.addComponent("spring-rabbitmq", rabbitmq(context, closer));
         if (!endpoints.isEmpty()) {
             LOG.info("job events go to {}", endpoints);
         }
+    }
+
+    /**
+     * The spring-rabbitmq component on one cached connection to imagegen.rabbitmq.host. Nothing connects until a
+     * RabbitMQ route starts or an event is sent to a spring-rabbitmq: endpoint.
+     */
+    private static SpringRabbitMQComponent rabbitmq(CamelContext context, Consumer<AutoCloseable> closer) {
+        org.springframework.amqp.rabbit.connection.CachingConnectionFactory factory =
+                new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(
+                        prop(context, "imagegen.rabbitmq.host"), Integer.parseInt(prop(context, "imagegen.rabbitmq.port")));
+        factory.setUsername(prop(context, "imagegen.rabbitmq.username"));
+        factory.setPassword(prop(context, "imagegen.rabbitmq.password"));
+        factory.setVirtualHost(prop(context, "imagegen.rabbitmq.virtual-host"));
+        closer.accept(factory::destroy);
+        SpringRabbitMQComponent component = new SpringRabbitMQComponent();
+        component.setConnectionFactory(factory);
+        return component;
     }
 
     private static ConnectionFactory connectionFactory(CamelContext context, Path data,
