@@ -69,7 +69,9 @@ public class EventOutbox {
                             nothingToSend.add(rs.getLong(1));
                             continue;
                         }
-                        String urls = rs.getString(7);
+                        // the job's image URLs as they are now: announced only once it has images
+                        String urls = state == JobState.SUCCEEDED || state == JobState.DELIVERED
+                                || state == JobState.DELIVERY_FAILED ? rs.getString(7) : null;
                         toSend.add(new OutgoingEvent(rs.getLong(1), rs.getString(2), state, rs.getLong(4),
                                 rs.getString(6), rs.getString(5),
                                 urls == null ? List.of() : json.readValue(urls, new TypeReference<List<String>>() { }),

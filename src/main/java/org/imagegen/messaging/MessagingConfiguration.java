@@ -97,7 +97,8 @@ public final class MessagingConfiguration {
             String user = prop(context, "imagegen.jms.user");
             factory = user.isBlank() ? new ActiveMQConnectionFactory(url)
                     : new ActiveMQConnectionFactory(url, user, prop(context, "imagegen.jms.password"));
-            LOG.info("JMS broker: {}", url);
+            // without its query: a connection URL may carry credentials
+            LOG.info("JMS broker: {}", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
         }
         closer.accept(factory);
         // one connection, cached sessions and producers: events and dead letters are sent without a new connection
