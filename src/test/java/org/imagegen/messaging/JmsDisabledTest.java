@@ -1,8 +1,6 @@
 package org.imagegen.messaging;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.camel.ServiceStatus;
 import org.imagegen.support.Folders;
@@ -17,11 +15,7 @@ class JmsDisabledTest {
     @Test
     void withJmsOffNoBrokerStartsAndTheFolderIntakeStillWorks() throws Exception {
         Folders folders = new Folders("jms-disabled").clean();
-        List<String> settings = new ArrayList<>(List.of(folders.properties()));
-        settings.addAll(List.of("imagegen.jms.enabled=false", "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=100ms", "imagegen.simulator.duration-max=200ms",
-                "imagegen.poll.initial-delay=100ms", "imagegen.poll.interval=100ms", "imagegen.loop.tick-ms=50"));
-        try (RunningBundle bundle = RunningBundle.start(settings.toArray(String[]::new))) {
+        try (RunningBundle bundle = RunningBundle.start(TestBundles.settings(folders, "imagegen.jms.enabled=false"))) {
             assertThat(bundle.context().getRegistry().lookupByName("jmsBroker")).isNull();
             assertThat(bundle.context().getRouteController().getRouteStatus("ingest-jms"))
                     .isEqualTo(ServiceStatus.Stopped);

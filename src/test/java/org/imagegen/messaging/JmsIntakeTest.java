@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.imagegen.messaging.JmsClient.awaitMessage;
 import static org.imagegen.messaging.JmsClient.body;
 import static org.imagegen.messaging.JmsClient.property;
@@ -44,19 +43,10 @@ class JmsIntakeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        List<String> settings = new ArrayList<>(List.of(FOLDERS.properties()));
-        settings.addAll(List.of(
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.events.poll-ms=50",
+        bundle = RunningBundle.start(TestBundles.settings(FOLDERS,
                 "imagegen.events.endpoints=jms:queue:test.events",
                 "imagegen.jms.queue=test.requests",
                 "imagegen.jms.dead-letter-queue=test.DLQ"));
-        bundle = RunningBundle.start(settings.toArray(String[]::new));
         client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
         events = client.collect("test.events");
         deadLetters = client.collect("test.DLQ");

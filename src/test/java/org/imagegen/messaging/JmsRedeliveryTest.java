@@ -2,7 +2,6 @@ package org.imagegen.messaging;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,16 +96,6 @@ class JmsRedeliveryTest {
     }
 
     private static String[] settings(Folders folders) {
-        List<String> settings = new ArrayList<>(List.of(folders.properties()));
-        settings.addAll(List.of(
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.jms.max-attempts=3",
-                "imagegen.jms.redelivery-delay=100ms"));
-        return settings.toArray(String[]::new);
+        return TestBundles.settings(folders, "imagegen.jms.max-attempts=3", "imagegen.jms.redelivery-delay=100ms");
     }
 }

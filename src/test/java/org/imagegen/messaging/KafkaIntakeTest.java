@@ -178,15 +178,7 @@ class KafkaIntakeTest {
     }
 
     private static String[] settings(Folders folders, String topic, String... more) throws Exception {
-        List<String> settings = new ArrayList<>(List.of(folders.properties()));
-        settings.addAll(List.of(
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.events.poll-ms=50",
+        List<String> settings = new ArrayList<>(List.of(
                 "imagegen.kafka.enabled=true",
                 "imagegen.kafka.brokers=" + EmbeddedKafka.bootstrapServers(),
                 "imagegen.kafka.topic=" + topic,
@@ -194,6 +186,6 @@ class KafkaIntakeTest {
                 // a stopping bundle waits for the consumer's current poll to return
                 "camel.component.kafka.poll-timeout-ms=500"));
         settings.addAll(List.of(more));
-        return settings.toArray(String[]::new);
+        return TestBundles.settings(folders, settings.toArray(String[]::new));
     }
 }

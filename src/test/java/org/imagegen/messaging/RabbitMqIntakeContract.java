@@ -100,15 +100,7 @@ abstract class RabbitMqIntakeContract {
             channel.queueBind(dlq, dlx, "imagegen.requests");
         }
         folders = new Folders(name()).clean();
-        List<String> settings = new ArrayList<>(List.of(folders.properties()));
-        settings.addAll(List.of(
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.events.poll-ms=50",
+        bundle = RunningBundle.start(TestBundles.settings(folders,
                 "imagegen.events.endpoints=spring-rabbitmq:" + events + "?routingKey=job",
                 "imagegen.rabbitmq.enabled=true",
                 "imagegen.rabbitmq.port=" + port,
@@ -119,7 +111,6 @@ abstract class RabbitMqIntakeContract {
                 "imagegen.rabbitmq.dead-letter-queue=" + dlq,
                 "imagegen.rabbitmq.retry-delay-ms=50",
                 "imagegen.rabbitmq.auto-declare=" + bundleDeclares()));
-        bundle = RunningBundle.start(settings.toArray(String[]::new));
         // counts each delivery of a message; the first delivery of "lose-ack" loses the bundle's connection after
         // its jobs were recorded, before the acknowledgement could be sent
         AdviceWith.adviceWith(bundle.context(), "ingest-rabbitmq", route -> {
