@@ -32,11 +32,13 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final EmbeddedActiveMQ server;
     private final int port;
     private final int inVmId;
+    private final boolean listening;
 
-    private EmbeddedBroker(EmbeddedActiveMQ server, int port, int inVmId) {
+    private EmbeddedBroker(EmbeddedActiveMQ server, int port, int inVmId, boolean listening) {
         this.server = server;
         this.port = port;
         this.inVmId = inVmId;
+        this.listening = listening;
     }
 
     /**
@@ -46,6 +48,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(Path dir, String host, int port, String deadLetterQueue,
                                        int maxDeliveryAttempts, long redeliveryDelayMs) throws Exception {
         int actualPort = port == 0 ? freePort(host) : port;
+        // Artemis logs a failed bind and starts anyway, and its acceptor still reports itself started: look first
+        boolean portFree = port == 0 || canBind(host, port);
         int inVmId = IN_VM_IDS.incrementAndGet();
         ConfigurationImpl config = new ConfigurationImpl();
         config.setName("imagegen");
@@ -73,12 +77,20 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();
-        return new EmbeddedBroker(server, actualPort, inVmId);
+        return new EmbeddedBroker(server, actualPort, inVmId, portFree);
     }
 
     /** The TCP port other programs send to. */
     public int port() {
         return port;
+    }
+
+    /**
+     * Whether the TCP acceptor is listening. Artemis starts without it when its port is taken (another bundle on
+     * the same host): the bundle still reads its queue in-VM, but no other program can reach the broker.
+     */
+    public boolean listening() {
+        return listening;
     }
 
     /** The URL the bundle itself connects with (in the same JVM, no socket). */
@@ -89,6 +101,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    private static boolean canBind(String host, int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int freePort(String host) {

@@ -90,8 +90,14 @@ public final class MessagingConfiguration {
                     Durations.millis(prop(context, "imagegen.jms.redelivery-delay")));
             closer.accept(broker);
             context.getRegistry().bind("jmsBroker", broker);
-            LOG.info("embedded Artemis broker: tcp://{}:{} (journal in {})", prop(context, "imagegen.jms.host"),
-                    broker.port(), data.resolve("artemis"));
+            if (broker.listening()) {
+                LOG.info("embedded Artemis broker: tcp://{}:{} (journal in {})", prop(context, "imagegen.jms.host"),
+                        broker.port(), data.resolve("artemis"));
+            } else {
+                LOG.warn("embedded Artemis broker: could not listen on {}:{} (in use? set imagegen.jms.port); JMS "
+                        + "requests can reach this bundle only from inside it", prop(context, "imagegen.jms.host"),
+                        broker.port());
+            }
             factory = new ActiveMQConnectionFactory(broker.inVmUrl());
         } else {
             String user = prop(context, "imagegen.jms.user");

@@ -104,6 +104,18 @@ class KafkaIntakeTest {
     }
 
     @Test
+    void theSameRequestSentTwiceIsGeneratedOnce() throws Exception {
+        String request = "{\"id\": \"kafka-dup\", \"prompt\": \"only once please\"}";
+        EmbeddedKafka.send("kafka.requests", request);
+        EmbeddedKafka.send("kafka.requests", request);
+
+        ConsumerRecord<String, String> duplicate = awaitDead(r -> r.value().contains("kafka-dup"));
+        assertThat(header(duplicate, "ImagegenReason")).contains("duplicate");
+        assertThat(FOLDERS.awaitManifest("kafka-dup", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("kafka-dup")).isEqualTo(1);
+    }
+
+    @Test
     void aRecordWhoseOffsetWasNotCommittedIsReadAgainAfterARestartAndMakesOneGeneration() throws Exception {
         Folders folders = new Folders("kafka-uncommitted").clean();
         // one provider outside both bundles, as a real service would be, so creates are counted across the restart

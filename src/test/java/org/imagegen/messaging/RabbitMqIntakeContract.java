@@ -194,6 +194,18 @@ abstract class RabbitMqIntakeContract {
     }
 
     @Test
+    void theSameRequestSentTwiceAsTwoMessagesIsGeneratedOnce() throws Exception {
+        String request = "{\"id\": \"rmq-dup" + suffix + "\", \"prompt\": \"only once please\"}";
+        publish(request, "m-dup-1");
+        publish(request, "m-dup-2");
+
+        GetResponse duplicate = awaitDead(r -> body(r).contains("rmq-dup"));
+        assertThat(header(duplicate, "ImagegenReason")).contains("duplicate");
+        assertThat(folders.awaitManifest("rmq-dup" + suffix, WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(simulator().createsFor("rmq-dup" + suffix)).isEqualTo(1);
+    }
+
+    @Test
     void aMessageWhoseAcknowledgementWasLostIsRedeliveredAndMakesOneGeneration() throws Exception {
         String body = "{\"id\": \"rmq-lose-ack" + suffix + "\", \"prompt\": \"lose-ack\"}";
         publish(body, "m-lose-ack");
