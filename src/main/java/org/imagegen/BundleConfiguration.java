@@ -36,6 +36,7 @@ import org.imagegen.job.JobStore;
 import org.imagegen.job.PollPlanner;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
+import org.imagegen.messaging.MessagingConfiguration;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.DownloadHosts;
 import org.imagegen.provider.ImageProvider;
@@ -150,6 +151,8 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("providers", providers);
         camelContext.getRegistry().bind("outbox", outbox);
         camelContext.getRegistry().bind("intake", intake);
+        // message queues (issue 3): the JMS broker or connection, the event outbox, dead letters
+        MessagingConfiguration.configure(camelContext, dataSource, json, data, closer::add);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
         // console (issue 4): the management port (jobs page and Hawtio), stopped before the job store closes

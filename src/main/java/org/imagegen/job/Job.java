@@ -28,6 +28,8 @@ public class Job {
     private String reason;
     private List<String> imageUrls = List.of();
     private String leaseOwner;
+    /** Set by a queue intake on a new job; written once with the job, not read back with it (see JobStore). */
+    private ReplyAddress replyTo;
     private final transient List<StagedImage> staged = new ArrayList<>();
     /** Set while this step sends a create (not stored): a failure then is about the create, not a search for it. */
     private transient boolean createInFlight;
@@ -86,6 +88,8 @@ public class Job {
     public void setImageUrls(List<String> imageUrls) { this.imageUrls = imageUrls == null ? List.of() : List.copyOf(imageUrls); }
     public String getLeaseOwner() { return leaseOwner; }
     public void setLeaseOwner(String leaseOwner) { this.leaseOwner = leaseOwner; }
+    public ReplyAddress getReplyTo() { return replyTo; }
+    public void setReplyTo(ReplyAddress replyTo) { this.replyTo = replyTo; }
 
     /** Images downloaded during the current delivery attempt (not stored: a new attempt downloads again). */
     public List<StagedImage> getStaged() { return staged; }

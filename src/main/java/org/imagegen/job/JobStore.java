@@ -87,6 +87,7 @@ public class JobStore {
                 insert.setLong(i, now);
                 insert.executeUpdate();
                 appendEvent(c, job.getKey(), job.getState(), now, null);
+                insertReplyAddress(c, job);
                 c.commit();
                 makeDurable(c);
                 return Optional.empty();
@@ -133,6 +134,11 @@ public class JobStore {
                     }
                     insert.executeBatch();
                     event.executeBatch();
+                }
+                for (Job job : jobs) {
+                    if (!existing.containsKey(job.getKey())) {
+                        insertReplyAddress(c, job);
+                    }
                 }
                 c.commit();
                 makeDurable(c);
@@ -592,6 +598,21 @@ public class JobStore {
             insert.setString(2, state.name());
             insert.setLong(3, at);
             insert.setString(4, truncate(detail));
+            insert.executeUpdate();
+        }
+    }
+
+    /** A queued request's reply destination (issue 3), in the transaction that inserts its job. */
+    private static void insertReplyAddress(Connection c, Job job) throws SQLException {
+        ReplyAddress reply = job.getReplyTo();
+        if (reply == null) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO job_reply (job_key, destination, correlation_id) VALUES (?, ?, ?)")) {
+            insert.setString(1, job.getKey());
+            insert.setString(2, reply.destination());
+            insert.setString(3, reply.correlationId());
             insert.executeUpdate();
         }
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobStore;
+import org.imagegen.job.ReplyAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,14 @@ public class RequestIntake {
     }
 
     public IntakeReport accept(String source, String content) {
+        return accept(source, content, null);
+    }
+
+    /**
+     * As {@link #accept(String, String)}, for a queued message that names where its final results go
+     * ({@code replyTo}, null for none): the address is stored with each new job in the same transaction.
+     */
+    public IntakeReport accept(String source, String content, ReplyAddress replyTo) {
         ParsedInput input = parser.parse(source, content);
         if (input.inputError() != null) {
             LOG.warn("rejected {}: {}", source, input.inputError());
@@ -94,7 +103,9 @@ public class RequestIntake {
                         + " in the same input; it is not submitted twice"));
                 continue;
             }
-            jobs.add(lifecycle.newJob(request, source));
+            Job job = lifecycle.newJob(request, source);
+            job.setReplyTo(replyTo);
+            jobs.add(job);
         }
         List<String> accepted = new ArrayList<>();
         Map<String, Job> existing = jobs.isEmpty() ? Map.of() : store.insertAllIfAbsent(jobs, jobs.get(0).getAcceptedAt());

@@ -114,7 +114,7 @@ public final class Benchmark {
             List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap));
             command.addAll(extraJvmArgs());
             command.addAll(List.of("-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
-                    "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0",
+                    "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0", "-Dimagegen.jms.port=0",
                     "-Dimagegen.providers.all-images.base-url=" + simulator.baseUrl(),
                     "-Dimagegen.providers.all-images.api-key=bench",
                     "-Dimagegen.providers.all-images.rate-limit.per-second=100000",

@@ -1,0 +1,27 @@
+package org.imagegen.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Names the source of a queued message so that a redelivery of the same message has the same name (the intake then
+ * treats its jobs as already accepted, not as duplicates). AMQP's message-id is optional: without one, the name
+ * uses a hash of the content instead.
+ */
+public class MessageSources {
+
+    public String of(String queue, String messageId, String content) {
+        if (messageId != null && !messageId.isBlank()) {
+            return queue + "/" + messageId;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((content == null ? "" : content).getBytes(StandardCharsets.UTF_8));
+            return queue + "/sha256:" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.imagegen.messaging;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
+import org.imagegen.job.JobState;
+import org.imagegen.support.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Message queues (issue 3): binds the {@code jms} component (to the embedded Artemis broker, started here, or to
+ * an external broker by URL), the event outbox that routes/publish-events.camel.yaml drains, and the small beans
+ * the queue intake routes use. Called from BundleConfiguration once the data source exists.
+ */
+public final class MessagingConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessagingConfiguration.class);
+
+    private MessagingConfiguration() {
+    }
+
+    public static void configure(CamelContext context, DataSource dataSource, ObjectMapper json, Path data,
+                                 Consumer<AutoCloseable> closer) throws Exception {
+        JmsComponent jms = new JmsComponent();
+        if (Boolean.parseBoolean(prop(context, "imagegen.jms.enabled"))) {
+            jms.setConnectionFactory(connectionFactory(context, data, closer));
+        } else {
+            // the JMS routes are built but not started (autoStartup follows imagegen.jms.enabled)
+            jms.setConnectionFactory(new JmsOff());
+            LOG.info("JMS is off (imagegen.jms.enabled=false)");
+        }
+        context.addComponent("jms", jms);
+
+        List<String> endpoints = Arrays.stream(prop(context, "imagegen.events.endpoints").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        Set<JobState> states = Arrays.stream(prop(context, "imagegen.events.states").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).map(s -> parseState(s))
+                .collect(Collectors.toSet());
+        context.getRegistry().bind("eventOutbox", new EventOutbox(dataSource, json, !endpoints.isEmpty(), states,
+                Integer.parseInt(prop(context, "imagegen.events.batch"))));
+        context.getRegistry().bind("deadLetters", new DeadLetters(json));
+        context.getRegistry().bind("jmsReplies", new JmsReplies());
+        context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
+        context.getRegistry().bind("messageSources", new MessageSources());
+        context.addComponent("spring-rabbitmq", rabbitmq(context, closer));
+        if (!endpoints.isEmpty()) {
+            LOG.info("job events go to {}", endpoints);
+        }
+    }
+
+    /**
+     * The spring-rabbitmq component on one cached connection to imagegen.rabbitmq.host. Nothing connects until a
+     * RabbitMQ route starts or an event is sent to a spring-rabbitmq: endpoint.
+     */
+    private static SpringRabbitMQComponent rabbitmq(CamelContext context, Consumer<AutoCloseable> closer) {
+        org.springframework.amqp.rabbit.connection.CachingConnectionFactory factory =
+                new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(
+                        prop(context, "imagegen.rabbitmq.host"), Integer.parseInt(prop(context, "imagegen.rabbitmq.port")));
+        factory.setUsername(prop(context, "imagegen.rabbitmq.username"));
+        factory.setPassword(prop(context, "imagegen.rabbitmq.password"));
+        factory.setVirtualHost(prop(context, "imagegen.rabbitmq.virtual-host"));
+        closer.accept(factory::destroy);
+        SpringRabbitMQComponent component = new SpringRabbitMQComponent();
+        component.setConnectionFactory(factory);
+        return component;
+    }
+
+    private static ConnectionFactory connectionFactory(CamelContext context, Path data,
+                                                       Consumer<AutoCloseable> closer) throws Exception {
+        String url = prop(context, "imagegen.jms.broker-url");
+        ActiveMQConnectionFactory factory;
+        if (url.isBlank()) {
+            EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("artemis"), prop(context, "imagegen.jms.host"),
+                    Integer.parseInt(prop(context, "imagegen.jms.port")), prop(context, "imagegen.jms.dead-letter-queue"),
+                    Integer.parseInt(prop(context, "imagegen.jms.max-attempts")),
+                    Durations.millis(prop(context, "imagegen.jms.redelivery-delay")));
+            closer.accept(broker);
+            context.getRegistry().bind("jmsBroker", broker);
+            if (broker.listening()) {
+                LOG.info("embedded Artemis broker: tcp://{}:{} (journal in {})", prop(context, "imagegen.jms.host"),
+                        broker.port(), data.resolve("artemis"));
+            } else {
+                LOG.warn("embedded Artemis broker: could not listen on {}:{} (in use? set imagegen.jms.port); JMS "
+                        + "requests can reach this bundle only from inside it", prop(context, "imagegen.jms.host"),
+                        broker.port());
+            }
+            factory = new ActiveMQConnectionFactory(broker.inVmUrl());
+        } else {
+            String user = prop(context, "imagegen.jms.user");
+            factory = user.isBlank() ? new ActiveMQConnectionFactory(url)
+                    : new ActiveMQConnectionFactory(url, user, prop(context, "imagegen.jms.password"));
+            // without its query: a connection URL may carry credentials
+            LOG.info("JMS broker: {}", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
+        }
+        closer.accept(factory);
+        // one connection, cached sessions and producers: events and dead letters are sent without a new connection
+        // each time. Consumers are not cached: the listener containers keep their own.
+        CachingConnectionFactory caching = new CachingConnectionFactory(factory);
+        caching.setCacheConsumers(false);
+        caching.setSessionCacheSize(10);
+        closer.accept(caching::destroy);
+        return caching;
+    }
+
+    private static JobState parseState(String name) {
+        try {
+            return JobState.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("imagegen.events.states: '" + name + "' is not a job state; one of "
+                    + Arrays.toString(JobState.values()), e);
+        }
+    }
+
+    private static String prop(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key
+                        + " (config/application.properties)"))
+                .strip();
+    }
+}

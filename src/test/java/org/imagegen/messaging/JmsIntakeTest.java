@@ -1,0 +1,170 @@
+package org.imagegen.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.Folders;
+import org.imagegen.support.RunningBundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.imagegen.messaging.JmsClient.awaitMessage;
+import static org.imagegen.messaging.JmsClient.body;
+import static org.imagegen.messaging.JmsClient.property;
+
+/**
+ * Requests sent to the embedded Artemis broker over TCP by a separate client, through the real routes/ and config/:
+ * images in the outbox, job events on the configured event queue, the final result on the request's JMSReplyTo,
+ * bad messages on the dead-letter queue with the reason.
+ */
+class JmsIntakeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Folders FOLDERS = new Folders("jms-intake").clean();
+
+    private static RunningBundle bundle;
+    private static JmsClient client;
+    private static List<Message> events;
+    private static List<Message> deadLetters;
+    private static List<Message> replies;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bundle = RunningBundle.start(TestBundles.settings(FOLDERS,
+                "imagegen.events.endpoints=jms:queue:test.events",
+                "imagegen.jms.queue=test.requests",
+                "imagegen.jms.dead-letter-queue=test.DLQ"));
+        client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
+        events = client.collect("test.events");
+        deadLetters = client.collect("test.DLQ");
+        replies = client.collect("test.replies");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        bundle.close();
+    }
+
+    @Test
+    void aRequestIsDeliveredItsEventsArePublishedAndItsResultGoesToItsReplyTo() throws Exception {
+        client.send("test.requests", "{\"id\": \"jms-happy\", \"prompt\": \"a lighthouse in fog\"}",
+                Map.of("JMSReplyTo", "test.replies", "JMSCorrelationID", "order-42"));
+
+        JsonNode manifest = FOLDERS.awaitManifest("jms-happy", WAIT);
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(4);
+        assertThat(simulator().createsFor("jms-happy")).isEqualTo(1);
+
+        Message reply = awaitMessage(replies, WAIT, m -> body(m).contains("\"jms-happy\""));
+        assertThat(reply.getJMSCorrelationID()).isEqualTo("order-42");
+        JsonNode result = JSON.readTree(body(reply));
+        assertThat(result.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(result.path("imageUrls")).hasSize(4);
+        assertThat(result.path("sinks").path("outbox").path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(result.path("sinks").path("outbox").path("location").asText()).contains("jms-happy");
+        assertThat(replies).filteredOn(m -> body(m).contains("\"jms-happy\"")).hasSize(1);
+
+        awaitMessage(events, WAIT, m -> body(m).contains("\"jms-happy\"") && body(m).contains("\"DELIVERED\""));
+        List<JsonNode> published = eventsOf("jms-happy");
+        assertThat(published).extracting(e -> e.path("state").asText())
+                .containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED", "DELIVERED")
+                .doesNotContain("SUBMITTING", "RUNNING");
+        for (Message event : events) {
+            if (body(event).contains("\"jms-happy\"")) {
+                assertThat(property(event, "ImagegenEventId"))
+                        .isEqualTo(JSON.readTree(body(event)).path("eventId").asText());
+                assertThat(property(event, "ImagegenJobKey")).isEqualTo("jms-happy");
+            }
+        }
+        assertThat(published.get(0).path("provider").asText()).isEqualTo("all-images");
+        assertThat(published.get(0).path("source").asText()).startsWith("jms:test.requests/ID:");
+    }
+
+    @Test
+    void aBatchWithABadRecordIsAcceptedExceptThatRecordWhichIsDeadLetteredWithWhy() throws Exception {
+        String batch = """
+                {"id": "jms-batch-1", "prompt": "first good one"}
+                {"id": "jms-batch-2", "provider": "rendernet", "prompt": "a bad one", "aspectRatio": "7:4"}
+                {"id": "jms-batch-3", "provider": "rendernet", "prompt": "second good one"}
+                """;
+        client.send("test.requests", batch, Map.of());
+
+        assertThat(FOLDERS.awaitManifest("jms-batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(FOLDERS.awaitManifest("jms-batch-3", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-batch-2"));
+        assertThat(body(dead)).isEqualTo(batch);
+        assertThat(property(dead, "ImagegenRecord")).isEqualTo("2");
+        assertThat(property(dead, "ImagegenField")).isEqualTo("aspectRatio");
+        assertThat(property(dead, "ImagegenReason")).contains("1 of 3 records rejected").contains("7:4");
+        assertThat(property(dead, "ImagegenAccepted")).isEqualTo("jms-batch-1,jms-batch-3");
+        JsonNode problems = JSON.readTree(property(dead, "ImagegenProblems"));
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).path("id").asText()).isEqualTo("jms-batch-2");
+        assertThat(store().find("jms-batch-2")).isEmpty();
+        assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("jms-batch-2")).isZero();
+    }
+
+    @Test
+    void anUnreadableMessageGoesToTheDeadLetterQueueWithTheReason() throws Exception {
+        String id = client.send("test.requests", "{\"id\": \"jms-poison\", \"prompt\": ", Map.of("Origin", "test"));
+
+        Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-poison"));
+        assertThat(property(dead, "ImagegenReason")).startsWith("rejected: input: invalid JSON");
+        assertThat(property(dead, "ImagegenRecord")).isEqualTo("0");
+        assertThat(property(dead, "ImagegenAccepted")).isEmpty();
+        assertThat(property(dead, "ImagegenSource")).isEqualTo("jms:test.requests/" + id);
+        assertThat(property(dead, "Origin")).isEqualTo("test");
+        assertThat(store().find("jms-poison")).isEmpty();
+    }
+
+    @Test
+    void theSameRequestSentTwiceIsGeneratedOnce() throws Exception {
+        String request = "{\"id\": \"jms-dup\", \"prompt\": \"only once please\"}";
+        client.send("test.requests", request, Map.of());
+        client.send("test.requests", request, Map.of());
+
+        Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-dup"));
+        assertThat(property(dead, "ImagegenReason")).contains("duplicate");
+        assertThat(FOLDERS.awaitManifest("jms-dup", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(simulator().createsFor("jms-dup")).isEqualTo(1);
+        assertThat(store().history("jms-dup")).filteredOn(e -> e.state() == JobState.ACCEPTED).hasSize(1);
+    }
+
+    private static List<JsonNode> eventsOf(String key) throws JMSException {
+        List<JsonNode> found = new ArrayList<>();
+        for (Message m : events) {
+            try {
+                JsonNode event = JSON.readTree(body(m));
+                if (event.path("jobKey").asText().equals(key)) {
+                    found.add(event);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        found.sort((a, b) -> Long.compare(a.path("eventId").asLong(), b.path("eventId").asLong()));
+        return found;
+    }
+
+    private static AllImagesSimulator simulator() {
+        return bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+    }
+
+    private static JobStore store() {
+        return bundle.bean("jobStore", JobStore.class);
+    }
+}
