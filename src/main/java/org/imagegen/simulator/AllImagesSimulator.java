@@ -127,16 +127,18 @@ public class AllImagesSimulator extends ProviderSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (injectCheckFault(exchange, g)) {
-            return;
+        try (CheckInFlight ignored = checkStarted(id)) {
+            SimulatedGeneration g = generations.get(id);
+            if (injectCheckFault(exchange, g)) {
+                return;
+            }
+            if (g == null) {
+                error(exchange, 404, "Not Found", "Image generation not found");
+                return;
+            }
+            g.checks.incrementAndGet();
+            sendJson(exchange, 200, view(g, System.currentTimeMillis()));
         }
-        if (g == null) {
-            error(exchange, 404, "Not Found", "Image generation not found");
-            return;
-        }
-        g.checks.incrementAndGet();
-        sendJson(exchange, 200, view(g, System.currentTimeMillis()));
     }
 
     private void list(HttpExchange exchange) throws IOException {

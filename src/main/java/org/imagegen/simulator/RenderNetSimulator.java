@@ -114,16 +114,18 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (injectCheckFault(exchange, g)) {
-            return;
+        try (CheckInFlight ignored = checkStarted(id)) {
+            SimulatedGeneration g = generations.get(id);
+            if (injectCheckFault(exchange, g)) {
+                return;
+            }
+            if (g == null) {
+                error(exchange, 404, "GE04", "Generation not found");
+                return;
+            }
+            g.checks.incrementAndGet();
+            sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
         }
-        if (g == null) {
-            error(exchange, 404, "GE04", "Generation not found");
-            return;
-        }
-        g.checks.incrementAndGet();
-        sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
     }
 
     private Map<String, Object> generationView(SimulatedGeneration g) {
@@ -135,16 +137,18 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     private void status(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (g == null) {
-            error(exchange, 404, "GE04", "Generation not found");
-            return;
+        try (CheckInFlight ignored = checkStarted(id)) {
+            SimulatedGeneration g = generations.get(id);
+            if (g == null) {
+                error(exchange, 404, "GE04", "Generation not found");
+                return;
+            }
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (Map<String, Object> m : media(g, System.currentTimeMillis(), true)) {
+                items.add(Map.of("image_id", m.get("id"), "status", m.get("status")));
+            }
+            sendJson(exchange, 200, Map.of("data", items, "err", Map.of()));
         }
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (Map<String, Object> m : media(g, System.currentTimeMillis(), true)) {
-            items.add(Map.of("image_id", m.get("id"), "status", m.get("status")));
-        }
-        sendJson(exchange, 200, Map.of("data", items, "err", Map.of()));
     }
 
     private void list(HttpExchange exchange) throws IOException {
