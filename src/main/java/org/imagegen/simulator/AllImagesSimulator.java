@@ -48,7 +48,9 @@ public class AllImagesSimulator extends ProviderSimulator {
             } else if (parts.length == 1 && method.equals("DELETE")) {
                 delete(exchange);
             } else if (parts.length == 2 && method.equals("GET")) {
-                get(exchange, parts[1]);
+                try (CheckInFlight ignored = checkStarted(parts[1])) {
+                    get(exchange, parts[1]);
+                }
             } else if (parts.length == 2 && method.equals("PUT")) {
                 update(exchange, parts[1]);
             } else if (parts.length == 3 && parts[1].equals("retry") && method.equals("POST")) {
@@ -127,18 +129,16 @@ public class AllImagesSimulator extends ProviderSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        try (CheckInFlight ignored = checkStarted(id)) {
-            SimulatedGeneration g = generations.get(id);
-            if (injectCheckFault(exchange, g)) {
-                return;
-            }
-            if (g == null) {
-                error(exchange, 404, "Not Found", "Image generation not found");
-                return;
-            }
-            g.checks.incrementAndGet();
-            sendJson(exchange, 200, view(g, System.currentTimeMillis()));
+        SimulatedGeneration g = generations.get(id);
+        if (injectCheckFault(exchange, g)) {
+            return;
         }
+        if (g == null) {
+            error(exchange, 404, "Not Found", "Image generation not found");
+            return;
+        }
+        g.checks.incrementAndGet();
+        sendJson(exchange, 200, view(g, System.currentTimeMillis()));
     }
 
     private void list(HttpExchange exchange) throws IOException {

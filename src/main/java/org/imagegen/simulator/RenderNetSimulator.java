@@ -49,7 +49,9 @@ public class RenderNetSimulator extends ProviderSimulator {
         } else if (parts.length <= 1 && method.equals("GET")) {
             list(exchange);
         } else if (parts.length == 2 && method.equals("GET")) {
-            get(exchange, parts[1]);
+            try (CheckInFlight ignored = checkStarted(parts[1])) {
+                get(exchange, parts[1]);
+            }
         } else if (parts.length == 2 && method.equals("DELETE")) {
             SimulatedGeneration removed = generations.remove(parts[1]);
             if (removed == null) {
@@ -58,7 +60,9 @@ public class RenderNetSimulator extends ProviderSimulator {
                 sendJson(exchange, 200, Map.of("data", Map.of("id", parts[1]), "err", Map.of()));
             }
         } else if (parts.length == 3 && parts[2].equals("status") && method.equals("GET")) {
-            status(exchange, parts[1]);
+            try (CheckInFlight ignored = checkStarted(parts[1])) {
+                status(exchange, parts[1]);
+            }
         } else {
             error(exchange, 404, "NF01", "Not found");
         }
@@ -114,18 +118,16 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        try (CheckInFlight ignored = checkStarted(id)) {
-            SimulatedGeneration g = generations.get(id);
-            if (injectCheckFault(exchange, g)) {
-                return;
-            }
-            if (g == null) {
-                error(exchange, 404, "GE04", "Generation not found");
-                return;
-            }
-            g.checks.incrementAndGet();
-            sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
+        SimulatedGeneration g = generations.get(id);
+        if (injectCheckFault(exchange, g)) {
+            return;
         }
+        if (g == null) {
+            error(exchange, 404, "GE04", "Generation not found");
+            return;
+        }
+        g.checks.incrementAndGet();
+        sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
     }
 
     private Map<String, Object> generationView(SimulatedGeneration g) {
@@ -137,18 +139,16 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     private void status(HttpExchange exchange, String id) throws IOException {
-        try (CheckInFlight ignored = checkStarted(id)) {
-            SimulatedGeneration g = generations.get(id);
-            if (g == null) {
-                error(exchange, 404, "GE04", "Generation not found");
-                return;
-            }
-            List<Map<String, Object>> items = new ArrayList<>();
-            for (Map<String, Object> m : media(g, System.currentTimeMillis(), true)) {
-                items.add(Map.of("image_id", m.get("id"), "status", m.get("status")));
-            }
-            sendJson(exchange, 200, Map.of("data", items, "err", Map.of()));
+        SimulatedGeneration g = generations.get(id);
+        if (g == null) {
+            error(exchange, 404, "GE04", "Generation not found");
+            return;
         }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Map<String, Object> m : media(g, System.currentTimeMillis(), true)) {
+            items.add(Map.of("image_id", m.get("id"), "status", m.get("status")));
+        }
+        sendJson(exchange, 200, Map.of("data", items, "err", Map.of()));
     }
 
     private void list(HttpExchange exchange) throws IOException {
