@@ -46,6 +46,8 @@ class ClusterIT {
     private static final int FILES = 16;
     private static final int PER_FILE = 20;
     private static final Pattern READ = Pattern.compile("read file:(\\S+):");
+    private static final Pattern SUBMITTED = Pattern.compile("job (\\S+): SUBMITTED \\(generation");
+    private static final Pattern DELIVERED = Pattern.compile("job (\\S+): delivered to sink");
     private static final String LEADER = "Leadership taken. Attempt #1 success";
 
     @Test
@@ -67,6 +69,8 @@ class ClusterIT {
         try (AllImagesSimulator allImages = (AllImagesSimulator) new AllImagesSimulator(settings).start();
              RenderNetSimulator rendernet = (RenderNetSimulator) new RenderNetSimulator(settings).start()) {
             Map<String, Process> nodes = new HashMap<>();
+            String leader;
+            String survivor;
             for (String node : List.of("node-a", "node-b")) {
                 nodes.put(node, CrashHarness.start(CrashHarness.command(dir, allImages, rendernet,
                         "-Dimagegen.node-id=" + node, "-Dimagegen.data=" + dir.resolve("data-" + node),
@@ -81,9 +85,9 @@ class ClusterIT {
                 dropRequests(inbox, 0, FILES / 2, ids);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                         .until(() -> filesIn(inbox.resolve(".done")) == FILES / 2);
-                String leader = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                leader = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                         .until(() -> leaders(dir), found -> found.size() == 1).get(0);
-                String survivor = leader.equals("node-a") ? "node-b" : "node-a";
+                survivor = leader.equals("node-a") ? "node-b" : "node-a";
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> count(db, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED") == 0);
                 // midway: some jobs delivered, most still with the provider or being checked
@@ -125,12 +129,17 @@ class ClusterIT {
             assertThat(allImages.overlappingChecks()).as(problems).isEmpty();
             assertThat(rendernet.overlappingChecks()).as(problems).isEmpty();
             assertThat(checks(allImages, ids) + checks(rendernet, ids)).isGreaterThan(ids.size());
-            // every file read exactly once, by one instance or the other, and both instances read some
-            Map<String, List<String>> readers = readers(dir);
+            // every file read exactly once, by one instance or the other
+            Map<String, List<String>> readers = readers(dir, READ);
             assertThat(readers).as(problems).hasSize(FILES);
             readers.forEach((file, by) -> assertThat(by).as(file + " read by").hasSize(1));
-            assertThat(readers.values().stream().map(by -> by.get(0)).distinct()).as("readers")
+            // both instances worked on the jobs, and jobs the killed one submitted were delivered by the survivor
+            Map<String, List<String>> submitters = readers(dir, SUBMITTED);
+            assertThat(submitters.values().stream().flatMap(List::stream).distinct()).as("submitted by")
                     .containsExactlyInAnyOrder("node-a", "node-b");
+            Map<String, List<String>> deliverers = readers(dir, DELIVERED);
+            assertThat(submitters.keySet().stream().filter(id -> submitters.get(id).contains(leader)
+                    && deliverers.getOrDefault(id, List.of()).contains(survivor))).as("taken over").isNotEmpty();
             assertThat(filesIn(inbox.resolve(".done"))).isEqualTo(FILES);
             assertThat(Files.exists(inbox.resolve(".rejected"))).isFalse();
         }
@@ -165,11 +174,14 @@ class ClusterIT {
         return leaders;
     }
 
-    /** File name → the instances that logged reading it (ingest-folder logs one line per file it read). */
-    private static Map<String, List<String>> readers(Path dir) throws IOException {
+    /**
+     * What a log line names (a file: ingest-folder logs one line per file it read; a job: the lifecycle logs its
+     * transitions and deliveries) → the instances that logged it.
+     */
+    private static Map<String, List<String>> readers(Path dir, Pattern line) throws IOException {
         Map<String, List<String>> readers = new HashMap<>();
         for (String node : List.of("node-a", "node-b")) {
-            Matcher m = READ.matcher(Files.readString(log(dir, node), StandardCharsets.ISO_8859_1));
+            Matcher m = line.matcher(Files.readString(log(dir, node), StandardCharsets.ISO_8859_1));
             while (m.find()) {
                 readers.computeIfAbsent(m.group(1), f -> new ArrayList<>()).add(node);
             }
