@@ -33,7 +33,10 @@ class ClusterReadLockTest {
     @Test
     void aFileLockedElsewhereWaitsForItsLockToGoStaleAndAReadFileIsUnlocked() throws Exception {
         Folders folders = new Folders("cluster-read-lock").clean();
-        String db = TestPostgres.freshSchemaUrl("read_lock_test");
+        // -Dimagegen.test.db=postgres already gave this class a schema (and JVM system properties beat the settings
+        // passed to RunningBundle), so use that one then
+        String db = System.getProperty("imagegen.db.url", "").startsWith("jdbc:postgresql:")
+                ? System.getProperty("imagegen.db.url") : TestPostgres.freshSchemaUrl("read_lock_test");
         Flyway.configure().dataSource(db, TestPostgres.user(), "").locations("classpath:db/migration").load().migrate();
         // "orphan.json": the lock of an instance that died a day ago
         insert(db, "orphan.json", new Timestamp(System.currentTimeMillis() - Duration.ofDays(1).toMillis()));

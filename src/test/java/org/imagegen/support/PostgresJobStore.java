@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code -Dimagegen.test.db=postgres}: every bundle a test class starts (RunningBundle or @CamelMainTest) keeps its
  * job store in PostgreSQL instead of H2, in a schema of its own per test class ({@link TestPostgres}: the real
  * server named by {@code imagegen.test.postgres}, else an embedded one). It sets {@code imagegen.db.*} as JVM system
- * properties, which Camel Main lets override config/application.properties, for the duration of the class.
+ * properties, which Camel Main lets override config/application.properties (and the settings a test passes to
+ * RunningBundle: a test with a database of its own reads {@code imagegen.db.url} back), for the duration of the class.
  * Registered for every test class through JUnit's extension auto-detection (src/test/resources); does nothing
  * without that property.
  */
