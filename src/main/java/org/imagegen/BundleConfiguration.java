@@ -26,6 +26,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.imagegen.api.ApiConfiguration;
+import org.imagegen.cluster.ClusterConfiguration;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
@@ -83,6 +84,8 @@ public class BundleConfiguration implements CamelConfiguration {
         ObjectMapper json = new ObjectMapper();
         String nodeId = nodeId();
         JobStore store = new JobStore(dataSource, json, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
+        // cluster (issue 7): the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
+        ClusterConfiguration.configure(camelContext, dataSource, nodeId, this::prop);
         int released = store.releaseLeasesOfNode(nodeId);
         if (released > 0) {
             LOG.info("released {} job claims left by an earlier run of node {}", released, nodeId);

@@ -44,17 +44,21 @@ public class JobStore {
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
     private final boolean flushAfterCommit;
+    /** PostgreSQL: claims skip rows another instance is claiming at that moment instead of waiting for them. */
+    private final boolean skipLocked;
 
     public JobStore(DataSource dataSource, ObjectMapper json, String instanceId) {
         this.dataSource = dataSource;
         this.json = json;
         this.instanceId = instanceId;
-        this.flushAfterCommit = isH2(dataSource);
+        String product = databaseProduct(dataSource);
+        this.flushAfterCommit = product.contains("H2");
+        this.skipLocked = product.contains("POSTGRESQL");
     }
 
-    private static boolean isH2(DataSource dataSource) {
+    private static String databaseProduct(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toUpperCase(Locale.ROOT).contains("H2");
+            return c.getMetaData().getDatabaseProductName().toUpperCase(Locale.ROOT);
         } catch (SQLException e) {
             throw new JobStoreException("cannot reach the job store", e);
         }
@@ -191,6 +195,9 @@ public class JobStore {
     public List<Job> claimDue(int limit, long now, long leaseUntil) {
         String token = instanceId + "#" + claims.incrementAndGet();
         try (Connection c = dataSource.getConnection()) {
+            if (skipLocked) {
+                return claimSkippingLocked(c, token, limit, now, leaseUntil);
+            }
             List<String> due = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT job_key FROM job WHERE next_check_at <= ? "
                     + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ?")) {
@@ -224,13 +231,42 @@ public class JobStore {
                     return List.of();
                 }
             }
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY " + PRIORITY + ", next_check_at")) {
-                select.setString(1, token);
-                return readAll(select);
-            }
+            return readClaimed(c, token);
         } catch (SQLException e) {
             throw new JobStoreException("cannot claim due jobs", e);
+        }
+    }
+
+    /**
+     * PostgreSQL (several instances on one database): one statement that locks the due rows it picks and skips those
+     * another instance's claim has locked right now (FOR UPDATE SKIP LOCKED). Instances claiming at the same moment
+     * get disjoint batches instead of queueing behind each other's row locks (or deadlocking on them, which two
+     * IN-list UPDATEs locking rows in different orders can do); the lease condition is re-checked on every row
+     * locked, so a row claimed and committed meanwhile is not taken.
+     */
+    private List<Job> claimSkippingLocked(Connection c, String token, int limit, long now, long leaseUntil)
+            throws SQLException {
+        try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
+                + "WHERE job_key IN (SELECT job_key FROM job WHERE next_check_at <= ? "
+                + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ? "
+                + "FOR UPDATE SKIP LOCKED)")) {
+            claim.setString(1, token);
+            claim.setLong(2, leaseUntil);
+            claim.setLong(3, now);
+            claim.setLong(4, now);
+            claim.setInt(5, limit);
+            if (claim.executeUpdate() == 0) {
+                return List.of();
+            }
+        }
+        return readClaimed(c, token);
+    }
+
+    private List<Job> readClaimed(Connection c, String token) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY " + PRIORITY + ", next_check_at")) {
+            select.setString(1, token);
+            return readAll(select);
         }
     }
 

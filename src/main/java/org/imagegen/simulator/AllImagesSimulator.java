@@ -48,7 +48,9 @@ public class AllImagesSimulator extends ProviderSimulator {
             } else if (parts.length == 1 && method.equals("DELETE")) {
                 delete(exchange);
             } else if (parts.length == 2 && method.equals("GET")) {
-                get(exchange, parts[1]);
+                try (CheckInFlight ignored = checkStarted(parts[1])) {
+                    get(exchange, parts[1]);
+                }
             } else if (parts.length == 2 && method.equals("PUT")) {
                 update(exchange, parts[1]);
             } else if (parts.length == 3 && parts[1].equals("retry") && method.equals("POST")) {

@@ -52,6 +52,8 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Map<String, AtomicInteger> faultCalls = new ConcurrentHashMap<>();
     private final Queue<Injected> injected = new ConcurrentLinkedQueue<>();
     private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> checksInFlight = new ConcurrentHashMap<>();
+    private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
     private final Random random;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -113,6 +115,29 @@ public abstract class ProviderSimulator implements AutoCloseable {
         SimulatedGeneration g = byJobKey.get(jobKey);
         return g == null ? null : new GenerationStats(g.checks.get(), g.startedAt, g.durationMs, g.completesAt(),
                 g.downloads.get(), g.imageIds.size());
+    }
+
+    /**
+     * Generations that got a status check while another check of the same generation was still being answered: two
+     * callers checking one job at once (several instances must never do that; one instance checks a job once at a
+     * time too).
+     */
+    public Set<String> overlappingChecks() {
+        return Set.copyOf(overlappingChecks);
+    }
+
+    /** A status check being answered; closing it ends it. */
+    protected interface CheckInFlight extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    protected CheckInFlight checkStarted(String generationId) {
+        AtomicInteger inFlight = checksInFlight.computeIfAbsent(generationId, k -> new AtomicInteger());
+        if (inFlight.incrementAndGet() > 1) {
+            overlappingChecks.add(generationId);
+        }
+        return inFlight::decrementAndGet;
     }
 
     /** Generations whose every image was downloaded at least once. */

@@ -49,7 +49,9 @@ public class RenderNetSimulator extends ProviderSimulator {
         } else if (parts.length <= 1 && method.equals("GET")) {
             list(exchange);
         } else if (parts.length == 2 && method.equals("GET")) {
-            get(exchange, parts[1]);
+            try (CheckInFlight ignored = checkStarted(parts[1])) {
+                get(exchange, parts[1]);
+            }
         } else if (parts.length == 2 && method.equals("DELETE")) {
             SimulatedGeneration removed = generations.remove(parts[1]);
             if (removed == null) {
@@ -58,7 +60,9 @@ public class RenderNetSimulator extends ProviderSimulator {
                 sendJson(exchange, 200, Map.of("data", Map.of("id", parts[1]), "err", Map.of()));
             }
         } else if (parts.length == 3 && parts[2].equals("status") && method.equals("GET")) {
-            status(exchange, parts[1]);
+            try (CheckInFlight ignored = checkStarted(parts[1])) {
+                status(exchange, parts[1]);
+            }
         } else {
             error(exchange, 404, "NF01", "Not found");
         }

@@ -90,9 +90,14 @@ public final class CrashHarness {
         }
     }
 
-    static List<String> command(Path dir, AllImagesSimulator allImages, RenderNetSimulator rendernet) {
+    /**
+     * The command line of the packaged bundle on the folders under {@code dir} against both simulators, with fast
+     * polling; {@code extra} settings ({@code -Dkey=value}) come last and override the ones before.
+     */
+    static List<String> command(Path dir, AllImagesSimulator allImages, RenderNetSimulator rendernet,
+                                String... extra) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                 "-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
                 "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.node-id=harness",
                 "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0", "-Dimagegen.jms.port=0",
@@ -104,10 +109,13 @@ public final class CrashHarness {
                 "-Dimagegen.providers.rendernet.rate-limit.per-second=2000",
                 "-Dimagegen.poll.initial-delay=300ms", "-Dimagegen.poll.interval=300ms",
                 "-Dimagegen.poll.queued-interval=300ms", "-Dimagegen.poll.max-backoff=2s",
-                "-Dimagegen.loop.tick-ms=100", "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=100",
-                "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString());
+                "-Dimagegen.loop.tick-ms=100", "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=100"));
+        command.addAll(List.of(extra));
+        command.addAll(List.of("-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
+        return command;
     }
 
+    /** Starts the bundle with its output in {@code log}, and waits until Camel says it started. */
     static Process start(List<String> command, Path log) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.currentTimeMillis() + 60_000;
@@ -124,7 +132,7 @@ public final class CrashHarness {
         throw new IllegalStateException("the bundle did not start within a minute; see " + log);
     }
 
-    private static void drop(Path inbox, int file, int perFile, int requests, List<String> ids) throws IOException {
+    static void drop(Path inbox, int file, int perFile, int requests, List<String> ids) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int i = file * perFile; i < Math.min(requests, (file + 1) * perFile); i++) {
             String id = "crash-" + i;
@@ -178,7 +186,7 @@ public final class CrashHarness {
         return new Result(ids.size(), delivered, failed, lost, duplicates, kills, problems);
     }
 
-    private static Path clean(Path dir) throws IOException {
+    static Path clean(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -111,6 +111,56 @@ abstract class JobStoreContract {
         }
     }
 
+    /**
+     * Two instances (their own stores and threads) claim, work on and release the same jobs over and over, each job
+     * due again at once: a job is never held by both at the same time, and both get work.
+     */
+    @Test
+    void twoInstancesNeverHoldTheSameJobAtOnce() throws Exception {
+        JobStore setup = store("setup/1");
+        for (int i = 0; i < 40; i++) {
+            setup.insertIfAbsent(job("c" + i, 0), 0);
+        }
+        Map<String, String> holder = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> overlaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Map<String, java.util.concurrent.atomic.AtomicInteger> claimsBy = new java.util.concurrent.ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Void>> workers = new java.util.ArrayList<>();
+            for (String instance : List.of("node-a/1", "node-b/1")) {
+                JobStore store = store(instance);
+                claimsBy.put(instance, new java.util.concurrent.atomic.AtomicInteger());
+                for (int thread = 0; thread < 2; thread++) {
+                    workers.add(() -> {
+                        for (int round = 0; round < 60; round++) {
+                            for (Job claimed : store.claimDue(5, 1, 1_000_000)) {
+                                claimsBy.get(instance).incrementAndGet();
+                                String other = holder.putIfAbsent(claimed.getKey(), instance);
+                                if (other != null) {
+                                    overlaps.add(claimed.getKey() + " held by " + other + " and " + instance);
+                                }
+                                holder.remove(claimed.getKey(), instance);
+                                claimed.setNextCheckAt(0L);
+                                store.save(claimed, false, null, 1, true);
+                            }
+                        }
+                        return null;
+                    });
+                }
+            }
+            for (Future<Void> done : pool.invokeAll(workers)) {
+                done.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlaps).isEmpty();
+        assertThat(claimsBy.get("node-a/1").get()).isPositive();
+        assertThat(claimsBy.get("node-b/1").get()).isPositive();
+        assertThat(claimsBy.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum())
+                .isGreaterThan(40);
+    }
+
     private static List<Job> drain(JobStore store) {
         List<Job> all = new java.util.ArrayList<>();
         for (List<Job> batch; !(batch = store.claimDue(7, 1, 1_000_000)).isEmpty(); ) {
