@@ -21,6 +21,7 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.EmbeddedKafka;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,7 +125,7 @@ class KafkaIntakeTest {
         String[] settings = settings(folders, "kafka.uncommitted", "imagegen.simulate=auto",
                 "imagegen.providers.all-images.base-url=" + provider.baseUrl(),
                 "imagegen.providers.all-images.api-key=test-key");
-        try (provider) {
+        try (provider; AutoCloseable ownStore = PostgresJobStore.ownSchema("kafka_uncommitted")) {
             try (RunningBundle first = RunningBundle.start(settings)) {
                 // the bundle stops after recording the request and before committing its offset
                 AdviceWith.adviceWith(first.context(), "ingest-kafka",
@@ -196,7 +197,10 @@ class KafkaIntakeTest {
                 "imagegen.kafka.topic=" + topic,
                 "imagegen.kafka.group-id=bundle-" + topic,
                 // a stopping bundle waits for the consumer's current poll to return
-                "camel.component.kafka.poll-timeout-ms=500"));
+                "camel.component.kafka.poll-timeout-ms=500",
+                // a consumer that did not leave its group cleanly (a bundle stopped under load) holds its partitions
+                // until its session times out: the broker's minimum, not Kafka's 45 s, so the next bundle takes over
+                "camel.component.kafka.session-timeout-ms=6000"));
         settings.addAll(List.of(more));
         return TestBundles.settings(folders, settings.toArray(String[]::new));
     }

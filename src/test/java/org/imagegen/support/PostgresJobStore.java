@@ -36,4 +36,18 @@ public class PostgresJobStore implements BeforeAllCallback, AfterAllCallback {
             }
         }
     }
+
+    /**
+     * For a test that runs bundles of its own beside the one its class started: under {@code -Dimagegen.test.db=postgres}
+     * they would share the class's schema, and the class's bundle would take their jobs. Until closed, bundles started
+     * get a fresh schema (with H2 each bundle's data folder already keeps them apart).
+     */
+    public static AutoCloseable ownSchema(String name) {
+        String classSchema = System.getProperty("imagegen.db.url");
+        if (!"postgres".equals(System.getProperty("imagegen.test.db")) || classSchema == null) {
+            return () -> { };
+        }
+        System.setProperty("imagegen.db.url", TestPostgres.freshSchemaUrl("suite_" + name));
+        return () -> System.setProperty("imagegen.db.url", classSchema);
+    }
 }
