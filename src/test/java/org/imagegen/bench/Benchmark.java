@@ -1,6 +1,7 @@
 package org.imagegen.bench;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -25,6 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.tools.attach.VirtualMachine;
+import jakarta.jms.JMSContext;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator.GenerationStats;
 import org.imagegen.simulator.SimulatorSettings;
@@ -34,7 +38,8 @@ import org.imagegen.support.Durations;
  * {@code mvn -q -Pbench verify}: runs the packaged bundle, then the naive baseline route, each in its own JVM,
  * on the same workload against an all-images simulator in this JVM, and prints one JSON summary (also written to
  * target/bench/summary.json). Knobs (system properties): bench.jobs, bench.files, bench.min, bench.max,
- * bench.interval (the latency bound X), bench.baseline (true/false), bench.baseline.jobs, bench.heap.
+ * bench.interval (the latency bound X), bench.baseline (true/false), bench.baseline.jobs, bench.heap, bench.queue
+ * (true/false: also measure the ingest rate from the JMS queue).
  */
 public final class Benchmark {
 
@@ -63,6 +68,11 @@ public final class Benchmark {
                 "duration_max_s", max.toSeconds(), "latency_bound_x_s", interval.toMillis() / 1000.0,
                 "provider", "all-images (simulated)"));
         Map<String, Object> bundle = runBundle();
+        if (Boolean.parseBoolean(System.getProperty("bench.queue", "true"))) {
+            bundle.put("ingest_jms_per_s", measureQueueIngest());
+            bundle.put("ingest_jms_measured_as", "requests accepted into the job store per second, sent as "
+                    + files + " JMS messages to the embedded broker");
+        }
         summary.putAll(bundle);
         if (Boolean.parseBoolean(System.getProperty("bench.baseline", "true"))) {
             int baselineJobs = Integer.getInteger("bench.baseline.jobs", jobs);
@@ -85,6 +95,9 @@ public final class Benchmark {
         targets.put("checks_per_job_mean", target(round(1.25 * minChecks), bundle.get("checks_per_job_mean"), true));
         targets.put("delivery_delay_p99_s", target(x + 0.5, bundle.get("delivery_delay_p99_s"), true));
         targets.put("ingest_per_s", target(500, bundle.get("ingest_per_s"), false));
+        if (bundle.containsKey("ingest_jms_per_s")) {
+            targets.put("ingest_jms_per_s", target(500, bundle.get("ingest_jms_per_s"), false));
+        }
         summary.put("targets", targets);
         String json = JSON.writeValueAsString(summary);
         Files.writeString(root.resolve("summary.json"), json);
@@ -111,23 +124,66 @@ public final class Benchmark {
     private Map<String, Object> runBundle() throws Exception {
         Path dir = clean(root.resolve("bundle"));
         try (AllImagesSimulator simulator = simulator()) {
-            List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap));
-            command.addAll(extraJvmArgs());
-            command.addAll(List.of("-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
-                    "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0", "-Dimagegen.jms.port=0",
-                    "-Dimagegen.providers.all-images.base-url=" + simulator.baseUrl(),
-                    "-Dimagegen.providers.all-images.api-key=bench",
-                    "-Dimagegen.providers.all-images.rate-limit.per-second=100000",
-                    "-Dimagegen.providers.all-images.rate-limit.burst=100000",
-                    "-Dimagegen.poll.initial-delay=" + min.toMillis() + "ms",
-                    "-Dimagegen.poll.interval=" + interval.toMillis() + "ms",
-                    "-Dimagegen.poll.queued-interval=" + interval.toMillis() + "ms",
-                    "-Dimagegen.poll.deadline=" + (max.toMillis() * 10) + "ms",
-                    "-Dimagegen.loop.batch=1000", "-Dimagegen.loop.queue-size=2000",
-                    "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=200",
-                    "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
+            List<String> command = bundleCommand(dir, simulator, "-Dimagegen.jms.port=0");
             return measure("bundle", command, dir, simulator, jobs, dir.resolve("inbox"), dir.resolve("outbox"), true);
         }
+    }
+
+    /**
+     * The same workload sent as JMS messages (one JSON Lines batch per message, as many messages as files) to the
+     * bundle's embedded broker; the figure is requests accepted into the job store per second, read over JMX
+     * (org.imagegen:type=Jobs). A message is acknowledged only after its jobs are recorded, so this is the rate at
+     * which the queue can be drained. The pipeline runs meanwhile, as it does while files are read.
+     */
+    private double measureQueueIngest() throws Exception {
+        Path dir = clean(root.resolve("queue"));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (AllImagesSimulator simulator = simulator()) {
+            Process process = new ProcessBuilder(bundleCommand(dir, simulator, "-Dimagegen.jms.port=" + port))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("queue.log").toFile()).start();
+            try {
+                awaitLog(dir.resolve("queue.log"), "started in", Duration.ofSeconds(60));
+                try (Probe probe = new Probe(process.pid());
+                     ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+                     JMSContext jms = factory.createContext()) {
+                    long start = System.currentTimeMillis();
+                    for (String batch : batches(jobs)) {
+                        jms.createProducer().send(jms.createQueue("imagegen.requests"), batch);
+                    }
+                    long deadline = start + 600_000;
+                    while (probe.acceptedJobs() < jobs && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(100); // sampling period of the probe, not a wait for an outcome
+                    }
+                    long end = System.currentTimeMillis();
+                    return probe.acceptedJobs() < jobs ? 0 : round(jobs * 1000.0 / Math.max(1, end - start));
+                }
+            } finally {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+    }
+
+    private List<String> bundleCommand(Path dir, AllImagesSimulator simulator, String jms) {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap));
+        command.addAll(extraJvmArgs());
+        command.addAll(List.of("-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
+                "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0", jms,
+                "-Dimagegen.providers.all-images.base-url=" + simulator.baseUrl(),
+                "-Dimagegen.providers.all-images.api-key=bench",
+                "-Dimagegen.providers.all-images.rate-limit.per-second=100000",
+                "-Dimagegen.providers.all-images.rate-limit.burst=100000",
+                "-Dimagegen.poll.initial-delay=" + min.toMillis() + "ms",
+                "-Dimagegen.poll.interval=" + interval.toMillis() + "ms",
+                "-Dimagegen.poll.queued-interval=" + interval.toMillis() + "ms",
+                "-Dimagegen.poll.deadline=" + (max.toMillis() * 10) + "ms",
+                "-Dimagegen.loop.batch=1000", "-Dimagegen.loop.queue-size=2000",
+                "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=200",
+                "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
+        return command;
     }
 
     private Map<String, Object> runBaseline(int baselineJobs) throws Exception {
@@ -251,20 +307,31 @@ public final class Benchmark {
 
     private List<String> feed(Path inbox, int count) throws IOException {
         List<String> ids = new ArrayList<>(count);
-        int perFile = (int) Math.ceil(count / (double) files);
+        for (int n = 0; n < count; n++) {
+            ids.add("bench-" + n);
+        }
         Path staging = Files.createDirectories(inbox.getParent().resolve("feed"));
-        for (int f = 0, n = 0; f < files && n < count; f++) {
-            StringBuilder lines = new StringBuilder();
-            for (int i = 0; i < perFile && n < count; i++, n++) {
-                String id = "bench-" + n;
-                ids.add(id);
-                lines.append("{\"id\": \"").append(id).append("\", \"prompt\": \"benchmark job ").append(n).append("\"}\n");
-            }
+        List<String> batches = batches(count);
+        for (int f = 0; f < batches.size(); f++) {
             Path file = staging.resolve("batch-" + f + ".jsonl");
-            Files.writeString(file, lines, StandardCharsets.UTF_8);
+            Files.writeString(file, batches.get(f), StandardCharsets.UTF_8);
             Files.move(file, inbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
         return ids;
+    }
+
+    /** The workload as {@code bench.files} JSON Lines batches: requests bench-0 … bench-(count - 1). */
+    private List<String> batches(int count) {
+        List<String> batches = new ArrayList<>(files);
+        int perBatch = (int) Math.ceil(count / (double) files);
+        for (int f = 0, n = 0; f < files && n < count; f++) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < perBatch && n < count; i++, n++) {
+                lines.append("{\"id\": \"bench-").append(n).append("\", \"prompt\": \"benchmark job ").append(n).append("\"}\n");
+            }
+            batches.add(lines.toString());
+        }
+        return batches;
     }
 
     private static Double percentile(List<Double> sorted, double p) {
@@ -318,6 +385,7 @@ public final class Benchmark {
         private final MemoryMXBean memory;
         private final ThreadMXBean threads;
         private final OperatingSystemMXBean os;
+        private final MBeanServerConnection server;
         long heapPeak;
         int threadsPeak;
         long cpuNanos;
@@ -327,7 +395,7 @@ public final class Benchmark {
             String address = vm.startLocalManagementAgent();
             vm.detach();
             connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
-            MBeanServerConnection server = connector.getMBeanServerConnection();
+            server = connector.getMBeanServerConnection();
             memory = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
             threads = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             os = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
@@ -338,6 +406,17 @@ public final class Benchmark {
             heapPeak = Math.max(heapPeak, memory.getHeapMemoryUsage().getUsed());
             threadsPeak = Math.max(threadsPeak, threads.getThreadCount());
             cpuNanos = os.getProcessCpuTime();
+        }
+
+        /** Jobs in the job store, in any state (the bundle's JobOperations MBean). */
+        long acceptedJobs() throws Exception {
+            long total = 0;
+            for (ObjectName name : server.queryNames(new ObjectName("org.imagegen:type=Jobs,*"), null)) {
+                for (Object count : ((Map<?, ?>) server.getAttribute(name, "JobsByState")).values()) {
+                    total += ((Number) count).longValue();
+                }
+            }
+            return total;
         }
 
         @Override
