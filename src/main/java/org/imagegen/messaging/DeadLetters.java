@@ -1,5 +1,6 @@
 package org.imagegen.messaging;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +44,25 @@ public class DeadLetters {
     /** As {@link #failed}, after the first attempt and {@code redeliveries} more. */
     public DeadLetter failedAfterRetries(Exception error, int redeliveries) {
         return failed(error, redeliveries + 1);
+    }
+
+    /**
+     * The answer to a request that named a JMSReplyTo and had records rejected: what the dead letter says, as JSON,
+     * so the requester hears at once instead of waiting for results that will never come. Its accepted records get
+     * their final results later, as usual.
+     */
+    public String rejectionReply(DeadLetter letter, String source) {
+        try {
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("state", "REJECTED");
+            reply.put("source", source);
+            reply.put("reason", letter.reason());
+            reply.put("problems", json.readTree(letter.problems()));
+            reply.put("accepted", letter.accepted().isEmpty() ? List.of() : List.of(letter.accepted().split(",")));
+            return json.writeValueAsString(reply);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String write(Object value) {

@@ -1,5 +1,7 @@
 package org.imagegen.messaging;
 
+import org.imagegen.job.ReplyAddress;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +17,10 @@ public record OutgoingEvent(long id, String jobKey, JobState state, long at, Str
 
     /** The reply destination's name without its "queue:" or "topic:" kind. */
     public String replyName() {
-        return replyDestination == null ? null : replyDestination.substring(replyDestination.indexOf(':') + 1);
+        return ReplyAddress.nameOf(replyDestination);
     }
 
     public boolean replyToTopic() {
-        return replyDestination != null && replyDestination.startsWith("topic:");
+        return ReplyAddress.isTopic(replyDestination);
     }
 }

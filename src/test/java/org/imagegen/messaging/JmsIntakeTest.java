@@ -119,6 +119,26 @@ class JmsIntakeTest {
     }
 
     @Test
+    void aRequestWithABadRecordThatNamedAReplyToHearsAtOnceWhichRecordAndFieldWereRejected() throws Exception {
+        String batch = """
+                {"id": "jms-reply-good", "prompt": "a good one"}
+                {"id": "jms-reply-bad", "provider": "rendernet", "prompt": "a bad one", "quality": "Ultra"}
+                """;
+        client.send("test.requests", batch, Map.of("JMSReplyTo", "test.replies", "JMSCorrelationID", "order-77"));
+
+        Message rejection = awaitMessage(replies, WAIT, m -> body(m).contains("\"REJECTED\""));
+        assertThat(rejection.getJMSCorrelationID()).isEqualTo("order-77");
+        JsonNode answer = JSON.readTree(body(rejection));
+        assertThat(answer.path("problems").get(0).path("id").asText()).isEqualTo("jms-reply-bad");
+        assertThat(answer.path("problems").get(0).path("field").asText()).isEqualTo("quality");
+        assertThat(answer.path("accepted").get(0).asText()).isEqualTo("jms-reply-good");
+        // the dead letter keeps the request's own correlation id; the good record still gets its final result
+        Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-reply-bad"));
+        assertThat(dead.getJMSCorrelationID()).isEqualTo("order-77");
+        awaitMessage(replies, WAIT, m -> body(m).contains("\"jms-reply-good\"") && body(m).contains("\"DELIVERED\""));
+    }
+
+    @Test
     void anUnreadableMessageGoesToTheDeadLetterQueueWithTheReason() throws Exception {
         String id = client.send("test.requests", "{\"id\": \"jms-poison\", \"prompt\": ", Map.of("Origin", "test"));
 
