@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import jakarta.jms.Destination;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -32,7 +33,7 @@ final class JmsClient implements AutoCloseable {
             if (p.getKey().equals("JMSCorrelationID")) {
                 message.setJMSCorrelationID(p.getValue());
             } else if (p.getKey().equals("JMSReplyTo")) {
-                message.setJMSReplyTo(context.createQueue(p.getValue()));
+                message.setJMSReplyTo(destination(p.getValue()));
             } else {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
@@ -41,11 +42,16 @@ final class JmsClient implements AutoCloseable {
         return message.getJMSMessageID();
     }
 
-    /** Collects every message arriving on a queue from now on. */
+    /** A queue by its name, or a topic as "topic:NAME". */
+    private Destination destination(String name) {
+        return name.startsWith("topic:") ? context.createTopic(name.substring(6)) : context.createQueue(name);
+    }
+
+    /** Collects every message arriving on a queue (or a topic, as "topic:NAME") from now on. */
     List<Message> collect(String queue) {
         List<Message> received = new CopyOnWriteArrayList<>();
         JMSContext listening = context.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-        JMSConsumer consumer = listening.createConsumer(listening.createQueue(queue));
+        JMSConsumer consumer = listening.createConsumer(destination(queue));
         consumer.setMessageListener(received::add);
         return received;
     }

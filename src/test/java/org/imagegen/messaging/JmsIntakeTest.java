@@ -40,17 +40,21 @@ class JmsIntakeTest {
     private static List<Message> events;
     private static List<Message> deadLetters;
     private static List<Message> replies;
+    private static List<Message> topicEvents;
+    private static List<Message> topicReplies;
 
     @BeforeAll
     static void start() throws Exception {
         bundle = RunningBundle.start(TestBundles.settings(FOLDERS,
-                "imagegen.events.endpoints=jms:queue:test.events",
+                "imagegen.events.endpoints=jms:queue:test.events,jms:topic:test.events.topic",
                 "imagegen.jms.queue=test.requests",
                 "imagegen.jms.dead-letter-queue=test.DLQ"));
         client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
         events = client.collect("test.events");
         deadLetters = client.collect("test.DLQ");
         replies = client.collect("test.replies");
+        topicEvents = client.collect("topic:test.events.topic");
+        topicReplies = client.collect("topic:test.replies.topic");
     }
 
     @AfterAll
@@ -116,6 +120,20 @@ class JmsIntakeTest {
         assertThat(problems.get(0).path("id").asText()).isEqualTo("jms-batch-2");
         assertThat(store().find("jms-batch-2")).isEmpty();
         assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("jms-batch-2")).isZero();
+    }
+
+    @Test
+    void eventsAndRepliesGoToTopicsToo() throws Exception {
+        client.send("test.requests", "{\"id\": \"jms-topic\", \"prompt\": \"a kite over a beach\"}",
+                Map.of("JMSReplyTo", "topic:test.replies.topic", "JMSCorrelationID", "order-topic"));
+
+        Message reply = awaitMessage(topicReplies, WAIT, m -> body(m).contains("\"jms-topic\""));
+        assertThat(reply.getJMSCorrelationID()).isEqualTo("order-topic");
+        assertThat(JSON.readTree(body(reply)).path("state").asText()).isEqualTo("DELIVERED");
+        awaitMessage(topicEvents, WAIT, m -> body(m).contains("\"jms-topic\"") && body(m).contains("\"DELIVERED\""));
+        assertThat(topicEvents).filteredOn(m -> body(m).contains("\"jms-topic\""))
+                .extracting(m -> JSON.readTree(body(m)).path("state").asText())
+                .containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED", "DELIVERED");
     }
 
     @Test
