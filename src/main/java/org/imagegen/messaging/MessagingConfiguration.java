@@ -20,6 +20,7 @@ import org.imagegen.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.connection.UserCredentialsConnectionFactoryAdapter;
 
 /**
  * Message queues (issue 3): binds the {@code jms} component (to the embedded Artemis broker, started here, or to
@@ -82,7 +83,7 @@ public final class MessagingConfiguration {
     private static ConnectionFactory connectionFactory(CamelContext context, Path data,
                                                        Consumer<AutoCloseable> closer) throws Exception {
         String url = prop(context, "imagegen.jms.broker-url");
-        ActiveMQConnectionFactory factory;
+        ConnectionFactory factory;
         if (url.isBlank()) {
             EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("artemis"), prop(context, "imagegen.jms.host"),
                     Integer.parseInt(prop(context, "imagegen.jms.port")), prop(context, "imagegen.jms.dead-letter-queue"),
@@ -100,13 +101,21 @@ public final class MessagingConfiguration {
             }
             factory = new ActiveMQConnectionFactory(broker.inVmUrl());
         } else {
+            factory = externalConnectionFactory(prop(context, "imagegen.jms.connection-factory"), url);
             String user = prop(context, "imagegen.jms.user");
-            factory = user.isBlank() ? new ActiveMQConnectionFactory(url)
-                    : new ActiveMQConnectionFactory(url, user, prop(context, "imagegen.jms.password"));
+            if (!user.isBlank()) {
+                UserCredentialsConnectionFactoryAdapter withCredentials = new UserCredentialsConnectionFactoryAdapter();
+                withCredentials.setTargetConnectionFactory(factory);
+                withCredentials.setUsername(user);
+                withCredentials.setPassword(prop(context, "imagegen.jms.password"));
+                factory = withCredentials;
+            }
             // without its query: a connection URL may carry credentials
             LOG.info("JMS broker: {}", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
         }
-        closer.accept(factory);
+        if (factory instanceof AutoCloseable closeable) {
+            closer.accept(closeable);
+        }
         // one connection, cached sessions and producers: events and dead letters are sent without a new connection
         // each time. Consumers are not cached: the listener containers keep their own.
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
@@ -114,6 +123,23 @@ public final class MessagingConfiguration {
         caching.setSessionCacheSize(10);
         closer.accept(caching::destroy);
         return caching;
+    }
+
+    /**
+     * The connection factory of an external broker: Artemis' own (its core protocol) unless {@code className} names
+     * another JMS 2.0 ConnectionFactory with a public constructor taking the broker URL, such as Qpid JMS
+     * (org.apache.qpid.jms.JmsConnectionFactory, AMQP 1.0) - its jar goes on the class path next to the bundle's.
+     */
+    static ConnectionFactory externalConnectionFactory(String className, String url) {
+        if (className.isBlank()) {
+            return new ActiveMQConnectionFactory(url);
+        }
+        try {
+            return (ConnectionFactory) Class.forName(className).getConstructor(String.class).newInstance(url);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("imagegen.jms.connection-factory: " + className + " is not a "
+                    + "jakarta.jms.ConnectionFactory with a public constructor taking the broker URL on the class path", e);
+        }
     }
 
     private static JobState parseState(String name) {
