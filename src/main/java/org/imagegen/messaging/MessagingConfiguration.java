@@ -10,12 +10,14 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.imagegen.job.JobState;
+import org.imagegen.observe.BrokerHealthCheck;
 import org.imagegen.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,13 @@ public final class MessagingConfiguration {
                                  Consumer<AutoCloseable> closer) throws Exception {
         JmsComponent jms = new JmsComponent();
         if (Boolean.parseBoolean(prop(context, "imagegen.jms.enabled"))) {
-            jms.setConnectionFactory(connectionFactory(context, data, closer));
+            ConnectionFactory factory = connectionFactory(context, data, closer);
+            jms.setConnectionFactory(factory);
+            context.getRegistry().bind("jmsBrokerHealthCheck", new BrokerHealthCheck("jms", () -> {
+                try (Connection connection = factory.createConnection()) {
+                    connection.start();
+                }
+            }));
         } else {
             // the JMS routes are built but not started (autoStartup follows imagegen.jms.enabled)
             jms.setConnectionFactory(new JmsOff());
@@ -57,7 +65,15 @@ public final class MessagingConfiguration {
         context.getRegistry().bind("jmsReplies", new JmsReplies());
         context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
         context.getRegistry().bind("messageSources", new MessageSources());
-        context.addComponent("spring-rabbitmq", rabbitmq(context, closer));
+        SpringRabbitMQComponent rabbitmq = rabbitmq(context, closer);
+        context.addComponent("spring-rabbitmq", rabbitmq);
+        if (Boolean.parseBoolean(prop(context, "imagegen.rabbitmq.enabled"))) {
+            context.getRegistry().bind("rabbitmqBrokerHealthCheck", new BrokerHealthCheck("rabbitmq", () -> {
+                if (!rabbitmq.getConnectionFactory().createConnection().isOpen()) {
+                    throw new IllegalStateException("the connection is closed");
+                }
+            }));
+        }
         if (!endpoints.isEmpty()) {
             LOG.info("job events go to {}", endpoints);
         }

@@ -1,6 +1,8 @@
 package org.imagegen.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.imagegen.support.ApiClient.text;
 import static org.imagegen.messaging.JmsClient.awaitMessage;
 import static org.imagegen.messaging.JmsClient.body;
 import static org.imagegen.messaging.JmsClient.property;
@@ -14,6 +16,7 @@ import jakarta.jms.Message;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * "Any JMS 2.0 broker via its connection factory": the bundle reads requests through Qpid JMS (AMQP 1.0) from a broker
  * outside it - an Artemis in the test JVM that speaks AMQP - and dead-letters a bad one there, with no embedded
- * broker of its own.
+ * broker of its own; and it is not ready while that broker is down.
  */
 class JmsExternalBrokerTest {
 
@@ -56,6 +59,14 @@ class JmsExternalBrokerTest {
                     .isEqualTo(1);
             Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-external-bad"));
             assertThat(property(dead, "ImagegenField")).isEqualTo("provider");
+
+            // readiness follows the broker: Camel has no JMS consumer health check, the bundle's own one connects
+            ApiClient api = ApiClient.of(bundle, "no-token-needed-for-health");
+            assertThat(api.send("GET", "/observe/health/ready", null, null).statusCode()).isEqualTo(200);
+            broker.stop();
+            await().atMost(WAIT).until(() -> api.send("GET", "/observe/health/ready", null, null).statusCode() == 503);
+            assertThat(text(api.send("GET", "/observe/health/ready?exposureLevel=full", null, null)))
+                    .contains("broker-jms");
         } finally {
             broker.stop();
         }

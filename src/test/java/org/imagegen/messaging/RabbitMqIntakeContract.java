@@ -22,6 +22,7 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.imagegen.support.ApiClient.text;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -217,6 +219,14 @@ abstract class RabbitMqIntakeContract {
                 .hasSize(1);
         assertThat(simulator().createsFor("rmq-lose-ack" + suffix)).isEqualTo(1);
         assertThat(drain(dlq, deadLetters)).noneMatch(r -> body(r).contains("lose-ack"));
+    }
+
+    @Test
+    void readinessIncludesTheBroker() {
+        ApiClient api = ApiClient.of(bundle, "no-token-needed-for-health");
+        await().atMost(WAIT).until(() -> api.send("GET", "/observe/health/ready", null, null).statusCode() == 200);
+        assertThat(text(api.send("GET", "/observe/health/ready?exposureLevel=full", null, null)))
+                .contains("broker-rabbitmq");
     }
 
     private void publish(String body, String messageId) throws Exception {
