@@ -21,18 +21,8 @@ final class ConsoleTestSettings {
     }
 
     static String[] with(Folders folders, String... extra) {
-        List<String> settings = new ArrayList<>(Arrays.asList(folders.properties()));
-        settings.addAll(List.of(
-                "imagegen.management.port=0",
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.inbox.poll-ms=100",
-                "imagegen.inbox.stable-ms=100"));
+        List<String> settings = new ArrayList<>(List.of("imagegen.management.port=0"));
         settings.addAll(Arrays.asList(extra));
-        return settings.toArray(String[]::new);
+        return folders.fastBundle(settings.toArray(String[]::new));
     }
 }

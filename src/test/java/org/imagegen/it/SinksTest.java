@@ -58,17 +58,8 @@ class SinksTest {
         s3 = new S3Server(folders.root.resolve("s3"), BUCKET);
         sftp = new SftpServer(folders.root.resolve("sftp"), "imagegen", "sftp-password");
         receiver = new CallbackReceiver(SECRET);
-        List<String> settings = new ArrayList<>(List.of(folders.properties()));
-        settings.addAll(List.of(
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
+        List<String> settings = new ArrayList<>(List.of(
                 "imagegen.poll.max-backoff=400ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.inbox.poll-ms=100",
-                "imagegen.inbox.stable-ms=100",
                 "imagegen.delivery.max-attempts=3",
                 "imagegen.sinks.names=outbox,dated,archive,cdn,notify,flaky,down,forged",
                 "imagegen.sinks.dated.type=file",
@@ -101,7 +92,7 @@ class SinksTest {
                 "imagegen.sinks.forged.type=http",
                 "imagegen.sinks.forged.url=" + receiver.url("/strict"),
                 "imagegen.sinks.forged.secret=not-the-receivers-secret"));
-        bundle = RunningBundle.start(settings.toArray(String[]::new));
+        bundle = RunningBundle.start(folders.fastBundle(settings.toArray(String[]::new)));
         store = bundle.bean("jobStore", JobStore.class);
         jobs = bundle.bean("jobs", JobLifecycle.class);
     }

@@ -15,7 +15,7 @@ class JmsDisabledTest {
     @Test
     void withJmsOffNoBrokerStartsAndTheFolderIntakeStillWorks() throws Exception {
         Folders folders = new Folders("jms-disabled").clean();
-        try (RunningBundle bundle = RunningBundle.start(TestBundles.settings(folders, "imagegen.jms.enabled=false"))) {
+        try (RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.jms.enabled=false"))) {
             assertThat(bundle.context().getRegistry().lookupByName("jmsBroker")).isNull();
             assertThat(bundle.context().getRouteController().getRouteStatus("ingest-jms"))
                     .isEqualTo(ServiceStatus.Stopped);

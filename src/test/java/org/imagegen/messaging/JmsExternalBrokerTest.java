@@ -41,7 +41,7 @@ class JmsExternalBrokerTest {
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port + "?protocols=AMQP,CORE"));
         broker.start();
         Folders folders = new Folders("jms-external").clean();
-        try (RunningBundle bundle = RunningBundle.start(TestBundles.settings(folders,
+        try (RunningBundle bundle = RunningBundle.start(folders.fastBundle(
                 "imagegen.jms.broker-url=amqp://127.0.0.1:" + port,
                 "imagegen.jms.connection-factory=org.apache.qpid.jms.JmsConnectionFactory",
                 "imagegen.jms.queue=external.requests",

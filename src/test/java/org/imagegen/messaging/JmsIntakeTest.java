@@ -45,7 +45,7 @@ class JmsIntakeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bundle = RunningBundle.start(TestBundles.settings(FOLDERS,
+        bundle = RunningBundle.start(FOLDERS.fastBundle(
                 "imagegen.events.endpoints=jms:queue:test.events,jms:topic:test.events.topic",
                 "imagegen.jms.queue=test.requests",
                 "imagegen.jms.dead-letter-queue=test.DLQ"));

@@ -96,6 +96,6 @@ class JmsRedeliveryTest {
     }
 
     private static String[] settings(Folders folders) {
-        return TestBundles.settings(folders, "imagegen.jms.max-attempts=3", "imagegen.jms.redelivery-delay=100ms");
+        return folders.fastBundle("imagegen.jms.max-attempts=3", "imagegen.jms.redelivery-delay=100ms");
     }
 }

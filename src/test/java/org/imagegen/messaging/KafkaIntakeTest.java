@@ -202,6 +202,6 @@ class KafkaIntakeTest {
                 // until its session times out: the broker's minimum, not Kafka's 45 s, so the next bundle takes over
                 "camel.component.kafka.session-timeout-ms=6000"));
         settings.addAll(List.of(more));
-        return TestBundles.settings(folders, settings.toArray(String[]::new));
+        return folders.fastBundle(settings.toArray(String[]::new));
     }
 }

@@ -102,7 +102,7 @@ abstract class RabbitMqIntakeContract {
             channel.queueBind(dlq, dlx, "imagegen.requests");
         }
         folders = new Folders(name()).clean();
-        bundle = RunningBundle.start(TestBundles.settings(folders,
+        bundle = RunningBundle.start(folders.fastBundle(
                 "imagegen.events.endpoints=spring-rabbitmq:" + events + "?routingKey=job",
                 "imagegen.rabbitmq.enabled=true",
                 "imagegen.rabbitmq.port=" + port,
