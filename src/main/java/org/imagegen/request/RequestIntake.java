@@ -43,7 +43,12 @@ public class RequestIntake {
 
     /** A file or message over the size limit is rejected unread, so a huge drop cannot exhaust memory. */
     public IntakeReport tooLarge(String source, long bytes, long limit) {
-        String why = "the input is " + bytes + " bytes; at most " + limit + " are read (imagegen.inbox.max-file-bytes)";
+        return tooLarge(source, bytes, limit, "imagegen.inbox.max-file-bytes");
+    }
+
+    /** As {@link #tooLarge(String, long, long)}, naming the setting that holds the limit. */
+    public IntakeReport tooLarge(String source, long bytes, long limit, String setting) {
+        String why = "the input is " + bytes + " bytes; at most " + limit + " are read (" + setting + ")";
         LOG.warn("rejected {}: {}", source, why);
         return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
     }
@@ -69,9 +74,15 @@ public class RequestIntake {
 
     /**
      * A queued message's body as the broker gave it: a bytes message (byte[]) is checked as UTF-8 like a file, a text
-     * message is already text.
+     * message is already text. One over {@code maxBytes} is rejected unparsed: the client has it in memory already,
+     * but a single message cannot turn into an unbounded number of jobs.
      */
-    public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo) {
+    public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo, long maxBytes) {
+        long size = body instanceof byte[] b ? b.length
+                : body == null ? 0 : body.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxBytes) {
+            return tooLarge(source, size, maxBytes, "imagegen.jms.max-message-bytes");
+        }
         if (body instanceof byte[] bytes) {
             return acceptBytes(source, bytes, replyTo);
         }

@@ -36,6 +36,8 @@ import static org.imagegen.messaging.JmsClient.property;
  */
 class HostileJmsTest {
 
+    /** imagegen.jms.max-message-bytes here: the corpus' over-the-limit input is one byte more. */
+    static final long LIMIT = 65_536;
     private static final String QUEUE = "hostile.requests";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +50,8 @@ class HostileJmsTest {
     @BeforeAll
     static void start() throws Exception {
         bundle = RunningBundle.start(TestBundles.settings(FOLDERS,
-                "imagegen.jms.queue=" + QUEUE, "imagegen.jms.dead-letter-queue=hostile.DLQ"));
+                "imagegen.jms.queue=" + QUEUE, "imagegen.jms.dead-letter-queue=hostile.DLQ",
+                "imagegen.jms.max-message-bytes=" + LIMIT));
         client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
         deadLetters = client.collect("hostile.DLQ");
     }
@@ -59,10 +62,12 @@ class HostileJmsTest {
         bundle.close();
     }
 
-    /** The whole corpus but its size-limit input: the JMS intake has no size limit of its own (see the README). */
+    /**
+     * The whole corpus. Its 100,000-record batch is not sent here: it would add as long again as all the rest, and
+     * the intake it reaches is the one BigBatchTest and BigBatchApiTest measure; it fits the default limit.
+     */
     static Stream<HostileInput> corpus() {
-        return HostileCorpus.entriesWithoutNames(1024).stream()
-                .filter(input -> !input.name().equals("over-the-limit.json"));
+        return HostileCorpus.entriesWithoutNames(LIMIT).stream();
     }
 
     @ParameterizedTest(name = "{0}")
