@@ -111,7 +111,13 @@ public class GenerationsApi {
      * request that has none. The same body sent again is answered with the same jobs (nothing new is created); the
      * same id with another body is a conflict.
      */
-    public ApiReply create(String body, String idempotencyKey) {
+    public ApiReply create(byte[] bytes, String idempotencyKey) {
+        // strictly UTF-8, as a request file: a bad byte is reported where it is, not turned into a replacement character
+        String notUtf8 = bytes == null ? null : RequestIntake.notUtf8(bytes);
+        if (notUtf8 != null) {
+            throw ApiProblem.badRequest("no request was accepted", List.of(Problem.ofInput(notUtf8)));
+        }
+        String body = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
         if (body == null || body.isBlank()) {
             throw ApiProblem.badRequest("the body is empty: send a request object or an array of them",
                     List.of(Problem.ofInput("the input is empty")));

@@ -43,7 +43,12 @@ public class RequestIntake {
 
     /** A file or message over the size limit is rejected unread, so a huge drop cannot exhaust memory. */
     public IntakeReport tooLarge(String source, long bytes, long limit) {
-        String why = "the input is " + bytes + " bytes; at most " + limit + " are read (imagegen.inbox.max-file-bytes)";
+        return tooLarge(source, bytes, limit, "imagegen.inbox.max-file-bytes");
+    }
+
+    /** As {@link #tooLarge(String, long, long)}, naming the setting that holds the limit. */
+    public IntakeReport tooLarge(String source, long bytes, long limit, String setting) {
+        String why = "the input is " + bytes + " bytes; at most " + limit + " are read (" + setting + ")";
         LOG.warn("rejected {}: {}", source, why);
         return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
     }
@@ -53,24 +58,58 @@ public class RequestIntake {
      * instead of being turned into a replacement character inside a prompt.
      */
     public IntakeReport acceptBytes(String source, byte[] content) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(content == null ? new byte[0] : content);
-        CharBuffer out = CharBuffer.allocate(in.remaining());
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            int at = in.position();
-            int line = 1;
-            for (int i = 0; i < at; i++) {
-                line += content[i] == '\n' ? 1 : 0;
-            }
-            String why = "not valid UTF-8: byte " + (at + 1) + " (line " + line + ", 0x"
-                    + HexFormat.of().toHexDigits(content[at]) + ") cannot be decoded; save the file as UTF-8";
+        return acceptBytes(source, content, null);
+    }
+
+    /** As {@link #acceptBytes(String, byte[])}, for a queued message that names where its results go. */
+    public IntakeReport acceptBytes(String source, byte[] content, ReplyAddress replyTo) {
+        byte[] bytes = content == null ? new byte[0] : content;
+        String why = notUtf8(bytes);
+        if (why != null) {
             LOG.warn("rejected {}: {}", source, why);
             return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
         }
-        decoder.flush(out);
-        return accept(source, out.flip().toString());
+        return accept(source, new String(bytes, StandardCharsets.UTF_8), replyTo);
+    }
+
+    /**
+     * A queued message's body as the broker gave it: a bytes message (byte[]) is checked as UTF-8 like a file, a text
+     * message is already text. One over {@code maxBytes} is rejected unparsed: the client has it in memory already,
+     * but a single message cannot turn into an unbounded number of jobs.
+     */
+    public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo, long maxBytes) {
+        long size = body instanceof byte[] b ? b.length
+                : body == null ? 0 : body.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxBytes) {
+            return tooLarge(source, size, maxBytes, "imagegen.jms.max-message-bytes");
+        }
+        if (body instanceof byte[] bytes) {
+            return acceptBytes(source, bytes, replyTo);
+        }
+        return accept(source, body == null ? null : body.toString(), replyTo);
+    }
+
+    /**
+     * Why {@code content} is not UTF-8, naming the first byte that cannot be decoded, or null when it is. Every entry
+     * point that receives bytes (a file, an HTTP body, a JMS bytes message) checks this before decoding, so no entry
+     * point turns a bad byte into a replacement character inside a prompt.
+     */
+    public static String notUtf8(byte[] content) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(content);
+        CharBuffer out = CharBuffer.allocate(in.remaining());
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            return null;
+        }
+        int at = in.position();
+        int line = 1;
+        for (int i = 0; i < at; i++) {
+            line += content[i] == '\n' ? 1 : 0;
+        }
+        return "not valid UTF-8: byte " + (at + 1) + " (line " + line + ", 0x"
+                + HexFormat.of().toHexDigits(content[at]) + ") cannot be decoded; save the file as UTF-8";
     }
 
     public IntakeReport accept(String source, String content) {

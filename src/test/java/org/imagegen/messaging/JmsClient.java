@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -38,6 +39,14 @@ final class JmsClient implements AutoCloseable {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
         }
+        context.createProducer().send(context.createQueue(queue), message);
+        return message.getJMSMessageID();
+    }
+
+    /** Sends a bytes message (a body that need not be text); returns its JMSMessageID. */
+    String sendBytes(String queue, byte[] body) throws JMSException {
+        BytesMessage message = context.createBytesMessage();
+        message.writeBytes(body);
         context.createProducer().send(context.createQueue(queue), message);
         return message.getJMSMessageID();
     }

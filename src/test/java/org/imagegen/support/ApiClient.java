@@ -45,6 +45,11 @@ public final class ApiClient {
         return send(b);
     }
 
+    /** A body sent as the exact bytes given (not necessarily UTF-8), with its content type. */
+    public HttpResponse<byte[]> post(String path, byte[] body, String contentType) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType));
+    }
+
     public HttpResponse<byte[]> delete(String path) {
         return send(request(path).DELETE());
     }

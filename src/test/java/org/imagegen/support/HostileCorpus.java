@@ -63,6 +63,16 @@ public final class HostileCorpus {
                         List.of(new Expected(0, null, "at most " + maxInputBytes + " are read"))));
     }
 
+    /**
+     * The corpus for an entry point that has no file name to go by (an HTTP body, a queued message): the format is
+     * told from the content alone, so the not-JSON input is reported as matching none of the formats.
+     */
+    public static List<HostileInput> entriesWithoutNames(long maxInputBytes) {
+        return entries(maxInputBytes).stream().map(input -> !input.name().equals("not-json.json") ? input
+                : new HostileInput(input.name(), input.content(), input.accepted(), List.of(new Expected(0, null,
+                        "not a JSON object, a JSON array, JSON Lines or CSV with a header row")))).toList();
+    }
+
     /** A valid request padded with spaces to one byte over the limit: refused for its size, never parsed. */
     private static byte[] overLimit(long maxInputBytes) {
         byte[] request = "{\"id\": \"too-big-1\", \"prompt\": \"padded\"}".getBytes();
