@@ -12,13 +12,15 @@ import java.util.HexFormat;
  */
 public class MessageSources {
 
-    public String of(String queue, String messageId, String content) {
+    /** {@code content}: the message's body, bytes or text. */
+    public String of(String queue, String messageId, Object content) {
         if (messageId != null && !messageId.isBlank()) {
             return queue + "/" + messageId;
         }
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((content == null ? "" : content).getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = content instanceof byte[] b ? b
+                    : (content == null ? "" : content.toString()).getBytes(StandardCharsets.UTF_8);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
             return queue + "/sha256:" + HexFormat.of().formatHex(hash, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

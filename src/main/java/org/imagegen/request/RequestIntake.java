@@ -78,10 +78,15 @@ public class RequestIntake {
      * but a single message cannot turn into an unbounded number of jobs.
      */
     public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo, long maxBytes) {
+        return acceptMessage(source, body, replyTo, maxBytes, "imagegen.jms.max-message-bytes");
+    }
+
+    /** As above, for any queue: {@code limitKey} names the setting a too-large message is told about. */
+    public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo, long maxBytes, String limitKey) {
         long size = body instanceof byte[] b ? b.length
                 : body == null ? 0 : body.toString().getBytes(StandardCharsets.UTF_8).length;
         if (size > maxBytes) {
-            return tooLarge(source, size, maxBytes, "imagegen.jms.max-message-bytes");
+            return tooLarge(source, size, maxBytes, limitKey);
         }
         if (body instanceof byte[] bytes) {
             return acceptBytes(source, bytes, replyTo);

@@ -105,6 +105,16 @@ class KafkaIntakeTest {
     }
 
     @Test
+    void aRecordThatIsNotUtf8IsDeadLetteredNotTurnedIntoReplacementCharacters() throws Exception {
+        byte[] latin1 = "{\"id\": \"kafka-latin1\", \"prompt\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        EmbeddedKafka.sendBytes("kafka.requests", latin1);
+
+        ConsumerRecord<String, String> dead = awaitDead(r -> r.value().contains("kafka-latin1"));
+        assertThat(header(dead, "ImagegenReason")).contains("not valid UTF-8");
+        assertThat(bundle.bean("jobStore", JobStore.class).find("kafka-latin1")).isEmpty();
+    }
+
+    @Test
     void theSameRequestSentTwiceIsGeneratedOnce() throws Exception {
         String request = "{\"id\": \"kafka-dup\", \"prompt\": \"only once please\"}";
         EmbeddedKafka.send("kafka.requests", request);

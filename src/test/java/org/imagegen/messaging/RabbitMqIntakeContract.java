@@ -222,6 +222,19 @@ abstract class RabbitMqIntakeContract {
     }
 
     @Test
+    void aMessageThatIsNotUtf8IsDeadLetteredNotTurnedIntoReplacementCharacters() throws Exception {
+        String id = "rmq-latin1" + suffix;
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId("m-latin1")
+                .contentType("application/json").deliveryMode(2).build();
+        channel.basicPublish(exchange, "requests", properties,
+                ("{\"id\": \"" + id + "\", \"prompt\": \"caf\u00e9\"}").getBytes(StandardCharsets.ISO_8859_1));
+
+        GetResponse dead = awaitDead(r -> new String(r.getBody(), StandardCharsets.ISO_8859_1).contains(id));
+        assertThat(header(dead, "ImagegenReason")).contains("not valid UTF-8");
+        assertThat(store().find(id)).isEmpty();
+    }
+
+    @Test
     void readinessIncludesTheBroker() {
         ApiClient api = ApiClient.of(bundle, "no-token-needed-for-health");
         await().atMost(WAIT).until(() -> api.send("GET", "/observe/health/ready", null, null).statusCode() == 200);
