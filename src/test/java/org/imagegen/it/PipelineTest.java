@@ -349,7 +349,9 @@ class PipelineTest {
         FOLDERS.drop("count.json", "[{\"id\": \"count-1\", \"prompt\": \"one\"}, {\"id\": \"count-2\", \"prompt\": \"two\"}]");
         FOLDERS.awaitManifest("count-1", WAIT);
         FOLDERS.awaitManifest("count-2", WAIT);
-        assertThat(store.find("count-1").orElseThrow().getState()).isEqualTo(JobState.DELIVERED);
+        // the manifest is written first, then the job's row records the delivery
+        await().atMost(WAIT).until(() -> store.find("count-1").orElseThrow().getState() == JobState.DELIVERED
+                && store.find("count-2").orElseThrow().getState() == JobState.DELIVERED);
         assertThat(store.history("count-2")).extracting(e -> e.state())
                 .containsSubsequence(JobState.ACCEPTED, JobState.SUBMITTED, JobState.DELIVERED);
     }

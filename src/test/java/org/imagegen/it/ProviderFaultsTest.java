@@ -216,7 +216,7 @@ class ProviderFaultsTest {
 
     @Test
     void anExpiredImageUrlFailsDeliveryKeepsWhatArrivedAndCanBeRetried() {
-        JsonNode manifest = FOLDERS.awaitManifest("image-404", WAIT);
+        JsonNode manifest = awaitOutcome("image-404");
 
         assertThat(manifest.path("state").asText()).isEqualTo("DELIVERY_FAILED");
         assertThat(manifest.path("reason").asText()).contains("image 4").contains("kept under data/staging/image-404");
@@ -245,7 +245,7 @@ class ProviderFaultsTest {
 
     @Test
     void anImageOverTheSizeLimitIsNotDownloadedAgain() {
-        FOLDERS.awaitManifest("image-huge", WAIT);
+        awaitOutcome("image-huge");
 
         assertThat(store.find("image-huge").orElseThrow().getDeliveryAttempts()).isEqualTo(1);
         assertThat(allImages.injectedFaults()).filteredOn(i -> i.jobKey().equals("image-huge")).hasSize(1);
@@ -279,5 +279,16 @@ class ProviderFaultsTest {
 
     private ProviderSimulator simulator(String provider) {
         return provider.equals(AI) ? allImages : rendernet;
+    }
+
+    /**
+     * The job's manifest once its row in the job store records the same outcome (the manifest is written first), for
+     * the assertions that read the row.
+     */
+    private JsonNode awaitOutcome(String id) {
+        JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
+        await().atMost(WAIT).until(() -> store.find(id).orElseThrow().getState().name()
+                .equals(manifest.path("state").asText()));
+        return manifest;
     }
 }
