@@ -517,8 +517,11 @@ public class JobLifecycle {
     // ---- failures of a step (transport errors, bugs): decided by the state the job was in ----------------------
 
     public void stepFailed(Job job, Exception error) {
-        if (error instanceof LeaseLostException) {
-            LOG.warn("job {}: {}", job.getKey(), error.getMessage());
+        // another instance took the job over (this one's claim ran out): the job is its now, nothing to write here.
+        // A bean step wraps it (RuntimeBeanExpressionException), hence the look along the causes.
+        LeaseLostException leaseLost = cause(error, LeaseLostException.class);
+        if (leaseLost != null) {
+            LOG.warn("job {}: {}", job.getKey(), leaseLost.getMessage());
             return;
         }
         long now = now();
@@ -568,31 +571,33 @@ public class JobLifecycle {
         reschedule(job, backoff(job, now, job.getDeliveryAttempts(), null));
     }
 
-    /** Camel may wrap the bean's exception (an expression failed); look through the causes. */
-    private static boolean isPermanentDeliveryFailure(Throwable error) {
+    /**
+     * The first exception of that type along {@code error}'s causes, or null: Camel may wrap the bean's exception (an
+     * expression failed, a split failed).
+     */
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof DeliveryException d) {
-                return d.isPermanent();
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
+    }
+
+    private static boolean isPermanentDeliveryFailure(Throwable error) {
+        DeliveryException delivery = cause(error, DeliveryException.class);
+        return delivery != null && delivery.isPermanent();
     }
 
     private static boolean isNeverSent(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
+        return cause(error, ConnectException.class) != null;
     }
 
     private static String describe(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof DeliveryException) {
-                // already says which image, from where and why; Camel's split wrapper around it says nothing more
-                return t.getMessage();
-            }
+        DeliveryException delivery = cause(error, DeliveryException.class);
+        if (delivery != null) {
+            // already says which image, from where and why; Camel's split wrapper around it says nothing more
+            return delivery.getMessage();
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
