@@ -59,6 +59,7 @@ class KafkaIntakeTest {
         deadLetters.close();
         events.close();
         bundle.close();
+        EmbeddedKafka.stop();
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Only against a server that hangs: a 100,000-record batch on a busy machine takes well over 20 s. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -56,7 +58,7 @@ public final class ApiClient {
 
     /** A request without the token (or with another one, when {@code token} is given). */
     public HttpResponse<byte[]> send(String method, String path, String authorization, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             b.header("Authorization", authorization);
@@ -65,7 +67,7 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token);
     }
 

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One KRaft Kafka broker (combined broker and controller) in the test JVM, started on first use on free loopback
- * ports with Kafka's own KafkaClusterTestKit and shared by the test classes that need it; stopped when the JVM ends.
+ * ports with Kafka's own KafkaClusterTestKit; {@link #stop()} after the test class that uses it.
  */
 public final class EmbeddedKafka {
 
@@ -41,16 +41,21 @@ public final class EmbeddedKafka {
             started.format();
             started.startup();
             started.waitForReadyBrokers();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (Exception e) {
-                    // the JVM is ending
-                }
-            }));
             cluster = started;
         }
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * Stops the broker, by the last test class that uses it - not in a JVM shutdown hook: a broker still stopping
+     * while the JVM exits can find its log folder gone and halt the JVM with status 1, which surefire reports as
+     * "Error occurred in starting fork" after every test passed.
+     */
+    public static synchronized void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
     }
 
     public static void send(String topic, String value) throws Exception {
