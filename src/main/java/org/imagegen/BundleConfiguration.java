@@ -52,6 +52,7 @@ import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.Durations;
+import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -243,10 +244,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
     /** A property from config/ (or -D, or the environment); every key the bundle reads has a default there. */
     private String prop(String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " (config/application.properties)"))
-                .strip();
+        return Settings.required(context, key);
     }
 
     /** Closes the data source and the simulators when the context stops, after its routes. */

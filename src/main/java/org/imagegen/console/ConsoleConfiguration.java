@@ -11,6 +11,8 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobStore;
 
+import static org.imagegen.support.Settings.required;
+
 /**
  * Wires the management port (issue 4): reads imagegen.management.*, and starts and stops the {@link ManagementServer}
  * with the Camel context. Bound as "managementServer" so tests can ask for its port.
@@ -26,21 +28,21 @@ public final class ConsoleConfiguration {
 
     public static void configure(CamelContext context, JobStore store, SinkLedger ledger, Sinks sinks, Outbox outbox,
                                  Path data) throws Exception {
-        if (!Boolean.parseBoolean(prop(context, "imagegen.management.enabled"))) {
+        if (!Boolean.parseBoolean(required(context, "imagegen.management.enabled"))) {
             return;
         }
-        String portText = prop(context, "imagegen.management.port");
+        String portText = required(context, "imagegen.management.port");
         int port;
         try {
             port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("imagegen.management.port: '" + portText + "' is not a port number", e);
         }
-        String war = prop(context, "imagegen.management.hawtio-war");
-        ManagementSettings settings = new ManagementSettings(prop(context, "imagegen.management.bind"), port,
+        String war = required(context, "imagegen.management.hawtio-war");
+        ManagementSettings settings = new ManagementSettings(required(context, "imagegen.management.bind"), port,
                 war.isEmpty() ? defaultWar() : Path.of(war), data.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
-        ManagementLogin login = ManagementLogin.resolve(prop(context, "imagegen.management.user"),
-                prop(context, "imagegen.management.password"), data, System.out);
+        ManagementLogin login = ManagementLogin.resolve(required(context, "imagegen.management.user"),
+                required(context, "imagegen.management.password"), data, System.out);
         ObjectMapper json = new ObjectMapper();
         ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json),
                 json);
@@ -64,10 +66,4 @@ public final class ConsoleConfiguration {
         return code.toAbsolutePath().getParent().resolve("lib").resolve("hawtio-default.war");
     }
 
-    private static String prop(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " (config/application.properties)"))
-                .strip();
-    }
 }

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
 import org.springframework.jms.connection.UserCredentialsConnectionFactoryAdapter;
 
+import static org.imagegen.support.Settings.required;
+
 /**
  * Message queues (issue 3): binds the {@code jms} component (to the embedded Artemis broker, started here, or to
  * an external broker by URL), the event outbox that routes/publish-events.camel.yaml drains, and the small beans
@@ -39,7 +41,7 @@ public final class MessagingConfiguration {
     public static void configure(CamelContext context, DataSource dataSource, ObjectMapper json, Path data,
                                  Consumer<AutoCloseable> closer) throws Exception {
         JmsComponent jms = new JmsComponent();
-        if (Boolean.parseBoolean(prop(context, "imagegen.jms.enabled"))) {
+        if (Boolean.parseBoolean(required(context, "imagegen.jms.enabled"))) {
             ConnectionFactory factory = connectionFactory(context, data, closer);
             jms.setConnectionFactory(factory);
             context.getRegistry().bind("jmsBrokerHealthCheck", new BrokerHealthCheck("jms", () -> {
@@ -54,20 +56,20 @@ public final class MessagingConfiguration {
         }
         context.addComponent("jms", jms);
 
-        List<String> endpoints = Arrays.stream(prop(context, "imagegen.events.endpoints").split(","))
+        List<String> endpoints = Arrays.stream(required(context, "imagegen.events.endpoints").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        Set<JobState> states = Arrays.stream(prop(context, "imagegen.events.states").split(","))
+        Set<JobState> states = Arrays.stream(required(context, "imagegen.events.states").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(s -> parseState(s))
                 .collect(Collectors.toSet());
         context.getRegistry().bind("eventOutbox", new EventOutbox(dataSource, json, !endpoints.isEmpty(), states,
-                Integer.parseInt(prop(context, "imagegen.events.batch"))));
+                Integer.parseInt(required(context, "imagegen.events.batch"))));
         context.getRegistry().bind("deadLetters", new DeadLetters(json));
         context.getRegistry().bind("jmsReplies", new JmsReplies());
         context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
         context.getRegistry().bind("messageSources", new MessageSources());
         SpringRabbitMQComponent rabbitmq = rabbitmq(context, closer);
         context.addComponent("spring-rabbitmq", rabbitmq);
-        if (Boolean.parseBoolean(prop(context, "imagegen.rabbitmq.enabled"))) {
+        if (Boolean.parseBoolean(required(context, "imagegen.rabbitmq.enabled"))) {
             context.getRegistry().bind("rabbitmqBrokerHealthCheck", new BrokerHealthCheck("rabbitmq", () -> {
                 if (!rabbitmq.getConnectionFactory().createConnection().isOpen()) {
                     throw new IllegalStateException("the connection is closed");
@@ -86,10 +88,11 @@ public final class MessagingConfiguration {
     private static SpringRabbitMQComponent rabbitmq(CamelContext context, Consumer<AutoCloseable> closer) {
         org.springframework.amqp.rabbit.connection.CachingConnectionFactory factory =
                 new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(
-                        prop(context, "imagegen.rabbitmq.host"), Integer.parseInt(prop(context, "imagegen.rabbitmq.port")));
-        factory.setUsername(prop(context, "imagegen.rabbitmq.username"));
-        factory.setPassword(prop(context, "imagegen.rabbitmq.password"));
-        factory.setVirtualHost(prop(context, "imagegen.rabbitmq.virtual-host"));
+                        required(context, "imagegen.rabbitmq.host"),
+                        Integer.parseInt(required(context, "imagegen.rabbitmq.port")));
+        factory.setUsername(required(context, "imagegen.rabbitmq.username"));
+        factory.setPassword(required(context, "imagegen.rabbitmq.password"));
+        factory.setVirtualHost(required(context, "imagegen.rabbitmq.virtual-host"));
         closer.accept(factory::destroy);
         SpringRabbitMQComponent component = new SpringRabbitMQComponent();
         component.setConnectionFactory(factory);
@@ -98,32 +101,33 @@ public final class MessagingConfiguration {
 
     private static ConnectionFactory connectionFactory(CamelContext context, Path data,
                                                        Consumer<AutoCloseable> closer) throws Exception {
-        String url = prop(context, "imagegen.jms.broker-url");
+        String url = required(context, "imagegen.jms.broker-url");
         ConnectionFactory factory;
         if (url.isBlank()) {
-            EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("artemis"), prop(context, "imagegen.jms.host"),
-                    Integer.parseInt(prop(context, "imagegen.jms.port")), prop(context, "imagegen.jms.dead-letter-queue"),
-                    Integer.parseInt(prop(context, "imagegen.jms.max-attempts")),
-                    Durations.millis(prop(context, "imagegen.jms.redelivery-delay")));
+            EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("artemis"),
+                    required(context, "imagegen.jms.host"), Integer.parseInt(required(context, "imagegen.jms.port")),
+                    required(context, "imagegen.jms.dead-letter-queue"),
+                    Integer.parseInt(required(context, "imagegen.jms.max-attempts")),
+                    Durations.millis(required(context, "imagegen.jms.redelivery-delay")));
             closer.accept(broker);
             context.getRegistry().bind("jmsBroker", broker);
             if (broker.listening()) {
-                LOG.info("embedded Artemis broker: tcp://{}:{} (journal in {})", prop(context, "imagegen.jms.host"),
+                LOG.info("embedded Artemis broker: tcp://{}:{} (journal in {})", required(context, "imagegen.jms.host"),
                         broker.port(), data.resolve("artemis"));
             } else {
                 LOG.warn("embedded Artemis broker: could not listen on {}:{} (in use? set imagegen.jms.port); JMS "
-                        + "requests can reach this bundle only from inside it", prop(context, "imagegen.jms.host"),
+                        + "requests can reach this bundle only from inside it", required(context, "imagegen.jms.host"),
                         broker.port());
             }
             factory = new ActiveMQConnectionFactory(broker.inVmUrl());
         } else {
-            factory = externalConnectionFactory(prop(context, "imagegen.jms.connection-factory"), url);
-            String user = prop(context, "imagegen.jms.user");
+            factory = externalConnectionFactory(required(context, "imagegen.jms.connection-factory"), url);
+            String user = required(context, "imagegen.jms.user");
             if (!user.isBlank()) {
                 UserCredentialsConnectionFactoryAdapter withCredentials = new UserCredentialsConnectionFactoryAdapter();
                 withCredentials.setTargetConnectionFactory(factory);
                 withCredentials.setUsername(user);
-                withCredentials.setPassword(prop(context, "imagegen.jms.password"));
+                withCredentials.setPassword(required(context, "imagegen.jms.password"));
                 factory = withCredentials;
             }
             // without its query: a connection URL may carry credentials
@@ -167,10 +171,4 @@ public final class MessagingConfiguration {
         }
     }
 
-    private static String prop(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " (config/application.properties)"))
-                .strip();
-    }
 }

@@ -7,7 +7,6 @@ import static org.imagegen.messaging.JmsClient.awaitMessage;
 import static org.imagegen.messaging.JmsClient.body;
 import static org.imagegen.messaging.JmsClient.property;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.FreePorts;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +32,7 @@ class JmsExternalBrokerTest {
 
     @Test
     void requestsArriveThroughAnotherVendorsClient() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
                 .setPersistenceEnabled(false).setSecurityEnabled(false)
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port + "?protocols=AMQP,CORE"));

@@ -1,9 +1,5 @@
 package org.imagegen.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +16,7 @@ public final class QpidBroker implements AutoCloseable {
     private final int port;
 
     public QpidBroker(Path workDir) throws Exception {
-        port = freePort();
+        port = FreePorts.loopback();
         Map<String, String> context = new HashMap<>();
         context.put("qpid.amqp_port", String.valueOf(port));
         context.put("qpid.work_dir", workDir.toAbsolutePath().toString());
@@ -41,13 +37,5 @@ public final class QpidBroker implements AutoCloseable {
     @Override
     public void close() {
         launcher.shutdown();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
