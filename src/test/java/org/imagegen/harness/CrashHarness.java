@@ -17,18 +17,23 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
+import org.imagegen.support.FreePorts;
 
 /**
  * {@code mvn -q -Pcrash-harness verify -Dharness.requests=500 -Dharness.kills=5}: runs the packaged bundle as a
- * separate process against both simulators (in this JVM, so they outlive every crash), feeds it the requests, kills
- * it with SIGKILL at random moments, restarts it each time on the same data folder, and finally lets one run finish.
- * Then every request must have exactly one terminal manifest and each simulator exactly one create per job key.
- * The last line printed is {@code requests N, delivered D, failed F, lost L, duplicate creates C, kills K}.
+ * separate process against both simulators (in this JVM, so they outlive every crash), feeds it the requests (half
+ * as files dropped into its inbox, half as messages on its embedded broker's JMS queue, each send made again until
+ * the broker takes it), kills it with SIGKILL at random moments, restarts it each time on the same data folder, and
+ * finally lets one run finish. Then every request must have exactly one terminal manifest and each simulator
+ * exactly one create per job key. The last line printed is
+ * {@code requests N, delivered D, failed F, lost L, duplicate creates C, kills K}.
  */
 public final class CrashHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String KEY = "harness-key";
+    /** The bundle's request queue (imagegen.jms.queue). */
+    static final String QUEUE = "imagegen.requests";
 
     /** What one run came to. */
     public record Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
@@ -59,18 +64,22 @@ public final class CrashHarness {
         Path outbox = dir.resolve("outbox");
         SimulatorSettings settings = new SimulatorSettings(0, Duration.ofMillis(500), Duration.ofMillis(3000), 0, 0,
                 0, 0, Duration.ZERO, KEY, seed, 32);
+        // the bundle's embedded broker keeps one port across restarts, so the feed finds it again each time
+        int jmsPort = FreePorts.loopback();
         try (AllImagesSimulator allImages = (AllImagesSimulator) new AllImagesSimulator(settings).start();
-             RenderNetSimulator rendernet = (RenderNetSimulator) new RenderNetSimulator(settings).start()) {
-            List<String> command = command(dir, allImages, rendernet);
+             RenderNetSimulator rendernet = (RenderNetSimulator) new RenderNetSimulator(settings).start();
+             JmsFeed queue = new JmsFeed(jmsPort, QUEUE)) {
+            List<String> command = command(dir, allImages, rendernet, "-Dimagegen.jms.port=" + jmsPort);
             List<String> ids = new ArrayList<>();
-            int perFile = 25;
-            int files = (requests + perFile - 1) / perFile;
-            // half the files before the first start, the rest while the bundle is being killed and restarted
-            int dropped = 0;
+            int perBatch = 25;
+            int batches = (requests + perBatch - 1) / perBatch;
+            // half the batches before the first start, the rest while the bundle is being killed and restarted; even
+            // batches are files dropped into the inbox, odd ones messages on the bundle's JMS queue
+            int released = 0;
             for (int run = 0; run <= kills; run++) {
-                int until = run == 0 ? files / 2 : files / 2 + (files - files / 2) * run / Math.max(1, kills);
-                for (; dropped < Math.min(until, files); dropped++) {
-                    drop(inbox, dropped, perFile, requests, ids);
+                int until = run == 0 ? batches / 2 : batches / 2 + (batches - batches / 2) * run / Math.max(1, kills);
+                for (; released < Math.min(until, batches); released++) {
+                    release(released, perBatch, requests, ids, inbox, queue);
                 }
                 Process bundle = start(command, dir.resolve("bundle-" + run + ".log"));
                 if (run < kills) {
@@ -79,14 +88,27 @@ public final class CrashHarness {
                     bundle.destroyForcibly().waitFor();
                     continue;
                 }
-                for (; dropped < files; dropped++) {
-                    drop(inbox, dropped, perFile, requests, ids);
+                for (; released < batches; released++) {
+                    release(released, perBatch, requests, ids, inbox, queue);
                 }
+                queue.awaitSent(Duration.ofMinutes(1));
                 awaitAllTerminal(ids, outbox, Duration.ofMinutes(5));
                 bundle.destroy();
                 bundle.waitFor();
             }
+            System.out.println("crash harness: " + queue.messageIds().size() + " messages sent to the JMS queue ("
+                    + queue.resends() + " sends failed and were made again), the other batches dropped as files");
             return check(ids, outbox, allImages, rendernet, kills);
+        }
+    }
+
+    /** Batch {@code index}: an even one dropped into the inbox as a file, an odd one sent to the JMS queue. */
+    private static void release(int index, int perBatch, int requests, List<String> ids, Path inbox, JmsFeed queue)
+            throws IOException {
+        if (index % 2 == 0) {
+            drop(inbox, index, perBatch, requests, ids);
+        } else {
+            queue.offer(batch(index, perBatch, requests, ids));
         }
     }
 
@@ -132,19 +154,26 @@ public final class CrashHarness {
         throw new IllegalStateException("the bundle did not start within a minute; see " + log);
     }
 
+    /** Batch {@code file} as a file moved into the inbox at once. */
     static void drop(Path inbox, int file, int perFile, int requests, List<String> ids) throws IOException {
+        Path staged = inbox.getParent().resolve("batch-" + file + ".jsonl");
+        Files.writeString(staged, batch(file, perFile, requests, ids));
+        Files.move(staged, inbox.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Requests {@code index * perBatch} onwards as JSON Lines (half all-images, half RenderNet); adds their ids. */
+    static String batch(int index, int perBatch, int requests, List<String> ids) {
         StringBuilder lines = new StringBuilder();
-        for (int i = file * perFile; i < Math.min(requests, (file + 1) * perFile); i++) {
+        for (int i = index * perBatch; i < Math.min(requests, (index + 1) * perBatch); i++) {
             String id = "crash-" + i;
             ids.add(id);
             String provider = i % 2 == 0 ? "all-images" : "rendernet";
             lines.append("{\"id\": \"").append(id).append("\", \"provider\": \"").append(provider)
                     .append("\", \"prompt\": \"crash test ").append(i).append("\"}\n");
         }
-        Path staged = inbox.getParent().resolve("batch-" + file + ".jsonl");
-        Files.writeString(staged, lines);
-        Files.move(staged, inbox.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        return lines.toString();
     }
+
 
     private static void awaitAllTerminal(List<String> ids, Path outbox, Duration limit) throws InterruptedException {
         long deadline = System.currentTimeMillis() + limit.toMillis();
