@@ -1,7 +1,6 @@
 package org.imagegen.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -33,6 +32,7 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator.GenerationStats;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.Durations;
+import org.imagegen.support.FreePorts;
 
 /**
  * {@code mvn -q -Pbench verify}: runs the packaged bundle, then the naive baseline route, each in its own JVM,
@@ -137,10 +137,7 @@ public final class Benchmark {
      */
     private double measureQueueIngest() throws Exception {
         Path dir = clean(root.resolve("queue"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         try (AllImagesSimulator simulator = simulator()) {
             Process process = new ProcessBuilder(bundleCommand(dir, simulator, "-Dimagegen.jms.port=" + port))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("queue.log").toFile()).start();
