@@ -25,10 +25,12 @@ import org.imagegen.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static org.imagegen.support.Settings.required;
+
 /**
  * Wires the HTTP side (issue 4): the API bean the routes in routes/api.camel.yaml call, its token, health checks
- * and metrics, and the all-images webhook receiver with its subscription at start and removal at shutdown
- * (routes/webhooks.camel.yaml). The HTTP server itself is Camel's (camel.server.* in config/).
+ * and metrics, and the all-images webhook receiver with the removal of its subscription at shutdown (the leader
+ * subscribes: routes/webhooks.camel.yaml). The HTTP server itself is Camel's (camel.server.* in config/).
  */
 public final class ApiConfiguration {
 
@@ -41,16 +43,17 @@ public final class ApiConfiguration {
                                  RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
         // the job store's pool, by name: for operators' tools and the readiness test (which closes it)
         context.getRegistry().bind("jobStoreDataSource", dataSource);
-        Path data = Path.of(prop(context, "imagegen.data"));
-        Secrets.Generated token = Secrets.configuredOrStored(prop(context, "imagegen.api.token"), data.resolve("api-token"));
+        Path data = Path.of(required(context, "imagegen.data"));
+        Secrets.Generated token = Secrets.configuredOrStored(required(context, "imagegen.api.token"),
+                data.resolve("api-token"));
         if (token.isNew()) {
             // the token itself is never logged: it is read from the file, which only the owner may read
             LOG.warn("imagegen.api.token is not set: generated an API token and stored it in {} (send it as "
                     + "'Authorization: Bearer <token>')", data.resolve("api-token").toAbsolutePath());
         }
         GenerationsApi api = new GenerationsApi(intake, store, jobs, providers, outbox, sinks, ledger, token.value(),
-                Integer.parseInt(prop(context, "imagegen.api.page-size")),
-                Integer.parseInt(prop(context, "imagegen.api.max-page-size")));
+                Integer.parseInt(required(context, "imagegen.api.page-size")),
+                Integer.parseInt(required(context, "imagegen.api.max-page-size")));
         context.getRegistry().bind("api", api);
 
         AllImagesProvider allImages = null;
@@ -60,12 +63,12 @@ public final class ApiConfiguration {
             }
         }
         ObserveConfiguration.configure(context, store, providers.all().stream().map(ImageProvider::name).toList(),
-                allImages, Durations.millis(prop(context, "imagegen.health.key-check-interval")));
+                allImages, Durations.millis(required(context, "imagegen.health.key-check-interval")));
 
-        String secret = Secrets.configuredOrStored(prop(context, "imagegen.webhooks.secret"),
+        String secret = Secrets.configuredOrStored(required(context, "imagegen.webhooks.secret"),
                 data.resolve("webhook-secret")).value();
-        String configuredUrl = prop(context, "imagegen.webhooks.public-url");
-        String bind = prop(context, "imagegen.api.bind");
+        String configuredUrl = required(context, "imagegen.webhooks.public-url");
+        String bind = required(context, "imagegen.api.bind");
         // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
         Supplier<String> publicUrl = configuredUrl.isBlank()
                 ? () -> "http://" + bind + ":" + context.hasService(VertxPlatformHttpServer.class).getPort()
@@ -73,20 +76,24 @@ public final class ApiConfiguration {
         ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
         context.getRegistry().bind("webhooks", webhooks);
         ObserveConfiguration.bindWebhooks(context, webhooks);
-        if (Boolean.parseBoolean(prop(context, "imagegen.webhooks.enabled"))) {
-            context.getManagementStrategy().addEventNotifier(new WebhookSubscription(context));
+        if (Boolean.parseBoolean(required(context, "imagegen.webhooks.enabled"))) {
+            context.getManagementStrategy().addEventNotifier(new WebhookUnsubscription(context));
         }
     }
 
     /**
-     * Subscribes once the routes run (the subscribe route needs the provider's HTTP route) and unsubscribes when the
-     * context begins to stop, while the routes still run.
+     * Removes the subscription this instance holds (if it led: routes/webhooks.camel.yaml subscribes) when the context
+     * begins to stop, while the routes still run. The duty that subscribes is stopped first (letting a round in flight
+     * finish): otherwise a round could subscribe again after the removal, or finish a subscribe the removal did not
+     * see yet, and leave a subscription at the provider.
      */
-    private static final class WebhookSubscription extends EventNotifierSupport {
+    private static final class WebhookUnsubscription extends EventNotifierSupport {
+
+        private static final String SUBSCRIPTION_DUTY = "keep-webhook-subscription";
 
         private final CamelContext context;
 
-        WebhookSubscription(CamelContext context) {
+        WebhookUnsubscription(CamelContext context) {
             this.context = context;
             setIgnoreExchangeEvents(true);
             setIgnoreRouteEvents(true);
@@ -96,26 +103,19 @@ public final class ApiConfiguration {
 
         @Override
         public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextStartedEvent
-                    || event instanceof CamelEvent.CamelContextStoppingEvent;
+            return event instanceof CamelEvent.CamelContextStoppingEvent;
         }
 
         @Override
         public void notify(CamelEvent event) {
-            String route = event instanceof CamelEvent.CamelContextStartedEvent
-                    ? "direct:subscribe-webhooks" : "direct:unsubscribe-webhooks";
             try (ProducerTemplate template = context.createProducerTemplate()) {
-                template.sendBody(route, null);
+                context.getRouteController().stopRoute(SUBSCRIPTION_DUTY);
+                template.sendBody("direct:unsubscribe-webhooks", null);
             } catch (Exception e) {
-                // polling goes on without webhooks: they only bring checks forward
-                LOG.warn("{} failed: {}", route, e.getMessage());
+                // left at the provider: the next leader removes it (it is recorded in the job store)
+                LOG.warn("removing the all-images webhook subscription failed: {}", e.getMessage());
             }
         }
     }
 
-    private static String prop(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key + " (config/application.properties)"))
-                .strip();
-    }
 }

@@ -1,6 +1,8 @@
 package org.imagegen.api;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * all-images.ai webhooks (per API key, no signature scheme): the receiver URL carries a secret path segment, and a
  * delivery only brings the named generation's next status check forward. Nothing in the payload is trusted: the
- * status loop re-reads the generation with GET. Also keeps the subscription's id between start and shutdown.
+ * status loop re-reads the generation with GET. Also keeps the id of the subscription this instance holds (only the
+ * cluster's leader holds one: routes/webhooks.camel.yaml) and decides which stale subscriptions go.
  */
 public class ProviderWebhooks {
 
@@ -59,20 +62,61 @@ public class ProviderWebhooks {
         return allImages.subscribeWebhookCall(publicBaseUrl.get().replaceAll("/+$", "") + "/webhooks/all-images/" + secret);
     }
 
-    public void subscribed(HttpReply reply) {
+    /** Reads the new subscription's id from the subscribe answer; returns it, to be recorded as the one in force. */
+    public String subscribed(HttpReply reply) {
         webhookId = allImages.readWebhookId(reply);
         LOG.info("all-images webhooks subscribed (webhook {}): finished generations are checked at once", webhookId);
+        return webhookId;
     }
 
-    /** The unsubscribe call for the subscription made at start, or null when there is none. */
-    public org.imagegen.provider.ProviderCall unsubscribeCall() {
-        String id = webhookId;
-        return id == null ? null : allImages.unsubscribeWebhookCall(id);
+    /**
+     * The subscriptions to remove before this instance, the leader, holds the one in force ({@code recorded}, read
+     * from the shared job store): the recorded one when it is not ours (a leader that died, or this instance before a
+     * crash, left it at the provider), and ours when it is not the recorded one (another leader replaced it, or its
+     * record was never written). Empty when ours is the one in force.
+     */
+    public List<String> toRemove(String recorded) {
+        String own = webhookId;
+        if (recorded != null && recorded.equals(own)) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(2);
+        if (recorded != null) {
+            ids.add(recorded);
+        }
+        if (own != null) {
+            ids.add(own);
+        }
+        return ids;
     }
 
-    public void unsubscribed(HttpReply reply) {
-        LOG.info("all-images webhook {} unsubscribed: HTTP {}", webhookId, reply.status());
-        webhookId = null;
+    /** Whether this instance holds no subscription (after {@link #toRemove} removed any that was not in force). */
+    public boolean needsSubscription() {
+        return webhookId == null;
+    }
+
+    /** The unsubscribe call for one subscription. */
+    public org.imagegen.provider.ProviderCall unsubscribeCall(String id) {
+        return allImages.unsubscribeWebhookCall(id);
+    }
+
+    /**
+     * The answer to unsubscribing {@code id}: gone (2xx) or unknown to the provider (404) both mean it no longer
+     * posts there; anything else leaves it in place, to be tried again.
+     */
+    public void unsubscribed(String id, HttpReply reply) {
+        if (!reply.isSuccess() && reply.status() != 404) {
+            throw new IllegalStateException("all-images.ai did not remove webhook " + id + ": HTTP " + reply.status());
+        }
+        LOG.info("all-images webhook {} unsubscribed: HTTP {}", id, reply.status());
+        if (id.equals(webhookId)) {
+            webhookId = null;
+        }
+    }
+
+    /** The instance recorded with the subscription it made. */
+    public String nodeId() {
+        return store.instanceId();
     }
 
     public String webhookId() {

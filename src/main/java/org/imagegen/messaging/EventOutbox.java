@@ -25,8 +25,8 @@ import org.imagegen.job.JobStoreException;
  * The transactional outbox of job events. Each state change adds a job_event row in the same transaction as the
  * change (JobStore); this reads the rows not yet published, oldest first, and marks each one published after the
  * publish-events route has sent it. A crash between sending and marking sends the row again: delivery is
- * at-least-once, and each message carries the row id so consumers can drop what they have seen. Several instances
- * on one database may each send a row once; the id makes that harmless too.
+ * at-least-once, and each message carries the row id so consumers can drop what they have seen. With several
+ * instances on one database only the leader publishes (routes/publish-events.camel.yaml).
  */
 public class EventOutbox {
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -347,6 +348,11 @@ public class AllImagesSimulator extends ProviderSimulator {
     /** Subscriptions currently registered. */
     public int webhookSubscriptions() {
         return webhooks.size();
+    }
+
+    /** The ids of the subscriptions currently registered. */
+    public Set<String> webhookIds() {
+        return Set.copyOf(webhooks.keySet());
     }
 
     @Override

@@ -1,10 +1,20 @@
 package org.imagegen.api;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
@@ -47,7 +57,9 @@ class WebhooksTest {
         try (RunningBundle bundle = start("webhooks-on", "true", "1m")) {
             ApiClient api = ApiClient.of(bundle, TOKEN);
             simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
-            assertThat(simulator.webhookSubscriptions()).isEqualTo(1);
+            // the leader (here the only instance) subscribes once it runs
+            AllImagesSimulator subscribed = simulator;
+            await().atMost(WAIT).until(() -> subscribed.webhookSubscriptions() == 1);
             JobStore store = bundle.bean("jobStore", JobStore.class);
 
             api.post("/api/generations", REQUEST.formatted("hook-pushed"));
@@ -87,13 +99,65 @@ class WebhooksTest {
         assertThat(simulator.webhookSubscriptions()).isZero();
     }
 
-    private static RunningBundle start(String name, String webhooks, String interval) throws Exception {
+    /**
+     * A subscription a leader that died left at the provider (recorded as the one in force, in the job store all
+     * instances share) is removed by the next leader, here the same instance after a restart: the provider then has
+     * one subscription, the one this instance made and recorded, and none once it stopped.
+     */
+    @Test
+    void aSubscriptionLeftByALeaderThatDiedIsRemovedAndReplaced() throws Exception {
+        AllImagesSimulator simulator;
+        try (RunningBundle bundle = start("webhooks-stale", "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
+            simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            DataSource db = bundle.bean("jobStoreDataSource", DataSource.class);
+            AllImagesSimulator provider = simulator;
+            String own = await().atMost(WAIT).until(() -> recorded(db), id -> id != null);
+            assertThat(simulator.webhookIds()).containsExactly(own);
+
+            // what a leader killed before it could unsubscribe leaves: its subscription, recorded as in force
+            String dead = subscribeDirectly(simulator, "http://127.0.0.1:9/webhooks/all-images/gone");
+            execute(db, "UPDATE webhook_subscription SET webhook_id = '" + dead + "', node_id = 'dead-node'");
+            assertThat(simulator.webhookIds()).containsExactlyInAnyOrder(own, dead);
+
+            String replacement = await().atMost(WAIT).until(() -> recorded(db),
+                    id -> id != null && !id.equals(dead) && !id.equals(own));
+            await().atMost(WAIT).until(() -> provider.webhookIds().equals(Set.of(replacement)));
+        }
+        assertThat(simulator.webhookIds()).isEmpty();
+    }
+
+    private static String recorded(DataSource db) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT webhook_id FROM webhook_subscription WHERE provider = 'all-images'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static void execute(DataSource db, String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+
+    /** A subscription made at the simulator as another instance would, with the key the bundle's simulator takes. */
+    private static String subscribeDirectly(AllImagesSimulator simulator, String url) throws Exception {
+        HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(simulator.baseUrl() + "/api-keys/webhook/subscribe"))
+                .header("api-key", "simulated").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"" + url + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(reply.statusCode()).isEqualTo(201);
+        return new ObjectMapper().readTree(reply.body()).path("webhookId").asText();
+    }
+
+    private static RunningBundle start(String name, String webhooks, String interval, String... extra) throws Exception {
         Folders folders = new Folders(name).clean();
         List<String> properties = new ArrayList<>(List.of(folders.properties()));
         properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
                 "imagegen.webhooks.enabled=" + webhooks, "imagegen.webhooks.secret=" + SECRET,
                 "imagegen.poll.initial-delay=" + interval, "imagegen.poll.interval=" + interval,
                 "imagegen.poll.queued-interval=" + interval, "imagegen.loop.tick-ms=50"));
+        properties.addAll(List.of(extra));
         return RunningBundle.start(properties.toArray(String[]::new));
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The API keys never leave the bundle except in the providers' own auth headers: a whole run (start-up, deliveries,
@@ -67,6 +68,8 @@ class SecretsTest {
                     "imagegen.api.token=" + API_TOKEN, "imagegen.webhooks.enabled=true",
                     "imagegen.webhooks.secret=" + WEBHOOK_SECRET));
             try (RunningBundle bundle = RunningBundle.start(settings.toArray(String[]::new))) {
+                // the leader (this instance) subscribes once it leads: the webhooks below need it
+                await().atMost(Duration.ofSeconds(20)).until(() -> allImages.webhookSubscriptions() == 1);
                 folders.drop("mixed.jsonl", """
                         {"id": "s-ai", "prompt": "a key-free cat"}
                         {"id": "s-rn", "provider": "rendernet", "prompt": "a key-free dog"}
