@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -55,6 +56,7 @@ public final class ApiConfiguration {
                 Integer.parseInt(required(context, "imagegen.api.page-size")),
                 Integer.parseInt(required(context, "imagegen.api.max-page-size")));
         context.getRegistry().bind("api", api);
+        context.getManagementStrategy().addEventNotifier(new TooLargeAnswer(api));
 
         AllImagesProvider allImages = null;
         for (ImageProvider p : providers.all()) {
@@ -78,6 +80,54 @@ public final class ApiConfiguration {
         ObserveConfiguration.bindWebhooks(context, webhooks);
         if (Boolean.parseBoolean(required(context, "imagegen.webhooks.enabled"))) {
             context.getManagementStrategy().addEventNotifier(new WebhookUnsubscription(context));
+        }
+    }
+
+    /**
+     * Answers a body over imagegen.api.max-body-bytes as the API answers any refusal (problem+json), once the HTTP
+     * server's router exists. Vert.x's body handler refuses such a body before any route sees it, and with no failure
+     * handler for it Vert.x answers a bare 413 and logs an unhandled ERROR: a client's mistake, not the bundle's.
+     */
+    private static final class TooLargeAnswer extends EventNotifierSupport {
+
+        private final GenerationsApi api;
+
+        TooLargeAnswer(GenerationsApi api) {
+            this.api = api;
+            setIgnoreExchangeEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
+            VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+            if (server == null) {
+                return;
+            }
+            // bound by the server under a name made of its configured port
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                    VertxPlatformHttpRouter.getRouterNameFromPort(server.getConfigurationPort()));
+            if (router == null) {
+                return;
+            }
+            ApiReply reply = api.tooLarge(server.getMaxBodySize());
+            // a failure handler beside the routes' body handlers; every other failure goes on to Vert.x's handling
+            router.route().failureHandler(routing -> {
+                if (routing.statusCode() == reply.status() && !routing.response().ended()) {
+                    routing.response().setStatusCode(reply.status()).putHeader("Content-Type", reply.contentType())
+                            .end((String) reply.body());
+                } else {
+                    routing.next();
+                }
+            });
         }
     }
 

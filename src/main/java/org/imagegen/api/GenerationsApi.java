@@ -494,6 +494,12 @@ public class GenerationsApi {
         return new ApiReply(problem.status(), ApiReply.PROBLEM_JSON, null, write(body));
     }
 
+    /** The answer to a body over imagegen.api.max-body-bytes, which the HTTP server refuses before any route. */
+    public ApiReply tooLarge(long maxBodyBytes) {
+        return problem(new ApiProblem(413, "Content Too Large", "the body is over imagegen.api.max-body-bytes ("
+                + maxBodyBytes + " bytes): send the batch in parts", null));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private Job find(String id) {

@@ -221,6 +221,8 @@ class GenerationsApiTest {
         HttpResponse<byte[]> response = api.post("/api/generations", "{\"id\": \"api-huge\", \"prompt\": \"" + prompt + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(ApiReply.PROBLEM_JSON);
+        assertThat(json(response).path("detail").asText()).contains("imagegen.api.max-body-bytes");
         assertThat(bundle.bean("jobStore", JobStore.class).find("api-huge")).isEmpty();
     }
 
