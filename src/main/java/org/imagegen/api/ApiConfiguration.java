@@ -36,6 +36,8 @@ import static org.imagegen.support.Settings.required;
 public final class ApiConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
+    /** The route that keeps the leader's webhook subscription (routes/webhooks.camel.yaml). */
+    private static final String SUBSCRIPTION_DUTY = "keep-webhook-subscription";
 
     private ApiConfiguration() {
     }
@@ -56,7 +58,7 @@ public final class ApiConfiguration {
                 Integer.parseInt(required(context, "imagegen.api.page-size")),
                 Integer.parseInt(required(context, "imagegen.api.max-page-size")));
         context.getRegistry().bind("api", api);
-        context.getManagementStrategy().addEventNotifier(new TooLargeAnswer(api));
+        onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, api));
 
         AllImagesProvider allImages = null;
         for (ImageProvider p : providers.all()) {
@@ -79,72 +81,67 @@ public final class ApiConfiguration {
         context.getRegistry().bind("webhooks", webhooks);
         ObserveConfiguration.bindWebhooks(context, webhooks);
         if (Boolean.parseBoolean(required(context, "imagegen.webhooks.enabled"))) {
-            context.getManagementStrategy().addEventNotifier(new WebhookUnsubscription(context));
+            onContextEvent(context, CamelEvent.CamelContextStoppingEvent.class, () -> unsubscribeWebhooks(context));
         }
     }
 
     /**
-     * Answers a body over imagegen.api.max-body-bytes as the API answers any refusal (problem+json), once the HTTP
+     * Answers a body over imagegen.api.max-body-bytes as the API answers any refusal (problem+json); run once the HTTP
      * server's router exists. Vert.x's body handler refuses such a body before any route sees it, and with no failure
      * handler for it Vert.x answers a bare 413 and logs an unhandled ERROR: a client's mistake, not the bundle's.
      */
-    private static final class TooLargeAnswer extends EventNotifierSupport {
-
-        private final GenerationsApi api;
-
-        TooLargeAnswer(GenerationsApi api) {
-            this.api = api;
-            setIgnoreExchangeEvents(true);
-            setIgnoreRouteEvents(true);
-            setIgnoreServiceEvents(true);
-            setIgnoreStepEvents(true);
+    private static void answerTooLarge(CamelContext context, GenerationsApi api) {
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        if (server == null) {
+            return;
         }
-
-        @Override
-        public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+        // bound by the server under a name made of its configured port
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(server.getConfigurationPort()));
+        if (router == null) {
+            return;
         }
-
-        @Override
-        public void notify(CamelEvent event) {
-            CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
-            VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
-            if (server == null) {
-                return;
+        ApiReply reply = api.tooLarge(server.getMaxBodySize());
+        // a failure handler beside the routes' body handlers; every other failure goes on to Vert.x's handling
+        router.route().failureHandler(routing -> {
+            if (routing.statusCode() == reply.status() && !routing.response().ended()) {
+                routing.response().setStatusCode(reply.status()).putHeader("Content-Type", reply.contentType())
+                        .end((String) reply.body());
+            } else {
+                routing.next();
             }
-            // bound by the server under a name made of its configured port
-            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                    VertxPlatformHttpRouter.getRouterNameFromPort(server.getConfigurationPort()));
-            if (router == null) {
-                return;
-            }
-            ApiReply reply = api.tooLarge(server.getMaxBodySize());
-            // a failure handler beside the routes' body handlers; every other failure goes on to Vert.x's handling
-            router.route().failureHandler(routing -> {
-                if (routing.statusCode() == reply.status() && !routing.response().ended()) {
-                    routing.response().setStatusCode(reply.status()).putHeader("Content-Type", reply.contentType())
-                            .end((String) reply.body());
-                } else {
-                    routing.next();
-                }
-            });
-        }
+        });
     }
 
     /**
-     * Removes the subscription this instance holds (if it led: routes/webhooks.camel.yaml subscribes) when the context
-     * begins to stop, while the routes still run. The duty that subscribes is stopped first (letting a round in flight
-     * finish): otherwise a round could subscribe again after the removal, or finish a subscribe the removal did not
-     * see yet, and leave a subscription at the provider.
+     * Removes the subscription this instance holds (if it led: routes/webhooks.camel.yaml subscribes); run when the
+     * context begins to stop, while the routes still run. The duty that subscribes is stopped first (letting a round in
+     * flight finish): otherwise a round could subscribe again after the removal, or finish a subscribe the removal did
+     * not see yet, and leave a subscription at the provider.
      */
-    private static final class WebhookUnsubscription extends EventNotifierSupport {
+    private static void unsubscribeWebhooks(CamelContext context) {
+        try (ProducerTemplate template = context.createProducerTemplate()) {
+            context.getRouteController().stopRoute(SUBSCRIPTION_DUTY);
+            template.sendBody("direct:unsubscribe-webhooks", null);
+        } catch (Exception e) {
+            // left at the provider: the next leader removes it (it is recorded in the job store)
+            LOG.warn("removing the all-images webhook subscription failed: {}", e.getMessage());
+        }
+    }
 
-        private static final String SUBSCRIPTION_DUTY = "keep-webhook-subscription";
+    private static void onContextEvent(CamelContext context, Class<? extends CamelEvent> type, Runnable action) {
+        context.getManagementStrategy().addEventNotifier(new OnContextEvent(type, action));
+    }
 
-        private final CamelContext context;
+    /** Runs an action when the context fires an event of one type; no other event reaches it. */
+    private static final class OnContextEvent extends EventNotifierSupport {
 
-        WebhookUnsubscription(CamelContext context) {
-            this.context = context;
+        private final Class<? extends CamelEvent> type;
+        private final Runnable action;
+
+        OnContextEvent(Class<? extends CamelEvent> type, Runnable action) {
+            this.type = type;
+            this.action = action;
             setIgnoreExchangeEvents(true);
             setIgnoreRouteEvents(true);
             setIgnoreServiceEvents(true);
@@ -153,19 +150,12 @@ public final class ApiConfiguration {
 
         @Override
         public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextStoppingEvent;
+            return type.isInstance(event);
         }
 
         @Override
         public void notify(CamelEvent event) {
-            try (ProducerTemplate template = context.createProducerTemplate()) {
-                context.getRouteController().stopRoute(SUBSCRIPTION_DUTY);
-                template.sendBody("direct:unsubscribe-webhooks", null);
-            } catch (Exception e) {
-                // left at the provider: the next leader removes it (it is recorded in the job store)
-                LOG.warn("removing the all-images webhook subscription failed: {}", e.getMessage());
-            }
+            action.run();
         }
     }
-
 }
