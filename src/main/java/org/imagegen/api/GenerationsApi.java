@@ -39,6 +39,7 @@ import org.imagegen.provider.Providers;
 import org.imagegen.request.IntakeReport;
 import org.imagegen.request.Problem;
 import org.imagegen.request.RequestIntake;
+import org.imagegen.request.Utf8Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,11 +114,11 @@ public class GenerationsApi {
      */
     public ApiReply create(byte[] bytes, String idempotencyKey) {
         // strictly UTF-8, as a request file: a bad byte is reported where it is, not turned into a replacement character
-        String notUtf8 = bytes == null ? null : RequestIntake.notUtf8(bytes);
-        if (notUtf8 != null) {
-            throw ApiProblem.badRequest("no request was accepted", List.of(Problem.ofInput(notUtf8)));
+        Utf8Text decoded = bytes == null ? null : Utf8Text.decode(bytes);
+        if (decoded != null && decoded.problem() != null) {
+            throw ApiProblem.badRequest("no request was accepted", List.of(Problem.ofInput(decoded.problem())));
         }
-        String body = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        String body = decoded == null ? null : decoded.text();
         if (body == null || body.isBlank()) {
             throw ApiProblem.badRequest("the body is empty: send a request object or an array of them",
                     List.of(Problem.ofInput("the input is empty")));

@@ -1,13 +1,7 @@
 package org.imagegen.request;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,13 +57,12 @@ public class RequestIntake {
 
     /** As {@link #acceptBytes(String, byte[])}, for a queued message that names where its results go. */
     public IntakeReport acceptBytes(String source, byte[] content, ReplyAddress replyTo) {
-        byte[] bytes = content == null ? new byte[0] : content;
-        String why = notUtf8(bytes);
-        if (why != null) {
-            LOG.warn("rejected {}: {}", source, why);
-            return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(why)));
+        Utf8Text decoded = Utf8Text.decode(content == null ? new byte[0] : content);
+        if (decoded.problem() != null) {
+            LOG.warn("rejected {}: {}", source, decoded.problem());
+            return new IntakeReport(source, 0, List.of(), List.of(Problem.ofInput(decoded.problem())));
         }
-        return accept(source, new String(bytes, StandardCharsets.UTF_8), replyTo);
+        return accept(source, decoded.text(), replyTo);
     }
 
     /**
@@ -92,29 +85,6 @@ public class RequestIntake {
             return acceptBytes(source, bytes, replyTo);
         }
         return accept(source, body == null ? null : body.toString(), replyTo);
-    }
-
-    /**
-     * Why {@code content} is not UTF-8, naming the first byte that cannot be decoded, or null when it is. Every entry
-     * point that receives bytes (a file, an HTTP body, a JMS bytes message) checks this before decoding, so no entry
-     * point turns a bad byte into a replacement character inside a prompt.
-     */
-    public static String notUtf8(byte[] content) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(content);
-        CharBuffer out = CharBuffer.allocate(in.remaining());
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            return null;
-        }
-        int at = in.position();
-        int line = 1;
-        for (int i = 0; i < at; i++) {
-            line += content[i] == '\n' ? 1 : 0;
-        }
-        return "not valid UTF-8: byte " + (at + 1) + " (line " + line + ", 0x"
-                + HexFormat.of().toHexDigits(content[at]) + ") cannot be decoded; save the file as UTF-8";
     }
 
     public IntakeReport accept(String source, String content) {
