@@ -68,13 +68,9 @@ public class RequestIntake {
     /**
      * A queued message's body as the broker gave it: a bytes message (byte[]) is checked as UTF-8 like a file, a text
      * message is already text. One over {@code maxBytes} is rejected unparsed: the client has it in memory already,
-     * but a single message cannot turn into an unbounded number of jobs.
+     * but a single message cannot turn into an unbounded number of jobs. {@code limitKey} names the setting that holds
+     * the limit, for the rejection's reason.
      */
-    public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo, long maxBytes) {
-        return acceptMessage(source, body, replyTo, maxBytes, "imagegen.jms.max-message-bytes");
-    }
-
-    /** As above, for any queue: {@code limitKey} names the setting a too-large message is told about. */
     public IntakeReport acceptMessage(String source, Object body, ReplyAddress replyTo, long maxBytes, String limitKey) {
         long size = body instanceof byte[] b ? b.length
                 : body == null ? 0 : body.toString().getBytes(StandardCharsets.UTF_8).length;
