@@ -6,20 +6,12 @@ package org.imagegen.job;
  */
 public record ReplyAddress(String destination, String correlationId) {
 
-    /** The queue's or topic's name. */
+    /** The queue's or topic's name, without its "queue:" or "topic:" kind. */
     public String name() {
-        return nameOf(destination);
-    }
-
-    public boolean topic() {
-        return isTopic(destination);
-    }
-
-    public static String nameOf(String destination) {
         return destination == null ? null : destination.substring(destination.indexOf(':') + 1);
     }
 
-    public static boolean isTopic(String destination) {
+    public boolean topic() {
         return destination != null && destination.startsWith("topic:");
     }
 }

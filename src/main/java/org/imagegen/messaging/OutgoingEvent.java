@@ -1,11 +1,10 @@
 package org.imagegen.messaging;
 
-import org.imagegen.job.ReplyAddress;
-
 import java.util.List;
 import java.util.Map;
 
 import org.imagegen.job.JobState;
+import org.imagegen.job.ReplyAddress;
 
 /**
  * One job_event row on its way out. {@code publish}: it goes to the configured event endpoints; {@code reply}: it
@@ -15,12 +14,8 @@ public record OutgoingEvent(long id, String jobKey, JobState state, long at, Str
                             List<String> imageUrls, Map<String, Map<String, String>> sinks, String source,
                             String replyDestination, String correlationId, boolean publish, boolean reply) {
 
-    /** The reply destination's name without its "queue:" or "topic:" kind. */
-    public String replyName() {
-        return ReplyAddress.nameOf(replyDestination);
-    }
-
-    public boolean replyToTopic() {
-        return ReplyAddress.isTopic(replyDestination);
+    /** Where the job's final result goes (when {@code reply}): the destination the request named, and its id. */
+    public ReplyAddress replyTo() {
+        return new ReplyAddress(replyDestination, correlationId);
     }
 }
