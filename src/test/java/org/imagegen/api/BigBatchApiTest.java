@@ -11,6 +11,7 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.HostileCorpus;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ import static org.imagegen.support.ApiClient.json;
  */
 class BigBatchApiTest {
 
-    private static final int RECORDS = 100_000;
+    private static final int RECORDS = HostileCorpus.BIG_BATCH_RECORDS;
     private static final String TOKEN = "big-batch-token-0123456789";
     private static final Folders FOLDERS = new Folders("big-batch-api").clean();
 
@@ -48,13 +49,7 @@ class BigBatchApiTest {
 
     @Test
     void aHundredThousandRequestsInOneBodyAreAllAccepted() {
-        StringBuilder batch = new StringBuilder(RECORDS * 64);
-        for (int i = 0; i < RECORDS; i++) {
-            batch.append("{\"id\": \"big-").append(i).append("\", \"provider\": \"")
-                    .append(i % 2 == 0 ? "all-images" : "rendernet")
-                    .append("\", \"prompt\": \"request ").append(i).append(" of a big batch\"}\n");
-        }
-        byte[] body = batch.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = HostileCorpus.bigBatch().getBytes(StandardCharsets.UTF_8);
         long limit = Long.parseLong(bundle.context().resolvePropertyPlaceholders("{{imagegen.api.max-body-bytes}}"));
         assertThat((long) body.length).as("the batch fits the shipped limit").isLessThan(limit);
 

@@ -9,6 +9,7 @@ import org.imagegen.App;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
+import org.imagegen.support.HostileCorpus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 })
 class BigBatchTest {
 
-    private static final int RECORDS = 100_000;
+    private static final int RECORDS = HostileCorpus.BIG_BATCH_RECORDS;
     private static final Folders FOLDERS = new Folders("big-batch").clean();
 
     @BeanInject("jobStore")
@@ -38,13 +39,7 @@ class BigBatchTest {
 
     @Test
     void aHundredThousandRequestsInOneFileAreAllAccepted() {
-        StringBuilder batch = new StringBuilder(RECORDS * 64);
-        for (int i = 0; i < RECORDS; i++) {
-            batch.append("{\"id\": \"big-").append(i).append("\", \"provider\": \"")
-                    .append(i % 2 == 0 ? "all-images" : "rendernet")
-                    .append("\", \"prompt\": \"request ").append(i).append(" of a big batch\"}\n");
-        }
-        FOLDERS.drop("big-batch.jsonl", batch.toString());
+        FOLDERS.drop("big-batch.jsonl", HostileCorpus.bigBatch());
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                 .until(() -> FOLDERS.done("big-batch.jsonl").toFile().exists());

@@ -73,6 +73,23 @@ public final class HostileCorpus {
                         "not a JSON object, a JSON array, JSON Lines or CSV with a header row")))).toList();
     }
 
+    /** How many requests {@link #bigBatch()} holds. */
+    public static final int BIG_BATCH_RECORDS = 100_000;
+
+    /**
+     * The corpus' last entry, generated (about 6.3 MB, too big to commit): {@link #BIG_BATCH_RECORDS} valid requests
+     * as JSON Lines, ids big-0, big-1, ..., alternately for all-images and RenderNet. Every one must become a job.
+     */
+    public static String bigBatch() {
+        StringBuilder batch = new StringBuilder(BIG_BATCH_RECORDS * 64);
+        for (int i = 0; i < BIG_BATCH_RECORDS; i++) {
+            batch.append("{\"id\": \"big-").append(i).append("\", \"provider\": \"")
+                    .append(i % 2 == 0 ? "all-images" : "rendernet")
+                    .append("\", \"prompt\": \"request ").append(i).append(" of a big batch\"}\n");
+        }
+        return batch.toString();
+    }
+
     /** A valid request padded with spaces to one byte over the limit: refused for its size, never parsed. */
     private static byte[] overLimit(long maxInputBytes) {
         byte[] request = "{\"id\": \"too-big-1\", \"prompt\": \"padded\"}".getBytes();
