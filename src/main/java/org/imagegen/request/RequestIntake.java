@@ -35,12 +35,10 @@ public class RequestIntake {
         this.store = store;
     }
 
-    /** A file or message over the size limit is rejected unread, so a huge drop cannot exhaust memory. */
-    public IntakeReport tooLarge(String source, long bytes, long limit) {
-        return tooLarge(source, bytes, limit, "imagegen.inbox.max-file-bytes");
-    }
-
-    /** As {@link #tooLarge(String, long, long)}, naming the setting that holds the limit. */
+    /**
+     * A file or message over the size limit is rejected unread, so a huge drop cannot exhaust memory; {@code setting}
+     * names the setting that holds the limit, for the reason.
+     */
     public IntakeReport tooLarge(String source, long bytes, long limit, String setting) {
         String why = "the input is " + bytes + " bytes; at most " + limit + " are read (" + setting + ")";
         LOG.warn("rejected {}: {}", source, why);
