@@ -54,7 +54,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         ConfigurationImpl config = new ConfigurationImpl();
         config.setName("imagegen");
         config.setPersistenceEnabled(true);
-        // the acceptor listens on a local address only (imagegen.jms.host); see the README before widening it
+        // the acceptor listens on a local address only (imagegen.jms.host); see docs/queues.md before widening it
         config.setSecurityEnabled(false);
         config.setJournalType(JournalType.NIO);
         config.setJournalDirectory(dir.resolve("journal").toString());

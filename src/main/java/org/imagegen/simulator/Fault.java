@@ -6,7 +6,7 @@ import java.util.Locale;
  * A fault a simulator can inject at one point of the API ({@code create}, {@code check}, {@code find},
  * {@code image}), switched on per generation by a prompt directive ({@code sim:<point>-<fault>x<N>}, see
  * {@link Scenario}). What each one looks like on the wire is the simulator's business; what the bundle makes of it
- * is listed in the README's fault table.
+ * is listed in the fault table of docs/robustness.md.
  */
 public enum Fault {
     /** 429 with {@code Retry-After} (seconds: {@code sim:retry-after=N}, default 1). */
