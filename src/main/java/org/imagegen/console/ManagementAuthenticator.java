@@ -100,16 +100,15 @@ final class ManagementAuthenticator extends LoginAuthenticator {
         if (response.isCommitted()) {
             return null;
         }
-        unauthorized(request, response, callback, authorization == null ? LOGIN_REQUIRED : WRONG_LOGIN);
+        unauthorized(request, response, callback, credentials.isPresent() ? WRONG_LOGIN : LOGIN_REQUIRED);
         return AuthenticationState.CHALLENGE;
     }
 
     /** The login the form stored in the session, unless the user has been removed since. */
     private AuthenticationState.Succeeded sessionLogin(Request request) {
         Session session = request.getSession(false);
-        if (session != null
-                && session.getAttribute(SessionAuthentication.AUTHENTICATED_ATTRIBUTE) instanceof AuthenticationState.Succeeded user
-                && _loginService.validate(user.getUserIdentity())) {
+        Object login = session == null ? null : session.getAttribute(SessionAuthentication.AUTHENTICATED_ATTRIBUTE);
+        if (login instanceof AuthenticationState.Succeeded user && _loginService.validate(user.getUserIdentity())) {
             return user;
         }
         return null;

@@ -101,6 +101,7 @@ class ConsoleTest {
         HttpResponse<String> bearer = script("/", ConsoleClient.NAVIGATION_ACCEPT, "Bearer abc");
         assertThat(bearer.statusCode()).isEqualTo(401);
         assertThat(bearer.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"imagegen\"");
+        assertThat(JSON.readTree(bearer.body()).path("error").asText()).startsWith("login required");
     }
 
     @Test
