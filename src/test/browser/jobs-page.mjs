@@ -1,5 +1,6 @@
 // Drives the management console in the system's headless Chromium, as an operator would: logs in, sees the delivered
-// job with its thumbnails, filters to FAILED and sees the failed one with its reason, then opens Hawtio's Camel routes.
+// job with its thumbnails, filters to FAILED and sees the failed one with its reason, then opens Hawtio's Camel routes;
+// after logging out, the page's own requests get 401 without a Basic challenge and the jobs page returns to the login.
 // Run by JobsPageBrowserIT, which starts the bundle and passes where it is in the environment:
 //   CONSOLE_URL, CONSOLE_USER, CONSOLE_PASSWORD, DELIVERED_ID, FAILED_ID, SCREENSHOTS (a folder), CHROMIUM (optional)
 import { chromium } from 'playwright-core';
@@ -88,6 +89,23 @@ try {
   await page.goto(base + '/logout');
   await page.goto(base + '/');
   check('after logging out the login page is shown again', page.url().includes('/login.html'), page.url());
+
+  // without a session a page's own request gets 401 without a Basic challenge, so the browser asks no password itself
+  const probe = await page.evaluate(async () => {
+    const response = await fetch('/api/jobs', { headers: { Accept: 'application/json' } });
+    return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text() };
+  });
+  check('a page\'s request without a session gets 401 without a challenge',
+    probe.status === 401 && probe.challenge === null && !probe.body.includes('"jobs"'), JSON.stringify(probe));
+
+  // the jobs page goes back to the login form by itself when its session ends
+  await page.fill('#username', env('CONSOLE_USER'));
+  await page.fill('#password', env('CONSOLE_PASSWORD'));
+  await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/login.html')), page.click('#login')]);
+  await page.locator(`tr.job[data-id="${delivered}"]`).waitFor();
+  await page.context().clearCookies();
+  await page.waitForURL((url) => url.pathname.endsWith('/login.html'));
+  check('when the session ends the jobs page returns to the login form', true);
 } catch (e) {
   check('the browser walk-through finished', false, e.message);
 } finally {

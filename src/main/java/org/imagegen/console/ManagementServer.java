@@ -14,7 +14,6 @@ import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.SecurityHandler;
 import org.eclipse.jetty.security.UserStore;
-import org.eclipse.jetty.security.authentication.FormAuthenticator;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -33,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The management port: an embedded Jetty 12 serving the jobs page at / and the Hawtio war at /hawtio, in the bundle's
  * own JVM so Hawtio's Jolokia sees the Camel MBeans. Every path but the login page needs a login: Jetty's form
- * authentication (a session cookie, SameSite=Strict against cross-site requests) over a login service that holds the
- * one management user. Hawtio's own login is switched off, as Jetty already guards the whole port in front of it.
+ * authentication for browsers (a session cookie, SameSite=Strict against cross-site requests) or HTTP Basic for
+ * scripts ({@link ManagementAuthenticator}), over a login service that holds the one management user. Hawtio's own
+ * login is switched off, as Jetty already guards the whole port in front of it.
  */
 public final class ManagementServer implements AutoCloseable {
 
@@ -65,8 +65,8 @@ public final class ManagementServer implements AutoCloseable {
 
         SecurityHandler.PathMapped security = new SecurityHandler.PathMapped();
         security.setLoginService(loginService);
-        // dispatch=false: an unauthenticated request is redirected to the login page rather than shown it in place
-        security.setAuthenticator(new FormAuthenticator("/login.html", "/login.html?error", false));
+        // a browser's page navigation is sent to the login form; a script gets 401 and may log in with HTTP Basic
+        security.setAuthenticator(new ManagementAuthenticator("/login.html", "/login.html?error"));
         security.put("/*", Constraint.from(ROLE));
         security.put("/login.html", Constraint.ALLOWED);
         security.put("/console.css", Constraint.ALLOWED);

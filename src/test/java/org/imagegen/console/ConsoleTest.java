@@ -1,8 +1,13 @@
 package org.imagegen.console;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The management port of the bundle started from the real routes/ and config/: every path needs the login, Hawtio
+ * The management port of the bundle started from the real routes/ and config/: every path needs the login (a
+ * browser's page navigation is sent to the login form, a script gets 401 and may log in with HTTP Basic), Hawtio
  * loads after it and its Jolokia lists the bundle's routes within the access policy, and the jobs endpoint shows
  * a delivered job with its thumbnails and a failed one with its reason.
  */
@@ -28,6 +34,8 @@ class ConsoleTest {
     private static final String PASSWORD = "s3cret-for-the-test";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final HttpClient SCRIPT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Folders folders = new Folders("console").clean();
     private RunningBundle bundle;
@@ -47,31 +55,130 @@ class ConsoleTest {
     }
 
     @Test
-    void everyPathNeedsTheLogin() throws Exception {
+    void everyPathNeedsTheLoginAndABrowsersPageIsSentToTheLoginForm() throws Exception {
         ConsoleClient anonymous = new ConsoleClient(port);
-        for (String path : new String[] {"/", "/index.html", "/api/jobs", "/hawtio/", "/hawtio/jolokia/version"}) {
+        for (String path : new String[] {"/", "/index.html", "/hawtio/"}) {
             HttpResponse<String> response = anonymous.get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(302);
             assertThat(response.headers().firstValue("Location")).as(path).hasValueSatisfying(
                     location -> assertThat(location).endsWith("/login.html"));
-            assertThat(response.body()).as(path).doesNotContain("jobs.js").doesNotContain("\"agent\"");
+            assertThat(response.body()).as(path).doesNotContain("jobs.js");
+        }
+        // the JSON paths answer 401 even to a browser's navigation: JSON, never a redirect to an HTML page
+        for (String path : new String[] {"/api/jobs", "/hawtio/jolokia/version"}) {
+            HttpResponse<String> response = anonymous.get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(401);
+            assertThat(response.headers().firstValue("Location")).as(path).isEmpty();
+            assertThat(response.body()).as(path).doesNotContain("\"agent\"").doesNotContain("\"jobs\"");
         }
         assertThat(anonymous.get("/login.html").statusCode()).isEqualTo(200);
         // a Jolokia request is not carried out either
         HttpResponse<String> jolokia = anonymous.postJson("/hawtio/jolokia/",
                 "{\"type\":\"search\",\"mbean\":\"org.apache.camel:*\"}");
-        assertThat(jolokia.statusCode()).isIn(302, 303);
+        assertThat(jolokia.statusCode()).isEqualTo(401);
         assertThat(jolokia.body()).doesNotContain("org.apache.camel");
+    }
+
+    @Test
+    void aScriptWithoutALoginGets401WithABasicChallengeNotARedirect() throws Exception {
+        String[][] requests = {
+            {"/api/jobs", null}, {"/api/jobs", "*/*"}, {"/api/jobs", "application/json"},
+            {"/hawtio/jolokia/version", null}, {"/hawtio/jolokia/version", "*/*"},
+            // not JSON paths, but the Accept header does not prefer HTML: not a page navigation either
+            {"/", "*/*"}, {"/hawtio/", "application/json"}, {"/index.html", null},
+        };
+        for (String[] request : requests) {
+            HttpResponse<String> response = script(request[0], request[1], null);
+            String what = request[0] + " Accept: " + request[1];
+            assertThat(response.statusCode()).as(what).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate")).as(what).hasValue("Basic realm=\"imagegen\"");
+            assertThat(response.headers().firstValue("Location")).as(what).isEmpty();
+            assertThat(response.headers().firstValue("Content-Type")).as(what).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(JSON.readTree(response.body()).path("error").asText()).as(what).startsWith("login required");
+        }
+        // an Authorization header makes any request a script's, even one whose Accept prefers HTML
+        HttpResponse<String> bearer = script("/", ConsoleClient.NAVIGATION_ACCEPT, "Bearer abc");
+        assertThat(bearer.statusCode()).isEqualTo(401);
+        assertThat(bearer.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"imagegen\"");
+        assertThat(JSON.readTree(bearer.body()).path("error").asText()).startsWith("login required");
+    }
+
+    @Test
+    void aScriptLogsInWithHttpBasicAndGetsJson() throws Exception {
+        String basic = basic("admin", PASSWORD);
+        HttpResponse<String> jobs = script("/api/jobs", null, basic);
+        assertThat(jobs.statusCode()).isEqualTo(200);
+        assertThat(jobs.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(JSON.readTree(jobs.body()).path("jobs").isArray()).isTrue();
+        assertThat(JSON.readTree(jobs.body()).path("counts").isObject()).isTrue();
+
+        HttpResponse<String> version = script("/hawtio/jolokia/version", "*/*", basic);
+        assertThat(version.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(version.body()).path("value").path("agent").asText()).isNotBlank();
+
+        // a Jolokia client's POST, and Hawtio's Jolokia policy still applies to it
+        HttpResponse<String> routes = script(HttpRequest.newBuilder(URI.create(base() + "/hawtio/jolokia/"))
+                .header("Authorization", basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}")));
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(routes.body()).path("value").toString()).contains("claim-due-jobs");
+        HttpResponse<String> properties = script(HttpRequest.newBuilder(URI.create(base() + "/hawtio/jolokia/"))
+                .header("Authorization", basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\","
+                        + "\"attribute\":\"SystemProperties\"}")));
+        assertThat(JSON.readTree(properties.body()).path("status").asInt()).isEqualTo(403);
+
+        // a browser that sends Basic (no session) gets the page too, not the login form
+        HttpResponse<String> page = script("/", ConsoleClient.NAVIGATION_ACCEPT, basic);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("jobs.js");
+    }
+
+    @Test
+    void aWrongBasicLoginIsRefused() throws Exception {
+        String[] wrong = {basic("admin", "not-the-password"), basic("someone", PASSWORD), basic("admin", ""),
+            "Basic not-base64!", "Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes()), "Basic"};
+        for (String authorization : wrong) {
+            for (String path : new String[] {"/api/jobs", "/hawtio/jolokia/version", "/"}) {
+                HttpResponse<String> response = script(path, null, authorization);
+                assertThat(response.statusCode()).as(authorization + " " + path).isEqualTo(401);
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"imagegen\"");
+                assertThat(response.body()).as(authorization + " " + path).doesNotContain("\"jobs\"")
+                        .doesNotContain("\"agent\"").doesNotContain("jobs.js");
+            }
+        }
+        assertThat(JSON.readTree(script("/api/jobs", null, basic("admin", "nope")).body()).path("error").asText())
+                .isEqualTo("wrong user or password");
+    }
+
+    @Test
+    void theConsolesOwnPagesGet401WithoutAChallengeSoTheBrowserAsksNothing() throws Exception {
+        // a browser marks its pages' own requests same-origin; a Basic challenge would make it open a password dialog
+        HttpResponse<String> response = script(HttpRequest.newBuilder(URI.create(base() + "/api/jobs?limit=100"))
+                .header("Accept", "application/json").header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "cors").GET());
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(response.body()).doesNotContain("\"jobs\"");
+        // while a page the browser navigates to still goes to the login form
+        HttpResponse<String> page = script(HttpRequest.newBuilder(URI.create(base() + "/"))
+                .header("Accept", ConsoleClient.NAVIGATION_ACCEPT).header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "navigate").GET());
+        assertThat(page.statusCode()).isEqualTo(302);
     }
 
     @Test
     void logoutEndsTheSession() throws Exception {
         ConsoleClient client = loggedIn();
-        assertThat(client.get("/api/jobs").statusCode()).isEqualTo(200);
+        assertThat(client.getJson("/api/jobs").statusCode()).isEqualTo(200);
         HttpResponse<String> logout = client.get("/logout");
         assertThat(logout.statusCode()).isIn(302, 303);
-        assertThat(client.get("/api/jobs").statusCode()).isEqualTo(302);
-        assertThat(client.get("/hawtio/jolokia/version").statusCode()).isEqualTo(302);
+        assertThat(client.getJson("/api/jobs").statusCode()).isEqualTo(401);
+        assertThat(client.get("/hawtio/jolokia/version").statusCode()).isEqualTo(401);
+        assertThat(client.get("/").statusCode()).isEqualTo(302);
     }
 
     @Test
@@ -80,7 +187,8 @@ class ConsoleTest {
         HttpResponse<String> login = client.login("admin", "not-the-password");
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).contains("/login.html?error"));
-        assertThat(client.get("/api/jobs").statusCode()).isEqualTo(302);
+        assertThat(client.getJson("/api/jobs").statusCode()).isEqualTo(401);
+        assertThat(client.get("/").statusCode()).isEqualTo(302);
         assertThat(client.login("someone", PASSWORD).headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).contains("/login.html?error"));
     }
@@ -152,7 +260,7 @@ class ConsoleTest {
         folders.awaitManifest("console-bad", WAIT);
         ConsoleClient client = loggedIn();
 
-        JsonNode all = JSON.readTree(client.get("/api/jobs").body());
+        JsonNode all = JSON.readTree(client.getJson("/api/jobs").body());
         JsonNode ok = job(all, "console-ok");
         assertThat(ok.path("state").asText()).isEqualTo("DELIVERED");
         assertThat(ok.path("provider").asText()).isEqualTo("all-images");
@@ -167,20 +275,20 @@ class ConsoleTest {
         byte[] original = Files.readAllBytes(folders.outbox.resolve("console-ok").resolve("1.jpg"));
         assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8).isNotEqualTo(original);
         assertThat(thumbnail.body().length).isLessThan(original.length);
-        assertThat(client.get("/api/jobs/console-ok/thumbnails/5").statusCode()).isEqualTo(404);
-        assertThat(client.get("/api/jobs/console-bad/thumbnails/1").statusCode()).isEqualTo(404);
-        assertThat(client.get("/api/jobs/..%2F..%2Fconsole-ok/thumbnails/1").statusCode()).isIn(400, 404);
+        assertThat(client.getJson("/api/jobs/console-ok/thumbnails/5").statusCode()).isEqualTo(404);
+        assertThat(client.getJson("/api/jobs/console-bad/thumbnails/1").statusCode()).isEqualTo(404);
+        assertThat(client.getJson("/api/jobs/..%2F..%2Fconsole-ok/thumbnails/1").statusCode()).isIn(400, 404);
 
-        JsonNode failed = JSON.readTree(client.get("/api/jobs?state=FAILED").body());
+        JsonNode failed = JSON.readTree(client.getJson("/api/jobs?state=FAILED").body());
         assertThat(failed.path("jobs")).allSatisfy(job -> assertThat(job.path("state").asText()).isEqualTo("FAILED"));
         JsonNode bad = job(failed, "console-bad");
         assertThat(bad.path("reason").asText()).isNotBlank();
         assertThat(bad.path("images").asInt()).isZero();
 
-        HttpResponse<String> wrongState = client.get("/api/jobs?state=BROKEN");
+        HttpResponse<String> wrongState = client.getJson("/api/jobs?state=BROKEN");
         assertThat(wrongState.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(wrongState.body()).path("error").asText()).startsWith("state: 'BROKEN'");
-        HttpResponse<String> wrongLimit = client.get("/api/jobs?limit=0");
+        HttpResponse<String> wrongLimit = client.getJson("/api/jobs?limit=0");
         assertThat(wrongLimit.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(wrongLimit.body()).path("error").asText()).startsWith("limit:");
     }
@@ -201,6 +309,30 @@ class ConsoleTest {
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).doesNotContain("error"));
         return client;
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A script's request: no cookies, no redirects followed, the given Accept and Authorization headers. */
+    private HttpResponse<String> script(String path, String accept, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).GET();
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return script(request);
+    }
+
+    private static HttpResponse<String> script(HttpRequest.Builder request) throws Exception {
+        return SCRIPT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode job(JsonNode list, String id) {

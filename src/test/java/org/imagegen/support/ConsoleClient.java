@@ -10,8 +10,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A browser-like client of the management port: keeps the login session cookie, does not follow redirects. */
+/**
+ * A browser-like client of the management port: keeps the login session cookie, does not follow redirects, and sends
+ * a browser's headers: {@link #get} is a page navigation, {@link #getJson} a page script's data request.
+ */
 public final class ConsoleClient {
+
+    /** What Chromium sends when it navigates to a page. */
+    public static final String NAVIGATION_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,"
+            + "image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 
     private final String base;
     private final HttpClient http;
@@ -35,9 +42,16 @@ public final class ConsoleClient {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Navigates to a page, as a browser does when a link is followed or an address typed. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", NAVIGATION_ACCEPT)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Fetches JSON as the jobs page's script does. */
+    public HttpResponse<String> getJson(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<byte[]> getBytes(String path) throws IOException, InterruptedException {
