@@ -40,24 +40,26 @@ public final class MessagingConfiguration {
 
     public static void configure(CamelContext context, DataSource dataSource, ObjectMapper json, Path data,
                                  Consumer<AutoCloseable> closer) throws Exception {
-        JmsComponent jms = new JmsComponent();
+        List<String> endpoints = Arrays.stream(required(context, "imagegen.events.endpoints").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (Boolean.parseBoolean(required(context, "imagegen.jms.enabled"))) {
             ConnectionFactory factory = connectionFactory(context, data, closer);
+            JmsComponent jms = new JmsComponent();
             jms.setConnectionFactory(factory);
+            context.addComponent("jms", jms);
             context.getRegistry().bind("jmsBrokerHealthCheck", new BrokerHealthCheck("jms", () -> {
                 try (Connection connection = factory.createConnection()) {
                     connection.start();
                 }
             }));
         } else {
-            // the JMS routes are built but not started (autoStartup follows imagegen.jms.enabled)
-            jms.setConnectionFactory(new JmsOff());
+            // the JMS routes are not built (their precondition is imagegen.jms.enabled), so nothing needs the component
+            if (endpoints.stream().anyMatch(e -> e.startsWith("jms:"))) {
+                throw new IllegalArgumentException("imagegen.events.endpoints names a jms: endpoint while JMS is off "
+                        + "(imagegen.jms.enabled=false): switch JMS on or remove the endpoint");
+            }
             LOG.info("JMS is off (imagegen.jms.enabled=false)");
         }
-        context.addComponent("jms", jms);
-
-        List<String> endpoints = Arrays.stream(required(context, "imagegen.events.endpoints").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
         Set<JobState> states = Arrays.stream(required(context, "imagegen.events.states").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(s -> parseState(s))
                 .collect(Collectors.toSet());

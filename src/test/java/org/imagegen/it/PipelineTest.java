@@ -194,7 +194,9 @@ class PipelineTest {
         FOLDERS.awaitManifest("dup-1", WAIT);
 
         FOLDERS.drop("dup-b.json", request);
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("dup-b.json.error.json")));
+        // the error report is written before the file is moved beside it: wait for both
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("dup-b.json.error.json"))
+                && Files.exists(FOLDERS.rejected("dup-b.json")));
 
         JsonNode errors = Folders.readJson(FOLDERS.rejected("dup-b.json.error.json"));
         assertThat(errors.path("problems").get(0).path("message").asText()).contains("duplicate");

@@ -8,8 +8,9 @@ import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** imagegen.jms.enabled=false: no broker is started, the JMS intake stays stopped, and folders work as before. */
+/** imagegen.jms.enabled=false: no broker is started, no JMS route is built, and folders work as before. */
 class JmsDisabledTest {
 
     @Test
@@ -17,8 +18,9 @@ class JmsDisabledTest {
         Folders folders = new Folders("jms-disabled").clean();
         try (RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.jms.enabled=false"))) {
             assertThat(bundle.context().getRegistry().lookupByName("jmsBroker")).isNull();
-            assertThat(bundle.context().getRouteController().getRouteStatus("ingest-jms"))
-                    .isEqualTo(ServiceStatus.Stopped);
+            // off means absent: no JMS route is built
+            assertThat(bundle.context().getRoutes()).extracting(r -> r.getRouteId())
+                    .doesNotContain("ingest-jms", "jms-dead-letter", "jms-reply-rejected", "send-jms-reply");
             assertThat(bundle.context().getRouteController().getRouteStatus("publish-events"))
                     .isEqualTo(ServiceStatus.Started);
 
@@ -26,5 +28,13 @@ class JmsDisabledTest {
             assertThat(folders.awaitManifest("no-jms", Duration.ofSeconds(20)).path("state").asText())
                     .isEqualTo("DELIVERED");
         }
+    }
+
+    @Test
+    void aJmsEventEndpointWhileJmsIsOffStopsTheStartWithTheSettingsNamed() {
+        Folders folders = new Folders("jms-disabled-events").clean();
+        assertThatThrownBy(() -> RunningBundle.start(folders.fastBundle("imagegen.jms.enabled=false",
+                "imagegen.events.endpoints=jms:topic:imagegen.events")).close())
+                .hasStackTraceContaining("imagegen.events.endpoints names a jms: endpoint while JMS is off");
     }
 }
