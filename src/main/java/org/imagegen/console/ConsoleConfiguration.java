@@ -1,6 +1,7 @@
 package org.imagegen.console;
 
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,10 +61,15 @@ public final class ConsoleConfiguration {
         }, true, false);
     }
 
-    /** lib/hawtio-default.war beside the bundle's jar (or beside target/classes when run from the build). */
+    /**
+     * hawtio-default.war beside the bundle's jar (the distribution's lib/), else lib/hawtio-default.war beside it
+     * (target/lib for target/imagegen-bundle.jar or target/classes in the build).
+     */
     private static Path defaultWar() throws URISyntaxException {
         Path code = Path.of(ConsoleConfiguration.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return code.toAbsolutePath().getParent().resolve("lib").resolve("hawtio-default.war");
+        Path folder = code.toAbsolutePath().getParent();
+        Path beside = folder.resolve("hawtio-default.war");
+        return Files.isRegularFile(beside) ? beside : folder.resolve("lib").resolve("hawtio-default.war");
     }
 
 }
