@@ -56,8 +56,10 @@ public final class MessagingConfiguration {
         }
         context.addComponent("jms", jms);
 
-        List<String> endpoints = Arrays.stream(required(context, "imagegen.events.endpoints").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        // routes/publish-events.camel.yaml sends to these (a RabbitMQ exchange declares no queue unless named)
+        EventEndpoints eventEndpoints = new EventEndpoints(required(context, "imagegen.events.endpoints"));
+        context.getRegistry().bind("eventEndpoints", eventEndpoints);
+        List<String> endpoints = eventEndpoints.uris();
         Set<JobState> states = Arrays.stream(required(context, "imagegen.events.states").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(s -> parseState(s))
                 .collect(Collectors.toSet());
