@@ -17,7 +17,8 @@ class MetricsPageTest {
                     + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
             // Prometheus 3.x
             "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,"
-                    + "application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,"
+                    + "application/openmetrics-text;version=0.0.1;q=0.4,"
+                    + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,"
                     + "text/plain;version=0.0.4;q=0.2,*/*;q=0.1",
             "application/openmetrics-text, text/plain",
             "text/plain;q=0.4, APPLICATION/OpenMetrics-Text;q=0.5",

@@ -20,12 +20,13 @@ import org.apache.qpid.server.model.VirtualHostNode;
 public final class QpidBroker implements AutoCloseable {
 
     private SystemConfig<?> system;
-    private final SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
-        @Override
-        public void onContainerResolve(SystemConfig<?> resolved) {
-            system = resolved;
-        }
-    });
+    private final SystemLauncher launcher = new SystemLauncher(
+            new SystemLauncherListener.DefaultSystemLauncherListener() {
+                @Override
+                public void onContainerResolve(SystemConfig<?> resolved) {
+                    system = resolved;
+                }
+            });
     private final int port;
 
     public QpidBroker(Path workDir) throws Exception {
