@@ -40,8 +40,10 @@ public final class MessagingConfiguration {
 
     public static void configure(CamelContext context, DataSource dataSource, ObjectMapper json, Path data,
                                  Consumer<AutoCloseable> closer) throws Exception {
-        List<String> endpoints = Arrays.stream(required(context, "imagegen.events.endpoints").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        // routes/publish-events.camel.yaml sends to these (a RabbitMQ exchange declares no queue unless named)
+        EventEndpoints eventEndpoints = new EventEndpoints(required(context, "imagegen.events.endpoints"));
+        context.getRegistry().bind("eventEndpoints", eventEndpoints);
+        List<String> endpoints = eventEndpoints.uris();
         if (Boolean.parseBoolean(required(context, "imagegen.jms.enabled"))) {
             ConnectionFactory factory = connectionFactory(context, data, closer);
             JmsComponent jms = new JmsComponent();

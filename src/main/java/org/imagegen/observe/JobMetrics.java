@@ -52,10 +52,13 @@ public class JobMetrics {
     /** Webhook deliveries received, those that brought a check forward, and those refused (wrong secret). */
     public void bindWebhooks(ProviderWebhooks webhooks) {
         FunctionCounter.builder("imagegen.webhooks.received", webhooks, ProviderWebhooks::received)
+                .description("webhook deliveries received")
                 .tag("provider", "all-images").register(registry);
         FunctionCounter.builder("imagegen.webhooks.checks.forwarded", webhooks, ProviderWebhooks::broughtForward)
+                .description("webhook deliveries that brought a status check forward")
                 .tag("provider", "all-images").register(registry);
         FunctionCounter.builder("imagegen.webhooks.refused", webhooks, ProviderWebhooks::refused)
+                .description("webhook deliveries refused (wrong secret)")
                 .tag("provider", "all-images").register(registry);
     }
 

@@ -22,9 +22,10 @@ import org.imagegen.provider.StatusResult;
 /**
  * Health and metrics (issue 4). Camel serves them on the API port (camel.management.* in config/): readiness and
  * liveness at /observe/health/ready and /live from the HealthCheck beans bound here (plus Camel's own route and
- * consumer checks, which is where a message broker's consumers report), Prometheus text at /observe/metrics from
- * the Micrometer registry bound here. The bundle's series are measured without touching the routes: an event
- * notifier watches the exchanges sent to the providers' check routes, their HTTP endpoints and the delivery route.
+ * consumer checks, which is where a message broker's consumers report); the Micrometer registry bound here is
+ * served at /observe/metrics by a route (serve-metrics, through MetricsPage). The bundle's series are measured
+ * without touching the routes: an event notifier watches the exchanges sent to the providers' check routes, their
+ * HTTP endpoints and the delivery route.
  */
 public final class ObserveConfiguration {
 
@@ -42,6 +43,8 @@ public final class ObserveConfiguration {
         }
         JobMetrics metrics = new JobMetrics(registry, store, providers, System::currentTimeMillis);
         context.getRegistry().bind("jobMetrics", metrics);
+        // the page at /observe/metrics (route serve-metrics), in the format the scraper asks for
+        context.getRegistry().bind("metricsPage", new MetricsPage(registry));
 
         context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store));
         if (allImages != null) {

@@ -2,9 +2,16 @@ package org.imagegen.support;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.SystemLauncherListener;
+import org.apache.qpid.server.model.Binding;
+import org.apache.qpid.server.model.Broker;
+import org.apache.qpid.server.model.Exchange;
+import org.apache.qpid.server.model.SystemConfig;
+import org.apache.qpid.server.model.VirtualHostNode;
 
 /**
  * An AMQP 0-9-1 broker in the test JVM: Qpid Broker-J with an in-memory store, on a free loopback port, user
@@ -12,7 +19,14 @@ import org.apache.qpid.server.SystemLauncher;
  */
 public final class QpidBroker implements AutoCloseable {
 
-    private final SystemLauncher launcher = new SystemLauncher();
+    private SystemConfig<?> system;
+    private final SystemLauncher launcher = new SystemLauncher(
+            new SystemLauncherListener.DefaultSystemLauncherListener() {
+                @Override
+                public void onContainerResolve(SystemConfig<?> resolved) {
+                    system = resolved;
+                }
+            });
     private final int port;
 
     public QpidBroker(Path workDir) throws Exception {
@@ -32,6 +46,19 @@ public final class QpidBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The queues bound to an exchange of the default virtual host, as the broker's own model lists them. */
+    public List<String> queuesBoundTo(String exchange) {
+        Broker<?> broker = system.getContainer(Broker.class);
+        for (VirtualHostNode<?> node : broker.getChildren(VirtualHostNode.class)) {
+            Exchange<?> found = node.getVirtualHost() == null ? null
+                    : node.getVirtualHost().getChildByName(Exchange.class, exchange);
+            if (found != null) {
+                return found.getBindings().stream().map(Binding::getDestination).toList();
+            }
+        }
+        throw new IllegalStateException("no exchange " + exchange);
     }
 
     @Override
