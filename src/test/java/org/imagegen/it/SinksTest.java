@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinksTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String BUCKET = "images";
     private static final String SECRET = "callback-secret-for-tests";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +51,7 @@ class SinksTest {
     private RunningBundle bundle;
     private JobStore store;
     private JobLifecycle jobs;
+    private Path vault;
 
     @BeforeAll
     void start() throws Exception {
@@ -58,10 +59,11 @@ class SinksTest {
         s3 = new S3Server(folders.root.resolve("s3"), BUCKET);
         sftp = new SftpServer(folders.root.resolve("sftp"), "imagegen", "sftp-password");
         receiver = new CallbackReceiver(SECRET);
+        vault = folders.root.resolve("vault");
         List<String> settings = new ArrayList<>(List.of(
                 "imagegen.poll.max-backoff=400ms",
                 "imagegen.delivery.max-attempts=3",
-                "imagegen.sinks.names=outbox,dated,archive,cdn,notify,flaky,down,forged",
+                "imagegen.sinks.names=outbox,dated,archive,cdn,vault,notify,flaky,down,forged",
                 "imagegen.sinks.dated.type=file",
                 "imagegen.sinks.dated.root=" + folders.root.resolve("dated"),
                 "imagegen.sinks.dated.folder={metadata.campaign}/{date}/{id}",
@@ -80,6 +82,14 @@ class SinksTest {
                 "imagegen.sinks.cdn.password=sftp-password",
                 "imagegen.sinks.cdn.path=upload",
                 "imagegen.sinks.cdn.strict-host-key-checking=no",
+                // the same server, an absolute path
+                "imagegen.sinks.vault.type=sftp",
+                "imagegen.sinks.vault.host=127.0.0.1",
+                "imagegen.sinks.vault.port=" + sftp.port(),
+                "imagegen.sinks.vault.user=imagegen",
+                "imagegen.sinks.vault.password=sftp-password",
+                "imagegen.sinks.vault.path=" + vault,
+                "imagegen.sinks.vault.strict-host-key-checking=no",
                 "imagegen.sinks.notify.type=http",
                 "imagegen.sinks.notify.url=" + receiver.url("/ok"),
                 "imagegen.sinks.notify.secret=" + SECRET,
@@ -117,7 +127,7 @@ class SinksTest {
     void everySelectedSinkGetsEveryImageAndTheManifest() throws Exception {
         folders.drop("all.json", """
                 {"id": "to-all", "prompt": "a lighthouse", "metadata": {"campaign": "spring/../x"},
-                 "sinks": ["outbox", "dated", "archive", "cdn", "notify"]}""");
+                 "sinks": ["outbox", "dated", "archive", "cdn", "vault", "notify"]}""");
 
         awaitState("to-all", JobState.DELIVERED);
 
@@ -127,7 +137,10 @@ class SinksTest {
         assertThat(manifest.path("images")).hasSize(4);
         JsonNode sinks = manifest.path("sinks");
         assertThat(sinks.path("archive").path("location").asText()).isEqualTo("s3://images/generated/to-all/");
-        assertThat(sinks.path("cdn").path("location").asText()).matches("sftp://127\\.0\\.0\\.1:\\d+/upload/to-all/");
+        assertThat(sinks.path("cdn").path("location").asText()).isEqualTo("sftp://127.0.0.1:" + sftp.port()
+                + "/~/upload/to-all/");
+        assertThat(sinks.path("vault").path("location").asText()).isEqualTo("sftp://127.0.0.1:" + sftp.port()
+                + vault + "/to-all/");
         assertThat(sinks.path("notify").path("location").asText()).isEqualTo(receiver.url("/ok"));
         assertThat(manifest.toString()).doesNotContain("test-secret-key", "sftp-password", SECRET);
 
@@ -164,6 +177,14 @@ class SinksTest {
         }
         assertThat(Files.size(remote.resolve("1.jpg"))).isEqualTo(manifest.path("images").get(0).path("bytes").asLong());
         assertThat(sftp.renames).contains(".part-1.jpg -> 1.jpg", ".part-manifest.json -> manifest.json");
+        // an absolute path is written there, not under the login folder
+        try (Stream<Path> files = Files.list(vault.resolve("to-all"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("1.jpg", "2.jpg", "3.jpg", "4.jpg", "manifest.json");
+        }
+        try (Stream<Path> files = Files.list(sftp.home)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("upload");
+        }
 
         // HTTP callback: one signed POST with the manifest and the four images
         List<CallbackReceiver.Received> posts = receiver.of("/ok", "to-all");
@@ -172,6 +193,7 @@ class SinksTest {
         assertThat(posts.get(0).parts("manifest")).isEqualTo(1);
         assertThat(posts.get(0).parts("image-")).isEqualTo(4);
         assertThat(posts.get(0).body()).contains("\"id\" : \"to-all\"");
+
 
         assertThat(folders.data.resolve("staging/to-all")).doesNotExist();
     }
