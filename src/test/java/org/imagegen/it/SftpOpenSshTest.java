@@ -34,8 +34,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SftpOpenSshTest {
 
-    /** An upper bound only: camel-ftp tries a refused connection 3 more times, 1 s apart, before it fails. */
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * An upper bound only, for a busy machine: camel-ftp tries a refused connection 3 more times, 1 s apart, each with
+     * a key exchange, before the sink's try fails.
+     */
+    private static final Duration WAIT = Duration.ofMinutes(2);
     private static final String TOKEN = "sftp-openssh-test-token";
 
     private final Folders folders = new Folders("sftp-openssh").clean();
@@ -98,12 +101,17 @@ class SftpOpenSshTest {
         String server = "sftp://127.0.0.1:" + sshd.port();
         String absoluteLocation = server + absolute + "/to-openssh/";
         String relativeLocation = server + "/~/upload/incoming/to-openssh/";
+        byte[] manifest = Files.readAllBytes(folders.manifestPath("to-openssh"));
         JsonNode sinks = Folders.readJson(folders.manifestPath("to-openssh")).path("sinks");
         assertThat(sinks.path("abs").path("location").asText()).isEqualTo(absoluteLocation);
         assertThat(sinks.path("rel").path("location").asText()).isEqualTo(relativeLocation);
         JsonNode api = ApiClient.json(ApiClient.of(bundle, TOKEN).get("/api/generations/to-openssh"));
         assertThat(api.path("sinks").path("abs").path("location").asText()).isEqualTo(absoluteLocation);
         assertThat(api.path("sinks").path("rel").path("location").asText()).isEqualTo(relativeLocation);
+
+        // one manifest: the same bytes over SFTP as in the outbox
+        assertThat(Files.readAllBytes(absolute.resolve("to-openssh/manifest.json"))).isEqualTo(manifest);
+        assertThat(Files.readAllBytes(sshd.login.resolve("upload/incoming/to-openssh/manifest.json"))).isEqualTo(manifest);
 
         // the server's own account: a key login as the configured user, to the SFTP subsystem
         assertThat(sshd.log()).contains("Accepted publickey for " + sshd.user + " from 127.0.0.1")
