@@ -152,10 +152,53 @@ public class Outbox {
         }
     }
 
-    /** Rewrites the job's manifest in the outbox folder if it has one (a retried delivery that now succeeded). */
-    public void rewriteManifestIfPresent(Job job, List<JobEvent> history, Map<String, Object> sinks) {
-        if (Files.exists(jobFolder(job.getKey()).resolve(MANIFEST))) {
-            writeManifest(job, history, sinks);
+    /**
+     * The job's one manifest, as every sink receives it: composed once, when the first sink needs it, and kept in
+     * {@code <data>/staging/<id>/manifest.json} beside the staged images, so that every later sink and every later
+     * try (after a restart too) sends the same bytes. {@code compose} makes it when there is none yet.
+     */
+    public byte[] sealedManifest(Job job, java.util.function.Supplier<byte[]> compose) {
+        Path sealed = stagingFolder(job).resolve(MANIFEST);
+        try {
+            if (Files.exists(sealed)) {
+                return Files.readAllBytes(sealed);
+            }
+            byte[] manifest = compose.get();
+            Files.createDirectories(sealed.getParent());
+            Path part = sealed.resolveSibling("." + MANIFEST + ".part");
+            Files.write(part, manifest);
+            moveAtomically(part, sealed);
+            return manifest;
+        } catch (IOException e) {
+            throw new DeliveryException("cannot keep the manifest of job " + job.getKey() + " in staging: " + e, e);
+        }
+    }
+
+    /** Drops the kept manifest: the images are downloaded again, so it would describe other files. */
+    public void forgetSealedManifest(Job job) {
+        try {
+            Files.deleteIfExists(stagingFolder(job).resolve(MANIFEST));
+        } catch (IOException e) {
+            throw new DeliveryException("cannot remove the manifest of job " + job.getKey() + " from staging: " + e, e);
+        }
+    }
+
+    /**
+     * A retried delivery succeeded: the DELIVERY_FAILED record in the job's outbox folder, if there is one, is
+     * replaced by the job's manifest, the same bytes every sink received.
+     */
+    public void replaceFailureRecord(Job job) {
+        Path sealed = stagingFolder(job).resolve(MANIFEST);
+        Path record = jobFolder(job.getKey()).resolve(MANIFEST);
+        if (!Files.exists(record) || !Files.exists(sealed)) {
+            return;
+        }
+        try {
+            Path part = record.resolveSibling("." + MANIFEST + ".part");
+            Files.copy(sealed, part, StandardCopyOption.REPLACE_EXISTING);
+            moveAtomically(part, record);
+        } catch (IOException e) {
+            throw new DeliveryException("cannot write the manifest of job " + job.getKey() + ": " + e, e);
         }
     }
 

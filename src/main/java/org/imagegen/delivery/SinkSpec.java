@@ -35,10 +35,26 @@ public record SinkSpec(String name, SinkType type, FolderPattern folder, Map<Str
         return switch (type) {
             case FILE -> java.nio.file.Path.of(get("root")).toAbsolutePath().normalize().resolve(jobFolder) + "/";
             case S3 -> "s3://" + get("bucket") + "/" + s3Prefix() + jobFolder + "/";
-            case SFTP -> "sftp://" + get("host") + ":" + get("port") + "/" + trimSlashes(get("path"))
-                    + (trimSlashes(get("path")).isEmpty() ? "" : "/") + jobFolder + "/";
+            // the URL form of curl and of the SFTP URI draft: a path after the host is absolute, "/~/" starts at the
+            // login folder; so the location says where the files are whichever way the path was configured
+            case SFTP -> "sftp://" + get("host") + ":" + get("port") + (sftpDirectory().startsWith("/") ? "" : "/~/")
+                    + sftpDirectory() + jobFolder + "/";
             case HTTP -> withoutQuery(get("url"));
         };
+    }
+
+    /**
+     * The SFTP folder that holds the job folders, as the server reads it: {@code "/incoming/"} (absolute) when
+     * {@code path} starts with '/', {@code "upload/"} (relative to the login folder) when it does not, {@code ""}
+     * (the login folder itself) when it is empty; repeated slashes are collapsed.
+     */
+    public String sftpDirectory() {
+        String path = get("path").strip().replaceAll("/{2,}", "/");
+        String inner = trimSlashes(path);
+        if (path.startsWith("/")) {
+            return inner.isEmpty() ? "/" : "/" + inner + "/";
+        }
+        return inner.isEmpty() ? "" : inner + "/";
     }
 
     static String trimSlashes(String s) {

@@ -102,6 +102,7 @@ public class Sinks {
         SinkSpec spec = spec(sink);
         String base = switch (spec.type()) {
             case S3 -> spec.s3Prefix() + folder(job, sink) + "/";
+            case SFTP -> spec.sftpDirectory() + folder(job, sink) + "/";
             case HTTP -> "";
             default -> folder(job, sink) + "/";
         };
@@ -139,10 +140,10 @@ public class Sinks {
     }
 
     private static String sftpUri(SinkSpec s) {
-        String path = s.get("path").strip();
+        // no folder in the URI: camel-ftp reads an endpoint's folder as relative to the login folder (it strips a
+        // leading '/', with a warning), while a file name is used as given; so each file's full remote path, absolute
+        // or relative as configured, goes in its file name (Sinks.files) and the endpoint names only the server
         StringBuilder uri = new StringBuilder("sftp://").append(s.get("host")).append(':').append(s.get("port"))
-                // camel-ftp: sftp://host/dir is relative to the login folder, sftp://host//dir absolute
-                .append('/').append(path.startsWith("/") ? "/" + SinkSpec.trimSlashes(path) : SinkSpec.trimSlashes(path))
                 .append("?username=").append(raw(s.get("user")))
                 // upload under a temporary name, then rename: a reader never sees half a file
                 .append("&tempPrefix=.part-&fileExist=Override&autoCreate=true&jschLoggingLevel=WARN")

@@ -320,6 +320,7 @@ public class JobLifecycle {
             return false;
         }
         job.getStaged().clear();
+        outbox.forgetSealedManifest(job);
         job.setDeliveryAttempts(job.getDeliveryAttempts() + 1);
         return true;
     }
@@ -347,17 +348,24 @@ public class JobLifecycle {
         return due;
     }
 
-    /** What one sink receives: the staged images, then the manifest (state DELIVERED, every sink's location). */
+    /**
+     * What one sink receives: the staged images, then the job's one manifest. It is composed when the first sink
+     * needs it and kept with the staged images, so every sink and every try gets the same bytes: state DELIVERED,
+     * the states recorded so far with the job store's own times, every selected sink's location. Each sink's own
+     * outcome (state, attempts, time, last error) and the time the job became DELIVERED are recorded in the job store
+     * and shown by the API, not written into the copies.
+     */
     public List<SinkFile> filesFor(Job job, String sink) {
-        Map<String, Object> locations = new LinkedHashMap<>();
-        for (String name : job.getRequest().sinks()) {
-            if (sinks.names().contains(name)) {
-                locations.put(name, Map.of("type", sinks.spec(name).type().name().toLowerCase(),
-                        "location", sinks.location(job, name)));
+        byte[] manifest = outbox.sealedManifest(job, () -> {
+            Map<String, Object> locations = new LinkedHashMap<>();
+            for (String name : job.getRequest().sinks()) {
+                if (sinks.names().contains(name)) {
+                    locations.put(name, Map.of("type", sinks.spec(name).type().name().toLowerCase(),
+                            "location", sinks.location(job, name)));
+                }
             }
-        }
-        byte[] manifest = outbox.manifestBytes(job, JobState.DELIVERED,
-                historyWith(job, JobState.DELIVERED, now(), null), locations);
+            return outbox.manifestBytes(job, JobState.DELIVERED, store.history(job.getKey()), locations);
+        });
         return sinks.files(job, sink, manifest);
     }
 
@@ -414,10 +422,9 @@ public class JobLifecycle {
         job.setState(JobState.DELIVERED);
         job.setReason(null);
         job.setNextCheckAt(null);
-        List<JobEvent> history = historyWith(job, JobState.DELIVERED, now, null);
-        if (history.stream().anyMatch(e -> e.state() == JobState.DELIVERY_FAILED)) {
-            // a retried delivery: the DELIVERY_FAILED record in the outbox folder is replaced
-            outbox.rewriteManifestIfPresent(job, history, sinkReport(job));
+        if (store.history(job.getKey()).stream().anyMatch(e -> e.state() == JobState.DELIVERY_FAILED)) {
+            // a retried delivery: the DELIVERY_FAILED record in the outbox folder gives way to the job's manifest
+            outbox.replaceFailureRecord(job);
         }
         store.save(job, true, "delivered to " + job.getRequest().sinks(), now, true);
         outbox.clearStaging(job);

@@ -96,8 +96,26 @@ class SinksUnitTest {
                 "port", "22", "path", "/in", "user", "u", "password", "pw-secret", "strict-host-key-checking", "yes",
                 "timeout-ms", "1000"));
         String uri = new Sinks(List.of(sftp), List.of("cdn"), Map.of(), null, Set.of()).endpoint("cdn");
-        assertThat(uri).startsWith("sftp://h:22//in?").contains("password=RAW({{imagegen.sinks.cdn.password}})")
+        // the folder is in each file's name (absolute as configured), not in the URI, where camel-ftp would strip its '/'
+        assertThat(uri).startsWith("sftp://h:22?").contains("password=RAW({{imagegen.sinks.cdn.password}})")
                 .contains("tempPrefix=").doesNotContain("pw-secret");
+    }
+
+    @Test
+    void anSftpPathIsAbsoluteWithALeadingSlashAndRelativeToTheLoginFolderWithout() {
+        assertThat(sftp("/incoming").sftpDirectory()).isEqualTo("/incoming/");
+        assertThat(sftp("/incoming").location("j")).isEqualTo("sftp://h:22/incoming/j/");
+        assertThat(sftp("//srv//in/").sftpDirectory()).isEqualTo("/srv/in/");
+        assertThat(sftp("/").location("j")).isEqualTo("sftp://h:22/j/");
+        assertThat(sftp("upload").sftpDirectory()).isEqualTo("upload/");
+        assertThat(sftp("upload/").location("j")).isEqualTo("sftp://h:22/~/upload/j/");
+        assertThat(sftp("").sftpDirectory()).isEmpty();
+        assertThat(sftp("").location("j")).isEqualTo("sftp://h:22/~/j/");
+    }
+
+    private static SinkSpec sftp(String path) {
+        return new SinkSpec("cdn", SinkType.SFTP, new FolderPattern("{id}", "k"), Map.of("host", "h", "port", "22",
+                "path", path, "user", "u", "password", "pw", "strict-host-key-checking", "yes", "timeout-ms", "1000"));
     }
 
     private Sinks sinks(String secret) {

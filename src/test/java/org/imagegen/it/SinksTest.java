@@ -14,6 +14,7 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
+import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
@@ -39,9 +40,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinksTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String BUCKET = "images";
     private static final String SECRET = "callback-secret-for-tests";
+    private static final String TOKEN = "sinks-test-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Folders folders = new Folders("sinks").clean();
@@ -51,6 +53,7 @@ class SinksTest {
     private RunningBundle bundle;
     private JobStore store;
     private JobLifecycle jobs;
+    private Path vault;
 
     @BeforeAll
     void start() throws Exception {
@@ -58,10 +61,12 @@ class SinksTest {
         s3 = new S3Server(folders.root.resolve("s3"), BUCKET);
         sftp = new SftpServer(folders.root.resolve("sftp"), "imagegen", "sftp-password");
         receiver = new CallbackReceiver(SECRET);
+        vault = folders.root.resolve("vault");
         List<String> settings = new ArrayList<>(List.of(
+                "imagegen.api.token=" + TOKEN,
                 "imagegen.poll.max-backoff=400ms",
                 "imagegen.delivery.max-attempts=3",
-                "imagegen.sinks.names=outbox,dated,archive,cdn,notify,flaky,down,forged",
+                "imagegen.sinks.names=outbox,dated,archive,cdn,vault,notify,flaky,stubborn,down,forged",
                 "imagegen.sinks.dated.type=file",
                 "imagegen.sinks.dated.root=" + folders.root.resolve("dated"),
                 "imagegen.sinks.dated.folder={metadata.campaign}/{date}/{id}",
@@ -80,12 +85,23 @@ class SinksTest {
                 "imagegen.sinks.cdn.password=sftp-password",
                 "imagegen.sinks.cdn.path=upload",
                 "imagegen.sinks.cdn.strict-host-key-checking=no",
+                // the same server, an absolute path
+                "imagegen.sinks.vault.type=sftp",
+                "imagegen.sinks.vault.host=127.0.0.1",
+                "imagegen.sinks.vault.port=" + sftp.port(),
+                "imagegen.sinks.vault.user=imagegen",
+                "imagegen.sinks.vault.password=sftp-password",
+                "imagegen.sinks.vault.path=" + vault,
+                "imagegen.sinks.vault.strict-host-key-checking=no",
                 "imagegen.sinks.notify.type=http",
                 "imagegen.sinks.notify.url=" + receiver.url("/ok"),
                 "imagegen.sinks.notify.secret=" + SECRET,
                 "imagegen.sinks.flaky.type=http",
                 "imagegen.sinks.flaky.url=" + receiver.url("/flaky"),
                 "imagegen.sinks.flaky.secret=" + SECRET,
+                "imagegen.sinks.stubborn.type=http",
+                "imagegen.sinks.stubborn.url=" + receiver.url("/stubborn"),
+                "imagegen.sinks.stubborn.secret=" + SECRET,
                 "imagegen.sinks.down.type=http",
                 "imagegen.sinks.down.url=" + receiver.url("/down"),
                 "imagegen.sinks.down.secret=" + SECRET,
@@ -117,7 +133,7 @@ class SinksTest {
     void everySelectedSinkGetsEveryImageAndTheManifest() throws Exception {
         folders.drop("all.json", """
                 {"id": "to-all", "prompt": "a lighthouse", "metadata": {"campaign": "spring/../x"},
-                 "sinks": ["outbox", "dated", "archive", "cdn", "notify"]}""");
+                 "sinks": ["outbox", "dated", "archive", "cdn", "vault", "notify"]}""");
 
         awaitState("to-all", JobState.DELIVERED);
 
@@ -127,7 +143,10 @@ class SinksTest {
         assertThat(manifest.path("images")).hasSize(4);
         JsonNode sinks = manifest.path("sinks");
         assertThat(sinks.path("archive").path("location").asText()).isEqualTo("s3://images/generated/to-all/");
-        assertThat(sinks.path("cdn").path("location").asText()).matches("sftp://127\\.0\\.0\\.1:\\d+/upload/to-all/");
+        assertThat(sinks.path("cdn").path("location").asText()).isEqualTo("sftp://127.0.0.1:" + sftp.port()
+                + "/~/upload/to-all/");
+        assertThat(sinks.path("vault").path("location").asText()).isEqualTo("sftp://127.0.0.1:" + sftp.port()
+                + vault + "/to-all/");
         assertThat(sinks.path("notify").path("location").asText()).isEqualTo(receiver.url("/ok"));
         assertThat(manifest.toString()).doesNotContain("test-secret-key", "sftp-password", SECRET);
 
@@ -164,6 +183,14 @@ class SinksTest {
         }
         assertThat(Files.size(remote.resolve("1.jpg"))).isEqualTo(manifest.path("images").get(0).path("bytes").asLong());
         assertThat(sftp.renames).contains(".part-1.jpg -> 1.jpg", ".part-manifest.json -> manifest.json");
+        // an absolute path is written there, not under the login folder
+        try (Stream<Path> files = Files.list(vault.resolve("to-all"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("1.jpg", "2.jpg", "3.jpg", "4.jpg", "manifest.json");
+        }
+        try (Stream<Path> files = Files.list(sftp.home)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("upload");
+        }
 
         // HTTP callback: one signed POST with the manifest and the four images
         List<CallbackReceiver.Received> posts = receiver.of("/ok", "to-all");
@@ -172,6 +199,29 @@ class SinksTest {
         assertThat(posts.get(0).parts("manifest")).isEqualTo(1);
         assertThat(posts.get(0).parts("image-")).isEqualTo(4);
         assertThat(posts.get(0).body()).contains("\"id\" : \"to-all\"");
+
+        // one manifest: the same bytes in every sink, with the times the job store and the API report
+        byte[] bytes = Files.readAllBytes(folders.manifestPath("to-all"));
+        try (Stream<Path> files = Files.walk(folders.root.resolve("dated"))) {
+            assertThat(Files.readAllBytes(files.filter(p -> p.endsWith("manifest.json")).findFirst().orElseThrow()))
+                    .isEqualTo(bytes);
+        }
+        assertThat(s3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key("generated/to-all/manifest.json"))
+                .asByteArray()).isEqualTo(bytes);
+        assertThat(Files.readAllBytes(remote.resolve("manifest.json"))).isEqualTo(bytes);
+        assertThat(Files.readAllBytes(vault.resolve("to-all/manifest.json"))).isEqualTo(bytes);
+        assertThat(posts.get(0).part("manifest")).isEqualTo(bytes);
+        JsonNode api = ApiClient.json(ApiClient.of(bundle, TOKEN).get("/api/generations/to-all"));
+        List<JsonNode> apiStates = new ArrayList<>();
+        api.path("states").forEach(apiStates::add);
+        assertThat(apiStates.get(apiStates.size() - 1).path("state").asText()).isEqualTo("DELIVERED");
+        List<JsonNode> manifestStates = new ArrayList<>();
+        manifest.path("states").forEach(manifestStates::add);
+        // every state up to the delivery, at the same times; the delivery's own time is the job store's alone
+        assertThat(manifestStates).isEqualTo(apiStates.subList(0, apiStates.size() - 1));
+        assertThat(manifestStates).extracting(s -> s.path("state").asText()).contains("SUCCEEDED");
+        assertThat(api.path("sinks").path("vault").path("location").asText())
+                .isEqualTo(sinks.path("vault").path("location").asText());
 
         assertThat(folders.data.resolve("staging/to-all")).doesNotExist();
     }
@@ -186,6 +236,26 @@ class SinksTest {
         List<CallbackReceiver.Received> posts = receiver.of("/flaky", "to-flaky");
         assertThat(posts).extracting(CallbackReceiver.Received::status).containsExactly(503, 503, 200);
         assertThat(posts).allMatch(CallbackReceiver.Received::signatureValid);
+    }
+
+    @Test
+    void aDeliveryRetriedByTheOperatorEndsWithTheOneManifestInEverySink() throws Exception {
+        folders.drop("stubborn.json", """
+                {"id": "to-stubborn", "prompt": "a windmill", "sinks": ["outbox", "stubborn"]}""");
+
+        awaitState("to-stubborn", JobState.DELIVERY_FAILED);
+        assertThat(Folders.readJson(folders.manifestPath("to-stubborn")).path("state").asText())
+                .isEqualTo("DELIVERY_FAILED");
+        assertThat(jobs.retryDelivery("to-stubborn")).isTrue();
+        awaitState("to-stubborn", JobState.DELIVERED);
+
+        // the outbox's failure record gave way to the manifest the callback carried, on every try
+        byte[] manifest = Files.readAllBytes(folders.manifestPath("to-stubborn"));
+        assertThat(Folders.readJson(folders.manifestPath("to-stubborn")).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(receiver.of("/stubborn", "to-stubborn")).extracting(CallbackReceiver.Received::status)
+                .containsExactly(503, 503, 503, 200);
+        assertThat(receiver.of("/stubborn", "to-stubborn"))
+                .allSatisfy(r -> assertThat(r.part("manifest")).isEqualTo(manifest));
     }
 
     @Test
@@ -221,6 +291,12 @@ class SinksTest {
         assertThat(receiver.of("/ok", "mixed")).hasSize(1);
         assertThat(s3.client().headObject(b -> b.bucket(BUCKET).key("generated/mixed/1.jpg")).lastModified())
                 .isEqualTo(lastModified);
+        // every try of every sink, before and after the operator's retry, carried the same manifest
+        byte[] manifest = s3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key("generated/mixed/manifest.json"))
+                .asByteArray();
+        assertThat(receiver.of("/down", "mixed")).hasSize(4)
+                .allSatisfy(r -> assertThat(r.part("manifest")).isEqualTo(manifest));
+        assertThat(receiver.of("/ok", "mixed").get(0).part("manifest")).isEqualTo(manifest);
         JsonNode again = Folders.readJson(folders.manifestPath("mixed"));
         assertThat(again.path("sinks").path("down").path("state").asText()).isEqualTo("DELIVERED");
         assertThat(again.path("sinks").path("forged").path("state").asText()).isEqualTo("FAILED");

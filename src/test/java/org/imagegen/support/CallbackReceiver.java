@@ -20,7 +20,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * An HTTP callback receiver as an operator would write one (JDK HttpServer on 127.0.0.1, a free port). It checks
  * each request's signature the way the README tells receivers to, and answers by path: /ok 200; /strict 401 when the
- * signature is wrong; /flaky 503 to the first two requests of each job; /down 503 while {@link #down} is set.
+ * signature is wrong; /flaky 503 to the first two requests of each job, /stubborn to the first three; /down 503 while
+ * {@link #down} is set.
  */
 public final class CallbackReceiver implements AutoCloseable {
 
@@ -29,6 +30,17 @@ public final class CallbackReceiver implements AutoCloseable {
 
         public int parts(String namePrefix) {
             return body.split("form-data; name=\"" + namePrefix, -1).length - 1;
+        }
+
+        /** The bytes of the part {@code name} (its content, between its headers and the next boundary). */
+        public byte[] part(String name) {
+            int headers = body.indexOf("form-data; name=\"" + name + "\"");
+            if (headers < 0) {
+                throw new IllegalArgumentException("no part " + name);
+            }
+            int start = body.indexOf("\r\n\r\n", headers) + 4;
+            int end = body.indexOf("\r\n--", start);
+            return body.substring(start, end).getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -63,6 +75,8 @@ public final class CallbackReceiver implements AutoCloseable {
         int status = switch (path) {
             case "/strict" -> valid ? 200 : 401;
             case "/flaky" -> flaky.computeIfAbsent(job, j -> new AtomicInteger()).incrementAndGet() <= 2 ? 503 : 200;
+            case "/stubborn" -> flaky.computeIfAbsent("stubborn:" + job, j -> new AtomicInteger()).incrementAndGet() <= 3
+                    ? 503 : 200;
             case "/down" -> down ? 503 : 200;
             default -> 200;
         };

@@ -8,16 +8,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
- * An SFTP server in the test JVM (Apache MINA SSHD) on 127.0.0.1 and a free port: one user with a password, whose
- * home is a folder under target/. Records every rename, to show uploads arrive under a temporary name first.
+ * An SFTP server in the test JVM (Apache MINA SSHD) on 127.0.0.1 and a free port: one user with a password, who logs
+ * in to a home folder under target/ and sees this machine's file system as it is, so that a path relative to the login
+ * folder and an absolute one land in different places, as on a real server. Records every rename, to show uploads
+ * arrive under a temporary name first.
  */
 public final class SftpServer implements AutoCloseable {
 
@@ -26,7 +30,7 @@ public final class SftpServer implements AutoCloseable {
     private final SshServer server;
 
     public SftpServer(Path root, String user, String password) throws IOException {
-        home = Files.createDirectories(root.resolve("home"));
+        home = Files.createDirectories(root.resolve("home").resolve(user));
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -42,8 +46,17 @@ public final class SftpServer implements AutoCloseable {
                 }
             }
         });
+        // the login folder: where relative paths start (MINA's own default is the JVM's working folder)
+        sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
+            @Override
+            public Path resolveLocalFilePath(SftpSubsystemProxy subsystem, Path rootDir, String remotePath)
+                    throws IOException {
+                return SftpFileSystemAccessor.super.resolveLocalFilePath(subsystem,
+                        remotePath.startsWith("/") ? rootDir : home, remotePath);
+            }
+        });
         server.setSubsystemFactories(List.of(sftp));
-        server.setFileSystemFactory(new VirtualFileSystemFactory(home));
+        server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
         server.start();
     }
 
