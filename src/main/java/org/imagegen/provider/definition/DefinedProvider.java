@@ -1,10 +1,7 @@
 package org.imagegen.provider.definition;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,6 +22,14 @@ import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
+
+import static org.imagegen.provider.definition.DefinitionValues.blank;
+import static org.imagegen.provider.definition.DefinitionValues.encode;
+import static org.imagegen.provider.definition.DefinitionValues.list;
+import static org.imagegen.provider.definition.DefinitionValues.method;
+import static org.imagegen.provider.definition.DefinitionValues.number;
+import static org.imagegen.provider.definition.DefinitionValues.required;
+import static org.imagegen.provider.definition.DefinitionValues.statuses;
 
 /**
  * A provider declared by a {@link ProviderDefinition} instead of written in Java: builds its calls and reads its
@@ -361,53 +366,6 @@ public class DefinedProvider implements ImageProvider {
             return JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a provider request", e);
-        }
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String method(String configured, String fallback) {
-        return blank(configured) ? fallback : configured.strip().toUpperCase(Locale.ROOT);
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
-    }
-
-    private static String required(String value, String property) {
-        if (blank(value)) {
-            throw new IllegalArgumentException(property + ": required");
-        }
-        return value;
-    }
-
-    private static List<String> list(String commaSeparated) {
-        return blank(commaSeparated) ? List.of() : Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
-    }
-
-    private static Integer number(String value, String property) {
-        if (blank(value)) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n < 1) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(property + ": '" + value + "' is not a whole number of at least 1");
-        }
-    }
-
-    private static Set<Integer> statuses(String value, String fallback, String property) {
-        try {
-            return Set.copyOf(list(blank(value) ? fallback : value).stream().map(Integer::valueOf).toList());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(property + ": '" + value + "' is not a list of HTTP status codes");
         }
     }
 

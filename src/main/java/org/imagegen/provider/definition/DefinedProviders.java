@@ -17,6 +17,8 @@ import org.imagegen.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static org.imagegen.provider.definition.DefinitionValues.blank;
+
 /**
  * Finds the providers declared in routes/providers/*.camel.yaml and makes them known to the lifecycle. Camel Main
  * runs the configuration classes (BundleConfiguration) before it loads the route files, and the YAML {@code beans:}
@@ -104,9 +106,5 @@ public final class DefinedProviders {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("provider definition: " + property + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }
