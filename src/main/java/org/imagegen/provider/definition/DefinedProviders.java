@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.support.PluginHelper;
 import org.imagegen.job.PollPlanner;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
@@ -29,9 +30,12 @@ public final class DefinedProviders {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefinedProviders.class);
 
-    /** Names the bundle's own beans and providers use: a definition bound under one would replace it. */
+    /**
+     * Names the bundle's own beans and providers use: a definition bound under one would replace it. Camel component
+     * names (http, file, ...) are refused too: Camel looks components up in the registry by name.
+     */
     private static final Set<String> TAKEN = Set.of("all-images", "rendernet", "jobs", "providers", "intake", "outbox",
-            "sinks", "api", "defined-provider");
+            "sinks", "api", "webhooks", "defined-provider");
 
     private DefinedProviders() {
     }
@@ -48,9 +52,13 @@ public final class DefinedProviders {
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
                 if (!alreadyStarted) {
                     register(camelContext, (name, provider) -> {
+                        try {
+                            planner.addPolicy(name, policy(provider.definition(), prop));
+                            rateLimits.put(name, rateLimiter(provider.definition()));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
+                        }
                         providers.add(provider, provider.downloadHosts());
-                        planner.addPolicy(name, policy(provider.definition(), prop));
-                        rateLimits.put(name, rateLimiter(provider.definition()));
                         validator.addProvider(provider);
                     });
                 }
@@ -66,9 +74,10 @@ public final class DefinedProviders {
     static void register(CamelContext context, BiConsumer<String, DefinedProvider> registration) {
         Map<String, ProviderDefinition> found = new TreeMap<>(
                 context.getRegistry().findByTypeWithName(ProviderDefinition.class));
+        Set<String> components = PluginHelper.getComponentNameResolver(context).resolveNames(context);
         for (Map.Entry<String, ProviderDefinition> entry : found.entrySet()) {
             String name = entry.getKey();
-            if (TAKEN.contains(name)) {
+            if (TAKEN.contains(name) || components.contains(name)) {
                 throw new IllegalArgumentException("provider definition '" + name + "': the name is taken by the "
                         + "bundle; choose another name for the bean");
             }
@@ -94,7 +103,7 @@ public final class DefinedProviders {
             int burst = blank(d.getRateBurst()) ? 10 : Integer.parseInt(d.getRateBurst().strip());
             return new RateLimiter(perSecond, burst, System.currentTimeMillis());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("provider definition: ratePerSecond/rateBurst must be numbers: "
+            throw new IllegalArgumentException("ratePerSecond/rateBurst must be numbers: "
                     + e.getMessage(), e);
         }
     }
@@ -104,7 +113,7 @@ public final class DefinedProviders {
         try {
             return Durations.millis(text.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("provider definition: " + property + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
         }
     }
 }
