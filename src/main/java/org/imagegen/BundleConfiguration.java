@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -44,6 +45,7 @@ import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.ProviderSettings;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.RenderNetProvider;
+import org.imagegen.provider.definition.DefinedProviders;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.request.RequestParser;
 import org.imagegen.request.RequestValidator;
@@ -94,7 +96,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
         List<ImageProvider> providerList = new ArrayList<>();
         Map<String, PollPolicy> policies = new HashMap<>();
-        Map<String, RateLimiter> rateLimits = new HashMap<>();
+        Map<String, RateLimiter> rateLimits = new ConcurrentHashMap<>();
         Map<String, DownloadHosts> downloadHosts = new HashMap<>();
         for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
             String prefix = "imagegen.providers." + name + ".";
@@ -137,7 +139,8 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("sinks", sinks);
         // --- end sinks ------------------------------------------------------------------------------------------
 
-        JobLifecycle jobs = new JobLifecycle(store, providers, new PollPlanner(policies), rateLimits, outbox,
+        PollPlanner planner = new PollPlanner(policies);
+        JobLifecycle jobs = new JobLifecycle(store, providers, planner, rateLimits, outbox,
                 Clock.systemUTC(),
                 Integer.parseInt(prop("imagegen.loop.batch")), Duration.ofMillis(millis("imagegen.loop.lease")),
                 Integer.parseInt(prop("imagegen.delivery.max-attempts")), sinks, ledger);
@@ -145,6 +148,8 @@ public class BundleConfiguration implements CamelConfiguration {
         RequestValidator validator = new RequestValidator(providerList, prop("imagegen.provider.default"),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
+        // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
+        DefinedProviders.registerAtStart(camelContext, providers, planner, rateLimits, validator, this::prop);
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
         // HTTP API, health, metrics and provider webhooks (issue 4): routes/api.camel.yaml, routes/webhooks.camel.yaml

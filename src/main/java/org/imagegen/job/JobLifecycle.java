@@ -59,7 +59,8 @@ public class JobLifecycle {
         this.store = store;
         this.providers = providers;
         this.planner = planner;
-        this.rateLimits = Map.copyOf(rateLimits);
+        // kept, not copied: defined providers (routes/providers/*.camel.yaml) add theirs when the context starts
+        this.rateLimits = rateLimits;
         this.outbox = outbox;
         this.clock = clock;
         this.claimBatch = claimBatch;

@@ -31,7 +31,12 @@ public class PollPlanner {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     public PollPlanner(Map<String, PollPolicy> policies) {
-        this.policies = Map.copyOf(policies);
+        this.policies = new ConcurrentHashMap<>(policies);
+    }
+
+    /** The policy of a provider that joins after the start (a definition in routes/providers/). */
+    public void addPolicy(String provider, PollPolicy policy) {
+        policies.put(provider, policy);
     }
 
     public PollPolicy policy(String provider) {

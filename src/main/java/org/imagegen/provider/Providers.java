@@ -1,21 +1,70 @@
 package org.imagegen.provider;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
+import org.imagegen.provider.definition.DefinedProvider;
 
-/** The configured providers by name; what the generic stage routes call. */
+/**
+ * The configured providers by name; what the generic stage routes call. The built-in ones are known from the start,
+ * the defined ones (routes/providers/*.camel.yaml) join when the context starts, before any route runs.
+ */
 public class Providers {
 
-    private final Map<String, ImageProvider> byName = new LinkedHashMap<>();
+    /** The routes of every defined provider: defined-provider-http, defined-provider-check-status. */
+    public static final String DEFINED_ROUTES = "defined-provider";
+
+    private final Map<String, ImageProvider> byName = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, DownloadHosts> downloadHosts;
 
     public Providers(List<ImageProvider> providers, Map<String, DownloadHosts> downloadHosts) {
         providers.forEach(p -> byName.put(p.name(), p));
-        this.downloadHosts = Map.copyOf(downloadHosts);
+        this.downloadHosts = new ConcurrentHashMap<>(downloadHosts);
+    }
+
+    /** A provider that joins after the start (a definition). */
+    public void add(ImageProvider provider, DownloadHosts hosts) {
+        if (byName.putIfAbsent(provider.name(), provider) != null) {
+            throw new IllegalArgumentException("provider '" + provider.name() + "' is defined twice");
+        }
+        downloadHosts.put(provider.name(), hosts);
+    }
+
+    /**
+     * The direct route that does a stage for the provider: {@code <provider>-<stage>} for the built-in ones (their
+     * own route files), {@code defined-provider-<stage>} for every defined one.
+     */
+    public String route(String provider, String stage) {
+        return (get(provider) instanceof DefinedProvider ? DEFINED_ROUTES : provider) + "-" + stage;
+    }
+
+    /** The header a defined provider's key travels in (routes/providers/defined-provider.camel.yaml). */
+    public String authHeader(String provider) {
+        return defined(provider).authHeader();
+    }
+
+    public String authValue(String provider) {
+        return defined(provider).authValue();
+    }
+
+    public ProviderCall statusCall(Job job) {
+        return get(job.getProvider()).statusCall(job);
+    }
+
+    public StatusResult readStatus(Job job, HttpReply reply) {
+        return get(job.getProvider()).readStatus(reply);
+    }
+
+    private DefinedProvider defined(String provider) {
+        if (get(provider) instanceof DefinedProvider defined) {
+            return defined;
+        }
+        throw new IllegalArgumentException("provider '" + provider + "' is not a defined provider");
     }
 
     public ImageProvider get(String name) {
@@ -27,7 +76,9 @@ public class Providers {
     }
 
     public List<ImageProvider> all() {
-        return List.copyOf(byName.values());
+        synchronized (byName) {
+            return List.copyOf(byName.values());
+        }
     }
 
     public ProviderCall createCall(Job job) {

@@ -59,6 +59,11 @@ public class RequestValidator {
         this.defaultSinksByProvider = Map.copyOf(defaultSinksByProvider);
     }
 
+    /** A provider that joins after the start (a definition in routes/providers/), before any request is read. */
+    public void addProvider(ProviderRules provider) {
+        providers.put(provider.name(), provider);
+    }
+
     public Validated validate(RawRecord raw) {
         Problems problems = new Problems(raw.number());
         if (raw.parseError() != null) {

@@ -1,0 +1,119 @@
+package org.imagegen.provider.definition;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.support.PluginHelper;
+import org.imagegen.job.PollPlanner;
+import org.imagegen.job.PollPolicy;
+import org.imagegen.job.RateLimiter;
+import org.imagegen.provider.Providers;
+import org.imagegen.request.RequestValidator;
+import org.imagegen.support.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.imagegen.provider.definition.DefinitionValues.blank;
+
+/**
+ * Finds the providers declared in routes/providers/*.camel.yaml and makes them known to the lifecycle. Camel Main
+ * runs the configuration classes (BundleConfiguration) before it loads the route files, and the YAML {@code beans:}
+ * of a route file are bound while it loads; so the definitions are looked up by type when the context starts, after
+ * every file was loaded and before any route (and so any intake) runs.
+ */
+public final class DefinedProviders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefinedProviders.class);
+
+    /**
+     * Names the bundle's own beans and providers use: a definition bound under one would replace it. Camel component
+     * names (http, file, ...) are refused too: Camel looks components up in the registry by name.
+     */
+    private static final Set<String> TAKEN = Set.of("all-images", "rendernet", "jobs", "providers", "intake", "outbox",
+            "sinks", "api", "webhooks", "defined-provider");
+
+    private DefinedProviders() {
+    }
+
+    /**
+     * Registers each definition bean at start: the provider, its download hosts, poll policy and rate limit.
+     * {@code prop} reads the bundle's settings (the global {@code imagegen.poll.*} a definition may leave out).
+     */
+    public static void registerAtStart(CamelContext context, Providers providers, PollPlanner planner,
+                                       Map<String, RateLimiter> rateLimits, RequestValidator validator,
+                                       Function<String, String> prop) throws Exception {
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
+                if (!alreadyStarted) {
+                    register(camelContext, (name, provider) -> {
+                        try {
+                            planner.addPolicy(name, policy(provider.definition(), prop));
+                            rateLimits.put(name, rateLimiter(provider.definition()));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
+                        }
+                        providers.add(provider, provider.downloadHosts());
+                        validator.addProvider(provider);
+                    });
+                }
+            }
+
+            @Override
+            public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+                // nothing more: the routes run with every provider known
+            }
+        });
+    }
+
+    static void register(CamelContext context, BiConsumer<String, DefinedProvider> registration) {
+        Map<String, ProviderDefinition> found = new TreeMap<>(
+                context.getRegistry().findByTypeWithName(ProviderDefinition.class));
+        Set<String> components = PluginHelper.getComponentNameResolver(context).resolveNames(context);
+        for (Map.Entry<String, ProviderDefinition> entry : found.entrySet()) {
+            String name = entry.getKey();
+            if (TAKEN.contains(name) || components.contains(name)) {
+                throw new IllegalArgumentException("provider definition '" + name + "': the name is taken by the "
+                        + "bundle; choose another name for the bean");
+            }
+            DefinedProvider provider = new DefinedProvider(name, entry.getValue());
+            registration.accept(name, provider);
+            LOG.info("{}: defined provider, calling {}{}", name, entry.getValue().getBaseUrl(),
+                    blank(entry.getValue().getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
+        }
+    }
+
+    static PollPolicy policy(ProviderDefinition d, Function<String, String> prop) {
+        return new PollPolicy(
+                millis(d.getPollInitialDelay(), "pollInitialDelay", prop, "imagegen.poll.initial-delay"),
+                millis(d.getPollInterval(), "pollInterval", prop, "imagegen.poll.interval"),
+                millis(d.getPollQueuedInterval(), "pollQueuedInterval", prop, "imagegen.poll.queued-interval"),
+                millis(d.getPollDeadline(), "pollDeadline", prop, "imagegen.poll.deadline"),
+                Durations.millis(prop.apply("imagegen.poll.max-backoff")));
+    }
+
+    static RateLimiter rateLimiter(ProviderDefinition d) {
+        try {
+            double perSecond = blank(d.getRatePerSecond()) ? 5 : Double.parseDouble(d.getRatePerSecond().strip());
+            int burst = blank(d.getRateBurst()) ? 10 : Integer.parseInt(d.getRateBurst().strip());
+            return new RateLimiter(perSecond, burst, System.currentTimeMillis());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ratePerSecond/rateBurst must be numbers: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static long millis(String value, String property, Function<String, String> prop, String fallbackKey) {
+        String text = blank(value) ? prop.apply(fallbackKey) : value;
+        try {
+            return Durations.millis(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
+    }
+}

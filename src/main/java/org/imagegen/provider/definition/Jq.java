@@ -1,0 +1,74 @@
+package org.imagegen.provider.definition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import net.thisptr.jackson.jq.BuiltinFunctionLoader;
+import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.Scope;
+import net.thisptr.jackson.jq.Versions;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+
+/**
+ * One jq expression of a definition, compiled once when the definition is read. It is jackson-jq, the engine behind
+ * Camel's own {@code jq} language (camel-jq), used directly: the provider mapping runs on JSON trees in a plain bean,
+ * outside any exchange, and camel-jq's {@code JqExpression} wants an exchange and a context to evaluate.
+ */
+final class Jq {
+
+    /** jq 1.6's built-in functions, loaded once; each evaluation gets a child scope of its own. */
+    private static final Scope ROOT = root();
+
+    private final String property;
+    private final String source;
+    private final JsonQuery query;
+
+    private Jq(String property, String source, JsonQuery query) {
+        this.property = property;
+        this.source = source;
+        this.query = query;
+    }
+
+    /** Compiles a definition's expression; a syntax error names the property. Null for a blank expression. */
+    static Jq compile(String property, String source) {
+        if (source == null || source.isBlank()) {
+            return null;
+        }
+        try {
+            return new Jq(property, source, JsonQuery.compile(source.strip(), Versions.JQ_1_6));
+        } catch (JsonQueryException e) {
+            throw new IllegalArgumentException(property + ": '" + source.strip() + "' is not a jq expression: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The expression's first output (null for none); an error at run time names the property. */
+    JsonNode first(JsonNode input) {
+        List<JsonNode> out = new ArrayList<>(1);
+        try {
+            query.apply(Scope.newChildScope(ROOT), input == null || input.isMissingNode() ? NullNode.getInstance() : input,
+                    out::add);
+        } catch (JsonQueryException e) {
+            throw new IllegalStateException(property + " (" + source.strip() + ") failed: " + e.getMessage(), e);
+        }
+        return out.isEmpty() ? NullNode.getInstance() : out.get(0);
+    }
+
+    /** The first output as text, or null when it is null, absent or an empty string. */
+    String text(JsonNode input) {
+        JsonNode value = first(input);
+        if (value == null || value.isNull() || value.isMissingNode() || value.isContainerNode()) {
+            return null;
+        }
+        String text = value.asText();
+        return text.isEmpty() ? null : text;
+    }
+
+    private static Scope root() {
+        Scope scope = Scope.newEmptyScope();
+        BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, scope);
+        return scope;
+    }
+}

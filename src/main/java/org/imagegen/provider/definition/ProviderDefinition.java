@@ -1,0 +1,357 @@
+package org.imagegen.provider.definition;
+
+/**
+ * One provider as an operator declares it in {@code routes/providers/<name>.camel.yaml}: a bean of this type, bound
+ * under the provider's name, with flat properties (every one a string, so a property placeholder with its default
+ * can stand for it). Plain data: {@link DefinedProvider} checks and compiles it. docs/adding-a-provider.md describes
+ * each property.
+ */
+public class ProviderDefinition {
+
+    private String baseUrl;
+    private String apiKey;
+    private String authHeader;
+    private String authFormat;
+    private String apiHosts;
+    private String downloadHosts;
+    private String model;
+    private String ratePerSecond;
+    private String rateBurst;
+    private String pollInitialDelay;
+    private String pollInterval;
+    private String pollQueuedInterval;
+    private String pollDeadline;
+    private String aspectRatios;
+    private String maxCount;
+    private String maxPrompt;
+    private String options;
+    private String createMethod;
+    private String createPath;
+    private String createBody;
+    private String createId;
+    private String createStatusUrl;
+    private String createRetryStatuses;
+    private String createUnconfirmedStatuses;
+    private String errorMessage;
+    private String statusMethod;
+    private String statusPath;
+    private String statusOutcome;
+    private String findMethod;
+    private String findPath;
+    private String findBody;
+    private String findId;
+    private String cancelMethod;
+    private String cancelPath;
+
+    /** The provider's API root, e.g. https://api.acme.example (required). */
+    public String getBaseUrl() {
+        return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** The key; sent only to the base URL's own origin (and apiHosts), never to an image host. */
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    /** The header that carries the key (default Authorization); blank for none. */
+    public String getAuthHeader() {
+        return authHeader;
+    }
+
+    public void setAuthHeader(String authHeader) {
+        this.authHeader = authHeader;
+    }
+
+    /** How the key is written into that header, {@code %s} standing for it (default {@code Bearer %s}). */
+    public String getAuthFormat() {
+        return authFormat;
+    }
+
+    public void setAuthFormat(String authFormat) {
+        this.authFormat = authFormat;
+    }
+
+    /** More hosts (comma-separated, exact) that may receive the key: regional hosts of returned status URLs. */
+    public String getApiHosts() {
+        return apiHosts;
+    }
+
+    public void setApiHosts(String apiHosts) {
+        this.apiHosts = apiHosts;
+    }
+
+    /** Hosts the images may be downloaded from besides the base URL's own ({@code cdn.x.com}, {@code *.x.com}). */
+    public String getDownloadHosts() {
+        return downloadHosts;
+    }
+
+    public void setDownloadHosts(String downloadHosts) {
+        this.downloadHosts = downloadHosts;
+    }
+
+    /** The model sent when a request names none (requests may name one as options.model when allowed). */
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    /** Creates and checks per second at most (default 5). */
+    public String getRatePerSecond() {
+        return ratePerSecond;
+    }
+
+    public void setRatePerSecond(String ratePerSecond) {
+        this.ratePerSecond = ratePerSecond;
+    }
+
+    /** Calls allowed at once after a quiet spell (default 10). */
+    public String getRateBurst() {
+        return rateBurst;
+    }
+
+    public void setRateBurst(String rateBurst) {
+        this.rateBurst = rateBurst;
+    }
+
+    /** The shortest plausible generation time (default imagegen.poll.initial-delay). */
+    public String getPollInitialDelay() {
+        return pollInitialDelay;
+    }
+
+    public void setPollInitialDelay(String pollInitialDelay) {
+        this.pollInitialDelay = pollInitialDelay;
+    }
+
+    /** The delivery-latency bound X between checks (default imagegen.poll.interval). */
+    public String getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(String pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    /** The interval while the provider says queued (default imagegen.poll.queued-interval). */
+    public String getPollQueuedInterval() {
+        return pollQueuedInterval;
+    }
+
+    public void setPollQueuedInterval(String pollQueuedInterval) {
+        this.pollQueuedInterval = pollQueuedInterval;
+    }
+
+    /** When a job is given up (default imagegen.poll.deadline). */
+    public String getPollDeadline() {
+        return pollDeadline;
+    }
+
+    public void setPollDeadline(String pollDeadline) {
+        this.pollDeadline = pollDeadline;
+    }
+
+    /** The aspect ratios a request may name (comma-separated); blank: any. */
+    public String getAspectRatios() {
+        return aspectRatios;
+    }
+
+    public void setAspectRatios(String aspectRatios) {
+        this.aspectRatios = aspectRatios;
+    }
+
+    /** The most images one request may ask for; blank: no limit of ours. */
+    public String getMaxCount() {
+        return maxCount;
+    }
+
+    public void setMaxCount(String maxCount) {
+        this.maxCount = maxCount;
+    }
+
+    /** The longest prompt in characters; blank: no limit of ours. */
+    public String getMaxPrompt() {
+        return maxPrompt;
+    }
+
+    public void setMaxPrompt(String maxPrompt) {
+        this.maxPrompt = maxPrompt;
+    }
+
+    /** The option names a request may carry (comma-separated); blank: none. */
+    public String getOptions() {
+        return options;
+    }
+
+    public void setOptions(String options) {
+        this.options = options;
+    }
+
+    /** The create call's HTTP method (default POST). */
+    public String getCreateMethod() {
+        return createMethod;
+    }
+
+    public void setCreateMethod(String createMethod) {
+        this.createMethod = createMethod;
+    }
+
+    /** The create call's path below the base URL; {@code ${model}} is replaced (required). */
+    public String getCreatePath() {
+        return createPath;
+    }
+
+    public void setCreatePath(String createPath) {
+        this.createPath = createPath;
+    }
+
+    /** jq from our request to the provider's create body (required for POST/PUT). */
+    public String getCreateBody() {
+        return createBody;
+    }
+
+    public void setCreateBody(String createBody) {
+        this.createBody = createBody;
+    }
+
+    /** jq from the create answer to the generation id (required). */
+    public String getCreateId() {
+        return createId;
+    }
+
+    public void setCreateId(String createId) {
+        this.createId = createId;
+    }
+
+    /** jq from the create answer to a status URL to poll as returned; blank when the API names none. */
+    public String getCreateStatusUrl() {
+        return createStatusUrl;
+    }
+
+    public void setCreateStatusUrl(String createStatusUrl) {
+        this.createStatusUrl = createStatusUrl;
+    }
+
+    /** Create answers that mean not created, try later (default 429,503). */
+    public String getCreateRetryStatuses() {
+        return createRetryStatuses;
+    }
+
+    public void setCreateRetryStatuses(String createRetryStatuses) {
+        this.createRetryStatuses = createRetryStatuses;
+    }
+
+    /** Create answers after which the generation may exist (default 500,502,504). */
+    public String getCreateUnconfirmedStatuses() {
+        return createUnconfirmedStatuses;
+    }
+
+    public void setCreateUnconfirmedStatuses(String createUnconfirmedStatuses) {
+        this.createUnconfirmedStatuses = createUnconfirmedStatuses;
+    }
+
+    /** jq from an error answer to its message; blank: the body's first characters. */
+    public String getErrorMessage() {
+        return errorMessage;
+    }
+
+    public void setErrorMessage(String errorMessage) {
+        this.errorMessage = errorMessage;
+    }
+
+    /** The status call's HTTP method (default GET). */
+    public String getStatusMethod() {
+        return statusMethod;
+    }
+
+    public void setStatusMethod(String statusMethod) {
+        this.statusMethod = statusMethod;
+    }
+
+    /** The status call's path; {@code ${id}} is replaced (required unless createStatusUrl). */
+    public String getStatusPath() {
+        return statusPath;
+    }
+
+    public void setStatusPath(String statusPath) {
+        this.statusPath = statusPath;
+    }
+
+    /** jq from the status answer to the outcome object {state, images, reason, position} (required). */
+    public String getStatusOutcome() {
+        return statusOutcome;
+    }
+
+    public void setStatusOutcome(String statusOutcome) {
+        this.statusOutcome = statusOutcome;
+    }
+
+    /** Find-by-key: HTTP method (default GET); absent findPath means the provider cannot be searched. */
+    public String getFindMethod() {
+        return findMethod;
+    }
+
+    public void setFindMethod(String findMethod) {
+        this.findMethod = findMethod;
+    }
+
+    /** Find-by-key: path; {@code ${key}} is replaced by our job key. */
+    public String getFindPath() {
+        return findPath;
+    }
+
+    public void setFindPath(String findPath) {
+        this.findPath = findPath;
+    }
+
+    /** Find-by-key: jq from our request to a body (POST searches). */
+    public String getFindBody() {
+        return findBody;
+    }
+
+    public void setFindBody(String findBody) {
+        this.findBody = findBody;
+    }
+
+    /** Find-by-key: jq from the answer to the generation id, null or empty when none. */
+    public String getFindId() {
+        return findId;
+    }
+
+    public void setFindId(String findId) {
+        this.findId = findId;
+    }
+
+    /** Cancel: HTTP method (default POST). */
+    public String getCancelMethod() {
+        return cancelMethod;
+    }
+
+    public void setCancelMethod(String cancelMethod) {
+        this.cancelMethod = cancelMethod;
+    }
+
+    /** Cancel: path; {@code ${id}} is replaced; blank when the provider offers no cancel. */
+    public String getCancelPath() {
+        return cancelPath;
+    }
+
+    public void setCancelPath(String cancelPath) {
+        this.cancelPath = cancelPath;
+    }
+
+    /** Never printed with its key. */
+    @Override
+    public String toString() {
+        return "ProviderDefinition[" + baseUrl + "]";
+    }
+}
