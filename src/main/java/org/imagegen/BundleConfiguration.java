@@ -102,6 +102,7 @@ public class BundleConfiguration implements CamelConfiguration {
             String prefix = "imagegen.providers." + name + ".";
             String apiKey = prop(prefix + "api-key");
             String baseUrl = prop(prefix + "base-url");
+            List<String> hosts = new ArrayList<>(list(prop(prefix + "download-hosts")));
             if (simulated(apiKey)) {
                 ProviderSimulator simulator = startSimulator(name);
                 closer.add(simulator);
@@ -110,17 +111,21 @@ public class BundleConfiguration implements CamelConfiguration {
                         apiKey.isBlank() ? "no API key" : "imagegen.simulate=true", simulator.baseUrl());
                 baseUrl = simulator.baseUrl();
                 apiKey = "simulated";
+                if (Boolean.parseBoolean(prop("imagegen.simulator.allow-image-hosts"))) {
+                    hosts.addAll(simulator.imageHosts());
+                }
             } else {
                 LOG.info("{}: calling {}", name, baseUrl);
             }
             ProviderSettings settings = new ProviderSettings(name, baseUrl, apiKey,
                     Integer.parseInt(prop(prefix + "retry.max")), prop(prefix + "retry.update"));
             ImageProvider provider = name.equals(AllImagesProvider.NAME)
-                    ? new AllImagesProvider(settings, prop(prefix + "process-mode"))
+                    ? new AllImagesProvider(settings, prop(prefix + "process-mode"), prop(prefix + "images"),
+                    prop(prefix + "buy-size"))
                     : new RenderNetProvider(settings, prop(prefix + "model"),
                     Integer.parseInt(prop(prefix + "max-batch-size")), Boolean.parseBoolean(prop(prefix + "reconcile-by-list")));
             providerList.add(provider);
-            downloadHosts.put(name, new DownloadHosts(baseUrl, list(prop(prefix + "download-hosts"))));
+            downloadHosts.put(name, new DownloadHosts(baseUrl, hosts));
             camelContext.getRegistry().bind(beanName(name), provider);
             policies.put(name, new PollPolicy(millis(prefix + "poll.initial-delay"), millis(prefix + "poll.interval"),
                     millis(prefix + "poll.queued-interval"), millis(prefix + "poll.deadline"),
@@ -128,7 +133,8 @@ public class BundleConfiguration implements CamelConfiguration {
             rateLimits.put(name, new RateLimiter(Double.parseDouble(prop(prefix + "rate-limit.per-second")),
                     Integer.parseInt(prop(prefix + "rate-limit.burst")), System.currentTimeMillis()));
         }
-        Providers providers = new Providers(providerList, downloadHosts);
+        Providers providers = new Providers(providerList, downloadHosts,
+                Integer.parseInt(prop("imagegen.delivery.max-redirects")));
 
         Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
 
@@ -201,8 +207,14 @@ public class BundleConfiguration implements CamelConfiguration {
                 Double.parseDouble(prop(p + "transient-error-rate")), Double.parseDouble(prop(p + "slow-rate")),
                 Duration.ofMillis(millis(p + "slow-delay")), "", System.nanoTime(),
                 Integer.parseInt(prop(p + "image-size")));
-        ProviderSimulator simulator = name.equals(AllImagesProvider.NAME)
-                ? new AllImagesSimulator(settings) : new RenderNetSimulator(settings);
+        ProviderSimulator simulator;
+        if (name.equals(AllImagesProvider.NAME)) {
+            AllImagesSimulator allImages = new AllImagesSimulator(settings);
+            allImages.setCredits(Long.parseLong(prop(p + "all-images.credits")));
+            simulator = allImages;
+        } else {
+            simulator = new RenderNetSimulator(settings);
+        }
         return simulator.start();
     }
 

@@ -101,11 +101,12 @@ public class ProviderWebhooks {
     }
 
     /**
-     * The answer to unsubscribing {@code id}: gone (2xx) or unknown to the provider (404) both mean it no longer
-     * posts there; anything else leaves it in place, to be tried again.
+     * The answer to unsubscribing {@code id}: gone (2xx) or unknown to the provider both mean it no longer posts
+     * there. all-images documents {@code 400} as this call's error answer (an unknown or already removed id), and
+     * {@code 404} would say the same; anything else (401, 429, 5xx) leaves it in place, to be tried again.
      */
     public void unsubscribed(String id, HttpReply reply) {
-        if (!reply.isSuccess() && reply.status() != 404) {
+        if (!reply.isSuccess() && reply.status() != 404 && reply.status() != 400) {
             throw new IllegalStateException("all-images.ai did not remove webhook " + id + ": HTTP " + reply.status());
         }
         LOG.info("all-images webhook {} unsubscribed: HTTP {}", id, reply.status());

@@ -57,14 +57,19 @@ public class Outbox {
      */
     public StagedImage stage(Job job, int index, Integer status, InputStream body, String contentType,
                              String sourceUrl) {
+        return stage(job, index, status, body, contentType, sourceUrl, null);
+    }
+
+    /** The same, recording how the image was got from the provider ({@code acquired}, listed in the manifest). */
+    public StagedImage stage(Job job, int index, Integer status, InputStream body, String contentType,
+                             String sourceUrl, String acquired) {
         int number = index + 1;
         Path folder = inside(staging, job.getKey());
         if (status == null || status < 200 || status > 299) {
             close(body);
             throw new DeliveryException("image " + number + " from " + sourceUrl + " answered HTTP " + status
                     + (status != null && (status == 403 || status == 404) ? " (the URL may have expired)" : "")
-                    + (status != null && status >= 300 && status < 400
-                    ? " (redirects are not followed: their target would bypass the download-hosts check)" : ""));
+                    + (status != null && status >= 300 && status < 400 ? " (not a redirect that can be followed)" : ""));
         }
         if (body == null) {
             throw new DeliveryException("image " + number + " from " + sourceUrl + " answered with no body");
@@ -98,7 +103,7 @@ public class Outbox {
             }
             moveAtomically(part, folder.resolve(file));
             StagedImage image = new StagedImage(number, file, bytes, HexFormat.of().formatHex(sha256.digest()),
-                    type.contentType(), sourceUrl);
+                    type.contentType(), sourceUrl, acquired);
             job.getStaged().add(image);
             return image;
         } catch (IOException e) {

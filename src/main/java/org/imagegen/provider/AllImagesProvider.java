@@ -34,11 +34,22 @@ public class AllImagesProvider implements ImageProvider {
     private static final Pattern MISSING_SLASH = Pattern.compile("\\.aiv1/");
 
     private final ProviderSettings settings;
+    /** Sent only when set: all-images documents processMode as "only for Dedicated user". */
     private final String defaultProcessMode;
+    private final AllImagesImages images;
 
     public AllImagesProvider(ProviderSettings settings, String defaultProcessMode) {
+        this(settings, defaultProcessMode, "full", "full");
+    }
+
+    /**
+     * {@code defaultProcessMode}: relax or fast for requests whose options name none, blank to send none;
+     * {@code images} and {@code buySize}: how finished images are got (see {@link AllImagesImages}).
+     */
+    public AllImagesProvider(ProviderSettings settings, String defaultProcessMode, String images, String buySize) {
         this.settings = settings;
-        this.defaultProcessMode = defaultProcessMode;
+        this.defaultProcessMode = defaultProcessMode == null ? "" : defaultProcessMode.strip();
+        this.images = new AllImagesImages(images, buySize, settings.baseUrl());
     }
 
     @Override
@@ -151,10 +162,20 @@ public class AllImagesProvider implements ImageProvider {
         return null;
     }
 
-    /** relax and fast generations take very different times. */
+    /** relax and fast generations take very different times; the service's default is fast. */
     @Override
     public String modelOf(GenerationRequest request) {
-        return String.valueOf(request.options().getOrDefault("processMode", defaultProcessMode));
+        String mode = processMode(request);
+        return mode == null ? "fast" : mode;
+    }
+
+    /** The request's processMode, else the configured one, else null (none is sent). */
+    private String processMode(GenerationRequest request) {
+        Object requested = request.options().get("processMode");
+        if (requested != null) {
+            return String.valueOf(requested);
+        }
+        return defaultProcessMode.isEmpty() ? null : defaultProcessMode;
     }
 
     @Override
@@ -187,7 +208,10 @@ public class AllImagesProvider implements ImageProvider {
             body.put("optimizePrompt", o.get("optimizePrompt"));
         }
         body.put("params", paramList);
-        body.put("processMode", o.getOrDefault("processMode", defaultProcessMode));
+        String processMode = processMode(r);
+        if (processMode != null) {
+            body.put("processMode", processMode);
+        }
         body.put("tags", List.of(tag(job.getKey())));
         body.put("metaData", Map.of("jobKey", job.getKey()));
         return new ProviderCall(NAME, "POST", settings.baseUrl() + "/image-generations", ProviderJson.write(body),
@@ -238,10 +262,7 @@ public class AllImagesProvider implements ImageProvider {
     private StatusResult finished(JsonNode body) {
         List<String> urls = new ArrayList<>();
         for (JsonNode image : body.path("images")) {
-            String url = ProviderJson.text(image, "urlFull");
-            if (url == null || url.isBlank()) {
-                url = ProviderJson.text(image, "url");
-            }
+            String url = images.resultUrl(image);
             if (url != null && !url.isBlank()) {
                 urls.add(repairUrl(url));
             }
@@ -304,7 +325,32 @@ public class AllImagesProvider implements ImageProvider {
 
     @Override
     public ProviderCall downloadCall(Job job, String url) {
-        return new ProviderCall(NAME, "GET", url, null, settings.isOwnOrigin(url), null);
+        return images.downloadCall(url, settings.isOwnOrigin(url));
+    }
+
+    @Override
+    public ProviderCall acquireCall(Job job, String url) {
+        return images.acquireCall(url);
+    }
+
+    @Override
+    public String readAcquired(Job job, int number, HttpReply reply) {
+        return images.readAcquired(number, reply);
+    }
+
+    @Override
+    public String acquisition(String url) {
+        return images.acquisition(url);
+    }
+
+    @Override
+    public String downloadRefusal(int status, int number) {
+        return images.refusal(status, number);
+    }
+
+    @Override
+    public ProviderCall redirectCall(String method, String url, String body) {
+        return settings.call(method, url, body);
     }
 
     // ---- HTTP API, health and webhooks (issue 4) -----------------------------------------------------------

@@ -38,6 +38,41 @@ public interface ImageProvider extends ProviderRules {
     /** Downloads one image; the API key goes along only to the provider's own host. */
     ProviderCall downloadCall(Job job, String url);
 
+    /**
+     * A call to {@code url} while following a redirect of a download (the API key only to the provider's own
+     * origin).
+     */
+    ProviderCall redirectCall(String method, String url, String body);
+
+    /**
+     * A paid call that turns an image's result URL into the URL to download (all-images' buy), or null when the
+     * result URL is downloaded as it is.
+     */
+    default ProviderCall acquireCall(Job job, String url) {
+        return null;
+    }
+
+    /**
+     * The URL to download, read from the answer to {@link #acquireCall}; a refusal throws a
+     * {@link org.imagegen.delivery.DeliveryException} (permanent when trying again on its own cannot help).
+     */
+    default String readAcquired(Job job, int number, HttpReply reply) {
+        throw new UnsupportedOperationException(name() + " acquires no images");
+    }
+
+    /** How an image was got, as the manifest records it ({@code url}: the result URL as the provider gave it). */
+    default String acquisition(String url) {
+        return "url";
+    }
+
+    /**
+     * Why a download of image {@code number} that answered {@code status} fails for good instead of being tried
+     * again (all-images: 402, no credits left), or null.
+     */
+    default String downloadRefusal(int status, int number) {
+        return null;
+    }
+
     /** Deletes the job's generation at the provider (a cancel), or null when the provider offers no delete. */
     default ProviderCall deleteCall(Job job) {
         return null;

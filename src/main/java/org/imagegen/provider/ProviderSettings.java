@@ -19,6 +19,11 @@ public record ProviderSettings(String name, String baseUrl, String apiKey, int m
         return "ProviderSettings[" + name + ", " + baseUrl + "]";
     }
 
+    /** A call to {@code url} that carries the API key only when the URL is the provider's own origin. */
+    public ProviderCall call(String method, String url, String body) {
+        return new ProviderCall(name, method, url, body, isOwnOrigin(url), null);
+    }
+
     /** The API key is only ever sent to the provider's own origin, never to a CDN or a URL from a payload. */
     public boolean isOwnOrigin(String url) {
         try {

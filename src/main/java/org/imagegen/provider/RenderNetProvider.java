@@ -36,8 +36,11 @@ public class RenderNetProvider implements ImageProvider {
     private final String defaultModel;
     private final int maxBatchSize;
     private final boolean reconcileByList;
-    /** The largest page RenderNet's list serves. */
-    static final int LIST_PAGE_SIZE = 50;
+    /**
+     * The largest page asked of RenderNet's list: its docs say both "1 < x < 50" and "1 <= x <= 50", so the
+     * bundle stays inside both.
+     */
+    static final int LIST_PAGE_SIZE = 49;
 
     public RenderNetProvider(ProviderSettings settings, String defaultModel, int maxBatchSize) {
         this(settings, defaultModel, maxBatchSize, false);
@@ -279,7 +282,12 @@ public class RenderNetProvider implements ImageProvider {
 
     @Override
     public ProviderCall downloadCall(Job job, String url) {
-        return new ProviderCall(NAME, "GET", url, null, settings.isOwnOrigin(url), null);
+        return settings.call("GET", url, null);
+    }
+
+    @Override
+    public ProviderCall redirectCall(String method, String url, String body) {
+        return settings.call(method, url, body);
     }
 
     /** {@code DELETE /pub/v1/generations/{id}} (a cancel). */

@@ -21,8 +21,24 @@ public class AllImagesSimulator extends ProviderSimulator {
     private static final int IMAGES = 4;
     private static final List<String> FORMATS = List.of("1:1", "3:2", "2:3", "4:7", "7:4", "5:4", "4:5", "16:9", "9:16");
 
+    private final AllImagesPurchases purchases = new AllImagesPurchases(this);
+
     public AllImagesSimulator(SimulatorSettings settings) {
         super(settings);
+    }
+
+    /** The credits the paid image routes (buy, download) may still debit, one per image; negative: unlimited. */
+    public void setCredits(long credits) {
+        purchases.setCredits(credits);
+    }
+
+    public long credits() {
+        return purchases.credits();
+    }
+
+    /** Credits debited so far: the images bought (or downloaded through the paid route), each counted once. */
+    public int creditsDebited() {
+        return purchases.debited();
     }
 
     @Override
@@ -34,6 +50,10 @@ public class AllImagesSimulator extends ProviderSimulator {
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (!path.startsWith("/v1/")) {
             error(exchange, 404, "Not Found", "Cannot " + method + " " + path);
+            return;
+        }
+        if (path.startsWith("/v1/bought/") && method.equals("GET")) {
+            purchases.boughtImage(exchange, path);
             return;
         }
         if (!authorised(exchange, "api-key")) {
@@ -61,11 +81,21 @@ public class AllImagesSimulator extends ProviderSimulator {
             }
         } else if (parts[0].equals("images") && parts.length == 3 && method.equals("GET")) {
             image(exchange, parts[2]);
+        } else if (path.equals("/v1/images/buy") && method.equals("POST")) {
+            purchases.buy(exchange, false);
+        } else if (path.equals("/v1/images/download") && method.equals("POST")) {
+            purchases.buy(exchange, true);
+        } else if (path.equals("/v1/credit") && method.equals("GET")) {
+            purchases.credit(exchange);
         } else if (path.equals("/v1/api-keys/webhook/subscribe") && method.equals("POST")) {
             subscribe(exchange);
         } else if (path.startsWith("/v1/api-keys/webhook/unsubscribe/") && method.equals("DELETE")) {
-            webhooks.remove(path.substring("/v1/api-keys/webhook/unsubscribe/".length()));
-            send(exchange, 200, "application/json", new byte[0]);
+            // the documented error answer for an id it does not hold (unknown, or removed already) is 400
+            if (webhooks.remove(path.substring("/v1/api-keys/webhook/unsubscribe/".length())) == null) {
+                error(exchange, 400, "Bad Request", "Webhook not found");
+            } else {
+                send(exchange, 200, "application/json", new byte[0]);
+            }
         } else if (path.equals("/v1/api-keys/check")) {
             sendJson(exchange, 200, Map.of("email", "simulator@localhost"));
         } else {
@@ -249,8 +279,8 @@ public class AllImagesSimulator extends ProviderSimulator {
             Map<String, Object> image = new LinkedHashMap<>();
             image.put("id", imageId);
             String imagesBase = g.scenario.foreignImages() ? baseUrl().replace("127.0.0.1", "localhost") : baseUrl();
-            image.put("url", imagesBase + "/images/preview/" + imageId + ".jpg");
-            image.put("urlFull", imagesBase + "/images/full/" + imageId + ".jpg");
+            image.put("url", redirected(imagesBase + "/images/preview/" + imageId + ".jpg", g.scenario));
+            image.put("urlFull", redirected(imagesBase + "/images/full/" + imageId + ".jpg", g.scenario));
             image.put("validate", true);
             image.put("free", false);
             image.put("titles", Map.of());
@@ -366,7 +396,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         error(exchange, status, message, status == 429 ? "ThrottlerException: Too Many Requests" : message);
     }
 
-    private static void error(HttpExchange exchange, int status, String error, Object message) throws IOException {
+    static void error(HttpExchange exchange, int status, String error, Object message) throws IOException {
         sendJson(exchange, status, Map.of("statusCode", status, "error", error, "message", message));
     }
 }

@@ -94,6 +94,46 @@ public abstract class ProviderSimulator implements AutoCloseable {
     /** The URL the bundle should use as this provider's base URL. */
     public abstract String baseUrl();
 
+    /**
+     * Host names the simulator serves images under that are not its API's (as RenderNet serves its images from
+     * Amazon S3): a simulated provider's downloads must be allowed from them (download-hosts).
+     */
+    public List<String> imageHosts() {
+        return List.of();
+    }
+
+    /**
+     * {@code url} (on this simulator) as the scenario wants it served: behind redirects ({@code sim:redirects=N},
+     * {@code sim:redirect-loop}, {@code sim:redirect-foreign}), else as it is.
+     */
+    protected String redirected(String url, Scenario scenario) {
+        if (scenario.redirects() == null) {
+            return url;
+        }
+        java.net.URI uri = java.net.URI.create(url);
+        String host = scenario.redirectForeign() ? "localhost" : uri.getHost();
+        return "http://" + uri.getHost() + ":" + port() + "/redirect/" + scenario.redirects() + "/" + host + uri.getRawPath();
+    }
+
+    /** /redirect/{n|loop}/{host}/{path}: 302 to the same with n-1 (or itself), at 0 to http://{host}:{port}/{path}. */
+    private void redirect(HttpExchange exchange, String path) throws IOException {
+        String[] parts = path.split("/", 5); // "", "redirect", n, host, rest
+        if (parts.length < 5) {
+            sendText(exchange, 404, "Not Found");
+            return;
+        }
+        String location;
+        if (parts[2].equals("loop")) {
+            location = path;
+        } else {
+            int n = Integer.parseInt(parts[2]) - 1;
+            location = n > 0 ? "/redirect/" + n + "/" + parts[3] + "/" + parts[4]
+                    : "http://" + parts[3] + ":" + port() + "/" + parts[4];
+        }
+        exchange.getResponseHeaders().set("Location", location);
+        sendText(exchange, 302, "Found");
+    }
+
     /** How many creates (paid generations) arrived for a job key. */
     public int createsFor(String jobKey) {
         AtomicInteger n = createsByJobKey.get(jobKey);
@@ -185,7 +225,12 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
-            handle(exchange, exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+            String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/redirect/")) {
+                redirect(exchange, exchange.getRequestURI().getRawPath());
+                return;
+            }
+            handle(exchange, exchange.getRequestMethod(), path);
         } catch (RuntimeException e) {
             LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             send(exchange, 500, "text/plain", "simulator error".getBytes(StandardCharsets.UTF_8));

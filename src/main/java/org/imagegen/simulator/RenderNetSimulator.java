@@ -23,14 +23,31 @@ public class RenderNetSimulator extends ProviderSimulator {
         super(settings);
     }
 
+    /**
+     * Where the media are: another host name than the API's (127.0.0.1), as the real service serves them from Amazon
+     * S3 (redernet-image-data.s3.amazonaws.com), so that downloads pass the download-hosts check only by its listing.
+     */
+    public static final String IMAGE_HOST = "localhost";
+
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
     }
 
     @Override
+    public List<String> imageHosts() {
+        return List.of(IMAGE_HOST);
+    }
+
+    @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/media/") && method.equals("GET")) {
+            // only on the image host, as S3 is not the API: a media URL rewritten to the API's host finds nothing
+            String host = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
+            if (!host.equals(IMAGE_HOST) && !host.startsWith(IMAGE_HOST + ":")) {
+                sendText(exchange, 404, "Not Found");
+                return;
+            }
             media(exchange, path.substring("/media/".length()));
             return;
         }
@@ -159,7 +176,12 @@ public class RenderNetSimulator extends ProviderSimulator {
     private void list(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange);
         int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
-        int size = Math.min(50, Math.max(1, Integer.parseInt(query.getOrDefault("page_size", "10"))));
+        int size = Integer.parseInt(query.getOrDefault("page_size", "10"));
+        if (size < 2 || size > 49) {
+            // documented both as "1 < x < 50" and "1 <= x <= 50": the simulator holds the stricter reading
+            error(exchange, 400, "GE10", "page_size must be greater than 1 and less than 50");
+            return;
+        }
         // newest first (assumed: the documentation does not say)
         List<Map<String, Object>> all = generations.values().stream()
                 .sorted(java.util.Comparator.comparingLong((SimulatedGeneration g) -> g.startedAt).reversed())
@@ -184,7 +206,7 @@ public class RenderNetSimulator extends ProviderSimulator {
                 item.put("status", "pending");
             } else if (g.fate == SimulatedGeneration.Fate.SUCCEED) {
                 item.put("status", "success");
-                item.put("url", baseUrl() + "/media/" + mediaId + ".png");
+                item.put("url", "http://" + IMAGE_HOST + ":" + port() + "/media/" + mediaId + ".png");
             } else {
                 item.put("status", g.fate == SimulatedGeneration.Fate.CENSOR && showCensored ? "censored" : "failed");
                 item.put("url", "");

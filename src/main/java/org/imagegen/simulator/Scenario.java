@@ -24,12 +24,15 @@ import java.util.regex.Pattern;
  *   <li>{@code sim:create-lost} creates the generation but drops the connection before answering, once;</li>
  *   <li>{@code sim:ms=1500} takes that many milliseconds;</li>
  *   <li>{@code sim:foreign-images} serves the images under another host name (localhost instead of 127.0.0.1),
- *       as a hijacked answer pointing elsewhere would.</li>
+ *       as a hijacked answer pointing elsewhere would;</li>
+ *   <li>{@code sim:redirects=N} (all-images) serves each image behind N redirects on the simulator's own host,
+ *       {@code sim:redirect-loop} behind a redirect to itself, and {@code sim:redirect-foreign} behind one redirect to
+ *       another host name (localhost).</li>
  * </ul>
  */
 public record Scenario(boolean fail, boolean failOnce, boolean censor, boolean never, boolean createLost,
                        Long durationMs, boolean foreignImages, int retryAfterSeconds,
-                       Map<String, List<Injection>> faults) {
+                       Map<String, List<Injection>> faults, String redirects, boolean redirectForeign) {
 
     /** Where a simulator can inject a fault. */
     public static final String CREATE = "create";
@@ -45,6 +48,7 @@ public record Scenario(boolean fail, boolean failOnce, boolean censor, boolean n
             "sim:(?:(create|check|find|image)-)?([a-z0-9]+)x(\\d{1,4})(?![\\w-])");
     private static final Pattern DURATION = Pattern.compile("sim:ms=(\\d{1,7})");
     private static final Pattern RETRY_AFTER = Pattern.compile("sim:retry-after=(\\d{1,5})");
+    private static final Pattern REDIRECTS = Pattern.compile("sim:redirects=(\\d{1,2})");
 
     public static Scenario of(String prompt) {
         String p = prompt == null ? "" : prompt;
@@ -62,9 +66,13 @@ public record Scenario(boolean fail, boolean failOnce, boolean censor, boolean n
         Matcher r = RETRY_AFTER.matcher(p);
         int retryAfter = r.find() ? Integer.parseInt(r.group(1)) : 1;
         faults.replaceAll((k, v) -> List.copyOf(v));
+        Matcher redirectCount = REDIRECTS.matcher(p);
+        boolean redirectForeign = p.contains("sim:redirect-foreign");
+        String redirects = p.contains("sim:redirect-loop") ? "loop"
+                : redirectCount.find() ? redirectCount.group(1) : redirectForeign ? "1" : null;
         return new Scenario(p.matches("(?s).*sim:fail(?!-).*"), p.contains("sim:fail-once"), p.contains("sim:censor"),
                 p.contains("sim:never"), p.contains("sim:create-lost"), duration, p.contains("sim:foreign-images"),
-                retryAfter, Collections.unmodifiableMap(faults));
+                retryAfter, Collections.unmodifiableMap(faults), redirects, redirectForeign);
     }
 
     /** The faults to inject at a point, in order; empty when none. */

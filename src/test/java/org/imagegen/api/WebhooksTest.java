@@ -126,6 +126,29 @@ class WebhooksTest {
         assertThat(simulator.webhookIds()).isEmpty();
     }
 
+    /**
+     * A recorded subscription the provider no longer holds (removed there already): all-images answers its unsubscribe
+     * with 400, its documented error answer, which means gone as a 404 would. The record is replaced instead of the
+     * removal being tried again forever.
+     */
+    @Test
+    void aSubscriptionTheProviderNoLongerHoldsIsTakenAsGone() throws Exception {
+        AllImagesSimulator simulator;
+        try (RunningBundle bundle = start("webhooks-gone", "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
+            simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            DataSource db = bundle.bean("jobStoreDataSource", DataSource.class);
+            AllImagesSimulator provider = simulator;
+            String own = await().atMost(WAIT).until(() -> recorded(db), id -> id != null);
+
+            execute(db, "UPDATE webhook_subscription SET webhook_id = 'wh_removed_already', node_id = 'dead-node'");
+
+            String replacement = await().atMost(WAIT).until(() -> recorded(db),
+                    id -> id != null && !id.equals("wh_removed_already") && !id.equals(own));
+            await().atMost(WAIT).until(() -> provider.webhookIds().equals(Set.of(replacement)));
+        }
+        assertThat(simulator.webhookIds()).isEmpty();
+    }
+
     private static String recorded(DataSource db) throws Exception {
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT webhook_id FROM webhook_subscription WHERE provider = 'all-images'")) {

@@ -127,6 +127,8 @@ public final class CrashHarness {
                 "-Dimagegen.providers.all-images.api-key=" + KEY,
                 "-Dimagegen.providers.rendernet.base-url=" + rendernet.baseUrl(),
                 "-Dimagegen.providers.rendernet.api-key=" + KEY,
+                // the simulator's media host, listed as an operator lists RenderNet's S3 bucket
+                "-Dimagegen.providers.rendernet.download-hosts=" + String.join(",", rendernet.imageHosts()),
                 "-Dimagegen.providers.all-images.rate-limit.per-second=2000",
                 "-Dimagegen.providers.rendernet.rate-limit.per-second=2000",
                 "-Dimagegen.poll.initial-delay=300ms", "-Dimagegen.poll.interval=300ms",

@@ -41,6 +41,12 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.rendernet.poll.deadline=3s",
         // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
         "imagegen.providers.rendernet.reconcile-by-list=false",
+        // RenderNet's simulator serves its media from another host name than its API (as the real one serves them
+        // from S3): listed here as an operator lists the S3 bucket, not added by the simulator
+        "imagegen.simulator.allow-image-hosts=false",
+        "imagegen.providers.rendernet.download-hosts=redernet-image-data.s3.amazonaws.com,localhost",
+        // the provider's retry of a failed generation is tried here; it is off by default (docs/providers.md)
+        "imagegen.providers.all-images.retry.max=1",
         "imagegen.loop.tick-ms=50",
         "imagegen.inbox.poll-ms=100",
         "imagegen.inbox.stable-ms=100"
@@ -83,6 +89,7 @@ class PipelineTest {
             assertThat(image.path("sha256").asText()).hasSize(64);
             assertThat(image.path("contentType").asText()).isEqualTo("image/jpeg");
             assertThat(image.path("sourceUrl").asText()).contains("/v1/images/full/");
+            assertThat(image.path("acquired").asText()).isEqualTo("full");
         }
         assertThat(allImages.createsFor("ai-happy")).isEqualTo(1);
         assertThat(FOLDERS.done("cat.json")).exists();
@@ -105,6 +112,10 @@ class PipelineTest {
         assertThat(manifest.path("images")).hasSize(2);
         assertThat(manifest.path("images").get(0).path("file").asText()).isEqualTo("1.png");
         assertThat(FOLDERS.outbox.resolve("rn-happy").resolve("2.png")).exists();
+        // the media come from the simulator's image host, not from its API's
+        assertThat(rendernet.baseUrl()).startsWith("http://127.0.0.1:");
+        assertThat(manifest.path("images").get(0).path("sourceUrl").asText()).startsWith("http://localhost:");
+        assertThat(manifest.path("images").get(0).path("acquired").asText()).isEqualTo("url");
         assertThat(rendernet.createsFor("rn-happy")).isEqualTo(1);
     }
 
@@ -345,6 +356,42 @@ class PipelineTest {
         assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host");
         assertThat(manifest.path("images")).isEmpty();
         assertThat(allImages.statsFor("ai-foreign").downloads()).isZero();
+    }
+
+    @Test
+    void imagesBehindRedirectsToAnAllowedHostAreDownloaded() {
+        FOLDERS.drop("redirected.json", "{\"id\": \"ai-redirected\", \"prompt\": \"moved sim:redirects=5\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-redirected", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(4);
+        assertThat(allImages.statsFor("ai-redirected").downloads()).isEqualTo(4);
+    }
+
+    @Test
+    void aRedirectToAHostThatIsNotAllowedFailsTheDeliveryWithTheReason() {
+        FOLDERS.drop("redirected-away.json", "{\"id\": \"ai-redirected-away\", \"prompt\": \"away sim:redirect-foreign\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("ai-redirected-away", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERY_FAILED");
+        assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host")
+                .contains("redirected from http://127.0.0.1:");
+        assertThat(allImages.statsFor("ai-redirected-away").downloads()).isZero();
+    }
+
+    @Test
+    void aRedirectLoopFailsTheDeliveryAfterFiveRedirects() {
+        FOLDERS.drop("loop.json", "[{\"id\": \"ai-redirect-loop\", \"prompt\": \"round sim:redirect-loop\"},"
+                + " {\"id\": \"ai-redirects-6\", \"prompt\": \"far sim:redirects=6\"}]");
+
+        for (String key : List.of("ai-redirect-loop", "ai-redirects-6")) {
+            JsonNode manifest = FOLDERS.awaitManifest(key, WAIT);
+            assertThat(manifest.path("state").asText()).isEqualTo("DELIVERY_FAILED");
+            assertThat(manifest.path("reason").asText()).contains("more than 5 redirects");
+            assertThat(allImages.statsFor(key).downloads()).isZero();
+        }
     }
 
     @Test

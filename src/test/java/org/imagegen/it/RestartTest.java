@@ -53,6 +53,8 @@ class RestartTest {
                 "imagegen.providers.all-images.api-key=test-key",
                 "imagegen.providers.rendernet.base-url=" + rendernet.baseUrl(),
                 "imagegen.providers.rendernet.api-key=test-key",
+                // the simulator's media host, listed as an operator lists RenderNet's S3 bucket
+                "imagegen.providers.rendernet.download-hosts=" + String.join(",", rendernet.imageHosts()),
                 "imagegen.node-id=restart-test",
                 "imagegen.poll.initial-delay=300ms",
                 "imagegen.poll.interval=200ms",

@@ -62,6 +62,8 @@ class SecretsTest {
                     "imagegen.providers.all-images.api-key=" + ALL_IMAGES_KEY,
                     "imagegen.providers.rendernet.base-url=" + rendernet.baseUrl(),
                     "imagegen.providers.rendernet.api-key=" + RENDERNET_KEY,
+                    // the simulator's media host, listed as an operator lists RenderNet's S3 bucket
+                    "imagegen.providers.rendernet.download-hosts=" + String.join(",", rendernet.imageHosts()),
                     "imagegen.poll.initial-delay=200ms", "imagegen.poll.interval=200ms",
                     "imagegen.poll.queued-interval=200ms", "imagegen.loop.tick-ms=50",
                     "imagegen.inbox.poll-ms=100", "imagegen.inbox.stable-ms=100",

@@ -6,11 +6,13 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
 import org.imagegen.request.GenerationRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AllImagesProviderTest {
 
@@ -132,5 +134,95 @@ class AllImagesProviderTest {
     void neverPrintsItsApiKey() {
         assertThat(new ProviderSettings("all-images", "https://x.test/v1", "s3cr3t-key", 0, "").toString())
                 .doesNotContain("s3cr3t-key");
+    }
+
+    private static Job job(Map<String, Object> options) {
+        Job job = new Job();
+        job.setKey("job-8");
+        job.setRequest(new GenerationRequest("job-8", false, "all-images", "a cat", null, null, null, null,
+                options, Map.of(), List.of()));
+        return job;
+    }
+
+    private static AllImagesProvider provider(String processMode, String images, String buySize) {
+        return new AllImagesProvider(new ProviderSettings("all-images", "https://api.example.test/v1", "secret", 0, ""),
+                processMode, images, buySize);
+    }
+
+    @Test
+    void sendsProcessModeOnlyWhenTheOperatorOrTheRequestSetsOne() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        AllImagesProvider unset = provider("", "full", "full");
+        assertThat(json.readTree(unset.createCall(job(Map.of())).body()).has("processMode")).isFalse();
+        assertThat(unset.modelOf(job(Map.of()).getRequest())).isEqualTo("fast");
+        assertThat(json.readTree(unset.createCall(job(Map.of("processMode", "relax"))).body())
+                .path("processMode").asText()).isEqualTo("relax");
+        AllImagesProvider dedicated = provider("relax", "full", "full");
+        assertThat(json.readTree(dedicated.createCall(job(Map.of())).body()).path("processMode").asText()).isEqualTo("relax");
+        assertThat(json.readTree(dedicated.createCall(job(Map.of("processMode", "fast"))).body())
+                .path("processMode").asText()).isEqualTo("fast");
+    }
+
+    private static final String DONE = "{\"status\":3,\"images\":[{\"id\":\"img 1\","
+            + "\"url\":\"https://api.example.test/v1/images/preview/img%201.jpg\","
+            + "\"urlFull\":\"https://api.example.test/v1/images/full/img%201.jpg\"}]}";
+
+    @Test
+    void takesThePreviewOrTheFullDisplayImageAsConfiguredAndSaysWhichItTook() {
+        AllImagesProvider preview = provider("", "preview", "full");
+        String url = preview.readStatus(ok(DONE)).imageUrls().get(0);
+        assertThat(url).isEqualTo("https://api.example.test/v1/images/preview/img%201.jpg");
+        assertThat(preview.acquireCall(job(Map.of()), url)).isNull();
+        assertThat(preview.acquisition(url)).isEqualTo("preview");
+        assertThat(preview.downloadCall(job(Map.of()), url).method()).isEqualTo("GET");
+        AllImagesProvider full = provider("", "full", "full");
+        assertThat(full.acquisition(full.readStatus(ok(DONE)).imageUrls().get(0))).isEqualTo("full");
+    }
+
+    @Test
+    void buysTheImageAndDownloadsTheLinkOfTheConfiguredSize() throws Exception {
+        AllImagesProvider buying = provider("", "buy", "upscale-uhd");
+        String url = buying.readStatus(ok(DONE)).imageUrls().get(0);
+        ProviderCall buy = buying.acquireCall(job(Map.of()), url);
+        assertThat(buy.method()).isEqualTo("POST");
+        assertThat(buy.url()).isEqualTo("https://api.example.test/v1/images/buy");
+        assertThat(new ObjectMapper().readTree(buy.body()).path("id").asText()).isEqualTo("img 1");
+        assertThat(buy.authenticated()).isTrue();
+        assertThat(buying.readAcquired(job(Map.of()), 1, ok("{\"id\":\"img 1\",\"urlFull\":\"https://cdn.test/f.jpg\","
+                + "\"urlUpscale\":\"https://cdn.test/u.jpg\",\"urlUpscaleUHD\":\"https://api.all-images.aiv1/uhd.jpg\"}")))
+                .isEqualTo("https://api.all-images.ai/v1/uhd.jpg");
+        assertThat(buying.acquisition(url)).isEqualTo("buy:upscale-uhd");
+
+        assertThatThrownBy(() -> buying.readAcquired(job(Map.of()), 2, new HttpReply(402,
+                "{\"statusCode\":402,\"message\":\"Not enough credits\"}", null, "application/json")))
+                .isInstanceOf(DeliveryException.class).hasMessageContaining("402 (no credits left) for image 2")
+                .hasMessageContaining("retry the delivery")
+                .satisfies(e -> assertThat(((DeliveryException) e).isPermanent()).isTrue());
+        assertThatThrownBy(() -> buying.readAcquired(job(Map.of()), 1, new HttpReply(503, "", null, null)))
+                .isInstanceOf(DeliveryException.class)
+                .satisfies(e -> assertThat(((DeliveryException) e).isPermanent()).isFalse());
+        assertThatThrownBy(() -> buying.readAcquired(job(Map.of()), 1, ok("{\"id\":\"img 1\",\"urlFull\":\"x\"}")))
+                .hasMessageContaining("no urlUpscaleUHD");
+    }
+
+    @Test
+    void downloadsThroughThePaidRouteAndTreats402AsNoCreditsLeft() throws Exception {
+        AllImagesProvider downloading = provider("", "download", "full");
+        String url = downloading.readStatus(ok(DONE)).imageUrls().get(0);
+        assertThat(downloading.acquireCall(job(Map.of()), url)).isNull();
+        ProviderCall download = downloading.downloadCall(job(Map.of()), url);
+        assertThat(download.method()).isEqualTo("POST");
+        assertThat(download.url()).isEqualTo("https://api.example.test/v1/images/download");
+        assertThat(new ObjectMapper().readTree(download.body()).path("id").asText()).isEqualTo("img 1");
+        assertThat(downloading.downloadRefusal(402, 3)).contains("402 (no credits left) for image 3");
+        assertThat(downloading.downloadRefusal(503, 3)).isNull();
+        assertThat(provider("", "full", "full").downloadRefusal(402, 1)).isNull();
+        assertThat(downloading.acquisition(url)).isEqualTo("download");
+    }
+
+    @Test
+    void refusesAnUnknownImagesSettingByItsName() {
+        assertThatThrownBy(() -> provider("", "steal", "full")).hasMessageContaining("imagegen.providers.all-images.images");
+        assertThatThrownBy(() -> provider("", "buy", "huge")).hasMessageContaining("imagegen.providers.all-images.buy-size");
     }
 }

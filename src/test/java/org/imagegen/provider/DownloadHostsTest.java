@@ -33,4 +33,13 @@ class DownloadHostsTest {
         DownloadHosts exact = new DownloadHosts("https://api.example.test", List.of("127.0.0.1"));
         assertThat(exact.refusal("http://127.0.0.1/images/a.png")).isNull();
     }
+
+    @Test
+    void theShippedRenderNetHostsAllowItsS3BucketAndNoOtherBucket() {
+        DownloadHosts hosts = new DownloadHosts("https://api.rendernet.ai",
+                List.of("redernet-image-data.s3.amazonaws.com", "*.rendernet.ai"));
+        assertThat(hosts.refusal("https://redernet-image-data.s3.amazonaws.com/prod/user_generated/u1/img_1.png")).isNull();
+        assertThat(hosts.refusal("https://someone-else.s3.amazonaws.com/x.png")).contains("not an allowed download host");
+        assertThat(hosts.refusal("http://localhost:8080/media/a.png")).contains("not an allowed download host");
+    }
 }

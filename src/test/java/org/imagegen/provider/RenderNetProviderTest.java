@@ -96,7 +96,7 @@ class RenderNetProviderTest {
                 new ProviderSettings("rendernet", "https://api.rendernet.ai", "k", 0, ""), "JuggernautXL", 4, true);
         Job job = new Job();
         job.setKey("k1");
-        assertThat(listing.findCall(job).url()).isEqualTo("https://api.rendernet.ai/pub/v1/generations?page=1&page_size=50");
+        assertThat(listing.findCall(job).url()).isEqualTo("https://api.rendernet.ai/pub/v1/generations?page=1&page_size=49");
 
         FindResult listed = listing.readFind(job, ok("{\"data\":[{\"generation_id\":\"gen_2\",\"created_at\":1700000002,"
                 + "\"media\":[]},{\"generation_id\":\"gen_1\",\"created_at\":1700000001,\"media\":[]}],\"err\":{},"

@@ -295,6 +295,11 @@ public class DefinedProvider implements ImageProvider {
     }
 
     @Override
+    public ProviderCall redirectCall(String method, String url, String body) {
+        return new ProviderCall(name, method, url, body, mayCarryKey(url), null);
+    }
+
+    @Override
     public ProviderCall deleteCall(Job job) {
         if (blank(definition.getCancelPath())) {
             return null;
