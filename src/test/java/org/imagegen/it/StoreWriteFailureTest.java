@@ -10,6 +10,7 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.StoreFaults;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Job-store writes that fail at the worst moments, refused by the database itself ({@link StoreFaults}: a trigger on
- * the job table), with everything else of the bundle real: routes/, config/, the RenderNet simulator.
+ * the job table; H2, or PostgreSQL under {@code -Dimagegen.test.db=postgres}), with everything else of the bundle
+ * real: routes/, config/, the RenderNet simulator.
  */
 class StoreWriteFailureTest {
 
@@ -31,7 +33,8 @@ class StoreWriteFailureTest {
     @Test
     void aCreateWhoseSubmittingMarkWasNotWrittenIsSentLaterExactlyOnce() throws Exception {
         Folders folders = new Folders("store-write-submitting").clean();
-        try (RunningBundle bundle = RunningBundle.start(folders.fastBundle())) {
+        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_submitting");
+             RunningBundle bundle = RunningBundle.start(folders.fastBundle())) {
             StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
             faults.failWrites("mark-lost", "SUBMITTING", 1);
 
@@ -61,7 +64,8 @@ class StoreWriteFailureTest {
     @Test
     void aJobWhoseStepAndErrorHandlerCouldNotWriteIsDeliveredLongBeforeItsLeaseRunsOut() throws Exception {
         Folders folders = new Folders("store-write-stranded").clean();
-        try (RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.loop.lease=10m"))) {
+        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_stranded");
+             RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.loop.lease=10m"))) {
             StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
             // the check that finds the generation finished, then the error handler's reschedule
             faults.failWrites("stranded", "SUCCEEDED", 2);
