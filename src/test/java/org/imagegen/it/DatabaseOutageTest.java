@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.ProxiedDatabase;
@@ -95,6 +97,9 @@ class DatabaseOutageTest {
                 return counts.get(JobState.RUNNING) == ids.size();
             });
 
+            // cut while status checks are being answered: their steps' writes come during the outage
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> checkBeingAnswered(bundle));
             db.cut();
             assertThat(stepsFailed.matches(60, TimeUnit.SECONDS))
                     .as("a step whose write and error handler's write both failed").isTrue();
@@ -119,6 +124,15 @@ class DatabaseOutageTest {
             assertThat(folders.inbox.resolve("during.jsonl")).doesNotExist();
             assertThat(folders.rejected("during.jsonl.error.json")).doesNotExist();
         }
+    }
+
+    /** A slowed status check began less than 0.5 s ago: it is answered 1.5 s after it began. */
+    private static boolean checkBeingAnswered(RunningBundle bundle) {
+        long recent = System.currentTimeMillis() - 500;
+        return Stream.of(bundle.bean("allImagesSimulator", ProviderSimulator.class),
+                        bundle.bean("rendernetSimulator", ProviderSimulator.class))
+                .flatMap(simulator -> simulator.injectedFaults().stream())
+                .anyMatch(fault -> fault.point().equals("check") && fault.at() >= recent);
     }
 
     private static String request(String id, String provider, String directives) {
