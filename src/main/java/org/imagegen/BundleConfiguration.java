@@ -230,6 +230,7 @@ public class BundleConfiguration implements CamelConfiguration {
         config.setUsername(prop("imagegen.db.user"));
         config.setPassword(prop("imagegen.db.password"));
         config.setMaximumPoolSize(Integer.parseInt(prop("imagegen.db.pool-size")));
+        config.setConnectionTimeout(millis("imagegen.db.connection-wait"));
         config.setPoolName("job-store");
         return new HikariDataSource(config);
     }

@@ -50,6 +50,7 @@ public class JobLifecycle {
     private final int maxDeliveryAttempts;
     private final Sinks sinks;
     private final SinkLedger ledger;
+    private final StrandedJobs stranded;
 
     public JobLifecycle(JobStore store, Providers providers, PollPlanner planner, Map<String, RateLimiter> rateLimits,
                         Outbox outbox, Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts,
@@ -57,6 +58,7 @@ public class JobLifecycle {
         this.sinks = sinks;
         this.ledger = ledger;
         this.store = store;
+        this.stranded = new StrandedJobs(store);
         this.providers = providers;
         this.planner = planner;
         // kept, not copied: defined providers (routes/providers/*.camel.yaml) add theirs when the context starts
@@ -100,8 +102,14 @@ public class JobLifecycle {
     }
 
     public List<Job> claimDue() {
+        stranded.writeAgain(now());
         long now = now();
         return store.claimDue(claimBatch, now, now + leaseMs);
+    }
+
+    /** A step ended in failure with its job still claimed: see {@link StrandedJobs}. */
+    public void stranded(Job job) {
+        stranded.add(job);
     }
 
     public JobAction action(Job job) {
@@ -129,12 +137,25 @@ public class JobLifecycle {
 
     // ---- submission ------------------------------------------------------------------------------------------
 
-    /** Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly. */
+    /**
+     * Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly.
+     * A create counts as "being sent" only once this write has returned: if it fails (the job store gone), no create
+     * left, so the job is put back as it was and the step's error handler retries it like any failed step, instead
+     * of reconciling (or parking) a create that never existed. Should the failed write have committed after all,
+     * the error handler's write puts the row back too.
+     */
     public void markSubmitting(Job job) {
+        JobState before = job.getState();
         job.setState(JobState.SUBMITTING);
-        job.setCreateInFlight(true);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
-        store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false, true);
+        try {
+            store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false, true);
+        } catch (RuntimeException e) {
+            job.setState(before);
+            job.setCreateAttempts(job.getCreateAttempts() - 1);
+            throw e;
+        }
+        job.setCreateInFlight(true);
     }
 
     public void submitted(Job job, HttpReply reply) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -43,6 +45,8 @@ public class JobStore {
     private final ObjectMapper json;
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
+    /** Claims whose statement failed after it was sent: it may have leased rows that nobody works on. */
+    private final Set<String> unansweredClaims = ConcurrentHashMap.newKeySet();
     private final boolean flushAfterCommit;
     /** PostgreSQL: claims skip rows another instance is claiming at that moment instead of waiting for them. */
     private final boolean skipLocked;
@@ -194,7 +198,10 @@ public class JobStore {
      */
     public List<Job> claimDue(int limit, long now, long leaseUntil) {
         String token = instanceId + "#" + claims.incrementAndGet();
+        boolean connected = false;
         try (Connection c = dataSource.getConnection()) {
+            connected = true;
+            releaseUnansweredClaims(c);
             if (skipLocked) {
                 return claimSkippingLocked(c, token, limit, now, leaseUntil);
             }
@@ -233,7 +240,23 @@ public class JobStore {
             }
             return readClaimed(c, token);
         } catch (SQLException e) {
+            if (connected) {
+                // the claim may have committed with its answer lost (the connection broke): nobody works on those
+                // rows, so they are released by the next claim rather than waiting out their lease
+                unansweredClaims.add(token);
+            }
             throw new JobStoreException("cannot claim due jobs", e);
+        }
+    }
+
+    private void releaseUnansweredClaims(Connection c) throws SQLException {
+        for (String token : List.copyOf(unansweredClaims)) {
+            try (PreparedStatement release = c.prepareStatement(
+                    "UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
+                release.setString(1, token);
+                release.executeUpdate();
+            }
+            unansweredClaims.remove(token);
         }
     }
 

@@ -46,7 +46,8 @@ public final class ObserveConfiguration {
         // the page at /observe/metrics (route serve-metrics), in the format the scraper asks for
         context.getRegistry().bind("metricsPage", new MetricsPage(registry));
 
-        context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store));
+        // answers within 2 s whatever the connection pool does (a probe's own timeout is usually a few seconds)
+        context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store, java.time.Duration.ofSeconds(2)));
         if (allImages != null) {
             ProducerTemplate template = context.createProducerTemplate();
             // through the provider's own route, which adds the key only for its own host

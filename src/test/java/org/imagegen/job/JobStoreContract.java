@@ -1,5 +1,10 @@
 package org.imagegen.job;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -183,6 +189,51 @@ abstract class JobStoreContract {
         store("b/1").save(stolen, true, "checked", 50, true);
         assertThat(mine.find("k1").orElseThrow().getState()).isEqualTo(JobState.RUNNING);
         assertThat(mine.history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.RUNNING);
+    }
+
+    @Test
+    void aClaimWhoseAnswerWasLostIsReleasedByTheNextClaim() {
+        store("a/1").insertIfAbsent(job("k1", 0), 0);
+        // the claim's UPDATE commits, then the connection breaks before the claimed rows are read back
+        JobStore mine = new JobStore(breakingBeforeReadBack(dataSource), new ObjectMapper(), "a/1");
+        assertThatThrownBy(() -> mine.claimDue(1, 10, 1_000_000)).isInstanceOf(JobStoreException.class);
+        assertThat(store("b/1").claimDue(1, 20, 1_000_000)).as("leased, to nobody who works on it").isEmpty();
+
+        // the next claim (same instance, the store answering again) releases it first, long before the lease ends
+        assertThat(mine.claimDue(1, 30, 1_000_000)).extracting(Job::getKey).containsExactly("k1");
+    }
+
+    /** Connections whose first read of claimed rows (by lease owner) fails, as a connection cut at that moment. */
+    private static DataSource breakingBeforeReadBack(DataSource target) {
+        AtomicBoolean broken = new AtomicBoolean();
+        InvocationHandler connections = (proxy, method, args) -> {
+            Connection c = target.getConnection();
+            return Proxy.newProxyInstance(JobStoreContract.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (p, m, a) -> {
+                        if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                                && sql.startsWith("SELECT") && sql.contains("WHERE lease_owner = ?")
+                                && broken.compareAndSet(false, true)) {
+                            c.close();
+                            throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+                        }
+                        try {
+                            return m.invoke(c, a);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        };
+        return (DataSource) Proxy.newProxyInstance(JobStoreContract.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return connections.invoke(proxy, method, args);
+                    }
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
