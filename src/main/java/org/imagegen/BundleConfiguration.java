@@ -87,7 +87,7 @@ public class BundleConfiguration implements CamelConfiguration {
         ObjectMapper json = new ObjectMapper();
         String nodeId = nodeId();
         JobStore store = new JobStore(dataSource, json, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
-        // cluster (issue 7): the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
+        // cluster: the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
         ClusterConfiguration.configure(camelContext, dataSource, nodeId, this::prop);
         int released = store.releaseLeasesOfNode(nodeId);
         if (released > 0) {
@@ -138,7 +138,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
         Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
 
-        // --- sinks (issue 8): named destinations from imagegen.sinks.*, delivered and retried one by one ---------
+        // --- sinks: named destinations from imagegen.sinks.*, delivered and retried one by one ---------
         Sinks sinks = SinkConfiguration.configure(camelContext, outbox,
                 providerList.stream().map(ImageProvider::name).toList(), closer::add);
         SinkLedger ledger = new SinkLedger(dataSource);
@@ -158,7 +158,7 @@ public class BundleConfiguration implements CamelConfiguration {
         DefinedProviders.registerAtStart(camelContext, providers, planner, rateLimits, validator, this::prop);
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
-        // HTTP API, health, metrics and provider webhooks (issue 4): routes/api.camel.yaml, routes/webhooks.camel.yaml
+        // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
         ApiConfiguration.configure(camelContext, dataSource, store, jobs, intake, providers, outbox, sinks, ledger);
 
         camelContext.getRegistry().bind("jobStore", store);
@@ -166,11 +166,11 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("providers", providers);
         camelContext.getRegistry().bind("outbox", outbox);
         camelContext.getRegistry().bind("intake", intake);
-        // message queues (issue 3): the JMS broker or connection, the event outbox, dead letters
+        // message queues: the JMS broker or connection, the event outbox, dead letters
         MessagingConfiguration.configure(camelContext, dataSource, json, data, closer::add);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
-        // console (issue 4): the management port (jobs page and Hawtio), stopped before the job store closes
+        // console: the management port (jobs page and Hawtio), stopped before the job store closes
         org.imagegen.console.ConsoleConfiguration.configure(camelContext, store, ledger, sinks, outbox, data);
     }
 

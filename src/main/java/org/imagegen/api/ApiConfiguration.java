@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 import static org.imagegen.support.Settings.required;
 
 /**
- * Wires the HTTP side (issue 4): the API bean the routes in routes/api.camel.yaml call, its token, health checks
+ * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
  * and metrics, and the all-images webhook receiver with the removal of its subscription at shutdown (the leader
  * subscribes: routes/webhooks.camel.yaml). The HTTP server itself is Camel's (camel.server.* in config/).
  */

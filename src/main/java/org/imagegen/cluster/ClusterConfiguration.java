@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What several instances of the bundle share besides the job store (issue 7), bound from {@code imagegen.cluster.*}:
+ * What several instances of the bundle share besides the job store, bound from {@code imagegen.cluster.*}:
  * <ul>
  * <li>{@code inboxReadLocks}: the repository behind the inbox's {@code readLock=idempotent-changed}. One instance:
  * in memory, which reads each file once exactly as {@code readLock=changed} does. Several

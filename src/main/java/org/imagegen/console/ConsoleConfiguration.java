@@ -15,7 +15,7 @@ import org.imagegen.job.JobStore;
 import static org.imagegen.support.Settings.required;
 
 /**
- * Wires the management port (issue 4): reads imagegen.management.*, and starts and stops the {@link ManagementServer}
+ * Wires the management port: reads imagegen.management.*, and starts and stops the {@link ManagementServer}
  * with the Camel context. Bound as "managementServer" so tests can ask for its port.
  */
 public final class ConsoleConfiguration {

@@ -246,7 +246,7 @@ public class Outbox {
         }
     }
 
-    // ---- staging kept between delivery attempts (sinks, issue 8) ------------------------------------------------
+    // ---- staging kept between delivery attempts (sinks) ------------------------------------------------
 
     public Path stagingFolder(Job job) {
         return inside(staging, job.getKey());

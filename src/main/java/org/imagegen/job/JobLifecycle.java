@@ -472,7 +472,7 @@ public class JobLifecycle {
         return reopened;
     }
 
-    // ---- operator actions of the HTTP API (issue 4) ----------------------------------------------------------
+    // ---- operator actions of the HTTP API ----------------------------------------------------------
 
     /** States a cancel may stop: not SUBMITTING (a create is on its way; its generation would be lost to us). */
     public static final List<JobState> CANCELLABLE = List.of(JobState.ACCEPTED, JobState.SUBMITTED, JobState.RUNNING,

@@ -366,7 +366,7 @@ public class JobStore {
     }
 
     /**
-     * An operator's retry of a DELIVERY_FAILED job (sinks, issue 8): back to SUCCEEDED, due at once, with fresh
+     * An operator's retry of a DELIVERY_FAILED job (sinks): back to SUCCEEDED, due at once, with fresh
      * delivery attempts. Only an unclaimed DELIVERY_FAILED row changes; returns whether it did.
      */
     public boolean reopenForDelivery(String key, long now, String detail) {
@@ -480,7 +480,7 @@ public class JobStore {
         }
     }
 
-    // ---- HTTP API and webhooks (issue 4) -----------------------------------------------------------------------
+    // ---- HTTP API and webhooks -----------------------------------------------------------------------
 
     /** A page of jobs, newest first (accepted_at, then key, descending), after the cursor position when given. */
     public List<Job> list(List<JobState> states, String provider, Long acceptedSince, Long beforeAcceptedAt,
@@ -661,7 +661,7 @@ public class JobStore {
         }
     }
 
-    /** A queued request's reply destination (issue 3), in the transaction that inserts its job. */
+    /** A queued request's reply destination, in the transaction that inserts its job. */
     private static void insertReplyAddress(Connection c, Job job) throws SQLException {
         ReplyAddress reply = job.getReplyTo();
         if (reply == null) {

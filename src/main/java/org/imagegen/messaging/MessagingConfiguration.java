@@ -27,7 +27,7 @@ import org.springframework.jms.connection.UserCredentialsConnectionFactoryAdapte
 import static org.imagegen.support.Settings.required;
 
 /**
- * Message queues (issue 3): binds the {@code jms} component (to the embedded Artemis broker, started here, or to
+ * Message queues: binds the {@code jms} component (to the embedded Artemis broker, started here, or to
  * an external broker by URL), the event outbox that routes/publish-events.camel.yaml drains, and the small beans
  * the queue intake routes use. Called from BundleConfiguration once the data source exists.
  */

@@ -20,7 +20,7 @@ import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 
 /**
- * Health and metrics (issue 4). Camel serves them on the API port (camel.management.* in config/): readiness and
+ * Health and metrics. Camel serves them on the API port (camel.management.* in config/): readiness and
  * liveness at /observe/health/ready and /live from the HealthCheck beans bound here (plus Camel's own route and
  * consumer checks, which is where a message broker's consumers report); the Micrometer registry bound here is
  * served at /observe/metrics by a route (serve-metrics, through MetricsPage). The bundle's series are measured

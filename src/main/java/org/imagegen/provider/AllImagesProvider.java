@@ -13,7 +13,7 @@ import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
 
 /**
- * all-images.ai ({@code ../shared/providers/all-images.md}): {@code api-key} header, NestJS error bodies, status
+ * all-images.ai ({@code docs/providers/all-images.md}): {@code api-key} header, NestJS error bodies, status
  * 0 Create, 1 Pending, 2 Processing, 3 Done, 4 Error (any other value: still running), four images per
  * generation. Every generation is tagged with the job key, in {@code tags} and {@code metaData}, so a create whose
  * answer was lost can be found again instead of being paid twice.
@@ -353,7 +353,7 @@ public class AllImagesProvider implements ImageProvider {
         return settings.call(method, url, body);
     }
 
-    // ---- HTTP API, health and webhooks (issue 4) -----------------------------------------------------------
+    // ---- HTTP API, health and webhooks -----------------------------------------------------------
 
     /** {@code DELETE /image-generations} with {@code printIds}: answered 200 even for unknown ids. */
     @Override

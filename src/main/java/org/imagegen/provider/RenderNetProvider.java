@@ -12,7 +12,7 @@ import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
 
 /**
- * RenderNet ({@code ../shared/providers/rendernet.md}): {@code X-API-KEY} header, {@code {"data", "err"}}
+ * RenderNet ({@code docs/providers/rendernet.md}): {@code X-API-KEY} header, {@code {"data", "err"}}
  * envelopes, a create body that is a JSON array, and no generation-level status: it is derived from the media
  * items (initiated/pending/success/failed). Get Generation cannot say "censored", so when every item failed the
  * deprecated status endpoint is asked once. RenderNet cannot be searched by our key: a create whose answer was

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 
 /**
- * A local all-images.ai following {@code ../shared/providers/all-images.md}: {@code api-key} auth, NestJS error
+ * A local all-images.ai following {@code docs/providers/all-images.md}: {@code api-key} auth, NestJS error
  * bodies, status 0/1 → 2 → 3 or 4, four JPEG images that fill in while processing, tag search, retry, update and
  * delete.
  */

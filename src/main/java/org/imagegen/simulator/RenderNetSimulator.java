@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 
 /**
- * A local RenderNet following {@code ../shared/providers/rendernet.md}: {@code X-API-KEY} auth, {"data", "err"}
+ * A local RenderNet following {@code docs/providers/rendernet.md}: {@code X-API-KEY} auth, {"data", "err"}
  * envelopes, an array create body, media items initiated → pending → success/failed; a censored item shows as
  * "failed" in Get Generation and as "censored" only on the deprecated status endpoint. Creates are counted per
  * {@code Idempotency-Key} header, which the bundle sends and the real service ignores.

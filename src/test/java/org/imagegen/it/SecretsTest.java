@@ -34,7 +34,7 @@ class SecretsTest {
 
     private static final String ALL_IMAGES_KEY = "aik-LEAKCHECK-4be1f09c";
     private static final String RENDERNET_KEY = "rnk-LEAKCHECK-77d2aa31";
-    // the HTTP side's secrets (issue 4): the API token and the webhook path secret
+    // the HTTP side's secrets: the API token and the webhook path secret
     private static final String API_TOKEN = "tok-LEAKCHECK-5c0e19ab";
     private static final String WEBHOOK_SECRET = "whs-LEAKCHECK-e3a4d7f2";
 

@@ -248,7 +248,7 @@ abstract class JobStoreContract {
         assertThat(after.claimDue(1, 20, 1_000_000)).hasSize(1);
     }
 
-    // ---- HTTP API and webhooks (issue 4) -----------------------------------------------------------------------
+    // ---- HTTP API and webhooks -----------------------------------------------------------------------
 
     @Test
     void listsNewestFirstWithFiltersAndAKeysetCursor() {

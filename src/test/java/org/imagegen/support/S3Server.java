@@ -30,7 +30,7 @@ public final class S3Server implements AutoCloseable {
                 S3MockApplication.PROP_ROOT_DIRECTORY, root.toAbsolutePath().toString(),
                 S3MockApplication.PROP_SILENT, true,
                 "server.address", "127.0.0.1",
-                // the bundle's Artemis and Spring JMS jars (issue 3) are on the test classpath: S3Mock needs neither
+                // the bundle's Artemis and Spring JMS jars are on the test classpath: S3Mock needs neither
                 "spring.autoconfigure.exclude", "org.springframework.boot.autoconfigure.jms.artemis.ArtemisAutoConfiguration,"
                         + "org.springframework.boot.autoconfigure.jms.JmsAutoConfiguration",
                 "spring.main.banner-mode", "off",
