@@ -27,13 +27,19 @@ public interface ImageProvider extends ProviderRules {
     FindResult readFind(Job job, HttpReply reply);
 
     /** Asks the provider to retry a failed generation in place, or null when it offers no such thing. */
-    ProviderCall retryCall(Job job);
+    default ProviderCall retryCall(Job job) {
+        return null;
+    }
 
     /** A call that changes a failed generation before it is retried, or null for none. */
-    ProviderCall updateBeforeRetryCall(Job job);
+    default ProviderCall updateBeforeRetryCall(Job job) {
+        return null;
+    }
 
-    /** How many retries of a failed generation the policy allows. */
-    int maxProviderRetries();
+    /** How many retries of a failed generation the policy allows (none where the provider offers no retry). */
+    default int maxProviderRetries() {
+        return 0;
+    }
 
     /** Downloads one image; the API key goes along only to the provider's own host. */
     ProviderCall downloadCall(Job job, String url);

@@ -266,21 +266,6 @@ public class RenderNetProvider implements ImageProvider {
     }
 
     @Override
-    public ProviderCall retryCall(Job job) {
-        return null;
-    }
-
-    @Override
-    public ProviderCall updateBeforeRetryCall(Job job) {
-        return null;
-    }
-
-    @Override
-    public int maxProviderRetries() {
-        return 0;
-    }
-
-    @Override
     public ProviderCall downloadCall(Job job, String url) {
         return settings.call("GET", url, null);
     }

@@ -273,21 +273,6 @@ public class DefinedProvider implements ImageProvider {
         }
     }
 
-    @Override
-    public ProviderCall retryCall(Job job) {
-        return null;
-    }
-
-    @Override
-    public ProviderCall updateBeforeRetryCall(Job job) {
-        return null;
-    }
-
-    @Override
-    public int maxProviderRetries() {
-        return 0;
-    }
-
     /** Images usually come from another host (a CDN): the key goes along only to the provider's own. */
     @Override
     public ProviderCall downloadCall(Job job, String url) {
