@@ -83,6 +83,8 @@ class PackagedConsoleIT {
                     "-Dimagegen.inbox=" + folders.inbox, "-Dimagegen.outbox=" + folders.outbox,
                     "-Dimagegen.data=" + folders.data, "-Dimagegen.simulate=true",
                     "-Dimagegen.management.port=0", "-Dimagegen.api.port=0", "-Dimagegen.management.password=",
+                    // its embedded JMS broker on a free port too, never the 61616 of another bundle on the machine
+                    "-Dimagegen.jms.port=0",
                     "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             int[] port = new int[1];
