@@ -76,6 +76,9 @@ public class AllImagesProvider implements ImageProvider {
         if (r.seed() != null) {
             problems.add("seed", "all-images.ai has no seed; leave it out");
         }
+        if (r.model() != null) {
+            problems.add("model", "all-images.ai has no model to choose; leave it out (its speed is options.processMode)");
+        }
         Map<String, Object> o = r.options();
         for (String name : o.keySet()) {
             if (!OPTIONS.contains(name)) {

@@ -104,6 +104,10 @@ public class RenderNetProvider implements ImageProvider {
         if (model != null && !(model instanceof String)) {
             problems.add("options.model", "must be a string");
         }
+        if (r.model() != null && model != null && !r.model().equals(model)) {
+            problems.add("model", "is '" + r.model() + "' but options.model says '" + model + "'; name the model once");
+        }
+        model = model(r);
         if ("Flux".equals(model)) {
             if (r.negativePrompt() != null) {
                 problems.add("negativePrompt", "the Flux model takes no negative prompt");
@@ -127,7 +131,13 @@ public class RenderNetProvider implements ImageProvider {
         if (style instanceof java.util.Map<?, ?> detail && detail.get("name") != null) {
             return "style:" + detail.get("name");
         }
-        return String.valueOf(request.options().getOrDefault("model", defaultModel));
+        Object model = model(request);
+        return String.valueOf(model == null ? defaultModel : model);
+    }
+
+    /** The request's model: its top-level {@code model}, else {@code options.model} (the same field of RenderNet's). */
+    private static Object model(GenerationRequest request) {
+        return request.model() != null ? request.model() : request.options().get("model");
     }
 
     @Override
@@ -146,7 +156,10 @@ public class RenderNetProvider implements ImageProvider {
             generation.put("seed", r.seed());
         }
         generation.putAll(r.options());
-        boolean hasGenerationType = r.options().containsKey("model") || r.options().containsKey("style_detail")
+        if (r.model() != null) {
+            generation.put("model", r.model());
+        }
+        boolean hasGenerationType = model(r) != null || r.options().containsKey("style_detail")
                 || r.options().containsKey("style");
         if (!hasGenerationType) {
             generation.put("model", defaultModel);

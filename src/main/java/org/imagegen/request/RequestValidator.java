@@ -29,7 +29,7 @@ public class RequestValidator {
     /** Letters, digits, dot, dash and underscore: safe as a folder name everywhere, never a path. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Set<String> FIELDS = Set.of("id", "provider", "prompt", "negativePrompt", "aspectRatio",
-            "count", "seed", "options", "metadata", "sinks");
+            "count", "seed", "options", "metadata", "sinks", "model");
 
     /** Sorted keys make the content hash independent of field order. */
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
@@ -98,6 +98,10 @@ public class RequestValidator {
         String aspectRatio = text(node, "aspectRatio", problems);
         Long count = integer(node, "count", problems);
         Long seed = integer(node, "seed", problems);
+        String model = text(node, "model", problems);
+        if (model != null && model.isBlank()) {
+            problems.add("model", "must not be blank; leave it out for the provider's default model");
+        }
         Map<String, Object> options = object(node, "options", problems);
         Map<String, Object> metadata = object(node, "metadata", problems);
         List<String> sinks = sinks(node, defaultSinksByProvider.getOrDefault(provider, defaultSinks), problems);
@@ -108,7 +112,7 @@ public class RequestValidator {
             return Validated.rejected(problems);
         }
         GenerationRequest draft = new GenerationRequest(id, id == null, provider, prompt, negativePrompt,
-                aspectRatio, count == null ? null : count.intValue(), seed, options, metadata, sinks);
+                aspectRatio, count == null ? null : count.intValue(), seed, options, metadata, sinks, model);
         rules.validate(draft, problems);
         if (!problems.isEmpty()) {
             return Validated.rejected(problems);
@@ -117,7 +121,7 @@ public class RequestValidator {
             return Validated.accepted(draft);
         }
         return Validated.accepted(new GenerationRequest(contentKey(draft), true, provider, prompt, negativePrompt,
-                aspectRatio, draft.count(), seed, options, metadata, sinks));
+                aspectRatio, draft.count(), seed, options, metadata, sinks, model));
     }
 
     private String id(JsonNode node, Problems problems) {
@@ -246,6 +250,10 @@ public class RequestValidator {
         canonical.put("options", request.options());
         canonical.put("metadata", request.metadata());
         canonical.put("sinks", request.sinks());
+        if (request.model() != null) {
+            // only when named: the keys of requests without a model stay what they were before requests had one
+            canonical.put("model", request.model());
+        }
         try {
             byte[] bytes = CANONICAL.writeValueAsBytes(canonical);
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
