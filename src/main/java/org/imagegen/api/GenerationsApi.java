@@ -191,6 +191,7 @@ public class GenerationsApi {
         v.put("createAttempts", job.getCreateAttempts());
         v.put("providerRetries", job.getProviderRetries());
         v.put("statusChecks", job.getChecks());
+        v.put("cost", Outbox.costOf(job));
         Map<String, Object> times = new LinkedHashMap<>();
         times.put("accepted", time(job.getAcceptedAt()));
         times.put("submitted", time(job.getSubmittedAt()));

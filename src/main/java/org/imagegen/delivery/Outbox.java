@@ -113,6 +113,15 @@ public class Outbox {
         }
     }
 
+    /**
+     * One image of a finished job that the provider sent inline (a {@code data:} URI, as the route download-image's
+     * counterpart stage-inline-image hands it): decoded and staged, or its copy staged when the answer came taken
+     * up again. Never an HTTP call. See {@link InlineImages}.
+     */
+    public StagedImage stageInline(Job job, int index, String dataUri) {
+        return new InlineImages(this).stageAgain(job, index, dataUri);
+    }
+
     private static void close(InputStream body) {
         if (body != null) {
             try {
@@ -224,6 +233,7 @@ public class Outbox {
         manifest.put("createAttempts", job.getCreateAttempts());
         manifest.put("providerRetries", job.getProviderRetries());
         manifest.put("statusChecks", job.getChecks());
+        manifest.put("cost", costOf(job));
         List<Map<String, Object>> states = new ArrayList<>();
         for (JobEvent e : history) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -244,6 +254,17 @@ public class Outbox {
         } catch (IOException e) {
             throw new DeliveryException("cannot write the manifest of job " + job.getKey() + ": " + e, e);
         }
+    }
+
+    /** The cost the provider reported, as the manifest and the API show it: {@code {"amount", "unit"}}; null: none. */
+    public static Map<String, Object> costOf(Job job) {
+        if (job.getCost() == null) {
+            return null;
+        }
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("amount", job.getCost());
+        cost.put("unit", job.getCostUnit());
+        return cost;
     }
 
     // ---- staging kept between delivery attempts (sinks) ------------------------------------------------

@@ -28,6 +28,9 @@ public class Job {
     private String reason;
     private List<String> imageUrls = List.of();
     private String leaseOwner;
+    /** What the provider reported the generation cost (the last figure it gave), in {@link #costUnit}; null: none. */
+    private Double cost;
+    private String costUnit;
     /** Set by a queue intake on a new job; written once with the job, not read back with it (see JobStore). */
     private ReplyAddress replyTo;
     private final transient List<StagedImage> staged = new ArrayList<>();
@@ -88,6 +91,10 @@ public class Job {
     public void setImageUrls(List<String> imageUrls) { this.imageUrls = imageUrls == null ? List.of() : List.copyOf(imageUrls); }
     public String getLeaseOwner() { return leaseOwner; }
     public void setLeaseOwner(String leaseOwner) { this.leaseOwner = leaseOwner; }
+    public Double getCost() { return cost; }
+    public void setCost(Double cost) { this.cost = cost; }
+    public String getCostUnit() { return costUnit; }
+    public void setCostUnit(String costUnit) { this.costUnit = costUnit; }
     public ReplyAddress getReplyTo() { return replyTo; }
     public void setReplyTo(ReplyAddress replyTo) { this.replyTo = replyTo; }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.imagegen.delivery.DeliveryException;
+import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkFile;
 import org.imagegen.delivery.SinkLedger;
@@ -51,6 +52,7 @@ public class JobLifecycle {
     private final Sinks sinks;
     private final SinkLedger ledger;
     private final StrandedJobs stranded;
+    private final InlineImages inline;
 
     public JobLifecycle(JobStore store, Providers providers, PollPlanner planner, Map<String, RateLimiter> rateLimits,
                         Outbox outbox, Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts,
@@ -64,6 +66,7 @@ public class JobLifecycle {
         // kept, not copied: defined providers (routes/providers/*.camel.yaml) add theirs when the context starts
         this.rateLimits = rateLimits;
         this.outbox = outbox;
+        this.inline = new InlineImages(outbox);
         this.clock = clock;
         this.claimBatch = claimBatch;
         this.leaseMs = lease.toMillis();
@@ -158,9 +161,11 @@ public class JobLifecycle {
         job.setCreateInFlight(true);
     }
 
-    public void submitted(Job job, HttpReply reply) {
+    /** The create's answer; DELIVER when it already was the finished generation (a synchronous API). */
+    public Next submitted(Job job, HttpReply reply) {
         CreateResult result = provider(job).readCreate(reply);
         long now = now();
+        recordCost(job, result.cost());
         switch (result.kind()) {
             case CREATED -> {
                 job.setProviderJobId(result.providerJobId());
@@ -182,17 +187,99 @@ public class JobLifecycle {
                 reschedule(job, planner.nextCheck(job.getProvider(), false, now));
             }
             case REFUSED -> finish(job, JobState.FAILED, result.reason());
+            case FINISHED -> {
+                return finishedAtCreate(job, result, now);
+            }
+        }
+        return Next.WAIT;
+    }
+
+    /**
+     * A synchronous API answered the create with the generation's end: no status check follows. Its images are
+     * staged before the row says SUCCEEDED (see {@link #succeeded}); a failed or censored answer ends the job.
+     */
+    private Next finishedAtCreate(Job job, CreateResult result, long now) {
+        StatusResult outcome = result.outcome();
+        if (result.providerJobId() != null) {
+            job.setProviderJobId(result.providerJobId());
+        }
+        job.setSubmittedAt(now);
+        job.setTransientErrors(0);
+        switch (outcome.kind()) {
+            case SUCCEEDED -> {
+                return succeeded(job, outcome.imageUrls(), now, outcome.imageUrls().size()
+                        + " images in the create's answer", true);
+            }
+            case CENSORED -> finish(job, JobState.CENSORED, outcome.reason());
+            default -> finish(job, JobState.FAILED, outcome.reason());
+        }
+        return Next.DONE;
+    }
+
+    /**
+     * A finished generation's images: those sent inline (data: URIs) are staged at once, before the row says
+     * SUCCEEDED, so the store never holds their bytes and a crash loses none; then the claim is kept and the images
+     * are delivered at once (result URLs expire). An inline image that is no image fails the delivery for good.
+     */
+    private Next succeeded(Job job, List<String> imageUrls, long now, String detail, boolean durable) {
+        try {
+            job.setImageUrls(inline.stage(job, imageUrls));
+        } catch (DeliveryException e) {
+            if (!e.isPermanent()) {
+                throw e;
+            }
+            job.setImageUrls(InlineImages.withoutData(imageUrls));
+            job.setCompletedAt(now);
+            finish(job, JobState.DELIVERY_FAILED, e.getMessage());
+            return Next.DONE;
+        }
+        job.setCompletedAt(now);
+        // if the delivery below is cut short (a crash), the loop retries it after one interval
+        job.setNextCheckAt(planner.nextCheck(job.getProvider(), false, now));
+        job.setState(JobState.SUCCEEDED);
+        // keep the claim: the images are downloaded at once, their URLs expire
+        store.save(job, true, detail, now, false, durable);
+        log(job, null);
+        return Next.DELIVER;
+    }
+
+    /**
+     * A create whose answer was lost to a crash after its inline images were staged and recorded: the staged set is
+     * that answer, so the job is SUCCEEDED and delivered from it rather than parked. False when nothing is staged.
+     */
+    private boolean settledFromStaging(Job job) {
+        if (!outbox.loadStaged(job)) {
+            return false;
+        }
+        job.setImageUrls(job.getStaged().stream().map(i -> "data:" + i.contentType() + ";base64,").toList());
+        job.setCompletedAt(now());
+        transition(job, JobState.SUCCEEDED, job.getStaged().size() + " images of the create's answer were staged"
+                + " before a crash; delivering them", now());
+        return true;
+    }
+
+    /** The provider reported what the generation cost: the last figure reported is the job's. */
+    private void recordCost(Job job, Double cost) {
+        if (cost != null) {
+            job.setCost(cost);
+            job.setCostUnit(provider(job).costUnit());
         }
     }
 
     // ---- reconciliation of a create whose answer was lost ----------------------------------------------------
 
     public void found(Job job, HttpReply reply) {
+        if (settledFromStaging(job)) {
+            return;
+        }
         settle(job, provider(job).readFind(job, reply));
     }
 
     /** The provider cannot be searched: a person decides, rather than the bundle paying twice. */
     public void cannotReconcile(Job job) {
+        if (settledFromStaging(job)) {
+            return;
+        }
         settle(job, FindResult.unknown(provider(job).name() + " cannot be searched for the generation"));
     }
 
@@ -257,6 +344,7 @@ public class JobLifecycle {
     public Next checked(Job job, StatusResult result) {
         long now = now();
         job.setChecks(job.getChecks() + 1);
+        recordCost(job, result.cost());
         switch (result.kind()) {
             case QUEUED, RUNNING -> {
                 job.setTransientErrors(0);
@@ -269,17 +357,9 @@ public class JobLifecycle {
                 return Next.WAIT;
             }
             case SUCCEEDED -> {
-                job.setImageUrls(result.imageUrls());
-                job.setCompletedAt(now);
                 planner.observeCompletion(job.getProvider(), model(job),
                         job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
-                // if the delivery below is cut short (a crash), the loop retries it after one interval
-                job.setNextCheckAt(planner.nextCheck(job.getProvider(), false, now));
-                job.setState(JobState.SUCCEEDED);
-                // keep the claim: the images are downloaded at once, their URLs expire
-                store.save(job, true, result.imageUrls().size() + " images", now, false);
-                log(job, null);
-                return Next.DELIVER;
+                return succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images", false);
             }
             case FAILED -> {
                 if (result.retryable() && job.getProviderRetries() < provider(job).maxProviderRetries()) {

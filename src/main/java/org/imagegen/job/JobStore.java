@@ -36,7 +36,8 @@ public class JobStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String COLUMNS = "job_key, provider, state, request_json, source, provider_job_id, "
             + "create_attempts, provider_retries, checks, transient_errors, delivery_attempts, next_check_at, "
-            + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner, submitted_at";
+            + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner, submitted_at, "
+            + "cost_amount, cost_unit";
 
     /** Claim order: deliveries, then checks (and reconciliations), then submissions. */
     private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 ELSE 1 END";
@@ -90,7 +91,7 @@ public class JobStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int i = bindAll(insert, job);
                 insert.setLong(i, now);
                 insert.executeUpdate();
@@ -125,7 +126,7 @@ public class JobStore {
                     existing.put(found.getKey(), found);
                 }
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                      PreparedStatement event = c.prepareStatement(
                              "INSERT INTO job_event (job_key, state, at, detail) VALUES (?, ?, ?, ?)")) {
                     for (Job job : jobs) {
@@ -310,6 +311,7 @@ public class JobStore {
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
                     + "create_attempts = ?, provider_retries = ?, checks = ?, transient_errors = ?, "
                     + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, submitted_at = ?, "
+                    + "cost_amount = ?, cost_unit = ?, "
                     + (releaseLease ? "lease_owner = NULL, lease_until = NULL, " : "")
                     + "updated_at = ? WHERE job_key = ? AND lease_owner = ?")) {
                 update.setString(1, job.getState().name());
@@ -324,9 +326,10 @@ public class JobStore {
                 update.setString(10, truncate(job.getReason()));
                 update.setString(11, write(job.getImageUrls()));
                 setNullableLong(update, 12, job.getSubmittedAt());
-                update.setLong(13, now);
-                update.setString(14, job.getKey());
-                update.setString(15, job.getLeaseOwner());
+                setCost(update, 13, job);
+                update.setLong(15, now);
+                update.setString(16, job.getKey());
+                update.setString(17, job.getLeaseOwner());
                 if (update.executeUpdate() == 0) {
                     c.rollback();
                     throw new LeaseLostException(job.getKey());
@@ -696,7 +699,18 @@ public class JobStore {
         s.setString(17, write(job.getImageUrls()));
         s.setString(18, job.getLeaseOwner());
         setNullableLong(s, 19, job.getSubmittedAt());
-        return 20;
+        setCost(s, 20, job);
+        return 22;
+    }
+
+    /** The reported cost and its unit, at {@code index} and the next. */
+    private static void setCost(PreparedStatement s, int index, Job job) throws SQLException {
+        if (job.getCost() == null) {
+            s.setNull(index, Types.DOUBLE);
+        } else {
+            s.setDouble(index, job.getCost());
+        }
+        s.setString(index + 1, job.getCostUnit());
     }
 
     private List<Job> readAll(PreparedStatement select) throws SQLException {
@@ -724,6 +738,9 @@ public class JobStore {
                 job.setImageUrls(urls == null ? List.of() : read(urls, new TypeReference<List<String>>() { }));
                 job.setLeaseOwner(rs.getString(18));
                 job.setSubmittedAt(nullableLong(rs, 19));
+                double cost = rs.getDouble(20);
+                job.setCost(rs.wasNull() ? null : cost);
+                job.setCostUnit(rs.getString(21));
                 jobs.add(job);
             }
         }

@@ -15,6 +15,11 @@ public interface ImageProvider extends ProviderRules {
 
     ProviderCall createCall(Job job);
 
+    /** The unit of the costs this provider reports with its answers ({@code credits}, {@code USD}), or null for none. */
+    default String costUnit() {
+        return null;
+    }
+
     CreateResult readCreate(HttpReply reply);
 
     ProviderCall statusCall(Job job);

@@ -8,9 +8,20 @@ import java.util.List;
  * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
  * (all-images status 4). {@code ALL_MEDIA_FAILED} asks the RenderNet route to learn whether they were censored.
  */
-public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable) {
+public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable,
+                           Double cost) {
 
     public enum Kind { QUEUED, RUNNING, SUCCEEDED, FAILED, CENSORED, ALL_MEDIA_FAILED, RETRY_LATER }
+
+    /** {@code cost}: what the provider reported the generation cost so far, or null (most providers report none). */
+    public StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable) {
+        this(kind, imageUrls, retryAfter, reason, retryable, null);
+    }
+
+    /** The same result with the cost the provider reported (unchanged when {@code cost} is null). */
+    public StatusResult withCost(Double cost) {
+        return cost == null ? this : new StatusResult(kind, imageUrls, retryAfter, reason, retryable, cost);
+    }
 
     public static StatusResult queued() {
         return new StatusResult(Kind.QUEUED, List.of(), null, null, false);

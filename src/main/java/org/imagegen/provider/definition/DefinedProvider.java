@@ -4,12 +4,14 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.job.Job;
@@ -58,6 +60,9 @@ public class DefinedProvider implements ImageProvider {
     private final Jq createBody;
     private final Jq createId;
     private final Jq createStatusUrl;
+    private final Jq createOutcome;
+    private final Jq createCensored;
+    private final Jq createCost;
     private final Jq errorMessage;
     private final Jq statusOutcome;
     private final Jq findBody;
@@ -89,7 +94,14 @@ public class DefinedProvider implements ImageProvider {
             if (createBody == null && Set.of("POST", "PUT", "PATCH").contains(createMethod())) {
                 throw new IllegalArgumentException("createBody: required for a " + createMethod() + " create");
             }
-            createId = Jq.compile("createId", required(d.getCreateId(), "createId"));
+            createOutcome = Jq.compile("createOutcome", d.getCreateOutcome());
+            createCensored = Jq.compile("createCensored", d.getCreateCensored());
+            createCost = Jq.compile("createCost", d.getCreateCost());
+            if (!blank(d.getCostUnit()) && d.getCostUnit().strip().length() > 32) {
+                throw new IllegalArgumentException("costUnit: '" + d.getCostUnit().strip() + "' is longer than 32 characters");
+            }
+            // a synchronous API answers with the result and may name no generation at all
+            createId = Jq.compile("createId", createOutcome == null ? required(d.getCreateId(), "createId") : d.getCreateId());
             createStatusUrl = Jq.compile("createStatusUrl", d.getCreateStatusUrl());
             if (createStatusUrl == null) {
                 required(d.getStatusPath(), "statusPath");
@@ -150,10 +162,20 @@ public class DefinedProvider implements ImageProvider {
         }
     }
 
+    /** The request's {@code model}, else its {@code options.model} when model is an option, else the definition's. */
     @Override
     public String modelOf(GenerationRequest request) {
-        Object chosen = request.options().get("model");
+        if (request.model() != null && !request.model().isBlank()) {
+            return request.model();
+        }
+        Object chosen = options.contains("model") ? request.options().get("model") : null;
         return chosen instanceof String s && !s.isBlank() ? s : definition.getModel() == null ? "" : definition.getModel();
+    }
+
+    /** The unit of the costs this provider reports ({@code costUnit}), or null. */
+    @Override
+    public String costUnit() {
+        return blank(definition.getCostUnit()) ? null : definition.getCostUnit().strip();
     }
 
     /** What every jq expression of a create or search sees: our request, with the model it resolves to. */
@@ -187,17 +209,29 @@ public class DefinedProvider implements ImageProvider {
             if (retryStatuses.contains(reply.status())) {
                 return CreateResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
             }
-            return unconfirmedStatuses.contains(reply.status()) ? CreateResult.unconfirmed(reason) : CreateResult.refused(reason);
+            if (unconfirmedStatuses.contains(reply.status())) {
+                return CreateResult.unconfirmed(reason);
+            }
+            return censored(reply) ? CreateResult.finished(null, StatusResult.censored(message(reply)))
+                    : CreateResult.refused(reason);
         }
         JsonNode answer = read(reply);
         try {
-            String id = createStatusUrl != null ? createStatusUrl.text(answer) : createId.text(answer);
+            Double cost = createCost == null ? null : OutcomeObject.cost(createCost.first(answer, status(reply)));
+            String id = createStatusUrl != null ? createStatusUrl.text(answer)
+                    : createId == null ? null : createId.text(answer);
+            StatusResult finished = createOutcome == null ? null
+                    : OutcomeObject.finished(name, createOutcome.first(answer, status(reply)));
+            if (finished != null) {
+                // the outcome's own cost, when it reports one, is the later word on the same answer
+                return CreateResult.finished(id, finished).withCost(finished.cost() != null ? finished.cost() : cost);
+            }
             if (id == null) {
                 return CreateResult.unconfirmed(name + " answered HTTP " + reply.status() + " without "
-                        + (createStatusUrl != null ? "a status URL (createStatusUrl)" : "an id (createId)") + ": "
-                        + reply.bodyExcerpt());
+                        + (createStatusUrl != null ? "a status URL (createStatusUrl)" : createId != null ? "an id (createId)"
+                        : "a finished outcome (createOutcome)") + ": " + reply.bodyExcerpt());
             }
-            return CreateResult.created(id);
+            return CreateResult.created(id).withCost(cost);
         } catch (IllegalStateException e) {
             return CreateResult.unconfirmed(name + ": " + e.getMessage());
         }
@@ -228,7 +262,7 @@ public class DefinedProvider implements ImageProvider {
         String state = outcome.path("state").asText("").toLowerCase(Locale.ROOT);
         String reason = outcome.path("reason").isValueNode() && !outcome.path("reason").isNull()
                 ? outcome.path("reason").asText() : null;
-        return switch (state) {
+        StatusResult result = switch (state) {
             case "queued" -> StatusResult.queued();
             case "running" -> StatusResult.running();
             case "succeeded" -> {
@@ -247,6 +281,8 @@ public class DefinedProvider implements ImageProvider {
                     + (STATES.contains(state) ? "state 'unknown'" : outcome.isObject() ? "no known state " + STATES
                     : "no outcome object") + " (statusOutcome); " + reply.bodyExcerpt());
         };
+        // the provider's cost so far, at any state: the last one reported is the job's
+        return result.withCost(OutcomeObject.cost(outcome.path("cost")));
     }
 
     @Override
@@ -310,6 +346,20 @@ public class DefinedProvider implements ImageProvider {
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
+
+    /** Whether a refused create's answer means moderation (createCensored); an answer it does not fit does not. */
+    private boolean censored(HttpReply reply) {
+        try {
+            return createCensored != null && createCensored.truthy(read(reply), status(reply));
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** The jq variables of an answer: {@code $status}, its HTTP code. */
+    private static Map<String, JsonNode> status(HttpReply reply) {
+        return Map.of("status", IntNode.valueOf(reply.status()));
+    }
 
     private String createMethod() {
         return method(definition.getCreateMethod(), "POST");

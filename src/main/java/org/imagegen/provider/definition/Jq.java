@@ -2,6 +2,7 @@ package org.imagegen.provider.definition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -46,10 +47,16 @@ final class Jq {
 
     /** The expression's first output (null for none); an error at run time names the property. */
     JsonNode first(JsonNode input) {
+        return first(input, Map.of());
+    }
+
+    /** The same, with jq variables set for this evaluation ({@code "status"} is {@code $status} in the expression). */
+    JsonNode first(JsonNode input, Map<String, JsonNode> variables) {
         List<JsonNode> out = new ArrayList<>(1);
         try {
-            query.apply(Scope.newChildScope(ROOT), input == null || input.isMissingNode() ? NullNode.getInstance() : input,
-                    out::add);
+            Scope scope = Scope.newChildScope(ROOT);
+            variables.forEach(scope::setValue);
+            query.apply(scope, input == null || input.isMissingNode() ? NullNode.getInstance() : input, out::add);
         } catch (JsonQueryException e) {
             throw new IllegalStateException(property + " (" + source.strip() + ") failed: " + e.getMessage(), e);
         }
@@ -64,6 +71,12 @@ final class Jq {
         }
         String text = value.asText();
         return text.isEmpty() ? null : text;
+    }
+
+    /** Whether the first output is jq-true: anything but null, false or no output. */
+    boolean truthy(JsonNode input, Map<String, JsonNode> variables) {
+        JsonNode value = first(input, variables);
+        return !(value == null || value.isNull() || value.isMissingNode() || value.isBoolean() && !value.asBoolean());
     }
 
     private static Scope root() {

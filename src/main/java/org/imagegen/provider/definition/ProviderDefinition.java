@@ -32,6 +32,10 @@ public class ProviderDefinition {
     private String createStatusUrl;
     private String createRetryStatuses;
     private String createUnconfirmedStatuses;
+    private String createOutcome;
+    private String createCensored;
+    private String createCost;
+    private String costUnit;
     private String errorMessage;
     private String statusMethod;
     private String statusPath;
@@ -97,7 +101,7 @@ public class ProviderDefinition {
         this.downloadHosts = downloadHosts;
     }
 
-    /** The model sent when a request names none (requests may name one as options.model when allowed). */
+    /** The model sent when a request names none (its top-level model, or options.model when allowed). */
     public String getModel() {
         return model;
     }
@@ -257,6 +261,42 @@ public class ProviderDefinition {
 
     public void setCreateUnconfirmedStatuses(String createUnconfirmedStatuses) {
         this.createUnconfirmedStatuses = createUnconfirmedStatuses;
+    }
+
+    /** jq from a 2xx create answer to an outcome object: a synchronous API's finished result; blank: none. */
+    public String getCreateOutcome() {
+        return createOutcome;
+    }
+
+    public void setCreateOutcome(String createOutcome) {
+        this.createOutcome = createOutcome;
+    }
+
+    /** jq from a refused create's error answer ({@code $status}: its HTTP code), truthy when it means moderation. */
+    public String getCreateCensored() {
+        return createCensored;
+    }
+
+    public void setCreateCensored(String createCensored) {
+        this.createCensored = createCensored;
+    }
+
+    /** jq from a 2xx create answer to the cost the provider reports (a number); blank: none reported. */
+    public String getCreateCost() {
+        return createCost;
+    }
+
+    public void setCreateCost(String createCost) {
+        this.createCost = createCost;
+    }
+
+    /** The unit of reported costs ({@code credits}, {@code USD}); plain text. */
+    public String getCostUnit() {
+        return costUnit;
+    }
+
+    public void setCostUnit(String costUnit) {
+        this.costUnit = costUnit;
     }
 
     /** jq from an error answer to its message; blank: the body's first characters. */
