@@ -4,14 +4,12 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.job.Job;
@@ -60,9 +58,7 @@ public class DefinedProvider implements ImageProvider {
     private final Jq createBody;
     private final Jq createId;
     private final Jq createStatusUrl;
-    private final Jq createOutcome;
-    private final Jq createCensored;
-    private final Jq createCost;
+    private final CreateAnswers create;
     private final Jq errorMessage;
     private final Jq statusOutcome;
     private final Jq findBody;
@@ -94,20 +90,16 @@ public class DefinedProvider implements ImageProvider {
             if (createBody == null && Set.of("POST", "PUT", "PATCH").contains(createMethod())) {
                 throw new IllegalArgumentException("createBody: required for a " + createMethod() + " create");
             }
-            createOutcome = Jq.compile("createOutcome", d.getCreateOutcome());
-            createCensored = Jq.compile("createCensored", d.getCreateCensored());
-            createCost = Jq.compile("createCost", d.getCreateCost());
-            if (!blank(d.getCostUnit()) && d.getCostUnit().strip().length() > 32) {
-                throw new IllegalArgumentException("costUnit: '" + d.getCostUnit().strip() + "' is longer than 32 characters");
-            }
-            // a synchronous API answers with the result and may name no generation at all
-            createId = Jq.compile("createId", createOutcome == null ? required(d.getCreateId(), "createId") : d.getCreateId());
+            create = new CreateAnswers(d);
+            // a synchronous API answers with the result: it may name no generation and have no status check at all
+            createId = Jq.compile("createId", create.synchronous() ? d.getCreateId() : required(d.getCreateId(), "createId"));
             createStatusUrl = Jq.compile("createStatusUrl", d.getCreateStatusUrl());
-            if (createStatusUrl == null) {
+            errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
+            statusOutcome = Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
+                    : required(d.getStatusOutcome(), "statusOutcome"));
+            if (createStatusUrl == null && statusOutcome != null) {
                 required(d.getStatusPath(), "statusPath");
             }
-            errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
-            statusOutcome = Jq.compile("statusOutcome", required(d.getStatusOutcome(), "statusOutcome"));
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
         } catch (IllegalArgumentException e) {
@@ -212,19 +204,24 @@ public class DefinedProvider implements ImageProvider {
             if (unconfirmedStatuses.contains(reply.status())) {
                 return CreateResult.unconfirmed(reason);
             }
-            return censored(reply) ? CreateResult.finished(null, StatusResult.censored(message(reply)))
-                    : CreateResult.refused(reason);
+            return create.censored(read(reply), reply.status())
+                    ? CreateResult.finished(null, StatusResult.censored(message(reply))) : CreateResult.refused(reason);
         }
         JsonNode answer = read(reply);
         try {
-            Double cost = createCost == null ? null : OutcomeObject.cost(createCost.first(answer, status(reply)));
+            Double cost = create.cost(answer, reply.status());
             String id = createStatusUrl != null ? createStatusUrl.text(answer)
                     : createId == null ? null : createId.text(answer);
-            StatusResult finished = createOutcome == null ? null
-                    : OutcomeObject.finished(name, createOutcome.first(answer, status(reply)));
+            JsonNode outcome = create.outcome(answer, reply.status());
+            StatusResult finished = outcome == null ? null : OutcomeObject.finished(name, outcome);
             if (finished != null) {
                 // the outcome's own cost, when it reports one, is the later word on the same answer
                 return CreateResult.finished(id, finished).withCost(finished.cost() != null ? finished.cost() : cost);
+            }
+            if (statusOutcome == null) {
+                return CreateResult.unconfirmed(name + " answered HTTP " + reply.status() + " without a finished outcome"
+                        + " (createOutcome gave state '" + OutcomeObject.state(outcome) + "') and declares no status"
+                        + " check: " + reply.bodyExcerpt());
             }
             if (id == null) {
                 return CreateResult.unconfirmed(name + " answered HTTP " + reply.status() + " without "
@@ -243,6 +240,9 @@ public class DefinedProvider implements ImageProvider {
      */
     @Override
     public ProviderCall statusCall(Job job) {
+        if (statusOutcome == null) {
+            throw new IllegalStateException(name + " declares no status check (statusPath, statusOutcome)");
+        }
         String url = createStatusUrl != null ? job.getProviderJobId()
                 : url(definition.getStatusPath().strip().replace("${id}", encode(job.getProviderJobId())));
         return new ProviderCall(name, method(definition.getStatusMethod(), "GET"), url, null, mayCarryKey(url), null);
@@ -346,20 +346,6 @@ public class DefinedProvider implements ImageProvider {
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
-
-    /** Whether a refused create's answer means moderation (createCensored); an answer it does not fit does not. */
-    private boolean censored(HttpReply reply) {
-        try {
-            return createCensored != null && createCensored.truthy(read(reply), status(reply));
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
-    /** The jq variables of an answer: {@code $status}, its HTTP code. */
-    private static Map<String, JsonNode> status(HttpReply reply) {
-        return Map.of("status", IntNode.valueOf(reply.status()));
-    }
 
     private String createMethod() {
         return method(definition.getCreateMethod(), "POST");

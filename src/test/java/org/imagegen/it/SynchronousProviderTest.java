@@ -1,0 +1,275 @@
+package org.imagegen.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.api.GenerationsApi;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.PromptImage;
+import org.imagegen.support.Folders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A synchronous API declared by a definition (createOutcome): one create answers with the images as base64, the way
+ * OpenAI Images does, or refuses. A scripted stub on 127.0.0.1 answers; the definition file is written into a folder
+ * the routes pattern loads, as an operator would. The job is finished by the create alone: delivered with exactly
+ * the bytes sent, censored or failed, the reported cost recorded; a create whose answer is lost is parked.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
+                + "file:routes/sinks/*.camel.yaml,file:target/it/synchronous-provider/providers/*.camel.yaml",
+        "imagegen.inbox=target/it/synchronous-provider/inbox",
+        "imagegen.outbox=target/it/synchronous-provider/outbox",
+        "imagegen.data=target/it/synchronous-provider/data",
+        "imagegen.simulate=true",
+        "imagegen.poll.initial-delay=100ms",
+        "imagegen.poll.interval=150ms",
+        "imagegen.loop.tick-ms=50",
+        "imagegen.inbox.poll-ms=100",
+        "imagegen.inbox.stable-ms=100",
+        "imagegen.events.poll-ms=50"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SynchronousProviderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Folders FOLDERS = new Folders("synchronous-provider").clean();
+    private static final PixStub PIX = PixStub.start();
+
+    /** An OpenAI-Images-like API: POST /v1/images/generations answers {"data": [{"b64_json"}], "usage": {"cost"}}. */
+    private static final String DEFINITION = """
+            - beans:
+                - name: pix
+                  type: org.imagegen.provider.definition.ProviderDefinition
+                  properties:
+                    baseUrl: "{{imagegen.providers.pix.base-url}}"
+                    apiKey: "{{imagegen.providers.pix.api-key}}"
+                    model: "pix-1"
+                    maxCount: "4"
+                    options: "quality"
+                    createPath: "/v1/images/generations"
+                    createBody: >-
+                      {model: .model, prompt: .prompt, n: (.count // 1), quality: .options.quality, user: .id}
+                      | with_entries(select(.value != null))
+                    createOutcome: >-
+                      {state: "succeeded", images: [.data[] | "data:image/png;base64," + .b64_json]}
+                    createCost: ".usage.cost"
+                    costUnit: "USD"
+                    createCensored: '$status == 400 and .error.code == "moderation_blocked"'
+                    errorMessage: ".error.message"
+            """;
+
+    static {
+        try {
+            Path providers = FOLDERS.root.resolve("providers");
+            Files.createDirectories(providers);
+            Files.writeString(providers.resolve("pix.camel.yaml"), DEFINITION);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.setProperty("imagegen.providers.pix.base-url", "http://127.0.0.1:" + PIX.port());
+        System.setProperty("imagegen.providers.pix.api-key", "pix-test-key");
+    }
+
+    @BeanInject("jobStore")
+    JobStore store;
+
+    @BeanInject("api")
+    GenerationsApi api;
+
+    @AfterAll
+    void stopStub() {
+        PIX.stop();
+        System.clearProperty("imagegen.providers.pix.base-url");
+        System.clearProperty("imagegen.providers.pix.api-key");
+    }
+
+    @Test
+    void oneCreateAnsweringWithBase64ImagesIsDeliveredWithThoseBytesAndItsCost() throws IOException {
+        FOLDERS.drop("lighthouse.json", """
+                {"id": "pix-lighthouse", "provider": "pix", "prompt": "a lighthouse", "count": 2, "model": "pix-2",
+                 "options": {"quality": "high"}}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("pix-lighthouse", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        List<Call> creates = PIX.creates("pix-lighthouse");
+        assertThat(creates).as("one create, no status check, no download").hasSize(1);
+        assertThat(PIX.calls).allSatisfy(c -> assertThat(c.path()).isEqualTo("/v1/images/generations"));
+        JsonNode body = JSON.readTree(creates.get(0).body());
+        assertThat(body.path("model").asText()).as("the request's model").isEqualTo("pix-2");
+        assertThat(body.path("n").asInt()).isEqualTo(2);
+        assertThat(body.path("quality").asText()).isEqualTo("high");
+        assertThat(creates.get(0).authorization()).isEqualTo("Bearer pix-test-key");
+
+        assertThat(manifest.path("images")).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode image = manifest.path("images").get(i);
+            assertThat(image.path("acquired").asText()).isEqualTo("inline");
+            assertThat(image.path("sourceUrl").asText()).isEqualTo("data:image/png;base64,");
+            Path file = FOLDERS.outbox.resolve("pix-lighthouse").resolve(image.path("file").asText());
+            assertThat(Files.readAllBytes(file)).isEqualTo(PixStub.image("a lighthouse", i));
+        }
+        assertThat(manifest.path("cost").path("amount").asDouble()).isEqualTo(0.08);
+        assertThat(manifest.path("cost").path("unit").asText()).isEqualTo("USD");
+        assertThat(manifest.path("request").path("model").asText()).isEqualTo("pix-2");
+
+        Job job = store.find("pix-lighthouse").orElseThrow();
+        assertThat(job.getImageUrls()).as("the job store never holds the images' bytes")
+                .containsExactly("data:image/png;base64,", "data:image/png;base64,");
+        assertThat(job.getCost()).isEqualTo(0.08);
+        JsonNode view = JSON.readTree((String) api.get("pix-lighthouse").body());
+        assertThat(view.path("cost").path("amount").asDouble()).isEqualTo(0.08);
+        assertThat(view.path("cost").path("unit").asText()).isEqualTo("USD");
+        assertThat(view.path("images")).hasSize(2);
+    }
+
+    @Test
+    void aModerationRefusalIsCensoredAndAnyOtherRefusalFailsEachAfterOneCreate() {
+        FOLDERS.drop("refused.jsonl", """
+                {"id": "pix-blocked", "provider": "pix", "prompt": "a sword [blocked]"}
+                {"id": "pix-invalid", "provider": "pix", "prompt": "a shield [invalid]"}
+                """);
+
+        JsonNode censored = FOLDERS.awaitManifest("pix-blocked", WAIT);
+        JsonNode failed = FOLDERS.awaitManifest("pix-invalid", WAIT);
+
+        assertThat(censored.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(censored.path("reason").asText()).isEqualTo("Your request was rejected by the safety system");
+        assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("reason").asText()).isEqualTo("pix answered HTTP 400: quality must be low or high");
+        assertThat(censored.path("cost").isNull()).as("nothing reported, nothing recorded").isTrue();
+        assertThat(PIX.creates("pix-blocked")).hasSize(1);
+        assertThat(PIX.creates("pix-invalid")).hasSize(1);
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsParkedNotSentAgain() {
+        FOLDERS.drop("lost.json", "{\"id\": \"pix-lost\", \"provider\": \"pix\", \"prompt\": \"a harbour [lost]\"}");
+
+        JsonNode parked = FOLDERS.awaitManifest("pix-lost", WAIT);
+
+        assertThat(parked.path("state").asText()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(parked.path("reason").asText()).contains("HTTP 502").contains("not sent again");
+        assertThat(PIX.creates("pix-lost")).hasSize(1);
+    }
+
+    @Test
+    void aModelIsRefusedNamingTheFieldWhereTheProviderTakesNone() {
+        FOLDERS.drop("model.json", "{\"id\": \"ai-model\", \"provider\": \"all-images\", \"prompt\": \"a cat\","
+                + " \"model\": \"v6\"}");
+
+        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("model.json.error.json")));
+        JsonNode problem = Folders.readJson(FOLDERS.rejected("model.json.error.json")).path("problems").get(0);
+
+        assertThat(problem.path("field").asText()).isEqualTo("model");
+        assertThat(problem.path("message").asText()).contains("all-images.ai has no model");
+        assertThat(store.find("ai-model")).isEmpty();
+    }
+
+    /** One request the stub received. */
+    record Call(String method, String path, String authorization, String body) {
+    }
+
+    /** The API, scripted by the prompt: images as base64 with a cost, a moderation 400, another 400, a lost answer. */
+    static final class PixStub {
+
+        final List<Call> calls = new CopyOnWriteArrayList<>();
+        private final HttpServer server;
+
+        private PixStub(HttpServer server) {
+            this.server = server;
+        }
+
+        static PixStub start() {
+            try {
+                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+                PixStub stub = new PixStub(server);
+                server.createContext("/", stub::handle);
+                server.start();
+                return stub;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Image {@code i} of a prompt: a different picture each, so a mix-up would show. */
+        static byte[] image(String prompt, int i) {
+            return PromptImage.render(prompt, 32 + i, 24, i, "png");
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        void stop() {
+            server.stop(0);
+        }
+
+        List<Call> creates(String jobKey) {
+            return calls.stream().filter(c -> c.path().equals("/v1/images/generations") && c.body().contains(
+                    "\"user\":\"" + jobKey + "\"")).toList();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"),
+                    body));
+            if (!exchange.getRequestMethod().equals("POST") || !path.equals("/v1/images/generations")) {
+                json(exchange, 404, "{\"error\": {\"message\": \"no such endpoint\"}}");
+                return;
+            }
+            JsonNode request = JSON.readTree(body);
+            String prompt = request.path("prompt").asText();
+            if (prompt.contains("[blocked]")) {
+                json(exchange, 400, "{\"error\": {\"code\": \"moderation_blocked\", \"message\": \"Your request was"
+                        + " rejected by the safety system\"}}");
+            } else if (prompt.contains("[invalid]")) {
+                json(exchange, 400, "{\"error\": {\"code\": \"invalid_value\", \"message\": \"quality must be low or"
+                        + " high\"}}");
+            } else if (prompt.contains("[lost]")) {
+                json(exchange, 502, "<html>bad gateway</html>");
+            } else {
+                StringBuilder data = new StringBuilder();
+                int n = request.path("n").asInt(1);
+                for (int i = 0; i < n; i++) {
+                    data.append(i == 0 ? "" : ", ").append("{\"b64_json\": \"")
+                            .append(Base64.getEncoder().encodeToString(image(prompt, i))).append("\"}");
+                }
+                json(exchange, 200, "{\"created\": 1700000000, \"data\": [" + data + "], \"usage\": {\"cost\": "
+                        + (0.04 * n) + "}}");
+            }
+        }
+
+        private static void json(HttpExchange exchange, int status, String body) throws IOException {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        }
+    }
+}
