@@ -67,6 +67,28 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void theReportedCostAndTheRequestsModelAreKeptWithTheJob() {
+        JobStore store = store("a/1");
+        Job job = job("c1", 0);
+        job.setRequest(new GenerationRequest("c1", false, "all-images", "p", null, null, null, null, Map.of(), Map.of(),
+                List.of("outbox"), "pix-2"));
+        store.insertIfAbsent(job, 0);
+        assertThat(store.find("c1").orElseThrow().getCost()).as("none reported yet").isNull();
+
+        Job claimed = store.claimDue(1, 1, 1_000).get(0);
+        claimed.setCost(0.04);
+        claimed.setCostUnit("USD");
+        store.save(claimed, false, null, 2, true);
+
+        Job read = store.find("c1").orElseThrow();
+        assertThat(read.getCost()).isEqualTo(0.04);
+        assertThat(read.getCostUnit()).isEqualTo("USD");
+        assertThat(read.getRequest().model()).isEqualTo("pix-2");
+        assertThat(store.insertIfAbsent(job("c2", 0), 0)).isEmpty();
+        assertThat(store.find("c2").orElseThrow().getRequest().model()).isNull();
+    }
+
+    @Test
     void insertsABatchInOneGoAndReturnsTheKeysThatExisted() {
         JobStore store = store("a/1");
         store.insertIfAbsent(job("b2", 0), 0);
