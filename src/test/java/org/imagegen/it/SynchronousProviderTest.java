@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +20,12 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.api.GenerationsApi;
+import org.imagegen.delivery.InlineImages;
+import org.imagegen.delivery.Outbox;
 import org.imagegen.job.Job;
+import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
+import org.imagegen.request.GenerationRequest;
 import org.imagegen.simulator.PromptImage;
 import org.imagegen.support.Folders;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +104,9 @@ class SynchronousProviderTest {
     @BeanInject("api")
     GenerationsApi api;
 
+    @BeanInject("outbox")
+    Outbox outbox;
+
     @AfterAll
     void stopStub() {
         PIX.stop();
@@ -174,6 +182,35 @@ class SynchronousProviderTest {
         assertThat(parked.path("state").asText()).isEqualTo("NEEDS_ATTENTION");
         assertThat(parked.path("reason").asText()).contains("HTTP 502").contains("not sent again");
         assertThat(PIX.creates("pix-lost")).hasSize(1);
+    }
+
+    /**
+     * What a crash leaves when it comes after the answer's images were staged but before the row said SUCCEEDED: the
+     * row still says a create is being sent. The staged images are that answer: delivered, and nothing sent again.
+     */
+    @Test
+    void aCreateWhoseImagesWereStagedBeforeACrashIsDeliveredFromStagingNotParked() throws IOException {
+        long now = System.currentTimeMillis();
+        Job job = new Job();
+        job.setKey("pix-crashed");
+        job.setProvider("pix");
+        job.setRequest(new GenerationRequest("pix-crashed", false, "pix", "a mill", null, null, 1, null, Map.of(),
+                Map.of(), List.of("outbox")));
+        job.setState(JobState.SUBMITTING);
+        job.setCreateAttempts(1);
+        job.setAcceptedAt(now);
+        job.setDeadlineAt(now + 60_000);
+        new InlineImages(outbox).stage(job, List.of("data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(PixStub.image("a mill", 0))));
+        job.setNextCheckAt(now);
+        store.insertIfAbsent(job, now);
+
+        JsonNode manifest = FOLDERS.awaitManifest("pix-crashed", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        Path file = FOLDERS.outbox.resolve("pix-crashed").resolve(manifest.path("images").get(0).path("file").asText());
+        assertThat(Files.readAllBytes(file)).isEqualTo(PixStub.image("a mill", 0));
+        assertThat(PIX.creates("pix-crashed")).isEmpty();
     }
 
     @Test
