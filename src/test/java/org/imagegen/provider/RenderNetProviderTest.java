@@ -51,6 +51,19 @@ class RenderNetProviderTest {
     }
 
     @Test
+    void aRequestsTopLevelModelIsRenderNetsModel() throws Exception {
+        Job job = new Job();
+        job.setKey("k2");
+        job.setRequest(new GenerationRequest("k2", false, "rendernet", "a dog", null, null, null, null,
+                Map.of("quality", "Plus"), Map.of(), List.of(), "DreamShaper"));
+
+        JsonNode body = new ObjectMapper().readTree(provider.createCall(job).body());
+
+        assertThat(body.get(0).path("model").asText()).isEqualTo("DreamShaper");
+        assertThat(provider.modelOf(job.getRequest())).isEqualTo("DreamShaper");
+    }
+
+    @Test
     void derivesTheGenerationStatusFromItsMedia() {
         assertThat(provider.readStatus(ok(media("initiated", "initiated"))).kind()).isEqualTo(StatusResult.Kind.QUEUED);
         assertThat(provider.readStatus(ok(media("success", "pending"))).kind()).isEqualTo(StatusResult.Kind.RUNNING);

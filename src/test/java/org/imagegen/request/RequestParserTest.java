@@ -50,6 +50,13 @@ class RequestParserTest {
     }
 
     @Test
+    void readsAModelColumnAsTheRequestsModel() {
+        ParsedInput input = parser.parse("models.csv", "id,prompt,model\nr1,a cat,pix-2\nr2,a dog,\n");
+        assertThat(input.records().get(0).node().path("model").asText()).isEqualTo("pix-2");
+        assertThat(input.records().get(1).node().has("model")).as("an empty cell is no model").isFalse();
+    }
+
+    @Test
     void reportsARaggedCsvRowAlone() {
         ParsedInput input = parser.parse("ragged.csv", "id,prompt\nr1,a\nr2,b,extra\nr3,c\n");
         assertThat(input.records()).hasSize(3);

@@ -90,6 +90,25 @@ class RequestValidatorTest {
     }
 
     @Test
+    void aModelIsTakenWhereTheProviderHasOneAndRefusedNamingTheFieldWhereNot() throws Exception {
+        assertThat(validate("{\"prompt\": \"p\", \"model\": \"v6\"}").problems()).singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("model"))
+                .satisfies(p -> assertThat(p.message()).contains("all-images.ai has no model"));
+        assertThat(fields("{\"provider\": \"rendernet\", \"prompt\": \"p\", \"model\": 6}")).containsExactly("model");
+        assertThat(fields("{\"provider\": \"rendernet\", \"prompt\": \"p\", \"model\": \" \"}")).containsExactly("model");
+        assertThat(fields("{\"provider\": \"rendernet\", \"prompt\": \"p\", \"model\": \"Flux\","
+                + " \"options\": {\"model\": \"DreamShaper\"}}")).containsExactly("model");
+        assertThat(fields("{\"provider\": \"rendernet\", \"prompt\": \"p\", \"negativePrompt\": \"n\","
+                + " \"model\": \"Flux\"}")).as("the model's own rules apply").containsExactly("negativePrompt");
+
+        RequestValidator.Validated flux = validate("{\"provider\": \"rendernet\", \"prompt\": \"p\", \"model\": \"Flux\"}");
+        assertThat(flux.request().model()).isEqualTo("Flux");
+        String plain = validate("{\"provider\": \"rendernet\", \"prompt\": \"p\"}").request().key();
+        assertThat(flux.request().key()).as("the model is part of the content key").isNotEqualTo(plain);
+        assertThat(validate("{\"provider\": \"rendernet\", \"prompt\": \"p\"}").request().model()).isNull();
+    }
+
+    @Test
     void acceptsOnlyConfiguredSinkNames() throws Exception {
         assertThat(fields("{\"prompt\": \"p\", \"sinks\": [\"archive\", \"s3://bucket\"]}")).containsExactly("sinks");
         assertThat(validate("{\"prompt\": \"p\", \"sinks\": [\"archive\"]}").request().sinks()).containsExactly("archive");
