@@ -33,7 +33,8 @@ import static org.imagegen.support.Settings.required;
 /**
  * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
  * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
- * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The HTTP server itself is Camel's (camel.server.* in config/).
+ * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
+ * HTTP server itself is Camel's (camel.server.* in config/).
  */
 public final class ApiConfiguration {
 
