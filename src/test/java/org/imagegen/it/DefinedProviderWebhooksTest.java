@@ -127,8 +127,18 @@ class DefinedProviderWebhooksTest {
                         webhookId: .id
                         webhookSignature: none
                         webhookSecret: %s
+                    - name: unkeyed
+                      type: org.imagegen.provider.definition.ProviderDefinition
+                      properties:
+                %s
+                        createPath: /v1/predictions
+                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
+                        createId: .id
+                        webhookId: .id
+                        webhookSignature: ed25519-jwks
+                        webhookJwksUrl: "http://127.0.0.1:9/jwks.json"
                 """.formatted(common.indent(2).stripTrailing(), common.indent(2).stripTrailing(),
-                common.indent(2).stripTrailing(), PATH_SECRET);
+                common.indent(2).stripTrailing(), PATH_SECRET, common.indent(2).stripTrailing());
         try {
             Path providers = FOLDERS.root.resolve("providers");
             Files.createDirectories(providers);
@@ -260,6 +270,23 @@ class DefinedProviderWebhooksTest {
         assertThat(post(root + "rendernet", Map.of(), payload).statusCode()).isEqualTo(404);
         // a signed provider has no secret path
         assertThat(post(root + "signed/" + PATH_SECRET, Map.of(), payload).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void whileTheKeySetCannotBeFetchedADeliveryIsAnswered503AndChangesNothing() throws Exception {
+        // nothing listens on port 9: the fetch fails, the delivery cannot be verified
+        String generation = submit("hook-unkeyed", "unkeyed");
+        STUB.finish(generation);
+        Job waiting = store.find("hook-unkeyed").orElseThrow();
+        byte[] payload = ("{\"id\": \"" + generation + "\"}").getBytes(StandardCharsets.UTF_8);
+        String receiver = new PublicUrl(context).get() + "/webhooks/unkeyed";
+
+        HttpResponse<String> unverifiable = post(receiver,
+                falHeaders(SIGNER, generation, System.currentTimeMillis() / 1000, payload), payload);
+
+        assertThat(unverifiable.statusCode()).as(unverifiable.body()).isEqualTo(503);
+        assertThat(store.find("hook-unkeyed").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+        assertThat(STUB.statusChecks(generation)).isZero();
     }
 
     /** Drops a request and waits until the stub has created its generation; returns the generation id. */
