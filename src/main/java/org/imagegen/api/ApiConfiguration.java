@@ -17,12 +17,14 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobStore;
+import org.imagegen.observe.JobMetrics;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.support.Durations;
+import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +32,9 @@ import static org.imagegen.support.Settings.required;
 
 /**
  * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
- * and metrics, and the all-images webhook receiver with the removal of its subscription at shutdown (the leader
- * subscribes: routes/webhooks.camel.yaml). The HTTP server itself is Camel's (camel.server.* in config/).
+ * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
+ * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
+ * HTTP server itself is Camel's (camel.server.* in config/).
  */
 public final class ApiConfiguration {
 
@@ -66,20 +69,20 @@ public final class ApiConfiguration {
                 allImages = a;
             }
         }
-        ObserveConfiguration.configure(context, store, providers.all().stream().map(ImageProvider::name).toList(),
-                allImages, Durations.millis(required(context, "imagegen.health.key-check-interval")));
+        JobMetrics metrics = ObserveConfiguration.configure(context, store,
+                providers.all().stream().map(ImageProvider::name).toList(), allImages,
+                Durations.millis(required(context, "imagegen.health.key-check-interval")));
 
         String secret = Secrets.configuredOrStored(required(context, "imagegen.webhooks.secret"),
                 data.resolve("webhook-secret")).value();
-        String configuredUrl = required(context, "imagegen.webhooks.public-url");
-        String bind = required(context, "imagegen.api.bind");
         // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
-        Supplier<String> publicUrl = configuredUrl.isBlank()
-                ? () -> "http://" + bind + ":" + context.hasService(VertxPlatformHttpServer.class).getPort()
-                : () -> configuredUrl;
+        Supplier<String> publicUrl = new PublicUrl(context);
         ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
         context.getRegistry().bind("webhooks", webhooks);
         ObserveConfiguration.bindWebhooks(context, webhooks);
+        // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names
+        context.getRegistry().bind("definedWebhooks",
+                new DefinedWebhooks(providers, webhooks, store, Clock.systemUTC(), metrics::bindWebhooks));
         if (Boolean.parseBoolean(required(context, "imagegen.webhooks.enabled"))) {
             onContextEvent(context, CamelEvent.CamelContextStoppingEvent.class, () -> unsubscribeWebhooks(context));
         }

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
+import org.imagegen.provider.webhook.WebhookCounts;
 
 /**
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
@@ -60,6 +61,19 @@ public class JobMetrics {
         FunctionCounter.builder("imagegen.webhooks.refused", webhooks, ProviderWebhooks::refused)
                 .description("webhook deliveries refused (wrong secret)")
                 .tag("provider", "all-images").register(registry);
+    }
+
+    /** The same series for a provider declared by a definition file (refused: a bad signature, stale or replayed). */
+    public void bindWebhooks(String provider, WebhookCounts counts) {
+        FunctionCounter.builder("imagegen.webhooks.received", counts, WebhookCounts::received)
+                .description("webhook deliveries received")
+                .tag("provider", provider).register(registry);
+        FunctionCounter.builder("imagegen.webhooks.checks.forwarded", counts, WebhookCounts::broughtForward)
+                .description("webhook deliveries that brought a status check forward")
+                .tag("provider", provider).register(registry);
+        FunctionCounter.builder("imagegen.webhooks.refused", counts, WebhookCounts::refusedCount)
+                .description("webhook deliveries refused (wrong secret)")
+                .tag("provider", provider).register(registry);
     }
 
     /** One status check (the provider's check route: its HTTP call and reading the answer). */

@@ -63,6 +63,7 @@ public class DefinedProvider implements ImageProvider {
     private final Jq statusOutcome;
     private final Jq findBody;
     private final Jq findId;
+    private final DefinedWebhook webhook;
 
     public DefinedProvider(String name, ProviderDefinition d) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -102,6 +103,8 @@ public class DefinedProvider implements ImageProvider {
             }
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
+            webhook = DefinedWebhook.of(name, d, path -> new ProviderCall(name, "GET", url(path), null,
+                    mayCarryKey(url(path)), null));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
         }
@@ -114,6 +117,16 @@ public class DefinedProvider implements ImageProvider {
 
     public ProviderDefinition definition() {
         return definition;
+    }
+
+    /** The provider's webhooks (routes/webhooks.camel.yaml), or null when the definition does not turn them on. */
+    public DefinedWebhook webhook() {
+        return webhook;
+    }
+
+    /** The receiver's URL handed to the provider at create (jq {@code .webhookUrl}); null when webhooks are off. */
+    public String webhookUrl() {
+        return webhook == null ? null : webhook.url();
     }
 
     public DownloadHosts downloadHosts() {
@@ -182,6 +195,7 @@ public class DefinedProvider implements ImageProvider {
         input.put("seed", r.seed());
         input.set("options", JSON.valueToTree(r.options()));
         input.put("model", modelOf(r));
+        input.put("webhookUrl", webhookUrl());
         return input;
     }
 
@@ -189,7 +203,8 @@ public class DefinedProvider implements ImageProvider {
 
     @Override
     public ProviderCall createCall(Job job) {
-        String path = definition.getCreatePath().strip().replace("${model}", modelOf(job.getRequest()));
+        String path = definition.getCreatePath().strip().replace("${model}", modelOf(job.getRequest()))
+                .replace("${webhookUrl}", encode(webhookUrl()));
         String body = createBody == null ? null : write(createBody.first(input(job)));
         return new ProviderCall(name, createMethod(), url(path), body, mayCarryKey(url(path)), job.getKey());
     }

@@ -15,6 +15,7 @@ import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestValidator;
 import org.imagegen.support.Durations;
+import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,10 @@ public final class DefinedProviders {
                         + "bundle; choose another name for the bean");
             }
             DefinedProvider provider = new DefinedProvider(name, entry.getValue());
+            if (provider.webhook() != null) {
+                // creates hand the provider <public URL>/webhooks/<name> (routes/webhooks.camel.yaml receives there)
+                provider.webhook().receiveAt(new PublicUrl(context));
+            }
             registration.accept(name, provider);
             LOG.info("{}: defined provider, calling {}{}", name, entry.getValue().getBaseUrl(),
                     blank(entry.getValue().getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");

@@ -46,6 +46,13 @@ public class ProviderDefinition {
     private String findId;
     private String cancelMethod;
     private String cancelPath;
+    private String webhooks;
+    private String webhookId;
+    private String webhookSignature;
+    private String webhookSecret;
+    private String webhookSecretPath;
+    private String webhookJwksUrl;
+    private String webhookTolerance;
 
     /** The provider's API root, e.g. https://api.acme.example (required). */
     public String getBaseUrl() {
@@ -387,6 +394,69 @@ public class ProviderDefinition {
 
     public void setCancelPath(String cancelPath) {
         this.cancelPath = cancelPath;
+    }
+
+    /** Webhooks: {@code true} to receive them at {@code /webhooks/<name>} (default false). */
+    public String getWebhooks() {
+        return webhooks;
+    }
+
+    public void setWebhooks(String webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    /** Webhooks: jq from a delivery's payload to the generation id. */
+    public String getWebhookId() {
+        return webhookId;
+    }
+
+    public void setWebhookId(String webhookId) {
+        this.webhookId = webhookId;
+    }
+
+    /** Webhooks: {@code standard-webhooks}, {@code ed25519-jwks} or {@code none} (a secret path instead). */
+    public String getWebhookSignature() {
+        return webhookSignature;
+    }
+
+    public void setWebhookSignature(String webhookSignature) {
+        this.webhookSignature = webhookSignature;
+    }
+
+    /** Webhooks: the signing secret (standard-webhooks) or the secret path segment (none). */
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    public void setWebhookSecret(String webhookSecret) {
+        this.webhookSecret = webhookSecret;
+    }
+
+    /** Webhooks: where the provider serves its signing secret ({@code .key}), when webhookSecret is blank. */
+    public String getWebhookSecretPath() {
+        return webhookSecretPath;
+    }
+
+    public void setWebhookSecretPath(String webhookSecretPath) {
+        this.webhookSecretPath = webhookSecretPath;
+    }
+
+    /** Webhooks: the provider's JWKS (ed25519-jwks): a full URL or a path below baseUrl. */
+    public String getWebhookJwksUrl() {
+        return webhookJwksUrl;
+    }
+
+    public void setWebhookJwksUrl(String webhookJwksUrl) {
+        this.webhookJwksUrl = webhookJwksUrl;
+    }
+
+    /** Webhooks: how far a delivery's timestamp may be from now (default 5m). */
+    public String getWebhookTolerance() {
+        return webhookTolerance;
+    }
+
+    public void setWebhookTolerance(String webhookTolerance) {
+        this.webhookTolerance = webhookTolerance;
     }
 
     /** Never printed with its key. */

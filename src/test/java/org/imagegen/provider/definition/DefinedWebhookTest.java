@@ -1,0 +1,156 @@
+package org.imagegen.provider.definition;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.job.Job;
+import org.imagegen.provider.ProviderCall;
+import org.imagegen.request.GenerationRequest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The webhook properties of a definition: checked at start by property, and what creates hand the provider. */
+class DefinedWebhookTest {
+
+    private static ProviderDefinition definition(Consumer<ProviderDefinition> webhooks) {
+        ProviderDefinition d = new ProviderDefinition();
+        d.setBaseUrl("https://queue.example.run");
+        d.setApiKey("k-1");
+        d.setCreatePath("/fal-ai/flux/dev?fal_webhook=${webhookUrl}");
+        d.setCreateBody("{prompt: .prompt, webhook: .webhookUrl}");
+        d.setCreateId(".request_id");
+        d.setStatusPath("/requests/${id}/status");
+        d.setStatusOutcome("{state: .status}");
+        webhooks.accept(d);
+        return d;
+    }
+
+    private static Job job() {
+        Job job = new Job();
+        job.setKey("job-1");
+        job.setProvider("hooked");
+        job.setRequest(new GenerationRequest("job-1", false, "hooked", "a bridge", null, null, null, null, Map.of(),
+                Map.of(), List.of()));
+        return job;
+    }
+
+    @Test
+    void withWebhooksOnTheCreateCarriesTheReceiverUrlInTheBodyAndUrlEncodedInThePath() throws Exception {
+        DefinedProvider provider = new DefinedProvider("hooked", definition(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".request_id");
+            d.setWebhookSignature("ed25519-jwks");
+            d.setWebhookJwksUrl("https://rest.example.ai/.well-known/jwks.json");
+        }));
+        provider.webhook().receiveAt(() -> "https://imagegen.example.com/");
+
+        ProviderCall create = provider.createCall(job());
+
+        assertThat(create.url()).isEqualTo("https://queue.example.run/fal-ai/flux/dev?fal_webhook="
+                + "https%3A%2F%2Fimagegen.example.com%2Fwebhooks%2Fhooked");
+        assertThat(new ObjectMapper().readTree(create.body()).path("webhook").asText())
+                .isEqualTo("https://imagegen.example.com/webhooks/hooked");
+        // the key set is on another host than the API's: fetched without the key
+        ProviderCall keys = provider.webhook().keysCall(name -> null, new byte[0], 0);
+        assertThat(keys.url()).isEqualTo("https://rest.example.ai/.well-known/jwks.json");
+        assertThat(keys.authenticated()).isFalse();
+        assertThat(provider.webhook().generationId("{\"request_id\": \"r-9\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("r-9");
+        assertThat(provider.webhook().generationId("not json".getBytes(StandardCharsets.UTF_8))).isNull();
+    }
+
+    @Test
+    void withWebhooksOffTheUrlIsNullAndNothingIsRequired() throws Exception {
+        DefinedProvider provider = new DefinedProvider("hooked", definition(d -> d.setWebhookSignature("none")));
+
+        ProviderCall create = provider.createCall(job());
+
+        assertThat(provider.webhook()).isNull();
+        assertThat(create.url()).endsWith("fal_webhook=");
+        assertThat(new ObjectMapper().readTree(create.body()).path("webhook").isNull()).isTrue();
+    }
+
+    @Test
+    void theNoneSchemeUsesASecretPathAndTheSignedSchemesFetchTheirKeysFromTheProvider() {
+        DefinedProvider pathed = new DefinedProvider("pathed", definition(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("none");
+            d.setWebhookSecret("s3cr3t-path-0123456789");
+        }));
+        pathed.webhook().receiveAt(() -> "http://127.0.0.1:8080");
+        assertThat(pathed.webhookUrl()).isEqualTo("http://127.0.0.1:8080/webhooks/pathed/s3cr3t-path-0123456789");
+        assertThat(pathed.webhook().pathSecretMatches("s3cr3t-path-0123456789")).isTrue();
+        assertThat(pathed.webhook().pathSecretMatches("s3cr3t-path-012345678")).isFalse();
+
+        DefinedProvider replicate = new DefinedProvider("signed", definition(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("standard-webhooks");
+            d.setWebhookSecretPath("/v1/webhooks/default/secret");
+        }));
+        ProviderCall secret = replicate.webhook().keysCall(name -> null, new byte[0], 0);
+        assertThat(secret.url()).isEqualTo("https://queue.example.run/v1/webhooks/default/secret");
+        assertThat(secret.authenticated()).as("the provider's own host: with the key").isTrue();
+    }
+
+    @Test
+    void aDefinitionThatCannotReceiveStopsTheStartNamingTheProperty() {
+        assertRefused(d -> d.setWebhooks("yes"), "webhooks:");
+        assertRefused(d -> d.setWebhookSignature("hmac"), "webhookSignature: 'hmac' is not a signature scheme");
+        assertRefused(d -> d.setWebhookTolerance("soon"), "webhookTolerance:");
+        assertRefused(d -> d.setWebhookId(".id |"), "webhookId:");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookSignature("none");
+        }, "webhookId: required");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+        }, "webhookSignature: required");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("none");
+        }, "webhookSecret: required");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("none");
+            d.setWebhookSecret("short");
+        }, "webhookSecret: the none scheme's secret");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("standard-webhooks");
+        }, "webhookSecret or webhookSecretPath");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("standard-webhooks");
+            d.setWebhookSecret("whsec_***");
+        }, "webhookSecret: not a Standard Webhooks secret");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("ed25519-jwks");
+        }, "webhookJwksUrl: required");
+        assertRefused(d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(".id");
+            d.setWebhookSignature("ed25519-jwks");
+            d.setWebhookJwksUrl("ftp://keys.example");
+        }, "webhookJwksUrl:");
+    }
+
+    private static void assertRefused(Consumer<ProviderDefinition> webhooks, String message) {
+        assertThatThrownBy(() -> new DefinedProvider("hooked", definition(webhooks)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("provider definition 'hooked': ").hasMessageContaining(message);
+    }
+}
