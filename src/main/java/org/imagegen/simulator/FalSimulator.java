@@ -131,7 +131,8 @@ public class FalSimulator extends ProviderSimulator {
                 List.of(), null, job(app, body), endpoint, scenario);
         g.startedAt = System.currentTimeMillis();
         g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, createsFor(jobKey) == 0);
+        g.fate = ProviderDirectives.of(prompt).failRequest() ? SimulatedGeneration.Fate.FAIL
+                : drawFate(scenario, createsFor(jobKey) == 0);
         Job job = (Job) g.params;
         for (int i = 0; i < job.count(); i++) {
             g.imageIds.add(newId("img_"));
