@@ -30,7 +30,7 @@ public class LeonardoSimulator extends ProviderSimulator {
     /** The CDN host: another host name than the API's, as Leonardo serves images from cdn.leonardo.ai. */
     public static final String IMAGE_HOST = "localhost";
     private static final String API = "/api/rest/v1/generations";
-    private static final String DEFAULT_MODEL = "b24e16ff-06e3-43eb-8d33-4416c2d75876";
+    private static final String DEFAULT_MODEL = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3";
 
     public LeonardoSimulator(SimulatorSettings settings) {
         super(settings);
