@@ -22,7 +22,9 @@ import com.sun.net.httpserver.HttpExchange;
  * own) answering {@code Pending} (with {@code progress}) → {@code Ready} ({@code result.sample}) or {@code Error},
  * {@code Request Moderated}, {@code Content Moderated}, and {@code Task not found} for an id it does not hold.
  * The images come from a delivery host ({@code localhost}, the API being 127.0.0.1) under signed URLs that expire
- * ten minutes after the result is ready: then they answer 403, as an expired signature does.
+ * ten minutes after the result is ready: then they answer 403, as an expired signature does. A task created with a
+ * {@code webhook_url} is posted there when it is done (the get_result answer; no signature: the receiver's URL
+ * carries the secret).
  * <p>
  * Chosen where the documentation is silent: {@code Task not found} is a 200 (it is a status of the documented result
  * schema); {@code progress} is a fraction 0–1; an {@code Error} carries {@code details.error}; the moderated results
@@ -44,6 +46,7 @@ public class BflSimulator extends ProviderSimulator {
 
     private volatile Duration imageLifetime = Duration.ofMinutes(10);
     private final String signingSecret = newId("secret_");
+    private final SimulatedWebhooks webhooks = new SimulatedWebhooks("BflSimulator-webhooks");
 
     public BflSimulator(SimulatorSettings settings) {
         super(settings);
@@ -52,6 +55,17 @@ public class BflSimulator extends ProviderSimulator {
     /** How long a delivery URL works after the result is ready (ten minutes, as BFL's; shorter for tests). */
     public void setImageLifetime(Duration lifetime) {
         this.imageLifetime = lifetime;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        webhooks.close();
+    }
+
+    /** The webhooks posted so far (to a create's {@code webhook_url}). */
+    List<SimulatedWebhooks.Delivery> webhookDeliveries() {
+        return webhooks.deliveries();
     }
 
     @Override
@@ -65,7 +79,7 @@ public class BflSimulator extends ProviderSimulator {
     }
 
     /** What one task asked for. */
-    private record Task(String model, int width, int height, String format, String ratio) {
+    private record Task(String model, int width, int height, String format, String ratio, String webhookUrl) {
     }
 
     @Override
@@ -138,13 +152,18 @@ public class BflSimulator extends ProviderSimulator {
                 List.of(), null, task, null, scenario);
         g.startedAt = System.currentTimeMillis();
         g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, createsFor(jobKey) == 0);
+        g.fate = drawFate(scenario, jobKey == null || createsFor(jobKey) == 0);
         g.imageIds.add(newId("sample_"));
         register(g);
         countCreate(jobKey);
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
             return;
+        }
+        if (task.webhookUrl() != null && g.fate != SimulatedGeneration.Fate.NEVER) {
+            // BFL posts the task's result when it is done; the receiver's URL carries its own secret
+            webhooks.schedule(task.webhookUrl(), g.durationMs + 20, () -> generations.containsKey(g.id)
+                    ? json(view(g, System.currentTimeMillis())) : null, bytes -> Map.of());
         }
         if (fault != null && answerFault(exchange, fault, scenario, 200)) {
             return;
@@ -161,6 +180,11 @@ public class BflSimulator extends ProviderSimulator {
 
     /** The task's size and format, or null when it answered a 422 for them. */
     private Task task(HttpExchange exchange, String model, JsonNode body) throws IOException {
+        JsonNode webhook = body.get("webhook_url");
+        if (webhook != null && !webhook.isNull() && !webhook.asText().matches("https?://[^\\s/]+(/\\S*)?")) {
+            validation(exchange, "body", "webhook_url", "Input should be a valid URL", "url_parsing");
+            return null;
+        }
         String format = body.path("output_format").asText("jpeg");
         if (!FORMATS.contains(format)) {
             validation(exchange, "body", "output_format", "Input should be 'jpeg' or 'png'", "enum");
@@ -176,7 +200,7 @@ public class BflSimulator extends ProviderSimulator {
                 return null;
             }
             int width = (int) Math.round(Math.sqrt(4_000_000 * r));
-            return new Task(model, width, (int) Math.round(width / r), format, ratio);
+            return new Task(model, width, (int) Math.round(width / r), format, ratio, webhookUrl(body));
         }
         int width = body.path("width").asInt(1024);
         int height = body.path("height").asInt(768);
@@ -188,7 +212,12 @@ public class BflSimulator extends ProviderSimulator {
                 return null;
             }
         }
-        return new Task(model, width, height, format, null);
+        return new Task(model, width, height, format, null, webhookUrl(body));
+    }
+
+    private static String webhookUrl(JsonNode body) {
+        JsonNode url = body.get("webhook_url");
+        return url == null || url.isNull() || url.asText().isBlank() ? null : url.asText();
     }
 
     private void result(HttpExchange exchange, String id) throws IOException {
@@ -196,9 +225,9 @@ public class BflSimulator extends ProviderSimulator {
         if (injectCheckFault(exchange, g)) {
             return;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", id);
         if (g == null) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("id", id);
             answer.put("status", "Task not found");
             answer.put("result", null);
             answer.put("progress", null);
@@ -206,7 +235,13 @@ public class BflSimulator extends ProviderSimulator {
             return;
         }
         g.checks.incrementAndGet();
-        long now = System.currentTimeMillis();
+        sendJson(exchange, 200, view(g, System.currentTimeMillis()));
+    }
+
+    /** A task as get_result (and its webhook) shows it at {@code now}. */
+    private Map<String, Object> view(SimulatedGeneration g, long now) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", g.id);
         ProviderDirectives directives = ProviderDirectives.of(g.prompt);
         Task task = (Task) g.params;
         Object details = null;
@@ -238,7 +273,15 @@ public class BflSimulator extends ProviderSimulator {
         if (details != null) {
             answer.put("details", details);
         }
-        sendJson(exchange, 200, answer);
+        return answer;
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A signed delivery URL, valid until the result's ready time plus the image lifetime. */

@@ -23,7 +23,9 @@ import com.sun.net.httpserver.HttpExchange;
  * with {@code X-Fal-Error-Type} ({@code sim:fail-request}: 504 {@code request_timeout}). {@code sim:nsfw-one} and
  * {@code sim:nsfw-all} flag images in {@code has_nsfw_concepts}, delivered black as fal's safety checker does. Cancel:
  * {@code PUT .../requests/{id}/cancel}. The images come from a media host ({@code localhost}, the API being
- * 127.0.0.1) and are gone (404) six minutes after the result is ready.
+ * 127.0.0.1) and are gone (404) six minutes after the result is ready. A submit with {@code ?fal_webhook=<url>} is
+ * posted there when done ({@code {request_id, status: OK | ERROR, payload, error}}), signed with Ed25519 as fal signs
+ * (see {@link FalWebhookSigner}); the key set is at {@code /.well-known/jwks.json}.
  * <p>
  * Chosen where the documentation is silent: the answer for a result read before it is ready (400
  * {@code "Request is still in progress"}), for an unknown request (404), for a missing key (401), and the error
@@ -40,6 +42,8 @@ public class FalSimulator extends ProviderSimulator {
             "landscape_16_9", new int[] {1024, 576});
 
     private volatile Duration imageLifetime = Duration.ofMinutes(6);
+    private final FalWebhookSigner signer = new FalWebhookSigner();
+    private final SimulatedWebhooks webhooks = new SimulatedWebhooks("FalSimulator-webhooks");
 
     public FalSimulator(SimulatorSettings settings) {
         super(settings);
@@ -48,6 +52,17 @@ public class FalSimulator extends ProviderSimulator {
     /** How long a result's files are kept after it is ready (six minutes, fal's for results of 10 KB or more). */
     public void setImageLifetime(Duration lifetime) {
         this.imageLifetime = lifetime;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        webhooks.close();
+    }
+
+    /** The webhooks posted so far (to a submit's {@code fal_webhook}). */
+    List<SimulatedWebhooks.Delivery> webhookDeliveries() {
+        return webhooks.deliveries();
     }
 
     @Override
@@ -76,6 +91,11 @@ public class FalSimulator extends ProviderSimulator {
                 return;
             }
             file(exchange, path);
+            return;
+        }
+        if (path.equals("/.well-known/jwks.json") && method.equals("GET")) {
+            // the key set webhooks are verified with (fal's is https://rest.fal.ai/.well-known/jwks.json)
+            sendJson(exchange, 200, signer.jwks());
             return;
         }
         String[] parts = path.split("/");
@@ -132,7 +152,7 @@ public class FalSimulator extends ProviderSimulator {
         g.startedAt = System.currentTimeMillis();
         g.durationMs = drawDuration(scenario);
         g.fate = ProviderDirectives.of(prompt).failRequest() ? SimulatedGeneration.Fate.FAIL
-                : drawFate(scenario, createsFor(jobKey) == 0);
+                : drawFate(scenario, jobKey == null || createsFor(jobKey) == 0);
         Job job = (Job) g.params;
         for (int i = 0; i < job.count(); i++) {
             g.imageIds.add(newId("img_"));
@@ -142,6 +162,10 @@ public class FalSimulator extends ProviderSimulator {
         if (loseAnswer(jobKey, scenario)) {
             dropConnection(exchange);
             return;
+        }
+        String webhook = query(exchange).get("fal_webhook");
+        if (webhook != null && !webhook.isBlank() && g.fate != SimulatedGeneration.Fate.NEVER) {
+            webhooks.schedule(webhook, g.durationMs + 20, () -> webhookPayload(g), bytes -> signer.headers(g.id, bytes));
         }
         if (fault != null && answerFault(exchange, fault, scenario, 200)) {
             return;
@@ -252,30 +276,37 @@ public class FalSimulator extends ProviderSimulator {
             detail(exchange, 400, "Request is still in progress");
             return;
         }
+        Outcome outcome = outcome(g);
+        if (outcome.errorType() != null) {
+            exchange.getResponseHeaders().set("X-Fal-Error-Type", outcome.errorType());
+        }
+        sendJson(exchange, outcome.status(), outcome.body());
+    }
+
+    /** What a finished request's response URL answers: its HTTP status, body, and request error type if any. */
+    private record Outcome(int status, Map<String, Object> body, String errorType) {
+    }
+
+    private Outcome outcome(SimulatedGeneration g) {
         Job job = (Job) g.params;
         if (!job.invalid().isEmpty()) {
-            sendJson(exchange, 422, Map.of("detail", job.invalid()));
-            return;
+            return new Outcome(422, Map.of("detail", job.invalid()), null);
         }
         if (g.fate == SimulatedGeneration.Fate.FAIL && ProviderDirectives.of(g.prompt).failRequest()) {
-            exchange.getResponseHeaders().set("X-Fal-Error-Type", "request_timeout");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("detail", "Request timed out");
             body.put("error_type", "request_timeout");
-            sendJson(exchange, 504, body);
-            return;
+            return new Outcome(504, body, "request_timeout");
         }
         if (g.fate == SimulatedGeneration.Fate.FAIL) {
-            sendJson(exchange, 422, Map.of("detail", List.of(modelError(List.of("body"),
-                    "The model did not generate any media (simulated failure).", "no_media_generated"))));
-            return;
+            return new Outcome(422, Map.of("detail", List.of(modelError(List.of("body"),
+                    "The model did not generate any media (simulated failure).", "no_media_generated"))), null);
         }
         if (g.fate == SimulatedGeneration.Fate.CENSOR) {
             Map<String, Object> error = modelError(List.of("body", "prompt"),
                     "The content was flagged by a content checker.", "content_policy_violation");
             error.put("input", g.prompt);
-            sendJson(exchange, 422, Map.of("detail", List.of(error)));
-            return;
+            return new Outcome(422, Map.of("detail", List.of(error)), null);
         }
         ProviderDirectives directives = ProviderDirectives.of(g.prompt);
         List<Map<String, Object>> images = new ArrayList<>();
@@ -283,7 +314,7 @@ public class FalSimulator extends ProviderSimulator {
         for (int i = 0; i < g.imageIds.size(); i++) {
             Map<String, Object> image = new LinkedHashMap<>();
             image.put("url", "http://" + IMAGE_HOST + ":" + port() + "/files/simulated/" + g.imageIds.get(i) + "."
-                    + extension(job));
+                    + job.format());
             image.put("width", job.width());
             image.put("height", job.height());
             image.put("content_type", "image/" + job.format());
@@ -296,7 +327,31 @@ public class FalSimulator extends ProviderSimulator {
         result.put("seed", job.seed());
         result.put("has_nsfw_concepts", flags);
         result.put("prompt", g.prompt);
-        sendJson(exchange, 200, result);
+        return new Outcome(200, result, null);
+    }
+
+    /**
+     * fal's webhook for a finished request: {@code {request_id, gateway_request_id, status: OK | ERROR, payload,
+     * error}}, the payload being what the response URL answers; null once the request is gone (cancelled).
+     */
+    private byte[] webhookPayload(SimulatedGeneration g) {
+        if (!generations.containsKey(g.id)) {
+            return null;
+        }
+        Outcome outcome = outcome(g);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("request_id", g.id);
+        body.put("gateway_request_id", g.id);
+        body.put("status", outcome.status() == 200 ? "OK" : "ERROR");
+        body.put("payload", outcome.body());
+        if (outcome.status() != 200) {
+            body.put("error", "Invalid status code: " + outcome.status());
+        }
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void cancel(HttpExchange exchange, String app, String id) throws IOException {
@@ -329,10 +384,6 @@ public class FalSimulator extends ProviderSimulator {
         boolean flagged = job.safetyChecker() && ProviderDirectives.of(g.prompt).flagged(index, g.imageIds.size());
         sendImage(exchange, g, index, "image/" + job.format(), flagged ? SimulatorSupport.black(size[0], size[1], format)
                 : PromptImage.render(g.prompt, size[0], size[1], g.id.hashCode() + index, format));
-    }
-
-    private static String extension(Job job) {
-        return job.format().equals("png") ? "png" : "jpeg";
     }
 
     private static Map<String, Object> modelError(List<String> loc, String message, String type) {

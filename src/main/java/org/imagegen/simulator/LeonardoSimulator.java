@@ -123,7 +123,7 @@ public class LeonardoSimulator extends ProviderSimulator {
                 List.of(), null, request, null, scenario);
         g.startedAt = System.currentTimeMillis();
         g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, createsFor(jobKey) == 0);
+        g.fate = drawFate(scenario, jobKey == null || createsFor(jobKey) == 0);
         for (int i = 0; i < request.count(); i++) {
             g.imageIds.add(java.util.UUID.randomUUID().toString());
         }

@@ -122,6 +122,9 @@ class BflSimulatorTest {
         assertThat(create.status()).isEqualTo(401);
         assertThat(poll.status()).isEqualTo(401);
         assertThat(bfl.totalCreates()).isZero();
+        // any key will do, and the Idempotency-Key the bundle adds is not required
+        assertThat(http.post(bfl.baseUrl() + "/v1/flux-dev", SimulatorHttp.json(Map.of("prompt", "x")), "x-key", "any")
+                .status()).isEqualTo(200);
     }
 
     @Test
@@ -168,5 +171,24 @@ class BflSimulatorTest {
         assertThat(tampered.status()).isEqualTo(403);
         await().atMost(Duration.ofSeconds(5)).until(() -> http.get(sample).status() == 403);
         assertThat(http.get(sample).text()).contains("AuthenticationFailed");
+    }
+
+    @Test
+    void aTaskWithAWebhookUrlIsPostedThereWhenItIsDone() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String id = create("flux-dev", "hook", Map.of("prompt", "a fox",
+                    "webhook_url", receiver.url("/webhooks/bfl/secret"))).json().path("id").asText();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.received().isEmpty());
+
+            WebhookReceiver.Received hook = receiver.received().get(0);
+            assertThat(hook.path()).isEqualTo("/webhooks/bfl/secret");
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hook.body());
+            assertThat(body.path("id").asText()).isEqualTo(id);
+            assertThat(body.path("status").asText()).isEqualTo("Ready");
+            assertThat(body.path("result").path("sample").asText()).contains("/results/" + id + "/");
+        }
+        assertThat(create("flux-dev", "bad-hook", Map.of("prompt", "x", "webhook_url", "not a url")).status())
+                .isEqualTo(422);
     }
 }

@@ -192,4 +192,44 @@ class FalSimulatorTest {
         // the 502 came after the request was queued: a gateway lost the answer
         assertThat(fal.createsFor("refused")).isEqualTo(1);
     }
+
+    @Test
+    void aRequestWithFalWebhookIsPostedThereSignedWithAKeyOfItsKeySet() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String hookUrl = java.net.URLEncoder.encode(receiver.url("/webhooks/fal"), java.nio.charset.StandardCharsets.UTF_8);
+            SimulatorHttp.Answer submitted = http.post(fal.baseUrl() + "/fal-ai/flux/dev?fal_webhook=" + hookUrl,
+                    SimulatorHttp.json(Map.of("prompt", "x sim:censor")), "Authorization", KEY);
+            String id = submitted.json().path("request_id").asText();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.received().isEmpty());
+
+            WebhookReceiver.Received hook = receiver.received().get(0);
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hook.body());
+            assertThat(body.path("request_id").asText()).isEqualTo(id);
+            assertThat(body.path("status").asText()).isEqualTo("ERROR");
+            assertThat(body.path("payload").path("detail").get(0).path("type").asText())
+                    .isEqualTo("content_policy_violation");
+            assertThat(hook.headers().get("x-fal-webhook-request-id")).isEqualTo(id);
+            // verified as a receiver does: any key of the published set, over id, user, timestamp and the body's hash
+            String x = http.get(fal.baseUrl() + "/.well-known/jwks.json").json().path("keys").get(0).path("x").asText();
+            byte[] der = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+            byte[] raw = java.util.Base64.getUrlDecoder().decode(x);
+            byte[] encoded = java.util.Arrays.copyOf(der, der.length + raw.length);
+            System.arraycopy(raw, 0, encoded, der.length, raw.length);
+            java.security.PublicKey key = java.security.KeyFactory.getInstance("Ed25519")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(encoded));
+            String message = String.join("\n", id, hook.headers().get("x-fal-webhook-user-id"),
+                    hook.headers().get("x-fal-webhook-timestamp"), java.util.HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(hook.body())));
+            java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(verifier.verify(java.util.HexFormat.of().parseHex(hook.headers().get("x-fal-webhook-signature"))))
+                    .isTrue();
+            verifier.initVerify(key);
+            verifier.update((message + "tampered").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(verifier.verify(java.util.HexFormat.of().parseHex(hook.headers().get("x-fal-webhook-signature"))))
+                    .isFalse();
+        }
+    }
 }
