@@ -1,0 +1,78 @@
+package org.imagegen.simulator;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+import javax.imageio.ImageIO;
+
+import com.sun.net.httpserver.HttpExchange;
+
+/** Small pieces the Black Forest Labs, Leonardo and fal simulators share: key headers, image hosts, image sizes. */
+final class SimulatorSupport {
+
+    private SimulatorSupport() {
+    }
+
+    /**
+     * The request carries {@code header} as {@code prefix + key} with a non-blank key, equal to {@code expected}
+     * when the simulator was given one (blank: any key, as the bundle sends "simulated" to simulators).
+     */
+    static boolean carriesKey(HttpExchange exchange, String header, String prefix, String expected) {
+        String value = exchange.getRequestHeaders().getFirst(header);
+        if (value == null || !value.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        String key = value.substring(prefix.length()).trim();
+        return !key.isEmpty() && (expected == null || expected.isBlank() || expected.equals(key));
+    }
+
+    /** Whether the request was addressed to {@code host} (its Host header, with or without a port). */
+    static boolean addressedTo(HttpExchange exchange, String host) {
+        String sent = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
+        return sent.equals(host) || sent.startsWith(host + ":");
+    }
+
+    /**
+     * The pixel size the simulator draws for a requested width and height: the configured image size on the longer
+     * side, the requested aspect kept (a simulated 1440x1024 image need not cost 1440x1024 pixels of drawing).
+     */
+    static int[] drawnSize(int width, int height, int size) {
+        if (width <= 0 || height <= 0) {
+            return new int[] {size, size};
+        }
+        if (width >= height) {
+            return new int[] {size, Math.max(1, Math.round(size * (float) height / width))};
+        }
+        return new int[] {Math.max(1, Math.round(size * (float) width / height)), size};
+    }
+
+    /** A black image: what a safety checker delivers in place of a flagged one. */
+    static byte[] black(int width, int height, String format) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, format.equals("jpg") ? "jpeg" : format, out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A URL-safe signature of {@code text} with {@code secret}, as signed delivery URLs carry. */
+    static String signature(String secret, String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(secret.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = digest.digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.imagegen.simulator;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A plain HTTP client for driving a simulator through its contract in tests: JSON in, status and JSON out. */
+final class SimulatorHttp {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One answer: its status, headers and body, the body also read as JSON (null when it is not JSON). */
+    record Answer(int status, HttpResponse<byte[]> response) {
+        String text() {
+            return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        byte[] bytes() {
+            return response.body();
+        }
+    }
+
+    Answer send(String method, String url, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Answer(response.statusCode(), response);
+    }
+
+    Answer get(String url, String... headers) throws IOException, InterruptedException {
+        return send("GET", url, null, headers);
+    }
+
+    Answer post(String url, String body, String... headers) throws IOException, InterruptedException {
+        return send("POST", url, body, headers);
+    }
+
+    /** A JSON object from a Java map, for request bodies. */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Settings for tests: generations take 150–300 ms, nothing random, small images. */
+    static SimulatorSettings quick() {
+        return new SimulatorSettings(0, Duration.ofMillis(150), Duration.ofMillis(300), 0, 0, 0, 0,
+                Duration.ofMillis(200), "", 7L, 48);
+    }
+}
