@@ -286,7 +286,8 @@ public class ReplicateSimulator extends ProviderSimulator {
         webhooks.schedule(p.webhook, delayMs, () -> {
             long now = System.currentTimeMillis();
             // once: a cancel may have sent it already
-            return ReplicatePrediction.isTerminal(p.status(g, now)) && p.completedSent.compareAndSet(false, true) ? payload(g, p) : null;
+            boolean due = ReplicatePrediction.isTerminal(p.status(g, now)) && p.completedSent.compareAndSet(false, true);
+            return due ? payload(g, p) : null;
         });
     }
 
