@@ -54,6 +54,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> checksInFlight = new ConcurrentHashMap<>();
     private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
+    private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
     private final Random random;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -224,7 +225,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
     protected abstract void handle(HttpExchange exchange, String method, String path) throws IOException;
 
     private void dispatch(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/redirect/")) {
                 redirect(exchange, exchange.getRequestURI().getRawPath());
@@ -234,7 +235,20 @@ public abstract class ProviderSimulator implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             send(exchange, 500, "text/plain", "simulator error".getBytes(StandardCharsets.UTF_8));
+        } finally {
+            if (!answeredLater.remove(exchange)) {
+                exchange.close();
+            }
         }
+    }
+
+    /**
+     * The handler hands {@code exchange} over to be answered later, from another thread (it must then answer or drop
+     * it and close it): a synchronous API whose answers take seconds must not hold one of the server's workers for
+     * each of them.
+     */
+    protected void answerLater(HttpExchange exchange) {
+        answeredLater.add(exchange);
     }
 
     protected void countCreate(String jobKey) {
