@@ -164,6 +164,7 @@ public class JobLifecycle {
         switch (result.kind()) {
             case CREATED -> {
                 job.setProviderJobId(result.providerJobId());
+                job.setStatusUrl(result.statusUrl());
                 job.setTransientErrors(0);
                 job.setSubmittedAt(now);
                 job.setState(JobState.SUBMITTED);
@@ -257,6 +258,12 @@ public class JobLifecycle {
     public Next checked(Job job, StatusResult result) {
         long now = now();
         job.setChecks(job.getChecks() + 1);
+        if (result.kind() != StatusResult.Kind.RETRY_LATER) {
+            // written with this check's save, and only when it differs from the last one
+            job.setProgress(result.kind() == StatusResult.Kind.QUEUED || result.kind() == StatusResult.Kind.RUNNING
+                    ? result.position() : null,
+                    result.kind() == StatusResult.Kind.SUCCEEDED ? Integer.valueOf(100) : result.progress());
+        }
         switch (result.kind()) {
             case QUEUED, RUNNING -> {
                 job.setTransientErrors(0);

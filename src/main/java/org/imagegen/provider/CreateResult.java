@@ -6,22 +6,27 @@ import java.time.Duration;
  * What a create call came to. {@code CREATED}: the provider has the generation. {@code NOT_CREATED_RETRY}: the
  * provider refused for now (429, 503) and nothing was created. {@code REFUSED}: it will never accept this request.
  * {@code UNCONFIRMED}: the create may or may not have been made (500/502/504, an answer without an id): the job is
- * reconciled with the provider before anything is sent again.
+ * reconciled with the provider before anything is sent again. {@code statusUrl}: where the provider said the
+ * generation's status is asked (a created generation of a provider that returns one), else null.
  */
-public record CreateResult(Kind kind, String providerJobId, Duration retryAfter, String reason) {
+public record CreateResult(Kind kind, String providerJobId, Duration retryAfter, String reason, String statusUrl) {
 
     public enum Kind { CREATED, NOT_CREATED_RETRY, REFUSED, UNCONFIRMED }
 
     public static CreateResult created(String providerJobId) {
-        return new CreateResult(Kind.CREATED, providerJobId, null, null);
+        return new CreateResult(Kind.CREATED, providerJobId, null, null, null);
+    }
+
+    public static CreateResult created(String providerJobId, String statusUrl) {
+        return new CreateResult(Kind.CREATED, providerJobId, null, null, statusUrl);
     }
 
     public static CreateResult retryLater(Duration retryAfter, String reason) {
-        return new CreateResult(Kind.NOT_CREATED_RETRY, null, retryAfter, reason);
+        return new CreateResult(Kind.NOT_CREATED_RETRY, null, retryAfter, reason, null);
     }
 
     public static CreateResult unconfirmed(String reason) {
-        return new CreateResult(Kind.UNCONFIRMED, null, null, reason);
+        return new CreateResult(Kind.UNCONFIRMED, null, null, reason, null);
     }
 
     /**
@@ -39,6 +44,6 @@ public record CreateResult(Kind kind, String providerJobId, Duration retryAfter,
     }
 
     public static CreateResult refused(String reason) {
-        return new CreateResult(Kind.REFUSED, null, null, reason);
+        return new CreateResult(Kind.REFUSED, null, null, reason, null);
     }
 }

@@ -7,33 +7,36 @@ import java.util.List;
  * A status check normalised across providers. {@code RETRY_LATER} is a failed check (429, 5xx, unreadable answer),
  * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
  * (all-images status 4). {@code ALL_MEDIA_FAILED} asks the RenderNet route to learn whether they were censored.
+ * {@code position} (place in the provider's queue) and {@code progress} (0-100) are what the provider reported, if
+ * anything; the job keeps them for the API and the jobs page.
  */
-public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable) {
+public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable,
+                           Integer position, Integer progress) {
 
     public enum Kind { QUEUED, RUNNING, SUCCEEDED, FAILED, CENSORED, ALL_MEDIA_FAILED, RETRY_LATER }
 
     public static StatusResult queued() {
-        return new StatusResult(Kind.QUEUED, List.of(), null, null, false);
+        return new StatusResult(Kind.QUEUED, List.of(), null, null, false, null, null);
     }
 
     public static StatusResult running() {
-        return new StatusResult(Kind.RUNNING, List.of(), null, null, false);
+        return new StatusResult(Kind.RUNNING, List.of(), null, null, false, null, null);
     }
 
     public static StatusResult succeeded(List<String> imageUrls) {
-        return new StatusResult(Kind.SUCCEEDED, List.copyOf(imageUrls), null, null, false);
+        return new StatusResult(Kind.SUCCEEDED, List.copyOf(imageUrls), null, null, false, null, null);
     }
 
     public static StatusResult failed(String reason, boolean retryable) {
-        return new StatusResult(Kind.FAILED, List.of(), null, reason, retryable);
+        return new StatusResult(Kind.FAILED, List.of(), null, reason, retryable, null, null);
     }
 
     public static StatusResult censored(String reason) {
-        return new StatusResult(Kind.CENSORED, List.of(), null, reason, false);
+        return new StatusResult(Kind.CENSORED, List.of(), null, reason, false, null, null);
     }
 
     public static StatusResult allMediaFailed() {
-        return new StatusResult(Kind.ALL_MEDIA_FAILED, List.of(), null, "every media item failed", false);
+        return new StatusResult(Kind.ALL_MEDIA_FAILED, List.of(), null, "every media item failed", false, null, null);
     }
 
     /**
@@ -49,7 +52,12 @@ public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfte
     }
 
     public static StatusResult retryLater(Duration retryAfter, String reason) {
-        return new StatusResult(Kind.RETRY_LATER, List.of(), retryAfter, reason, false);
+        return new StatusResult(Kind.RETRY_LATER, List.of(), retryAfter, reason, false, null, null);
+    }
+
+    /** The same result with the queue position and progress the provider reported (null: not reported). */
+    public StatusResult withProgress(Integer position, Integer progress) {
+        return new StatusResult(kind, imageUrls, retryAfter, reason, retryable, position, progress);
     }
 
     public boolean needsCensorCheck() {

@@ -42,12 +42,20 @@ public class DefinedProvider implements ImageProvider {
     /** A provider's name is a job column (32 characters) and part of file names: lower case, digits and dashes. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> STATES = Set.of("queued", "running", "succeeded", "failed", "censored", "unknown");
+    /** The longest status URL a job keeps (its column). */
+    static final int MAX_STATUS_URL = 2048;
+    /** The longest generation id a job keeps (its column). */
+    static final int MAX_ID = 256;
 
     private final String name;
     private final ProviderDefinition definition;
     private final String baseUrl;
     private final URI base;
+    /** The key sent: the definition's, or {@code simulated} when a built-in simulator stands in for the provider. */
+    private final String apiKey;
+    /** Hosts a simulator serves its images from, allowed besides downloadHosts; empty unless simulated. */
+    private final List<String> simulatorImageHosts;
+    private final boolean simulated;
     private final List<String> apiHosts;
     private final List<String> aspectRatios;
     private final List<String> options;
@@ -59,11 +67,19 @@ public class DefinedProvider implements ImageProvider {
     private final Jq createId;
     private final Jq createStatusUrl;
     private final Jq errorMessage;
-    private final Jq statusOutcome;
+    private final StatusReader status;
     private final Jq findBody;
     private final Jq findId;
 
     public DefinedProvider(String name, ProviderDefinition d) {
+        this(name, d, null, List.of());
+    }
+
+    /**
+     * A provider whose calls go to a built-in simulator at {@code simulatorUrl} (null: to the definition's baseUrl),
+     * with the key {@code simulated}; the simulator's image hosts join the download hosts.
+     */
+    DefinedProvider(String name, ProviderDefinition d, String simulatorUrl, List<String> simulatorImageHosts) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("provider definition '" + name + "': the name must be 1 to 32 lower-case"
                     + " letters, digits or dashes, starting with a letter");
@@ -71,12 +87,15 @@ public class DefinedProvider implements ImageProvider {
         this.name = name;
         this.definition = d;
         try {
-            String url = required(d.getBaseUrl(), "baseUrl");
+            String url = simulatorUrl != null ? simulatorUrl : required(d.getBaseUrl(), "baseUrl");
             this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             this.base = URI.create(baseUrl);
             if (base.getHost() == null || !Set.of("http", "https").contains(String.valueOf(base.getScheme()))) {
                 throw new IllegalArgumentException("baseUrl: '" + url + "' is not an http(s) URL with a host");
             }
+            this.simulated = simulatorUrl != null;
+            this.apiKey = simulated ? "simulated" : d.getApiKey();
+            this.simulatorImageHosts = List.copyOf(simulatorImageHosts);
             apiHosts = list(d.getApiHosts()).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             aspectRatios = list(d.getAspectRatios());
             options = list(d.getOptions());
@@ -95,7 +114,8 @@ public class DefinedProvider implements ImageProvider {
                 required(d.getStatusPath(), "statusPath");
             }
             errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
-            statusOutcome = Jq.compile("statusOutcome", required(d.getStatusOutcome(), "statusOutcome"));
+            status = new StatusReader(name, Jq.compile("statusOutcome", required(d.getStatusOutcome(), "statusOutcome")),
+                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, this::mayCarryKey);
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
         } catch (IllegalArgumentException e) {
@@ -112,8 +132,20 @@ public class DefinedProvider implements ImageProvider {
         return definition;
     }
 
+    /** The base URL called: the definition's, or the simulator's when one stands in. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Whether a built-in simulator stands in for the provider (definition property simulator). */
+    public boolean isSimulated() {
+        return simulated;
+    }
+
     public DownloadHosts downloadHosts() {
-        return new DownloadHosts(baseUrl, list(definition.getDownloadHosts()));
+        List<String> hosts = new ArrayList<>(list(definition.getDownloadHosts()));
+        hosts.addAll(simulatorImageHosts);
+        return new DownloadHosts(baseUrl, hosts);
     }
 
     /** The header that carries the key, or null when the provider wants none. */
@@ -125,7 +157,7 @@ public class DefinedProvider implements ImageProvider {
     /** The header's value: the key in the definition's format. */
     public String authValue() {
         String format = blank(definition.getAuthFormat()) ? "Bearer %s" : definition.getAuthFormat();
-        return format.replace("%s", definition.getApiKey() == null ? "" : definition.getApiKey().strip());
+        return format.replace("%s", apiKey == null ? "" : apiKey.strip());
     }
 
     // --- requests -----------------------------------------------------------------------------------------------
@@ -189,64 +221,90 @@ public class DefinedProvider implements ImageProvider {
             }
             return unconfirmedStatuses.contains(reply.status()) ? CreateResult.unconfirmed(reason) : CreateResult.refused(reason);
         }
-        JsonNode answer = read(reply);
+        JsonNode answer = Jq.body(reply);
         try {
-            String id = createStatusUrl != null ? createStatusUrl.text(answer) : createId.text(answer);
-            if (id == null) {
-                return CreateResult.unconfirmed(name + " answered HTTP " + reply.status() + " without "
-                        + (createStatusUrl != null ? "a status URL (createStatusUrl)" : "an id (createId)") + ": "
-                        + reply.bodyExcerpt());
+            String id = createId.text(answer, Jq.answer(reply));
+            if (createStatusUrl == null) {
+                return id == null ? CreateResult.unconfirmed(without(reply, "an id (createId)")) : CreateResult.created(id);
             }
-            return CreateResult.created(id);
+            return created(id, createStatusUrl.text(answer, Jq.answer(reply)), reply);
         } catch (IllegalStateException e) {
             return CreateResult.unconfirmed(name + ": " + e.getMessage());
         }
     }
 
     /**
-     * {@code statusPath} with the generation's id, or, when the provider returned a status URL at create, that URL as
-     * returned (it is what the job recorded as the provider's id); the key goes along only to the provider's hosts.
+     * A created generation of a provider that returns a status URL: the id is the provider's (webhooks and cancel
+     * name it), the URL is polled as returned. Without a URL, statusPath serves when declared. Without an id, the
+     * status URL stands for it (as before jobs had a status URL column): the job is checked, though a webhook or a
+     * cancel by id cannot find it.
+     */
+    private CreateResult created(String id, String statusUrl, HttpReply reply) {
+        if (statusUrl != null && statusUrl.length() > MAX_STATUS_URL) {
+            return CreateResult.unconfirmed(name + ": the status URL (createStatusUrl) is longer than " + MAX_STATUS_URL
+                    + " characters: " + reply.bodyExcerpt());
+        }
+        if (statusUrl == null) {
+            return id != null && !blank(definition.getStatusPath()) ? CreateResult.created(id)
+                    : CreateResult.unconfirmed(without(reply, "a status URL (createStatusUrl)"));
+        }
+        if (id == null) {
+            return statusUrl.length() <= MAX_ID ? CreateResult.created(statusUrl, statusUrl)
+                    : CreateResult.unconfirmed(without(reply, "an id (createId)"));
+        }
+        return CreateResult.created(id, statusUrl);
+    }
+
+    private String without(HttpReply reply, String what) {
+        return name + " answered HTTP " + reply.status() + " without " + what + ": " + reply.bodyExcerpt();
+    }
+
+    /**
+     * The status URL the provider returned at create, as returned; or {@code statusPath} with the generation's id.
+     * The key goes along only to the provider's hosts.
      */
     @Override
     public ProviderCall statusCall(Job job) {
-        String url = createStatusUrl != null ? job.getProviderJobId()
-                : url(definition.getStatusPath().strip().replace("${id}", encode(job.getProviderJobId())));
+        String url = statusUrl(job);
+        if (url == null) {
+            url = url(required(definition.getStatusPath(), "no status URL recorded for job " + job.getKey()
+                    + " and no statusPath").strip().replace("${id}", encode(job.getProviderJobId())));
+        }
         return new ProviderCall(name, method(definition.getStatusMethod(), "GET"), url, null, mayCarryKey(url), null);
     }
 
+    /**
+     * Where the job's status is asked when the provider returned a URL for it: the job's status URL; for a job
+     * created before jobs had that column, its generation id when that is an http(s) URL (it was stored there).
+     */
+    private String statusUrl(Job job) {
+        if (!blank(job.getStatusUrl())) {
+            return job.getStatusUrl();
+        }
+        String id = job.getProviderJobId();
+        return createStatusUrl != null && id != null && (id.startsWith("https://") || id.startsWith("http://"))
+                ? id : null;
+    }
+
+    /** The normalised status; an outcome that asks to fetch the result is a failed check here (see {@link #checkStatus}). */
     @Override
     public StatusResult readStatus(HttpReply reply) {
-        if (!reply.isSuccess()) {
-            return StatusResult.ofError(name, reply, message(reply));
-        }
-        JsonNode outcome;
-        try {
-            outcome = statusOutcome.first(read(reply));
-        } catch (IllegalStateException e) {
-            return StatusResult.retryLater(null, name + ": " + e.getMessage());
-        }
-        String state = outcome.path("state").asText("").toLowerCase(Locale.ROOT);
-        String reason = outcome.path("reason").isValueNode() && !outcome.path("reason").isNull()
-                ? outcome.path("reason").asText() : null;
-        return switch (state) {
-            case "queued" -> StatusResult.queued();
-            case "running" -> StatusResult.running();
-            case "succeeded" -> {
-                List<String> images = new ArrayList<>();
-                outcome.path("images").forEach(i -> {
-                    if (i.isTextual() && !i.asText().isBlank()) {
-                        images.add(i.asText());
-                    }
-                });
-                yield images.isEmpty() ? StatusResult.failed(name + " reported success without an image URL", false)
-                        : StatusResult.succeeded(images);
-            }
-            case "failed" -> StatusResult.failed(reason != null ? reason : name + " reported the generation failed", false);
-            case "censored" -> StatusResult.censored(reason != null ? reason : name + " refused the content");
-            default -> StatusResult.retryLater(null, name + ": the status answer gave "
-                    + (STATES.contains(state) ? "state 'unknown'" : outcome.isObject() ? "no known state " + STATES
-                    : "no outcome object") + " (statusOutcome); " + reply.bodyExcerpt());
-        };
+        StatusCheck check = checkStatus(reply);
+        return check.fetch() == null ? check.result() : StatusResult.retryLater(null, name
+                + ": the status asks to fetch the result, which only the route defined-provider-check-status does");
+    }
+
+    /**
+     * The status answer read by statusOutcome: the normalised status, or, for the outcome state {@code fetch}, the
+     * GET of its {@code url} whose answer {@link #readResult} reads (routes/providers/defined-provider.camel.yaml).
+     */
+    public StatusCheck checkStatus(HttpReply reply) {
+        return status.check(reply);
+    }
+
+    /** The answer to the GET a {@code fetch} outcome asked for, by resultOutcome. */
+    public StatusResult readResult(HttpReply reply) {
+        return status.readResult(reply);
     }
 
     @Override
@@ -266,7 +324,7 @@ public class DefinedProvider implements ImageProvider {
             return reply.isTransient() ? FindResult.retryLater(reason) : FindResult.unknown(reason);
         }
         try {
-            String id = findId.text(read(reply));
+            String id = findId.text(Jq.body(reply), Jq.answer(reply));
             return id == null ? FindResult.notFound() : FindResult.found(id);
         } catch (IllegalStateException e) {
             return FindResult.unknown(name + ": " + e.getMessage());
@@ -289,7 +347,16 @@ public class DefinedProvider implements ImageProvider {
         if (blank(definition.getCancelPath())) {
             return null;
         }
-        String url = url(definition.getCancelPath().strip().replace("${id}", encode(job.getProviderJobId())));
+        String path = definition.getCancelPath().strip();
+        if (path.contains("${statusUrl}")) {
+            String statusUrl = statusUrl(job);
+            if (statusUrl == null) {
+                return null;
+            }
+            // a whole URL: put in as returned, not encoded
+            path = path.replace("${statusUrl}", statusUrl);
+        }
+        String url = url(path.replace("${id}", encode(job.getProviderJobId())));
         return new ProviderCall(name, method(definition.getCancelMethod(), "POST"), url, null, mayCarryKey(url), null);
     }
 
@@ -328,7 +395,7 @@ public class DefinedProvider implements ImageProvider {
     private String message(HttpReply reply) {
         if (errorMessage != null) {
             try {
-                String message = errorMessage.text(read(reply));
+                String message = errorMessage.text(Jq.body(reply), Jq.answer(reply));
                 if (message != null) {
                     return message;
                 }
@@ -337,18 +404,6 @@ public class DefinedProvider implements ImageProvider {
             }
         }
         return reply.bodyExcerpt();
-    }
-
-    private static JsonNode read(HttpReply reply) {
-        if (reply.body() == null || reply.body().isBlank()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            JsonNode node = JSON.readTree(reply.body());
-            return node == null ? MissingNode.getInstance() : node;
-        } catch (JsonProcessingException e) {
-            return MissingNode.getInstance();
-        }
     }
 
     private static String write(JsonNode body) {
