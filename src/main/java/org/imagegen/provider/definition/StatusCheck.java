@@ -13,7 +13,7 @@ public record StatusCheck(StatusResult result, ProviderCall fetch) {
         return new StatusCheck(result, null);
     }
 
-    static StatusCheck fetch(ProviderCall call) {
+    static StatusCheck fetching(ProviderCall call) {
         return new StatusCheck(null, call);
     }
 }

@@ -64,7 +64,7 @@ final class StatusReader {
                 URI resolved = reply.url() == null ? URI.create(target) : URI.create(reply.url()).resolve(target);
                 if (resolved.getHost() != null && Set.of("http", "https").contains(String.valueOf(resolved.getScheme()))) {
                     String url = resolved.toString();
-                    return StatusCheck.fetch(new ProviderCall(provider, "GET", url, null, mayCarryKey.test(url), null));
+                    return StatusCheck.fetching(new ProviderCall(provider, "GET", url, null, mayCarryKey.test(url), null));
                 }
             } catch (IllegalArgumentException e) {
                 // not a URL: named below
