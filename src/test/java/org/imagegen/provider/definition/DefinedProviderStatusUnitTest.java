@@ -132,6 +132,16 @@ class DefinedProviderStatusUnitTest {
     }
 
     @Test
+    void theResultUrlMayBeDerivedFromTheUrlCalled() {
+        ProviderDefinition d = queue();
+        d.setStatusOutcome("if .status == \"COMPLETED\" then {state: \"fetch\", url: ($url | sub(\"/status.*$\"; \"\"))}"
+                + " else {state: \"running\"} end");
+        DefinedProvider queue = new DefinedProvider("queue", d);
+
+        assertThat(queue.checkStatus(reply(200, "{\"status\": \"COMPLETED\"}", STATUS)).fetch().url()).isEqualTo(RESPONSE);
+    }
+
+    @Test
     void theQueuePositionAndProgressAreTakenFromTheOutcome() {
         DefinedProvider queue = new DefinedProvider("queue", queue());
 
