@@ -16,8 +16,12 @@ import org.imagegen.support.Durations;
  */
 public final class Simulators {
 
-    /** name -> a simulator, not yet started, with these settings. */
-    private static final Map<String, Function<SimulatorSettings, ProviderSimulator>> FACTORIES = new ConcurrentHashMap<>();
+    /**
+     * name -> a simulator, not yet started, with these settings. The built-in ones of the provider definitions in
+     * routes/providers/ belong here, one entry each ({@code Map.entry("<name>", <Name>Simulator::new)}).
+     */
+    private static final Map<String, Function<SimulatorSettings, ProviderSimulator>> FACTORIES =
+            new ConcurrentHashMap<>(Map.ofEntries());
 
     private Simulators() {
     }

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
@@ -42,10 +41,6 @@ public class DefinedProvider implements ImageProvider {
     /** A provider's name is a job column (32 characters) and part of file names: lower case, digits and dashes. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The longest status URL a job keeps (its column). */
-    static final int MAX_STATUS_URL = 2048;
-    /** The longest generation id a job keeps (its column). */
-    static final int MAX_ID = 256;
 
     private final String name;
     private final ProviderDefinition definition;
@@ -225,38 +220,14 @@ public class DefinedProvider implements ImageProvider {
         try {
             String id = createId.text(answer, Jq.answer(reply));
             if (createStatusUrl == null) {
-                return id == null ? CreateResult.unconfirmed(without(reply, "an id (createId)")) : CreateResult.created(id);
+                return id == null ? CreateResult.unconfirmed(StatusUrls.without(name, reply, "an id (createId)"))
+                        : CreateResult.created(id);
             }
-            return created(id, createStatusUrl.text(answer, Jq.answer(reply)), reply);
+            return StatusUrls.created(name, id, createStatusUrl.text(answer, Jq.answer(reply)),
+                    !blank(definition.getStatusPath()), reply);
         } catch (IllegalStateException e) {
             return CreateResult.unconfirmed(name + ": " + e.getMessage());
         }
-    }
-
-    /**
-     * A created generation of a provider that returns a status URL: the id is the provider's (webhooks and cancel
-     * name it), the URL is polled as returned. Without a URL, statusPath serves when declared. Without an id, the
-     * status URL stands for it (as before jobs had a status URL column): the job is checked, though a webhook or a
-     * cancel by id cannot find it.
-     */
-    private CreateResult created(String id, String statusUrl, HttpReply reply) {
-        if (statusUrl != null && statusUrl.length() > MAX_STATUS_URL) {
-            return CreateResult.unconfirmed(name + ": the status URL (createStatusUrl) is longer than " + MAX_STATUS_URL
-                    + " characters: " + reply.bodyExcerpt());
-        }
-        if (statusUrl == null) {
-            return id != null && !blank(definition.getStatusPath()) ? CreateResult.created(id)
-                    : CreateResult.unconfirmed(without(reply, "a status URL (createStatusUrl)"));
-        }
-        if (id == null) {
-            return statusUrl.length() <= MAX_ID ? CreateResult.created(statusUrl, statusUrl)
-                    : CreateResult.unconfirmed(without(reply, "an id (createId)"));
-        }
-        return CreateResult.created(id, statusUrl);
-    }
-
-    private String without(HttpReply reply, String what) {
-        return name + " answered HTTP " + reply.status() + " without " + what + ": " + reply.bodyExcerpt();
     }
 
     /**
@@ -265,25 +236,12 @@ public class DefinedProvider implements ImageProvider {
      */
     @Override
     public ProviderCall statusCall(Job job) {
-        String url = statusUrl(job);
+        String url = StatusUrls.of(job, createStatusUrl != null);
         if (url == null) {
             url = url(required(definition.getStatusPath(), "no status URL recorded for job " + job.getKey()
                     + " and no statusPath").strip().replace("${id}", encode(job.getProviderJobId())));
         }
         return new ProviderCall(name, method(definition.getStatusMethod(), "GET"), url, null, mayCarryKey(url), null);
-    }
-
-    /**
-     * Where the job's status is asked when the provider returned a URL for it: the job's status URL; for a job
-     * created before jobs had that column, its generation id when that is an http(s) URL (it was stored there).
-     */
-    private String statusUrl(Job job) {
-        if (!blank(job.getStatusUrl())) {
-            return job.getStatusUrl();
-        }
-        String id = job.getProviderJobId();
-        return createStatusUrl != null && id != null && (id.startsWith("https://") || id.startsWith("http://"))
-                ? id : null;
     }
 
     /** The normalised status; an outcome that asks to fetch the result is a failed check here (see {@link #checkStatus}). */
@@ -349,7 +307,7 @@ public class DefinedProvider implements ImageProvider {
         }
         String path = definition.getCancelPath().strip();
         if (path.contains("${statusUrl}")) {
-            String statusUrl = statusUrl(job);
+            String statusUrl = StatusUrls.of(job, createStatusUrl != null);
             if (statusUrl == null) {
                 return null;
             }
