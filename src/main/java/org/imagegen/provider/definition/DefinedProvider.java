@@ -238,8 +238,12 @@ public class DefinedProvider implements ImageProvider {
     public ProviderCall statusCall(Job job) {
         String url = StatusUrls.of(job, createStatusUrl != null);
         if (url == null) {
-            url = url(required(definition.getStatusPath(), "no status URL recorded for job " + job.getKey()
-                    + " and no statusPath").strip().replace("${id}", encode(job.getProviderJobId())));
+            if (blank(definition.getStatusPath())) {
+                // a generation found by findId after a lost create answer: its status URL was never seen
+                throw new IllegalStateException(name + ": job " + job.getKey() + " has no status URL and the"
+                        + " definition declares no statusPath to check generation " + job.getProviderJobId() + " at");
+            }
+            url = url(definition.getStatusPath().strip().replace("${id}", encode(job.getProviderJobId())));
         }
         return new ProviderCall(name, method(definition.getStatusMethod(), "GET"), url, null, mayCarryKey(url), null);
     }

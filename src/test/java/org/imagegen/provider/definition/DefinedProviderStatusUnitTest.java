@@ -12,6 +12,7 @@ import org.imagegen.request.GenerationRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The status side of a definition without Camel: {@code $url} and {@code $status}, a result fetched by a second call
@@ -97,6 +98,8 @@ class DefinedProviderStatusUnitTest {
         // a job created before the status URL column: its status URL was stored as its id
         assertThat(queue.statusCall(job(STATUS, null)).url()).isEqualTo(STATUS);
         assertThat(queue.deleteCall(job("r1", null))).as("no status URL to cancel at").isNull();
+        assertThatThrownBy(() -> queue.statusCall(job("r1", null))).as("found by id, never given a status URL")
+                .hasMessageContaining("job-1").hasMessageContaining("statusPath");
     }
 
     @Test
