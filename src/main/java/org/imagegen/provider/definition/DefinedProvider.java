@@ -82,7 +82,9 @@ public class DefinedProvider implements ImageProvider {
         this.name = name;
         this.definition = d;
         try {
-            String url = simulatorUrl != null ? simulatorUrl : required(d.getBaseUrl(), "baseUrl");
+            // required even when simulated: the definition must work once a key is set
+            String configured = required(d.getBaseUrl(), "baseUrl");
+            String url = simulatorUrl != null ? simulatorUrl : configured;
             this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             this.base = URI.create(baseUrl);
             if (base.getHost() == null || !Set.of("http", "https").contains(String.valueOf(base.getScheme()))) {
