@@ -192,6 +192,9 @@ public class GenerationsApi {
         v.put("providerRetries", job.getProviderRetries());
         v.put("statusChecks", job.getChecks());
         v.put("cost", Outbox.costOf(job));
+        // what the provider last reported, where it reports it (defined providers' outcome position and progress)
+        v.put("position", job.getPosition());
+        v.put("progress", job.getProgress());
         Map<String, Object> times = new LinkedHashMap<>();
         times.put("accepted", time(job.getAcceptedAt()));
         times.put("submitted", time(job.getSubmittedAt()));

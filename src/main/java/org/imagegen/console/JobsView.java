@@ -44,10 +44,13 @@ public class JobsView {
         this.json = json;
     }
 
-    /** A job as the page shows it; times are epoch milliseconds, durations milliseconds (null when not reached). */
+    /**
+     * A job as the page shows it; times are epoch milliseconds, durations milliseconds (null when not reached);
+     * position and progress as the provider last reported them (null when it reports none).
+     */
     public record JobRow(String id, String state, String provider, String providerJobId, String prompt,
                          long acceptedAt, Long submittedAt, Long completedAt, Long queuedMs, Long generationMs,
-                         Long totalMs, int checks, String reason, int images) {
+                         Long totalMs, int checks, String reason, int images, Integer position, Integer progress) {
     }
 
     /**
@@ -88,7 +91,7 @@ public class JobsView {
                 submitted == null ? null : submitted - accepted,
                 submitted == null || completed == null ? null : completed - submitted,
                 completed == null ? null : completed - accepted,
-                job.getChecks(), job.getReason(), images(job).size());
+                job.getChecks(), job.getReason(), images(job).size(), job.getPosition(), job.getProgress());
     }
 
     /** The file of image {@code number} (1-based) of the job, if it was delivered to a folder or is still staged. */

@@ -2,6 +2,7 @@ package org.imagegen.job;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import org.imagegen.delivery.StagedImage;
 import org.imagegen.request.GenerationRequest;
@@ -36,6 +37,13 @@ public class Job {
     private final transient List<StagedImage> staged = new ArrayList<>();
     /** Set while this step sends a create (not stored): a failure then is about the create, not a search for it. */
     private transient boolean createInFlight;
+    /** Where the generation's status is asked, when the provider returned a URL for it at create. */
+    private String statusUrl;
+    /** The provider's last reported queue position and progress (0-100); null when it reported none. */
+    private Integer position;
+    private Integer progress;
+    /** Whether statusUrl, position or progress changed since the job was read or saved: only then are they written. */
+    private transient boolean progressChanged;
 
     /** The step the status loop takes next. */
     public JobAction action(long now) {
@@ -97,6 +105,34 @@ public class Job {
     public void setCostUnit(String costUnit) { this.costUnit = costUnit; }
     public ReplyAddress getReplyTo() { return replyTo; }
     public void setReplyTo(ReplyAddress replyTo) { this.replyTo = replyTo; }
+
+    public String getStatusUrl() { return statusUrl; }
+    public Integer getPosition() { return position; }
+    public Integer getProgress() { return progress; }
+
+    public void setStatusUrl(String statusUrl) {
+        progressChanged |= !Objects.equals(this.statusUrl, statusUrl);
+        this.statusUrl = statusUrl;
+    }
+
+    /** What the provider reported at the last check; marks the job for writing only when it differs. */
+    public void setProgress(Integer position, Integer progress) {
+        progressChanged |= !Objects.equals(this.position, position)
+                || !Objects.equals(this.progress, progress);
+        this.position = position;
+        this.progress = progress;
+    }
+
+    /** As read from the store: nothing to write. */
+    void restoreProgress(String statusUrl, Integer position, Integer progress) {
+        this.statusUrl = statusUrl;
+        this.position = position;
+        this.progress = progress;
+        this.progressChanged = false;
+    }
+
+    boolean isProgressChanged() { return progressChanged; }
+    void progressSaved() { progressChanged = false; }
 
     /** Images downloaded during the current delivery attempt (not stored: a new attempt downloads again). */
     public List<StagedImage> getStaged() { return staged; }

@@ -169,6 +169,7 @@ public class JobLifecycle {
         switch (result.kind()) {
             case CREATED -> {
                 job.setProviderJobId(result.providerJobId());
+                job.setStatusUrl(result.statusUrl());
                 job.setTransientErrors(0);
                 job.setSubmittedAt(now);
                 job.setState(JobState.SUBMITTED);
@@ -207,6 +208,7 @@ public class JobLifecycle {
         job.setTransientErrors(0);
         switch (outcome.kind()) {
             case SUCCEEDED -> {
+                job.setProgress(null, 100); // as after a check that found it succeeded
                 return succeeded(job, outcome.imageUrls(), now, outcome.imageUrls().size()
                         + " images in the create's answer", true);
             }
@@ -345,6 +347,12 @@ public class JobLifecycle {
         long now = now();
         job.setChecks(job.getChecks() + 1);
         recordCost(job, result.cost());
+        if (result.kind() != StatusResult.Kind.RETRY_LATER) {
+            // written with this check's save, and only when it differs from the last one
+            job.setProgress(result.kind() == StatusResult.Kind.QUEUED || result.kind() == StatusResult.Kind.RUNNING
+                    ? result.position() : null,
+                    result.kind() == StatusResult.Kind.SUCCEEDED ? Integer.valueOf(100) : result.progress());
+        }
         switch (result.kind()) {
             case QUEUED, RUNNING -> {
                 job.setTransientErrors(0);

@@ -38,6 +38,8 @@ public class JobStore {
             + "create_attempts, provider_retries, checks, transient_errors, delivery_attempts, next_check_at, "
             + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner, submitted_at, "
             + "cost_amount, cost_unit";
+    /** What a job is read with: its columns, and the status URL and progress (written only when they change). */
+    private static final String READ_COLUMNS = COLUMNS + ", status_url, queue_position, progress";
 
     /** Claim order: deliveries, then checks (and reconciliations), then submissions. */
     private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 ELSE 1 END";
@@ -181,7 +183,7 @@ public class JobStore {
         List<Job> found = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += 500) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE job_key IN ("
+            try (PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job WHERE job_key IN ("
                     + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
                 for (int i = 0; i < chunk.size(); i++) {
                     select.setString(i + 1, chunk.get(i));
@@ -288,7 +290,7 @@ public class JobStore {
 
     private List<Job> readClaimed(Connection c, String token) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY " + PRIORITY + ", next_check_at")) {
+                "SELECT " + READ_COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY " + PRIORITY + ", next_check_at")) {
             select.setString(1, token);
             return readAll(select);
         }
@@ -334,10 +336,14 @@ public class JobStore {
                     c.rollback();
                     throw new LeaseLostException(job.getKey());
                 }
+                if (job.isProgressChanged()) {
+                    saveProgress(c, job);
+                }
                 if (stateChanged) {
                     appendEvent(c, job.getKey(), job.getState(), now, detail);
                 }
                 c.commit();
+                job.progressSaved();
                 if (durable) {
                     makeDurable(c);
                 }
@@ -350,6 +356,21 @@ public class JobStore {
         }
         if (releaseLease) {
             job.setLeaseOwner(null);
+        }
+    }
+
+    /**
+     * The status URL, queue position and progress, in the transaction of the save that changed them: a check that
+     * changes none of them (most do not) writes nothing more.
+     */
+    private static void saveProgress(Connection c, Job job) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE job SET status_url = ?, queue_position = ?, progress = ? WHERE job_key = ?")) {
+            update.setString(1, job.getStatusUrl());
+            setNullableInt(update, 2, job.getPosition());
+            setNullableInt(update, 3, job.getProgress());
+            update.setString(4, job.getKey());
+            update.executeUpdate();
         }
     }
 
@@ -385,7 +406,7 @@ public class JobStore {
 
     public Optional<Job> find(String key) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE job_key = ?")) {
+             PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job WHERE job_key = ?")) {
             select.setString(1, key);
             List<Job> found = readAll(select);
             return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
@@ -417,7 +438,7 @@ public class JobStore {
     public List<Job> recent(JobState state, int limit) {
         String where = state == null ? "" : " WHERE state = ?";
         try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM job" + where
+             PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job" + where
                      + " ORDER BY accepted_at DESC, job_key FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY")) {
             if (state != null) {
                 select.setString(1, state.name());
@@ -488,7 +509,7 @@ public class JobStore {
     /** A page of jobs, newest first (accepted_at, then key, descending), after the cursor position when given. */
     public List<Job> list(List<JobState> states, String provider, Long acceptedSince, Long beforeAcceptedAt,
                           String beforeKey, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM job WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (states != null && !states.isEmpty()) {
             sql.append(" AND state IN (").append(String.join(", ", Collections.nCopies(states.size(), "?"))).append(")");
@@ -570,7 +591,8 @@ public class JobStore {
     public boolean reopenForGeneration(String key, long now, long deadlineAt, String detail) {
         return updateWithEvent(key, "UPDATE job SET state = ?, provider_job_id = NULL, provider_retries = 0, "
                 + "checks = 0, transient_errors = 0, delivery_attempts = 0, next_check_at = ?, deadline_at = ?, "
-                + "completed_at = NULL, submitted_at = NULL, reason = NULL, image_urls_json = ?, updated_at = ? "
+                + "completed_at = NULL, submitted_at = NULL, reason = NULL, image_urls_json = ?, updated_at = ?, "
+                + "status_url = NULL, queue_position = NULL, progress = NULL "
                 + "WHERE job_key = ? AND state IN (?, ?) AND lease_owner IS NULL", update -> {
                     update.setString(1, JobState.ACCEPTED.name());
                     update.setLong(2, now);
@@ -741,6 +763,8 @@ public class JobStore {
                 double cost = rs.getDouble(20);
                 job.setCost(rs.wasNull() ? null : cost);
                 job.setCostUnit(rs.getString(21));
+                job.restoreProgress(rs.getString("status_url"), nullableInt(rs, "queue_position"),
+                        nullableInt(rs, "progress"));
                 jobs.add(job);
             }
         }
@@ -753,6 +777,19 @@ public class JobStore {
         } else {
             s.setLong(index, value);
         }
+    }
+
+    private static void setNullableInt(PreparedStatement s, int index, Integer value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.INTEGER);
+        } else {
+            s.setInt(index, value);
+        }
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static Long nullableLong(ResultSet rs, int index) throws SQLException {

@@ -8,19 +8,24 @@ import java.time.Duration;
  * {@code UNCONFIRMED}: the create may or may not have been made (500/502/504, an answer without an id): the job is
  * reconciled with the provider before anything is sent again. {@code FINISHED}: the create's answer is already the
  * generation's end ({@code outcome}: succeeded, failed or censored), as a synchronous API answers; no status check
- * follows. {@code cost}: what the provider reported the create cost, or null.
+ * follows. {@code cost}: what the provider reported the create cost, or null. {@code statusUrl}: where the provider
+ * said the generation's status is asked (a created generation of a provider that returns one), else null.
  */
 public record CreateResult(Kind kind, String providerJobId, Duration retryAfter, String reason, StatusResult outcome,
-                           Double cost) {
+                           Double cost, String statusUrl) {
 
     public enum Kind { CREATED, NOT_CREATED_RETRY, REFUSED, UNCONFIRMED, FINISHED }
 
     public CreateResult(Kind kind, String providerJobId, Duration retryAfter, String reason) {
-        this(kind, providerJobId, retryAfter, reason, null, null);
+        this(kind, providerJobId, retryAfter, reason, null, null, null);
     }
 
     public static CreateResult created(String providerJobId) {
         return new CreateResult(Kind.CREATED, providerJobId, null, null);
+    }
+
+    public static CreateResult created(String providerJobId, String statusUrl) {
+        return new CreateResult(Kind.CREATED, providerJobId, null, null, null, null, statusUrl);
     }
 
     /**
@@ -33,7 +38,7 @@ public record CreateResult(Kind kind, String providerJobId, Duration retryAfter,
             throw new IllegalArgumentException("a create finishes a generation only as succeeded, failed or censored, "
                     + "not " + outcome.kind());
         }
-        return new CreateResult(Kind.FINISHED, providerJobId, null, outcome.reason(), outcome, outcome.cost());
+        return new CreateResult(Kind.FINISHED, providerJobId, null, outcome.reason(), outcome, outcome.cost(), null);
     }
 
     public static CreateResult retryLater(Duration retryAfter, String reason) {
@@ -64,6 +69,7 @@ public record CreateResult(Kind kind, String providerJobId, Duration retryAfter,
 
     /** The same result with the cost the provider reported (unchanged when {@code cost} is null). */
     public CreateResult withCost(Double cost) {
-        return cost == null ? this : new CreateResult(kind, providerJobId, retryAfter, reason, outcome, cost);
+        return cost == null ? this
+                : new CreateResult(kind, providerJobId, retryAfter, reason, outcome, cost, statusUrl);
     }
 }

@@ -5,8 +5,15 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** A provider's HTTP answer as the adapters need it: status, body text, and the Retry-After header if any. */
-public record HttpReply(int status, String body, String retryAfter, String contentType) {
+/**
+ * A provider's HTTP answer as the adapters need it: status, body text, the Retry-After header if any, and the URL
+ * that was called (null where not known).
+ */
+public record HttpReply(int status, String body, String retryAfter, String contentType, String url) {
+
+    public HttpReply(int status, String body, String retryAfter, String contentType) {
+        this(status, body, retryAfter, contentType, null);
+    }
 
     public boolean isSuccess() {
         return status >= 200 && status < 300;

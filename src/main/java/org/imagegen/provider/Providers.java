@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
 import org.imagegen.provider.definition.DefinedProvider;
+import org.imagegen.provider.definition.StatusCheck;
 
 /**
  * The configured providers by name; what the generic stage routes call. The built-in ones are known from the start,
@@ -73,6 +74,16 @@ public class Providers {
 
     public StatusResult readStatus(Job job, HttpReply reply) {
         return get(job.getProvider()).readStatus(reply);
+    }
+
+    /** A defined provider's status answer: the status, or the GET that fetches its result (defined-provider.camel.yaml). */
+    public StatusCheck checkStatus(Job job, HttpReply reply) {
+        return defined(job.getProvider()).checkStatus(reply);
+    }
+
+    /** The answer to that GET, read by the definition's resultOutcome. */
+    public StatusResult readResult(Job job, HttpReply reply) {
+        return defined(job.getProvider()).readResult(reply);
     }
 
     private DefinedProvider defined(String provider) {
@@ -191,6 +202,11 @@ public class Providers {
 
     /** Builds the reply the adapters read from the HTTP response the route received. */
     public static HttpReply reply(Integer status, String body, String retryAfter, String contentType) {
-        return new HttpReply(status == null ? 0 : status, body, retryAfter, contentType);
+        return reply(status, body, retryAfter, contentType, null);
+    }
+
+    /** As {@link #reply(Integer, String, String, String)}, with the URL that was called. */
+    public static HttpReply reply(Integer status, String body, String retryAfter, String contentType, String url) {
+        return new HttpReply(status == null ? 0 : status, body, retryAfter, contentType, url);
     }
 }

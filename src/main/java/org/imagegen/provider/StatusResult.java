@@ -7,20 +7,23 @@ import java.util.List;
  * A status check normalised across providers. {@code RETRY_LATER} is a failed check (429, 5xx, unreadable answer),
  * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
  * (all-images status 4). {@code ALL_MEDIA_FAILED} asks the RenderNet route to learn whether they were censored.
+ * {@code position} (place in the provider's queue) and {@code progress} (0-100) are what the provider reported, if
+ * anything; the job keeps them for the API and the jobs page. {@code cost}: what the provider reported the
+ * generation cost so far, or null (most providers report none).
  */
 public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable,
-                           Double cost) {
+                           Double cost, Integer position, Integer progress) {
 
     public enum Kind { QUEUED, RUNNING, SUCCEEDED, FAILED, CENSORED, ALL_MEDIA_FAILED, RETRY_LATER }
 
-    /** {@code cost}: what the provider reported the generation cost so far, or null (most providers report none). */
     public StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable) {
-        this(kind, imageUrls, retryAfter, reason, retryable, null);
+        this(kind, imageUrls, retryAfter, reason, retryable, null, null, null);
     }
 
     /** The same result with the cost the provider reported (unchanged when {@code cost} is null). */
     public StatusResult withCost(Double cost) {
-        return cost == null ? this : new StatusResult(kind, imageUrls, retryAfter, reason, retryable, cost);
+        return cost == null ? this
+                : new StatusResult(kind, imageUrls, retryAfter, reason, retryable, cost, position, progress);
     }
 
     public static StatusResult queued() {
@@ -61,6 +64,11 @@ public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfte
 
     public static StatusResult retryLater(Duration retryAfter, String reason) {
         return new StatusResult(Kind.RETRY_LATER, List.of(), retryAfter, reason, false);
+    }
+
+    /** The same result with the queue position and progress the provider reported (null: not reported). */
+    public StatusResult withProgress(Integer position, Integer progress) {
+        return new StatusResult(kind, imageUrls, retryAfter, reason, retryable, cost, position, progress);
     }
 
     public boolean needsCensorCheck() {

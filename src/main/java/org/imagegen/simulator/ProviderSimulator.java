@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,11 +69,14 @@ public abstract class ProviderSimulator implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("simulator cannot listen on 127.0.0.1:" + settings.port(), e);
         }
-        executor = Executors.newFixedThreadPool(8, r -> {
+        // no idle threads: every test context starts a simulator per simulated provider, and most sit idle
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, getClass().getSimpleName());
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        executor = pool;
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
     }

@@ -334,6 +334,8 @@ abstract class JobStoreContract {
         assertThat(store.reopenForGeneration("r1", 1, 99, "retry")).isFalse();
         job.setState(JobState.FAILED);
         job.setProviderJobId("print_old");
+        job.setStatusUrl("https://queue.example/requests/print_old/status");
+        job.setProgress(2, 10);
         job.setCreateAttempts(1);
         job.setNextCheckAt(null);
         store.save(job, true, "failed", 2, true);
@@ -343,11 +345,47 @@ abstract class JobStoreContract {
         Job reopened = store.find("r1").orElseThrow();
         assertThat(reopened.getState()).isEqualTo(JobState.ACCEPTED);
         assertThat(reopened.getProviderJobId()).isNull();
+        assertThat(reopened.getStatusUrl()).isNull();
+        assertThat(reopened.getPosition()).isNull();
+        assertThat(reopened.getProgress()).isNull();
         assertThat(reopened.getCreateAttempts()).isEqualTo(1);
         assertThat(reopened.getNextCheckAt()).isEqualTo(10L);
         assertThat(reopened.getDeadlineAt()).isEqualTo(99L);
         assertThat(store.countByProviderAndState().get("all-images")).containsEntry(JobState.ACCEPTED, 1L);
         assertThat(store.countDue(10)).isEqualTo(1);
         store.ping(2);
+    }
+
+    @Test
+    void theStatusUrlPositionAndProgressAreWrittenWithASaveOnlyWhenTheyChanged() throws SQLException {
+        JobStore store = store("a/1");
+        store.insertIfAbsent(job("p1", 0), 0);
+        Job job = store.claimDue(1, 0, 1_000).get(0);
+        String url = "https://queue.example/requests/p1/status?logs=1&" + "x".repeat(1900);
+        job.setState(JobState.SUBMITTED);
+        job.setProviderJobId("p1");
+        job.setStatusUrl(url);
+        store.save(job, true, "generation p1", 1, false);
+        job.setProgress(4, null);
+        store.save(job, false, null, 2, false);
+
+        Job read = store.find("p1").orElseThrow();
+        assertThat(read.getStatusUrl()).as("up to 2048 characters").isEqualTo(url);
+        assertThat(read.getPosition()).isEqualTo(4);
+        assertThat(read.getProgress()).isNull();
+
+        // a row changed behind the job's back shows whether a save writes the columns again
+        try (Connection c = dataSource.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE job SET queue_position = 99 WHERE job_key = 'p1'");
+        }
+        job.setProgress(4, null);
+        store.save(job, false, null, 3, false);
+        assertThat(store.find("p1").orElseThrow().getPosition()).as("unchanged: not written").isEqualTo(99);
+        job.setProgress(null, 35);
+        store.save(job, false, null, 4, true);
+        Job running = store.find("p1").orElseThrow();
+        assertThat(running.getPosition()).isNull();
+        assertThat(running.getProgress()).isEqualTo(35);
+        assertThat(running.getStatusUrl()).isEqualTo(url);
     }
 }

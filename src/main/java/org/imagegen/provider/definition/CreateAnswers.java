@@ -3,24 +3,35 @@ package org.imagegen.provider.definition;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.IntNode;
+import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.StatusResult;
 
 import static org.imagegen.provider.definition.DefinitionValues.blank;
+import static org.imagegen.provider.definition.DefinitionValues.required;
 
 /**
- * What a definition reads from a create's answer besides the generation's id (docs/adding-a-provider.md, Create):
- * the finished generation a synchronous API answers with ({@code createOutcome}), a refusal that means moderation
- * ({@code createCensored}) and the cost the provider reports ({@code createCost}, in {@code costUnit}). Compiled
- * once with the definition; each expression sees the answer's HTTP code as {@code $status}.
+ * What a definition reads from a create's answer (docs/adding-a-provider.md, Create): the generation's id
+ * ({@code createId}) and status URL ({@code createStatusUrl}), the finished generation a synchronous API answers with
+ * ({@code createOutcome}), a refusal that means moderation ({@code createCensored}) and the cost the provider reports
+ * ({@code createCost}, in {@code costUnit}). Compiled once with the definition; each expression sees the answer's
+ * URL and HTTP code as {@code $url} and {@code $status}.
  */
 final class CreateAnswers {
 
+    private final String provider;
+    private final Jq id;
+    private final Jq statusUrl;
     private final Jq outcome;
     private final Jq censored;
     private final Jq cost;
 
-    CreateAnswers(ProviderDefinition d) {
+    CreateAnswers(String provider, ProviderDefinition d) {
+        this.provider = provider;
         outcome = Jq.compile("createOutcome", d.getCreateOutcome());
+        // a synchronous API answers with the result: it may name no generation and have no status check at all
+        id = Jq.compile("createId", synchronous() ? d.getCreateId() : required(d.getCreateId(), "createId"));
+        statusUrl = Jq.compile("createStatusUrl", d.getCreateStatusUrl());
         censored = Jq.compile("createCensored", d.getCreateCensored());
         cost = Jq.compile("createCost", d.getCreateCost());
         if (!blank(d.getCostUnit()) && d.getCostUnit().strip().length() > 32) {
@@ -33,26 +44,50 @@ final class CreateAnswers {
         return outcome != null;
     }
 
-    /** A 2xx answer's outcome object, or null without createOutcome; a failing expression throws (names it). */
-    JsonNode outcome(JsonNode answer, int status) {
-        return outcome == null ? null : outcome.first(answer, variables(status));
+    /** Whether the provider returns the generation's status URL at create (createStatusUrl). */
+    boolean returnsStatusUrl() {
+        return statusUrl != null;
     }
 
-    /** The cost a 2xx answer reports, or null (none declared, none given, not a number). */
-    Double cost(JsonNode answer, int status) {
-        return cost == null ? null : OutcomeObject.cost(cost.first(answer, variables(status)));
-    }
-
-    /** Whether a refused create's answer means moderation; an answer the expression does not fit does not. */
-    boolean censored(JsonNode answer, int status) {
+    /**
+     * A 2xx answer: the finished generation (createOutcome gave succeeded, failed or censored), else the created one
+     * ({@code statusCheck}: the definition can check it; {@code hasStatusPath}: it can without a status URL), else
+     * "maybe created". The cost goes with a finished or created generation; an outcome's own cost is the later word.
+     */
+    CreateResult read(HttpReply reply, boolean statusCheck, boolean hasStatusPath) {
+        JsonNode answer = Jq.body(reply);
+        Map<String, JsonNode> variables = Jq.answer(reply);
         try {
-            return censored != null && censored.truthy(answer, variables(status));
+            Double reported = cost == null ? null : StatusReader.cost(cost.first(answer, variables));
+            String generation = id == null ? null : id.text(answer, variables);
+            JsonNode end = outcome == null ? null : outcome.first(answer, variables);
+            if (end != null && StatusReader.ENDS.contains(StatusReader.state(end))) {
+                StatusResult finished = StatusReader.toResult(provider, end, "createOutcome", reply);
+                return CreateResult.finished(generation, finished)
+                        .withCost(finished.cost() != null ? finished.cost() : reported);
+            }
+            if (!statusCheck) {
+                return CreateResult.unconfirmed(provider + " answered HTTP " + reply.status() + " without a finished"
+                        + " outcome (createOutcome gave state '" + StatusReader.state(end) + "') and declares no"
+                        + " status check: " + reply.bodyExcerpt());
+            }
+            CreateResult created = statusUrl != null ? StatusUrls.created(provider, generation,
+                    statusUrl.text(answer, variables), hasStatusPath, reply)
+                    : generation != null ? CreateResult.created(generation)
+                    : CreateResult.unconfirmed(StatusUrls.without(provider, reply,
+                    id != null ? "an id (createId)" : "a finished outcome (createOutcome)"));
+            return created.kind() == CreateResult.Kind.CREATED ? created.withCost(reported) : created;
         } catch (IllegalStateException e) {
-            return false;
+            return CreateResult.unconfirmed(provider + ": " + e.getMessage());
         }
     }
 
-    private static Map<String, JsonNode> variables(int status) {
-        return Map.of("status", IntNode.valueOf(status));
+    /** Whether a refused create's answer means moderation; an answer the expression does not fit does not. */
+    boolean censored(HttpReply reply) {
+        try {
+            return censored != null && censored.truthy(Jq.body(reply), Jq.answer(reply));
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 }

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
@@ -42,12 +41,16 @@ public class DefinedProvider implements ImageProvider {
     /** A provider's name is a job column (32 characters) and part of file names: lower case, digits and dashes. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> STATES = Set.of("queued", "running", "succeeded", "failed", "censored", "unknown");
 
     private final String name;
     private final ProviderDefinition definition;
     private final String baseUrl;
     private final URI base;
+    /** The key sent: the definition's, or {@code simulated} when a built-in simulator stands in for the provider. */
+    private final String apiKey;
+    /** Hosts a simulator serves its images from, allowed besides downloadHosts; empty unless simulated. */
+    private final List<String> simulatorImageHosts;
+    private final boolean simulated;
     private final List<String> apiHosts;
     private final List<String> aspectRatios;
     private final List<String> options;
@@ -56,16 +59,22 @@ public class DefinedProvider implements ImageProvider {
     private final Set<Integer> retryStatuses;
     private final Set<Integer> unconfirmedStatuses;
     private final Jq createBody;
-    private final Jq createId;
-    private final Jq createStatusUrl;
     private final CreateAnswers create;
     private final Jq errorMessage;
-    private final Jq statusOutcome;
+    private final StatusReader status;
     private final Jq findBody;
     private final Jq findId;
     private final DefinedWebhook webhook;
 
     public DefinedProvider(String name, ProviderDefinition d) {
+        this(name, d, null, List.of());
+    }
+
+    /**
+     * A provider whose calls go to a built-in simulator at {@code simulatorUrl} (null: to the definition's baseUrl),
+     * with the key {@code simulated}; the simulator's image hosts join the download hosts.
+     */
+    DefinedProvider(String name, ProviderDefinition d, String simulatorUrl, List<String> simulatorImageHosts) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("provider definition '" + name + "': the name must be 1 to 32 lower-case"
                     + " letters, digits or dashes, starting with a letter");
@@ -73,12 +82,17 @@ public class DefinedProvider implements ImageProvider {
         this.name = name;
         this.definition = d;
         try {
-            String url = required(d.getBaseUrl(), "baseUrl");
+            // required even when simulated: the definition must work once a key is set
+            String configured = required(d.getBaseUrl(), "baseUrl");
+            String url = simulatorUrl != null ? simulatorUrl : configured;
             this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             this.base = URI.create(baseUrl);
             if (base.getHost() == null || !Set.of("http", "https").contains(String.valueOf(base.getScheme()))) {
                 throw new IllegalArgumentException("baseUrl: '" + url + "' is not an http(s) URL with a host");
             }
+            this.simulated = simulatorUrl != null;
+            this.apiKey = simulated ? "simulated" : d.getApiKey();
+            this.simulatorImageHosts = List.copyOf(simulatorImageHosts);
             apiHosts = list(d.getApiHosts()).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             aspectRatios = list(d.getAspectRatios());
             options = list(d.getOptions());
@@ -91,14 +105,13 @@ public class DefinedProvider implements ImageProvider {
             if (createBody == null && Set.of("POST", "PUT", "PATCH").contains(createMethod())) {
                 throw new IllegalArgumentException("createBody: required for a " + createMethod() + " create");
             }
-            create = new CreateAnswers(d);
-            // a synchronous API answers with the result: it may name no generation and have no status check at all
-            createId = Jq.compile("createId", create.synchronous() ? d.getCreateId() : required(d.getCreateId(), "createId"));
-            createStatusUrl = Jq.compile("createStatusUrl", d.getCreateStatusUrl());
+            create = new CreateAnswers(name, d);
             errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
-            statusOutcome = Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
+            Jq statusOutcome = Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
                     : required(d.getStatusOutcome(), "statusOutcome"));
-            if (createStatusUrl == null && statusOutcome != null) {
+            status = statusOutcome == null ? null : new StatusReader(name, statusOutcome,
+                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, this::mayCarryKey);
+            if (!create.returnsStatusUrl() && status != null) {
                 required(d.getStatusPath(), "statusPath");
             }
             findBody = Jq.compile("findBody", d.getFindBody());
@@ -129,8 +142,20 @@ public class DefinedProvider implements ImageProvider {
         return webhook == null ? null : webhook.url();
     }
 
+    /** The base URL called: the definition's, or the simulator's when one stands in. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Whether a built-in simulator stands in for the provider (definition property simulator). */
+    public boolean isSimulated() {
+        return simulated;
+    }
+
     public DownloadHosts downloadHosts() {
-        return new DownloadHosts(baseUrl, list(definition.getDownloadHosts()));
+        List<String> hosts = new ArrayList<>(list(definition.getDownloadHosts()));
+        hosts.addAll(simulatorImageHosts);
+        return new DownloadHosts(baseUrl, hosts);
     }
 
     /** The header that carries the key, or null when the provider wants none. */
@@ -142,7 +167,7 @@ public class DefinedProvider implements ImageProvider {
     /** The header's value: the key in the definition's format. */
     public String authValue() {
         String format = blank(definition.getAuthFormat()) ? "Bearer %s" : definition.getAuthFormat();
-        return format.replace("%s", definition.getApiKey() == null ? "" : definition.getApiKey().strip());
+        return format.replace("%s", apiKey == null ? "" : apiKey.strip());
     }
 
     // --- requests -----------------------------------------------------------------------------------------------
@@ -219,85 +244,50 @@ public class DefinedProvider implements ImageProvider {
             if (unconfirmedStatuses.contains(reply.status())) {
                 return CreateResult.unconfirmed(reason);
             }
-            return create.censored(read(reply), reply.status())
+            return create.censored(reply)
                     ? CreateResult.finished(null, StatusResult.censored(message(reply))) : CreateResult.refused(reason);
         }
-        JsonNode answer = read(reply);
-        try {
-            Double cost = create.cost(answer, reply.status());
-            String id = createStatusUrl != null ? createStatusUrl.text(answer)
-                    : createId == null ? null : createId.text(answer);
-            JsonNode outcome = create.outcome(answer, reply.status());
-            StatusResult finished = outcome == null ? null : OutcomeObject.finished(name, outcome);
-            if (finished != null) {
-                // the outcome's own cost, when it reports one, is the later word on the same answer
-                return CreateResult.finished(id, finished).withCost(finished.cost() != null ? finished.cost() : cost);
-            }
-            if (statusOutcome == null) {
-                return CreateResult.unconfirmed(name + " answered HTTP " + reply.status() + " without a finished outcome"
-                        + " (createOutcome gave state '" + OutcomeObject.state(outcome) + "') and declares no status"
-                        + " check: " + reply.bodyExcerpt());
-            }
-            if (id == null) {
-                return CreateResult.unconfirmed(name + " answered HTTP " + reply.status() + " without "
-                        + (createStatusUrl != null ? "a status URL (createStatusUrl)" : createId != null ? "an id (createId)"
-                        : "a finished outcome (createOutcome)") + ": " + reply.bodyExcerpt());
-            }
-            return CreateResult.created(id).withCost(cost);
-        } catch (IllegalStateException e) {
-            return CreateResult.unconfirmed(name + ": " + e.getMessage());
-        }
+        return create.read(reply, status != null, !blank(definition.getStatusPath()));
     }
 
     /**
-     * {@code statusPath} with the generation's id, or, when the provider returned a status URL at create, that URL as
-     * returned (it is what the job recorded as the provider's id); the key goes along only to the provider's hosts.
+     * The status URL the provider returned at create, as returned; or {@code statusPath} with the generation's id.
+     * The key goes along only to the provider's hosts.
      */
     @Override
     public ProviderCall statusCall(Job job) {
-        if (statusOutcome == null) {
-            throw new IllegalStateException(name + " declares no status check (statusPath, statusOutcome)");
+        statusReader(); // a definition without a status check is never asked for one
+        String url = StatusUrls.of(job, create.returnsStatusUrl());
+        if (url == null) {
+            if (blank(definition.getStatusPath())) {
+                // a generation found by findId after a lost create answer: its status URL was never seen
+                throw new IllegalStateException(name + ": job " + job.getKey() + " has no status URL and the"
+                        + " definition declares no statusPath to check generation " + job.getProviderJobId() + " at");
+            }
+            url = url(definition.getStatusPath().strip().replace("${id}", encode(job.getProviderJobId())));
         }
-        String url = createStatusUrl != null ? job.getProviderJobId()
-                : url(definition.getStatusPath().strip().replace("${id}", encode(job.getProviderJobId())));
         return new ProviderCall(name, method(definition.getStatusMethod(), "GET"), url, null, mayCarryKey(url), null);
     }
 
+    /** The normalised status; an outcome that asks to fetch the result is a failed check here (see {@link #checkStatus}). */
     @Override
     public StatusResult readStatus(HttpReply reply) {
-        if (!reply.isSuccess()) {
-            return StatusResult.ofError(name, reply, message(reply));
-        }
-        JsonNode outcome;
-        try {
-            outcome = statusOutcome.first(read(reply));
-        } catch (IllegalStateException e) {
-            return StatusResult.retryLater(null, name + ": " + e.getMessage());
-        }
-        String state = outcome.path("state").asText("").toLowerCase(Locale.ROOT);
-        String reason = outcome.path("reason").isValueNode() && !outcome.path("reason").isNull()
-                ? outcome.path("reason").asText() : null;
-        StatusResult result = switch (state) {
-            case "queued" -> StatusResult.queued();
-            case "running" -> StatusResult.running();
-            case "succeeded" -> {
-                List<String> images = new ArrayList<>();
-                outcome.path("images").forEach(i -> {
-                    if (i.isTextual() && !i.asText().isBlank()) {
-                        images.add(i.asText());
-                    }
-                });
-                yield images.isEmpty() ? StatusResult.failed(name + " reported success without an image URL", false)
-                        : StatusResult.succeeded(images);
-            }
-            case "failed" -> StatusResult.failed(reason != null ? reason : name + " reported the generation failed", false);
-            case "censored" -> StatusResult.censored(reason != null ? reason : name + " refused the content");
-            default -> StatusResult.retryLater(null, name + ": the status answer gave "
-                    + (STATES.contains(state) ? "state 'unknown'" : outcome.isObject() ? "no known state " + STATES
-                    : "no outcome object") + " (statusOutcome); " + reply.bodyExcerpt());
-        };
-        // the provider's cost so far, at any state: the last one reported is the job's
-        return result.withCost(OutcomeObject.cost(outcome.path("cost")));
+        StatusCheck check = checkStatus(reply);
+        return check.fetch() == null ? check.result() : StatusResult.retryLater(null, name
+                + ": the status asks to fetch the result, which only the route defined-provider-check-status does");
+    }
+
+    /**
+     * The status answer read by statusOutcome: the normalised status, or, for the outcome state {@code fetch}, the
+     * GET of its {@code url} whose answer {@link #readResult} reads (routes/providers/defined-provider.camel.yaml).
+     */
+    public StatusCheck checkStatus(HttpReply reply) {
+        return statusReader().check(reply);
+    }
+
+    /** The answer to the GET a {@code fetch} outcome asked for, by resultOutcome. */
+    public StatusResult readResult(HttpReply reply) {
+        return statusReader().readResult(reply);
     }
 
     @Override
@@ -317,7 +307,7 @@ public class DefinedProvider implements ImageProvider {
             return reply.isTransient() ? FindResult.retryLater(reason) : FindResult.unknown(reason);
         }
         try {
-            String id = findId.text(read(reply));
+            String id = findId.text(Jq.body(reply), Jq.answer(reply));
             return id == null ? FindResult.notFound() : FindResult.found(id);
         } catch (IllegalStateException e) {
             return FindResult.unknown(name + ": " + e.getMessage());
@@ -340,7 +330,16 @@ public class DefinedProvider implements ImageProvider {
         if (blank(definition.getCancelPath())) {
             return null;
         }
-        String url = url(definition.getCancelPath().strip().replace("${id}", encode(job.getProviderJobId())));
+        String path = definition.getCancelPath().strip();
+        if (path.contains("${statusUrl}")) {
+            String statusUrl = StatusUrls.of(job, create.returnsStatusUrl());
+            if (statusUrl == null) {
+                return null;
+            }
+            // a whole URL: put in as returned, not encoded
+            path = path.replace("${statusUrl}", statusUrl);
+        }
+        String url = url(path.replace("${id}", encode(job.getProviderJobId())));
         return new ProviderCall(name, method(definition.getCancelMethod(), "POST"), url, null, mayCarryKey(url), null);
     }
 
@@ -362,6 +361,14 @@ public class DefinedProvider implements ImageProvider {
 
     // --- helpers ----------------------------------------------------------------------------------------------------
 
+    /** The status answers' reader; a synchronous definition may declare none, and is then never asked. */
+    private StatusReader statusReader() {
+        if (status == null) {
+            throw new IllegalStateException(name + " declares no status check (statusPath, statusOutcome)");
+        }
+        return status;
+    }
+
     private String createMethod() {
         return method(definition.getCreateMethod(), "POST");
     }
@@ -379,7 +386,7 @@ public class DefinedProvider implements ImageProvider {
     private String message(HttpReply reply) {
         if (errorMessage != null) {
             try {
-                String message = errorMessage.text(read(reply));
+                String message = errorMessage.text(Jq.body(reply), Jq.answer(reply));
                 if (message != null) {
                     return message;
                 }
@@ -388,18 +395,6 @@ public class DefinedProvider implements ImageProvider {
             }
         }
         return reply.bodyExcerpt();
-    }
-
-    private static JsonNode read(HttpReply reply) {
-        if (reply.body() == null || reply.body().isBlank()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            JsonNode node = JSON.readTree(reply.body());
-            return node == null ? MissingNode.getInstance() : node;
-        } catch (JsonProcessingException e) {
-            return MissingNode.getInstance();
-        }
     }
 
     private static String write(JsonNode body) {

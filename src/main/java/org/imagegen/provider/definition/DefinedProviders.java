@@ -14,6 +14,7 @@ import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestValidator;
+import org.imagegen.simulator.Simulators;
 import org.imagegen.support.Durations;
 import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
@@ -48,11 +49,16 @@ public final class DefinedProviders {
     public static void registerAtStart(CamelContext context, Providers providers, PollPlanner planner,
                                        Map<String, RateLimiter> rateLimits, RequestValidator validator,
                                        Function<String, String> prop) throws Exception {
+        // the simulators started for definitions stop with the context, after its routes
+        SimulatorsInUse simulators = new SimulatorsInUse(prop.apply("imagegen.simulate"),
+                Boolean.parseBoolean(prop.apply("imagegen.simulator.allow-image-hosts")),
+                key -> context.getPropertiesComponent().resolveProperty(key));
+        context.addService(simulators, true, true);
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
                 if (!alreadyStarted) {
-                    register(camelContext, (name, provider) -> {
+                    register(camelContext, simulators, (name, provider) -> {
                         try {
                             planner.addPolicy(name, policy(provider.definition(), prop));
                             rateLimits.put(name, rateLimiter(provider.definition()));
@@ -73,6 +79,14 @@ public final class DefinedProviders {
     }
 
     static void register(CamelContext context, BiConsumer<String, DefinedProvider> registration) {
+        register(context, (name, definition) -> null, registration);
+    }
+
+    /**
+     * As {@link #register(CamelContext, BiConsumer)}; {@code simulation} builds the provider when a simulator stands
+     * in for it (else null).
+     */
+    static void register(CamelContext context, Simulation simulation, BiConsumer<String, DefinedProvider> registration) {
         Map<String, ProviderDefinition> found = new TreeMap<>(
                 context.getRegistry().findByTypeWithName(ProviderDefinition.class));
         Set<String> components = PluginHelper.getComponentNameResolver(context).resolveNames(context);
@@ -82,14 +96,23 @@ public final class DefinedProviders {
                 throw new IllegalArgumentException("provider definition '" + name + "': the name is taken by the "
                         + "bundle; choose another name for the bean");
             }
-            DefinedProvider provider = new DefinedProvider(name, entry.getValue());
+            ProviderDefinition definition = entry.getValue();
+            String simulator = definition.getSimulator();
+            if (!blank(simulator) && !Simulators.exists(simulator)) {
+                throw new IllegalArgumentException("provider definition '" + name + "': simulator: "
+                        + Simulators.unknown(simulator.strip()));
+            }
+            DefinedProvider simulated = blank(simulator) ? null : simulation.provider(name, definition);
+            DefinedProvider provider = simulated != null ? simulated : new DefinedProvider(name, definition);
             if (provider.webhook() != null) {
                 // creates hand the provider <public URL>/webhooks/<name> (routes/webhooks.camel.yaml receives there)
                 provider.webhook().receiveAt(new PublicUrl(context));
             }
             registration.accept(name, provider);
-            LOG.info("{}: defined provider, calling {}{}", name, entry.getValue().getBaseUrl(),
-                    blank(entry.getValue().getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
+            if (simulated == null) {
+                LOG.info("{}: defined provider, calling {}{}", name, definition.getBaseUrl(),
+                        blank(definition.getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
+            }
         }
     }
 

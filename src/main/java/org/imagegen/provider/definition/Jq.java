@@ -4,13 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
+import org.imagegen.provider.HttpReply;
 
 /**
  * One jq expression of a definition, compiled once when the definition is read. It is jackson-jq, the engine behind
@@ -21,6 +27,7 @@ final class Jq {
 
     /** jq 1.6's built-in functions, loaded once; each evaluation gets a child scope of its own. */
     private static final Scope ROOT = root();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String property;
     private final String source;
@@ -50,12 +57,15 @@ final class Jq {
         return first(input, Map.of());
     }
 
-    /** The same, with jq variables set for this evaluation ({@code "status"} is {@code $status} in the expression). */
+    /**
+     * As {@link #first(JsonNode)}, with jq variables ({@code $name}) bound for this evaluation: an expression that
+     * reads an answer gets {@link #answer the URL called and the HTTP code}.
+     */
     JsonNode first(JsonNode input, Map<String, JsonNode> variables) {
         List<JsonNode> out = new ArrayList<>(1);
+        Scope scope = Scope.newChildScope(ROOT);
+        variables.forEach(scope::setValue);
         try {
-            Scope scope = Scope.newChildScope(ROOT);
-            variables.forEach(scope::setValue);
             query.apply(scope, input == null || input.isMissingNode() ? NullNode.getInstance() : input, out::add);
         } catch (JsonQueryException e) {
             throw new IllegalStateException(property + " (" + source.strip() + ") failed: " + e.getMessage(), e);
@@ -65,7 +75,12 @@ final class Jq {
 
     /** The first output as text, or null when it is null, absent or an empty string. */
     String text(JsonNode input) {
-        JsonNode value = first(input);
+        return text(input, Map.of());
+    }
+
+    /** As {@link #text(JsonNode)}, with jq variables bound. */
+    String text(JsonNode input, Map<String, JsonNode> variables) {
+        JsonNode value = first(input, variables);
         if (value == null || value.isNull() || value.isMissingNode() || value.isContainerNode()) {
             return null;
         }
@@ -77,6 +92,33 @@ final class Jq {
     boolean truthy(JsonNode input, Map<String, JsonNode> variables) {
         JsonNode value = first(input, variables);
         return !(value == null || value.isNull() || value.isMissingNode() || value.isBoolean() && !value.asBoolean());
+    }
+
+    /**
+     * The variables of every expression that reads a provider's answer: {@code $url}, the URL that was called
+     * (null when not known), and {@code $status}, the answer's HTTP code.
+     */
+    static Map<String, JsonNode> answer(String url, int status) {
+        return Map.of("url", url == null ? NullNode.getInstance() : TextNode.valueOf(url),
+                "status", IntNode.valueOf(status));
+    }
+
+    /** The variables for an expression that reads {@code reply}. */
+    static Map<String, JsonNode> answer(HttpReply reply) {
+        return answer(reply.url(), reply.status());
+    }
+
+    /** An answer's body as an expression reads it: parsed JSON, missing (read as null) when it is none. */
+    static JsonNode body(HttpReply reply) {
+        if (reply.body() == null || reply.body().isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode node = JSON.readTree(reply.body());
+            return node == null ? MissingNode.getInstance() : node;
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
+        }
     }
 
     private static Scope root() {

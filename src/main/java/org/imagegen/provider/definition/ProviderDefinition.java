@@ -53,6 +53,8 @@ public class ProviderDefinition {
     private String webhookSecretPath;
     private String webhookJwksUrl;
     private String webhookTolerance;
+    private String resultOutcome;
+    private String simulator;
 
     /** The provider's API root, e.g. https://api.acme.example (required). */
     public String getBaseUrl() {
@@ -234,7 +236,7 @@ public class ProviderDefinition {
         this.createBody = createBody;
     }
 
-    /** jq from the create answer to the generation id (required). */
+    /** jq from the create answer to the generation id (required unless createOutcome). */
     public String getCreateId() {
         return createId;
     }
@@ -333,7 +335,10 @@ public class ProviderDefinition {
         this.statusPath = statusPath;
     }
 
-    /** jq from the status answer to the outcome object {state, images, reason, position} (required). */
+    /**
+     * jq from the status answer to the outcome object {state, images, reason, cost, position, progress, url}
+     * (required unless createOutcome).
+     */
     public String getStatusOutcome() {
         return statusOutcome;
     }
@@ -387,7 +392,7 @@ public class ProviderDefinition {
         this.cancelMethod = cancelMethod;
     }
 
-    /** Cancel: path; {@code ${id}} is replaced; blank when the provider offers no cancel. */
+    /** Cancel: path; {@code ${id}} and {@code ${statusUrl}} are replaced; blank when the provider offers no cancel. */
     public String getCancelPath() {
         return cancelPath;
     }
@@ -457,6 +462,27 @@ public class ProviderDefinition {
 
     public void setWebhookTolerance(String webhookTolerance) {
         this.webhookTolerance = webhookTolerance;
+    }
+
+    /**
+     * jq from the answer to the GET that a {@code fetch} outcome (state fetch, url) asked for, to an outcome object;
+     * {@code $status} is that answer's HTTP code. Required for a statusOutcome that fetches.
+     */
+    public String getResultOutcome() {
+        return resultOutcome;
+    }
+
+    public void setResultOutcome(String resultOutcome) {
+        this.resultOutcome = resultOutcome;
+    }
+
+    /** The built-in simulator that stands in for this provider when imagegen.simulate says so (e.g. bfl). */
+    public String getSimulator() {
+        return simulator;
+    }
+
+    public void setSimulator(String simulator) {
+        this.simulator = simulator;
     }
 
     /** Never printed with its key. */

@@ -51,7 +51,11 @@
       tr.dataset.state = job.state;
       var id = cell(tr, job.id, 'id');
       if (job.prompt) { id.title = job.prompt; }
-      cell(tr, job.state, 'state state-' + job.state);
+      // where a waiting job stands, when its provider says: "#3 in queue", "40%"
+      var waiting = job.state === 'SUBMITTED' || job.state === 'RUNNING';
+      var where = !waiting ? '' : job.position !== null && job.position !== undefined ? ' #' + job.position + ' in queue'
+        : job.progress !== null && job.progress !== undefined ? ' ' + job.progress + '%' : '';
+      cell(tr, job.state + where, 'state state-' + job.state);
       cell(tr, job.provider);
       cell(tr, new Date(job.acceptedAt).toLocaleString());
       cell(tr, duration(job.queuedMs));

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The create side of a definition without Camel: a synchronous API's answer read as the finished generation
  * (createOutcome), a moderation refusal (createCensored), the reported cost (createCost, an outcome's cost) and the
- * model a request names.
+ * model a request names; every create expression sees $url and $status.
  */
 class DefinedProviderCreateTest {
 
@@ -152,6 +152,39 @@ class DefinedProviderCreateTest {
                 .satisfies(r -> assertThat(r.kind()).isEqualTo(StatusResult.Kind.RUNNING))
                 .satisfies(r -> assertThat(r.cost()).isEqualTo(3.0));
         assertThat(pix.readStatus(new HttpReply(200, "{\"status\": \"running\"}", null, null)).cost()).isNull();
+    }
+
+    @Test
+    void createExpressionsSeeTheUrlCalledAndAStatusUrlCreateKeepsItsCost() {
+        ProviderDefinition d = synchronous();
+        d.setCreateOutcome("if ($url | endswith(\"/sync\")) then {state: \"succeeded\", images: [.url]}"
+                + " else {state: \"queued\"} end");
+        d.setCreateId(".id");
+        d.setCreateStatusUrl(".status_url");
+        d.setCreateCost("if ($url | contains(\"api.pix.example\")) then .cost else null end");
+        d.setCreateCensored("$status == 400 and ($url | endswith(\"/sync\"))");
+        d.setStatusOutcome("{state: .status, cost: .cost, position: .queue_position, progress: .percent}");
+        DefinedProvider pix = new DefinedProvider("pix", d);
+
+        CreateResult sync = pix.readCreate(new HttpReply(200, "{\"url\": \"https://cdn.pix.example/1.png\","
+                + " \"cost\": 2}", null, null, "https://api.pix.example/v1/sync"));
+        assertThat(sync.kind()).as("createOutcome reads $url").isEqualTo(CreateResult.Kind.FINISHED);
+        assertThat(sync.cost()).as("createCost reads $url").isEqualTo(2.0);
+        assertThat(pix.readCreate(new HttpReply(400, "{}", null, null, "https://api.pix.example/v1/sync")).kind())
+                .as("createCensored reads $url").isEqualTo(CreateResult.Kind.FINISHED);
+
+        CreateResult queued = pix.readCreate(new HttpReply(201, "{\"id\": \"g1\", \"cost\": 0.5, \"status_url\":"
+                + " \"https://queue.pix.example/g1/status?x=1\"}", null, null, "https://api.pix.example/v1/async"));
+        assertThat(queued.kind()).isEqualTo(CreateResult.Kind.CREATED);
+        assertThat(queued.providerJobId()).isEqualTo("g1");
+        assertThat(queued.statusUrl()).isEqualTo("https://queue.pix.example/g1/status?x=1");
+        assertThat(queued.cost()).isEqualTo(0.5);
+
+        StatusResult running = pix.readStatus(new HttpReply(200, "{\"status\": \"running\", \"cost\": 0.7,"
+                + " \"queue_position\": 4, \"percent\": \"38.6\"}", null, null));
+        assertThat(running.cost()).as("one outcome object carries cost and progress").isEqualTo(0.7);
+        assertThat(running.position()).isEqualTo(4);
+        assertThat(running.progress()).isEqualTo(39);
     }
 
     @Test

@@ -71,7 +71,11 @@ class DefinedProviderUnitTest {
         CreateResult created = bfl.readCreate(new HttpReply(200,
                 "{\"id\": \"t1\", \"polling_url\": \"https://api.eu.example.ai/v1/get_result?id=t1\"}", null, null));
         assertThat(created.kind()).isEqualTo(CreateResult.Kind.CREATED);
-        ProviderCall status = bfl.statusCall(job(request(Map.of()), created.providerJobId()));
+        assertThat(created.providerJobId()).as("the provider's own id, for webhooks and cancel").isEqualTo("t1");
+        assertThat(created.statusUrl()).isEqualTo("https://api.eu.example.ai/v1/get_result?id=t1");
+        Job createdJob = job(request(Map.of()), created.providerJobId());
+        createdJob.setStatusUrl(created.statusUrl());
+        ProviderCall status = bfl.statusCall(createdJob);
         assertThat(status.url()).isEqualTo("https://api.eu.example.ai/v1/get_result?id=t1");
         assertThat(status.authenticated()).as("a declared API host gets the key").isTrue();
         assertThat(bfl.downloadCall(job(request(Map.of()), "t1"), "https://delivery.example.ai/x.png").authenticated())
