@@ -21,7 +21,12 @@ public final class Simulators {
      * routes/providers/ belong here, one entry each ({@code Map.entry("<name>", <Name>Simulator::new)}).
      */
     private static final Map<String, Function<SimulatorSettings, ProviderSimulator>> FACTORIES =
-            new ConcurrentHashMap<>(Map.ofEntries());
+            new ConcurrentHashMap<>(Map.ofEntries(
+                    Map.entry("bfl", BflSimulator::new),
+                    Map.entry("fal", FalSimulator::new),
+                    Map.entry("leonardo", LeonardoSimulator::new),
+                    Map.entry("openai", OpenAiSimulator::new),
+                    Map.entry("replicate", ReplicateSimulator::new)));
 
     private Simulators() {
     }
