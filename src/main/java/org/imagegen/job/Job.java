@@ -33,6 +33,8 @@ public class Job {
     private final transient List<StagedImage> staged = new ArrayList<>();
     /** Set while this step sends a create (not stored): a failure then is about the create, not a search for it. */
     private transient boolean createInFlight;
+    /** When this instance claimed the job (not stored): how long it has waited in its provider's lane. */
+    private transient long claimedAt;
 
     /** The step the status loop takes next. */
     public JobAction action(long now) {
@@ -48,6 +50,8 @@ public class Job {
         return state == JobState.ACCEPTED ? JobAction.SUBMIT : JobAction.CHECK;
     }
 
+    public long getClaimedAt() { return claimedAt; }
+    public void setClaimedAt(long claimedAt) { this.claimedAt = claimedAt; }
     public boolean isCreateInFlight() { return createInFlight; }
     public void setCreateInFlight(boolean createInFlight) { this.createInFlight = createInFlight; }
     public String getKey() { return key; }
