@@ -8,6 +8,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.InflightRepository;
 import org.apache.camel.spi.RouteTemplateParameterSource;
 import org.imagegen.provider.definition.ProviderDefinition;
@@ -18,8 +20,8 @@ import org.imagegen.provider.definition.ProviderDefinition;
  * never the status loop's workers or another provider's lane. Camel asks this source for the lanes while the
  * context initialises: after every route file was loaded (the definitions' beans among them), before any route
  * starts. A lane runs {@code imagegen.providers.<name>.max-in-flight} steps at once (else
- * {@code imagegen.loop.max-in-flight}) and holds {@code imagegen.loop.lane-queue-size} more waiting for a thread;
- * {@link #full()} tells the status loop which lanes have no room, so that it leaves their jobs unclaimed.
+ * {@code imagegen.loop.max-in-flight}); the others wait for a thread in its queue. {@link #full()} tells the status
+ * loop which lanes take no claim now, so that it leaves their jobs unclaimed.
  */
 public final class ProviderLanes implements RouteTemplateParameterSource {
 
@@ -28,12 +30,15 @@ public final class ProviderLanes implements RouteTemplateParameterSource {
     /** A lane's route id and direct: endpoint: provider-lane-&lt;provider&gt;. */
     public static final String PREFIX = TEMPLATE + "-";
     static final String GLOBAL_SETTING = "imagegen.loop.max-in-flight";
-    static final String QUEUE_SETTING = "imagegen.loop.lane-queue-size";
+    static final String QUEUE_SETTING = "imagegen.loop.queue-size";
+    static final String BATCH_SETTING = "imagegen.loop.batch";
+    /** The status loop's route that hands claimed jobs to the lanes (routes/status-loop.camel.yaml). */
+    static final String LOOP_ROUTE = "work-on-job";
 
     private final CamelContext context;
     private final List<String> builtIn;
-    /** Per provider: the steps its lane holds at most, running and waiting. */
-    private final Map<String, Integer> capacity = new ConcurrentHashMap<>();
+    /** Per provider: the steps in its lane and the loop's queue up to which its lane takes claims. */
+    private final Map<String, Integer> room = new ConcurrentHashMap<>();
 
     private ProviderLanes(CamelContext context, List<String> builtIn) {
         this.context = context;
@@ -56,25 +61,36 @@ public final class ProviderLanes implements RouteTemplateParameterSource {
     public Map<String, Object> parameters(String routeId) {
         String provider = routeId.substring(PREFIX.length());
         int maxInFlight = maxInFlight(provider);
-        int queueSize = queueSize();
-        capacity.put(provider, maxInFlight + queueSize);
+        int queueSize = setting(QUEUE_SETTING);
+        int batch = setting(BATCH_SETTING);
+        room.put(provider, maxInFlight + queueSize);
+        // room for a whole claim on top of what the lane takes claims at (see full())
         return Map.of(TEMPLATE_ID, TEMPLATE, "provider", provider, "maxInFlight", maxInFlight,
-                "queueSize", queueSize);
+                "queueSize", queueSize + batch);
     }
 
     /**
-     * The providers whose lanes have no room: as many steps in the lane (running or waiting for a thread) as its
-     * threads and queue hold. The status loop claims none of their jobs until there is room again.
+     * The providers whose lanes take no claim now: more steps in the lane (running or waiting for a thread) and in
+     * the loop's queue together than the lane's max-in-flight plus imagegen.loop.queue-size. The status loop claims
+     * none of their jobs until there is room again. A lane with room takes a whole claim (imagegen.loop.batch) on
+     * top of that, even if every claimed job is its own and every queued one too: a lane never overflows.
      */
     public Set<String> full() {
+        int queued = loopQueue();
         Set<String> full = new TreeSet<>();
         InflightRepository inflight = context.getInflightRepository();
-        capacity.forEach((provider, room) -> {
-            if (inflight.size(PREFIX + provider) >= room) {
+        room.forEach((provider, steps) -> {
+            if (inflight.size(PREFIX + provider) + queued > steps) {
                 full.add(provider);
             }
         });
         return full;
+    }
+
+    /** Claimed jobs waiting in the loop's queue for a worker (route work-on-job's seda queue). */
+    private int loopQueue() {
+        Route route = context.getRoute(LOOP_ROUTE);
+        return route != null && route.getEndpoint() instanceof SedaEndpoint seda ? seda.getCurrentQueueSize() : 0;
     }
 
     private List<String> providers() {
@@ -97,11 +113,11 @@ public final class ProviderLanes implements RouteTemplateParameterSource {
         return positive(key, value);
     }
 
-    private int queueSize() {
-        String value = context.getPropertiesComponent().resolveProperty(QUEUE_SETTING).map(String::strip)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + QUEUE_SETTING
+    private int setting(String key) {
+        String value = context.getPropertiesComponent().resolveProperty(key).map(String::strip)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key
                         + " (config/application.properties)"));
-        return positive(QUEUE_SETTING, value);
+        return positive(key, value);
     }
 
     static int positive(String key, String value) {
