@@ -68,6 +68,11 @@ public class Providers {
         return defined(provider).authValue();
     }
 
+    /** How long a defined provider's call waits for its answer (its responseTimeout, else {@code fallbackMs}). */
+    public long responseTimeout(String provider, long fallbackMs) {
+        return defined(provider).responseTimeoutMs(fallbackMs);
+    }
+
     public ProviderCall statusCall(Job job) {
         return get(job.getProvider()).statusCall(job);
     }

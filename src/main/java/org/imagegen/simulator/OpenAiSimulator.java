@@ -29,7 +29,8 @@ import com.sun.net.httpserver.HttpExchange;
  * does ({@code moderation_blocked}, stage output), {@code sim:censor-input} at once (stage input, nothing made);
  * {@code sim:fail} answers 500 {@code server_error} after the generation's time (OpenAI has no failed state), {@code
  * sim:fail-once} only for the first create of a job key; {@code sim:never} never answers; {@code sim:create-lost}
- * drops the connection when the answer is due. Create faults: 429 (with and without Retry-After), 500, 503 and
+ * drops the connection when the answer is due; {@code sim:billing-limit} refuses at once with 400
+ * {@code billing_hard_limit_reached}, nothing made. Create faults: 429 (with and without Retry-After), 500, 503 and
  * html refuse at once; 502 and malformed come when the answer is due, the images made; slow adds
  * {@code imagegen.simulator.slow-delay}.
  * <p>
@@ -50,6 +51,11 @@ public class OpenAiSimulator extends ProviderSimulator {
 
     private final ScheduledThreadPoolExecutor timer;
     private final Set<HttpExchange> waiting = ConcurrentHashMap.newKeySet();
+    /** The images each job key was sent, as decoded bytes, in the answer's order (the last answer's). */
+    private final Map<String, List<byte[]>> sent = new ConcurrentHashMap<>();
+    /** The last create body each job key sent. */
+    private final Map<String, JsonNode> requests = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger otherCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     public OpenAiSimulator(SimulatorSettings settings) {
         super(settings);
@@ -73,6 +79,21 @@ public class OpenAiSimulator extends ProviderSimulator {
         return waiting.size();
     }
 
+    /** The images sent for a job key in its last answer (empty when none was sent): what the bundle must deliver. */
+    public List<byte[]> imagesSent(String jobKey) {
+        return sent.getOrDefault(String.valueOf(jobKey), List.of());
+    }
+
+    /** The last create body received for a job key, or null. */
+    public JsonNode requestFor(String jobKey) {
+        return requests.get(String.valueOf(jobKey));
+    }
+
+    /** Calls to anything but the create: the API has nothing else, so the bundle should make none. */
+    public int otherCalls() {
+        return otherCalls.get();
+    }
+
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         String key = ReplicateSimulator.bearerKey(exchange);
@@ -88,6 +109,7 @@ public class OpenAiSimulator extends ProviderSimulator {
             return;
         }
         if (!path.equals("/v1/images/generations") || !method.equals("POST")) {
+            otherCalls.incrementAndGet();
             error(exchange, 404, "Invalid URL (" + method + " " + path + ")", "invalid_request_error", null, null);
             return;
         }
@@ -106,6 +128,7 @@ public class OpenAiSimulator extends ProviderSimulator {
         }
         String prompt = body.path("prompt").asText();
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        requests.put(String.valueOf(jobKey), body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
         if (fault != null && refusesCreate(fault)) {
@@ -114,6 +137,11 @@ public class OpenAiSimulator extends ProviderSimulator {
         }
         if (prompt.contains("sim:censor-input")) {
             moderationBlocked(exchange, "input");
+            return;
+        }
+        if (prompt.contains("sim:billing-limit")) {
+            error(exchange, 400, "Billing hard limit has been reached", "billing_limit_user_error", null,
+                    "billing_hard_limit_reached");
             return;
         }
         int n = body.path("n").asInt(1);
@@ -173,11 +201,14 @@ public class OpenAiSimulator extends ProviderSimulator {
         String format = body.path("output_format").asText("png");
         int[] pixels = pixels(size);
         List<Map<String, Object>> data = new ArrayList<>();
+        List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < g.imageIds.size(); i++) {
             byte[] image = PromptImage.render(g.prompt, pixels[0], pixels[1], g.id.hashCode() + i,
                     format.equals("jpeg") ? "jpg" : "png");
+            images.add(image);
             data.add(Map.of("b64_json", Base64.getEncoder().encodeToString(image)));
         }
+        sent.put(String.valueOf(g.jobKey), List.copyOf(images));
         // the images travel in the answer: sent is delivered, as far as the simulator can tell
         g.imageIds.forEach(id -> countDownload(g));
         Map<String, Object> answer = new LinkedHashMap<>();

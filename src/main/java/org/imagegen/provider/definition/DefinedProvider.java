@@ -65,6 +65,8 @@ public class DefinedProvider implements ImageProvider {
     private final Jq findBody;
     private final Jq findId;
     private final DefinedWebhook webhook;
+    /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout-ms. */
+    private final Long responseTimeoutMs;
 
     public DefinedProvider(String name, ProviderDefinition d) {
         this(name, d, null, List.of());
@@ -116,6 +118,7 @@ public class DefinedProvider implements ImageProvider {
             }
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
+            responseTimeoutMs = DefinitionValues.duration(d.getResponseTimeout(), "responseTimeout");
             webhook = DefinedWebhook.of(name, d, path -> new ProviderCall(name, "GET", url(path), null,
                     mayCarryKey(url(path)), null));
         } catch (IllegalArgumentException e) {
@@ -156,6 +159,11 @@ public class DefinedProvider implements ImageProvider {
         List<String> hosts = new ArrayList<>(list(definition.getDownloadHosts()));
         hosts.addAll(simulatorImageHosts);
         return new DownloadHosts(baseUrl, hosts);
+    }
+
+    /** How long a call waits for the answer: the definition's responseTimeout, else {@code fallbackMs}. */
+    public long responseTimeoutMs(long fallbackMs) {
+        return responseTimeoutMs == null ? fallbackMs : responseTimeoutMs;
     }
 
     /** The header that carries the key, or null when the provider wants none. */

@@ -65,6 +65,7 @@ public final class DefinedProviders {
                         } catch (IllegalArgumentException e) {
                             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
                         }
+                        warnIfCallsMayOutlastClaims(provider, prop);
                         providers.add(provider, provider.downloadHosts());
                         validator.addProvider(provider);
                     });
@@ -113,6 +114,21 @@ public final class DefinedProviders {
                 LOG.info("{}: defined provider, calling {}{}", name, definition.getBaseUrl(),
                         blank(definition.getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
             }
+        }
+    }
+
+    /**
+     * A step starts with at least half its claim (imagegen.loop.lease) left; a call that may wait longer than that for
+     * its answer can outlast the claim, and another claim would then find the create unanswered and park the job.
+     * Said at start, for a real provider (a simulator answers in seconds).
+     */
+    private static void warnIfCallsMayOutlastClaims(DefinedProvider provider, Function<String, String> prop) {
+        long timeout = provider.responseTimeoutMs(0);
+        long lease = Durations.millis(prop.apply("imagegen.loop.lease"));
+        if (!provider.isSimulated() && timeout > lease / 2) {
+            LOG.warn("{}: responseTimeout {} ms is over half of imagegen.loop.lease ({} ms): a call that slow may"
+                    + " outlast its job's claim; set imagegen.loop.lease to at least twice the timeout",
+                    provider.name(), timeout, lease);
         }
     }
 

@@ -52,6 +52,22 @@ final class DefinitionValues {
         }
     }
 
+    /** A duration ({@code 500ms}, {@code 120s}, {@code 2m}) in milliseconds, at least 1; null when blank. */
+    static Long duration(String value, String property) {
+        if (blank(value)) {
+            return null;
+        }
+        try {
+            long millis = org.imagegen.support.Durations.millis(value.strip());
+            if (millis < 1) {
+                throw new IllegalArgumentException("'" + value + "' is not a duration of at least 1ms");
+            }
+            return millis;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
+    }
+
     static Set<Integer> statuses(String value, String fallback, String property) {
         try {
             return Set.copyOf(list(blank(value) ? fallback : value).stream().map(Integer::valueOf).toList());

@@ -55,6 +55,7 @@ public class ProviderDefinition {
     private String webhookTolerance;
     private String resultOutcome;
     private String simulator;
+    private String responseTimeout;
 
     /** The provider's API root, e.g. https://api.acme.example (required). */
     public String getBaseUrl() {
@@ -483,6 +484,18 @@ public class ProviderDefinition {
 
     public void setSimulator(String simulator) {
         this.simulator = simulator;
+    }
+
+    /**
+     * How long one call waits for the provider's answer (a duration: {@code 120s}, {@code 2m}); blank: the global
+     * imagegen.http.response-timeout-ms. A synchronous API answers a create only once the images are made.
+     */
+    public String getResponseTimeout() {
+        return responseTimeout;
+    }
+
+    public void setResponseTimeout(String responseTimeout) {
+        this.responseTimeout = responseTimeout;
     }
 
     /** Never printed with its key. */
