@@ -58,6 +58,9 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
     private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
     private final Random random;
+    /** A secret to look for in every request (a test's distinctive key), and where it was seen. */
+    private volatile String watched;
+    private final Queue<String> carrying = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -191,6 +194,33 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return fullyDownloaded.get();
     }
 
+    /**
+     * From now on, notes every request that carries {@code secret} in a header or its URI (a test's distinctive API
+     * key): {@link #requestsCarrying()} then says where the key went, the image hosts included.
+     */
+    public void watchFor(String secret) {
+        watched = secret;
+    }
+
+    /** The requests that carried the watched secret, as "host method path (where)", oldest first. */
+    public List<String> requestsCarrying() {
+        return List.copyOf(carrying);
+    }
+
+    private void noteSecret(HttpExchange exchange) {
+        String secret = watched;
+        if (secret == null) {
+            return;
+        }
+        String where = exchange.getRequestURI().toString().contains(secret) ? "uri"
+                : exchange.getRequestHeaders().entrySet().stream().filter(h -> h.getValue().stream()
+                        .anyMatch(v -> v.contains(secret))).map(Map.Entry::getKey).findFirst().orElse(null);
+        if (where != null) {
+            carrying.add(exchange.getRequestHeaders().getFirst("Host") + " " + exchange.getRequestMethod() + " "
+                    + exchange.getRequestURI().getPath() + " (" + where + ")");
+        }
+    }
+
     /** A fault a prompt directive asked for, as injected: for which job key, where, which, and when. */
     public record Injected(String jobKey, String point, Fault fault, long at) {
     }
@@ -231,6 +261,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try {
+            noteSecret(exchange);
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/redirect/")) {
                 redirect(exchange, exchange.getRequestURI().getRawPath());
