@@ -564,7 +564,10 @@ public class JobLifecycle {
             // a retried delivery: the DELIVERY_FAILED record in the outbox folder gives way to the job's manifest
             outbox.replaceFailureRecord(job);
         }
-        store.save(job, true, "delivered to " + job.getRequest().sinks(), now, true);
+        // images that came inline exist only in staging until delivered: once it is cleared, a lost DELIVERED
+        // (H2 writes a commit up to a second later; a crash in between) would deliver again from nothing
+        boolean inline = job.getImageUrls() != null && job.getImageUrls().stream().anyMatch(InlineImages::isDataUri);
+        store.save(job, true, "delivered to " + job.getRequest().sinks(), now, true, inline);
         outbox.clearStaging(job);
         log(job, null);
     }

@@ -7,17 +7,20 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The crash harness, small (100 requests, 2 SIGKILLs), on the packaged bundle: run by failsafe after `package`.
- * The full one is {@code mvn -q -Pcrash-harness verify -Dharness.requests=500 -Dharness.kills=5}.
+ * The crash harness, small (100 requests, 2 SIGKILLs; {@code -Dharness.requests}, {@code -Dharness.kills} change
+ * them), on the packaged bundle: run by failsafe after `package`. The full one is
+ * {@code mvn -q -Pcrash-harness verify -Dharness.requests=500 -Dharness.kills=5}.
  */
 class CrashHarnessIT {
 
     @Test
     void killedTwiceItLosesNothingAndPaysForNothingTwice() throws Exception {
-        CrashHarness.Result result = CrashHarness.run(100, 2, 20261123L, Path.of("target", "it", "crash-harness"));
+        int requests = Integer.getInteger("harness.requests", 100);
+        CrashHarness.Result result = CrashHarness.run(requests, Integer.getInteger("harness.kills", 2), 20261123L,
+                Path.of("target", "it", "crash-harness"));
 
         assertThat(result.lost()).as(result.line() + " " + result.problems()).isZero();
         assertThat(result.duplicateCreates()).as(result.line() + " " + result.problems()).isZero();
-        assertThat(result.delivered() + result.failed()).isEqualTo(100);
+        assertThat(result.delivered() + result.failed()).isEqualTo(requests);
     }
 }

@@ -145,5 +145,18 @@ class DefinedProviderUnitTest {
         assertThatThrownBy(() -> new DefinedProvider("bfl", noBase)).hasMessage("provider definition 'bfl': baseUrl: required");
 
         assertThatThrownBy(() -> new DefinedProvider("Black Forest", pollingUrl())).hasMessageContaining("lower-case");
+
+        ProviderDefinition badTimeout = pollingUrl();
+        badTimeout.setResponseTimeout("soon");
+        assertThatThrownBy(() -> new DefinedProvider("bfl", badTimeout)).hasMessage("provider definition 'bfl':"
+                + " responseTimeout: 'soon' is not a duration such as 500ms, 2s, 10m or 1h");
+    }
+
+    @Test
+    void aResponseTimeoutOfItsOwnReplacesTheGlobalOne() {
+        assertThat(new DefinedProvider("bfl", pollingUrl()).responseTimeoutMs(30_000)).isEqualTo(30_000);
+        ProviderDefinition slow = pollingUrl();
+        slow.setResponseTimeout("2m");
+        assertThat(new DefinedProvider("bfl", slow).responseTimeoutMs(30_000)).isEqualTo(120_000);
     }
 }
