@@ -74,8 +74,9 @@ public class JobStore {
 
     /**
      * H2 writes a commit to its file up to a second later (PostgreSQL: at commit). For the writes whose loss would
-     * cost money or a request — accepted jobs, "create being sent", "created" — the file is brought up to date
-     * before the caller goes on; losing any other recent write only repeats an idempotent step.
+     * cost money or a request — accepted jobs, "create being sent", "created", and DELIVERED of a job whose images
+     * came inline (its staging, their only copy, is cleared next) — the file is brought up to date before the caller
+     * goes on; losing any other recent write only repeats an idempotent step.
      */
     private void makeDurable(Connection c) throws SQLException {
         if (flushAfterCommit) {
