@@ -227,8 +227,8 @@ class BflTest {
 
     @Test
     void theImagesAreDownloadedAtOnceWhileTheirUrlsStillWork() throws Exception {
-        // BFL's sample URLs expire 10 minutes after the task is ready; here after 3 seconds
-        bfl.setImageLifetime(Duration.ofSeconds(3));
+        // BFL's sample URLs expire 10 minutes after the task is ready; here after 5 seconds
+        bfl.setImageLifetime(Duration.ofSeconds(5));
         try {
             FOLDERS.drop("brief.json", "{\"id\": \"bfl-brief\", \"provider\": \"bfl\", \"prompt\": \"a brief moth\"}");
 
