@@ -395,7 +395,8 @@ public class JobLifecycle {
             case SUCCEEDED -> {
                 planner.observeCompletion(job.getProvider(), model(job),
                         job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
-                return succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images", false);
+                return succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images"
+                        + (result.reason() == null ? "" : "; " + result.reason()), false);
             }
             case FAILED -> {
                 if (result.retryable() && job.getProviderRetries() < provider(job).maxProviderRetries()) {
