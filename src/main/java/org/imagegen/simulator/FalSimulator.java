@@ -140,6 +140,7 @@ public class FalSimulator extends ProviderSimulator {
         }
         String prompt = body.path("prompt").asText("");
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        recordCreate(jobKey, exchange, body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
         if (fault != null && refusesCreate(fault)) {

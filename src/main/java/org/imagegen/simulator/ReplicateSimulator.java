@@ -164,6 +164,7 @@ public class ReplicateSimulator extends ProviderSimulator {
         }
         String prompt = input.path("prompt").asText();
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        recordCreate(jobKey, exchange, body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
         if (fault != null && refusesCreate(fault)) {
