@@ -118,8 +118,10 @@ public class DefinedProvider implements ImageProvider {
             }
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
+            // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
+            // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
             webhook = DefinedWebhook.of(name, d, path -> {
-                String keys = keysUrl(path);
+                String keys = url(simulated ? DefinitionValues.pathOf(path) : path);
                 return new ProviderCall(name, "GET", keys, null, mayCarryKey(keys), null);
             });
         } catch (IllegalArgumentException e) {
@@ -378,20 +380,6 @@ public class DefinedProvider implements ImageProvider {
             throw new IllegalStateException(name + " declares no status check (statusPath, statusOutcome)");
         }
         return status;
-    }
-
-    /**
-     * Where a webhook's keys or secret are fetched (webhookSecretPath, webhookJwksUrl): a path below the base URL, or
-     * a full URL; while a simulator stands in, a full URL's path and query on the simulator, which serves the keys
-     * its deliveries are signed with where the provider serves its own (fal's /.well-known/jwks.json).
-     */
-    private String keysUrl(String pathOrUrl) {
-        if (simulated && (pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://"))) {
-            URI full = URI.create(pathOrUrl);
-            return baseUrl + (full.getRawPath() == null ? "" : full.getRawPath())
-                    + (full.getRawQuery() == null ? "" : "?" + full.getRawQuery());
-        }
-        return url(pathOrUrl);
     }
 
     private String createMethod() {

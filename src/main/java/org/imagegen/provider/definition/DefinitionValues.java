@@ -34,6 +34,16 @@ final class DefinitionValues {
         return pathOrUrl.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept) + end;
     }
 
+    /** A full URL's path and query (a path below the base URL); a path as it is. */
+    static String pathOf(String pathOrUrl) {
+        if (!pathOrUrl.startsWith("http://") && !pathOrUrl.startsWith("https://")) {
+            return pathOrUrl;
+        }
+        java.net.URI full = java.net.URI.create(pathOrUrl);
+        return (full.getRawPath() == null || full.getRawPath().isEmpty() ? "/" : full.getRawPath())
+                + (full.getRawQuery() == null ? "" : "?" + full.getRawQuery());
+    }
+
     static String method(String configured, String fallback) {
         return blank(configured) ? fallback : configured.strip().toUpperCase(Locale.ROOT);
     }
