@@ -66,9 +66,10 @@ class FalReplicateWebhooksTest {
     @BeanInject("jobStore")
     JobStore store;
 
+    // the generations take 1.5 s so that the job is recorded as created well before the provider's webhook comes
     @Test
     void replicatesSignedWebhookDeliversTheJobBeforeItsNextCheck() {
-        FOLDERS.drop("rep-hook.json", "{\"id\": \"rep-hook\", \"provider\": \"replicate\", \"prompt\": \"a wren\"}");
+        FOLDERS.drop("rep-hook.json", "{\"id\": \"rep-hook\", \"provider\": \"replicate\", \"prompt\": \"a wren sim:ms=1500\"}");
 
         JsonNode manifest = FOLDERS.awaitManifest("rep-hook", WAIT);
 
@@ -103,7 +104,7 @@ class FalReplicateWebhooksTest {
 
     @Test
     void falsEd25519WebhookVerifiedWithTheSimulatorsKeySetDeliversTheJobBeforeItsNextCheck() {
-        FOLDERS.drop("fal-hook.json", "{\"id\": \"fal-hook\", \"provider\": \"fal\", \"prompt\": \"a finch\"}");
+        FOLDERS.drop("fal-hook.json", "{\"id\": \"fal-hook\", \"provider\": \"fal\", \"prompt\": \"a finch sim:ms=1500\"}");
 
         JsonNode manifest = FOLDERS.awaitManifest("fal-hook", WAIT);
 
