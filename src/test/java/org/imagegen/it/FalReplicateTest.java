@@ -147,6 +147,18 @@ class FalReplicateTest {
         assertThat(cancelled.path("providerDelete").asText()).isEqualTo("deleted");
     }
 
+    @Test
+    void replicateCancelsThePrediction() {
+        ApiClient api = api();
+        FOLDERS.drop("rep-cancel.json", "{\"id\": \"rep-cancel\", \"provider\": \"replicate\", \"prompt\": \"a kite sim:ms=30000\"}");
+        await().atMost(WAIT).until(() -> store.find("rep-cancel").map(j -> j.getProviderJobId() != null).orElse(false));
+
+        JsonNode cancelled = json(api.delete("/api/generations/rep-cancel"));
+
+        assertThat(cancelled.path("state").asText()).as(cancelled.toPrettyString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("providerDelete").asText()).isEqualTo("deleted");
+    }
+
     // ---- Replicate -------------------------------------------------------------------------------------------------
 
     @Test
