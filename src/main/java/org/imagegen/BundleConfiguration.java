@@ -42,6 +42,7 @@ import org.imagegen.messaging.MessagingConfiguration;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.DownloadHosts;
 import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.ProviderSettings;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.RenderNetProvider;
@@ -156,6 +157,8 @@ public class BundleConfiguration implements CamelConfiguration {
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
         DefinedProviders.registerAtStart(camelContext, providers, planner, rateLimits, validator, this::prop);
+        // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
+        ProviderLanes.bind(camelContext, providerList.stream().map(ImageProvider::name).toList());
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml

@@ -44,6 +44,8 @@ public class Job {
     private Integer progress;
     /** Whether statusUrl, position or progress changed since the job was read or saved: only then are they written. */
     private transient boolean progressChanged;
+    /** When this instance claimed the job (not stored): how long it has waited in its provider's lane. */
+    private transient long claimedAt;
 
     /** The step the status loop takes next. */
     public JobAction action(long now) {
@@ -59,6 +61,8 @@ public class Job {
         return state == JobState.ACCEPTED ? JobAction.SUBMIT : JobAction.CHECK;
     }
 
+    public long getClaimedAt() { return claimedAt; }
+    public void setClaimedAt(long claimedAt) { this.claimedAt = claimedAt; }
     public boolean isCreateInFlight() { return createInFlight; }
     public void setCreateInFlight(boolean createInFlight) { this.createInFlight = createInFlight; }
     public String getKey() { return key; }

@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,9 +106,19 @@ public class JobLifecycle {
     }
 
     public List<Job> claimDue() {
+        return claimDue(List.of());
+    }
+
+    /**
+     * Claims the due jobs, except those of the providers in {@code fullLanes}: their lanes have no room, so their
+     * jobs stay unclaimed (and untouched) until a lane has room again.
+     */
+    public List<Job> claimDue(Collection<String> fullLanes) {
         stranded.writeAgain(now());
         long now = now();
-        return store.claimDue(claimBatch, now, now + leaseMs);
+        List<Job> claimed = store.claimDue(claimBatch, now, now + leaseMs, fullLanes);
+        claimed.forEach(job -> job.setClaimedAt(now));
+        return claimed;
     }
 
     /** A step ended in failure with its job still claimed: see {@link StrandedJobs}. */
@@ -122,20 +133,37 @@ public class JobLifecycle {
     /**
      * Whether the job's step may call its provider now, under the provider key's rate limit (and a Retry-After
      * pause). If not, the job is rescheduled for when a call will be allowed, and no thread waits for it.
-     * Deliveries and expiries are always admitted: result URLs expire, and expiring calls nobody.
+     * Deliveries and expiries are always admitted: result URLs expire, and expiring calls nobody. A job that waited
+     * in its provider's lane for more than half its lease (imagegen.loop.lease) is not admitted either: it is put
+     * back, due at once.
      */
     public boolean admit(Job job) {
+        long now = now();
+        if (job.getClaimedAt() > 0 && now - job.getClaimedAt() > leaseMs / 2) {
+            // it waited in its provider's lane for half its lease: the step might outlast the claim, and another
+            // instance could take the job over meanwhile. It goes back, due at once, and is claimed afresh
+            reschedule(job, now);
+            return false;
+        }
         JobAction action = action(job);
         if (action == JobAction.DELIVER || action == JobAction.EXPIRE) {
             return true;
         }
-        long now = now();
         long wait = rateLimits.get(job.getProvider()).tryAcquire(now);
         if (wait == 0) {
             return true;
         }
         reschedule(job, now + wait);
         return false;
+    }
+
+    /**
+     * The provider's lane had no free thread, so the job's step did not start: the job is unchanged and due again
+     * one poll interval later (a full lane frees within about that), its claim released. No error is counted: the
+     * provider did nothing wrong that this job could see.
+     */
+    public void laneFull(Job job) {
+        reschedule(job, planner.nextCheck(job.getProvider(), false, now()));
     }
 
     // ---- submission ------------------------------------------------------------------------------------------
@@ -367,7 +395,8 @@ public class JobLifecycle {
             case SUCCEEDED -> {
                 planner.observeCompletion(job.getProvider(), model(job),
                         job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
-                return succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images", false);
+                return succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images"
+                        + (result.reason() == null ? "" : "; " + result.reason()), false);
             }
             case FAILED -> {
                 if (result.retryable() && job.getProviderRetries() < provider(job).maxProviderRetries()) {

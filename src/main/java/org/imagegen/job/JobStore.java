@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -200,20 +201,33 @@ public class JobStore {
      * Finished generations come first (their image URLs expire), then status checks, then new submissions.
      */
     public List<Job> claimDue(int limit, long now, long leaseUntil) {
+        return claimDue(limit, now, leaseUntil, Set.of());
+    }
+
+    /** As {@link #claimDue(int, long, long)}, leaving the jobs of the providers named in {@code skip} unclaimed. */
+    public List<Job> claimDue(int limit, long now, long leaseUntil, Collection<String> skip) {
+        List<String> skipped = List.copyOf(skip);
+        String notSkipped = skipped.isEmpty() ? ""
+                : "AND provider NOT IN (" + String.join(", ", Collections.nCopies(skipped.size(), "?")) + ") ";
         String token = instanceId + "#" + claims.incrementAndGet();
         boolean connected = false;
         try (Connection c = dataSource.getConnection()) {
             connected = true;
             releaseUnansweredClaims(c);
             if (skipLocked) {
-                return claimSkippingLocked(c, token, limit, now, leaseUntil);
+                return claimSkippingLocked(c, token, limit, now, leaseUntil, notSkipped, skipped);
             }
             List<String> due = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT job_key FROM job WHERE next_check_at <= ? "
-                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ?")) {
-                select.setLong(1, now);
-                select.setLong(2, now);
-                select.setInt(3, limit);
+                    + "AND (lease_until IS NULL OR lease_until < ?) " + notSkipped + "ORDER BY " + PRIORITY
+                    + ", next_check_at LIMIT ?")) {
+                int i = 1;
+                select.setLong(i++, now);
+                select.setLong(i++, now);
+                for (String provider : skipped) {
+                    select.setString(i++, provider);
+                }
+                select.setInt(i, limit);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         due.add(rs.getString(1));
@@ -270,17 +284,21 @@ public class JobStore {
      * IN-list UPDATEs locking rows in different orders can do); the lease condition is re-checked on every row
      * locked, so a row claimed and committed meanwhile is not taken.
      */
-    private List<Job> claimSkippingLocked(Connection c, String token, int limit, long now, long leaseUntil)
-            throws SQLException {
+    private List<Job> claimSkippingLocked(Connection c, String token, int limit, long now, long leaseUntil,
+                                          String notSkipped, List<String> skipped) throws SQLException {
         try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
                 + "WHERE job_key IN (SELECT job_key FROM job WHERE next_check_at <= ? "
-                + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY " + PRIORITY + ", next_check_at LIMIT ? "
-                + "FOR UPDATE SKIP LOCKED)")) {
-            claim.setString(1, token);
-            claim.setLong(2, leaseUntil);
-            claim.setLong(3, now);
-            claim.setLong(4, now);
-            claim.setInt(5, limit);
+                + "AND (lease_until IS NULL OR lease_until < ?) " + notSkipped + "ORDER BY " + PRIORITY
+                + ", next_check_at LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+            int i = 1;
+            claim.setString(i++, token);
+            claim.setLong(i++, leaseUntil);
+            claim.setLong(i++, now);
+            claim.setLong(i++, now);
+            for (String provider : skipped) {
+                claim.setString(i++, provider);
+            }
+            claim.setInt(i, limit);
             if (claim.executeUpdate() == 0) {
                 return List.of();
             }

@@ -43,10 +43,13 @@ public class BflSimulator extends ProviderSimulator {
     private static final Map<String, Double> RATIO_MODELS = Map.of("flux-pro-1.1-ultra", 6.0,
             "flux-kontext-pro", 4.0, "flux-kontext-max", 8.0);
     private static final Set<String> FORMATS = Set.of("jpeg", "png");
+    /** Prompt directive: the task is created, but get_result does not know it (as for a task BFL has forgotten). */
+    static final String TASK_NOT_FOUND = "sim:task-not-found";
 
     private volatile Duration imageLifetime = Duration.ofMinutes(10);
     private final String signingSecret = newId("secret_");
     private final SimulatedWebhooks webhooks = new SimulatedWebhooks("BflSimulator-webhooks");
+    private final ReceivedCalls received = new ReceivedCalls();
 
     public BflSimulator(SimulatorSettings settings) {
         super(settings);
@@ -61,6 +64,11 @@ public class BflSimulator extends ProviderSimulator {
     public void close() {
         super.close();
         webhooks.close();
+    }
+
+    /** Every call received (with the host it was addressed to and whether it carried x-key), every create's body. */
+    public ReceivedCalls received() {
+        return received;
     }
 
     /** The webhooks posted so far (to a create's {@code webhook_url}). */
@@ -84,6 +92,7 @@ public class BflSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
+        received.call(exchange, "x-key");
         if (path.startsWith("/results/") && method.equals("GET")) {
             // only on the delivery host: a sample URL rewritten to the API's host finds nothing
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
@@ -128,6 +137,7 @@ public class BflSimulator extends ProviderSimulator {
             validation(exchange, "body", null, "JSON decode error", "json_invalid");
             return;
         }
+        received.create(exchange, body);
         if (body == null || !body.isObject()) {
             validation(exchange, "body", null, "Input should be a valid dictionary", "model_attributes_type");
             return;
@@ -225,7 +235,7 @@ public class BflSimulator extends ProviderSimulator {
         if (injectCheckFault(exchange, g)) {
             return;
         }
-        if (g == null) {
+        if (g == null || g.prompt.contains(TASK_NOT_FOUND)) {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("id", id);
             answer.put("status", "Task not found");

@@ -32,8 +32,15 @@ public class LeonardoSimulator extends ProviderSimulator {
     private static final String API = "/api/rest/v1/generations";
     private static final String DEFAULT_MODEL = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3";
 
+    private final ReceivedCalls received = new ReceivedCalls();
+
     public LeonardoSimulator(SimulatorSettings settings) {
         super(settings);
+    }
+
+    /** Every call received (with the host it was addressed to and whether it carried a key), every create's body. */
+    public ReceivedCalls received() {
+        return received;
     }
 
     @Override
@@ -52,6 +59,7 @@ public class LeonardoSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
+        received.call(exchange, "Authorization");
         if (path.startsWith("/users/") && method.equals("GET")) {
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
                 sendText(exchange, 404, "Not Found");
@@ -93,6 +101,7 @@ public class LeonardoSimulator extends ProviderSimulator {
             error(exchange, 400, "invalid JSON body", "invalid-json");
             return;
         }
+        received.create(exchange, body);
         if (body == null || !body.isObject()) {
             error(exchange, 400, "expected an object for the request body", "parse-failed");
             return;

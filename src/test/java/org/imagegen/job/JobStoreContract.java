@@ -115,6 +115,20 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void aClaimLeavesTheJobsOfTheSkippedProvidersUnclaimed() {
+        JobStore store = store("a/1");
+        Job slow = job("slow", 100);
+        slow.setProvider("sloth");
+        store.insertIfAbsent(slow, 0);
+        store.insertIfAbsent(job("quick", 100), 0);
+
+        assertThat(store.claimDue(10, 200, 5_000, List.of("sloth", "rendernet"))).extracting(Job::getKey)
+                .containsExactly("quick");
+        // once its lane has room, the skipped job is claimed like any other
+        assertThat(store.claimDue(10, 300, 5_000, List.of())).extracting(Job::getKey).containsExactly("slow");
+    }
+
+    @Test
     void concurrentClaimersShareTheDueJobsWithoutOverlap() throws Exception {
         JobStore setup = store("setup/1");
         for (int i = 0; i < 300; i++) {

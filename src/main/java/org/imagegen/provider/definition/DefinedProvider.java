@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -42,6 +43,8 @@ public class DefinedProvider implements ImageProvider {
     /** A provider's name is a job column (32 characters) and part of file names: lower case, digits and dashes. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The optional request fields a definition may declare unsupported (unsupportedFields). */
+    private static final List<String> OPTIONAL_FIELDS = List.of("negativePrompt", "seed", "model");
 
     private final String name;
     private final ProviderDefinition definition;
@@ -55,6 +58,7 @@ public class DefinedProvider implements ImageProvider {
     private final List<String> apiHosts;
     private final List<String> aspectRatios;
     private final List<String> options;
+    private final List<String> unsupportedFields;
     private final Integer maxCount;
     private final Integer maxPrompt;
     private final Set<Integer> retryStatuses;
@@ -97,6 +101,13 @@ public class DefinedProvider implements ImageProvider {
             apiHosts = list(d.getApiHosts()).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             aspectRatios = list(d.getAspectRatios());
             options = list(d.getOptions());
+            unsupportedFields = list(d.getUnsupportedFields());
+            for (String field : unsupportedFields) {
+                if (!OPTIONAL_FIELDS.contains(field)) {
+                    throw new IllegalArgumentException("unsupportedFields: '" + field + "' is not an optional request"
+                            + " field; expected some of " + OPTIONAL_FIELDS);
+                }
+            }
             maxCount = number(d.getMaxCount(), "maxCount");
             maxPrompt = number(d.getMaxPrompt(), "maxPrompt");
             retryStatuses = statuses(d.getCreateRetryStatuses(), "429,503", "createRetryStatuses");
@@ -189,6 +200,15 @@ public class DefinedProvider implements ImageProvider {
         }
         if (r.count() != null && maxCount != null && r.count() > maxCount) {
             problems.add("count", "must be from 1 to " + maxCount + " for " + name);
+        }
+        Map<String, Object> given = new java.util.HashMap<>();
+        given.put("negativePrompt", r.negativePrompt());
+        given.put("seed", r.seed());
+        given.put("model", r.model());
+        for (String field : unsupportedFields) {
+            if (given.get(field) != null) {
+                problems.add(field, "is not accepted: " + name + "'s API has no " + field);
+            }
         }
         for (String option : r.options().keySet()) {
             if (!options.contains(option)) {

@@ -68,6 +68,10 @@ public final class DefinedProviders {
                         providers.add(provider, provider.downloadHosts());
                         validator.addProvider(provider);
                     });
+                    // each simulator in the registry as <provider>Simulator (bflSimulator), as the seeds' are
+                    // (allImagesSimulator): tests and operators' tools read what it received
+                    simulators.byProvider().forEach((name, simulator) ->
+                            camelContext.getRegistry().bind(simulatorBean(name), simulator));
                 }
             }
 
@@ -114,6 +118,21 @@ public final class DefinedProviders {
                         blank(definition.getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
             }
         }
+    }
+
+    /** The registry name of the simulator that stands in for a provider: its name in camel case + Simulator. */
+    public static String simulatorBean(String provider) {
+        StringBuilder bean = new StringBuilder();
+        boolean upper = false;
+        for (char c : provider.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                bean.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return bean.append("Simulator").toString();
     }
 
     static PollPolicy policy(ProviderDefinition d, Function<String, String> prop) {

@@ -24,6 +24,7 @@ public class ProviderDefinition {
     private String aspectRatios;
     private String maxCount;
     private String maxPrompt;
+    private String unsupportedFields;
     private String options;
     private String createMethod;
     private String createPath;
@@ -199,6 +200,15 @@ public class ProviderDefinition {
 
     public void setMaxPrompt(String maxPrompt) {
         this.maxPrompt = maxPrompt;
+    }
+
+    /** Request fields the API has no place for (comma-separated: negativePrompt, seed); a request with one is refused. */
+    public String getUnsupportedFields() {
+        return unsupportedFields;
+    }
+
+    public void setUnsupportedFields(String unsupportedFields) {
+        this.unsupportedFields = unsupportedFields;
     }
 
     /** The option names a request may carry (comma-separated); blank: none. */

@@ -2,6 +2,7 @@ package org.imagegen.provider.definition;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -27,6 +28,7 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
     private final boolean allowImageHosts;
     private final Function<String, Optional<String>> setting;
     private final List<ProviderSimulator> started = new CopyOnWriteArrayList<>();
+    private final Map<String, ProviderSimulator> byProvider = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param mode            imagegen.simulate: true, false or auto
@@ -58,6 +60,7 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
             throw new IllegalArgumentException("provider definition '" + name + "': simulator: " + e.getMessage(), e);
         }
         started.add(simulator);
+        byProvider.put(name, simulator);
         try {
             DefinedProvider provider = new DefinedProvider(name, d, simulator.baseUrl(),
                     allowImageHosts ? simulator.imageHosts() : List.of());
@@ -66,6 +69,7 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
             return provider;
         } catch (RuntimeException e) {
             started.remove(simulator);
+            byProvider.remove(name);
             simulator.close();
             throw e;
         }
@@ -76,11 +80,17 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
         return List.copyOf(started);
     }
 
+    /** The simulators running now, by the provider they stand in for. */
+    Map<String, ProviderSimulator> byProvider() {
+        return Map.copyOf(byProvider);
+    }
+
     @Override
     protected void doStop() {
         for (ProviderSimulator simulator : started) {
             simulator.close();
         }
         started.clear();
+        byProvider.clear();
     }
 }

@@ -134,8 +134,9 @@ final class StatusReader {
                         images.add(i.asText());
                     }
                 });
+                // a reason with success says what was left out (images flagged NSFW): the job's history keeps it
                 yield images.isEmpty() ? StatusResult.failed(provider + " reported success without an image", false)
-                        : StatusResult.succeeded(images);
+                        : new StatusResult(StatusResult.Kind.SUCCEEDED, List.copyOf(images), null, reason, false);
             }
             case "failed" -> StatusResult.failed(reason != null ? reason : provider + " reported the generation failed",
                     false);

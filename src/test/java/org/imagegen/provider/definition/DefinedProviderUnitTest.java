@@ -134,6 +134,28 @@ class DefinedProviderUnitTest {
     }
 
     @Test
+    void aFieldTheApiHasNoPlaceForIsRefusedNamingItAndOnlyKnownFieldsMayBeDeclared() {
+        ProviderDefinition d = pollingUrl();
+        d.setUnsupportedFields("negativePrompt, seed");
+        DefinedProvider bfl = new DefinedProvider("bfl", d);
+        Problems problems = new Problems(1);
+
+        bfl.validate(new GenerationRequest("k", false, "bfl", "p", "no dogs", null, null, 3L,
+                Map.of(), Map.of(), List.of()), problems);
+        assertThat(problems.list()).extracting(p -> p.field()).containsExactlyInAnyOrder("negativePrompt", "seed");
+
+        Problems none = new Problems(1);
+        bfl.validate(new GenerationRequest("k", false, "bfl", "p", null, null, null, null,
+                Map.of(), Map.of(), List.of()), none);
+        assertThat(none.list()).isEmpty();
+
+        ProviderDefinition typo = pollingUrl();
+        typo.setUnsupportedFields("negative_prompt");
+        assertThatThrownBy(() -> new DefinedProvider("bfl", typo))
+                .hasMessageStartingWith("provider definition 'bfl': unsupportedFields: 'negative_prompt'");
+    }
+
+    @Test
     void aBrokenDefinitionIsRefusedNamingTheProviderAndTheProperty() {
         ProviderDefinition badJq = pollingUrl();
         badJq.setStatusOutcome("{state: .status");
