@@ -57,9 +57,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Map<String, AtomicInteger> checksInFlight = new ConcurrentHashMap<>();
     private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
     private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
-    private final Map<String, Create> lastCreates = new ConcurrentHashMap<>();
-    private final AtomicInteger imageHostCalls = new AtomicInteger();
-    private final AtomicInteger imageHostCallsWithKey = new AtomicInteger();
     private final Random random;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -189,33 +186,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return inFlight::decrementAndGet;
     }
 
-    /** Calls addressed to one of the {@link #imageHosts()} (by their Host header), whatever they asked for. */
-    public int imageHostCalls() {
-        return imageHostCalls.get();
-    }
-
-    /**
-     * Of those, the calls that carried an {@code Authorization} header or a header named like a key: an API key sent
-     * to an image host, which must never happen.
-     */
-    public int imageHostCallsWithKey() {
-        return imageHostCallsWithKey.get();
-    }
-
-    private void countImageHostCall(HttpExchange exchange) {
-        String host = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
-        String name = host.startsWith("[") || host.indexOf(':') < 0 ? host : host.substring(0, host.lastIndexOf(':'));
-        if (!imageHosts().contains(name)) {
-            return;
-        }
-        imageHostCalls.incrementAndGet();
-        boolean keyed = exchange.getRequestHeaders().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization")
-                || h.toLowerCase(java.util.Locale.ROOT).contains("key") && !h.equalsIgnoreCase("Idempotency-Key"));
-        if (keyed) {
-            imageHostCallsWithKey.incrementAndGet();
-        }
-    }
-
     /** Generations whose every image was downloaded at least once. */
     public int fullyDownloaded() {
         return fullyDownloaded.get();
@@ -262,7 +232,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private void dispatch(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
-            countImageHostCall(exchange);
             if (path.startsWith("/redirect/")) {
                 redirect(exchange, exchange.getRequestURI().getRawPath());
                 return;
@@ -285,21 +254,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
      */
     protected void answerLater(HttpExchange exchange) {
         answeredLater.add(exchange);
-    }
-
-    /** A create as it arrived: its path, raw query (null when none) and JSON body. */
-    public record Create(String path, String query, com.fasterxml.jackson.databind.JsonNode body) {
-    }
-
-    /** The last create that arrived for a job key, or null: what the bundle made of the request. */
-    public Create lastCreate(String jobKey) {
-        return lastCreates.get(String.valueOf(jobKey));
-    }
-
-    /** Keeps what a create asked for, for {@link #lastCreate}. */
-    protected void recordCreate(String jobKey, HttpExchange exchange, com.fasterxml.jackson.databind.JsonNode body) {
-        lastCreates.put(String.valueOf(jobKey), new Create(exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getRawQuery(), body));
     }
 
     protected void countCreate(String jobKey) {

@@ -12,12 +12,13 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
-import org.imagegen.provider.definition.RunningSimulators;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ProviderSimulator;
+import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -63,6 +64,19 @@ class FalReplicateTest {
     @BeanInject("jobStore")
     JobStore store;
 
+    FalSimulator fal;
+
+    ReplicateSimulator replicate;
+
+    @BeforeEach
+    void findSimulators() {
+        // bound when the context starts, after the test's fields are injected
+        fal = context.getRegistry().lookupByNameAndType("falSimulator", FalSimulator.class);
+        replicate = context.getRegistry().lookupByNameAndType("replicateSimulator", ReplicateSimulator.class);
+        assertThat(fal).as("the simulator standing in for fal").isNotNull();
+        assertThat(replicate).as("the simulator standing in for replicate").isNotNull();
+    }
+
     // ---- fal -------------------------------------------------------------------------------------------------------
 
     @Test
@@ -77,14 +91,14 @@ class FalReplicateTest {
         assertThat(manifest.path("images")).hasSize(2);
         manifest.path("images").forEach(i -> assertThat(Files.exists(FOLDERS.outbox.resolve("fal-happy")
                 .resolve(i.path("file").asText()))).isTrue());
-        ProviderSimulator.Create create = fal().lastCreate("fal-happy");
-        assertThat(create.path()).isEqualTo("/fal-ai/flux/schnell");
-        assertThat(create.query()).as("no empty fal_webhook while webhooks are off").isNull();
-        assertThat(create.body().path("image_size").asText()).isEqualTo("landscape_16_9");
-        assertThat(create.body().path("num_images").asInt()).isEqualTo(2);
-        assertThat(create.body().path("seed").asLong()).isEqualTo(1234);
-        assertThat(create.body().path("prompt").asText()).isEqualTo("a lighthouse at dusk");
-        assertThat(fal().createsFor("fal-happy")).isEqualTo(1);
+        assertThat(createUris(fal.received(), "fal-happy")).as("the model's endpoint; no empty fal_webhook while webhooks are off")
+                .containsExactly("/fal-ai/flux/schnell");
+        JsonNode body = fal.received().creates("fal-happy").get(0);
+        assertThat(body.path("image_size").asText()).isEqualTo("landscape_16_9");
+        assertThat(body.path("num_images").asInt()).isEqualTo(2);
+        assertThat(body.path("seed").asLong()).isEqualTo(1234);
+        assertThat(body.path("prompt").asText()).isEqualTo("a lighthouse at dusk");
+        assertThat(fal.createsFor("fal-happy")).isEqualTo(1);
     }
 
     @Test
@@ -131,7 +145,7 @@ class FalReplicateTest {
         assertThat(some.path("state").asText()).as(some.toPrettyString()).isEqualTo("DELIVERED");
         assertThat(some.path("images")).hasSize(2);
         for (String key : List.of("fal-model-error", "fal-request-error", "fal-policy", "fal-nsfw-all", "fal-nsfw-one")) {
-            assertThat(fal().createsFor(key)).as(key).isEqualTo(1);
+            assertThat(fal.createsFor(key)).as(key).isEqualTo(1);
         }
     }
 
@@ -173,19 +187,19 @@ class FalReplicateTest {
         JsonNode manifest = FOLDERS.awaitManifest("rep-happy", WAIT);
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
         assertThat(manifest.path("images")).hasSize(2);
-        ProviderSimulator.Create create = replicate().lastCreate("rep-happy");
-        assertThat(create.path()).isEqualTo("/v1/models/black-forest-labs/flux-dev/predictions");
-        JsonNode input = create.body().path("input");
+        assertThat(createUris(replicate.received(), "rep-happy")).containsExactly("/v1/models/black-forest-labs/flux-dev/predictions");
+        JsonNode body = replicate.received().creates("rep-happy").get(0);
+        JsonNode input = body.path("input");
         assertThat(input.path("aspect_ratio").asText()).isEqualTo("3:2");
         assertThat(input.path("num_outputs").asInt()).isEqualTo(2);
         assertThat(input.path("seed").asLong()).isEqualTo(77);
-        assertThat(create.body().has("webhook")).as("no webhook while webhooks are off").isFalse();
+        assertThat(body.has("webhook")).as("no webhook while webhooks are off").isFalse();
 
         JsonNode pro = FOLDERS.awaitManifest("rep-pro", WAIT);
         assertThat(pro.path("state").asText()).as(pro.toPrettyString()).isEqualTo("DELIVERED");
         assertThat(pro.path("images")).hasSize(1);
-        assertThat(replicate().createsFor("rep-happy")).isEqualTo(1);
-        assertThat(replicate().createsFor("rep-pro")).isEqualTo(1);
+        assertThat(replicate.createsFor("rep-happy")).isEqualTo(1);
+        assertThat(replicate.createsFor("rep-pro")).isEqualTo(1);
     }
 
     @Test
@@ -228,7 +242,7 @@ class FalReplicateTest {
         assertThat(problemField("rep-odd.json")).isEqualTo("aspectRatio");
         assertThat(problemField("rep-option.json")).isEqualTo("options.guidance");
         for (String key : List.of("fal-wide", "fal-many", "rep-odd", "rep-option")) {
-            assertThat(fal().createsFor(key) + replicate().createsFor(key)).as(key).isZero();
+            assertThat(fal.createsFor(key) + replicate.createsFor(key)).as(key).isZero();
         }
     }
 
@@ -250,7 +264,7 @@ class FalReplicateTest {
                 "rep-429bare", "rep-503", "rep-check-5xx", "rep-check-malformed")) {
             JsonNode manifest = FOLDERS.awaitManifest(key, WAIT);
             assertThat(manifest.path("state").asText()).as(key + ": " + manifest.toPrettyString()).isEqualTo("DELIVERED");
-            ProviderSimulator sim = key.startsWith("fal") ? fal() : replicate();
+            ProviderSimulator sim = key.startsWith("fal") ? fal : replicate;
             assertThat(sim.createsFor(key)).as(key).isEqualTo(1);
             assertThat(sim.injectedFaults()).as(key).anyMatch(f -> f.jobKey().equals(key));
         }
@@ -270,7 +284,7 @@ class FalReplicateTest {
                 "rep-create-malformed")) {
             await().atMost(WAIT).until(() -> store.find(key).map(j -> j.getState() == JobState.NEEDS_ATTENTION)
                     .orElse(false));
-            ProviderSimulator sim = key.startsWith("fal") ? fal() : replicate();
+            ProviderSimulator sim = key.startsWith("fal") ? fal : replicate;
             assertThat(sim.createsFor(key)).as(key).isEqualTo(1);
         }
     }
@@ -285,9 +299,12 @@ class FalReplicateTest {
         assertThat(FOLDERS.awaitManifest("fal-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         assertThat(FOLDERS.awaitManifest("rep-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
 
-        for (ProviderSimulator sim : List.of(fal(), replicate())) {
-            assertThat(sim.imageHostCalls()).isPositive();
-            assertThat(sim.imageHostCallsWithKey()).as(sim.getClass().getSimpleName()).isZero();
+        for (ReceivedCalls received : List.of(fal.received(), replicate.received())) {
+            List<ReceivedCalls.Call> api = received.calls().stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
+            List<ReceivedCalls.Call> images = received.calls().stream().filter(c -> c.host().startsWith("localhost:"))
+                    .toList();
+            assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
+            assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
         }
     }
 
@@ -298,12 +315,10 @@ class FalReplicateTest {
         return Folders.readJson(FOLDERS.rejected(file + ".error.json")).path("problems").get(0).path("field").asText();
     }
 
-    private FalSimulator fal() {
-        return RunningSimulators.of(context, "fal", FalSimulator.class);
-    }
-
-    private ReplicateSimulator replicate() {
-        return RunningSimulators.of(context, "replicate", ReplicateSimulator.class);
+    /** The path and query of each create a simulator received for a job key. */
+    private static List<String> createUris(ReceivedCalls received, String jobKey) {
+        return received.calls().stream().filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey()))
+                .map(ReceivedCalls.Call::uri).toList();
     }
 
     private ApiClient api() {

@@ -15,11 +15,11 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobStore;
-import org.imagegen.provider.definition.RunningSimulators;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PublicUrl;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -66,6 +66,19 @@ class FalReplicateWebhooksTest {
     @BeanInject("jobStore")
     JobStore store;
 
+    FalSimulator fal;
+
+    ReplicateSimulator replicate;
+
+    @BeforeEach
+    void findSimulators() {
+        // bound when the context starts, after the test's fields are injected
+        fal = context.getRegistry().lookupByNameAndType("falSimulator", FalSimulator.class);
+        replicate = context.getRegistry().lookupByNameAndType("replicateSimulator", ReplicateSimulator.class);
+        assertThat(fal).as("the simulator standing in for fal").isNotNull();
+        assertThat(replicate).as("the simulator standing in for replicate").isNotNull();
+    }
+
     // the generations take 1.5 s so that the job is recorded as created well before the provider's webhook comes
     @Test
     void replicatesSignedWebhookDeliversTheJobBeforeItsNextCheck() {
@@ -74,12 +87,12 @@ class FalReplicateWebhooksTest {
         JsonNode manifest = FOLDERS.awaitManifest("rep-hook", WAIT);
 
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
-        JsonNode body = replicate().lastCreate("rep-hook").body();
+        JsonNode body = replicate.received().creates("rep-hook").get(0);
         assertThat(body.path("webhook").asText()).isEqualTo(new PublicUrl(context).get() + "/webhooks/replicate");
         assertThat(body.path("webhook_events_filter").toString()).isEqualTo("[\"completed\"]");
         // one check, the one the webhook brought forward: the scheduled one is ten minutes away
-        assertThat(replicate().statsFor("rep-hook").checks()).isEqualTo(1);
-        assertThat(replicate().createsFor("rep-hook")).isEqualTo(1);
+        assertThat(replicate.statsFor("rep-hook").checks()).isEqualTo(1);
+        assertThat(replicate.createsFor("rep-hook")).isEqualTo(1);
     }
 
     @Test
@@ -99,7 +112,7 @@ class FalReplicateWebhooksTest {
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
         assertThat(store.find("rep-forged").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
-        assertThat(replicate().statsFor("rep-forged").checks()).isZero();
+        assertThat(replicate.statsFor("rep-forged").checks()).isZero();
     }
 
     @Test
@@ -109,19 +122,12 @@ class FalReplicateWebhooksTest {
         JsonNode manifest = FOLDERS.awaitManifest("fal-hook", WAIT);
 
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
-        String query = fal().lastCreate("fal-hook").query();
-        assertThat(query).startsWith("fal_webhook=");
-        assertThat(URLDecoder.decode(query.substring("fal_webhook=".length()), StandardCharsets.UTF_8))
+        String create = fal.received().calls().stream()
+                .filter(c -> c.method().equals("POST") && "fal-hook".equals(c.jobKey())).findFirst().orElseThrow().uri();
+        assertThat(create).startsWith("/fal-ai/flux/dev?fal_webhook=");
+        assertThat(URLDecoder.decode(create.substring(create.indexOf('=') + 1), StandardCharsets.UTF_8))
                 .isEqualTo(new PublicUrl(context).get() + "/webhooks/fal");
-        assertThat(fal().statsFor("fal-hook").checks()).isEqualTo(1);
-        assertThat(fal().createsFor("fal-hook")).isEqualTo(1);
-    }
-
-    private FalSimulator fal() {
-        return RunningSimulators.of(context, "fal", FalSimulator.class);
-    }
-
-    private ReplicateSimulator replicate() {
-        return RunningSimulators.of(context, "replicate", ReplicateSimulator.class);
+        assertThat(fal.statsFor("fal-hook").checks()).isEqualTo(1);
+        assertThat(fal.createsFor("fal-hook")).isEqualTo(1);
     }
 }
