@@ -44,6 +44,7 @@ public class FalSimulator extends ProviderSimulator {
     private volatile Duration imageLifetime = Duration.ofMinutes(6);
     private final FalWebhookSigner signer = new FalWebhookSigner();
     private final SimulatedWebhooks webhooks = new SimulatedWebhooks("FalSimulator-webhooks");
+    private final ReceivedCalls received = new ReceivedCalls();
 
     public FalSimulator(SimulatorSettings settings) {
         super(settings);
@@ -63,6 +64,11 @@ public class FalSimulator extends ProviderSimulator {
     /** The webhooks posted so far (to a submit's {@code fal_webhook}). */
     List<SimulatedWebhooks.Delivery> webhookDeliveries() {
         return webhooks.deliveries();
+    }
+
+    /** Every call received (with the host it was addressed to and whether it carried Authorization), every create's body. */
+    public ReceivedCalls received() {
+        return received;
     }
 
     @Override
@@ -85,6 +91,7 @@ public class FalSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
+        received.call(exchange, "Authorization");
         if (path.startsWith("/files/") && method.equals("GET")) {
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
                 detail(exchange, 404, "Not Found");
@@ -140,6 +147,7 @@ public class FalSimulator extends ProviderSimulator {
         }
         String prompt = body.path("prompt").asText("");
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        received.create(exchange, body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
         if (fault != null && refusesCreate(fault)) {

@@ -44,12 +44,18 @@ public class ReplicateSimulator extends ProviderSimulator {
 
     private final Map<String, ReplicatePrediction> predictions = new ConcurrentHashMap<>();
     private final StandardWebhookSender webhooks;
+    private final ReceivedCalls received = new ReceivedCalls();
     private volatile long dataLifetimeMs = 3_600_000;
 
     public ReplicateSimulator(SimulatorSettings settings) {
         super(settings);
         webhooks = new StandardWebhookSender("ReplicateSimulator-webhooks",
                 StandardWebhookSender.secretFor("replicate", settings.seed()));
+    }
+
+    /** Every call received (with the host it was addressed to and whether it carried Authorization), every create's body. */
+    public ReceivedCalls received() {
+        return received;
     }
 
     @Override
@@ -79,6 +85,7 @@ public class ReplicateSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
+        received.call(exchange, "Authorization");
         String host = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
         boolean onImageHost = host.equals(IMAGE_HOST) || host.startsWith(IMAGE_HOST + ":");
         if (onImageHost || path.startsWith("/xezq/")) {
@@ -164,6 +171,7 @@ public class ReplicateSimulator extends ProviderSimulator {
         }
         String prompt = input.path("prompt").asText();
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        received.create(exchange, body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
         if (fault != null && refusesCreate(fault)) {

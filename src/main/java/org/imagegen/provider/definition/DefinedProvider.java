@@ -30,6 +30,7 @@ import static org.imagegen.provider.definition.DefinitionValues.method;
 import static org.imagegen.provider.definition.DefinitionValues.number;
 import static org.imagegen.provider.definition.DefinitionValues.required;
 import static org.imagegen.provider.definition.DefinitionValues.statuses;
+import static org.imagegen.provider.definition.DefinitionValues.withoutEmptyParameters;
 
 /**
  * A provider declared by a {@link ProviderDefinition} instead of written in Java: builds its calls and reads its
@@ -123,15 +124,20 @@ public class DefinedProvider implements ImageProvider {
             Jq statusOutcome = Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
                     : required(d.getStatusOutcome(), "statusOutcome"));
             status = statusOutcome == null ? null : new StatusReader(name, statusOutcome,
-                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, this::mayCarryKey);
+                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, this::mayCarryKey,
+                    statuses(d.getResultAnswerStatuses(), "", "resultAnswerStatuses"));
             if (!create.returnsStatusUrl() && status != null) {
                 required(d.getStatusPath(), "statusPath");
             }
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
             responseTimeoutMs = DefinitionValues.duration(d.getResponseTimeout(), "responseTimeout");
-            webhook = DefinedWebhook.of(name, d, path -> new ProviderCall(name, "GET", url(path), null,
-                    mayCarryKey(url(path)), null));
+            // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
+            // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
+            webhook = DefinedWebhook.of(name, d, path -> {
+                String keys = url(simulated ? DefinitionValues.pathOf(path) : path);
+                return new ProviderCall(name, "GET", keys, null, mayCarryKey(keys), null);
+            });
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
         }
@@ -256,8 +262,9 @@ public class DefinedProvider implements ImageProvider {
 
     @Override
     public ProviderCall createCall(Job job) {
-        String path = definition.getCreatePath().strip().replace("${model}", modelOf(job.getRequest()))
-                .replace("${webhookUrl}", encode(webhookUrl()));
+        // a parameter left empty (?fal_webhook= with webhooks off) is not sent at all
+        String path = withoutEmptyParameters(definition.getCreatePath().strip()
+                .replace("${model}", modelOf(job.getRequest())).replace("${webhookUrl}", encode(webhookUrl())));
         String body = createBody == null ? null : write(createBody.first(input(job)));
         return new ProviderCall(name, createMethod(), url(path), body, mayCarryKey(url(path)), job.getKey());
     }
@@ -368,6 +375,12 @@ public class DefinedProvider implements ImageProvider {
             path = path.replace("${statusUrl}", statusUrl);
         }
         String url = url(path.replace("${id}", encode(job.getProviderJobId())));
+        try {
+            // "${statusUrl}/../cancel": the status URL's sibling (fal's cancel URL beside its status URL)
+            url = URI.create(url).normalize().toString();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
         return new ProviderCall(name, method(definition.getCancelMethod(), "POST"), url, null, mayCarryKey(url), null);
     }
 

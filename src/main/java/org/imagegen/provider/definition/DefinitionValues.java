@@ -17,6 +17,33 @@ final class DefinitionValues {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /**
+     * A path or URL without the query parameters whose value is empty ({@code ?fal_webhook=} once
+     * {@code ${webhookUrl}} was replaced by nothing, webhooks being off); without the {@code ?} when none is left.
+     */
+    static String withoutEmptyParameters(String pathOrUrl) {
+        int query = pathOrUrl.indexOf('?');
+        if (query < 0) {
+            return pathOrUrl;
+        }
+        int fragment = pathOrUrl.indexOf('#', query);
+        String end = fragment < 0 ? "" : pathOrUrl.substring(fragment);
+        String kept = Arrays.stream(pathOrUrl.substring(query + 1, fragment < 0 ? pathOrUrl.length() : fragment)
+                        .split("&")).filter(p -> !p.isEmpty() && !p.endsWith("="))
+                .collect(java.util.stream.Collectors.joining("&"));
+        return pathOrUrl.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept) + end;
+    }
+
+    /** A full URL's path and query (a path below the base URL); a path as it is. */
+    static String pathOf(String pathOrUrl) {
+        if (!pathOrUrl.startsWith("http://") && !pathOrUrl.startsWith("https://")) {
+            return pathOrUrl;
+        }
+        java.net.URI full = java.net.URI.create(pathOrUrl);
+        return (full.getRawPath() == null || full.getRawPath().isEmpty() ? "/" : full.getRawPath())
+                + (full.getRawQuery() == null ? "" : "?" + full.getRawQuery());
+    }
+
     static String method(String configured, String fallback) {
         return blank(configured) ? fallback : configured.strip().toUpperCase(Locale.ROOT);
     }

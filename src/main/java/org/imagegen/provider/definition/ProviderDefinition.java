@@ -55,6 +55,7 @@ public class ProviderDefinition {
     private String webhookJwksUrl;
     private String webhookTolerance;
     private String resultOutcome;
+    private String resultAnswerStatuses;
     private String simulator;
     private String responseTimeout;
 
@@ -485,6 +486,19 @@ public class ProviderDefinition {
 
     public void setResultOutcome(String resultOutcome) {
         this.resultOutcome = resultOutcome;
+    }
+
+    /**
+     * HTTP codes of the result fetch that are the provider's answer for resultOutcome to read, though such a code
+     * (429, 408, 5xx) otherwise only means "check again later": fal reports a request that failed on its side (504
+     * request_timeout) this way. resultOutcome's {@code unknown} still checks again later. Blank: none.
+     */
+    public String getResultAnswerStatuses() {
+        return resultAnswerStatuses;
+    }
+
+    public void setResultAnswerStatuses(String resultAnswerStatuses) {
+        this.resultAnswerStatuses = resultAnswerStatuses;
     }
 
     /** The built-in simulator that stands in for this provider when imagegen.simulate says so (e.g. bfl). */

@@ -31,10 +31,18 @@ final class StatusReader {
     private final Jq resultOutcome;
     private final Function<HttpReply, String> errorMessage;
     private final Predicate<String> mayCarryKey;
+    /** Codes of a result fetch that are answers for resultOutcome though transient by the common rule. */
+    private final Set<Integer> resultAnswerStatuses;
 
     StatusReader(String provider, Jq statusOutcome, Jq resultOutcome, Function<HttpReply, String> errorMessage,
                  Predicate<String> mayCarryKey) {
+        this(provider, statusOutcome, resultOutcome, errorMessage, mayCarryKey, Set.of());
+    }
+
+    StatusReader(String provider, Jq statusOutcome, Jq resultOutcome, Function<HttpReply, String> errorMessage,
+                 Predicate<String> mayCarryKey, Set<Integer> resultAnswerStatuses) {
         this.provider = provider;
+        this.resultAnswerStatuses = Set.copyOf(resultAnswerStatuses);
         this.statusOutcome = statusOutcome;
         this.resultOutcome = resultOutcome;
         this.errorMessage = errorMessage;
@@ -80,10 +88,11 @@ final class StatusReader {
 
     /**
      * The answer to a fetch: 429, 408 and 5xx are a failed check (asked again later); any other answer, an error code
-     * too, is resultOutcome's to read ({@code $status} tells which). A fetch from resultOutcome counts as unknown.
+     * too, is resultOutcome's to read ({@code $status} tells which), and so are the transient codes the definition
+     * names in resultAnswerStatuses. A fetch from resultOutcome counts as unknown.
      */
     StatusResult readResult(HttpReply reply) {
-        if (reply.isTransient()) {
+        if (reply.isTransient() && !resultAnswerStatuses.contains(reply.status())) {
             return StatusResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()),
                     provider + " answered HTTP " + reply.status() + " to the result fetch: " + errorMessage.apply(reply));
         }
