@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -181,13 +182,29 @@ public abstract class ProviderSimulator implements AutoCloseable {
         void close();
     }
 
+    /**
+     * Starts a status check of {@code generationId}. It ends when its answer starts to be written ({@link #send}), or
+     * when it is closed, whichever comes first: a caller that sends its next check once it has the answer must never
+     * find the previous one still counted.
+     */
     protected CheckInFlight checkStarted(String generationId) {
         AtomicInteger inFlight = checksInFlight.computeIfAbsent(generationId, k -> new AtomicInteger());
         if (inFlight.incrementAndGet() > 1) {
             overlappingChecks.add(generationId);
         }
-        return inFlight::decrementAndGet;
+        AtomicBoolean ended = new AtomicBoolean();
+        CheckInFlight check = () -> {
+            if (ended.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+                CHECK_ANSWERED_HERE.remove();
+            }
+        };
+        CHECK_ANSWERED_HERE.set(check);
+        return check;
     }
+
+    /** The check this thread is answering (handlers answer on the thread that started the check). */
+    private static final ThreadLocal<CheckInFlight> CHECK_ANSWERED_HERE = new ThreadLocal<>();
 
     /** Generations whose every image was downloaded at least once. */
     public int fullyDownloaded() {
@@ -495,6 +512,10 @@ public abstract class ProviderSimulator implements AutoCloseable {
     }
 
     protected static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
+        CheckInFlight check = CHECK_ANSWERED_HERE.get();
+        if (check != null) {
+            check.close();
+        }
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if (bytes.length == 0) {
             exchange.sendResponseHeaders(status, -1);
