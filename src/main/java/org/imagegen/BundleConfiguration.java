@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,7 +52,7 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
-import org.imagegen.support.Durations;
+import org.imagegen.simulator.Simulators;
 import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +101,7 @@ public class BundleConfiguration implements CamelConfiguration {
             String prefix = "imagegen.providers." + name + ".";
             String apiKey = prop(prefix + "api-key");
             String baseUrl = prop(prefix + "base-url");
-            List<String> hosts = new ArrayList<>(list(prop(prefix + "download-hosts")));
+            List<String> hosts = new ArrayList<>(Settings.list(prop(prefix + "download-hosts")));
             if (simulated(apiKey)) {
                 ProviderSimulator simulator = startSimulator(name);
                 closer.add(simulator);
@@ -203,17 +201,11 @@ public class BundleConfiguration implements CamelConfiguration {
     }
 
     private ProviderSimulator startSimulator(String name) {
-        String p = "imagegen.simulator.";
-        SimulatorSettings settings = new SimulatorSettings(Integer.parseInt(prop(p + name + ".port")),
-                Duration.ofMillis(millis(p + "duration-min")), Duration.ofMillis(millis(p + "duration-max")),
-                Double.parseDouble(prop(p + "failure-rate")), Double.parseDouble(prop(p + "censor-rate")),
-                Double.parseDouble(prop(p + "transient-error-rate")), Double.parseDouble(prop(p + "slow-rate")),
-                Duration.ofMillis(millis(p + "slow-delay")), "", System.nanoTime(),
-                Integer.parseInt(prop(p + "image-size")));
+        SimulatorSettings settings = Simulators.settings(context.getPropertiesComponent()::resolveProperty, name);
         ProviderSimulator simulator;
         if (name.equals(AllImagesProvider.NAME)) {
             AllImagesSimulator allImages = new AllImagesSimulator(settings);
-            allImages.setCredits(Long.parseLong(prop(p + "all-images.credits")));
+            allImages.setCredits(Long.parseLong(prop("imagegen.simulator.all-images.credits")));
             simulator = allImages;
         } else {
             simulator = new RenderNetSimulator(settings);
@@ -250,17 +242,8 @@ public class BundleConfiguration implements CamelConfiguration {
         }
     }
 
-    private static List<String> list(String commaSeparated) {
-        return new ArrayList<>(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
-    }
-
     private long millis(String key) {
-        try {
-            return Durations.millis(prop(key));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
+        return Settings.millis(context, key);
     }
 
     /** A property from config/ (or -D, or the environment); every key the bundle reads has a default there. */

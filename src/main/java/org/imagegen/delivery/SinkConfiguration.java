@@ -2,16 +2,15 @@ package org.imagegen.delivery;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
+import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -58,7 +57,7 @@ public final class SinkConfiguration {
                                   Consumer<AutoCloseable> closer) {
         List<SinkSpec> specs = new ArrayList<>();
         Set<String> secrets = new HashSet<>();
-        for (String name : list(prop(context, "imagegen.sinks.names", ""))) {
+        for (String name : Settings.list(prop(context, "imagegen.sinks.names", ""))) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
                 throw new IllegalArgumentException("imagegen.sinks.names: '" + name + "' is not a valid sink name"
                         + " (letters, digits, - and _, at most 64)");
@@ -93,12 +92,12 @@ public final class SinkConfiguration {
         }
         Map<String, List<String>> byProvider = new LinkedHashMap<>();
         for (String provider : providerNames) {
-            List<String> names = list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
+            List<String> names = Settings.list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
             if (!names.isEmpty()) {
                 byProvider.put(provider, names);
             }
         }
-        return new Sinks(specs, list(prop(context, "imagegen.sinks.default", "")), byProvider, outbox, secrets);
+        return new Sinks(specs, Settings.list(prop(context, "imagegen.sinks.default", "")), byProvider, outbox, secrets);
     }
 
     private static S3Client s3Client(SinkSpec spec) {
@@ -121,11 +120,6 @@ public final class SinkConfiguration {
 
     private static String prop(CamelContext context, String key, String fallback) {
         return context.getPropertiesComponent().resolveProperty(key).map(String::strip).orElse(fallback);
-    }
-
-    private static List<String> list(String commaSeparated) {
-        return new ArrayList<>(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
     }
 
     private static Map<String, String> map(String... keyValues) {

@@ -19,6 +19,7 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.imagegen.job.JobState;
 import org.imagegen.observe.BrokerHealthCheck;
 import org.imagegen.support.Durations;
+import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -62,9 +63,8 @@ public final class MessagingConfiguration {
             }
             LOG.info("JMS is off (imagegen.jms.enabled=false)");
         }
-        Set<JobState> states = Arrays.stream(required(context, "imagegen.events.states").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).map(s -> parseState(s))
-                .collect(Collectors.toSet());
+        Set<JobState> states = Settings.list(required(context, "imagegen.events.states")).stream()
+                .map(MessagingConfiguration::parseState).collect(Collectors.toSet());
         context.getRegistry().bind("eventOutbox", new EventOutbox(dataSource, json, !endpoints.isEmpty(), states,
                 Integer.parseInt(required(context, "imagegen.events.batch"))));
         context.getRegistry().bind("deadLetters", new DeadLetters(json));

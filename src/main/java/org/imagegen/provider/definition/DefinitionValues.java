@@ -2,10 +2,11 @@ package org.imagegen.provider.definition;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
+import org.imagegen.support.Settings;
 
 /** Reading a definition's string properties: lists, numbers, status codes, methods; errors name the property. */
 final class DefinitionValues {
@@ -33,8 +34,7 @@ final class DefinitionValues {
     }
 
     static List<String> list(String commaSeparated) {
-        return blank(commaSeparated) ? List.of() : Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        return Settings.list(commaSeparated);
     }
 
     static Integer number(String value, String property) {
