@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,12 +19,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.imagegen.api.ApiConfiguration;
 import org.imagegen.cluster.ClusterConfiguration;
+import org.imagegen.console.ConsoleConfiguration;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
@@ -53,7 +55,9 @@ import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.simulator.Simulators;
+import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
+import org.imagegen.support.Wiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,28 +70,94 @@ public class BundleConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BundleConfiguration.class);
 
+    @PropertyInject("imagegen.inbox")
+    private String inboxFolder;
+    @PropertyInject("imagegen.outbox")
+    private String outboxFolder;
+    @PropertyInject("imagegen.data")
+    private String dataFolder;
+    @PropertyInject(value = "imagegen.db.url", defaultValue = "")
+    private String dbUrl;
+    @PropertyInject(value = "imagegen.db.user", defaultValue = "")
+    private String dbUser;
+    @PropertyInject(value = "imagegen.db.password", defaultValue = "")
+    private String dbPassword;
+    @PropertyInject("imagegen.db.pool-size")
+    private int dbPoolSize;
+    @PropertyInject("imagegen.db.connection-wait")
+    private String dbConnectionWait;
+    @PropertyInject(value = "imagegen.node-id", defaultValue = "")
+    private String configuredNodeId;
+    @PropertyInject("imagegen.loop.batch")
+    private int loopBatch;
+    @PropertyInject("imagegen.loop.lease")
+    private String loopLease;
+    @PropertyInject("imagegen.delivery.max-attempts")
+    private int deliveryMaxAttempts;
+    @PropertyInject("imagegen.delivery.max-redirects")
+    private int deliveryMaxRedirects;
+    @PropertyInject("imagegen.delivery.max-image-bytes")
+    private long deliveryMaxImageBytes;
+    @PropertyInject("imagegen.provider.default")
+    private String defaultProvider;
+    @PropertyInject("imagegen.simulator.allow-image-hosts")
+    private boolean allowSimulatorImageHosts;
+    @PropertyInject("imagegen.simulator.all-images.credits")
+    private long simulatedAllImagesCredits;
+
     private CamelContext context;
+
+    /**
+     * The job store's connections, migrated by Flyway, bound once: the job store, the cluster's read locks, the
+     * {@code sql:} endpoints of the singleton duties and operators' tools use this pool (the readiness test closes it).
+     * Closed after the routes stop (see {@link #configure}).
+     */
+    @BindToRegistry("jobStoreDataSource")
+    public HikariDataSource jobStoreDataSource() throws Exception {
+        Path data = Files.createDirectories(Path.of(dataFolder));
+        String url = dbUrl.strip();
+        if (url.isBlank()) {
+            // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
+            // killed process are flushed by the job store itself (JobStore.makeDurable)
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(dbUser.strip());
+        config.setPassword(dbPassword.strip());
+        config.setMaximumPoolSize(dbPoolSize);
+        config.setConnectionTimeout(Durations.millis(dbConnectionWait));
+        config.setPoolName("job-store");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         this.context = camelContext;
-        Path inbox = Path.of(prop("imagegen.inbox"));
-        Path outboxDir = Path.of(prop("imagegen.outbox"));
-        Path data = Path.of(prop("imagegen.data"));
-        Files.createDirectories(inbox);
+        Path outboxDir = Path.of(outboxFolder);
+        Path data = Path.of(dataFolder);
+        Files.createDirectories(Path.of(inboxFolder));
         Files.createDirectories(outboxDir);
         Files.createDirectories(data);
 
         Closer closer = new Closer();
-        HikariDataSource dataSource = dataSource(data);
+        HikariDataSource dataSource = camelContext.getRegistry()
+                .lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
         closer.add(dataSource);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
 
         ObjectMapper json = new ObjectMapper();
         String nodeId = nodeId();
         JobStore store = new JobStore(dataSource, json, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
         // cluster: the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
-        ClusterConfiguration.configure(camelContext, dataSource, nodeId, this::prop);
+        Wiring.apply(camelContext, new ClusterConfiguration(nodeId));
+        camelContext.addService(camelContext.getRegistry().lookupByName("leaderElection"));
         int released = store.releaseLeasesOfNode(nodeId);
         if (released > 0) {
             LOG.info("released {} job claims left by an earlier run of node {}", released, nodeId);
@@ -110,7 +180,7 @@ public class BundleConfiguration implements CamelConfiguration {
                         apiKey.isBlank() ? "no API key" : "imagegen.simulate=true", simulator.baseUrl());
                 baseUrl = simulator.baseUrl();
                 apiKey = "simulated";
-                if (Boolean.parseBoolean(prop("imagegen.simulator.allow-image-hosts"))) {
+                if (allowSimulatorImageHosts) {
                     hosts.addAll(simulator.imageHosts());
                 }
             } else {
@@ -132,10 +202,9 @@ public class BundleConfiguration implements CamelConfiguration {
             rateLimits.put(name, new RateLimiter(Double.parseDouble(prop(prefix + "rate-limit.per-second")),
                     Integer.parseInt(prop(prefix + "rate-limit.burst")), System.currentTimeMillis()));
         }
-        Providers providers = new Providers(providerList, downloadHosts,
-                Integer.parseInt(prop("imagegen.delivery.max-redirects")));
+        Providers providers = new Providers(providerList, downloadHosts, deliveryMaxRedirects);
 
-        Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
+        Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);
 
         // --- sinks: named destinations from imagegen.sinks.*, delivered and retried one by one ---------
         Sinks sinks = SinkConfiguration.configure(camelContext, outbox,
@@ -147,10 +216,9 @@ public class BundleConfiguration implements CamelConfiguration {
         PollPlanner planner = new PollPlanner(policies);
         JobLifecycle jobs = new JobLifecycle(store, providers, planner, rateLimits, outbox,
                 Clock.systemUTC(),
-                Integer.parseInt(prop("imagegen.loop.batch")), Duration.ofMillis(millis("imagegen.loop.lease")),
-                Integer.parseInt(prop("imagegen.delivery.max-attempts")), sinks, ledger);
+                loopBatch, Durations.parse(loopLease), deliveryMaxAttempts, sinks, ledger);
 
-        RequestValidator validator = new RequestValidator(providerList, prop("imagegen.provider.default"),
+        RequestValidator validator = new RequestValidator(providerList, defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
@@ -160,7 +228,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
-        ApiConfiguration.configure(camelContext, dataSource, store, jobs, intake, providers, outbox, sinks, ledger);
+        ApiConfiguration.configure(camelContext, store, jobs, intake, providers, outbox, sinks, ledger);
 
         camelContext.getRegistry().bind("jobStore", store);
         camelContext.getRegistry().bind("jobs", jobs);
@@ -172,7 +240,7 @@ public class BundleConfiguration implements CamelConfiguration {
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
         // console: the management port (jobs page and Hawtio), stopped before the job store closes
-        org.imagegen.console.ConsoleConfiguration.configure(camelContext, store, ledger, sinks, outbox, data);
+        Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
@@ -205,7 +273,7 @@ public class BundleConfiguration implements CamelConfiguration {
         ProviderSimulator simulator;
         if (name.equals(AllImagesProvider.NAME)) {
             AllImagesSimulator allImages = new AllImagesSimulator(settings);
-            allImages.setCredits(Long.parseLong(prop("imagegen.simulator.all-images.credits")));
+            allImages.setCredits(simulatedAllImagesCredits);
             simulator = allImages;
         } else {
             simulator = new RenderNetSimulator(settings);
@@ -213,27 +281,9 @@ public class BundleConfiguration implements CamelConfiguration {
         return simulator.start();
     }
 
-    private HikariDataSource dataSource(Path data) {
-        String url = prop("imagegen.db.url");
-        if (url.isBlank()) {
-            // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
-            // killed process are flushed by the job store itself (JobStore.makeDurable)
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(prop("imagegen.db.user"));
-        config.setPassword(prop("imagegen.db.password"));
-        config.setMaximumPoolSize(Integer.parseInt(prop("imagegen.db.pool-size")));
-        config.setConnectionTimeout(millis("imagegen.db.connection-wait"));
-        config.setPoolName("job-store");
-        return new HikariDataSource(config);
-    }
-
     private String nodeId() {
-        String configured = prop("imagegen.node-id");
-        if (!configured.isBlank()) {
-            return configured;
+        if (!configuredNodeId.isBlank()) {
+            return configuredNodeId.strip();
         }
         try {
             return InetAddress.getLocalHost().getHostName();

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-import javax.sql.DataSource;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -45,10 +43,8 @@ public final class ApiConfiguration {
     private ApiConfiguration() {
     }
 
-    public static void configure(CamelContext context, DataSource dataSource, JobStore store, JobLifecycle jobs,
+    public static void configure(CamelContext context, JobStore store, JobLifecycle jobs,
                                  RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
-        // the job store's pool, by name: for operators' tools and the readiness test (which closes it)
-        context.getRegistry().bind("jobStoreDataSource", dataSource);
         Path data = Path.of(required(context, "imagegen.data"));
         Secrets.Generated token = Secrets.configuredOrStored(required(context, "imagegen.api.token"),
                 data.resolve("api-token"));
