@@ -165,7 +165,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
-        ApiConfiguration.configure(camelContext, store, jobs, intake, providers, outbox, sinks, ledger);
+        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, store, jobs, intake, providers, outbox, sinks, ledger);
 
         registry.bind("jobStore", store);
         registry.bind("jobs", jobs);
