@@ -34,6 +34,7 @@ import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobOperations;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.PollPlanner;
+import org.imagegen.messaging.JmsConfiguration;
 import org.imagegen.messaging.MessagingConfiguration;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.ProviderConfiguration;
@@ -172,7 +173,8 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("outbox", outbox);
         registry.bind("intake", intake);
         // message queues: the JMS broker or connection, the event outbox, dead letters
-        Wiring.apply(camelContext, new MessagingConfiguration(closer::add)).jms(camelContext);
+        Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
+        Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
         // console: the management port (jobs page and Hawtio), stopped before the job store closes

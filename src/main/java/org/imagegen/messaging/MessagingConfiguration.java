@@ -1,6 +1,5 @@
 package org.imagegen.messaging;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -9,32 +8,22 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheck;
 import org.imagegen.job.JobState;
 import org.imagegen.observe.BrokerHealthCheck;
-import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.jms.connection.UserCredentialsConnectionFactoryAdapter;
-
-import static org.imagegen.support.Settings.required;
 
 /**
  * Message queues: the event outbox that routes/publish-events.camel.yaml drains and the small beans the queue intake
  * routes use, bound by name; the RabbitMQ connection ({@code rabbitmqConnectionFactory}, handed to the spring-rabbitmq
- * component by {@code camel.component.spring-rabbitmq.connection-factory} in config/); and the {@code jms} component,
- * to the embedded Artemis broker (started here) or to an external broker by URL. Applied by BundleConfiguration once
- * the job store's data source is bound.
+ * component by {@code camel.component.spring-rabbitmq.connection-factory} in config/). The {@code jms} component is
+ * {@link JmsConfiguration}'s. Applied by BundleConfiguration once the job store's data source is bound.
  */
 public final class MessagingConfiguration {
 
@@ -138,91 +127,6 @@ public final class MessagingConfiguration {
                 throw new IllegalStateException("the connection is closed");
             }
         });
-    }
-
-    /**
-     * The jms component, when imagegen.jms.enabled. Kept explicit rather than set through
-     * camel.component.jms.connection-factory: the component exists only when JMS is on, and the embedded broker must
-     * be running before its connection factory is made.
-     */
-    public void jms(CamelContext context) throws Exception {
-        if (!jmsEnabled) {
-            LOG.info("JMS is off (imagegen.jms.enabled=false)");
-            return;
-        }
-        ConnectionFactory factory = connectionFactory(context, Path.of(required(context, "imagegen.data")), closer);
-        JmsComponent jms = new JmsComponent();
-        jms.setConnectionFactory(factory);
-        context.addComponent("jms", jms);
-        context.getRegistry().bind("jmsBrokerHealthCheck", new BrokerHealthCheck("jms", () -> {
-            try (Connection connection = factory.createConnection()) {
-                connection.start();
-            }
-        }));
-    }
-
-    private static ConnectionFactory connectionFactory(CamelContext context, Path data,
-                                                       Consumer<AutoCloseable> closer) throws Exception {
-        String url = required(context, "imagegen.jms.broker-url");
-        ConnectionFactory factory;
-        if (url.isBlank()) {
-            EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("artemis"),
-                    required(context, "imagegen.jms.host"), Integer.parseInt(required(context, "imagegen.jms.port")),
-                    required(context, "imagegen.jms.dead-letter-queue"),
-                    Integer.parseInt(required(context, "imagegen.jms.max-attempts")),
-                    Durations.millis(required(context, "imagegen.jms.redelivery-delay")));
-            closer.accept(broker);
-            context.getRegistry().bind("jmsBroker", broker);
-            if (broker.listening()) {
-                LOG.info("embedded Artemis broker: tcp://{}:{} (journal in {})", required(context, "imagegen.jms.host"),
-                        broker.port(), data.resolve("artemis"));
-            } else {
-                LOG.warn("embedded Artemis broker: could not listen on {}:{} (in use? set imagegen.jms.port); JMS "
-                        + "requests can reach this bundle only from inside it", required(context, "imagegen.jms.host"),
-                        broker.port());
-            }
-            factory = new ActiveMQConnectionFactory(broker.inVmUrl());
-        } else {
-            factory = externalConnectionFactory(required(context, "imagegen.jms.connection-factory"), url);
-            String user = required(context, "imagegen.jms.user");
-            if (!user.isBlank()) {
-                UserCredentialsConnectionFactoryAdapter withCredentials = new UserCredentialsConnectionFactoryAdapter();
-                withCredentials.setTargetConnectionFactory(factory);
-                withCredentials.setUsername(user);
-                withCredentials.setPassword(required(context, "imagegen.jms.password"));
-                factory = withCredentials;
-            }
-            // without its query: a connection URL may carry credentials
-            LOG.info("JMS broker: {}", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
-        }
-        if (factory instanceof AutoCloseable closeable) {
-            closer.accept(closeable);
-        }
-        // one connection, cached sessions and producers: events and dead letters are sent without a new connection
-        // each time. Consumers are not cached: the listener containers keep their own.
-        org.springframework.jms.connection.CachingConnectionFactory caching =
-                new org.springframework.jms.connection.CachingConnectionFactory(factory);
-        caching.setCacheConsumers(false);
-        caching.setSessionCacheSize(10);
-        closer.accept(caching::destroy);
-        return caching;
-    }
-
-    /**
-     * The connection factory of an external broker: Artemis' own (its core protocol) unless {@code className} names
-     * another JMS 2.0 ConnectionFactory with a public constructor taking the broker URL, such as Qpid JMS
-     * (org.apache.qpid.jms.JmsConnectionFactory, AMQP 1.0) - its jar goes on the class path next to the bundle's.
-     */
-    static ConnectionFactory externalConnectionFactory(String className, String url) {
-        if (className.isBlank()) {
-            return new ActiveMQConnectionFactory(url);
-        }
-        try {
-            return (ConnectionFactory) Class.forName(className).getConstructor(String.class).newInstance(url);
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalArgumentException("imagegen.jms.connection-factory: " + className + " is not a "
-                    + "jakarta.jms.ConnectionFactory with a public constructor taking the broker URL on the class path", e);
-        }
     }
 
     private static JobState parseState(String name) {
