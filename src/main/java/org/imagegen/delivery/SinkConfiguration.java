@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
+import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,10 @@ public final class SinkConfiguration {
                     "path-style", "false", "access-key", null, "secret-key", null),
             SinkType.SFTP, map("host", "", "port", "22", "path", null, "user", "", "password", null,
                     "private-key-file", null, "private-key-passphrase", null, "known-hosts-file", null,
-                    "strict-host-key-checking", "yes", "timeout-ms", "30000"),
-            SinkType.HTTP, map("url", "", "secret", "", "timeout-ms", "30000", "connect-timeout-ms", "5000"));
+                    "strict-host-key-checking", "yes", "timeout", "30s"),
+            SinkType.HTTP, map("url", "", "secret", "", "timeout", "30s", "connect-timeout", "5s"));
+    /** Duration settings, handed to the sink's endpoint in milliseconds as {@code <key>-ms}. */
+    private static final Set<String> DURATIONS = Set.of("timeout", "connect-timeout");
 
     private static final Set<String> SECRET_SETTINGS = Set.of("secret-key", "access-key", "password",
             "private-key-passphrase", "secret");
@@ -72,6 +75,13 @@ public final class SinkConfiguration {
                             + type.name().toLowerCase());
                 }
                 settings.put(key, value);
+                if (DURATIONS.contains(key)) {
+                    try {
+                        settings.put(key + "-ms", Long.toString(Durations.millis(value)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(prefix + key + ": " + e.getMessage(), e);
+                    }
+                }
                 if (SECRET_SETTINGS.contains(key) && !value.isEmpty()) {
                     secrets.add(value);
                 }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * <li>An old name nobody set answers the new setting in its old form (milliseconds), so a route or tool that still
  * reads it gets what the new key says.</li>
  * </ul>
- * Every renamed key so far is a duration whose old name took a bare number of milliseconds.
+ * Every renamed key so far is a duration whose old name took a bare number of milliseconds: the nine in
+ * {@link #RENAMED}, and each sink's {@code timeout-ms} and {@code connect-timeout-ms} (now {@code timeout},
+ * {@code connect-timeout}).
  */
 public final class RenamedSettings implements PropertiesSource, Ordered, CamelContextAware {
 
@@ -40,6 +43,9 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
 
     private static final Logger LOG = LoggerFactory.getLogger(RenamedSettings.class);
     private static final Map<String, String> OLD_BY_NEW = invert(RENAMED);
+    /** A sink's settings: imagegen.sinks.<name>.timeout-ms became ...timeout, connect-timeout-ms ...connect-timeout. */
+    private static final Pattern SINK_NEW = Pattern.compile("imagegen\\.sinks\\.[A-Za-z0-9_-]+\\.(connect-)?timeout");
+    private static final Pattern SINK_OLD = Pattern.compile("imagegen\\.sinks\\.[A-Za-z0-9_-]+\\.(connect-)?timeout-ms");
 
     /** Set while this source looks a key up itself: the nested lookup must see only what was really configured. */
     private final ThreadLocal<Boolean> looking = ThreadLocal.withInitial(() -> false);
@@ -62,7 +68,7 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
         if (context == null || looking.get()) {
             return null;
         }
-        String old = OLD_BY_NEW.get(name);
+        String old = oldName(name);
         if (old != null) {
             return configured(old).map(value -> {
                 if (warned.add(old)) {
@@ -72,11 +78,24 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
                 return asDuration(value);
             }).orElse(null);
         }
-        String renamed = RENAMED.get(name);
+        String renamed = newName(name);
         if (renamed != null) {
             return configured(renamed).map(value -> Long.toString(Durations.millis(value))).orElse(null);
         }
         return null;
+    }
+
+    /** The old name of a renamed setting; null for any other. */
+    static String oldName(String name) {
+        String old = OLD_BY_NEW.get(name);
+        return old != null ? old : SINK_NEW.matcher(name).matches() ? name + "-ms" : null;
+    }
+
+    /** The new name of an old setting; null for any other. */
+    static String newName(String name) {
+        String renamed = RENAMED.get(name);
+        return renamed != null ? renamed
+                : SINK_OLD.matcher(name).matches() ? name.substring(0, name.length() - "-ms".length()) : null;
     }
 
     private Optional<String> configured(String key) {

@@ -48,6 +48,19 @@ class RenamedSettingsTest {
     }
 
     @Test
+    void aSinksOldTimeoutKeyIsReadUnderItsNewName() {
+        Properties overrides = new Properties();
+        overrides.setProperty("imagegen.sinks.notify.timeout-ms", "1500");
+        overrides.setProperty("imagegen.sinks.notify.connect-timeout", "2s");
+        CamelContext context = context(overrides);
+
+        assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.notify.timeout")).contains("1500ms");
+        assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.notify.connect-timeout-ms"))
+                .contains("2000");
+        assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.other.timeout")).isEmpty();
+    }
+
+    @Test
     void aMalformedDurationNamesItsKey() {
         Properties overrides = new Properties();
         overrides.setProperty("imagegen.loop.tick", "soon");
