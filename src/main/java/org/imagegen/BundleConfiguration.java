@@ -5,15 +5,9 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -21,13 +15,17 @@ import javax.management.ObjectName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.imagegen.api.ApiConfiguration;
 import org.imagegen.cluster.ClusterConfiguration;
+import org.imagegen.console.ConsoleConfiguration;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
@@ -36,145 +34,151 @@ import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobOperations;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.PollPlanner;
-import org.imagegen.job.PollPolicy;
-import org.imagegen.job.RateLimiter;
+import org.imagegen.messaging.JmsConfiguration;
 import org.imagegen.messaging.MessagingConfiguration;
-import org.imagegen.provider.AllImagesProvider;
-import org.imagegen.provider.DownloadHosts;
 import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.ProviderConfiguration;
 import org.imagegen.provider.ProviderLanes;
-import org.imagegen.provider.ProviderSettings;
 import org.imagegen.provider.Providers;
-import org.imagegen.provider.RenderNetProvider;
 import org.imagegen.provider.definition.DefinedProviders;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.request.RequestParser;
 import org.imagegen.request.RequestValidator;
-import org.imagegen.simulator.AllImagesSimulator;
-import org.imagegen.simulator.ProviderSimulator;
-import org.imagegen.simulator.RenderNetSimulator;
-import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
+import org.imagegen.support.Wiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds the bundle's beans from config/application.properties: the job store (migrated by Flyway), the providers
- * (or their simulators), the intake and the outbox. Routes refer to these beans by name.
+ * The bundle's one configuration class for Camel Main: binds the job store's data source (migrated by Flyway), then
+ * applies each package's configuration in the order their beans need one another (see {@link Wiring} for why they
+ * are not discovered on their own): cluster, providers, sinks, the job lifecycle and intake, API, messaging, console.
+ * Routes refer to the beans by name.
  */
 @Configuration
 public class BundleConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BundleConfiguration.class);
 
-    private CamelContext context;
+    @PropertyInject("imagegen.inbox")
+    private String inboxFolder;
+    @PropertyInject("imagegen.outbox")
+    private String outboxFolder;
+    @PropertyInject("imagegen.data")
+    private String dataFolder;
+    @PropertyInject(value = "imagegen.db.url", defaultValue = "")
+    private String dbUrl;
+    @PropertyInject(value = "imagegen.db.user", defaultValue = "")
+    private String dbUser;
+    @PropertyInject(value = "imagegen.db.password", defaultValue = "")
+    private String dbPassword;
+    @PropertyInject("imagegen.db.pool-size")
+    private int dbPoolSize;
+    @PropertyInject("imagegen.db.connection-wait")
+    private String dbConnectionWait;
+    @PropertyInject(value = "imagegen.node-id", defaultValue = "")
+    private String configuredNodeId;
+    @PropertyInject("imagegen.loop.batch")
+    private int loopBatch;
+    @PropertyInject("imagegen.loop.lease")
+    private String loopLease;
+    @PropertyInject("imagegen.delivery.max-attempts")
+    private int deliveryMaxAttempts;
+    @PropertyInject("imagegen.delivery.max-image-bytes")
+    private long deliveryMaxImageBytes;
+    @PropertyInject("imagegen.provider.default")
+    private String defaultProvider;
+
+    /**
+     * The job store's connections, migrated by Flyway, bound once: the job store, the cluster's read locks, the
+     * {@code sql:} endpoints of the singleton duties and operators' tools use this pool (the readiness test closes it).
+     * Closed after the routes stop (see {@link #configure}).
+     */
+    @BindToRegistry("jobStoreDataSource")
+    public HikariDataSource jobStoreDataSource() throws Exception {
+        Path data = Files.createDirectories(Path.of(dataFolder));
+        String url = dbUrl.strip();
+        if (url.isBlank()) {
+            // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
+            // killed process are flushed by the job store itself (JobStore.makeDurable)
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(dbUser.strip());
+        config.setPassword(dbPassword.strip());
+        config.setMaximumPoolSize(dbPoolSize);
+        config.setConnectionTimeout(Durations.millis(dbConnectionWait));
+        config.setPoolName("job-store");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        this.context = camelContext;
-        Path inbox = Path.of(prop("imagegen.inbox"));
-        Path outboxDir = Path.of(prop("imagegen.outbox"));
-        Path data = Path.of(prop("imagegen.data"));
-        Files.createDirectories(inbox);
-        Files.createDirectories(outboxDir);
-        Files.createDirectories(data);
+        Registry registry = camelContext.getRegistry();
+        Path outboxDir = Files.createDirectories(Path.of(outboxFolder));
+        Path data = Files.createDirectories(Path.of(dataFolder));
+        Files.createDirectories(Path.of(inboxFolder));
 
         Closer closer = new Closer();
-        HikariDataSource dataSource = dataSource(data);
+        HikariDataSource dataSource = registry.lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
         closer.add(dataSource);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-
-        ObjectMapper json = new ObjectMapper();
         String nodeId = nodeId();
-        JobStore store = new JobStore(dataSource, json, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
+        JobStore store = new JobStore(dataSource, new ObjectMapper(),
+                nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
         // cluster: the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
-        ClusterConfiguration.configure(camelContext, dataSource, nodeId, this::prop);
+        Wiring.apply(camelContext, new ClusterConfiguration(nodeId));
+        camelContext.addService(registry.lookupByName("leaderElection"));
         int released = store.releaseLeasesOfNode(nodeId);
         if (released > 0) {
             LOG.info("released {} job claims left by an earlier run of node {}", released, nodeId);
         }
 
-        List<ImageProvider> providerList = new ArrayList<>();
-        Map<String, PollPolicy> policies = new HashMap<>();
-        Map<String, RateLimiter> rateLimits = new ConcurrentHashMap<>();
-        Map<String, DownloadHosts> downloadHosts = new HashMap<>();
-        for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
-            String prefix = "imagegen.providers." + name + ".";
-            String apiKey = prop(prefix + "api-key");
-            String baseUrl = prop(prefix + "base-url");
-            List<String> hosts = new ArrayList<>(list(prop(prefix + "download-hosts")));
-            if (simulated(apiKey)) {
-                ProviderSimulator simulator = startSimulator(name);
-                closer.add(simulator);
-                camelContext.getRegistry().bind(simulatorBeanName(name), simulator);
-                LOG.info("{}: {} - using the built-in simulator at {}", name,
-                        apiKey.isBlank() ? "no API key" : "imagegen.simulate=true", simulator.baseUrl());
-                baseUrl = simulator.baseUrl();
-                apiKey = "simulated";
-                if (Boolean.parseBoolean(prop("imagegen.simulator.allow-image-hosts"))) {
-                    hosts.addAll(simulator.imageHosts());
-                }
-            } else {
-                LOG.info("{}: calling {}", name, baseUrl);
-            }
-            ProviderSettings settings = new ProviderSettings(name, baseUrl, apiKey,
-                    Integer.parseInt(prop(prefix + "retry.max")), prop(prefix + "retry.update"));
-            ImageProvider provider = name.equals(AllImagesProvider.NAME)
-                    ? new AllImagesProvider(settings, prop(prefix + "process-mode"), prop(prefix + "images"),
-                    prop(prefix + "buy-size"))
-                    : new RenderNetProvider(settings, prop(prefix + "model"),
-                    Integer.parseInt(prop(prefix + "max-batch-size")), Boolean.parseBoolean(prop(prefix + "reconcile-by-list")));
-            providerList.add(provider);
-            downloadHosts.put(name, new DownloadHosts(baseUrl, hosts));
-            camelContext.getRegistry().bind(beanName(name), provider);
-            policies.put(name, new PollPolicy(millis(prefix + "poll.initial-delay"), millis(prefix + "poll.interval"),
-                    millis(prefix + "poll.queued-interval"), millis(prefix + "poll.deadline"),
-                    millis("imagegen.poll.max-backoff")));
-            rateLimits.put(name, new RateLimiter(Double.parseDouble(prop(prefix + "rate-limit.per-second")),
-                    Integer.parseInt(prop(prefix + "rate-limit.burst")), System.currentTimeMillis()));
-        }
-        Providers providers = new Providers(providerList, downloadHosts,
-                Integer.parseInt(prop("imagegen.delivery.max-redirects")));
-
-        Outbox outbox = new Outbox(outboxDir, data, Long.parseLong(prop("imagegen.delivery.max-image-bytes")));
-
-        // --- sinks: named destinations from imagegen.sinks.*, delivered and retried one by one ---------
-        Sinks sinks = SinkConfiguration.configure(camelContext, outbox,
-                providerList.stream().map(ImageProvider::name).toList(), closer::add);
+        // the built-in providers, their simulators started first when simulated
+        ProviderConfiguration providerConfiguration = Wiring.apply(camelContext, new ProviderConfiguration(closer::add));
+        Providers providers = registry.lookupByNameAndType("providers", Providers.class);
+        List<String> builtIn = providers.all().stream().map(ImageProvider::name).toList();
+        Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);
+        // sinks: named destinations from imagegen.sinks.*, delivered and retried one by one
+        Sinks sinks = SinkConfiguration.configure(camelContext, outbox, builtIn, closer::add);
         SinkLedger ledger = new SinkLedger(dataSource);
-        camelContext.getRegistry().bind("sinks", sinks);
-        // --- end sinks ------------------------------------------------------------------------------------------
+        registry.bind("sinks", sinks);
 
-        PollPlanner planner = new PollPlanner(policies);
-        JobLifecycle jobs = new JobLifecycle(store, providers, planner, rateLimits, outbox,
-                Clock.systemUTC(),
-                Integer.parseInt(prop("imagegen.loop.batch")), Duration.ofMillis(millis("imagegen.loop.lease")),
-                Integer.parseInt(prop("imagegen.delivery.max-attempts")), sinks, ledger);
-
-        RequestValidator validator = new RequestValidator(providerList, prop("imagegen.provider.default"),
+        PollPlanner planner = new PollPlanner(providerConfiguration.policies());
+        JobLifecycle jobs = new JobLifecycle(store, providers, planner, providerConfiguration.rateLimits(), outbox,
+                Clock.systemUTC(), loopBatch, Durations.parse(loopLease), deliveryMaxAttempts, sinks, ledger);
+        RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
-        DefinedProviders.registerAtStart(camelContext, providers, planner, rateLimits, validator, this::prop);
+        DefinedProviders.registerAtStart(camelContext, providers, planner, providerConfiguration.rateLimits(),
+                validator, key -> Settings.required(camelContext, key));
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
-        ProviderLanes.bind(camelContext, providerList.stream().map(ImageProvider::name).toList());
+        ProviderLanes.bind(camelContext, builtIn);
 
         closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
-        ApiConfiguration.configure(camelContext, dataSource, store, jobs, intake, providers, outbox, sinks, ledger);
+        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, store, jobs, intake, providers, outbox, sinks, ledger);
 
-        camelContext.getRegistry().bind("jobStore", store);
-        camelContext.getRegistry().bind("jobs", jobs);
-        camelContext.getRegistry().bind("providers", providers);
-        camelContext.getRegistry().bind("outbox", outbox);
-        camelContext.getRegistry().bind("intake", intake);
+        registry.bind("jobStore", store);
+        registry.bind("jobs", jobs);
+        registry.bind("outbox", outbox);
+        registry.bind("intake", intake);
         // message queues: the JMS broker or connection, the event outbox, dead letters
-        MessagingConfiguration.configure(camelContext, dataSource, json, data, closer::add);
+        Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
+        Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
         // console: the management port (jobs page and Hawtio), stopped before the job store closes
-        org.imagegen.console.ConsoleConfiguration.configure(camelContext, store, ledger, sinks, outbox, data);
+        Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
@@ -185,87 +189,15 @@ public class BundleConfiguration implements CamelConfiguration {
         return () -> server.unregisterMBean(name);
     }
 
-    public static String beanName(String provider) {
-        return provider.equals(AllImagesProvider.NAME) ? "allImages" : "rendernet";
-    }
-
-    public static String simulatorBeanName(String provider) {
-        return beanName(provider) + "Simulator";
-    }
-
-    private boolean simulated(String apiKey) {
-        String mode = prop("imagegen.simulate").strip().toLowerCase();
-        return switch (mode) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> apiKey.isBlank(); // auto: simulate the providers that have no key
-        };
-    }
-
-    private ProviderSimulator startSimulator(String name) {
-        String p = "imagegen.simulator.";
-        SimulatorSettings settings = new SimulatorSettings(Integer.parseInt(prop(p + name + ".port")),
-                Duration.ofMillis(millis(p + "duration-min")), Duration.ofMillis(millis(p + "duration-max")),
-                Double.parseDouble(prop(p + "failure-rate")), Double.parseDouble(prop(p + "censor-rate")),
-                Double.parseDouble(prop(p + "transient-error-rate")), Double.parseDouble(prop(p + "slow-rate")),
-                Duration.ofMillis(millis(p + "slow-delay")), "", System.nanoTime(),
-                Integer.parseInt(prop(p + "image-size")));
-        ProviderSimulator simulator;
-        if (name.equals(AllImagesProvider.NAME)) {
-            AllImagesSimulator allImages = new AllImagesSimulator(settings);
-            allImages.setCredits(Long.parseLong(prop(p + "all-images.credits")));
-            simulator = allImages;
-        } else {
-            simulator = new RenderNetSimulator(settings);
-        }
-        return simulator.start();
-    }
-
-    private HikariDataSource dataSource(Path data) {
-        String url = prop("imagegen.db.url");
-        if (url.isBlank()) {
-            // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
-            // killed process are flushed by the job store itself (JobStore.makeDurable)
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(prop("imagegen.db.user"));
-        config.setPassword(prop("imagegen.db.password"));
-        config.setMaximumPoolSize(Integer.parseInt(prop("imagegen.db.pool-size")));
-        config.setConnectionTimeout(millis("imagegen.db.connection-wait"));
-        config.setPoolName("job-store");
-        return new HikariDataSource(config);
-    }
-
     private String nodeId() {
-        String configured = prop("imagegen.node-id");
-        if (!configured.isBlank()) {
-            return configured;
+        if (!configuredNodeId.isBlank()) {
+            return configuredNodeId.strip();
         }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "node";
         }
-    }
-
-    private static List<String> list(String commaSeparated) {
-        return new ArrayList<>(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
-    }
-
-    private long millis(String key) {
-        try {
-            return Durations.millis(prop(key));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A property from config/ (or -D, or the environment); every key the bundle reads has a default there. */
-    private String prop(String key) {
-        return Settings.required(context, key);
     }
 
     /** Closes the data source and the simulators when the context stops, after its routes. */

@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-import javax.sql.DataSource;
-
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -28,13 +27,13 @@ import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static org.imagegen.support.Settings.required;
-
 /**
  * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
  * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
  * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
- * HTTP server itself is Camel's (camel.server.* in config/).
+ * HTTP server itself is Camel's (camel.server.* in config/). Its settings are injected; its beans are bound by one
+ * method, {@link #bind}, because each needs the one before (the metrics the definition webhooks report to, the
+ * all-images provider the webhooks and the key check use).
  */
 public final class ApiConfiguration {
 
@@ -42,24 +41,32 @@ public final class ApiConfiguration {
     /** The route that keeps the leader's webhook subscription (routes/webhooks.camel.yaml). */
     private static final String SUBSCRIPTION_DUTY = "keep-webhook-subscription";
 
-    private ApiConfiguration() {
-    }
+    @PropertyInject("imagegen.data")
+    private String dataFolder;
+    @PropertyInject(value = "imagegen.api.token", defaultValue = "")
+    private String configuredToken;
+    @PropertyInject("imagegen.api.page-size")
+    private int pageSize;
+    @PropertyInject("imagegen.api.max-page-size")
+    private int maxPageSize;
+    @PropertyInject("imagegen.health.key-check-interval")
+    private String keyCheckInterval;
+    @PropertyInject(value = "imagegen.webhooks.secret", defaultValue = "")
+    private String configuredWebhookSecret;
+    @PropertyInject("imagegen.webhooks.enabled")
+    private boolean webhooksEnabled;
 
-    public static void configure(CamelContext context, DataSource dataSource, JobStore store, JobLifecycle jobs,
-                                 RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
-        // the job store's pool, by name: for operators' tools and the readiness test (which closes it)
-        context.getRegistry().bind("jobStoreDataSource", dataSource);
-        Path data = Path.of(required(context, "imagegen.data"));
-        Secrets.Generated token = Secrets.configuredOrStored(required(context, "imagegen.api.token"),
-                data.resolve("api-token"));
+    public void bind(CamelContext context, JobStore store, JobLifecycle jobs,
+                     RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+        Path data = Path.of(dataFolder.strip());
+        Secrets.Generated token = Secrets.configuredOrStored(configuredToken.strip(), data.resolve("api-token"));
         if (token.isNew()) {
             // the token itself is never logged: it is read from the file, which only the owner may read
             LOG.warn("imagegen.api.token is not set: generated an API token and stored it in {} (send it as "
                     + "'Authorization: Bearer <token>')", data.resolve("api-token").toAbsolutePath());
         }
         GenerationsApi api = new GenerationsApi(intake, store, jobs, providers, outbox, sinks, ledger, token.value(),
-                Integer.parseInt(required(context, "imagegen.api.page-size")),
-                Integer.parseInt(required(context, "imagegen.api.max-page-size")));
+                pageSize, maxPageSize);
         context.getRegistry().bind("api", api);
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, api));
 
@@ -71,10 +78,9 @@ public final class ApiConfiguration {
         }
         JobMetrics metrics = ObserveConfiguration.configure(context, store,
                 providers.all().stream().map(ImageProvider::name).toList(), allImages,
-                Durations.millis(required(context, "imagegen.health.key-check-interval")));
+                Durations.millis(keyCheckInterval));
 
-        String secret = Secrets.configuredOrStored(required(context, "imagegen.webhooks.secret"),
-                data.resolve("webhook-secret")).value();
+        String secret = Secrets.configuredOrStored(configuredWebhookSecret.strip(), data.resolve("webhook-secret")).value();
         // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
         Supplier<String> publicUrl = new PublicUrl(context);
         ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
@@ -83,7 +89,7 @@ public final class ApiConfiguration {
         // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names
         context.getRegistry().bind("definedWebhooks",
                 new DefinedWebhooks(providers, webhooks, store, Clock.systemUTC(), metrics::bindWebhooks));
-        if (Boolean.parseBoolean(required(context, "imagegen.webhooks.enabled"))) {
+        if (webhooksEnabled) {
             onContextEvent(context, CamelEvent.CamelContextStoppingEvent.class, () -> unsubscribeWebhooks(context));
         }
     }

@@ -5,18 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobStore;
 
-import static org.imagegen.support.Settings.required;
-
 /**
- * Wires the management port: reads imagegen.management.*, and starts and stops the {@link ManagementServer}
- * with the Camel context. Bound as "managementServer" so tests can ask for its port.
+ * The management port from imagegen.management.*: the {@link ManagementServer} bound as "managementServer" (tests ask
+ * it for its port), started and stopped with the Camel context. Applied by BundleConfiguration after the job store,
+ * the sinks and the outbox are bound, so the server stops before the job store closes.
  */
 public final class ConsoleConfiguration {
 
@@ -24,30 +26,54 @@ public final class ConsoleConfiguration {
     /** A login session ends after this long without a request. */
     private static final long SESSION_TIMEOUT_SECONDS = 30 * 60;
 
-    private ConsoleConfiguration() {
+    @PropertyInject("imagegen.management.enabled")
+    private boolean enabled;
+    @PropertyInject("imagegen.management.port")
+    private String port;
+    @PropertyInject("imagegen.management.bind")
+    private String bind;
+    @PropertyInject(value = "imagegen.management.hawtio-war", defaultValue = "")
+    private String hawtioWar;
+    @PropertyInject("imagegen.management.user")
+    private String user;
+    @PropertyInject(value = "imagegen.management.password", defaultValue = "")
+    private String password;
+    @PropertyInject("imagegen.data")
+    private String data;
+    @BeanInject("jobStore")
+    private JobStore store;
+    @BeanInject("sinks")
+    private Sinks sinks;
+    @BeanInject("outbox")
+    private Outbox outbox;
+
+    private final SinkLedger ledger;
+
+    public ConsoleConfiguration(SinkLedger ledger) {
+        this.ledger = ledger;
     }
 
-    public static void configure(CamelContext context, JobStore store, SinkLedger ledger, Sinks sinks, Outbox outbox,
-                                 Path data) throws Exception {
-        if (!Boolean.parseBoolean(required(context, "imagegen.management.enabled"))) {
-            return;
+    /** None when imagegen.management.enabled is false: no management port at all. */
+    @BindToRegistry(BEAN)
+    public ManagementServer managementServer(CamelContext context) throws Exception {
+        if (!enabled) {
+            return null;
         }
-        String portText = required(context, "imagegen.management.port");
-        int port;
+        int portNumber;
         try {
-            port = Integer.parseInt(portText);
+            portNumber = Integer.parseInt(port.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("imagegen.management.port: '" + portText + "' is not a port number", e);
+            throw new IllegalArgumentException("imagegen.management.port: '" + port + "' is not a port number", e);
         }
-        String war = required(context, "imagegen.management.hawtio-war");
-        ManagementSettings settings = new ManagementSettings(required(context, "imagegen.management.bind"), port,
-                war.isEmpty() ? defaultWar() : Path.of(war), data.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
-        ManagementLogin login = ManagementLogin.resolve(required(context, "imagegen.management.user"),
-                required(context, "imagegen.management.password"), data, System.out);
+        Path dataFolder = Path.of(data.strip());
+        String war = hawtioWar.strip();
+        ManagementSettings settings = new ManagementSettings(bind.strip(), portNumber,
+                war.isEmpty() ? defaultWar() : Path.of(war), dataFolder.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
+        ManagementLogin login = ManagementLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
         ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json),
                 json);
-        context.getRegistry().bind(BEAN, server);
+        // started with the context and stopped before the services added earlier (the job store's pool)
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() throws Exception {
@@ -59,6 +85,7 @@ public final class ConsoleConfiguration {
                 server.close();
             }
         }, true, false);
+        return server;
     }
 
     /**

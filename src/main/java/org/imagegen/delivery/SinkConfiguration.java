@@ -2,16 +2,16 @@ package org.imagegen.delivery;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
+import org.imagegen.support.Durations;
+import org.imagegen.support.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,8 +44,10 @@ public final class SinkConfiguration {
                     "path-style", "false", "access-key", null, "secret-key", null),
             SinkType.SFTP, map("host", "", "port", "22", "path", null, "user", "", "password", null,
                     "private-key-file", null, "private-key-passphrase", null, "known-hosts-file", null,
-                    "strict-host-key-checking", "yes", "timeout-ms", "30000"),
-            SinkType.HTTP, map("url", "", "secret", "", "timeout-ms", "30000", "connect-timeout-ms", "5000"));
+                    "strict-host-key-checking", "yes", "timeout", "30s"),
+            SinkType.HTTP, map("url", "", "secret", "", "timeout", "30s", "connect-timeout", "5s"));
+    /** Duration settings, handed to the sink's endpoint in milliseconds as {@code <key>-ms}. */
+    private static final Set<String> DURATIONS = Set.of("timeout", "connect-timeout");
 
     private static final Set<String> SECRET_SETTINGS = Set.of("secret-key", "access-key", "password",
             "private-key-passphrase", "secret");
@@ -58,7 +60,7 @@ public final class SinkConfiguration {
                                   Consumer<AutoCloseable> closer) {
         List<SinkSpec> specs = new ArrayList<>();
         Set<String> secrets = new HashSet<>();
-        for (String name : list(prop(context, "imagegen.sinks.names", ""))) {
+        for (String name : Settings.list(prop(context, "imagegen.sinks.names", ""))) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
                 throw new IllegalArgumentException("imagegen.sinks.names: '" + name + "' is not a valid sink name"
                         + " (letters, digits, - and _, at most 64)");
@@ -73,6 +75,13 @@ public final class SinkConfiguration {
                             + type.name().toLowerCase());
                 }
                 settings.put(key, value);
+                if (DURATIONS.contains(key)) {
+                    try {
+                        settings.put(key + "-ms", Long.toString(Durations.millis(value)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(prefix + key + ": " + e.getMessage(), e);
+                    }
+                }
                 if (SECRET_SETTINGS.contains(key) && !value.isEmpty()) {
                     secrets.add(value);
                 }
@@ -93,12 +102,12 @@ public final class SinkConfiguration {
         }
         Map<String, List<String>> byProvider = new LinkedHashMap<>();
         for (String provider : providerNames) {
-            List<String> names = list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
+            List<String> names = Settings.list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
             if (!names.isEmpty()) {
                 byProvider.put(provider, names);
             }
         }
-        return new Sinks(specs, list(prop(context, "imagegen.sinks.default", "")), byProvider, outbox, secrets);
+        return new Sinks(specs, Settings.list(prop(context, "imagegen.sinks.default", "")), byProvider, outbox, secrets);
     }
 
     private static S3Client s3Client(SinkSpec spec) {
@@ -121,11 +130,6 @@ public final class SinkConfiguration {
 
     private static String prop(CamelContext context, String key, String fallback) {
         return context.getPropertiesComponent().resolveProperty(key).map(String::strip).orElse(fallback);
-    }
-
-    private static List<String> list(String commaSeparated) {
-        return new ArrayList<>(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
     }
 
     private static Map<String, String> map(String... keyValues) {

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.imagegen.support.Settings;
+
 /**
  * The endpoints job events are sent to (imagegen.events.endpoints; routes/publish-events.camel.yaml), as written,
  * except that a RabbitMQ one that names no queue declares none. Camel's spring-rabbitmq producer with
@@ -21,8 +23,7 @@ public final class EventEndpoints {
     private final List<String> uris;
 
     public EventEndpoints(String setting) {
-        this.uris = Arrays.stream(setting.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .map(EventEndpoints::publishOnly).toList();
+        this.uris = Settings.list(setting).stream().map(EventEndpoints::publishOnly).toList();
     }
 
     /** The endpoint URIs, in the configured order (empty: no events). */

@@ -1,5 +1,9 @@
 package org.imagegen.support;
 
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+
 import org.apache.camel.CamelContext;
 
 /** The bundle's settings as Camel resolves them: config/application.properties, overridden by -D and environment. */
@@ -14,5 +18,26 @@ public final class Settings {
                 .orElseThrow(() -> new IllegalStateException("missing setting " + key
                         + " (config/application.properties)"))
                 .strip();
+    }
+
+    /** A duration setting ({@code 500ms}, {@code 2s}, {@code 10m}) in milliseconds; an error names the key. */
+    public static long millis(CamelContext context, String key) {
+        try {
+            return Durations.millis(required(context, key));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A comma list as settings write them ({@code a, b,c}): items stripped, blanks and repeats dropped, in order.
+     * Null or blank: an empty list.
+     */
+    public static List<String> list(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return List.of();
+        }
+        return List.copyOf(new LinkedHashSet<>(Arrays.stream(commaSeparated.split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList()));
     }
 }

@@ -38,7 +38,7 @@ class BigBatchApiTest {
     static void start() throws Exception {
         List<String> properties = new ArrayList<>(List.of(FOLDERS.properties()));
         properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
-                "imagegen.loop.tick-ms=3600000"));
+                "imagegen.loop.tick=3600000ms"));
         bundle = RunningBundle.start(properties.toArray(String[]::new));
     }
 

@@ -49,7 +49,7 @@ class GenerationsApiTest {
                 "imagegen.simulate=true", "imagegen.simulator.duration-min=200ms",
                 "imagegen.simulator.duration-max=400ms", "imagegen.poll.initial-delay=200ms",
                 "imagegen.poll.interval=200ms", "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
-                "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick-ms=50",
+                "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick=50ms",
                 "imagegen.delivery.max-attempts=2", "imagegen.api.max-body-bytes=65536",
                 // a RenderNet create whose answer is lost is parked as NEEDS_ATTENTION, for the cancel test
                 "imagegen.providers.rendernet.reconcile-by-list=false",

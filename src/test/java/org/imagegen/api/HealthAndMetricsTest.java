@@ -36,7 +36,7 @@ class HealthAndMetricsTest {
         properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
                 "imagegen.simulator.duration-min=200ms", "imagegen.simulator.duration-max=400ms",
                 "imagegen.poll.initial-delay=200ms", "imagegen.poll.interval=200ms",
-                "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s", "imagegen.loop.tick-ms=50"));
+                "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s", "imagegen.loop.tick=50ms"));
         try (RunningBundle bundle = RunningBundle.start(properties.toArray(String[]::new))) {
             ApiClient api = ApiClient.of(bundle, TOKEN);
 

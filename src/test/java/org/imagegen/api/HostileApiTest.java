@@ -46,7 +46,7 @@ class HostileApiTest {
         properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.api.max-body-bytes=" + LIMIT,
                 "imagegen.simulate=true", "imagegen.simulator.duration-min=200ms",
                 "imagegen.simulator.duration-max=300ms", "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms", "imagegen.loop.tick-ms=50"));
+                "imagegen.poll.interval=200ms", "imagegen.loop.tick=50ms"));
         bundle = RunningBundle.start(properties.toArray(String[]::new));
         api = ApiClient.of(bundle, TOKEN);
     }

@@ -179,7 +179,7 @@ class WebhooksTest {
         properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
                 "imagegen.webhooks.enabled=" + webhooks, "imagegen.webhooks.secret=" + SECRET,
                 "imagegen.poll.initial-delay=" + interval, "imagegen.poll.interval=" + interval,
-                "imagegen.poll.queued-interval=" + interval, "imagegen.loop.tick-ms=50"));
+                "imagegen.poll.queued-interval=" + interval, "imagegen.loop.tick=50ms"));
         properties.addAll(List.of(extra));
         return RunningBundle.start(properties.toArray(String[]::new));
     }

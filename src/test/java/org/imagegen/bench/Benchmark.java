@@ -178,7 +178,7 @@ public final class Benchmark {
                 "-Dimagegen.poll.queued-interval=" + interval.toMillis() + "ms",
                 "-Dimagegen.poll.deadline=" + (max.toMillis() * 10) + "ms",
                 "-Dimagegen.loop.batch=1000", "-Dimagegen.loop.queue-size=2000",
-                "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=200",
+                "-Dimagegen.inbox.poll=100ms", "-Dimagegen.inbox.stable=200ms",
                 "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
         return command;
     }

@@ -38,8 +38,8 @@ class RunFromAnywhereIT {
     /** Fast timings, free ports and the simulators, for both ways of starting it. */
     private static final List<String> FAST = List.of("-Xmx384m", "-Dimagegen.simulate=true",
             "-Dimagegen.simulator.duration-min=200ms", "-Dimagegen.simulator.duration-max=400ms",
-            "-Dimagegen.poll.initial-delay=200ms", "-Dimagegen.poll.interval=200ms", "-Dimagegen.loop.tick-ms=50",
-            "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=100", "-Dimagegen.api.port=0",
+            "-Dimagegen.poll.initial-delay=200ms", "-Dimagegen.poll.interval=200ms", "-Dimagegen.loop.tick=50ms",
+            "-Dimagegen.inbox.poll=100ms", "-Dimagegen.inbox.stable=100ms", "-Dimagegen.api.port=0",
             "-Dimagegen.jms.port=0");
 
     @Test

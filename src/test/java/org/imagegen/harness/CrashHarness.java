@@ -151,7 +151,7 @@ public final class CrashHarness {
                 "-Dimagegen.providers.rendernet.rate-limit.per-second=2000",
                 "-Dimagegen.poll.initial-delay=300ms", "-Dimagegen.poll.interval=300ms",
                 "-Dimagegen.poll.queued-interval=300ms", "-Dimagegen.poll.max-backoff=2s",
-                "-Dimagegen.loop.tick-ms=100", "-Dimagegen.inbox.poll-ms=100", "-Dimagegen.inbox.stable-ms=100"));
+                "-Dimagegen.loop.tick=100ms", "-Dimagegen.inbox.poll=100ms", "-Dimagegen.inbox.stable=100ms"));
         command.addAll(List.of(extra));
         command.addAll(List.of("-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
         return command;

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "imagegen.simulator.duration-max=400ms",
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100",
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms",
         "imagegen.providers.all-images.images=download",
         "imagegen.simulator.all-images.credits=5"
 })

@@ -39,9 +39,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100",
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms",
         "imagegen.providers.all-images.images=buy",
         "imagegen.providers.all-images.buy-size=upscale",
         // the simulator's image host is not added: RenderNet keeps the shipped download-hosts only

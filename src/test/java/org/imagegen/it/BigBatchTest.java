@@ -25,9 +25,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.outbox=target/it/big-batch/outbox",
         "imagegen.data=target/it/big-batch/data",
         "imagegen.simulate=true",
-        "imagegen.loop.tick-ms=3600000",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100"
+        "imagegen.loop.tick=3600000ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms"
 })
 class BigBatchTest {
 

@@ -45,7 +45,7 @@ class ClusterReadLockTest {
         settings.addAll(List.of("imagegen.cluster.enabled=true", "imagegen.db.url=" + db,
                 "imagegen.db.user=" + TestPostgres.user(), "imagegen.db.password=",
                 "imagegen.cluster.read-lock-max-age=8s", "imagegen.cluster.read-lock-keep-alive=1s",
-                "imagegen.inbox.poll-ms=100", "imagegen.inbox.stable-ms=100"));
+                "imagegen.inbox.poll=100ms", "imagegen.inbox.stable=100ms"));
         try (RunningBundle bundle = RunningBundle.start(settings.toArray(String[]::new))) {
             // "held.json": another instance started reading it just now (and will not refresh it: it is not running)
             insert(db, "held.json", new Timestamp(System.currentTimeMillis()));

@@ -62,10 +62,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.outbox=target/it/defined-webhooks/outbox",
         "imagegen.data=target/it/defined-webhooks/data",
         "imagegen.simulate=true",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100",
-        "imagegen.events.poll-ms=50"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms",
+        "imagegen.events.poll=50ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DefinedProviderWebhooksTest {

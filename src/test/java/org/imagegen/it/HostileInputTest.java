@@ -35,9 +35,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.simulator.duration-max=300ms",
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {

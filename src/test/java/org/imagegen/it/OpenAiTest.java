@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.loop.workers=2",
         "imagegen.providers.openai.max-in-flight=3",
         // every provider call but OpenAI's gives up after 2 s; OpenAI's create may take 30 s
-        "imagegen.http.response-timeout-ms=2000",
+        "imagegen.http.response-timeout=2s",
         "imagegen.providers.openai.response-timeout=30s"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -47,9 +47,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.rendernet.download-hosts=redernet-image-data.s3.amazonaws.com,localhost",
         // the provider's retry of a failed generation is tried here; it is off by default (docs/providers.md)
         "imagegen.providers.all-images.retry.max=1",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineTest {

@@ -36,9 +36,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.queued-interval=2s",
         "imagegen.providers.all-images.rate-limit.per-second=5000",
         "imagegen.providers.rendernet.rate-limit.per-second=5000",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms"
 })
 class PollingCostTest {
 

@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
         // for those pauses to add up
         // a slow answer takes longer than the bundle waits for one
         "imagegen.simulator.slow-delay=1500ms",
-        "imagegen.http.response-timeout-ms=700",
+        "imagegen.http.response-timeout=700ms",
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=400ms",
@@ -60,9 +60,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.rendernet.reconcile-by-list=false",
         // the simulated images are a few kB; a "huge" one is padded with 2 MiB
         "imagegen.delivery.max-image-bytes=1048576",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProviderFaultsTest {

@@ -54,10 +54,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=200ms",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100",
-        "imagegen.events.poll-ms=50",
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms",
+        "imagegen.events.poll=50ms",
         // fewer workers than slow calls: a worker held by a slow call would show at once
         "imagegen.loop.workers=2",
         "imagegen.providers.sloth.max-in-flight=3",
@@ -66,7 +66,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.loop.queue-size=2",
         "imagegen.loop.batch=2",
         // the client waits longer than the stub, so a slow call ends by the stub's answer, which the test counts
-        "imagegen.http.response-timeout-ms=60000"
+        "imagegen.http.response-timeout=60000ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProviderLanesTest {

@@ -31,13 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
         "imagegen.simulator.duration-min=200ms",
         "imagegen.simulator.duration-max=400ms",
         "imagegen.simulator.slow-delay=1500ms",
-        "imagegen.http.response-timeout-ms=700",
+        "imagegen.http.response-timeout=700ms",
         "imagegen.poll.initial-delay=200ms",
         "imagegen.poll.interval=200ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

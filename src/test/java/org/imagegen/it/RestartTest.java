@@ -59,9 +59,9 @@ class RestartTest {
                 "imagegen.poll.initial-delay=300ms",
                 "imagegen.poll.interval=200ms",
                 "imagegen.poll.queued-interval=400ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.inbox.poll-ms=100",
-                "imagegen.inbox.stable-ms=100"));
+                "imagegen.loop.tick=50ms",
+                "imagegen.inbox.poll=100ms",
+                "imagegen.inbox.stable=100ms"));
         StringBuilder batch = new StringBuilder();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {

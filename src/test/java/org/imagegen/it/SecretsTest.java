@@ -88,8 +88,8 @@ class SecretsTest {
                     // the simulator's media host, listed as an operator lists RenderNet's S3 bucket
                     "imagegen.providers.rendernet.download-hosts=" + String.join(",", rendernet.imageHosts()),
                     "imagegen.poll.initial-delay=200ms", "imagegen.poll.interval=200ms",
-                    "imagegen.poll.queued-interval=200ms", "imagegen.loop.tick-ms=50",
-                    "imagegen.inbox.poll-ms=100", "imagegen.inbox.stable-ms=100",
+                    "imagegen.poll.queued-interval=200ms", "imagegen.loop.tick=50ms",
+                    "imagegen.inbox.poll=100ms", "imagegen.inbox.stable=100ms",
                     "imagegen.api.token=" + API_TOKEN, "imagegen.webhooks.enabled=true",
                     "imagegen.webhooks.secret=" + WEBHOOK_SECRET,
                     "imagegen.events.endpoints=file:" + folders.root.resolve("events"),

@@ -172,7 +172,7 @@ class KafkaIntakeTest {
         Folders folders = new Folders("kafka-faults").clean();
         AtomicInteger attempts = new AtomicInteger();
         try (RunningBundle faulty = RunningBundle.start(settings(folders, "kafka.faults",
-                "imagegen.kafka.retries=2", "imagegen.kafka.retry-delay-ms=50"));
+                "imagegen.kafka.retries=2", "imagegen.kafka.retry-delay=50ms"));
              KafkaConsumer<String, String> dlt = EmbeddedKafka.consumer("kafka.faults.dlt")) {
             AdviceWith.adviceWith(faulty.context(), "ingest-kafka", route -> route.weaveById("accept-record")
                     .before().process(exchange -> {

@@ -111,7 +111,7 @@ abstract class RabbitMqIntakeContract {
                 "imagegen.rabbitmq.queue=" + queue,
                 "imagegen.rabbitmq.dead-letter-exchange=" + dlx,
                 "imagegen.rabbitmq.dead-letter-queue=" + dlq,
-                "imagegen.rabbitmq.retry-delay-ms=50",
+                "imagegen.rabbitmq.retry-delay=50ms",
                 "imagegen.rabbitmq.auto-declare=" + bundleDeclares()));
         // counts each delivery of a message; the first delivery of "lose-ack" loses the bundle's connection after
         // its jobs were recorded, before the acknowledgement could be sent

@@ -63,10 +63,10 @@ public final class Folders {
                 "imagegen.simulator.duration-max=400ms",
                 "imagegen.poll.initial-delay=200ms",
                 "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick-ms=50",
-                "imagegen.inbox.poll-ms=100",
-                "imagegen.inbox.stable-ms=100",
-                "imagegen.events.poll-ms=50"));
+                "imagegen.loop.tick=50ms",
+                "imagegen.inbox.poll=100ms",
+                "imagegen.inbox.stable=100ms",
+                "imagegen.events.poll=50ms"));
         settings.addAll(List.of(extra));
         return settings.toArray(String[]::new);
     }

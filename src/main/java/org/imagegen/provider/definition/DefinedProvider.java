@@ -70,7 +70,7 @@ public class DefinedProvider implements ImageProvider {
     private final Jq findBody;
     private final Jq findId;
     private final DefinedWebhook webhook;
-    /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout-ms. */
+    /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout. */
     private final Long responseTimeoutMs;
 
     public DefinedProvider(String name, ProviderDefinition d) {

@@ -1,11 +1,15 @@
 package org.imagegen.provider.definition;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.imagegen.support.Settings;
 
 /** Reading a definition's string properties: lists, numbers, status codes, methods; errors name the property. */
 final class DefinitionValues {
@@ -30,7 +34,7 @@ final class DefinitionValues {
         String end = fragment < 0 ? "" : pathOrUrl.substring(fragment);
         String kept = Arrays.stream(pathOrUrl.substring(query + 1, fragment < 0 ? pathOrUrl.length() : fragment)
                         .split("&")).filter(p -> !p.isEmpty() && !p.endsWith("="))
-                .collect(java.util.stream.Collectors.joining("&"));
+                .collect(Collectors.joining("&"));
         return pathOrUrl.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept) + end;
     }
 
@@ -39,7 +43,7 @@ final class DefinitionValues {
         if (!pathOrUrl.startsWith("http://") && !pathOrUrl.startsWith("https://")) {
             return pathOrUrl;
         }
-        java.net.URI full = java.net.URI.create(pathOrUrl);
+        URI full = URI.create(pathOrUrl);
         return (full.getRawPath() == null || full.getRawPath().isEmpty() ? "/" : full.getRawPath())
                 + (full.getRawQuery() == null ? "" : "?" + full.getRawQuery());
     }
@@ -60,8 +64,7 @@ final class DefinitionValues {
     }
 
     static List<String> list(String commaSeparated) {
-        return blank(commaSeparated) ? List.of() : Arrays.stream(commaSeparated.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        return Settings.list(commaSeparated);
     }
 
     static Integer number(String value, String property) {

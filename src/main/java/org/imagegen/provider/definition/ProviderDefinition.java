@@ -512,7 +512,7 @@ public class ProviderDefinition {
 
     /**
      * How long one call waits for the provider's answer (a duration: {@code 120s}, {@code 2m}); blank: the global
-     * imagegen.http.response-timeout-ms. A synchronous API answers a create only once the images are made.
+     * imagegen.http.response-timeout. A synchronous API answers a create only once the images are made.
      */
     public String getResponseTimeout() {
         return responseTimeout;

@@ -1,0 +1,36 @@
+package org.imagegen.support;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.spi.PropertiesFunction;
+
+/**
+ * {@code {{millis:imagegen.loop.tick}}}: a duration setting ({@code 50ms}, {@code 2s}) as a number of milliseconds,
+ * for the Camel options that take one (file polling, HTTP timeouts, redelivery delays). Camel finds it by its name
+ * through META-INF/services/org/apache/camel/properties-function/millis, so routes write durations one way and
+ * settings are parsed by {@link Durations} alone.
+ */
+public final class MillisFunction implements PropertiesFunction, CamelContextAware {
+
+    private CamelContext context;
+
+    @Override
+    public String getName() {
+        return "millis";
+    }
+
+    @Override
+    public String apply(String key) {
+        return Long.toString(Settings.millis(context, key.strip()));
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+}
