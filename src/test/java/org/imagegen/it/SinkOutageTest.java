@@ -100,6 +100,10 @@ class SinkOutageTest {
             assertThat(sinks.path(sink).path("attempts").asInt()).as(sink).isEqualTo(3);
             assertThat(sinks.path(sink).path("lastError").asText()).as(sink).isNotBlank();
         }
+        // the error itself, not the wrapper of the split that sends file by file
+        assertThat(sinks.path("cdn").path("lastError").asText()).contains("Cannot connect to sftp://")
+                .doesNotContain("Multicast");
+        assertThat(sinks.path("notify").path("lastError").asText()).contains("Connection refused");
         assertThat(failed.toString()).doesNotContain(SECRET, SFTP_PASSWORD);
         await().atMost(WAIT).until(() -> deliveryFailedGauge(api) == 1);
 
