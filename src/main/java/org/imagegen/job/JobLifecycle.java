@@ -523,7 +523,7 @@ public class JobLifecycle {
         long now = now();
         SinkRecord record = sinkRecord(job, sink);
         int attempts = record.attempts() + 1;
-        String reason = sinks.mask(describe(error));
+        String reason = sinks.mask(describe(withoutSplitWrapper(error)));
         boolean giveUp = error instanceof SinkRefusedException || attempts >= maxDeliveryAttempts;
         Long next = giveUp ? null : planner.afterTransientError(job.getProvider(), now, attempts, null);
         ledger.failed(job.getKey(), sink, attempts, next, sinks.names().contains(sink) ? sinks.location(job, sink) : null,
@@ -731,6 +731,20 @@ public class JobLifecycle {
             }
         }
         return null;
+    }
+
+    /**
+     * The sink routes send file by file in a split, which wraps the sink's own error ("Multicast processing failed for
+     * number 0. Exchange[…]"); the operator needs the error underneath ("Cannot connect to sftp://…"). Matched by
+     * name: this class stays free of Camel imports.
+     */
+    private static Throwable withoutSplitWrapper(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t
+                && t.getClass().getName().equals("org.apache.camel.CamelExchangeException")) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static boolean isPermanentDeliveryFailure(Throwable error) {

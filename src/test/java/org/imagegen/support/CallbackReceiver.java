@@ -51,8 +51,13 @@ public final class CallbackReceiver implements AutoCloseable {
     private final HttpServer server;
 
     public CallbackReceiver(String secret) throws IOException {
+        this(secret, 0);
+    }
+
+    /** On {@code port} (0: any free one): a receiver brought back on the port a sink was configured with. */
+    public CallbackReceiver(String secret, int port) throws IOException {
         this.secret = secret;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.start();
     }

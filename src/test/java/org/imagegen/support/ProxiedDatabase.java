@@ -16,16 +16,19 @@ public final class ProxiedDatabase implements AutoCloseable {
 
     private final TcpProxy proxy;
     private final String url;
+    private final String directUrl;
     private final String previousUrl;
 
-    private ProxiedDatabase(TcpProxy proxy, String url, String previousUrl) {
+    private ProxiedDatabase(TcpProxy proxy, String url, String directUrl, String previousUrl) {
         this.proxy = proxy;
         this.url = url;
+        this.directUrl = directUrl;
         this.previousUrl = previousUrl;
     }
 
     public static ProxiedDatabase start(String name) {
-        Matcher m = POSTGRES.matcher(TestPostgres.freshSchemaUrl("outage_" + name));
+        String direct = TestPostgres.freshSchemaUrl("outage_" + name);
+        Matcher m = POSTGRES.matcher(direct);
         if (!m.matches()) {
             throw new IllegalStateException("not a PostgreSQL URL: " + m);
         }
@@ -37,12 +40,20 @@ public final class ProxiedDatabase implements AutoCloseable {
             previous = System.getProperty("imagegen.db.url");
             System.setProperty("imagegen.db.url", url);
         }
-        return new ProxiedDatabase(proxy, url, previous);
+        return new ProxiedDatabase(proxy, url, direct, previous);
     }
 
     /** The bundle's settings for this database, followed by {@code extra}. */
     public String[] settings(String... extra) {
         java.util.List<String> settings = new java.util.ArrayList<>(java.util.List.of("imagegen.db.url=" + url,
+                "imagegen.db.user=" + TestPostgres.user(), "imagegen.db.password="));
+        settings.addAll(java.util.List.of(extra));
+        return settings.toArray(String[]::new);
+    }
+
+    /** Settings for the same database without the proxy: an instance the test never cuts off. */
+    public String[] directSettings(String... extra) {
+        java.util.List<String> settings = new java.util.ArrayList<>(java.util.List.of("imagegen.db.url=" + directUrl,
                 "imagegen.db.user=" + TestPostgres.user(), "imagegen.db.password="));
         settings.addAll(java.util.List.of(extra));
         return settings.toArray(String[]::new);

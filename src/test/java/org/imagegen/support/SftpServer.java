@@ -30,10 +30,15 @@ public final class SftpServer implements AutoCloseable {
     private final SshServer server;
 
     public SftpServer(Path root, String user, String password) throws IOException {
+        this(root, user, password, 0);
+    }
+
+    /** On {@code port} (0: any free one): a server brought back on the port a sink was configured with. */
+    public SftpServer(Path root, String user, String password, int port) throws IOException {
         home = Files.createDirectories(root.resolve("home").resolve(user));
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
-        server.setPort(0);
+        server.setPort(port);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(root.resolve("hostkey.ser")));
         server.setPasswordAuthenticator((u, p, session) -> user.equals(u) && password.equals(p));
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
