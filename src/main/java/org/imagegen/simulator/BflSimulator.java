@@ -47,7 +47,12 @@ public class BflSimulator extends DefinitionSimulator {
 
     /** Delivery URLs work for ten minutes after the result is ready, as BFL's (delivery-*.bfl.ai) do. */
     public BflSimulator(SimulatorSettings settings) {
-        super(settings, "x-key", Duration.ofMinutes(10));
+        super(settings, Duration.ofMinutes(10));
+    }
+
+    @Override
+    protected String keyHeader() {
+        return "x-key";
     }
 
     /** What one task asked for. */
@@ -55,7 +60,7 @@ public class BflSimulator extends DefinitionSimulator {
     }
 
     @Override
-    protected void serve(HttpExchange exchange, String method, String path) throws IOException {
+    protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/results/") && method.equals("GET")) {
             // only on the delivery host: a sample URL rewritten to the API's host finds nothing
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {

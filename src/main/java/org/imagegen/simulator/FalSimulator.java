@@ -42,7 +42,7 @@ public class FalSimulator extends DefinitionSimulator {
 
     /** A result's files are kept six minutes after it is ready (fal's for results of 10 KB or more, on fal.media). */
     public FalSimulator(SimulatorSettings settings) {
-        super(settings, "Authorization", Duration.ofMinutes(6));
+        super(settings, Duration.ofMinutes(6));
     }
 
     /**
@@ -54,7 +54,7 @@ public class FalSimulator extends DefinitionSimulator {
     }
 
     @Override
-    protected void serve(HttpExchange exchange, String method, String path) throws IOException {
+    protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/files/") && method.equals("GET")) {
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
                 detail(exchange, 404, "Not Found");

@@ -33,7 +33,7 @@ public class LeonardoSimulator extends DefinitionSimulator {
 
     /** Images stay on the image host (Leonardo's cdn.leonardo.ai) as long as the simulator runs: no lifetime is read. */
     public LeonardoSimulator(SimulatorSettings settings) {
-        super(settings, "Authorization", Duration.ofDays(365));
+        super(settings, Duration.ofDays(365));
     }
 
     @Override
@@ -46,7 +46,7 @@ public class LeonardoSimulator extends DefinitionSimulator {
     }
 
     @Override
-    protected void serve(HttpExchange exchange, String method, String path) throws IOException {
+    protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/users/") && method.equals("GET")) {
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
                 sendText(exchange, 404, "Not Found");

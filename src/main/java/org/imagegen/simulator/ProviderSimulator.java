@@ -58,9 +58,8 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
     private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
     private final Random random;
-    /** A secret to look for in every request (a test's distinctive key), and where it was seen. */
-    private volatile String watched;
-    private final Queue<String> carrying = new ConcurrentLinkedQueue<>();
+    /** Every call received, and where a watched secret went. */
+    protected final ReceivedCalls received = new ReceivedCalls();
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -195,30 +194,16 @@ public abstract class ProviderSimulator implements AutoCloseable {
     }
 
     /**
-     * From now on, notes every request that carries {@code secret} in a header or its URI (a test's distinctive API
-     * key): {@link #requestsCarrying()} then says where the key went, the image hosts included.
+     * Every call received (with the host it was addressed to and whether it carried the provider's key header), every
+     * create's body where the simulator notes them, and where a watched secret went.
      */
-    public void watchFor(String secret) {
-        watched = secret;
+    public ReceivedCalls received() {
+        return received;
     }
 
-    /** The requests that carried the watched secret, as "host method path (where)", oldest first. */
-    public List<String> requestsCarrying() {
-        return List.copyOf(carrying);
-    }
-
-    private void noteSecret(HttpExchange exchange) {
-        String secret = watched;
-        if (secret == null) {
-            return;
-        }
-        String where = exchange.getRequestURI().toString().contains(secret) ? "uri"
-                : exchange.getRequestHeaders().entrySet().stream().filter(h -> h.getValue().stream()
-                        .anyMatch(v -> v.contains(secret))).map(Map.Entry::getKey).findFirst().orElse(null);
-        if (where != null) {
-            carrying.add(exchange.getRequestHeaders().getFirst("Host") + " " + exchange.getRequestMethod() + " "
-                    + exchange.getRequestURI().getPath() + " (" + where + ")");
-        }
+    /** The header the provider's key travels in. */
+    protected String keyHeader() {
+        return "Authorization";
     }
 
     /** A fault a prompt directive asked for, as injected: for which job key, where, which, and when. */
@@ -261,7 +246,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try {
-            noteSecret(exchange);
+            received.call(exchange, keyHeader());
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/redirect/")) {
                 redirect(exchange, exchange.getRequestURI().getRawPath());

@@ -45,7 +45,7 @@ public class ReplicateSimulator extends DefinitionSimulator {
 
     /** A finished prediction keeps its output and files for an hour, as Replicate's API predictions do. */
     public ReplicateSimulator(SimulatorSettings settings) {
-        super(settings, "Authorization", Duration.ofHours(1));
+        super(settings, Duration.ofHours(1));
         signer = new StandardWebhookSigner(StandardWebhookSigner.secretFor("replicate", settings.seed()));
     }
 
@@ -55,7 +55,7 @@ public class ReplicateSimulator extends DefinitionSimulator {
     }
 
     @Override
-    protected void serve(HttpExchange exchange, String method, String path) throws IOException {
+    protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         String host = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
         boolean onImageHost = host.equals(IMAGE_HOST) || host.startsWith(IMAGE_HOST + ":");
         if (onImageHost || path.startsWith("/xezq/")) {
