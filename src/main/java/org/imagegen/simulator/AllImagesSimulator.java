@@ -47,6 +47,11 @@ public class AllImagesSimulator extends ProviderSimulator {
     }
 
     @Override
+    protected String keyHeader() {
+        return "api-key";
+    }
+
+    @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (!path.startsWith("/v1/")) {
             error(exchange, 404, "Not Found", "Cannot " + method + " " + path);
@@ -56,7 +61,7 @@ public class AllImagesSimulator extends ProviderSimulator {
             purchases.boughtImage(exchange, path);
             return;
         }
-        if (!authorised(exchange, "api-key")) {
+        if (!authorised(exchange, keyHeader())) {
             error(exchange, 401, "Unauthorized", "Invalid API key");
             return;
         }

@@ -31,10 +31,7 @@ import com.sun.net.httpserver.HttpExchange;
  * carry {@code details["Moderation Reasons"]}; a 429 without {@code Retry-After} ({@code sim:429bare}) has no
  * {@code retry_after} in its body either; a missing or wrong key is a 401 {@code {"detail": ...}}.
  */
-public class BflSimulator extends ProviderSimulator {
-
-    /** The delivery host: another host name than the API's, as BFL serves results from delivery-*.bfl.ai. */
-    public static final String IMAGE_HOST = "localhost";
+public class BflSimulator extends DefinitionSimulator {
 
     /** Models that take width and height, and what a task costs (credits) on each. */
     private static final Map<String, Double> SIZED_MODELS = Map.of("flux-pro-1.1", 4.0, "flux-pro", 5.0,
@@ -46,44 +43,16 @@ public class BflSimulator extends ProviderSimulator {
     /** Prompt directive: the task is created, but get_result does not know it (as for a task BFL has forgotten). */
     static final String TASK_NOT_FOUND = "sim:task-not-found";
 
-    private volatile Duration imageLifetime = Duration.ofMinutes(10);
     private final String signingSecret = newId("secret_");
-    private final SimulatedWebhooks webhooks = new SimulatedWebhooks("BflSimulator-webhooks");
-    private final ReceivedCalls received = new ReceivedCalls();
 
+    /** Delivery URLs work for ten minutes after the result is ready, as BFL's (delivery-*.bfl.ai) do. */
     public BflSimulator(SimulatorSettings settings) {
-        super(settings);
-    }
-
-    /** How long a delivery URL works after the result is ready (ten minutes, as BFL's; shorter for tests). */
-    public void setImageLifetime(Duration lifetime) {
-        this.imageLifetime = lifetime;
+        super(settings, Duration.ofMinutes(10));
     }
 
     @Override
-    public void close() {
-        super.close();
-        webhooks.close();
-    }
-
-    /** Every call received (with the host it was addressed to and whether it carried x-key), every create's body. */
-    public ReceivedCalls received() {
-        return received;
-    }
-
-    /** The webhooks posted so far (to a create's {@code webhook_url}). */
-    List<SimulatedWebhooks.Delivery> webhookDeliveries() {
-        return webhooks.deliveries();
-    }
-
-    @Override
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
-    }
-
-    @Override
-    public List<String> imageHosts() {
-        return List.of(IMAGE_HOST);
+    protected String keyHeader() {
+        return "x-key";
     }
 
     /** What one task asked for. */
@@ -92,7 +61,6 @@ public class BflSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
-        received.call(exchange, "x-key");
         if (path.startsWith("/results/") && method.equals("GET")) {
             // only on the delivery host: a sample URL rewritten to the API's host finds nothing
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
@@ -297,7 +265,7 @@ public class BflSimulator extends ProviderSimulator {
     /** A signed delivery URL, valid until the result's ready time plus the image lifetime. */
     private String sampleUrl(SimulatedGeneration g, Task task) {
         String path = "/results/" + g.id + "/" + g.imageIds.get(0) + "." + (task.format().equals("png") ? "png" : "jpeg");
-        String expiry = Instant.ofEpochMilli(g.completesAt() + imageLifetime.toMillis()).truncatedTo(ChronoUnit.SECONDS)
+        String expiry = Instant.ofEpochMilli(g.completesAt() + imageLifetime().toMillis()).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         String se = URLEncoder.encode(expiry, StandardCharsets.UTF_8);
         return "http://" + IMAGE_HOST + ":" + port() + path + "?se=" + se + "&sp=r&sig="
@@ -320,7 +288,7 @@ public class BflSimulator extends ProviderSimulator {
             authenticationFailed(exchange, "Signature did not match");
             return;
         }
-        if (System.currentTimeMillis() > g.completesAt() + imageLifetime.toMillis()) {
+        if (System.currentTimeMillis() > g.completesAt() + imageLifetime().toMillis()) {
             authenticationFailed(exchange, "Signed expiry time has passed");
             return;
         }

@@ -31,54 +31,18 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code "Request is still in progress"}), for an unknown request (404), for a missing key (401), and the error
  * bodies of 429 and 5xx ({@code {"detail": str}}).
  */
-public class FalSimulator extends ProviderSimulator {
-
-    /** The media host: another host name than the queue's, as fal serves results from fal.media. */
-    public static final String IMAGE_HOST = "localhost";
+public class FalSimulator extends DefinitionSimulator {
 
     private static final Map<String, int[]> IMAGE_SIZES = Map.of("square_hd", new int[] {1024, 1024},
             "square", new int[] {512, 512}, "portrait_4_3", new int[] {768, 1024},
             "portrait_16_9", new int[] {576, 1024}, "landscape_4_3", new int[] {1024, 768},
             "landscape_16_9", new int[] {1024, 576});
 
-    private volatile Duration imageLifetime = Duration.ofMinutes(6);
     private final FalWebhookSigner signer = new FalWebhookSigner();
-    private final SimulatedWebhooks webhooks = new SimulatedWebhooks("FalSimulator-webhooks");
-    private final ReceivedCalls received = new ReceivedCalls();
 
+    /** A result's files are kept six minutes after it is ready (fal's for results of 10 KB or more, on fal.media). */
     public FalSimulator(SimulatorSettings settings) {
-        super(settings);
-    }
-
-    /** How long a result's files are kept after it is ready (six minutes, fal's for results of 10 KB or more). */
-    public void setImageLifetime(Duration lifetime) {
-        this.imageLifetime = lifetime;
-    }
-
-    @Override
-    public void close() {
-        super.close();
-        webhooks.close();
-    }
-
-    /** The webhooks posted so far (to a submit's {@code fal_webhook}). */
-    List<SimulatedWebhooks.Delivery> webhookDeliveries() {
-        return webhooks.deliveries();
-    }
-
-    /** Every call received (with the host it was addressed to and whether it carried Authorization), every create's body. */
-    public ReceivedCalls received() {
-        return received;
-    }
-
-    @Override
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
-    }
-
-    @Override
-    public List<String> imageHosts() {
-        return List.of(IMAGE_HOST);
+        super(settings, Duration.ofMinutes(6));
     }
 
     /**
@@ -91,7 +55,6 @@ public class FalSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
-        received.call(exchange, "Authorization");
         if (path.startsWith("/files/") && method.equals("GET")) {
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
                 detail(exchange, 404, "Not Found");
@@ -381,7 +344,7 @@ public class FalSimulator extends ProviderSimulator {
         SimulatedGeneration g = generationOfImage(imageId);
         long now = System.currentTimeMillis();
         if (g == null || !generations.containsKey(g.id) || g.fate != SimulatedGeneration.Fate.SUCCEED
-                || !g.isFinished(now) || now > g.completesAt() + imageLifetime.toMillis()) {
+                || !g.isFinished(now) || now > g.completesAt() + imageLifetime().toMillis()) {
             detail(exchange, 404, "File not found");
             return;
         }

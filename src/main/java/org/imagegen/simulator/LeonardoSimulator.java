@@ -1,6 +1,7 @@
 package org.imagegen.simulator;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,32 +26,19 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code num_images} 1–8 and at most 4 when a side is over 768; the credit cost is 1 per image per started
  * megapixel.
  */
-public class LeonardoSimulator extends ProviderSimulator {
+public class LeonardoSimulator extends DefinitionSimulator {
 
-    /** The CDN host: another host name than the API's, as Leonardo serves images from cdn.leonardo.ai. */
-    public static final String IMAGE_HOST = "localhost";
     private static final String API = "/api/rest/v1/generations";
     private static final String DEFAULT_MODEL = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3";
 
-    private final ReceivedCalls received = new ReceivedCalls();
-
+    /** Images stay on the image host (Leonardo's cdn.leonardo.ai) as long as the simulator runs: no lifetime is read. */
     public LeonardoSimulator(SimulatorSettings settings) {
-        super(settings);
-    }
-
-    /** Every call received (with the host it was addressed to and whether it carried a key), every create's body. */
-    public ReceivedCalls received() {
-        return received;
+        super(settings, Duration.ofDays(365));
     }
 
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/api/rest";
-    }
-
-    @Override
-    public List<String> imageHosts() {
-        return List.of(IMAGE_HOST);
     }
 
     /** What one generation asked for. */
@@ -59,7 +47,6 @@ public class LeonardoSimulator extends ProviderSimulator {
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
-        received.call(exchange, "Authorization");
         if (path.startsWith("/users/") && method.equals("GET")) {
             if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
                 sendText(exchange, 404, "Not Found");

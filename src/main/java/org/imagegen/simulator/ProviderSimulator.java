@@ -52,22 +52,20 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Map<String, SimulatedGeneration> byJobKey = new ConcurrentHashMap<>();
     private final AtomicInteger fullyDownloaded = new AtomicInteger();
     private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> faultCalls = new ConcurrentHashMap<>();
-    private final Queue<Injected> injected = new ConcurrentLinkedQueue<>();
-    private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> checksInFlight = new ConcurrentHashMap<>();
     private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
     private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
     private final Random random;
-    /** A secret to look for in every request (a test's distinctive key), and where it was seen. */
-    private volatile String watched;
-    private final Queue<String> carrying = new ConcurrentLinkedQueue<>();
+    private final SimulatedFaults faults;
+    /** Every call received, and where a watched secret went. */
+    protected final ReceivedCalls received = new ReceivedCalls();
     private final HttpServer server;
     private final ExecutorService executor;
 
     protected ProviderSimulator(SimulatorSettings settings) {
         this.settings = settings;
         this.random = new Random(settings.seed());
+        this.faults = new SimulatedFaults(this, settings, random);
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 200);
         } catch (IOException e) {
@@ -117,31 +115,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * {@code sim:redirect-loop}, {@code sim:redirect-foreign}), else as it is.
      */
     protected String redirected(String url, Scenario scenario) {
-        if (scenario.redirects() == null) {
-            return url;
-        }
-        java.net.URI uri = java.net.URI.create(url);
-        String host = scenario.redirectForeign() ? "localhost" : uri.getHost();
-        return "http://" + uri.getHost() + ":" + port() + "/redirect/" + scenario.redirects() + "/" + host + uri.getRawPath();
-    }
-
-    /** /redirect/{n|loop}/{host}/{path}: 302 to the same with n-1 (or itself), at 0 to http://{host}:{port}/{path}. */
-    private void redirect(HttpExchange exchange, String path) throws IOException {
-        String[] parts = path.split("/", 5); // "", "redirect", n, host, rest
-        if (parts.length < 5) {
-            sendText(exchange, 404, "Not Found");
-            return;
-        }
-        String location;
-        if (parts[2].equals("loop")) {
-            location = path;
-        } else {
-            int n = Integer.parseInt(parts[2]) - 1;
-            location = n > 0 ? "/redirect/" + n + "/" + parts[3] + "/" + parts[4]
-                    : "http://" + parts[3] + ":" + port() + "/" + parts[4];
-        }
-        exchange.getResponseHeaders().set("Location", location);
-        sendText(exchange, 302, "Found");
+        return Redirects.redirected(url, scenario, port());
     }
 
     /** How many creates (paid generations) arrived for a job key. */
@@ -212,30 +186,16 @@ public abstract class ProviderSimulator implements AutoCloseable {
     }
 
     /**
-     * From now on, notes every request that carries {@code secret} in a header or its URI (a test's distinctive API
-     * key): {@link #requestsCarrying()} then says where the key went, the image hosts included.
+     * Every call received (with the host it was addressed to and whether it carried the provider's key header), every
+     * create's body where the simulator notes them, and where a watched secret went.
      */
-    public void watchFor(String secret) {
-        watched = secret;
+    public ReceivedCalls received() {
+        return received;
     }
 
-    /** The requests that carried the watched secret, as "host method path (where)", oldest first. */
-    public List<String> requestsCarrying() {
-        return List.copyOf(carrying);
-    }
-
-    private void noteSecret(HttpExchange exchange) {
-        String secret = watched;
-        if (secret == null) {
-            return;
-        }
-        String where = exchange.getRequestURI().toString().contains(secret) ? "uri"
-                : exchange.getRequestHeaders().entrySet().stream().filter(h -> h.getValue().stream()
-                        .anyMatch(v -> v.contains(secret))).map(Map.Entry::getKey).findFirst().orElse(null);
-        if (where != null) {
-            carrying.add(exchange.getRequestHeaders().getFirst("Host") + " " + exchange.getRequestMethod() + " "
-                    + exchange.getRequestURI().getPath() + " (" + where + ")");
-        }
+    /** The header the provider's key travels in. */
+    protected String keyHeader() {
+        return "Authorization";
     }
 
     /** A fault a prompt directive asked for, as injected: for which job key, where, which, and when. */
@@ -244,7 +204,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     /** Every fault injected so far by prompt directives, oldest first. */
     public List<Injected> injectedFaults() {
-        return List.copyOf(injected);
+        return faults.injectedFaults();
     }
 
     /** Status checks, timing and downloads of one generation, for tests and the benchmark. */
@@ -278,10 +238,10 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try {
-            noteSecret(exchange);
+            received.call(exchange, keyHeader());
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/redirect/")) {
-                redirect(exchange, exchange.getRequestURI().getRawPath());
+                Redirects.serve(exchange, exchange.getRequestURI().getRawPath(), port());
                 return;
             }
             handle(exchange, exchange.getRequestMethod(), path);
@@ -313,100 +273,32 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * the first N calls get the first fault written, the next ones the second, and so on.
      */
     protected Fault nextFault(String point, String jobKey, Scenario scenario) {
-        List<Scenario.Injection> injections = scenario.at(point);
-        if (injections.isEmpty()) {
-            return null;
-        }
-        int call = faultCalls.computeIfAbsent(jobKey + "|" + point, k -> new AtomicInteger()).getAndIncrement();
-        for (Scenario.Injection injection : injections) {
-            if (call < injection.times()) {
-                injected.add(new Injected(jobKey, point, injection.fault(), System.currentTimeMillis()));
-                return injection.fault();
-            }
-            call -= injection.times();
-        }
-        return null;
+        return faults.nextFault(point, jobKey, scenario);
     }
 
     /** Faults at a create that refuse it before anything is made: the caller answers and creates nothing. */
     protected static boolean refusesCreate(Fault fault) {
-        return fault == Fault.RATE_LIMITED || fault == Fault.RATE_LIMITED_BARE || fault == Fault.SERVER_ERROR
-                || fault == Fault.UNAVAILABLE || fault == Fault.HTML;
+        return SimulatedFaults.refusesCreate(fault);
     }
 
     /**
-     * Answers a call with the fault instead of the real answer and returns true; a slow fault only waits
-     * ({@code imagegen.simulator.slow-delay}) and returns false, so the caller then answers normally.
-     * {@code successStatus}: what the call answers when it works (a malformed answer keeps it).
+     * Answers a call with the fault instead of the real answer and returns true; a slow fault only waits and returns
+     * false, so the caller then answers normally. {@code successStatus}: what the call answers when it works.
      */
     protected boolean answerFault(HttpExchange exchange, Fault fault, Scenario scenario, int successStatus)
             throws IOException {
-        switch (fault) {
-            case SLOW -> {
-                pause(settings.slowDelay().toMillis());
-                return false;
-            }
-            case RATE_LIMITED -> {
-                exchange.getResponseHeaders().set("Retry-After", String.valueOf(scenario.retryAfterSeconds()));
-                providerError(exchange, 429, "Too Many Requests");
-            }
-            case RATE_LIMITED_BARE -> providerError(exchange, 429, "Too Many Requests");
-            case SERVER_ERROR -> providerError(exchange, 500, "Internal server error");
-            case BAD_GATEWAY -> send(exchange, 502, "text/html; charset=utf-8", htmlPage("502 Bad Gateway"));
-            case UNAVAILABLE -> sendText(exchange, 503, "Service Unavailable");
-            case HTML, NOT_AN_IMAGE -> send(exchange, 200, "text/html; charset=utf-8", htmlPage("Maintenance"));
-            case MALFORMED -> send(exchange, successStatus, "application/json; charset=utf-8",
-                    "{\"data\": {\"id\": \"cut_off\", \"status\": 2, \"media\": [{\"id\": ".getBytes(StandardCharsets.UTF_8));
-            case NOT_FOUND -> providerError(exchange, 404, "Not Found");
-            case FORBIDDEN -> providerError(exchange, 403, "Request has expired");
-            default -> throw new IllegalArgumentException(fault + " is not a fault of an API answer");
-        }
-        return true;
+        return faults.answerFault(exchange, fault, scenario, successStatus);
     }
 
-    /**
-     * Sends image {@code index} of a generation; the last image of a generation with {@code image-...} faults is
-     * answered with the next of them instead (so the others arrive, as in a delivery cut short halfway).
-     */
+    /** Sends image {@code index} of a generation, or the {@code image-...} fault its scenario asks for instead. */
     protected void sendImage(HttpExchange exchange, SimulatedGeneration g, int index, String contentType, byte[] image)
             throws IOException {
-        Fault fault = index == g.imageIds.size() - 1 ? nextFault(Scenario.IMAGE, g.jobKey, g.scenario) : null;
-        if (fault == null || fault == Fault.SLOW && !answerFault(exchange, fault, g.scenario, 200)) {
-            send(exchange, 200, contentType, image);
-            countDownload(g);
-            return;
-        }
-        switch (fault) {
-            case TRUNCATED -> {
-                exchange.getResponseHeaders().set("Content-Type", contentType);
-                exchange.sendResponseHeaders(200, image.length);
-                OutputStream out = exchange.getResponseBody();
-                out.write(image, 0, image.length / 2);
-                out.flush();
-                // an IOException out of the handler makes the JDK server close the connection: the client sees
-                // the body end before its Content-Length
-                throw new IOException("simulated truncated download");
-            }
-            case HUGE -> {
-                byte[] padded = java.util.Arrays.copyOf(image, image.length + 2 * 1024 * 1024);
-                send(exchange, 200, contentType, padded);
-            }
-            case MISLABELLED -> {
-                send(exchange, 200, "text/plain", image);
-                countDownload(g);
-            }
-            default -> answerFault(exchange, fault, g.scenario, 200);
-        }
-    }
-
-    private static byte[] htmlPage(String title) {
-        return ("<!DOCTYPE html><html><head><title>" + title + "</title></head><body><h1>" + title
-                + "</h1><p>Please try again later.</p></body></html>").getBytes(StandardCharsets.UTF_8);
+        faults.sendImage(exchange, g, index, contentType, image);
     }
 
     /** {@code sim:create-lost}: the first create for a job key is made, but its answer never arrives. */
     protected boolean loseAnswer(String jobKey, Scenario scenario) {
-        return scenario.createLost() && answersLost.add(String.valueOf(jobKey));
+        return faults.loseAnswer(jobKey, scenario);
     }
 
     protected SimulatedGeneration.Fate drawFate(Scenario scenario, boolean firstAttempt) {
@@ -447,28 +339,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * Returns true when it answered (with an error) and the caller must not.
      */
     protected boolean injectCheckFault(HttpExchange exchange, SimulatedGeneration generation) throws IOException {
-        if (generation != null) {
-            Fault fault = nextFault(Scenario.CHECK, generation.jobKey, generation.scenario);
-            if (fault != null) {
-                return answerFault(exchange, fault, generation.scenario, 200);
-            }
-        }
-        double roll;
-        synchronized (random) {
-            roll = random.nextDouble();
-        }
-        if (roll < settings.transientErrorRate() / 2) {
-            tooManyRequests(exchange);
-            return true;
-        }
-        if (roll < settings.transientErrorRate()) {
-            sendText(exchange, 503, "Service Unavailable");
-            return true;
-        }
-        if (roll < settings.transientErrorRate() + settings.slowRate()) {
-            pause(settings.slowDelay().toMillis());
-        }
-        return false;
+        return faults.injectCheckFault(exchange, generation);
     }
 
     /** 429 with {@code Retry-After: 1}, in the provider's error format. */

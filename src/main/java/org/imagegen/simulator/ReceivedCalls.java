@@ -1,7 +1,9 @@
 package org.imagegen.simulator;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,7 +11,9 @@ import com.sun.net.httpserver.HttpExchange;
 /**
  * What a simulator received, in order: every call (method, path with its query, the host it was addressed to,
  * whether it carried a key) and every create's body by job key. For tests and people trying a pipeline, who ask
- * what the provider was sent: which fields, which URL exactly, and which calls carried the key.
+ * what the provider was sent: which fields, which URL exactly, and which calls carried the key; with
+ * {@link #watchFor} also where a given secret went, in any header or URI. Queues, not copy-on-write lists: a benchmark
+ * sends a simulator hundreds of thousands of calls.
  */
 public final class ReceivedCalls {
 
@@ -24,10 +28,27 @@ public final class ReceivedCalls {
     public record Create(String jobKey, JsonNode body) {
     }
 
-    private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final List<Create> creates = new CopyOnWriteArrayList<>();
+    private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
+    private final Queue<Create> creates = new ConcurrentLinkedQueue<>();
+    /** A secret to look for in every call (a test's distinctive key), and where it was seen. */
+    private volatile String watched;
+    private final Queue<String> carrying = new ConcurrentLinkedQueue<>();
+
+    /**
+     * From now on, notes every call that carries {@code secret} in a header or its URI (a test's distinctive API
+     * key): {@link #carrying()} then says where the key went, the image hosts included.
+     */
+    public void watchFor(String secret) {
+        watched = secret;
+    }
+
+    /** The calls that carried the watched secret, as "host method path (where)", oldest first. */
+    public List<String> carrying() {
+        return List.copyOf(carrying);
+    }
 
     void call(HttpExchange exchange, String keyHeader) {
+        noteSecret(exchange);
         String key = exchange.getRequestHeaders().getFirst(keyHeader);
         calls.add(new Call(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
@@ -37,6 +58,20 @@ public final class ReceivedCalls {
 
     void create(HttpExchange exchange, JsonNode body) {
         creates.add(new Create(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+    }
+
+    private void noteSecret(HttpExchange exchange) {
+        String secret = watched;
+        if (secret == null) {
+            return;
+        }
+        String where = exchange.getRequestURI().toString().contains(secret) ? "uri"
+                : exchange.getRequestHeaders().entrySet().stream().filter(h -> h.getValue().stream()
+                        .anyMatch(v -> v.contains(secret))).map(Map.Entry::getKey).findFirst().orElse(null);
+        if (where != null) {
+            carrying.add(exchange.getRequestHeaders().getFirst("Host") + " " + exchange.getRequestMethod() + " "
+                    + exchange.getRequestURI().getPath() + " (" + where + ")");
+        }
     }
 
     public List<Call> calls() {

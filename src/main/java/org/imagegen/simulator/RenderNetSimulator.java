@@ -40,6 +40,11 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     @Override
+    protected String keyHeader() {
+        return "X-API-KEY";
+    }
+
+    @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/media/") && method.equals("GET")) {
             // only on the image host, as S3 is not the API: a media URL rewritten to the API's host finds nothing
@@ -55,7 +60,7 @@ public class RenderNetSimulator extends ProviderSimulator {
             error(exchange, 404, "NF01", "Not found");
             return;
         }
-        if (!authorised(exchange, "X-API-KEY")) {
+        if (!authorised(exchange, keyHeader())) {
             error(exchange, 401, "AU01", "Invalid API key");
             return;
         }

@@ -1,6 +1,7 @@
 package org.imagegen.simulator;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import com.sun.net.httpserver.HttpExchange;
  * <p>
  * Beyond {@link Scenario}'s directives: {@code sim:aborted} (starting until its time is up, then aborted),
  * {@code sim:canceled} (canceled by a deadline while processing) and {@code sim:expire-ms=N} (output and files
- * removed N ms after it finished; otherwise after {@link #setDataLifetimeMs}, one hour by default).
+ * removed N ms after it finished; otherwise after {@link #setImageLifetime}, one hour by default).
  * <p>
  * Choices where Replicate's documentation is silent: any {@code owner/name} is a model (unknown models are not
  * refused); a model whose name contains {@code -pro} or {@code ultra} answers one URI string, others an array (FLUX
@@ -32,10 +33,7 @@ import com.sun.net.httpserver.HttpExchange;
  * bundle reads the bytes, not the name); an NSFW refusal is {@code failed} with the message FLUX's predictor raises
  * on Replicate.
  */
-public class ReplicateSimulator extends ProviderSimulator {
-
-    /** The files' host name: another than the API's (127.0.0.1), so downloads pass only by its listing. */
-    public static final String IMAGE_HOST = "localhost";
+public class ReplicateSimulator extends DefinitionSimulator {
 
     private static final List<String> ASPECT_RATIOS = List.of("1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4",
             "4:3", "9:16", "9:21");
@@ -43,49 +41,21 @@ public class ReplicateSimulator extends ProviderSimulator {
     private static final Pattern EXPIRE = Pattern.compile("sim:expire-ms=(\\d{1,9})");
 
     private final Map<String, ReplicatePrediction> predictions = new ConcurrentHashMap<>();
-    private final StandardWebhookSender webhooks;
-    private final ReceivedCalls received = new ReceivedCalls();
-    private volatile long dataLifetimeMs = 3_600_000;
+    private final StandardWebhookSigner signer;
 
+    /** A finished prediction keeps its output and files for an hour, as Replicate's API predictions do. */
     public ReplicateSimulator(SimulatorSettings settings) {
-        super(settings);
-        webhooks = new StandardWebhookSender("ReplicateSimulator-webhooks",
-                StandardWebhookSender.secretFor("replicate", settings.seed()));
-    }
-
-    /** Every call received (with the host it was addressed to and whether it carried Authorization), every create's body. */
-    public ReceivedCalls received() {
-        return received;
-    }
-
-    @Override
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
-    }
-
-    @Override
-    public List<String> imageHosts() {
-        return List.of(IMAGE_HOST);
-    }
-
-    /** How long a finished prediction keeps its output and files (Replicate: one hour for API predictions). */
-    public void setDataLifetimeMs(long millis) {
-        this.dataLifetimeMs = millis;
+        super(settings, Duration.ofHours(1));
+        signer = new StandardWebhookSigner(StandardWebhookSigner.secretFor("replicate", settings.seed()));
     }
 
     /** The webhook signing secret, as {@code GET /v1/webhooks/default/secret} answers it. */
     public String webhookSecret() {
-        return webhooks.secret();
-    }
-
-    /** Webhook deliveries attempted so far. */
-    List<StandardWebhookSender.Delivery> webhookDeliveries() {
-        return webhooks.deliveries();
+        return signer.secret();
     }
 
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
-        received.call(exchange, "Authorization");
         String host = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
         boolean onImageHost = host.equals(IMAGE_HOST) || host.startsWith(IMAGE_HOST + ":");
         if (onImageHost || path.startsWith("/xezq/")) {
@@ -122,7 +92,7 @@ public class ReplicateSimulator extends ProviderSimulator {
                 && method.equals("POST")) {
             cancel(exchange, parts[3]);
         } else if (path.equals("/v1/webhooks/default/secret") && method.equals("GET")) {
-            sendJson(exchange, 200, Map.of("key", webhooks.secret()));
+            sendJson(exchange, 200, Map.of("key", signer.secret()));
         } else {
             problem(exchange, 404, "Not found", "The requested resource could not be found.");
         }
@@ -180,7 +150,7 @@ public class ReplicateSimulator extends ProviderSimulator {
         }
         Matcher expire = EXPIRE.matcher(prompt);
         ReplicatePrediction p = new ReplicatePrediction(modelName, version, input, webhook, events,
-                expire.find() ? Long.parseLong(expire.group(1)) : dataLifetimeMs);
+                expire.find() ? Long.parseLong(expire.group(1)) : imageLifetime().toMillis());
         SimulatedGeneration g = new SimulatedGeneration(predictionId(), jobKey, prompt, List.of(), null, null, null,
                 scenario);
         g.startedAt = System.currentTimeMillis();
@@ -280,7 +250,7 @@ public class ReplicateSimulator extends ProviderSimulator {
             return;
         }
         if (p.events.isEmpty() || p.events.contains("start")) {
-            webhooks.schedule(p.webhook, 0, () -> payload(g, p));
+            webhooks.schedule(p.webhook, 0, () -> payload(g, p), signer.forDelivery());
         }
         if (g.fate != SimulatedGeneration.Fate.NEVER) {
             sendCompletedWebhook(g, p, g.durationMs + 20);
@@ -296,7 +266,7 @@ public class ReplicateSimulator extends ProviderSimulator {
             // once: a cancel may have sent it already
             boolean due = ReplicatePrediction.isTerminal(p.status(g, now)) && p.completedSent.compareAndSet(false, true);
             return due ? payload(g, p) : null;
-        });
+        }, signer.forDelivery());
     }
 
     private byte[] payload(SimulatedGeneration g, ReplicatePrediction p) {
@@ -381,11 +351,5 @@ public class ReplicateSimulator extends ProviderSimulator {
         body.put("status", status);
         body.put("detail", detail);
         return body;
-    }
-
-    @Override
-    public void close() {
-        webhooks.close();
-        super.close();
     }
 }

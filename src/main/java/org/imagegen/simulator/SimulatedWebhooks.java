@@ -12,22 +12,28 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts a simulator's webhooks (BFL's {@code webhook_url}, fal's {@code fal_webhook}) when a generation finishes,
- * with the headers its provider adds; a delivery not answered 2xx is tried twice more (after 0.5 s and 1 s) with the
- * same body and headers, as a provider that retries does. Only loopback URLs are posted to: a simulator never calls
- * out of the machine. Its timer keeps no idle thread.
+ * Posts a simulator's webhooks (BFL's {@code webhook_url}, fal's {@code fal_webhook}, Replicate's {@code webhook})
+ * when a generation finishes, with the headers its provider's {@link Signer} adds; a delivery not answered 2xx is
+ * tried twice more (after 0.5 s and 1 s) with the same body, signed again for each attempt, as a provider that
+ * retries does. Only loopback URLs are posted to: a simulator never calls out of the machine. Its timer keeps no idle
+ * thread (every test context starts simulators).
  */
 final class SimulatedWebhooks implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedWebhooks.class);
     private static final long[] RETRY_DELAYS_MS = {500, 1000};
+
+    /** The headers a provider adds to one attempt to deliver a body. */
+    @FunctionalInterface
+    interface Signer {
+        Map<String, String> headers(byte[] body);
+    }
 
     /** One attempt: where, the HTTP status it got (-1: no answer, 0: not sent, not a loopback URL), what was sent. */
     record Delivery(String url, int status, String body, Map<String, String> headers) {
@@ -37,7 +43,7 @@ final class SimulatedWebhooks implements AutoCloseable {
     private final Queue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
 
     SimulatedWebhooks(String threadName) {
-        timer = new ScheduledThreadPoolExecutor(1, r -> {
+        timer = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
@@ -48,9 +54,9 @@ final class SimulatedWebhooks implements AutoCloseable {
 
     /**
      * Posts, after {@code delayMs}, what {@code body} then gives (nothing when it gives null) to {@code url}, with the
-     * headers {@code headers} makes for that body.
+     * headers {@code signer} makes for it.
      */
-    void schedule(String url, long delayMs, Supplier<byte[]> body, Function<byte[], Map<String, String>> headers) {
+    void schedule(String url, long delayMs, Supplier<byte[]> body, Signer signer) {
         if (timer.isShutdown()) {
             return;
         }
@@ -62,16 +68,17 @@ final class SimulatedWebhooks implements AutoCloseable {
         timer.schedule(() -> {
             byte[] bytes = body.get();
             if (bytes != null) {
-                attempt(url, bytes, headers.apply(bytes), 0);
+                attempt(url, bytes, signer, 0);
             }
         }, Math.max(0, delayMs), TimeUnit.MILLISECONDS);
     }
 
-    private void attempt(String url, byte[] body, Map<String, String> headers, int retry) {
+    private void attempt(String url, byte[] body, Signer signer, int retry) {
+        Map<String, String> headers = signer.headers(body);
         int status = post(url, body, headers);
         deliveries.add(new Delivery(url, status, new String(body, StandardCharsets.UTF_8), headers));
         if ((status < 200 || status > 299) && retry < RETRY_DELAYS_MS.length && !timer.isShutdown()) {
-            timer.schedule(() -> attempt(url, body, headers, retry + 1), RETRY_DELAYS_MS[retry], TimeUnit.MILLISECONDS);
+            timer.schedule(() -> attempt(url, body, signer, retry + 1), RETRY_DELAYS_MS[retry], TimeUnit.MILLISECONDS);
         }
     }
 

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
@@ -252,7 +251,6 @@ class BflTest {
     }
 
     private String rejectedField(String file) {
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected(file + ".error.json")));
-        return Folders.readJson(FOLDERS.rejected(file + ".error.json")).path("problems").get(0).path("field").asText();
+        return FOLDERS.awaitRejectedField(file, WAIT);
     }
 }

@@ -1,13 +1,10 @@
 package org.imagegen.it;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,21 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProvider;
 import org.imagegen.simulator.TinySimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.ScriptedProvider.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,43 +200,23 @@ class DefinedProviderStatusTest {
         }
     }
 
-    /** One request the stub received. */
-    record Call(String method, String path, String query, String host, String authorization) {
-    }
-
     /**
      * fal's queue, scripted: create answers {request_id, status_url (with a query string), response_url}; the status
      * is IN_PROGRESS once, then COMPLETED ("[hold]": IN_QUEUE at position 3 until released); the result has one image
      * ("[invalid]": 422 with a validation detail).
      */
-    static final class QueueStub {
+    static final class QueueStub extends ScriptedProvider {
 
         final byte[] png = png();
-        private final List<Call> calls = new CopyOnWriteArrayList<>();
         private final Map<String, String> prompts = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
         private final Set<String> released = ConcurrentHashMap.newKeySet();
         private final AtomicInteger ids = new AtomicInteger();
-        private final HttpServer server;
 
-        private QueueStub(HttpServer server) {
-            this.server = server;
-        }
-
-        static QueueStub start() throws IOException {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-            QueueStub stub = new QueueStub(server);
-            server.createContext("/", stub::handle);
-            server.start();
+        static QueueStub start() {
+            QueueStub stub = new QueueStub();
+            stub.listen();
             return stub;
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        void stop() {
-            server.stop(0);
         }
 
         void release(String id) {
@@ -253,23 +228,16 @@ class DefinedProviderStatusTest {
             return n == null ? 0 : n.get();
         }
 
-        List<Call> calls(java.util.function.Predicate<Call> which) {
-            return calls.stream().filter(which).toList();
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            calls.add(new Call(method, path, exchange.getRequestURI().getRawQuery(),
-                    exchange.getRequestHeaders().getFirst("Host"), exchange.getRequestHeaders().getFirst("Authorization")));
+        @Override
+        protected void answer(HttpExchange exchange, Call call) throws IOException {
+            String path = call.path();
+            String method = call.method();
             String base = "http://127.0.0.1:" + port() + "/fal-ai/flux/requests/";
             if (path.startsWith("/files/")) {
-                exchange.getResponseHeaders().set("Content-Type", "image/png");
-                answer(exchange, 200, png);
+                png(exchange, png);
             } else if (method.equals("POST") && path.equals("/fal-ai/flux/dev")) {
                 String id = "req-" + ids.incrementAndGet();
-                prompts.put(id, JSON.readTree(body).path("prompt").asText());
+                prompts.put(id, JSON.readTree(call.body()).path("prompt").asText());
                 json(exchange, 200, "{\"request_id\": \"" + id + "\", \"status_url\": \"" + base + id
                         + "/status?logs=1\", \"response_url\": \"" + base + id + "\", \"cancel_url\": \"" + base + id
                         + "/cancel\"}");
@@ -295,27 +263,10 @@ class DefinedProviderStatusTest {
             }
         }
 
-        private static void json(HttpExchange exchange, int status, String body) throws IOException {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            answer(exchange, status, body.getBytes(StandardCharsets.UTF_8));
-        }
-
-        private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        }
-
         private static byte[] png() {
             BufferedImage image = new BufferedImage(20, 12, BufferedImage.TYPE_INT_RGB);
             image.setRGB(5, 5, 0x3366ff);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                ImageIO.write(image, "png", out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
+            return png(image);
         }
     }
 }

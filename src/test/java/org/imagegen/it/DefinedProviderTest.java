@@ -1,32 +1,27 @@
 package org.imagegen.it;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProvider;
 import org.imagegen.support.Folders;
+import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.ScriptedProvider.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -121,8 +116,8 @@ class DefinedProviderTest {
         assertThat(ACME.statusChecks(generation)).isGreaterThanOrEqualTo(3);
 
         // the key went with every call to the API host, never to the image host
-        List<Call> api = ACME.calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-        List<Call> images = ACME.calls.stream().filter(c -> c.host().startsWith("localhost:")).toList();
+        List<Call> api = ACME.calls(c -> c.host().startsWith("127.0.0.1:"));
+        List<Call> images = ACME.calls(c -> c.host().startsWith("localhost:"));
         assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.authorization()).isEqualTo("Bearer " + KEY));
         assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.authorization()).isNull());
     }
@@ -171,47 +166,23 @@ class DefinedProviderTest {
         assertThat(acme.definition().getCreatePath()).isEqualTo("/v1/models/${model}/generations");
     }
 
-    /** One request the stub received. */
-    record Call(String method, String path, String host, String authorization, String idempotencyKey, String body) {
-    }
-
     /** The example's API, scripted: queued, then processing, then done (or error, or blocked, by the prompt). */
-    static final class AcmeStub {
+    static final class AcmeStub extends ScriptedProvider {
 
         final byte[] png = png();
-        final List<Call> calls = new CopyOnWriteArrayList<>();
         private final Map<String, String> prompts = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
         private final AtomicInteger ids = new AtomicInteger();
-        private final HttpServer server;
-
-        private AcmeStub(HttpServer server) {
-            this.server = server;
-        }
 
         static AcmeStub start() {
-            try {
-                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-                AcmeStub stub = new AcmeStub(server);
-                server.createContext("/", stub::handle);
-                server.start();
-                return stub;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        void stop() {
-            server.stop(0);
+            AcmeStub stub = new AcmeStub();
+            stub.listen();
+            return stub;
         }
 
         List<Call> creates(String jobKey) {
-            return calls.stream().filter(c -> c.method().equals("POST") && c.path().endsWith("/generations")
-                    && jobKey.equals(c.idempotencyKey())).toList();
+            return calls(c -> c.method().equals("POST") && c.path().endsWith("/generations")
+                    && jobKey.equals(c.idempotencyKey()));
         }
 
         int statusChecks(String generation) {
@@ -219,20 +190,16 @@ class DefinedProviderTest {
             return n == null ? 0 : n.get();
         }
 
-        private void handle(HttpExchange exchange) throws IOException {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String path = exchange.getRequestURI().getPath();
-            calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Host"),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+        @Override
+        protected void answer(HttpExchange exchange, Call call) throws IOException {
+            String path = call.path();
             if (path.startsWith("/files/")) {
-                exchange.getResponseHeaders().set("Content-Type", "image/png");
-                answer(exchange, 200, png);
-            } else if (exchange.getRequestMethod().equals("POST") && path.matches("/v1/models/[^/]+/generations")) {
+                png(exchange, png);
+            } else if (call.method().equals("POST") && path.matches("/v1/models/[^/]+/generations")) {
                 String id = "gen_" + ids.incrementAndGet();
-                prompts.put(id, new ObjectMapper().readTree(body).path("prompt").asText());
+                prompts.put(id, new ObjectMapper().readTree(call.body()).path("prompt").asText());
                 json(exchange, 201, "{\"id\": \"" + id + "\", \"status\": \"queued\"}");
-            } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/v1/generations/")) {
+            } else if (call.method().equals("GET") && path.startsWith("/v1/generations/")) {
                 String id = path.substring("/v1/generations/".length());
                 String prompt = prompts.get(id);
                 if (prompt == null) {
@@ -254,29 +221,12 @@ class DefinedProviderTest {
             }
         }
 
-        private static void json(HttpExchange exchange, int status, String body) throws IOException {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            answer(exchange, status, body.getBytes(StandardCharsets.UTF_8));
-        }
-
-        private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        }
-
         private static byte[] png() {
             BufferedImage image = new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB);
             for (int x = 0; x < 24; x++) {
                 image.setRGB(x, x % 16, 0xff8800);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                ImageIO.write(image, "png", out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
+            return png(image);
         }
     }
 }

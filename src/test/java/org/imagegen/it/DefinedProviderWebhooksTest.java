@@ -2,7 +2,6 @@ package org.imagegen.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -20,11 +19,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.Mac;
@@ -33,7 +30,6 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -42,6 +38,7 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PublicUrl;
+import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -345,23 +342,20 @@ class DefinedProviderWebhooksTest {
      * The three providers' API, scripted: creates answer a new id, a generation is processing until the test
      * finishes it; the signing secret and the key set are served as Replicate and fal serve theirs.
      */
-    static final class Stub {
+    static final class Stub extends ScriptedProvider {
 
         final AtomicInteger secretFetches = new AtomicInteger();
         final AtomicInteger jwksFetches = new AtomicInteger();
         volatile String secretAuthorization;
         volatile String jwksAuthorization;
-        private final HttpServer server;
         private final String jwks;
         private final AtomicInteger ids = new AtomicInteger();
         private final Map<String, String> createBodies = new ConcurrentHashMap<>();
         private final Map<String, String> createQueries = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
         private final Set<String> finished = ConcurrentHashMap.newKeySet();
-        private final List<String> paths = new CopyOnWriteArrayList<>();
 
-        private Stub(HttpServer server, KeyPair signer) {
-            this.server = server;
+        private Stub(KeyPair signer) {
             byte[] encoded = signer.getPublic().getEncoded();
             String x = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
@@ -369,23 +363,9 @@ class DefinedProviderWebhooksTest {
         }
 
         static Stub start(KeyPair signer) {
-            try {
-                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-                Stub stub = new Stub(server, signer);
-                server.createContext("/", stub::handle);
-                server.start();
-                return stub;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        void stop() {
-            server.stop(0);
+            Stub stub = new Stub(signer);
+            stub.listen();
+            return stub;
         }
 
         void finish(String generation) {
@@ -405,16 +385,15 @@ class DefinedProviderWebhooksTest {
             return n == null ? 0 : n.get();
         }
 
-        private void handle(HttpExchange exchange) throws IOException {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            paths.add(method + " " + path);
+        @Override
+        protected void answer(HttpExchange exchange, Call call) throws IOException {
+            String path = call.path();
+            String method = call.method();
+            String authorization = call.authorization();
             if (method.equals("POST") && (path.equals("/v1/predictions") || path.equals("/queue/flux"))) {
                 String id = "gen_" + ids.incrementAndGet();
-                createBodies.put(id, body);
-                createQueries.put(id, String.valueOf(exchange.getRequestURI().getRawQuery()));
+                createBodies.put(id, call.body());
+                createQueries.put(id, String.valueOf(call.query()));
                 json(exchange, 201, "{\"id\": \"" + id + "\", \"request_id\": \"" + id + "\", \"status\": \"processing\"}");
             } else if (method.equals("GET") && path.startsWith("/v1/predictions/")) {
                 String id = path.substring("/v1/predictions/".length());
@@ -432,22 +411,10 @@ class DefinedProviderWebhooksTest {
                 jwksAuthorization = authorization == null ? "" : authorization;
                 json(exchange, 200, jwks);
             } else if (method.equals("GET") && path.startsWith("/files/")) {
-                exchange.getResponseHeaders().set("Content-Type", "image/png");
-                answer(exchange, 200, PNG);
+                png(exchange, PNG);
             } else {
                 json(exchange, 404, "{\"detail\": \"no such endpoint\"}");
             }
-        }
-
-        private static void json(HttpExchange exchange, int status, String body) throws IOException {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            answer(exchange, status, body.getBytes(StandardCharsets.UTF_8));
-        }
-
-        private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
         }
     }
 

@@ -311,8 +311,7 @@ class FalReplicateTest {
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     private String problemField(String file) {
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected(file + ".error.json")));
-        return Folders.readJson(FOLDERS.rejected(file + ".error.json")).path("problems").get(0).path("field").asText();
+        return FOLDERS.awaitRejectedField(file, WAIT);
     }
 
     /** The path and query of each create a simulator received for a job key. */

@@ -1,7 +1,6 @@
 package org.imagegen.it;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
@@ -235,7 +234,6 @@ class LeonardoTest {
     }
 
     private String rejectedField(String file) {
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected(file + ".error.json")));
-        return Folders.readJson(FOLDERS.rejected(file + ".error.json")).path("problems").get(0).path("field").asText();
+        return FOLDERS.awaitRejectedField(file, WAIT);
     }
 }

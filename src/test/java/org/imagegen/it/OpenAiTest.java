@@ -260,9 +260,7 @@ class OpenAiTest {
     }
 
     private String rejectedField(String fileName) {
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected(fileName + ".error.json")));
-        return Folders.readJson(FOLDERS.rejected(fileName + ".error.json")).path("problems").get(0).path("field")
-                .asText();
+        return FOLDERS.awaitRejectedField(fileName, WAIT);
     }
 
     private List<JobState> states(String prefix, int n) {

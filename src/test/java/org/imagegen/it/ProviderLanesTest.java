@@ -2,7 +2,6 @@ package org.imagegen.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -19,7 +16,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
@@ -27,6 +23,8 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
+import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.ScriptedProvider.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -195,7 +193,7 @@ class ProviderLanesTest {
      * A provider that holds every request for {@code delay} (or until released) before answering 503, counting the
      * requests open at once, the most ever open, and the answers given.
      */
-    static final class SlowStub {
+    static final class SlowStub extends ScriptedProvider {
 
         final AtomicInteger open = new AtomicInteger();
         final AtomicInteger maxOpen = new AtomicInteger();
@@ -204,53 +202,35 @@ class ProviderLanesTest {
         final AtomicInteger handling = new AtomicInteger();
         private final CountDownLatch released = new CountDownLatch(1);
         private final Duration delay;
-        private final HttpServer server;
-        private final ExecutorService threads = Executors.newCachedThreadPool();
 
-        private SlowStub(HttpServer server, Duration delay) {
-            this.server = server;
+        private SlowStub(Duration delay) {
+            // one thread per request, so that every request can be held at once
+            super(true);
             this.delay = delay;
         }
 
         static SlowStub start(Duration delay) {
-            try {
-                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-                SlowStub stub = new SlowStub(server, delay);
-                server.createContext("/", stub::handle);
-                // one thread per request, so that every request can be held at once
-                server.setExecutor(stub.threads);
-                server.start();
-                return stub;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        int port() {
-            return server.getAddress().getPort();
+            SlowStub stub = new SlowStub(delay);
+            stub.listen();
+            return stub;
         }
 
         void release() {
             released.countDown();
         }
 
-        void stop() {
-            server.stop(0);
-            threads.shutdownNow();
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
+        @Override
+        protected void answer(HttpExchange exchange, Call call) throws IOException {
             handling.incrementAndGet();
             try {
-                hold(exchange);
+                hold(exchange, call);
             } finally {
                 handling.decrementAndGet();
             }
         }
 
-        private void hold(HttpExchange exchange) throws IOException {
-            exchange.getRequestBody().readAllBytes();
-            if (exchange.getRequestMethod().equals("POST")) {
+        private void hold(HttpExchange exchange, Call call) throws IOException {
+            if (call.method().equals("POST")) {
                 creates.incrementAndGet();
             }
             maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
@@ -262,11 +242,7 @@ class ProviderLanesTest {
                 open.decrementAndGet();
             }
             answered.incrementAndGet();
-            byte[] body = "{\"error\": {\"message\": \"released\"}}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(503, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            json(exchange, 503, "{\"error\": {\"message\": \"released\"}}");
         }
     }
 }

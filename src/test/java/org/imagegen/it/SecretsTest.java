@@ -99,7 +99,7 @@ class SecretsTest {
                 ProviderSimulator simulator = SIMULATORS.get(provider).apply(new SimulatorSettings(0,
                         Duration.ofMillis(200), Duration.ofMillis(400), 0, 0, 0, 0, Duration.ZERO, key, 5, 32)).start();
                 defined.put(provider, simulator);
-                simulator.watchFor(key);
+                simulator.received().watchFor(key);
                 // with its key set the provider calls its base URL (imagegen.simulate=auto), as the real service
                 settings.addAll(List.of("imagegen.providers." + provider + ".base-url=" + simulator.baseUrl(),
                         "imagegen.providers." + provider + ".api-key=" + key,
@@ -151,7 +151,7 @@ class SecretsTest {
 
         // each key went to its own API, in its own header, and never to an image host (the simulators' "localhost")
         for (Map.Entry<String, ProviderSimulator> simulator : defined.entrySet()) {
-            List<String> carried = simulator.getValue().requestsCarrying();
+            List<String> carried = simulator.getValue().received().carrying();
             String apiHost = java.net.URI.create(simulator.getValue().baseUrl()).getAuthority();
             assertThat(carried).as(simulator.getKey()).isNotEmpty()
                     .allSatisfy(r -> assertThat(r).startsWith(apiHost + " ").doesNotContain("(uri)"));

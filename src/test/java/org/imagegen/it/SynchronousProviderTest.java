@@ -2,20 +2,16 @@ package org.imagegen.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
@@ -28,6 +24,8 @@ import org.imagegen.job.JobStore;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.simulator.PromptImage;
 import org.imagegen.support.Folders;
+import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.ScriptedProvider.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -125,7 +123,7 @@ class SynchronousProviderTest {
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
         List<Call> creates = PIX.creates("pix-lighthouse");
         assertThat(creates).as("one create, no status check, no download").hasSize(1);
-        assertThat(PIX.calls).allSatisfy(c -> assertThat(c.path()).isEqualTo("/v1/images/generations"));
+        assertThat(PIX.calls()).allSatisfy(c -> assertThat(c.path()).isEqualTo("/v1/images/generations"));
         JsonNode body = JSON.readTree(creates.get(0).body());
         assertThat(body.path("model").asText()).as("the request's model").isEqualTo("pix-2");
         assertThat(body.path("n").asInt()).isEqualTo(2);
@@ -226,30 +224,13 @@ class SynchronousProviderTest {
         assertThat(store.find("ai-model")).isEmpty();
     }
 
-    /** One request the stub received. */
-    record Call(String method, String path, String authorization, String body) {
-    }
-
     /** The API, scripted by the prompt: images as base64 with a cost, a moderation 400, another 400, a lost answer. */
-    static final class PixStub {
-
-        final List<Call> calls = new CopyOnWriteArrayList<>();
-        private final HttpServer server;
-
-        private PixStub(HttpServer server) {
-            this.server = server;
-        }
+    static final class PixStub extends ScriptedProvider {
 
         static PixStub start() {
-            try {
-                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-                PixStub stub = new PixStub(server);
-                server.createContext("/", stub::handle);
-                server.start();
-                return stub;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            PixStub stub = new PixStub();
+            stub.listen();
+            return stub;
         }
 
         /** Image {@code i} of a prompt: a different picture each, so a mix-up would show. */
@@ -257,29 +238,18 @@ class SynchronousProviderTest {
             return PromptImage.render(prompt, 32 + i, 24, i, "png");
         }
 
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        void stop() {
-            server.stop(0);
-        }
-
         List<Call> creates(String jobKey) {
-            return calls.stream().filter(c -> c.path().equals("/v1/images/generations") && c.body().contains(
-                    "\"user\":\"" + jobKey + "\"")).toList();
+            return calls(c -> c.path().equals("/v1/images/generations") && c.body().contains(
+                    "\"user\":\"" + jobKey + "\""));
         }
 
-        private void handle(HttpExchange exchange) throws IOException {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String path = exchange.getRequestURI().getPath();
-            calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"),
-                    body));
-            if (!exchange.getRequestMethod().equals("POST") || !path.equals("/v1/images/generations")) {
+        @Override
+        protected void answer(HttpExchange exchange, Call call) throws IOException {
+            if (!call.method().equals("POST") || !call.path().equals("/v1/images/generations")) {
                 json(exchange, 404, "{\"error\": {\"message\": \"no such endpoint\"}}");
                 return;
             }
-            JsonNode request = JSON.readTree(body);
+            JsonNode request = JSON.readTree(call.body());
             String prompt = request.path("prompt").asText();
             if (prompt.contains("[blocked]")) {
                 json(exchange, 400, "{\"error\": {\"code\": \"moderation_blocked\", \"message\": \"Your request was"
@@ -299,14 +269,6 @@ class SynchronousProviderTest {
                 json(exchange, 200, "{\"created\": 1700000000, \"data\": [" + data + "], \"usage\": {\"cost\": "
                         + (0.04 * n) + "}}");
             }
-        }
-
-        private static void json(HttpExchange exchange, int status, String body) throws IOException {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
         }
     }
 }

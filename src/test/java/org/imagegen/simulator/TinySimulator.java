@@ -1,17 +1,14 @@
 package org.imagegen.simulator;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.imageio.ImageIO;
-
 import com.sun.net.httpserver.HttpExchange;
+import org.imagegen.support.ScriptedProvider;
 
 /**
  * A test's own simulator for the definition property {@code simulator}: {@code POST /v1/generations} answers an id,
@@ -88,12 +85,6 @@ public final class TinySimulator extends ProviderSimulator {
     private static byte[] png() {
         BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
         image.setRGB(3, 3, 0x00ff00);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return ScriptedProvider.png(image);
     }
 }

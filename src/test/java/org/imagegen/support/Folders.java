@@ -105,6 +105,12 @@ public final class Folders {
         return readJson(manifestPath(id));
     }
 
+    /** The field the first problem of a rejected file names, once its error file is written. */
+    public String awaitRejectedField(String fileName, Duration atMost) {
+        await().atMost(atMost).until(() -> Files.exists(rejected(fileName + ".error.json")));
+        return readJson(rejected(fileName + ".error.json")).path("problems").get(0).path("field").asText();
+    }
+
     public Path rejected(String fileName) {
         return inbox.resolve(".rejected").resolve(fileName);
     }

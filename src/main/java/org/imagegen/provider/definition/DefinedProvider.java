@@ -1,9 +1,7 @@
 package org.imagegen.provider.definition;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,7 +25,6 @@ import static org.imagegen.provider.definition.DefinitionValues.blank;
 import static org.imagegen.provider.definition.DefinitionValues.encode;
 import static org.imagegen.provider.definition.DefinitionValues.list;
 import static org.imagegen.provider.definition.DefinitionValues.method;
-import static org.imagegen.provider.definition.DefinitionValues.number;
 import static org.imagegen.provider.definition.DefinitionValues.required;
 import static org.imagegen.provider.definition.DefinitionValues.statuses;
 import static org.imagegen.provider.definition.DefinitionValues.withoutEmptyParameters;
@@ -43,24 +40,16 @@ public class DefinedProvider implements ImageProvider {
     /** A provider's name is a job column (32 characters) and part of file names: lower case, digits and dashes. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The optional request fields a definition may declare unsupported (unsupportedFields). */
-    private static final List<String> OPTIONAL_FIELDS = List.of("negativePrompt", "seed", "model");
 
     private final String name;
     private final ProviderDefinition definition;
-    private final String baseUrl;
-    private final URI base;
+    private final ProviderUrls urls;
     /** The key sent: the definition's, or {@code simulated} when a built-in simulator stands in for the provider. */
     private final String apiKey;
     /** Hosts a simulator serves its images from, allowed besides downloadHosts; empty unless simulated. */
     private final List<String> simulatorImageHosts;
     private final boolean simulated;
-    private final List<String> apiHosts;
-    private final List<String> aspectRatios;
-    private final List<String> options;
-    private final List<String> unsupportedFields;
-    private final Integer maxCount;
-    private final Integer maxPrompt;
+    private final RequestRules rules;
     private final Set<Integer> retryStatuses;
     private final Set<Integer> unconfirmedStatuses;
     private final Jq createBody;
@@ -91,27 +80,12 @@ public class DefinedProvider implements ImageProvider {
         try {
             // required even when simulated: the definition must work once a key is set
             String configured = required(d.getBaseUrl(), "baseUrl");
-            String url = simulatorUrl != null ? simulatorUrl : configured;
-            this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-            this.base = URI.create(baseUrl);
-            if (base.getHost() == null || !Set.of("http", "https").contains(String.valueOf(base.getScheme()))) {
-                throw new IllegalArgumentException("baseUrl: '" + url + "' is not an http(s) URL with a host");
-            }
+            urls = new ProviderUrls(name, simulatorUrl != null ? simulatorUrl : configured, d.getApiHosts(),
+                    authHeader());
             this.simulated = simulatorUrl != null;
             this.apiKey = simulated ? "simulated" : d.getApiKey();
             this.simulatorImageHosts = List.copyOf(simulatorImageHosts);
-            apiHosts = list(d.getApiHosts()).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-            aspectRatios = list(d.getAspectRatios());
-            options = list(d.getOptions());
-            unsupportedFields = list(d.getUnsupportedFields());
-            for (String field : unsupportedFields) {
-                if (!OPTIONAL_FIELDS.contains(field)) {
-                    throw new IllegalArgumentException("unsupportedFields: '" + field + "' is not an optional request"
-                            + " field; expected some of " + OPTIONAL_FIELDS);
-                }
-            }
-            maxCount = number(d.getMaxCount(), "maxCount");
-            maxPrompt = number(d.getMaxPrompt(), "maxPrompt");
+            rules = new RequestRules(name, d);
             retryStatuses = statuses(d.getCreateRetryStatuses(), "429,503", "createRetryStatuses");
             unconfirmedStatuses = statuses(d.getCreateUnconfirmedStatuses(), "500,502,504", "createUnconfirmedStatuses");
             required(d.getCreatePath(), "createPath");
@@ -124,7 +98,7 @@ public class DefinedProvider implements ImageProvider {
             Jq statusOutcome = Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
                     : required(d.getStatusOutcome(), "statusOutcome"));
             status = statusOutcome == null ? null : new StatusReader(name, statusOutcome,
-                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, this::mayCarryKey,
+                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, urls::mayCarryKey,
                     statuses(d.getResultAnswerStatuses(), "", "resultAnswerStatuses"));
             if (!create.returnsStatusUrl() && status != null) {
                 required(d.getStatusPath(), "statusPath");
@@ -135,8 +109,7 @@ public class DefinedProvider implements ImageProvider {
             // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
             // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
             webhook = DefinedWebhook.of(name, d, path -> {
-                String keys = url(simulated ? DefinitionValues.pathOf(path) : path);
-                return new ProviderCall(name, "GET", keys, null, mayCarryKey(keys), null);
+                return urls.call("GET", urls.url(simulated ? DefinitionValues.pathOf(path) : path), null, null);
             });
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
@@ -164,7 +137,7 @@ public class DefinedProvider implements ImageProvider {
 
     /** The base URL called: the definition's, or the simulator's when one stands in. */
     public String baseUrl() {
-        return baseUrl;
+        return urls.baseUrl();
     }
 
     /** Whether a built-in simulator stands in for the provider (definition property simulator). */
@@ -175,7 +148,7 @@ public class DefinedProvider implements ImageProvider {
     public DownloadHosts downloadHosts() {
         List<String> hosts = new ArrayList<>(list(definition.getDownloadHosts()));
         hosts.addAll(simulatorImageHosts);
-        return new DownloadHosts(baseUrl, hosts);
+        return new DownloadHosts(urls.baseUrl(), hosts);
     }
 
     /** How long a call waits for the answer: the definition's responseTimeout, else {@code fallbackMs}. */
@@ -199,41 +172,13 @@ public class DefinedProvider implements ImageProvider {
 
     @Override
     public void validate(GenerationRequest r, Problems problems) {
-        if (maxPrompt != null && r.prompt() != null && r.prompt().length() > maxPrompt) {
-            problems.add("prompt", "is " + r.prompt().length() + " characters; " + name + " accepts at most " + maxPrompt);
-        }
-        if (r.aspectRatio() != null && !aspectRatios.isEmpty() && !aspectRatios.contains(r.aspectRatio())) {
-            problems.add("aspectRatio", "'" + r.aspectRatio() + "' is not an aspect ratio of " + name
-                    + "; expected one of " + aspectRatios);
-        }
-        if (r.count() != null && maxCount != null && r.count() > maxCount) {
-            problems.add("count", "must be from 1 to " + maxCount + " for " + name);
-        }
-        Map<String, Object> given = new java.util.HashMap<>();
-        given.put("negativePrompt", r.negativePrompt());
-        given.put("seed", r.seed());
-        given.put("model", r.model());
-        for (String field : unsupportedFields) {
-            if (given.get(field) != null) {
-                problems.add(field, "is not accepted: " + name + "'s API has no " + field);
-            }
-        }
-        for (String option : r.options().keySet()) {
-            if (!options.contains(option)) {
-                problems.add("options." + option, options.isEmpty() ? "is not accepted: " + name + " takes no options"
-                        : "is not an option of " + name + "; expected one of " + options);
-            }
-        }
+        rules.validate(r, problems);
     }
 
     /** The request's {@code model}, else its {@code options.model} when model is an option, else the definition's. */
     @Override
     public String modelOf(GenerationRequest request) {
-        if (request.model() != null && !request.model().isBlank()) {
-            return request.model();
-        }
-        Object chosen = options.contains("model") ? request.options().get("model") : null;
-        return chosen instanceof String s && !s.isBlank() ? s : definition.getModel() == null ? "" : definition.getModel();
+        return rules.modelOf(request);
     }
 
     /** The unit of the costs this provider reports ({@code costUnit}), or null. */
@@ -266,7 +211,7 @@ public class DefinedProvider implements ImageProvider {
         String path = withoutEmptyParameters(definition.getCreatePath().strip()
                 .replace("${model}", modelOf(job.getRequest())).replace("${webhookUrl}", encode(webhookUrl())));
         String body = createBody == null ? null : write(createBody.first(input(job)));
-        return new ProviderCall(name, createMethod(), url(path), body, mayCarryKey(url(path)), job.getKey());
+        return urls.call(createMethod(), urls.url(path), body, job.getKey());
     }
 
     @Override
@@ -292,16 +237,13 @@ public class DefinedProvider implements ImageProvider {
     @Override
     public ProviderCall statusCall(Job job) {
         statusReader(); // a definition without a status check is never asked for one
-        String url = StatusUrls.of(job, create.returnsStatusUrl());
+        String url = urls.statusUrl(job, create.returnsStatusUrl(), definition.getStatusPath());
         if (url == null) {
-            if (blank(definition.getStatusPath())) {
-                // a generation found by findId after a lost create answer: its status URL was never seen
-                throw new IllegalStateException(name + ": job " + job.getKey() + " has no status URL and the"
-                        + " definition declares no statusPath to check generation " + job.getProviderJobId() + " at");
-            }
-            url = url(definition.getStatusPath().strip().replace("${id}", encode(job.getProviderJobId())));
+            // a generation found by findId after a lost create answer: its status URL was never seen
+            throw new IllegalStateException(name + ": job " + job.getKey() + " has no status URL and the"
+                    + " definition declares no statusPath to check generation " + job.getProviderJobId() + " at");
         }
-        return new ProviderCall(name, method(definition.getStatusMethod(), "GET"), url, null, mayCarryKey(url), null);
+        return urls.call(method(definition.getStatusMethod(), "GET"), url, null, null);
     }
 
     /** The normalised status; an outcome that asks to fetch the result is a failed check here (see {@link #checkStatus}). */
@@ -330,9 +272,9 @@ public class DefinedProvider implements ImageProvider {
         if (findId == null) {
             return null;
         }
-        String url = url(definition.getFindPath().strip().replace("${key}", encode(job.getKey())));
+        String url = urls.url(definition.getFindPath().strip().replace("${key}", encode(job.getKey())));
         String body = findBody == null ? null : write(findBody.first(input(job)));
-        return new ProviderCall(name, method(definition.getFindMethod(), "GET"), url, body, mayCarryKey(url), null);
+        return urls.call(method(definition.getFindMethod(), "GET"), url, body, null);
     }
 
     @Override
@@ -352,12 +294,12 @@ public class DefinedProvider implements ImageProvider {
     /** Images usually come from another host (a CDN): the key goes along only to the provider's own. */
     @Override
     public ProviderCall downloadCall(Job job, String url) {
-        return new ProviderCall(name, "GET", url, null, mayCarryKey(url), null);
+        return urls.call("GET", url, null, null);
     }
 
     @Override
     public ProviderCall redirectCall(String method, String url, String body) {
-        return new ProviderCall(name, method, url, body, mayCarryKey(url), null);
+        return urls.call(method, url, body, null);
     }
 
     @Override
@@ -365,39 +307,13 @@ public class DefinedProvider implements ImageProvider {
         if (blank(definition.getCancelPath())) {
             return null;
         }
-        String path = definition.getCancelPath().strip();
-        if (path.contains("${statusUrl}")) {
-            String statusUrl = StatusUrls.of(job, create.returnsStatusUrl());
-            if (statusUrl == null) {
-                return null;
-            }
-            // a whole URL: put in as returned, not encoded
-            path = path.replace("${statusUrl}", statusUrl);
-        }
-        String url = url(path.replace("${id}", encode(job.getProviderJobId())));
-        try {
-            // "${statusUrl}/../cancel": the status URL's sibling (fal's cancel URL beside its status URL)
-            url = URI.create(url).normalize().toString();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        return new ProviderCall(name, method(definition.getCancelMethod(), "POST"), url, null, mayCarryKey(url), null);
+        String url = urls.cancelUrl(job, create.returnsStatusUrl(), definition.getCancelPath());
+        return url == null ? null : urls.call(method(definition.getCancelMethod(), "POST"), url, null, null);
     }
 
     /** The key goes to the base URL's origin (scheme, host, port) and the declared apiHosts, nowhere else. */
     boolean mayCarryKey(String url) {
-        if (authHeader() == null) {
-            return false;
-        }
-        try {
-            URI target = URI.create(url);
-            String host = target.getHost() == null ? "" : target.getHost().toLowerCase(Locale.ROOT);
-            boolean ownOrigin = base.getScheme().equalsIgnoreCase(target.getScheme())
-                    && base.getHost().equalsIgnoreCase(host) && base.getPort() == target.getPort();
-            return ownOrigin || "https".equalsIgnoreCase(target.getScheme()) && apiHosts.contains(host);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return urls.mayCarryKey(url);
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
@@ -412,11 +328,6 @@ public class DefinedProvider implements ImageProvider {
 
     private String createMethod() {
         return method(definition.getCreateMethod(), "POST");
-    }
-
-    private String url(String path) {
-        return path.startsWith("http://") || path.startsWith("https://") ? path
-                : baseUrl + (path.startsWith("/") ? path : "/" + path);
     }
 
     private String reason(HttpReply reply) {
@@ -449,6 +360,6 @@ public class DefinedProvider implements ImageProvider {
     /** For logs: never the key. */
     @Override
     public String toString() {
-        return "DefinedProvider[" + name + ", " + baseUrl + "]";
+        return "DefinedProvider[" + name + ", " + urls.baseUrl() + "]";
     }
 }
