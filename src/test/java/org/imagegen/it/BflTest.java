@@ -43,10 +43,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100",
-        "imagegen.events.poll-ms=50"
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms",
+        "imagegen.events.poll=50ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BflTest {

@@ -47,10 +47,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.fal.poll.initial-delay=10m",
         "imagegen.providers.fal.poll.interval=10m",
         "imagegen.providers.fal.poll.queued-interval=10m",
-        "imagegen.loop.tick-ms=50",
-        "imagegen.inbox.poll-ms=100",
-        "imagegen.inbox.stable-ms=100",
-        "imagegen.events.poll-ms=50",
+        "imagegen.loop.tick=50ms",
+        "imagegen.inbox.poll=100ms",
+        "imagegen.inbox.stable=100ms",
+        "imagegen.events.poll=50ms",
         "imagegen.api.port=0",
         "imagegen.management.enabled=false"
 })

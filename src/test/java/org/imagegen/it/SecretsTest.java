@@ -93,7 +93,7 @@ class SecretsTest {
                     "imagegen.api.token=" + API_TOKEN, "imagegen.webhooks.enabled=true",
                     "imagegen.webhooks.secret=" + WEBHOOK_SECRET,
                     "imagegen.events.endpoints=file:" + folders.root.resolve("events"),
-                    "imagegen.events.poll-ms=50"));
+                    "imagegen.events.poll=50ms"));
             for (String provider : DEFINED_KEYS.keySet()) {
                 String key = DEFINED_KEYS.get(provider);
                 ProviderSimulator simulator = SIMULATORS.get(provider).apply(new SimulatorSettings(0,
