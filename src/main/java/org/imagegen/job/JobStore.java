@@ -327,6 +327,21 @@ public class JobStore {
 
     /** As {@link #save(Job, boolean, String, long, boolean)}; {@code durable}: on file before this returns. */
     public void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease, boolean durable) {
+        save(job, stateChanged, detail, now, releaseLease, durable, null);
+    }
+
+    /**
+     * Saves the job's new state durably, keeping its claim, only if this instance still holds the lease AND the lease
+     * lasts at least until {@code leaseLastsUntil}: the write that must precede a paid call. An instance that was
+     * paused (a stop-the-world pause, a frozen VM) past its lease is refused even when no other instance has claimed
+     * the job yet, so it sends nothing another instance could send too. Refused: {@link LeaseLostException}.
+     */
+    public void saveWhileLeased(Job job, String detail, long now, long leaseLastsUntil) {
+        save(job, true, detail, now, false, true, leaseLastsUntil);
+    }
+
+    private void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease, boolean durable,
+                      Long leaseLastsUntil) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
@@ -334,7 +349,8 @@ public class JobStore {
                     + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, submitted_at = ?, "
                     + "cost_amount = ?, cost_unit = ?, "
                     + (releaseLease ? "lease_owner = NULL, lease_until = NULL, " : "")
-                    + "updated_at = ? WHERE job_key = ? AND lease_owner = ?")) {
+                    + "updated_at = ? WHERE job_key = ? AND lease_owner = ?"
+                    + (leaseLastsUntil == null ? "" : " AND lease_until >= ?"))) {
                 update.setString(1, job.getState().name());
                 update.setString(2, job.getProviderJobId());
                 update.setInt(3, job.getCreateAttempts());
@@ -351,6 +367,9 @@ public class JobStore {
                 update.setLong(15, now);
                 update.setString(16, job.getKey());
                 update.setString(17, job.getLeaseOwner());
+                if (leaseLastsUntil != null) {
+                    update.setLong(18, leaseLastsUntil);
+                }
                 if (update.executeUpdate() == 0) {
                     c.rollback();
                     throw new LeaseLostException(job.getKey());
