@@ -479,6 +479,9 @@ public class JobLifecycle {
     /** The job's sinks that are due now (PENDING and their next try has come); sinks no longer configured fail. */
     public List<String> dueSinks(Job job) {
         long now = now();
+        // the images may have taken long to download (or this instance was paused meanwhile): if the claim ran out,
+        // another instance may have delivered them already, so nothing is written to any sink
+        store.confirmLease(job, now);
         List<String> due = new ArrayList<>();
         for (SinkRecord r : selectedSinks(job)) {
             if (r.state() != SinkState.PENDING) {

@@ -340,6 +340,29 @@ public class JobStore {
         save(job, true, detail, now, false, true, leaseLastsUntil);
     }
 
+    /**
+     * Confirms, without changing the job, that this instance still holds its lease and that it has not run out at
+     * {@code now}: a cheap check before a step's effects leave the bundle (images written to sinks), so an instance
+     * woken from a pause past its lease does not repeat what another instance has done meanwhile. Refused:
+     * {@link LeaseLostException}.
+     */
+    public void confirmLease(Job job, long now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement check = c.prepareStatement("SELECT COUNT(*) FROM job WHERE job_key = ? "
+                     + "AND lease_owner = ? AND lease_until >= ?")) {
+            check.setString(1, job.getKey());
+            check.setString(2, job.getLeaseOwner());
+            check.setLong(3, now);
+            try (ResultSet rs = check.executeQuery()) {
+                if (!rs.next() || rs.getLong(1) == 0) {
+                    throw new LeaseLostException(job.getKey());
+                }
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot confirm the lease on job " + job.getKey(), e);
+        }
+    }
+
     private void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease, boolean durable,
                       Long leaseLastsUntil) {
         try (Connection c = dataSource.getConnection()) {
