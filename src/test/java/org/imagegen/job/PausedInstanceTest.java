@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Two instances' lifecycles on one job store, with a clock the test moves: an instance paused past its lease (a
  * stop-the-world pause, a frozen VM, SIGSTOP) that wakes just before a create must not write SUBMITTING, the write
- * the submit route makes before the create leaves, so it sends no create.
+ * the submit route makes before the create leaves, so it sends no create; nor, woken in a delivery, write to a sink.
  */
 class PausedInstanceTest {
 
@@ -105,6 +105,21 @@ class PausedInstanceTest {
         a.markSubmitting(again);
         assertThat(again.isCreateInFlight()).isTrue();
         assertThat(storeA.find("k1").orElseThrow().getState()).isEqualTo(JobState.SUBMITTING);
+    }
+
+    @Test
+    void aDeliveryWokenAfterItsLeaseRanOutIsRefusedBeforeAnySinkIsWritten() {
+        Job claimedByA = lifecycle(storeA).claimDue().get(0);
+        clock.at(2_900);
+        storeA.confirmLease(claimedByA, clock.millis()); // still A's: it may write to the sinks
+
+        clock.at(3_100); // A paused while downloading the images; its lease ran out, nobody claimed the job yet
+        assertThatThrownBy(() -> storeA.confirmLease(claimedByA, clock.millis()))
+                .isInstanceOf(LeaseLostException.class);
+        Job claimedByB = lifecycle(storeB).claimDue().get(0);
+        storeB.confirmLease(claimedByB, clock.millis());
+        assertThatThrownBy(() -> storeA.confirmLease(claimedByA, clock.millis()))
+                .isInstanceOf(LeaseLostException.class);
     }
 
     /** A clock the test sets. */
