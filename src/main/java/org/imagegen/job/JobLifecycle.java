@@ -174,13 +174,20 @@ public class JobLifecycle {
      * left, so the job is put back as it was and the step's error handler retries it like any failed step, instead
      * of reconciling (or parking) a create that never existed. Should the failed write have committed after all,
      * the error handler's write puts the row back too.
+     * <p>
+     * The write is also the claim's last check before the paid call: it is refused ({@link LeaseLostException}, and
+     * no create is sent) unless this instance still holds the job's lease with at least half of it left, measured by
+     * the clock at the write, not at the claim. An instance woken from a pause longer than its lease (a stop-the-world
+     * pause, a frozen VM, SIGSTOP) thus drops the job even if no other instance has claimed it yet; the job, still
+     * due, is claimed afresh once the lease has run out.
      */
     public void markSubmitting(Job job) {
         JobState before = job.getState();
         job.setState(JobState.SUBMITTING);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
         try {
-            store.save(job, true, "create attempt " + job.getCreateAttempts(), now(), false, true);
+            long now = now();
+            store.saveWhileLeased(job, "create attempt " + job.getCreateAttempts(), now, now + leaseMs / 2);
         } catch (RuntimeException e) {
             job.setState(before);
             job.setCreateAttempts(job.getCreateAttempts() - 1);
@@ -472,6 +479,9 @@ public class JobLifecycle {
     /** The job's sinks that are due now (PENDING and their next try has come); sinks no longer configured fail. */
     public List<String> dueSinks(Job job) {
         long now = now();
+        // the images may have taken long to download (or this instance was paused meanwhile): if the claim ran out,
+        // another instance may have delivered them already, so nothing is written to any sink
+        store.confirmLease(job, now);
         List<String> due = new ArrayList<>();
         for (SinkRecord r : selectedSinks(job)) {
             if (r.state() != SinkState.PENDING) {

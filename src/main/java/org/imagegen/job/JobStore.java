@@ -327,6 +327,44 @@ public class JobStore {
 
     /** As {@link #save(Job, boolean, String, long, boolean)}; {@code durable}: on file before this returns. */
     public void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease, boolean durable) {
+        save(job, stateChanged, detail, now, releaseLease, durable, null);
+    }
+
+    /**
+     * Saves the job's new state durably, keeping its claim, only if this instance still holds the lease AND the lease
+     * lasts at least until {@code leaseLastsUntil}: the write that must precede a paid call. An instance that was
+     * paused (a stop-the-world pause, a frozen VM) past its lease is refused even when no other instance has claimed
+     * the job yet, so it sends nothing another instance could send too. Refused: {@link LeaseLostException}.
+     */
+    public void saveWhileLeased(Job job, String detail, long now, long leaseLastsUntil) {
+        save(job, true, detail, now, false, true, leaseLastsUntil);
+    }
+
+    /**
+     * Confirms, without changing the job, that this instance still holds its lease and that it has not run out at
+     * {@code now}: a cheap check before a step's effects leave the bundle (images written to sinks), so an instance
+     * woken from a pause past its lease does not repeat what another instance has done meanwhile. Refused:
+     * {@link LeaseLostException}.
+     */
+    public void confirmLease(Job job, long now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement check = c.prepareStatement("SELECT COUNT(*) FROM job WHERE job_key = ? "
+                     + "AND lease_owner = ? AND lease_until >= ?")) {
+            check.setString(1, job.getKey());
+            check.setString(2, job.getLeaseOwner());
+            check.setLong(3, now);
+            try (ResultSet rs = check.executeQuery()) {
+                if (!rs.next() || rs.getLong(1) == 0) {
+                    throw new LeaseLostException(job.getKey());
+                }
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot confirm the lease on job " + job.getKey(), e);
+        }
+    }
+
+    private void save(Job job, boolean stateChanged, String detail, long now, boolean releaseLease, boolean durable,
+                      Long leaseLastsUntil) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
@@ -334,7 +372,8 @@ public class JobStore {
                     + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, submitted_at = ?, "
                     + "cost_amount = ?, cost_unit = ?, "
                     + (releaseLease ? "lease_owner = NULL, lease_until = NULL, " : "")
-                    + "updated_at = ? WHERE job_key = ? AND lease_owner = ?")) {
+                    + "updated_at = ? WHERE job_key = ? AND lease_owner = ?"
+                    + (leaseLastsUntil == null ? "" : " AND lease_until >= ?"))) {
                 update.setString(1, job.getState().name());
                 update.setString(2, job.getProviderJobId());
                 update.setInt(3, job.getCreateAttempts());
@@ -351,6 +390,9 @@ public class JobStore {
                 update.setLong(15, now);
                 update.setString(16, job.getKey());
                 update.setString(17, job.getLeaseOwner());
+                if (leaseLastsUntil != null) {
+                    update.setLong(18, leaseLastsUntil);
+                }
                 if (update.executeUpdate() == 0) {
                     c.rollback();
                     throw new LeaseLostException(job.getKey());

@@ -40,14 +40,39 @@ public final class CrashHarness {
     /** The bundle's request queue (imagegen.jms.queue). */
     static final String QUEUE = "imagegen.requests";
 
-    /** What one run came to. */
+    /**
+     * What one run came to. {@code parked}: of the failed, those NEEDS_ATTENTION (a create whose answer was lost, of a
+     * provider that cannot be searched); {@code deliveredLate}: jobs a paused instance held when it was stopped that
+     * were delivered all the same (taken over once its lease ran out, or finished by it when it woke).
+     */
     public record Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
-                         List<String> problems) {
+                         List<String> problems, int parked, int deliveredLate, int pauses) {
+
+        Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
+               List<String> problems) {
+            this(requests, delivered, failed, lost, duplicateCreates, kills, problems,
+                    (int) problems.stream().filter(p -> p.endsWith(": NEEDS_ATTENTION")).count(), 0, 0);
+        }
+
+        Result withPauses(int pauses, int deliveredLate) {
+            return new Result(requests, delivered, failed, lost, duplicateCreates, kills, problems, parked,
+                    deliveredLate, pauses);
+        }
 
         public String line() {
-            return "requests " + requests + ", delivered " + delivered + ", failed " + failed + ", lost " + lost
-                    + ", duplicate creates " + duplicateCreates + ", kills " + kills;
+            return "requests " + requests + ", delivered " + delivered + ", failed " + failed + " (parked " + parked
+                    + "), lost " + lost + ", duplicate creates " + duplicateCreates + " (paid twice), kills " + kills
+                    + (pauses == 0 ? "" : ", pauses " + pauses + ", delivered late " + deliveredLate);
         }
+    }
+
+    /** {@code -Dharness.faults}: kill (SIGKILL and restart), pause (SIGSTOP past the lease, then SIGCONT). */
+    static List<String> faults() {
+        List<String> faults = List.of(System.getProperty("harness.faults", "kill").split("\\s*,\\s*"));
+        faults.stream().filter(f -> !f.equals("kill") && !f.equals("pause")).findAny().ifPresent(f -> {
+            throw new IllegalArgumentException("harness.faults: unknown fault '" + f + "' (kill, pause)");
+        });
+        return faults;
     }
 
     private CrashHarness() {
@@ -57,8 +82,13 @@ public final class CrashHarness {
     static final List<String> PROVIDERS = List.of("all-images", "rendernet", "openai", "bfl");
 
     public static void main(String[] args) throws Exception {
-        Result result = run(Integer.getInteger("harness.requests", 500), Integer.getInteger("harness.kills", 5),
-                Long.getLong("harness.seed", System.nanoTime()), Path.of("target", "crash-harness"));
+        List<String> faults = faults();
+        int requests = Integer.getInteger("harness.requests", 500);
+        int rounds = Integer.getInteger("harness.kills", 5);
+        long seed = Long.getLong("harness.seed", System.nanoTime());
+        Result result = faults.contains("pause")
+                ? PauseHarness.run(requests, faults, rounds, seed, Path.of("target", "crash-harness"))
+                : run(requests, rounds, seed, Path.of("target", "crash-harness"));
         result.problems().stream().limit(20).forEach(p -> System.out.println("problem: " + p));
         System.out.println(result.line());
         System.exit(result.lost() == 0 && result.duplicateCreates() == 0 ? 0 : 1);
@@ -179,7 +209,7 @@ public final class CrashHarness {
         drop(inbox, file, batch(file, perFile, requests, ids));
     }
 
-    private static void drop(Path inbox, int file, String batch) throws IOException {
+    static void drop(Path inbox, int file, String batch) throws IOException {
         Path staged = inbox.getParent().resolve("batch-" + file + ".jsonl");
         Files.writeString(staged, batch);
         Files.move(staged, inbox.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
@@ -204,7 +234,7 @@ public final class CrashHarness {
     }
 
 
-    private static void awaitAllTerminal(List<String> ids, Path outbox, Duration limit) throws InterruptedException {
+    static void awaitAllTerminal(List<String> ids, Path outbox, Duration limit) throws InterruptedException {
         long deadline = System.currentTimeMillis() + limit.toMillis();
         while (System.currentTimeMillis() < deadline) {
             if (ids.stream().allMatch(id -> Files.exists(outbox.resolve(id).resolve("manifest.json")))) {
@@ -214,7 +244,7 @@ public final class CrashHarness {
         }
     }
 
-    private static Result check(List<String> ids, Path outbox, List<ProviderSimulator> simulators, int kills)
+    static Result check(List<String> ids, Path outbox, List<ProviderSimulator> simulators, int kills)
             throws IOException {
         int delivered = 0;
         int failed = 0;
