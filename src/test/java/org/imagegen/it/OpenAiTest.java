@@ -216,10 +216,18 @@ class OpenAiTest {
         FOLDERS.drop("many.json", "{\"id\": \"oa-many\", \"provider\": \"openai\", \"prompt\": \"a flock\","
                 + " \"count\": 11}");
 
+        FOLDERS.drop("seeded.json", "{\"id\": \"oa-seeded\", \"provider\": \"openai\", \"prompt\": \"a tide\","
+                + " \"seed\": 7}");
+        FOLDERS.drop("negative.json", "{\"id\": \"oa-negative\", \"provider\": \"openai\", \"prompt\": \"a tide\","
+                + " \"negativePrompt\": \"boats\"}");
+
         assertThat(rejectedField("wide.json")).isEqualTo("aspectRatio");
         assertThat(rejectedField("many.json")).isEqualTo("count");
+        assertThat(rejectedField("seeded.json")).as("OpenAI has no seed").isEqualTo("seed");
+        assertThat(rejectedField("negative.json")).as("nor a negative prompt").isEqualTo("negativePrompt");
         assertThat(store.find("oa-wide")).isEmpty();
         assertThat(store.find("oa-many")).isEmpty();
+        assertThat(store.find("oa-seeded")).isEmpty();
         assertThat(OPENAI.requestFor("oa-wide")).isNull();
     }
 
