@@ -29,7 +29,8 @@ import com.sun.net.httpserver.HttpExchange;
  * does ({@code moderation_blocked}, stage output), {@code sim:censor-input} at once (stage input, nothing made);
  * {@code sim:fail} answers 500 {@code server_error} after the generation's time (OpenAI has no failed state), {@code
  * sim:fail-once} only for the first create of a job key; {@code sim:never} never answers; {@code sim:create-lost}
- * drops the connection when the answer is due; {@code sim:billing-limit} refuses at once with 400
+ * drops the connection when the answer is due; {@code sim:no-quota} refuses at once with 429 {@code insufficient_quota};
+ * {@code sim:billing-limit} refuses at once with 400
  * {@code billing_hard_limit_reached}, nothing made. Create faults: 429 (with and without Retry-After), 500, 503 and
  * html refuse at once; 502 and malformed come when the answer is due, the images made; slow adds
  * {@code imagegen.simulator.slow-delay}.
@@ -137,6 +138,11 @@ public class OpenAiSimulator extends ProviderSimulator {
         }
         if (prompt.contains("sim:censor-input")) {
             moderationBlocked(exchange, "input");
+            return;
+        }
+        if (prompt.contains("sim:no-quota")) {
+            error(exchange, 429, "You exceeded your current quota, please check your plan and billing details.",
+                    "insufficient_quota", null, "insufficient_quota");
             return;
         }
         if (prompt.contains("sim:billing-limit")) {

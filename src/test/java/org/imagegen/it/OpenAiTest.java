@@ -160,9 +160,10 @@ class OpenAiTest {
     }
 
     @Test
-    void aBillingLimitOrABadParameterFailsWithOpenAisMessage() {
+    void aBillingLimitAnExhaustedQuotaOrABadParameterFailsWithOpenAisMessage() {
         FOLDERS.drop("refused.jsonl", """
                 {"id": "oa-billing", "provider": "openai", "prompt": "a bill sim:billing-limit"}
+                {"id": "oa-quota", "provider": "openai", "prompt": "a budget sim:no-quota"}
                 {"id": "oa-dalle", "provider": "openai", "prompt": "an old model", "model": "dall-e-3"}
                 """);
 
@@ -173,6 +174,11 @@ class OpenAiTest {
         assertThat(billing.path("reason").asText()).isEqualTo("openai answered HTTP 400: Billing hard limit has been reached");
         assertThat(dalle.path("state").asText()).isEqualTo("FAILED");
         assertThat(dalle.path("reason").asText()).startsWith("openai answered HTTP 400: Invalid value: 'dall-e-3'.");
+        JsonNode quota = FOLDERS.awaitManifest("oa-quota", WAIT);
+        assertThat(quota.path("state").asText()).as("a 429 that waiting cannot clear (createRefused)").isEqualTo("FAILED");
+        assertThat(quota.path("reason").asText()).isEqualTo("openai answered HTTP 429: You exceeded your current quota,"
+                + " please check your plan and billing details.");
+        assertThat(store.find("oa-quota").orElseThrow().getCreateAttempts()).as("not sent again").isEqualTo(1);
         assertThat(store.find("oa-billing").orElseThrow().getCreateAttempts()).as("not sent again").isEqualTo(1);
         assertThat(store.find("oa-dalle").orElseThrow().getCreateAttempts()).as("not sent again").isEqualTo(1);
     }

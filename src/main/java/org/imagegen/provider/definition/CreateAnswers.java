@@ -24,6 +24,7 @@ final class CreateAnswers {
     private final Jq statusUrl;
     private final Jq outcome;
     private final Jq censored;
+    private final Jq refused;
     private final Jq cost;
 
     CreateAnswers(String provider, ProviderDefinition d) {
@@ -33,6 +34,7 @@ final class CreateAnswers {
         id = Jq.compile("createId", synchronous() ? d.getCreateId() : required(d.getCreateId(), "createId"));
         statusUrl = Jq.compile("createStatusUrl", d.getCreateStatusUrl());
         censored = Jq.compile("createCensored", d.getCreateCensored());
+        refused = Jq.compile("createRefused", d.getCreateRefused());
         cost = Jq.compile("createCost", d.getCreateCost());
         if (!blank(d.getCostUnit()) && d.getCostUnit().strip().length() > 32) {
             throw new IllegalArgumentException("costUnit: '" + d.getCostUnit().strip() + "' is longer than 32 characters");
@@ -84,8 +86,17 @@ final class CreateAnswers {
 
     /** Whether a refused create's answer means moderation; an answer the expression does not fit does not. */
     boolean censored(HttpReply reply) {
+        return truthy(censored, reply);
+    }
+
+    /** Whether an error answer refuses for good whatever its code says (createRefused). */
+    boolean refusedForGood(HttpReply reply) {
+        return truthy(refused, reply);
+    }
+
+    private static boolean truthy(Jq expression, HttpReply reply) {
         try {
-            return censored != null && censored.truthy(Jq.body(reply), Jq.answer(reply));
+            return expression != null && expression.truthy(Jq.body(reply), Jq.answer(reply));
         } catch (IllegalStateException e) {
             return false;
         }

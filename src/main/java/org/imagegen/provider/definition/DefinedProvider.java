@@ -218,6 +218,9 @@ public class DefinedProvider implements ImageProvider {
     public CreateResult readCreate(HttpReply reply) {
         if (!reply.isSuccess()) {
             String reason = reason(reply);
+            if (create.refusedForGood(reply)) {
+                return CreateResult.refused(reason);
+            }
             if (retryStatuses.contains(reply.status())) {
                 return CreateResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
             }

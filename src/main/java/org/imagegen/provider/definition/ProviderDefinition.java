@@ -35,6 +35,7 @@ public class ProviderDefinition {
     private String createUnconfirmedStatuses;
     private String createOutcome;
     private String createCensored;
+    private String createRefused;
     private String createCost;
     private String costUnit;
     private String errorMessage;
@@ -300,6 +301,18 @@ public class ProviderDefinition {
 
     public void setCreateCensored(String createCensored) {
         this.createCensored = createCensored;
+    }
+
+    /**
+     * jq from a create's error answer ({@code $status}: its HTTP code), truthy when it refuses for good although its
+     * code says "try later" (OpenAI's 429 {@code insufficient_quota}): the job fails at once instead of waiting.
+     */
+    public String getCreateRefused() {
+        return createRefused;
+    }
+
+    public void setCreateRefused(String createRefused) {
+        this.createRefused = createRefused;
     }
 
     /** jq from a 2xx create answer to the cost the provider reports (a number); blank: none reported. */
