@@ -135,6 +135,10 @@ class OpenAiTest {
             var picture = ImageIO.read(new ByteArrayInputStream(delivered));
             assertThat(picture.getWidth()).as("3:2").isGreaterThan(picture.getHeight());
         }
+        // the cost OpenAI reported: its usage's total tokens (the simulator's: 4 prompt tokens, 3 low-quality
+        // 1536x1024 images of 408 tokens each)
+        assertThat(manifest.path("cost").path("amount").asDouble()).isEqualTo(1228.0);
+        assertThat(manifest.path("cost").path("unit").asText()).isEqualTo("tokens");
         Job job = store.find("oa-harbour").orElseThrow();
         assertThat(job.getImageUrls()).as("the job store never holds the images' bytes")
                 .allSatisfy(url -> assertThat(url).isEqualTo("data:image/png;base64,"));
