@@ -41,6 +41,7 @@ import org.imagegen.provider.ProviderConfiguration;
 import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProviders;
+import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.request.RequestParser;
 import org.imagegen.request.RequestValidator;
@@ -160,7 +161,14 @@ public class BundleConfiguration implements CamelConfiguration {
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
         DefinedProviders.registerAtStart(camelContext, providers, planner, providerConfiguration.rateLimits(),
-                validator, key -> Settings.required(camelContext, key));
+                validator, key -> Settings.required(camelContext, key), provider -> {
+                    // as the seeds: imagegen.providers.<name>.sinks (empty: imagegen.sinks.default)
+                    List<String> own = Settings.list(camelContext.getPropertiesComponent()
+                            .resolveProperty("imagegen.providers." + provider.name() + ".sinks").orElse(""));
+                    sinks.addProviderDefaults(provider.name(), own);
+                    validator.addDefaultSinks(provider.name(), own);
+                    ObserveConfiguration.providerJoined(camelContext, provider);
+                });
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext, builtIn);
 

@@ -45,7 +45,7 @@ public class Sinks {
         this.specs = new LinkedHashMap<>();
         specs.forEach(s -> this.specs.put(s.name(), s));
         this.defaults = List.copyOf(defaults);
-        this.providerDefaults = Map.copyOf(providerDefaults);
+        this.providerDefaults = new java.util.concurrent.ConcurrentHashMap<>(providerDefaults);
         this.outbox = outbox;
         this.secrets = Set.copyOf(secrets.stream().filter(s -> s != null && s.length() >= 4).toList());
         check(defaults, "imagegen.sinks.default");
@@ -72,7 +72,18 @@ public class Sinks {
     }
 
     public Map<String, List<String>> providerDefaults() {
-        return providerDefaults;
+        return Map.copyOf(providerDefaults);
+    }
+
+    /**
+     * The sinks a provider declared by a definition file gets when a request names none
+     * ({@code imagegen.providers.<name>.sinks}, read when it joins at start); empty leaves it on the global default.
+     */
+    public void addProviderDefaults(String provider, List<String> names) {
+        if (!names.isEmpty()) {
+            check(names, "imagegen.providers." + provider + ".sinks");
+            providerDefaults.put(provider, List.copyOf(names));
+        }
     }
 
     public SinkSpec spec(String name) {

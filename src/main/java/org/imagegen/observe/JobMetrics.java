@@ -38,16 +38,19 @@ public class JobMetrics {
         this.registry = registry;
         this.store = store;
         this.clock = clock;
-        for (String provider : providers) {
-            for (JobState state : JobState.values()) {
-                Gauge.builder("imagegen.jobs", this, m -> m.jobs(provider, state))
-                        .description("jobs in the job store, by provider and state")
-                        .tag("provider", provider).tag("state", state.name()).register(registry);
-            }
-        }
+        providers.forEach(this::addProvider);
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
                 .register(registry);
+    }
+
+    /** The job gauges of a provider (imagegen.jobs by state); a provider declared by a definition joins at start. */
+    public void addProvider(String provider) {
+        for (JobState state : JobState.values()) {
+            Gauge.builder("imagegen.jobs", this, m -> m.jobs(provider, state))
+                    .description("jobs in the job store, by provider and state")
+                    .tag("provider", provider).tag("state", state.name()).register(registry);
+        }
     }
 
     /** Webhook deliveries received, those that brought a check forward, and those refused (wrong secret). */

@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.api.ProviderWebhooks;
@@ -18,6 +19,7 @@ import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
+import org.imagegen.provider.definition.DefinedProvider;
 
 /**
  * Health and metrics. Camel serves them on the API port (camel.management.* in config/): readiness and
@@ -58,6 +60,28 @@ public final class ObserveConfiguration {
         }
         context.getManagementStrategy().addEventNotifier(new Measurements(metrics));
         return metrics;
+    }
+
+    /**
+     * A provider declared by a definition file joined at start: its job gauges, and its key check when the
+     * definition declares one (keyCheckPath), as the seeds get them when the configuration runs.
+     */
+    public static void providerJoined(CamelContext context, DefinedProvider provider) {
+        context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).addProvider(provider.name());
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (provider.keyCheckCall() != null && health != null) {
+            ProducerTemplate template = context.createProducerTemplate();
+            // registered directly: the health registry looked the beans up already
+            health.register(new ProviderKeyHealthCheck(provider.name(),
+                    () -> template.send("direct:call-provider", e -> e.setProperty("call", provider.keyCheckCall()))
+                            .getMessage().getBody(HttpReply.class),
+                    keyCheckCacheMs(context)));
+        }
+    }
+
+    private static long keyCheckCacheMs(CamelContext context) {
+        return org.imagegen.support.Durations.millis(context.getPropertiesComponent()
+                .resolveProperty("imagegen.health.key-check-interval").orElse("30s"));
     }
 
     public static void bindWebhooks(CamelContext context, ProviderWebhooks webhooks) {

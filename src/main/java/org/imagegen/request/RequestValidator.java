@@ -56,12 +56,19 @@ public class RequestValidator {
         this.defaultProvider = defaultProvider;
         this.sinkNames = Set.copyOf(sinkNames);
         this.defaultSinks = List.copyOf(defaultSinks);
-        this.defaultSinksByProvider = Map.copyOf(defaultSinksByProvider);
+        this.defaultSinksByProvider = new java.util.concurrent.ConcurrentHashMap<>(defaultSinksByProvider);
     }
 
     /** A provider that joins after the start (a definition in routes/providers/), before any request is read. */
     public void addProvider(ProviderRules provider) {
         providers.put(provider.name(), provider);
+    }
+
+    /** The sinks a request for a provider that joined after the start gets when it names none (empty: the global). */
+    public void addDefaultSinks(String provider, List<String> sinks) {
+        if (!sinks.isEmpty()) {
+            defaultSinksByProvider.put(provider, List.copyOf(sinks));
+        }
     }
 
     public Validated validate(RawRecord raw) {

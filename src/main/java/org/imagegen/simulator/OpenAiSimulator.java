@@ -109,6 +109,12 @@ public class OpenAiSimulator extends ProviderSimulator {
                     "invalid_api_key");
             return;
         }
+        if (path.equals("/v1/models") && method.equals("GET")) {
+            // the key check (keyCheckPath): lists the models the key may use
+            sendJson(exchange, 200, Map.of("object", "list", "data", List.of(Map.of("id", "gpt-image-1",
+                    "object", "model", "owned_by", "openai"))));
+            return;
+        }
         if (!path.equals("/v1/images/generations") || !method.equals("POST")) {
             otherCalls.incrementAndGet();
             error(exchange, 404, "Invalid URL (" + method + " " + path + ")", "invalid_request_error", null, null);

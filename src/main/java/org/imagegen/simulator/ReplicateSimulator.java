@@ -91,6 +91,9 @@ public class ReplicateSimulator extends DefinitionSimulator {
         } else if (parts.length == 5 && path.startsWith("/v1/predictions/") && parts[4].equals("cancel")
                 && method.equals("POST")) {
             cancel(exchange, parts[3]);
+        } else if (path.equals("/v1/account") && method.equals("GET")) {
+            // the key check (keyCheckPath): the account the key belongs to
+            sendJson(exchange, 200, Map.of("type", "user", "username", "simulator", "name", "Simulator"));
         } else if (path.equals("/v1/webhooks/default/secret") && method.equals("GET")) {
             sendJson(exchange, 200, Map.of("key", signer.secret()));
         } else {

@@ -305,6 +305,12 @@ public class DefinedProvider implements ImageProvider {
         return urls.call(method, url, body, null);
     }
 
+    /** The GET at {@code keyCheckPath} that tells whether the key is accepted; null when the definition has none. */
+    public ProviderCall keyCheckCall() {
+        return blank(definition.getKeyCheckPath()) ? null : urls.call("GET", urls.url(definition.getKeyCheckPath().strip()),
+                null, null);
+    }
+
     @Override
     public ProviderCall deleteCall(Job job) {
         if (blank(definition.getCancelPath())) {

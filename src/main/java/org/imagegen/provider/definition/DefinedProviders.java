@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
@@ -44,11 +45,14 @@ public final class DefinedProviders {
 
     /**
      * Registers each definition bean at start: the provider, its download hosts, poll policy and rate limit.
-     * {@code prop} reads the bundle's settings (the global {@code imagegen.poll.*} a definition may leave out).
+     * {@code prop} reads the bundle's settings (the global {@code imagegen.poll.*} a definition may leave out);
+     * {@code joined} is told of each provider after it joined (its default sinks, job gauges and key check are
+     * configured there, as the seeds' are when the configuration runs).
      */
     public static void registerAtStart(CamelContext context, Providers providers, PollPlanner planner,
                                        Map<String, RateLimiter> rateLimits, RequestValidator validator,
-                                       Function<String, String> prop) throws Exception {
+                                       Function<String, String> prop, Consumer<DefinedProvider> joined)
+            throws Exception {
         // the simulators started for definitions stop with the context, after its routes
         SimulatorsInUse simulators = new SimulatorsInUse(prop.apply("imagegen.simulate"),
                 Boolean.parseBoolean(prop.apply("imagegen.simulator.allow-image-hosts")),
@@ -68,6 +72,11 @@ public final class DefinedProviders {
                         warnIfCallsMayOutlastClaims(provider, prop);
                         providers.add(provider, provider.downloadHosts());
                         validator.addProvider(provider);
+                        try {
+                            joined.accept(provider);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
+                        }
                     });
                     // each simulator in the registry as <provider>Simulator (bflSimulator), as the seeds' are
                     // (allImagesSimulator): tests and operators' tools read what it received

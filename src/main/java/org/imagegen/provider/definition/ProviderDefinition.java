@@ -48,6 +48,7 @@ public class ProviderDefinition {
     private String findId;
     private String cancelMethod;
     private String cancelPath;
+    private String keyCheckPath;
     private String webhooks;
     private String webhookId;
     private String webhookSignature;
@@ -424,6 +425,18 @@ public class ProviderDefinition {
 
     public void setCancelPath(String cancelPath) {
         this.cancelPath = cancelPath;
+    }
+
+    /**
+     * Key check: the path of a cheap authenticated GET (the readiness check provider-key-&lt;name&gt; calls it; 401 or
+     * 403 means the key is refused); blank when the provider has none, and then no key check.
+     */
+    public String getKeyCheckPath() {
+        return keyCheckPath;
+    }
+
+    public void setKeyCheckPath(String keyCheckPath) {
+        this.keyCheckPath = keyCheckPath;
     }
 
     /** Webhooks: {@code true} to receive them at {@code /webhooks/<name>} (default false). */
