@@ -435,7 +435,7 @@ public class JobLifecycle {
             }
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
-                job.setReason(result.reason());
+                keepTimeOutReason(job, result.reason());
                 reschedule(job, backoff(job, now, job.getTransientErrors(), result.retryAfter()));
                 LOG.info("job {}: check failed, next in {} ms: {}", job.getKey(),
                         job.getNextCheckAt() == null ? null : job.getNextCheckAt() - now, result.reason());
@@ -496,6 +496,13 @@ public class JobLifecycle {
                     + Duration.ofMillis(lateWindowMs) + " more and delivered if it finishes";
         }
         finish(job, JobState.TIMED_OUT, reason, late ? Math.min(now() + lateIntervalMs, lateEnd(job)) : null);
+    }
+
+    /** A failed check's reason becomes the job's, except for a late check: the API keeps saying why it timed out. */
+    private static void keepTimeOutReason(Job job, String reason) {
+        if (job.getState() != JobState.TIMED_OUT) {
+            job.setReason(reason);
+        }
     }
 
     private long lateEnd(Job job) {
@@ -784,7 +791,7 @@ public class JobLifecycle {
             case SUCCEEDED -> deliveryFailed(job, reason, now, isPermanentDeliveryFailure(error));
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
-                job.setReason(reason);
+                keepTimeOutReason(job, reason);
                 reschedule(job, backoff(job, now, job.getTransientErrors(), null));
                 LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, reason);
             }
