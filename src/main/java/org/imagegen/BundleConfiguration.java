@@ -84,6 +84,10 @@ public class BundleConfiguration implements CamelConfiguration {
     private int loopBatch;
     @PropertyInject("imagegen.loop.lease")
     private String loopLease;
+    @PropertyInject(value = "imagegen.poll.late-window", defaultValue = "0")
+    private String pollLateWindow;
+    @PropertyInject(value = "imagegen.poll.late-interval", defaultValue = "1m")
+    private String pollLateInterval;
     @PropertyInject("imagegen.delivery.max-attempts")
     private int deliveryMaxAttempts;
     @PropertyInject("imagegen.delivery.max-image-bytes")
@@ -156,6 +160,9 @@ public class BundleConfiguration implements CamelConfiguration {
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         JobLifecycle jobs = new JobLifecycle(store, providers, planner, providerConfiguration.rateLimits(), outbox,
                 Clock.systemUTC(), loopBatch, Durations.parse(loopLease), deliveryMaxAttempts, sinks, ledger);
+        // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
+        jobs.setLateChecks(setting("imagegen.poll.late-window", pollLateWindow),
+                setting("imagegen.poll.late-interval", pollLateInterval));
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
@@ -190,6 +197,15 @@ public class BundleConfiguration implements CamelConfiguration {
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
+    /** A duration setting; a bad one is refused naming its key. */
+    private static java.time.Duration setting(String key, String value) {
+        try {
+            return Durations.parse(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
     private static AutoCloseable registerJmx(JobOperations operations, String instanceId) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("org.imagegen:type=Jobs,instance=" + ObjectName.quote(instanceId));

@@ -55,6 +55,10 @@ public class Job {
         if (state == JobState.SUCCEEDED) {
             return JobAction.DELIVER;
         }
+        if (state == JobState.TIMED_OUT) {
+            // claimed only while checked late, after its deadline (JobLifecycle.expire): not expired again
+            return JobAction.CHECK;
+        }
         if (now >= deadlineAt) {
             return JobAction.EXPIRE;
         }

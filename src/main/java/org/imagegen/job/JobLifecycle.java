@@ -54,6 +54,9 @@ public class JobLifecycle {
     private final SinkLedger ledger;
     private final StrandedJobs stranded;
     private final InlineImages inline;
+    /** imagegen.poll.late-window and late-interval: see {@link #setLateChecks}; 0: off. */
+    private long lateWindowMs;
+    private long lateIntervalMs;
 
     public JobLifecycle(JobStore store, Providers providers, PollPlanner planner, Map<String, RateLimiter> rateLimits,
                         Outbox outbox, Clock clock, int claimBatch, Duration lease, int maxDeliveryAttempts,
@@ -72,6 +75,20 @@ public class JobLifecycle {
         this.claimBatch = claimBatch;
         this.leaseMs = lease.toMillis();
         this.maxDeliveryAttempts = maxDeliveryAttempts;
+    }
+
+    /**
+     * A generation that passes its deadline was paid for: its job becomes TIMED_OUT at the deadline (the requester
+     * hears of it in time), but is checked again every {@code interval} until {@code window} after the deadline and
+     * delivered if it finishes meanwhile. A zero window turns this off: TIMED_OUT is final.
+     */
+    public void setLateChecks(Duration window, Duration interval) {
+        if (window.isNegative() || (!window.isZero() && (interval.isZero() || interval.isNegative()))) {
+            throw new IllegalArgumentException("imagegen.poll.late-window must not be negative and "
+                    + "imagegen.poll.late-interval must be positive (window " + window + ", interval " + interval + ")");
+        }
+        this.lateWindowMs = window.toMillis();
+        this.lateIntervalMs = interval.toMillis();
     }
 
     private long now() {
@@ -391,6 +408,10 @@ public class JobLifecycle {
         switch (result.kind()) {
             case QUEUED, RUNNING -> {
                 job.setTransientErrors(0);
+                if (job.getState() == JobState.TIMED_OUT) {
+                    reschedule(job, now + lateIntervalMs);
+                    return Next.WAIT;
+                }
                 long next = planner.nextCheck(job.getProvider(), result.kind() == StatusResult.Kind.QUEUED, now);
                 if (job.getState() == JobState.RUNNING) {
                     reschedule(job, next);
@@ -403,8 +424,29 @@ public class JobLifecycle {
                 planner.observeCompletion(job.getProvider(), model(job),
                         job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
                 return succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images"
-                        + (result.reason() == null ? "" : "; " + result.reason()), false);
+                        + (result.reason() == null ? "" : "; " + result.reason()) + lateness(job, now), false);
             }
+            case FAILED, CENSORED, ALL_MEDIA_FAILED -> {
+                if (job.getState() == JobState.TIMED_OUT) {
+                    endLateChecks(job, "then the generation ended " + result.kind() + ": " + result.reason());
+                    return Next.DONE;
+                }
+                return ended(job, result);
+            }
+            default -> {
+                job.setTransientErrors(job.getTransientErrors() + 1);
+                keepTimeOutReason(job, result.reason());
+                reschedule(job, backoff(job, now, job.getTransientErrors(), result.retryAfter()));
+                LOG.info("job {}: check failed, next in {} ms: {}", job.getKey(),
+                        job.getNextCheckAt() == null ? null : job.getNextCheckAt() - now, result.reason());
+                return Next.WAIT;
+            }
+        }
+    }
+
+    /** A generation that ended without images before its deadline. */
+    private Next ended(Job job, StatusResult result) {
+        switch (result.kind()) {
             case FAILED -> {
                 if (result.retryable() && job.getProviderRetries() < provider(job).maxProviderRetries()) {
                     job.setReason(result.reason());
@@ -417,17 +459,10 @@ public class JobLifecycle {
                 finish(job, JobState.CENSORED, result.reason());
                 return Next.DONE;
             }
-            case ALL_MEDIA_FAILED -> {
-                // the provider's route asks whether they were censored; if it could not, they simply failed
+            default -> {
+                // ALL_MEDIA_FAILED: the provider's route asks whether they were censored; if it could not, they failed
                 finish(job, JobState.FAILED, result.reason());
                 return Next.DONE;
-            }
-            default -> {
-                job.setTransientErrors(job.getTransientErrors() + 1);
-                job.setReason(result.reason());
-                reschedule(job, backoff(job, now, job.getTransientErrors(), result.retryAfter()));
-                LOG.info("job {}: check failed, next in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, result.reason());
-                return Next.WAIT;
             }
         }
     }
@@ -446,11 +481,54 @@ public class JobLifecycle {
                 planner.firstCheck(job.getProvider(), model(job), now));
     }
 
+    /**
+     * TIMED_OUT at the deadline. A generation created at the provider (it has an id there) may still finish, and is
+     * paid for: with a late window, it keeps being checked (see {@link #setLateChecks}); one never created is not.
+     */
     public void expire(Job job) {
         String what = job.getState() == JobState.ACCEPTED ? "was never accepted by the provider"
                 : "did not finish";
-        finish(job, JobState.TIMED_OUT, "the generation " + what + " within the deadline of "
-                + Duration.ofMillis(planner.policy(job.getProvider()).deadlineMs()) + (job.getReason() == null ? "" : "; last problem: " + job.getReason()));
+        boolean late = lateWindowMs > 0 && job.getState().isAwaitingProvider() && job.getProviderJobId() != null;
+        String reason = "the generation " + what + " within the deadline of "
+                + Duration.ofMillis(planner.policy(job.getProvider()).deadlineMs()) + (job.getReason() == null ? "" : "; last problem: " + job.getReason());
+        if (late) {
+            reason += "; it is checked every " + Duration.ofMillis(lateIntervalMs) + " for "
+                    + Duration.ofMillis(lateWindowMs) + " more and delivered if it finishes";
+        }
+        finish(job, JobState.TIMED_OUT, reason, late ? Math.min(now() + lateIntervalMs, lateEnd(job)) : null);
+    }
+
+    /** A failed check's reason becomes the job's, except for a late check: the API keeps saying why it timed out. */
+    private static void keepTimeOutReason(Job job, String reason) {
+        if (job.getState() != JobState.TIMED_OUT) {
+            job.setReason(reason);
+        }
+    }
+
+    private long lateEnd(Job job) {
+        return job.getDeadlineAt() + lateWindowMs;
+    }
+
+    /** The history's note on a generation seen finished after its deadline; empty when it was in time. */
+    private String lateness(Job job, long now) {
+        return job.getState() == JobState.TIMED_OUT
+                ? "; finished " + Math.max(0, (now - job.getDeadlineAt()) / 1000) + " s after the deadline" : "";
+    }
+
+    /**
+     * No more late checks: the job stays TIMED_OUT (the requester was told so at the deadline, and is not told
+     * again); its reason and manifest say what became of the generation.
+     */
+    private void endLateChecks(Job job, String what) {
+        List<JobEvent> history = store.history(job.getKey());
+        // the time-out's own reason (a failed late check may have replaced the job's reason with its own)
+        String timedOut = history.stream().filter(e -> e.state() == JobState.TIMED_OUT).reduce((a, b) -> b)
+                .map(JobEvent::detail).orElse(job.getReason());
+        job.setReason(timedOut + "; " + what);
+        job.setNextCheckAt(null);
+        outbox.writeManifest(job, history);
+        store.save(job, false, null, now(), true);
+        LOG.info("job {}: TIMED_OUT, no more checks ({})", job.getKey(), what);
     }
 
     // ---- delivery ------------------------------------------------------------------------------------------------
@@ -571,8 +649,10 @@ public class JobLifecycle {
         job.setState(JobState.DELIVERED);
         job.setReason(null);
         job.setNextCheckAt(null);
-        if (store.history(job.getKey()).stream().anyMatch(e -> e.state() == JobState.DELIVERY_FAILED)) {
-            // a retried delivery: the DELIVERY_FAILED record in the outbox folder gives way to the job's manifest
+        if (store.history(job.getKey()).stream().anyMatch(e -> e.state() == JobState.DELIVERY_FAILED
+                || e.state() == JobState.TIMED_OUT)) {
+            // a retried delivery (or a generation that finished after its deadline): the DELIVERY_FAILED (TIMED_OUT)
+            // record in the outbox folder gives way to the job's manifest
             outbox.replaceFailureRecord(job);
         }
         // images that came inline exist only in staging until delivered: once it is cleared, a lost DELIVERED
@@ -711,7 +791,7 @@ public class JobLifecycle {
             case SUCCEEDED -> deliveryFailed(job, reason, now, isPermanentDeliveryFailure(error));
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
-                job.setReason(reason);
+                keepTimeOutReason(job, reason);
                 reschedule(job, backoff(job, now, job.getTransientErrors(), null));
                 LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, reason);
             }
@@ -794,16 +874,32 @@ public class JobLifecycle {
     }
 
     private void reschedule(Job job, long nextCheckAt) {
+        if (job.getState() == JobState.TIMED_OUT) {
+            // a late check: never past the late window, and the last one comes at its end
+            long now = now();
+            if (now >= lateEnd(job)) {
+                endLateChecks(job, "it had not finished " + Duration.ofMillis(lateWindowMs) + " after the deadline");
+                return;
+            }
+            nextCheckAt = Math.min(nextCheckAt, lateEnd(job));
+        }
         job.setNextCheckAt(nextCheckAt);
         store.save(job, false, null, now(), true);
     }
 
-    /** A terminal state: the manifest (with the reason) is written first, then the row; a crash in between repeats both. */
     private void finish(Job job, JobState state, String reason) {
+        finish(job, state, reason, null);
+    }
+
+    /**
+     * A terminal state: the manifest (with the reason) is written first, then the row; a crash in between repeats
+     * both. {@code nextCheckAt}: null, except for a TIMED_OUT job checked late.
+     */
+    private void finish(Job job, JobState state, String reason, Long nextCheckAt) {
         long now = now();
         job.setState(state);
         job.setReason(reason);
-        job.setNextCheckAt(null);
+        job.setNextCheckAt(nextCheckAt);
         outbox.writeManifest(job, historyWith(job, state, now, reason),
                 state == JobState.DELIVERY_FAILED ? sinkReport(job) : null);
         store.save(job, true, reason, now, true);

@@ -606,19 +606,21 @@ public class JobStore {
     /**
      * A provider's webhook named one of its generations: the job waiting on it is checked at once (next_check_at =
      * now). Nothing else changes: the check re-reads the generation before anything is trusted. Returns the number
-     * of jobs brought forward (0 for an unknown generation, or one that is no longer waited on).
+     * of jobs brought forward (0 for an unknown generation, or one that is no longer waited on). A TIMED_OUT job is
+     * waited on while it is checked late (it has a next check).
      */
     public int bringCheckForward(String provider, String providerJobId, long now) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement update = c.prepareStatement("UPDATE job SET next_check_at = ?, updated_at = ? "
-                     + "WHERE provider = ? AND provider_job_id = ? AND state IN (?, ?) AND next_check_at > ?")) {
+                     + "WHERE provider = ? AND provider_job_id = ? AND state IN (?, ?, ?) AND next_check_at > ?")) {
             update.setLong(1, now);
             update.setLong(2, now);
             update.setString(3, provider);
             update.setString(4, providerJobId);
             update.setString(5, JobState.SUBMITTED.name());
             update.setString(6, JobState.RUNNING.name());
-            update.setLong(7, now);
+            update.setString(7, JobState.TIMED_OUT.name());
+            update.setLong(8, now);
             return update.executeUpdate();
         } catch (SQLException e) {
             throw new JobStoreException("cannot bring the check of " + provider + " generation forward", e);

@@ -39,6 +39,8 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
         "imagegen.providers.rendernet.poll.deadline=3s",
+        // late checks off: TIMED_OUT is final (LateResultTest has them on)
+        "imagegen.poll.late-window=0",
         // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
         "imagegen.providers.rendernet.reconcile-by-list=false",
         // RenderNet's simulator serves its media from another host name than its API (as the real one serves them
@@ -304,6 +306,19 @@ class PipelineTest {
         assertThat(rendernet.createsFor("rn-never")).isEqualTo(1);
         // the manifest is written just before the row that ends the job
         await().atMost(WAIT).untilAsserted(() -> assertThat(store.find("rn-never").orElseThrow().getNextCheckAt()).isNull());
+    }
+
+    @Test
+    void withoutLateChecksAGenerationSlowerThanTheDeadlineStaysTimedOut() {
+        FOLDERS.drop("slow.json", "{\"id\": \"rn-slow\", \"provider\": \"rendernet\", \"prompt\": \"slow sim:ms=4000\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rn-slow", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("TIMED_OUT");
+        assertThat(manifest.path("reason").asText()).contains("did not finish").doesNotContain("checked every");
+        // no next check: the job is never looked at again
+        await().atMost(WAIT).untilAsserted(() -> assertThat(store.find("rn-slow").orElseThrow().getNextCheckAt()).isNull());
+        assertThat(rendernet.createsFor("rn-slow")).isEqualTo(1);
     }
 
     @Test
