@@ -95,13 +95,21 @@ public class BundleConfiguration implements CamelConfiguration {
     @PropertyInject("imagegen.provider.default")
     private String defaultProvider;
 
+    /** The job store's pool, once made (see {@link #jobStoreDataSource}). */
+    private HikariDataSource dataSource;
+
     /**
      * The job store's connections, migrated by Flyway, bound once: the job store, the cluster's read locks, the
      * {@code sql:} endpoints of the singleton duties and operators' tools use this pool (the readiness test closes it).
      * Closed after the routes stop (see {@link #configure}).
      */
     @BindToRegistry("jobStoreDataSource")
-    public HikariDataSource jobStoreDataSource() throws Exception {
+    public synchronized HikariDataSource jobStoreDataSource() throws Exception {
+        // Camel Main post-processes a configuration class twice (when it is instantiated and again when the
+        // configurations are loaded), calling this method each time: one pool, or the first one leaks its connections
+        if (dataSource != null) {
+            return dataSource;
+        }
         Path data = Files.createDirectories(Path.of(dataFolder));
         String url = dbUrl.strip();
         if (url.isBlank()) {
@@ -116,13 +124,14 @@ public class BundleConfiguration implements CamelConfiguration {
         config.setMaximumPoolSize(dbPoolSize);
         config.setConnectionTimeout(Durations.millis(dbConnectionWait));
         config.setPoolName("job-store");
-        HikariDataSource dataSource = new HikariDataSource(config);
+        HikariDataSource created = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(created).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
-            dataSource.close();
+            created.close();
             throw e;
         }
+        dataSource = created;
         return dataSource;
     }
 
@@ -134,7 +143,7 @@ public class BundleConfiguration implements CamelConfiguration {
         Files.createDirectories(Path.of(inboxFolder));
 
         Closer closer = new Closer();
-        HikariDataSource dataSource = registry.lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
+        HikariDataSource dataSource = jobStoreDataSource(); // the pool bound as jobStoreDataSource
         closer.add(dataSource);
         String nodeId = nodeId();
         JobStore store = new JobStore(dataSource, new ObjectMapper(),
