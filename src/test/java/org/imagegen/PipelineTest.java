@@ -15,8 +15,10 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,15 +28,11 @@ import static org.awaitility.Awaitility.await;
  * files dropped into the inbox, manifests and images read from the outbox. Timings are compressed; prompts carry
  * simulator directives (sim:fail, sim:429x2, ...) to produce each outcome on purpose.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/pipeline/inbox",
         "imagegen.outbox=target/it/pipeline/outbox",
         "imagegen.data=target/it/pipeline/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
         "imagegen.simulator.duration-max=500ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
         "imagegen.providers.rendernet.poll.deadline=3s",
@@ -47,12 +45,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.simulator.allow-image-hosts=false",
         "imagegen.providers.rendernet.download-hosts=redernet-image-data.s3.amazonaws.com,localhost",
         // the provider's retry of a failed generation is tried here; it is off by default (docs/providers.md)
-        "imagegen.providers.all-images.retry.max=1",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms"
+        "imagegen.providers.all-images.retry.max=1"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class PipelineTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -31,8 +31,10 @@ import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +47,7 @@ import static org.awaitility.Awaitility.await;
  * those keys, the base URLs pointed at them, so they are called as the real services are): each simulator notes
  * every request that carried its key, and none may have gone to its image host.
  */
+@ExtendWith(PostgresJobStore.class)
 class SecretsTest {
 
     private static final String ALL_IMAGES_KEY = "aik-LEAKCHECK-4be1f09c";

@@ -12,9 +12,11 @@ import java.util.List;
 
 import org.flywaydb.core.Flyway;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.TestPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * over after imagegen.cluster.read-lock-max-age; a lock is released once its file was moved, so the same name
  * dropped again is read again.
  */
+@ExtendWith(PostgresJobStore.class)
 class ClusterReadLockTest {
 
     private static final String ROW = "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) "

@@ -21,10 +21,12 @@ import org.imagegen.job.JobStore;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.SftpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * metrics show it; when the servers are back the operator retries it over the HTTP API and every sink ends up with
  * everything exactly once: one callback, one upload of each file, the folder sink's files not written again.
  */
+@ExtendWith(PostgresJobStore.class)
 class SinkOutageTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

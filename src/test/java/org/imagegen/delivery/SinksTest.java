@@ -16,6 +16,7 @@ import org.imagegen.job.JobStore;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.S3Server;
 import org.imagegen.support.SftpServer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -37,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * HTTP receiver that verifies each callback's signature — plus a second folder sink with a folder pattern.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class SinksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

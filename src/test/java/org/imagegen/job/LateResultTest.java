@@ -9,8 +9,10 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,25 +22,19 @@ import static org.awaitility.Awaitility.await;
  * the deadline, checked again at the late interval, and delivered when the generation finishes, with its lateness
  * in its history. The real routes/ and config/, with the simulators and a one-second deadline.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/late/inbox",
         "imagegen.outbox=target/it/late/outbox",
         "imagegen.data=target/it/late/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
         "imagegen.simulator.duration-max=500ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
         "imagegen.poll.deadline=1s",
         "imagegen.poll.late-window=20s",
-        "imagegen.poll.late-interval=300ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms"
+        "imagegen.poll.late-interval=300ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class LateResultTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -9,11 +9,13 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.AllImagesSimulator;
-import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.ProviderSimulator.GenerationStats;
+import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,6 +42,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.inbox.poll=100ms",
         "imagegen.inbox.stable=100ms"
 })
+@ExtendWith(PostgresJobStore.class)
 class PollingCostTest {
 
     private static final int JOBS = 1000;

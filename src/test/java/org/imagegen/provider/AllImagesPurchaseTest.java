@@ -15,8 +15,10 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,26 +30,19 @@ import static org.awaitility.Awaitility.await;
  * no plain provider retry of a failed generation, and RenderNet's simulated image host refused when only the shipped
  * download-hosts are allowed.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/purchase/inbox",
         "imagegen.outbox=target/it/purchase/outbox",
         "imagegen.data=target/it/purchase/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
         "imagegen.simulator.image-size=64",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
         "imagegen.providers.all-images.images=buy",
         "imagegen.providers.all-images.buy-size=upscale",
         // the simulator's image host is not added: RenderNet keeps the shipped download-hosts only
         "imagegen.simulator.allow-image-hosts=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class AllImagesPurchaseTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

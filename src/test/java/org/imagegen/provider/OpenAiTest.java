@@ -24,9 +24,11 @@ import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.OpenAiSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,22 +40,14 @@ import static org.awaitility.Awaitility.await;
  * no keys). The global response timeout is 2 s; OpenAI's own (responseTimeout) 30 s. A second definition,
  * "openai-compatible", calls the same simulator without a responseTimeout of its own.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/openai/providers/*.camel.yaml",
         "imagegen.inbox=target/it/openai/inbox",
         "imagegen.outbox=target/it/openai/outbox",
         "imagegen.data=target/it/openai/data",
         "imagegen.simulate=auto",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=200ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms",
         "imagegen.providers.openai.api-key=sk-openai-test-key",
         "imagegen.providers.openai.rate-limit.per-second=50",
         "imagegen.providers.openai.rate-limit.burst=50",
@@ -65,6 +59,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.openai.response-timeout=30s"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class OpenAiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -22,9 +22,11 @@ import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,20 +39,15 @@ import static org.awaitility.Awaitility.await;
  * reason, or DELIVERY_FAILED with what arrived kept. One row per fault; all rows are dropped as one batch at the
  * start, so the deadlines of the rows that must time out run side by side.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/faults/inbox",
         "imagegen.outbox=target/it/faults/outbox",
         "imagegen.data=target/it/faults/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
         // every 429 pauses the whole provider key (1 s, and 3 s in the Retry-After test): deadlines leave room
         // for those pauses to add up
         // a slow answer takes longer than the bundle waits for one
         "imagegen.simulator.slow-delay=1500ms",
         "imagegen.http.response-timeout=700ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
         "imagegen.providers.all-images.poll.deadline=12s",
@@ -59,12 +56,10 @@ import static org.awaitility.Awaitility.await;
         // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
         "imagegen.providers.rendernet.reconcile-by-list=false",
         // the simulated images are a few kB; a "huge" one is padded with 2 MiB
-        "imagegen.delivery.max-image-bytes=1048576",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms"
+        "imagegen.delivery.max-image-bytes=1048576"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class ProviderFaultsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);

@@ -23,11 +23,13 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
-import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
+import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,22 +42,13 @@ import static org.awaitility.Awaitility.await;
  * provider never has more than three calls open; its other jobs wait unchanged, a few in its lane, the rest unclaimed.
  * The stub is released at the end.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/provider-lanes/providers/*.camel.yaml",
         "imagegen.inbox=target/it/provider-lanes/inbox",
         "imagegen.outbox=target/it/provider-lanes/outbox",
         "imagegen.data=target/it/provider-lanes/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
         "imagegen.poll.queued-interval=200ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms",
         // fewer workers than slow calls: a worker held by a slow call would show at once
         "imagegen.loop.workers=2",
         "imagegen.providers.sloth.max-in-flight=3",
@@ -67,6 +60,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.http.response-timeout=60000ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class ProviderLanesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(25);

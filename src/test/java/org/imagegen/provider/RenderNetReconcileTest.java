@@ -9,11 +9,13 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,24 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * created since the create was sent, parked for a person otherwise, and never sent twice or shared by two jobs.
  * In order: the first test needs a store without parked jobs, which the later ones leave behind.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/rn-reconcile/inbox",
         "imagegen.outbox=target/it/rn-reconcile/outbox",
         "imagegen.data=target/it/rn-reconcile/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
         "imagegen.simulator.slow-delay=1500ms",
         "imagegen.http.response-timeout=700ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
-        "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms"
+        "imagegen.poll.max-backoff=1s"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(PostgresJobStore.class)
 class RenderNetReconcileTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

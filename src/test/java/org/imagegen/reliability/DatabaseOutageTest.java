@@ -20,9 +20,11 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ProxiedDatabase;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * The database cut off from a running bundle and given back (PostgreSQL behind a TCP proxy the test controls,
  * {@link ProxiedDatabase}), with the real routes/ and config/.
  */
+@ExtendWith(PostgresJobStore.class)
 class DatabaseOutageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

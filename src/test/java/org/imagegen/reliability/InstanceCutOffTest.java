@@ -13,9 +13,11 @@ import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ProxiedDatabase;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * create; when the network returns, a's late writes of the jobs it held change nothing, a is ready again by itself and
  * takes new work. Only against the PostgreSQL that {@code -Dimagegen.test.postgres} names.
  */
+@ExtendWith(PostgresJobStore.class)
 class InstanceCutOffTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -11,10 +11,12 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * starts on the same folders and finishes every job, and no provider saw a second create. The providers here are
  * stand-alone simulators reached through the documented settings (base URL and API key), as a real service would be.
  */
+@ExtendWith(PostgresJobStore.class)
 class RestartTest {
 
     private static final int JOBS = 12;

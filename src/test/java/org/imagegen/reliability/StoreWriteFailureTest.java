@@ -14,6 +14,7 @@ import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.StoreFaults;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * the job table; H2, or PostgreSQL under {@code -Dimagegen.test.db=postgres}), with everything else of the bundle
  * real: routes/, config/, the RenderNet simulator.
  */
+@ExtendWith(PostgresJobStore.class)
 class StoreWriteFailureTest {
 
     /**

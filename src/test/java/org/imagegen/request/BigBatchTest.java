@@ -10,7 +10,9 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.inbox.poll=100ms",
         "imagegen.inbox.stable=100ms"
 })
+@ExtendWith(PostgresJobStore.class)
 class BigBatchTest {
 
     private static final int RECORDS = HostileCorpus.BIG_BATCH_RECORDS;

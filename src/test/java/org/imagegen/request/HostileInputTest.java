@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.Folders;
-import org.imagegen.support.HostileCorpus;
 import org.imagegen.support.HostileCorpus.Expected;
 import org.imagegen.support.HostileCorpus.HostileInput;
+import org.imagegen.support.HostileCorpus;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,21 +27,15 @@ import static org.awaitility.Awaitility.await;
  * error file in inbox/.rejected/ naming record and field (or is accepted, for the ones that must be), the bundle
  * keeps running, and a good file dropped right after it is delivered as usual.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/hostile/inbox",
         "imagegen.outbox=target/it/hostile/outbox",
         "imagegen.data=target/it/hostile/data",
-        "imagegen.simulate=true",
         "imagegen.inbox.max-file-bytes=" + HostileInputTest.LIMIT,
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=300ms",
-        "imagegen.poll.initial-delay=200ms",
-        "imagegen.poll.interval=200ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms"
+        "imagegen.simulator.duration-max=300ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class HostileInputTest {
 
     static final long LIMIT = 1_048_576;

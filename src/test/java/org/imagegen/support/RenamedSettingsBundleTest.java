@@ -7,10 +7,12 @@ import java.util.List;
 import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.component.timer.TimerEndpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A bundle set up with the settings' old millisecond names runs on them, as before they were renamed. */
+@ExtendWith(PostgresJobStore.class)
 class RenamedSettingsBundleTest {
 
     @Test

@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +25,7 @@ import static org.imagegen.support.ApiClient.json;
  * A defined provider whose key is refused makes the bundle not ready, naming it: the shipped OpenAI definition, called
  * for real (a key set) at a local stub that answers its keyCheckPath with 401 and checks the key it got.
  */
+@ExtendWith(PostgresJobStore.class)
 class DefinedKeyRefusedTest {
 
     private static final String TOKEN = "defined-key-token-0123456789";

@@ -15,8 +15,10 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,20 +30,14 @@ import static org.imagegen.support.ApiClient.text;
  * (imagegen.providers.&lt;name&gt;.sinks), their job gauges on /observe/metrics, and a key check on readiness when the
  * definition declares keyCheckPath (Replicate and OpenAI do; fal does not). As shipped, on the simulators.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/defined-parity/inbox",
         "imagegen.outbox=target/it/defined-parity/outbox",
         "imagegen.data=target/it/defined-parity/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
         "imagegen.api.port=0",
         "imagegen.api.token=" + DefinedProviderParityTest.TOKEN,
         "imagegen.management.enabled=false",
@@ -51,6 +47,7 @@ import static org.imagegen.support.ApiClient.text;
         "imagegen.providers.replicate.sinks=replicated"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class DefinedProviderParityTest {
 
     static final String TOKEN = "defined-parity-token-0123456789";

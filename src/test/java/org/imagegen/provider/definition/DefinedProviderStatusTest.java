@@ -22,12 +22,14 @@ import org.imagegen.provider.Providers;
 import org.imagegen.simulator.TinySimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
-import org.imagegen.support.ScriptedProvider;
 import org.imagegen.support.ScriptedProvider.Call;
+import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,6 +42,7 @@ import static org.imagegen.support.ApiClient.json;
  * answering 422 failing the job with its detail; and a definition that names a simulator, called at the simulator
  * instead of its base URL while the bundle runs, the simulator closed when it stops.
  */
+@ExtendWith(PostgresJobStore.class)
 class DefinedProviderStatusTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -19,11 +19,13 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.provider.Providers;
 import org.imagegen.support.Folders;
-import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
+import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,22 +37,18 @@ import static org.awaitility.Awaitility.await;
  * images are served under a second loopback name (localhost), the definition's download host, so the test sees
  * which calls carried the key.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/defined-provider/providers/*.camel.yaml",
         "imagegen.inbox=target/it/defined-provider/inbox",
         "imagegen.outbox=target/it/defined-provider/outbox",
         "imagegen.data=target/it/defined-provider/data",
-        "imagegen.simulate=true",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms"
+        "imagegen.poll.queued-interval=150ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class DefinedProviderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

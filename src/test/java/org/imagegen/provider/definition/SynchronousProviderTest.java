@@ -24,11 +24,13 @@ import org.imagegen.job.JobStore;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.simulator.PromptImage;
 import org.imagegen.support.Folders;
-import org.imagegen.support.ScriptedProvider;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
+import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,21 +41,17 @@ import static org.awaitility.Awaitility.await;
  * the routes pattern loads, as an operator would. The job is finished by the create alone: delivered with exactly
  * the bytes sent, censored or failed, the reported cost recorded; a create whose answer is lost is parked.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/synchronous-provider/providers/*.camel.yaml",
         "imagegen.inbox=target/it/synchronous-provider/inbox",
         "imagegen.outbox=target/it/synchronous-provider/outbox",
         "imagegen.data=target/it/synchronous-provider/data",
-        "imagegen.simulate=true",
         "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms"
+        "imagegen.poll.interval=150ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class SynchronousProviderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

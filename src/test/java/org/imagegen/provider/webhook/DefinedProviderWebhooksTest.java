@@ -37,11 +37,13 @@ import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
 import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,19 +54,15 @@ import static org.awaitility.Awaitility.await;
  * secret path) and a scripted stub of their API on 127.0.0.1. Their poll timings are ten minutes, so a job is only
  * checked, and delivered, when a webhook brings its check forward; a refused delivery must change nothing.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/defined-webhooks/providers/*.camel.yaml",
         "imagegen.inbox=target/it/defined-webhooks/inbox",
         "imagegen.outbox=target/it/defined-webhooks/outbox",
-        "imagegen.data=target/it/defined-webhooks/data",
-        "imagegen.simulate=true",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms"
+        "imagegen.data=target/it/defined-webhooks/data"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class DefinedProviderWebhooksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

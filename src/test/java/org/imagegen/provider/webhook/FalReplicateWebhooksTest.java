@@ -18,10 +18,12 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,13 +34,10 @@ import static org.awaitility.Awaitility.await;
  * verified by the bundle (Replicate: Standard Webhooks, the secret fetched from the provider; fal: Ed25519 against the
  * simulator's own key set), brings its check forward.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/fal-replicate-webhooks/inbox",
         "imagegen.outbox=target/it/fal-replicate-webhooks/outbox",
         "imagegen.data=target/it/fal-replicate-webhooks/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
         "imagegen.providers.replicate.webhooks=true",
         "imagegen.providers.replicate.poll.initial-delay=10m",
         "imagegen.providers.replicate.poll.interval=10m",
@@ -47,14 +46,11 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.fal.poll.initial-delay=10m",
         "imagegen.providers.fal.poll.interval=10m",
         "imagegen.providers.fal.poll.queued-interval=10m",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms",
         "imagegen.api.port=0",
         "imagegen.management.enabled=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class FalReplicateWebhooksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
