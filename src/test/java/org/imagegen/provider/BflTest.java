@@ -16,10 +16,13 @@ import org.imagegen.App;
 import org.imagegen.simulator.BflSimulator;
 import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.support.ApiClient;
+import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,11 +33,10 @@ import static org.awaitility.Awaitility.await;
  * simulator received is the evidence: the create's own fields, the polling URL called as returned, which calls
  * carried x-key, and how many paid creates each job key made.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/bfl/inbox",
         "imagegen.outbox=target/it/bfl/outbox",
         "imagegen.data=target/it/bfl/data",
-        "imagegen.simulate=true",
         "imagegen.api.token=bfl-test-token-0123456789",
         "imagegen.simulator.duration-min=300ms",
         "imagegen.simulator.duration-max=500ms",
@@ -42,13 +44,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms"
+        "imagegen.poll.max-backoff=1s"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 class BflTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -183,26 +182,22 @@ class BflTest {
 
     @Test
     void faultsAreWaitedOutOrParkedAndNoJobKeyIsEverCreatedTwice() {
-        FOLDERS.drop("faults.jsonl", """
-                {"id": "bfl-429", "provider": "bfl", "prompt": "a heron sim:create-429x1 sim:retry-after=1"}
-                {"id": "bfl-429bare", "provider": "bfl", "prompt": "a heron sim:create-429barex1"}
-                {"id": "bfl-503", "provider": "bfl", "prompt": "a heron sim:create-503x1"}
-                {"id": "bfl-check-5xx", "provider": "bfl", "prompt": "a heron sim:check-500x1 sim:check-502x1"}
-                {"id": "bfl-check-429", "provider": "bfl", "prompt": "a heron sim:check-429x1"}
-                {"id": "bfl-malformed", "provider": "bfl", "prompt": "a heron sim:check-malformedx1"}
-                {"id": "bfl-slow", "provider": "bfl", "prompt": "a heron sim:create-slowx1 sim:check-slowx1"}
-                {"id": "bfl-lost", "provider": "bfl", "prompt": "a heron sim:create-lost"}
-                {"id": "bfl-create-malformed", "provider": "bfl", "prompt": "a heron sim:create-malformedx1"}
-                {"id": "bfl-create-500", "provider": "bfl", "prompt": "a heron sim:create-500x1"}
-                """);
+        FaultMatrix.in(FOLDERS, WAIT).simulator("bfl", bfl)
+                .delivered("bfl-429", "bfl", "a heron sim:create-429x1 sim:retry-after=1")
+                .delivered("bfl-429bare", "bfl", "a heron sim:create-429barex1")
+                .delivered("bfl-503", "bfl", "a heron sim:create-503x1")
+                .delivered("bfl-check-5xx", "bfl", "a heron sim:check-500x1 sim:check-502x1")
+                .delivered("bfl-check-429", "bfl", "a heron sim:check-429x1")
+                .delivered("bfl-malformed", "bfl", "a heron sim:check-malformedx1")
+                .delivered("bfl-slow", "bfl", "a heron sim:create-slowx1 sim:check-slowx1")
+                // a create whose answer was lost or unreadable, or a 500 after which nobody knows: parked, never
+                // sent again
+                .parked("bfl-lost", "bfl", "a heron sim:create-lost")
+                .parked("bfl-create-malformed", "bfl", "a heron sim:create-malformedx1")
+                // BFL refused that one before making anything; the bundle cannot know that from a 500
+                .parkedUnmade("bfl-create-500", "bfl", "a heron sim:create-500x1")
+                .dropAndCheck("faults.jsonl");
 
-        for (String key : List.of("bfl-429", "bfl-429bare", "bfl-503", "bfl-check-5xx", "bfl-check-429",
-                "bfl-malformed", "bfl-slow")) {
-            JsonNode manifest = FOLDERS.awaitManifest(key, WAIT);
-            assertThat(manifest.path("state").asText()).as(key + ": " + manifest.toPrettyString()).isEqualTo("DELIVERED");
-            assertThat(manifest.path("images")).as(key).hasSize(1);
-            assertThat(bfl.createsFor(key)).as(key).isEqualTo(1);
-        }
         // a refused create was sent again, once; the second went after the Retry-After BFL asked for
         List<ReceivedCalls.Call> creates429 = creates("bfl-429");
         assertThat(bfl.received().creates("bfl-429")).hasSize(2);
@@ -210,18 +205,6 @@ class BflTest {
         assertThat(bfl.received().creates("bfl-503")).hasSize(2);
         assertThat(creates429).hasSize(2);
         assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
-
-        // a create whose answer was lost or unreadable, or a 500 after which nobody knows: parked, never sent again
-        for (String key : List.of("bfl-lost", "bfl-create-malformed", "bfl-create-500")) {
-            JsonNode manifest = FOLDERS.awaitManifest(key, WAIT);
-            assertThat(manifest.path("state").asText()).as(key).isEqualTo("NEEDS_ATTENTION");
-            assertThat(manifest.path("reason").asText()).as(key).contains("not sent again");
-            assertThat(bfl.received().creates(key)).as(key).hasSize(1);
-        }
-        assertThat(bfl.createsFor("bfl-lost")).isEqualTo(1);
-        assertThat(bfl.createsFor("bfl-create-malformed")).isEqualTo(1);
-        // BFL refused that one before making anything; the bundle cannot know that from a 500
-        assertThat(bfl.createsFor("bfl-create-500")).isZero();
     }
 
     @Test
