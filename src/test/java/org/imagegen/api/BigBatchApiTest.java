@@ -12,10 +12,12 @@ import org.imagegen.job.JobStore;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.imagegen.support.ApiClient.json;
@@ -26,6 +28,7 @@ import static org.imagegen.support.ApiClient.json;
  * becomes a job (202). The same body over a lower limit gets 413 (HostileApiTest's over-the-limit input). The status
  * loop is held back, as in BigBatchTest: this measures the intake alone.
  */
+@ExtendWith(PostgresJobStore.class)
 class BigBatchApiTest {
 
     private static final int RECORDS = HostileCorpus.BIG_BATCH_RECORDS;

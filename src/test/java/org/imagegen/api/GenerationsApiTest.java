@@ -18,10 +18,12 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +33,7 @@ import static org.imagegen.support.ApiClient.json;
  * Contract tests of the HTTP API against the real routes/ and config/ (the bundle started as App starts it, on a free
  * port on 127.0.0.1, with the built-in simulators): every endpoint, auth, problem+json, 404, 409 and pagination.
  */
+@ExtendWith(PostgresJobStore.class)
 class GenerationsApiTest {
 
     private static final String TOKEN = "test-token-0123456789";
@@ -44,21 +47,18 @@ class GenerationsApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        List<String> properties = new ArrayList<>(List.of(FOLDERS.properties()));
-        properties.addAll(List.of("imagegen.api.token=" + TOKEN,
-                "imagegen.simulate=true", "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms", "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms", "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
-                "imagegen.providers.all-images.retry.max=0", "imagegen.loop.tick=50ms",
-                "imagegen.delivery.max-attempts=2", "imagegen.api.max-body-bytes=65536",
+        String[] settings = FOLDERS.fastBundle("imagegen.api.token=" + TOKEN,
+                "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
+                "imagegen.providers.all-images.retry.max=0", "imagegen.delivery.max-attempts=2",
+                "imagegen.api.max-body-bytes=65536",
                 // a RenderNet create whose answer is lost is parked as NEEDS_ATTENTION, for the cancel test
                 "imagegen.providers.rendernet.reconcile-by-list=false",
                 // a folder sink whose root is a file, until a test replaces it with a folder
                 "imagegen.sinks.names=outbox,blocked", "imagegen.sinks.blocked.type=file",
-                "imagegen.sinks.blocked.root=" + BLOCKED));
+                "imagegen.sinks.blocked.root=" + BLOCKED);
         Files.createDirectories(FOLDERS.root);
         Files.writeString(BLOCKED, "not a folder");
-        bundle = RunningBundle.start(properties.toArray(String[]::new));
+        bundle = RunningBundle.start(settings);
         api = ApiClient.of(bundle, TOKEN);
         allImages = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
     }

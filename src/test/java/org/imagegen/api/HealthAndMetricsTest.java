@@ -2,7 +2,6 @@ package org.imagegen.api;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +25,7 @@ import static org.imagegen.support.ApiClient.text;
  * the provider key, the bundle's series exist and move when jobs run (including 429 and 5xx answers), and readiness
  * goes DOWN, naming the job store, when the store is gone while liveness stays UP.
  */
+@ExtendWith(PostgresJobStore.class)
 class HealthAndMetricsTest {
 
     private static final String TOKEN = "metrics-token-0123456789";
@@ -32,12 +34,8 @@ class HealthAndMetricsTest {
     @Test
     void seriesMoveWhenJobsRunAndReadinessFollowsTheJobStore() throws Exception {
         Folders folders = new Folders("observe").clean();
-        List<String> properties = new ArrayList<>(List.of(folders.properties()));
-        properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms", "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms", "imagegen.poll.interval=200ms",
-                "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s", "imagegen.loop.tick=50ms"));
-        try (RunningBundle bundle = RunningBundle.start(properties.toArray(String[]::new))) {
+        try (RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.api.token=" + TOKEN,
+                "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s"))) {
             ApiClient api = ApiClient.of(bundle, TOKEN);
 
             await().atMost(WAIT).until(() -> api.send("GET", "/observe/health/ready", null, null).statusCode() == 200);

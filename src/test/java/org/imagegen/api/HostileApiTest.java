@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
-import org.imagegen.support.HostileCorpus;
 import org.imagegen.support.HostileCorpus.Expected;
 import org.imagegen.support.HostileCorpus.HostileInput;
+import org.imagegen.support.HostileCorpus;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +31,7 @@ import static org.imagegen.support.ApiClient.json;
  * good records 202 with those accepted and the rest listed as problems, a body over imagegen.api.max-body-bytes
  * 413; the bundle keeps serving, and a good request sent right after each input is delivered.
  */
+@ExtendWith(PostgresJobStore.class)
 class HostileApiTest {
 
     /** imagegen.api.max-body-bytes here: the corpus' over-the-limit input is one byte more. */
@@ -42,12 +45,8 @@ class HostileApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        List<String> properties = new ArrayList<>(List.of(FOLDERS.properties()));
-        properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.api.max-body-bytes=" + LIMIT,
-                "imagegen.simulate=true", "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=300ms", "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms", "imagegen.loop.tick=50ms"));
-        bundle = RunningBundle.start(properties.toArray(String[]::new));
+        bundle = RunningBundle.start(FOLDERS.fastBundle("imagegen.api.token=" + TOKEN,
+                "imagegen.api.max-body-bytes=" + LIMIT, "imagegen.simulator.duration-max=300ms"));
         api = ApiClient.of(bundle, TOKEN);
     }
 

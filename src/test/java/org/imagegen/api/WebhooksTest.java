@@ -20,8 +20,10 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +34,7 @@ import static org.imagegen.support.ApiClient.json;
  * subscribed. The same 1.5 s generation is run twice: polling alone every 200 ms, then with webhooks and a poll
  * interval of a minute; the webhook brings the one check forward, so delivery takes fewer status checks.
  */
+@ExtendWith(PostgresJobStore.class)
 class WebhooksTest {
 
     private static final String TOKEN = "webhook-token-0123456789";

@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Dimagegen.test.browser=true} (.ci/run installs those and turns it on).
  */
 @EnabledIfSystemProperty(named = "imagegen.test.browser", matches = "true")
+@ExtendWith(PostgresJobStore.class)
 class JobsPageBrowserIT {
 
     private static final String PASSWORD = "browser-test-password";

@@ -13,12 +13,14 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import org.imagegen.job.JobStore;
 import org.imagegen.support.Folders;
-import org.imagegen.support.HostileCorpus;
 import org.imagegen.support.HostileCorpus.Expected;
 import org.imagegen.support.HostileCorpus.HostileInput;
+import org.imagegen.support.HostileCorpus;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +36,7 @@ import static org.imagegen.messaging.JmsClient.property;
  * input is delivered. The invalid-UTF-8 input goes as a bytes message (a text message cannot carry it), the others as
  * text messages.
  */
+@ExtendWith(PostgresJobStore.class)
 class HostileJmsTest {
 
     /** imagegen.jms.max-message-bytes here: the corpus' over-the-limit input is one byte more. */

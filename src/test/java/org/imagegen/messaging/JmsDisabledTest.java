@@ -4,13 +4,16 @@ import java.time.Duration;
 
 import org.apache.camel.ServiceStatus;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** imagegen.jms.enabled=false: no broker is started, no JMS route is built, and folders work as before. */
+@ExtendWith(PostgresJobStore.class)
 class JmsDisabledTest {
 
     @Test

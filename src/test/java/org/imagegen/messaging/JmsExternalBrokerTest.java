@@ -18,14 +18,17 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.FreePorts;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * "Any JMS 2.0 broker via its connection factory": the bundle reads requests through Qpid JMS (AMQP 1.0) from a broker
  * outside it - an Artemis in the test JVM that speaks AMQP - and dead-letters a bad one there, with no embedded
  * broker of its own; and it is not ready while that broker is down.
  */
+@ExtendWith(PostgresJobStore.class)
 class JmsExternalBrokerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

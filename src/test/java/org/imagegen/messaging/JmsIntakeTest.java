@@ -14,10 +14,12 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.imagegen.messaging.JmsClient.awaitMessage;
@@ -29,6 +31,7 @@ import static org.imagegen.messaging.JmsClient.property;
  * images in the outbox, job events on the configured event queue, the final result on the request's JMSReplyTo,
  * bad messages on the dead-letter queue with the reason.
  */
+@ExtendWith(PostgresJobStore.class)
 class JmsIntakeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -14,8 +14,10 @@ import org.imagegen.job.JobStore;
 import org.imagegen.job.JobStoreException;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.imagegen.messaging.JmsClient.awaitMessage;
@@ -28,6 +30,7 @@ import static org.imagegen.messaging.JmsClient.property;
  * the reason. A message sent while the intake is stopped is kept in the broker's journal across a restart.
  * Faults are injected into the real ingest-jms route around its accept step.
  */
+@ExtendWith(PostgresJobStore.class)
 class JmsRedeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

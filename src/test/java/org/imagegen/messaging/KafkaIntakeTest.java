@@ -26,6 +26,7 @@ import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * job events on a Kafka topic, bad records on {@code <topic>.dlt} with the reason, and offsets committed only after
  * the requests are recorded.
  */
+@ExtendWith(PostgresJobStore.class)
 class KafkaIntakeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -10,8 +10,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * that queue is the only one bound to the exchange - the bundle left none of its own behind to fill up with events.
  * Subclasses say which broker and how it lists an exchange's bindings (AMQP 0-9-1 has no command for that).
  */
+@ExtendWith(PostgresJobStore.class)
 abstract class RabbitMqEventsContract {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

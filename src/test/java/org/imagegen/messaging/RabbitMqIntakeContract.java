@@ -24,11 +24,13 @@ import org.imagegen.job.JobStore;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * Subclasses say which broker; every name carries a suffix of its own and is deleted afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
 abstract class RabbitMqIntakeContract {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

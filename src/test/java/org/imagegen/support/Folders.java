@@ -1,6 +1,7 @@
 package org.imagegen.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +24,15 @@ import static org.awaitility.Awaitility.await;
 /** The inbox, outbox and data folders of one test run under target/it/, and ways to use them as a user would. */
 public final class Folders {
 
+    /**
+     * The simulators and compressed timings every fast test bundle shares, as a Camel properties location: list it
+     * before {@code App.CONFIG} in {@code @CamelMainTest(propertyPlaceholderLocations = ...)} (the first location
+     * that has a key wins) and name in {@code properties} only what the test changes.
+     */
+    public static final String FAST_BUNDLE = "classpath:fast-bundle.properties";
+
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> FAST_SETTINGS = fastSettings();
 
     public final Path root;
     public final Path inbox;
@@ -52,21 +64,13 @@ public final class Folders {
     }
 
     /**
-     * Settings of a bundle on these folders with the simulators and compressed timings (generations of 0.2-0.4 s,
-     * checks every 0.2 s, the inbox read at once), followed by {@code extra}, which override them.
+     * Settings of a bundle on these folders with the simulators and compressed timings of {@code fast-bundle.properties}
+     * (generations of 0.2-0.4 s, checks every 0.2 s, the inbox read at once), followed by {@code extra}, which override
+     * them.
      */
     public String[] fastBundle(String... extra) {
         List<String> settings = new ArrayList<>(List.of(properties()));
-        settings.addAll(List.of(
-                "imagegen.simulate=true",
-                "imagegen.simulator.duration-min=200ms",
-                "imagegen.simulator.duration-max=400ms",
-                "imagegen.poll.initial-delay=200ms",
-                "imagegen.poll.interval=200ms",
-                "imagegen.loop.tick=50ms",
-                "imagegen.inbox.poll=100ms",
-                "imagegen.inbox.stable=100ms",
-                "imagegen.events.poll=50ms"));
+        FAST_SETTINGS.forEach((key, value) -> settings.add(key + "=" + value));
         settings.addAll(List.of(extra));
         return settings.toArray(String[]::new);
     }
@@ -117,6 +121,21 @@ public final class Folders {
 
     public Path done(String fileName) {
         return inbox.resolve(".done").resolve(fileName);
+    }
+
+    private static Map<String, String> fastSettings() {
+        Properties settings = new Properties();
+        try (InputStream in = Folders.class.getResourceAsStream("/fast-bundle.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("fast-bundle.properties is missing from the test classpath");
+            }
+            settings.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> byKey = new TreeMap<>();
+        settings.stringPropertyNames().forEach(key -> byKey.put(key, settings.getProperty(key)));
+        return byKey;
     }
 
     public static JsonNode readJson(Path file) {

@@ -10,16 +10,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * server named by {@code imagegen.test.postgres}, else an embedded one). It sets {@code imagegen.db.*} as JVM system
  * properties, which Camel Main lets override config/application.properties (and the settings a test passes to
  * RunningBundle: a test with a database of its own reads {@code imagegen.db.url} back), for the duration of the class.
- * Registered for every test class through JUnit's extension auto-detection (src/test/resources); does nothing
+ * Each test class that starts a bundle says so with {@code @ExtendWith(PostgresJobStore.class)}, rather than JUnit's
+ * extension auto-detection changing every class unseen; {@link RunningBundle} refuses to start a bundle under
+ * {@code -Dimagegen.test.db=postgres} when the class forgot it, so that no class silently stays on H2. Does nothing
  * without that property.
  */
 public class PostgresJobStore implements BeforeAllCallback, AfterAllCallback {
 
+    private static final String MODE = "imagegen.test.db";
     private static final String[] KEYS = {"imagegen.db.url", "imagegen.db.user", "imagegen.db.password"};
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (!"postgres".equals(System.getProperty("imagegen.test.db"))) {
+        if (!active()) {
             return;
         }
         String name = context.getRequiredTestClass().getSimpleName().toLowerCase();
@@ -30,11 +33,21 @@ public class PostgresJobStore implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if ("postgres".equals(System.getProperty("imagegen.test.db"))) {
+        if (active()) {
             for (String key : KEYS) {
                 System.clearProperty(key);
             }
         }
+    }
+
+    /** Whether this run keeps every bundle's job store in PostgreSQL. */
+    static boolean active() {
+        return "postgres".equals(System.getProperty(MODE));
+    }
+
+    /** Whether the running test class asked for it (its schema is set), or whether it need not. */
+    static boolean appliesToCurrentClass() {
+        return !active() || System.getProperty("imagegen.db.url") != null;
     }
 
     /**
@@ -44,7 +57,7 @@ public class PostgresJobStore implements BeforeAllCallback, AfterAllCallback {
      */
     public static AutoCloseable ownSchema(String name) {
         String classSchema = System.getProperty("imagegen.db.url");
-        if (!"postgres".equals(System.getProperty("imagegen.test.db")) || classSchema == null) {
+        if (!active() || classSchema == null) {
             return () -> { };
         }
         System.setProperty("imagegen.db.url", TestPostgres.freshSchemaUrl("suite_" + name));

@@ -17,6 +17,10 @@ public final class RunningBundle implements AutoCloseable {
     }
 
     public static RunningBundle start(String... properties) throws Exception {
+        if (!PostgresJobStore.appliesToCurrentClass()) {
+            throw new IllegalStateException("-Dimagegen.test.db=postgres but this test class has no "
+                    + "@ExtendWith(PostgresJobStore.class): its bundle would keep its job store in H2");
+        }
         Main main = new Main(App.class);
         main.setDefaultPropertyPlaceholderLocation(App.CONFIG);
         for (String property : properties) {

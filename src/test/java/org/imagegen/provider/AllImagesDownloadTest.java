@@ -1,0 +1,58 @@
+package org.imagegen.provider;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * all-images.ai images downloaded through the paid route ({@code images=download}: {@code POST /v1/images/download}
+ * answers the bytes), through the real routes and config: one credit per image, and a 402 fails the delivery at
+ * once with the reason.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/paid-download/inbox",
+        "imagegen.outbox=target/it/paid-download/outbox",
+        "imagegen.data=target/it/paid-download/data",
+        "imagegen.providers.all-images.images=download",
+        "imagegen.simulator.all-images.credits=5"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class AllImagesDownloadTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Folders FOLDERS = new Folders("paid-download").clean();
+
+    @BeanInject("allImagesSimulator")
+    AllImagesSimulator allImages;
+
+    @Test
+    void imagesComeFromThePaidDownloadUntilTheCreditsRunOut() {
+        FOLDERS.drop("first.json", "{\"id\": \"paid-1\", \"prompt\": \"a meadow\"}");
+        JsonNode manifest = FOLDERS.awaitManifest("paid-1", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(4);
+        assertThat(manifest.path("images").findValuesAsText("acquired")).containsOnly("download");
+        assertThat(allImages.creditsDebited()).isEqualTo(4);
+
+        FOLDERS.drop("second.json", "{\"id\": \"paid-2\", \"prompt\": \"a forest\"}");
+        JsonNode failed = FOLDERS.awaitManifest("paid-2", WAIT);
+
+        assertThat(failed.path("state").asText()).isEqualTo("DELIVERY_FAILED");
+        assertThat(failed.path("reason").asText()).contains("402 (no credits left) for image 2")
+                .contains("images=download").contains("delivery failed 1 times");
+        assertThat(allImages.creditsDebited()).isEqualTo(5);
+    }
+}

@@ -1,0 +1,125 @@
+package org.imagegen.provider;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * all-images.ai images bought ({@code images=buy}, {@code buy-size=upscale}) through the real routes and config:
+ * one credit per image, once; out of credits the delivery fails at once with the reason, and the operator's retry
+ * after adding credits delivers without paying again for what was bought. Also the shipped defaults this bundle keeps:
+ * no plain provider retry of a failed generation, and RenderNet's simulated image host refused when only the shipped
+ * download-hosts are allowed.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/purchase/inbox",
+        "imagegen.outbox=target/it/purchase/outbox",
+        "imagegen.data=target/it/purchase/data",
+        "imagegen.simulator.image-size=64",
+        "imagegen.poll.max-backoff=1s",
+        "imagegen.providers.all-images.images=buy",
+        "imagegen.providers.all-images.buy-size=upscale",
+        // the simulator's image host is not added: RenderNet keeps the shipped download-hosts only
+        "imagegen.simulator.allow-image-hosts=false"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class AllImagesPurchaseTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Folders FOLDERS = new Folders("purchase").clean();
+
+    @BeanInject("allImagesSimulator")
+    AllImagesSimulator allImages;
+
+    @BeanInject("rendernetSimulator")
+    RenderNetSimulator rendernet;
+
+    @BeanInject("jobStore")
+    JobStore store;
+
+    @BeanInject("jobs")
+    JobLifecycle jobs;
+
+    @Test
+    void boughtImagesCostOneCreditEachOnceAndA402IsClearedByARetryOfTheDelivery() throws Exception {
+        allImages.setCredits(6);
+        FOLDERS.drop("buy-1.json", "{\"id\": \"buy-1\", \"prompt\": \"a lighthouse\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("buy-1", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(4);
+        for (JsonNode image : manifest.path("images")) {
+            assertThat(image.path("acquired").asText()).isEqualTo("buy:upscale");
+            assertThat(image.path("sourceUrl").asText()).contains("/v1/images/full/");
+            BufferedImage bought = ImageIO.read(FOLDERS.outbox.resolve("buy-1").resolve(image.path("file").asText()).toFile());
+            assertThat(bought.getWidth()).isEqualTo(128); // the upscale: twice the 64 px display image
+        }
+        assertThat(allImages.creditsDebited()).isEqualTo(4);
+        assertThat(allImages.credits()).isEqualTo(2);
+
+        // two credits left for four images: two are bought, the third answers 402
+        FOLDERS.drop("buy-2.json", "{\"id\": \"buy-2\", \"prompt\": \"a harbour\"}");
+        JsonNode failed = FOLDERS.awaitManifest("buy-2", WAIT);
+
+        assertThat(failed.path("state").asText()).isEqualTo("DELIVERY_FAILED");
+        assertThat(failed.path("reason").asText()).contains("402 (no credits left) for image 3")
+                .contains("add credits, then retry the delivery");
+        assertThat(failed.path("reason").asText()).contains("delivery failed 1 times"); // not tried again on its own
+        assertThat(allImages.creditsDebited()).isEqualTo(6);
+
+        allImages.setCredits(10);
+        assertThat(jobs.retryDelivery("buy-2")).isTrue();
+        await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERED);
+        JsonNode delivered = Folders.readJson(FOLDERS.manifestPath("buy-2"));
+        assertThat(delivered.path("images")).hasSize(4);
+        // images 1 and 2 were bought before the 402: bought again, not paid again
+        assertThat(allImages.creditsDebited()).isEqualTo(8);
+        assertThat(allImages.credits()).isEqualTo(8);
+        assertThat(allImages.createsFor("buy-2")).isEqualTo(1);
+    }
+
+    @Test
+    void aGenerationTheProviderFailsIsNotRetriedAsItIsByDefault() {
+        FOLDERS.drop("refused.json", "{\"id\": \"refused\", \"prompt\": \"not accepted sim:fail\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("refused", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("FAILED");
+        assertThat(manifest.path("reason").asText()).contains("status 4");
+        assertThat(manifest.path("providerRetries").asInt()).isZero();
+    }
+
+    @Test
+    void renderNetImagesFromAHostTheDownloadHostsDoNotListAreRefused() {
+        FOLDERS.drop("rn.json", "{\"id\": \"rn-unlisted\", \"provider\": \"rendernet\", \"prompt\": \"a dune\"}");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rn-unlisted", WAIT);
+
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERY_FAILED");
+        assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host")
+                .contains("redernet-image-data.s3.amazonaws.com");
+        assertThat(rendernet.statsFor("rn-unlisted").downloads()).isZero();
+    }
+
+}

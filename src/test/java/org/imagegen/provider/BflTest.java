@@ -1,0 +1,239 @@
+package org.imagegen.provider;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.simulator.BflSimulator;
+import org.imagegen.simulator.ReceivedCalls;
+import org.imagegen.support.ApiClient;
+import org.imagegen.support.FaultMatrix;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Black Forest Labs end to end, offline: routes/providers/bfl.camel.yaml as shipped, run against its built-in
+ * simulator (imagegen.simulate=true), from a request file or the HTTP API to the outbox and manifest. What the
+ * simulator received is the evidence: the create's own fields, the polling URL called as returned, which calls
+ * carried x-key, and how many paid creates each job key made.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/bfl/inbox",
+        "imagegen.outbox=target/it/bfl/outbox",
+        "imagegen.data=target/it/bfl/data",
+        "imagegen.api.token=bfl-test-token-0123456789",
+        "imagegen.simulator.duration-min=300ms",
+        "imagegen.simulator.duration-max=500ms",
+        "imagegen.simulator.slow-delay=700ms",
+        "imagegen.poll.initial-delay=100ms",
+        "imagegen.poll.interval=150ms",
+        "imagegen.poll.queued-interval=150ms",
+        "imagegen.poll.max-backoff=1s"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class BflTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Folders FOLDERS = new Folders("bfl").clean();
+
+    @BeanInject
+    CamelContext context;
+
+    BflSimulator bfl;
+
+    @BeforeEach
+    void findSimulator() {
+        // bound when the context starts (routes/providers/bfl.camel.yaml names it), after the test's fields are set
+        bfl = context.getRegistry().lookupByNameAndType("bflSimulator", BflSimulator.class);
+        assertThat(bfl).as("the simulator standing in for bfl").isNotNull();
+    }
+
+    @Test
+    void aRequestReachesBflAsItsOwnFieldsIsPolledAtItsPollingUrlAndDelivered() {
+        FOLDERS.drop("fox.json", """
+                {"id": "bfl-fox", "provider": "bfl", "prompt": "a red fox in snow", "model": "flux-2-pro",
+                 "aspectRatio": "16:9", "seed": 42, "options": {"output_format": "png"}}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("bfl-fox", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(1);
+        JsonNode image = manifest.path("images").get(0);
+        assertThat(FOLDERS.outbox.resolve("bfl-fox").resolve(image.path("file").asText())).isNotEmptyFile();
+        assertThat(image.path("sourceUrl").asText()).startsWith("http://" + BflSimulator.IMAGE_HOST + ":" + bfl.port()
+                + "/results/").contains("?se=").contains("&sig=");
+        // flux-2-pro costs 3 credits a task in the simulator, as BFL reports it
+        assertThat(manifest.path("cost").path("amount").asDouble()).isEqualTo(3.0);
+        assertThat(manifest.path("cost").path("unit").asText()).isEqualTo("credits");
+
+        List<JsonNode> creates = bfl.received().creates("bfl-fox");
+        assertThat(creates).hasSize(1);
+        JsonNode body = creates.get(0);
+        assertThat(body.path("prompt").asText()).isEqualTo("a red fox in snow");
+        assertThat(body.path("width").asInt()).isEqualTo(1344);
+        assertThat(body.path("height").asInt()).isEqualTo(768);
+        assertThat(body.path("seed").asLong()).isEqualTo(42);
+        assertThat(body.path("output_format").asText()).isEqualTo("png");
+        assertThat(body.has("aspect_ratio")).isFalse();
+        assertThat(bfl.createsFor("bfl-fox")).isEqualTo(1);
+
+        String task = manifest.path("providerGenerationId").asText();
+        List<ReceivedCalls.Call> calls = bfl.received().calls();
+        assertThat(calls).filteredOn(c -> c.method().equals("POST")).extracting(ReceivedCalls.Call::uri)
+                .contains("/v1/flux-2-pro");
+        // the polling_url exactly as returned: its path and its query string
+        List<ReceivedCalls.Call> polls = calls.stream().filter(c -> c.uri().contains(task)
+                && c.uri().startsWith("/v1/")).toList();
+        assertThat(polls).isNotEmpty().allSatisfy(c -> assertThat(c.uri()).isEqualTo("/v1/get_result?id=" + task));
+        // x-key with every call to the API host, never with a call to the image host
+        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
+        List<ReceivedCalls.Call> images = calls.stream().filter(c -> c.host().startsWith(BflSimulator.IMAGE_HOST + ":"))
+                .toList();
+        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
+        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+    }
+
+    @Test
+    void anUltraModelGetsTheAspectRatioItselfAndTheApiShowsTheCostInCredits() {
+        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(),
+                "bfl-test-token-0123456789");
+        HttpResponse<byte[]> accepted = api.post("/api/generations", """
+                {"id": "bfl-ultra", "provider": "bfl", "prompt": "a wide shore at dawn",
+                 "model": "flux-pro-1.1-ultra", "aspectRatio": "21:9"}""");
+        assertThat(accepted.statusCode()).as(new String(accepted.body())).isEqualTo(202);
+
+        await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/bfl-ultra")).path("state").asText(),
+                "DELIVERED"::equals);
+        JsonNode job = ApiClient.json(api.get("/api/generations/bfl-ultra"));
+        assertThat(job.path("cost").path("amount").asDouble()).isEqualTo(6.0);
+        assertThat(job.path("cost").path("unit").asText()).isEqualTo("credits");
+        assertThat(job.path("images")).hasSize(1);
+
+        JsonNode body = bfl.received().creates("bfl-ultra").get(0);
+        assertThat(body.path("aspect_ratio").asText()).isEqualTo("21:9");
+        assertThat(body.has("width")).isFalse();
+        assertThat(bfl.received().calls()).filteredOn(c -> c.method().equals("POST"))
+                .extracting(ReceivedCalls.Call::uri).contains("/v1/flux-pro-1.1-ultra");
+        assertThat(bfl.createsFor("bfl-ultra")).isEqualTo(1);
+    }
+
+    @Test
+    void whatBflCannotTakeIsRejectedNamingTheField() {
+        FOLDERS.drop("negative.json", "{\"id\": \"bfl-negative\", \"provider\": \"bfl\", \"prompt\": \"a cat\","
+                + " \"negativePrompt\": \"dogs\"}");
+        FOLDERS.drop("two.json", "{\"id\": \"bfl-two\", \"provider\": \"bfl\", \"prompt\": \"a cat\", \"count\": 2}");
+        FOLDERS.drop("ratio.json", "{\"id\": \"bfl-ratio\", \"provider\": \"bfl\", \"prompt\": \"a cat\","
+                + " \"aspectRatio\": \"2:1\"}");
+
+        assertThat(rejectedField("negative.json")).isEqualTo("negativePrompt");
+        assertThat(rejectedField("two.json")).isEqualTo("count");
+        assertThat(rejectedField("ratio.json")).isEqualTo("aspectRatio");
+        for (String key : List.of("bfl-negative", "bfl-two", "bfl-ratio")) {
+            assertThat(bfl.received().creates(key)).as(key).isEmpty();
+            assertThat(FOLDERS.manifestPath(key)).doesNotExist();
+        }
+    }
+
+    @Test
+    void everyModerationFormEndsCensoredAndAnErrorOrAForgottenTaskFailed() {
+        FOLDERS.drop("ends.jsonl", """
+                {"id": "bfl-request-moderated", "provider": "bfl", "prompt": "a forbidden thing sim:censor-request"}
+                {"id": "bfl-content-moderated", "provider": "bfl", "prompt": "a derivative thing sim:censor"}
+                {"id": "bfl-error", "provider": "bfl", "prompt": "a broken thing sim:fail"}
+                {"id": "bfl-task-not-found", "provider": "bfl", "prompt": "a forgotten thing sim:task-not-found"}
+                """);
+
+        JsonNode request = FOLDERS.awaitManifest("bfl-request-moderated", WAIT);
+        JsonNode content = FOLDERS.awaitManifest("bfl-content-moderated", WAIT);
+        JsonNode error = FOLDERS.awaitManifest("bfl-error", WAIT);
+        JsonNode notFound = FOLDERS.awaitManifest("bfl-task-not-found", WAIT);
+
+        assertThat(request.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(request.path("reason").asText()).contains("Request Moderated").contains("Prompt");
+        assertThat(content.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(content.path("reason").asText()).contains("Content Moderated");
+        assertThat(error.path("state").asText()).isEqualTo("FAILED");
+        assertThat(error.path("reason").asText()).contains("Generation failed (simulated)");
+        assertThat(notFound.path("state").asText()).isEqualTo("FAILED");
+        assertThat(notFound.path("reason").asText()).contains("Task not found");
+        for (JsonNode m : List.of(request, content, error, notFound)) {
+            assertThat(m.path("cost").path("unit").asText()).as(m.path("id").asText()).isEqualTo("credits");
+            assertThat(bfl.createsFor(m.path("id").asText())).as(m.path("id").asText()).isEqualTo(1);
+            assertThat(m.path("images")).isEmpty();
+        }
+    }
+
+    @Test
+    void faultsAreWaitedOutOrParkedAndNoJobKeyIsEverCreatedTwice() {
+        FaultMatrix.in(FOLDERS, WAIT).simulator("bfl", bfl)
+                .delivered("bfl-429", "bfl", "a heron sim:create-429x1 sim:retry-after=1")
+                .delivered("bfl-429bare", "bfl", "a heron sim:create-429barex1")
+                .delivered("bfl-503", "bfl", "a heron sim:create-503x1")
+                .delivered("bfl-check-5xx", "bfl", "a heron sim:check-500x1 sim:check-502x1")
+                .delivered("bfl-check-429", "bfl", "a heron sim:check-429x1")
+                .delivered("bfl-malformed", "bfl", "a heron sim:check-malformedx1")
+                .delivered("bfl-slow", "bfl", "a heron sim:create-slowx1 sim:check-slowx1")
+                // a create whose answer was lost or unreadable, or a 500 after which nobody knows: parked, never
+                // sent again
+                .parked("bfl-lost", "bfl", "a heron sim:create-lost")
+                .parked("bfl-create-malformed", "bfl", "a heron sim:create-malformedx1")
+                // BFL refused that one before making anything; the bundle cannot know that from a 500
+                .parkedUnmade("bfl-create-500", "bfl", "a heron sim:create-500x1")
+                .dropAndCheck("faults.jsonl");
+
+        // a refused create was sent again, once; the second went after the Retry-After BFL asked for
+        List<ReceivedCalls.Call> creates429 = creates("bfl-429");
+        assertThat(bfl.received().creates("bfl-429")).hasSize(2);
+        assertThat(bfl.received().creates("bfl-429bare")).hasSize(2);
+        assertThat(bfl.received().creates("bfl-503")).hasSize(2);
+        assertThat(creates429).hasSize(2);
+        assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void theImagesAreDownloadedAtOnceWhileTheirUrlsStillWork() throws Exception {
+        // BFL's sample URLs expire 10 minutes after the task is ready; here after 5 seconds
+        bfl.setImageLifetime(Duration.ofSeconds(5));
+        try {
+            FOLDERS.drop("brief.json", "{\"id\": \"bfl-brief\", \"provider\": \"bfl\", \"prompt\": \"a brief moth\"}");
+
+            JsonNode manifest = FOLDERS.awaitManifest("bfl-brief", WAIT);
+
+            assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+            assertThat(FOLDERS.outbox.resolve("bfl-brief").resolve(manifest.path("images").get(0).path("file").asText()))
+                    .isNotEmptyFile();
+            // the URL it was downloaded from did expire: the lifetime was real, the download was within it
+            String url = manifest.path("images").get(0).path("sourceUrl").asText();
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(WAIT).until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 403);
+        } finally {
+            bfl.setImageLifetime(Duration.ofMinutes(10));
+        }
+    }
+
+    private List<ReceivedCalls.Call> creates(String key) {
+        return bfl.received().calls().stream().filter(c -> c.method().equals("POST") && key.equals(c.jobKey())).toList();
+    }
+
+    private String rejectedField(String file) {
+        return FOLDERS.awaitRejectedField(file, WAIT);
+    }
+}

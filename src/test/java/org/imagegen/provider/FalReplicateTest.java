@@ -1,0 +1,312 @@
+package org.imagegen.provider;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.FalSimulator;
+import org.imagegen.simulator.ReceivedCalls;
+import org.imagegen.simulator.ReplicateSimulator;
+import org.imagegen.support.ApiClient;
+import org.imagegen.support.FaultMatrix;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.imagegen.support.ApiClient.json;
+
+/**
+ * fal.ai and Replicate end to end through the bundle, as shipped: their definitions in routes/providers/, the settings
+ * in config/, each provider on its built-in simulator (imagegen.simulate=true). What a request asks for reaches the
+ * provider as its own fields; each outcome the API can report ends the job as docs/providers/ says; faults never pay
+ * for a generation twice; the key never goes to an image host.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/fal-replicate/inbox",
+        "imagegen.outbox=target/it/fal-replicate/outbox",
+        "imagegen.data=target/it/fal-replicate/data",
+        "imagegen.poll.initial-delay=100ms",
+        "imagegen.poll.interval=150ms",
+        "imagegen.poll.queued-interval=150ms",
+        "imagegen.poll.max-backoff=1s",
+        "imagegen.api.port=0",
+        "imagegen.api.token=" + FalReplicateTest.TOKEN,
+        "imagegen.management.enabled=false"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class FalReplicateTest {
+
+    static final String TOKEN = "fal-replicate-token-0123456789";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Folders FOLDERS = new Folders("fal-replicate").clean();
+
+    @BeanInject
+    CamelContext context;
+
+    @BeanInject("jobStore")
+    JobStore store;
+
+    FalSimulator fal;
+
+    ReplicateSimulator replicate;
+
+    @BeforeEach
+    void findSimulators() {
+        // bound when the context starts, after the test's fields are injected
+        fal = context.getRegistry().lookupByNameAndType("falSimulator", FalSimulator.class);
+        replicate = context.getRegistry().lookupByNameAndType("replicateSimulator", ReplicateSimulator.class);
+        assertThat(fal).as("the simulator standing in for fal").isNotNull();
+        assertThat(replicate).as("the simulator standing in for replicate").isNotNull();
+    }
+
+    // ---- fal -------------------------------------------------------------------------------------------------------
+
+    @Test
+    void falDeliversWhatTheRequestAskedForItsModelRatioCountAndSeedInFalsOwnFields() {
+        FOLDERS.drop("fal-happy.json", """
+                {"id": "fal-happy", "provider": "fal", "prompt": "a lighthouse at dusk", "model": "fal-ai/flux/schnell",
+                 "aspectRatio": "16:9", "count": 2, "seed": 1234}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("fal-happy", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(2);
+        manifest.path("images").forEach(i -> assertThat(Files.exists(FOLDERS.outbox.resolve("fal-happy")
+                .resolve(i.path("file").asText()))).isTrue());
+        assertThat(createUris(fal.received(), "fal-happy")).as("the model's endpoint; no empty fal_webhook while webhooks are off")
+                .containsExactly("/fal-ai/flux/schnell");
+        JsonNode body = fal.received().creates("fal-happy").get(0);
+        assertThat(body.path("image_size").asText()).isEqualTo("landscape_16_9");
+        assertThat(body.path("num_images").asInt()).isEqualTo(2);
+        assertThat(body.path("seed").asLong()).isEqualTo(1234);
+        assertThat(body.path("prompt").asText()).isEqualTo("a lighthouse at dusk");
+        assertThat(fal.createsFor("fal-happy")).isEqualTo(1);
+    }
+
+    @Test
+    void falShowsTheQueuePositionWhileQueuedThenDelivers() {
+        ApiClient api = api();
+        // the simulator answers IN_QUEUE for the first 30% of the time, its queue_position counting down from 2
+        FOLDERS.drop("fal-queued.json", "{\"id\": \"fal-queued\", \"provider\": \"fal\", \"prompt\": \"a tram sim:ms=8000\"}");
+
+        JsonNode queued = await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> json(api.get("/api/generations/fal-queued")), v -> v.path("position").isInt());
+        assertThat(queued.path("position").asInt()).isBetween(0, 2);
+        assertThat(queued.path("state").asText()).isIn("SUBMITTED", "RUNNING");
+
+        JsonNode manifest = FOLDERS.awaitManifest("fal-queued", WAIT);
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(json(api.get("/api/generations/fal-queued")).path("position").isNull()).isTrue();
+    }
+
+    @Test
+    void falFailuresAreReadFromTheResultAfterCompleted() {
+        FOLDERS.drop("fal-ends.jsonl", """
+                {"id": "fal-model-error", "provider": "fal", "prompt": "a kettle sim:fail"}
+                {"id": "fal-request-error", "provider": "fal", "prompt": "a kettle sim:fail-request"}
+                {"id": "fal-policy", "provider": "fal", "prompt": "a kettle sim:censor"}
+                {"id": "fal-nsfw-all", "provider": "fal", "prompt": "a kettle sim:nsfw-all", "count": 2}
+                {"id": "fal-nsfw-one", "provider": "fal", "prompt": "a kettle sim:nsfw-one", "count": 3}
+                """);
+
+        JsonNode model = FOLDERS.awaitManifest("fal-model-error", WAIT);
+        assertThat(model.path("state").asText()).isEqualTo("FAILED");
+        assertThat(model.path("reason").asText()).contains("no_media_generated").contains("did not generate any media");
+        // a 504 with fal's error_type (X-Fal-Error-Type) is fal's answer: FAILED at once, not checked until TIMED_OUT
+        JsonNode request = FOLDERS.awaitManifest("fal-request-error", WAIT);
+        assertThat(request.path("state").asText()).as(request.toPrettyString()).isEqualTo("FAILED");
+        assertThat(request.path("reason").asText()).isEqualTo("request_timeout: Request timed out");
+        JsonNode policy = FOLDERS.awaitManifest("fal-policy", WAIT);
+        assertThat(policy.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(policy.path("reason").asText()).contains("flagged by a content checker");
+        JsonNode all = FOLDERS.awaitManifest("fal-nsfw-all", WAIT);
+        assertThat(all.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(all.path("reason").asText()).contains("safety checker flagged every image");
+        // some flagged: the clean ones are delivered, the black ones left out
+        JsonNode some = FOLDERS.awaitManifest("fal-nsfw-one", WAIT);
+        assertThat(some.path("state").asText()).as(some.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(some.path("images")).hasSize(2);
+        for (String key : List.of("fal-model-error", "fal-request-error", "fal-policy", "fal-nsfw-all", "fal-nsfw-one")) {
+            assertThat(fal.createsFor(key)).as(key).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void falCancelsAtTheCancelUrlBesideItsStatusUrl() {
+        ApiClient api = api();
+        FOLDERS.drop("fal-cancel.json", "{\"id\": \"fal-cancel\", \"provider\": \"fal\", \"prompt\": \"a kite sim:ms=30000\"}");
+        await().atMost(WAIT).until(() -> store.find("fal-cancel").map(j -> j.getProviderJobId() != null).orElse(false));
+
+        JsonNode cancelled = json(api.delete("/api/generations/fal-cancel"));
+
+        assertThat(cancelled.path("state").asText()).as(cancelled.toPrettyString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("providerDelete").asText()).isEqualTo("deleted");
+    }
+
+    @Test
+    void replicateCancelsThePrediction() {
+        ApiClient api = api();
+        FOLDERS.drop("rep-cancel.json", "{\"id\": \"rep-cancel\", \"provider\": \"replicate\", \"prompt\": \"a kite sim:ms=30000\"}");
+        await().atMost(WAIT).until(() -> store.find("rep-cancel").map(j -> j.getProviderJobId() != null).orElse(false));
+
+        JsonNode cancelled = json(api.delete("/api/generations/rep-cancel"));
+
+        assertThat(cancelled.path("state").asText()).as(cancelled.toPrettyString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("providerDelete").asText()).isEqualTo("deleted");
+    }
+
+    // ---- Replicate -------------------------------------------------------------------------------------------------
+
+    @Test
+    void replicateDeliversAnArrayOutputWithTheRequestsInputsAndAStringOutputOfAProModel() {
+        FOLDERS.drop("rep-happy.jsonl", """
+                {"id": "rep-happy", "provider": "replicate", "prompt": "a quiet harbour", "aspectRatio": "3:2",
+                 "count": 2, "seed": 77, "model": "black-forest-labs/flux-dev"}
+                {"id": "rep-pro", "provider": "replicate", "prompt": "a quiet harbour",
+                 "model": "black-forest-labs/flux-1.1-pro"}
+                """.replace("\n ", " "));
+
+        JsonNode manifest = FOLDERS.awaitManifest("rep-happy", WAIT);
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(2);
+        assertThat(createUris(replicate.received(), "rep-happy")).containsExactly("/v1/models/black-forest-labs/flux-dev/predictions");
+        JsonNode body = replicate.received().creates("rep-happy").get(0);
+        JsonNode input = body.path("input");
+        assertThat(input.path("aspect_ratio").asText()).isEqualTo("3:2");
+        assertThat(input.path("num_outputs").asInt()).isEqualTo(2);
+        assertThat(input.path("seed").asLong()).isEqualTo(77);
+        assertThat(body.has("webhook")).as("no webhook while webhooks are off").isFalse();
+
+        JsonNode pro = FOLDERS.awaitManifest("rep-pro", WAIT);
+        assertThat(pro.path("state").asText()).as(pro.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(pro.path("images")).hasSize(1);
+        assertThat(replicate.createsFor("rep-happy")).isEqualTo(1);
+        assertThat(replicate.createsFor("rep-pro")).isEqualTo(1);
+    }
+
+    @Test
+    void replicatesFailedCensoredCanceledAndAbortedPredictionsEndTheJob() {
+        FOLDERS.drop("rep-ends.jsonl", """
+                {"id": "rep-failed", "provider": "replicate", "prompt": "a bell sim:fail"}
+                {"id": "rep-nsfw", "provider": "replicate", "prompt": "a bell sim:censor"}
+                {"id": "rep-canceled", "provider": "replicate", "prompt": "a bell sim:canceled"}
+                {"id": "rep-aborted", "provider": "replicate", "prompt": "a bell sim:aborted"}
+                """);
+
+        JsonNode failed = FOLDERS.awaitManifest("rep-failed", WAIT);
+        assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("reason").asText()).contains("the model raised an exception");
+        JsonNode nsfw = FOLDERS.awaitManifest("rep-nsfw", WAIT);
+        assertThat(nsfw.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(nsfw.path("reason").asText()).contains("NSFW content");
+        JsonNode canceled = FOLDERS.awaitManifest("rep-canceled", WAIT);
+        assertThat(canceled.path("state").asText()).isEqualTo("FAILED");
+        assertThat(canceled.path("reason").asText()).contains("canceled at Replicate");
+        JsonNode aborted = FOLDERS.awaitManifest("rep-aborted", WAIT);
+        assertThat(aborted.path("state").asText()).isEqualTo("FAILED");
+        assertThat(aborted.path("reason").asText()).contains("aborted by Replicate");
+    }
+
+    // ---- both ------------------------------------------------------------------------------------------------------
+
+    @Test
+    void aValueTheProviderCannotTakeIsRejectedNamingTheField() {
+        FOLDERS.drop("fal-wide.json", "{\"id\": \"fal-wide\", \"provider\": \"fal\", \"prompt\": \"a dune\","
+                + " \"aspectRatio\": \"21:9\"}");
+        FOLDERS.drop("fal-many.json", "{\"id\": \"fal-many\", \"provider\": \"fal\", \"prompt\": \"a dune\", \"count\": 5}");
+        FOLDERS.drop("rep-odd.json", "{\"id\": \"rep-odd\", \"provider\": \"replicate\", \"prompt\": \"a dune\","
+                + " \"aspectRatio\": \"7:5\"}");
+        FOLDERS.drop("rep-option.json", "{\"id\": \"rep-option\", \"provider\": \"replicate\", \"prompt\": \"a dune\","
+                + " \"options\": {\"guidance\": 3}}");
+
+        assertThat(problemField("fal-wide.json")).isEqualTo("aspectRatio");
+        assertThat(problemField("fal-many.json")).isEqualTo("count");
+        assertThat(problemField("rep-odd.json")).isEqualTo("aspectRatio");
+        assertThat(problemField("rep-option.json")).isEqualTo("options.guidance");
+        for (String key : List.of("fal-wide", "fal-many", "rep-odd", "rep-option")) {
+            assertThat(fal.createsFor(key) + replicate.createsFor(key)).as(key).isZero();
+        }
+    }
+
+    @Test
+    void rateLimitsAndServerErrorsAreWaitedOutWithOneCreate() {
+        FaultMatrix.in(FOLDERS, WAIT).simulator("fal", fal).simulator("replicate", replicate)
+                .delivered("fal-429", "fal", "a fern sim:create-429x1")
+                .delivered("fal-429bare", "fal", "a fern sim:create-429barex1")
+                .delivered("fal-check-5xx", "fal", "a fern sim:check-500x1 sim:check-503x1")
+                .delivered("fal-check-malformed", "fal", "a fern sim:check-malformedx1")
+                .delivered("rep-429", "replicate", "a fern sim:create-429x1")
+                .delivered("rep-429bare", "replicate", "a fern sim:create-429barex1")
+                .delivered("rep-503", "replicate", "a fern sim:create-503x1")
+                .delivered("rep-check-5xx", "replicate", "a fern sim:check-500x1 sim:check-502x1")
+                .delivered("rep-check-malformed", "replicate", "a fern sim:check-malformedx1")
+                .dropAndCheck("faults.jsonl");
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostOrUnreadableIsParkedNeverSentTwice() {
+        FaultMatrix.in(FOLDERS, WAIT).simulator("fal", fal).simulator("replicate", replicate)
+                .parked("fal-lost", "fal", "a moth sim:create-lost")
+                .parked("fal-create-malformed", "fal", "a moth sim:create-malformedx1")
+                .parked("rep-lost", "replicate", "a moth sim:create-lost")
+                .parked("rep-create-502", "replicate", "a moth sim:create-502x1")
+                .parked("rep-create-malformed", "replicate", "a moth sim:create-malformedx1")
+                .dropAndCheck("lost.jsonl");
+
+        // the job store holds what the manifests say
+        for (String key : List.of("fal-lost", "fal-create-malformed", "rep-lost", "rep-create-502",
+                "rep-create-malformed")) {
+            assertThat(store.find(key).map(Job::getState)).as(key).contains(JobState.NEEDS_ATTENTION);
+        }
+    }
+
+    @Test
+    void theKeyGoesToTheApiNeverToAnImageHost() {
+        FOLDERS.drop("hosts.jsonl", """
+                {"id": "fal-hosts", "provider": "fal", "prompt": "a gull"}
+                {"id": "rep-hosts", "provider": "replicate", "prompt": "a gull"}
+                """);
+
+        assertThat(FOLDERS.awaitManifest("fal-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(FOLDERS.awaitManifest("rep-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+
+        for (ReceivedCalls received : List.of(fal.received(), replicate.received())) {
+            List<ReceivedCalls.Call> api = received.calls().stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
+            List<ReceivedCalls.Call> images = received.calls().stream().filter(c -> c.host().startsWith("localhost:"))
+                    .toList();
+            assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
+            assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    private String problemField(String file) {
+        return FOLDERS.awaitRejectedField(file, WAIT);
+    }
+
+    /** The path and query of each create a simulator received for a job key. */
+    private static List<String> createUris(ReceivedCalls received, String jobKey) {
+        return received.calls().stream().filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey()))
+                .map(ReceivedCalls.Call::uri).toList();
+    }
+
+    private ApiClient api() {
+        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
+    }
+}

@@ -1,0 +1,223 @@
+package org.imagegen.provider;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.simulator.LeonardoSimulator;
+import org.imagegen.simulator.ReceivedCalls;
+import org.imagegen.support.ApiClient;
+import org.imagegen.support.FaultMatrix;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Leonardo.Ai end to end, offline: routes/providers/leonardo.camel.yaml as shipped, run against its built-in
+ * simulator (imagegen.simulate=true), from a request file or the HTTP API to the outbox and manifest. What the
+ * simulator received is the evidence: the create's own fields, which calls carried the key, and how many paid
+ * creates each job key made.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/leonardo/inbox",
+        "imagegen.outbox=target/it/leonardo/outbox",
+        "imagegen.data=target/it/leonardo/data",
+        "imagegen.api.token=leonardo-test-token-0123456789",
+        "imagegen.simulator.duration-min=300ms",
+        "imagegen.simulator.duration-max=500ms",
+        "imagegen.simulator.slow-delay=700ms",
+        "imagegen.poll.initial-delay=100ms",
+        "imagegen.poll.interval=150ms",
+        "imagegen.poll.queued-interval=150ms",
+        "imagegen.poll.max-backoff=1s"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class LeonardoTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Folders FOLDERS = new Folders("leonardo").clean();
+    private static final String KINO = "aa77f04e-3eec-4034-9c07-d0f619684628";
+
+    @BeanInject
+    CamelContext context;
+
+    LeonardoSimulator leonardo;
+
+    @BeforeEach
+    void findSimulator() {
+        // bound when the context starts (routes/providers/leonardo.camel.yaml names it), after the test's fields are set
+        leonardo = context.getRegistry().lookupByNameAndType("leonardoSimulator", LeonardoSimulator.class);
+        assertThat(leonardo).as("the simulator standing in for leonardo").isNotNull();
+    }
+
+    @Test
+    void aRequestReachesLeonardoAsItsOwnFieldsAndEveryImageIsDelivered() {
+        FOLDERS.drop("fox.json", """
+                {"id": "leo-fox", "provider": "leonardo", "prompt": "a red fox in snow", "model": "%s",
+                 "aspectRatio": "16:9", "count": 3, "seed": 7, "negativePrompt": "blurry, text",
+                 "options": {"alchemy": true}}""".formatted(KINO));
+
+        JsonNode manifest = FOLDERS.awaitManifest("leo-fox", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).hasSize(3);
+        for (JsonNode image : manifest.path("images")) {
+            assertThat(FOLDERS.outbox.resolve("leo-fox").resolve(image.path("file").asText())).isNotEmptyFile();
+            assertThat(image.path("sourceUrl").asText()).startsWith("http://" + LeonardoSimulator.IMAGE_HOST + ":"
+                    + leonardo.port() + "/users/");
+        }
+        // 3 images of 1280x720 (under a megapixel): one credit each, as Leonardo's apiCreditCost reports it
+        assertThat(manifest.path("cost").path("amount").asDouble()).isEqualTo(3.0);
+        assertThat(manifest.path("cost").path("unit").asText()).isEqualTo("credits");
+
+        List<JsonNode> creates = leonardo.received().creates("leo-fox");
+        assertThat(creates).hasSize(1);
+        JsonNode body = creates.get(0);
+        assertThat(body.path("prompt").asText()).isEqualTo("a red fox in snow");
+        assertThat(body.path("negative_prompt").asText()).isEqualTo("blurry, text");
+        assertThat(body.path("modelId").asText()).isEqualTo(KINO);
+        assertThat(body.path("width").asInt()).isEqualTo(1280);
+        assertThat(body.path("height").asInt()).isEqualTo(720);
+        assertThat(body.path("num_images").asInt()).isEqualTo(3);
+        assertThat(body.path("seed").asLong()).isEqualTo(7);
+        assertThat(body.path("alchemy").asBoolean()).isTrue();
+        assertThat(leonardo.createsFor("leo-fox")).isEqualTo(1);
+
+        // the key with every call to the API host, never with a call to the image host
+        List<ReceivedCalls.Call> calls = leonardo.received().calls();
+        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
+        List<ReceivedCalls.Call> images = calls.stream()
+                .filter(c -> c.host().startsWith(LeonardoSimulator.IMAGE_HOST + ":")).toList();
+        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
+        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+    }
+
+    @Test
+    void aRequestOverTheApiShowsItsCostInCredits() {
+        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(),
+                "leonardo-test-token-0123456789");
+        HttpResponse<byte[]> accepted = api.post("/api/generations", """
+                {"id": "leo-api", "provider": "leonardo", "prompt": "two lanterns", "aspectRatio": "1:1",
+                 "count": 2}""");
+        assertThat(accepted.statusCode()).as(new String(accepted.body())).isEqualTo(202);
+
+        await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/leo-api")).path("state").asText(),
+                "DELIVERED"::equals);
+        JsonNode job = ApiClient.json(api.get("/api/generations/leo-api"));
+        // 2 images of 1024x1024 (just over a megapixel): two credits each
+        assertThat(job.path("cost").path("amount").asDouble()).isEqualTo(4.0);
+        assertThat(job.path("cost").path("unit").asText()).isEqualTo("credits");
+        assertThat(job.path("images")).hasSize(2);
+
+        JsonNode body = leonardo.received().creates("leo-api").get(0);
+        assertThat(body.path("width").asInt()).isEqualTo(1024);
+        assertThat(body.path("height").asInt()).isEqualTo(1024);
+        assertThat(body.path("num_images").asInt()).isEqualTo(2);
+        // the definition's model, Leonardo Phoenix 1.0, when the request names none
+        assertThat(body.path("modelId").asText()).isEqualTo("de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3");
+        assertThat(body.has("negative_prompt")).isFalse();
+    }
+
+    @Test
+    void whatLeonardoCannotTakeIsRejectedNamingTheField() {
+        FOLDERS.drop("five.json", "{\"id\": \"leo-five\", \"provider\": \"leonardo\", \"prompt\": \"cats\", \"count\": 5}");
+        FOLDERS.drop("ratio.json", "{\"id\": \"leo-ratio\", \"provider\": \"leonardo\", \"prompt\": \"cats\","
+                + " \"aspectRatio\": \"9:21\"}");
+
+        assertThat(rejectedField("five.json")).isEqualTo("count");
+        assertThat(rejectedField("ratio.json")).isEqualTo("aspectRatio");
+        for (String key : List.of("leo-five", "leo-ratio")) {
+            assertThat(leonardo.received().creates(key)).as(key).isEmpty();
+            assertThat(FOLDERS.manifestPath(key)).doesNotExist();
+        }
+    }
+
+    @Test
+    void everyModerationFormEndsCensoredOrLeavesTheFlaggedImagesOut() {
+        FOLDERS.drop("moderated.jsonl", """
+                {"id": "leo-refused", "provider": "leonardo", "prompt": "a forbidden thing sim:censor"}
+                {"id": "leo-nsfw-all", "provider": "leonardo", "prompt": "two risky things sim:nsfw-all", "count": 2}
+                {"id": "leo-nsfw-one", "provider": "leonardo", "prompt": "three things sim:nsfw-one", "count": 3}
+                {"id": "leo-failed", "provider": "leonardo", "prompt": "a broken thing sim:fail"}
+                """);
+
+        JsonNode refused = FOLDERS.awaitManifest("leo-refused", WAIT);
+        JsonNode all = FOLDERS.awaitManifest("leo-nsfw-all", WAIT);
+        JsonNode one = FOLDERS.awaitManifest("leo-nsfw-one", WAIT);
+        JsonNode failed = FOLDERS.awaitManifest("leo-failed", WAIT);
+
+        // refused at the create with Leonardo's 400: nothing generated, nothing paid, nothing sent again
+        assertThat(refused.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(refused.path("reason").asText()).contains("content moderation filter");
+        assertThat(leonardo.received().creates("leo-refused")).hasSize(1);
+        assertThat(leonardo.createsFor("leo-refused")).isZero();
+        assertThat(refused.path("cost").isNull()).isTrue();
+
+        assertThat(all.path("state").asText()).isEqualTo("CENSORED");
+        assertThat(all.path("reason").asText()).contains("flagged every image as NSFW");
+        assertThat(all.path("images")).isEmpty();
+
+        // the clean images delivered; the manifest's SUCCEEDED state says what was left out
+        assertThat(one.path("state").asText()).as(one.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(one.path("images")).hasSize(2);
+        assertThat(one.path("request").path("count").asInt()).isEqualTo(3);
+        JsonNode succeeded = null;
+        for (JsonNode state : one.path("states")) {
+            if (state.path("state").asText().equals("SUCCEEDED")) {
+                succeeded = state;
+            }
+        }
+        assertThat(succeeded).isNotNull();
+        assertThat(succeeded.path("detail").asText()).contains("2 images")
+                .contains("Leonardo flagged 1 of 3 images as NSFW; they are left out");
+
+        assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("reason").asText()).contains("Leonardo reported the generation failed");
+        for (String key : List.of("leo-nsfw-all", "leo-nsfw-one", "leo-failed")) {
+            assertThat(leonardo.createsFor(key)).as(key).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void faultsAreWaitedOutOrParkedAndNoJobKeyIsEverCreatedTwice() {
+        FaultMatrix.in(FOLDERS, WAIT).simulator("leonardo", leonardo)
+                .delivered("leo-429", "leonardo", "a heron sim:create-429x1 sim:retry-after=1")
+                .delivered("leo-429bare", "leonardo", "a heron sim:create-429barex1")
+                .delivered("leo-503", "leonardo", "a heron sim:create-503x1")
+                .delivered("leo-check-5xx", "leonardo", "a heron sim:check-500x1 sim:check-502x1")
+                .delivered("leo-check-429", "leonardo", "a heron sim:check-429x1")
+                .delivered("leo-malformed", "leonardo", "a heron sim:check-malformedx1")
+                .delivered("leo-slow", "leonardo", "a heron sim:create-slowx1 sim:check-slowx1")
+                // Leonardo cannot be searched by our key: a create whose answer was lost, unreadable or eaten by a
+                // gateway is parked for a person, never sent again
+                .parked("leo-lost", "leonardo", "a heron sim:create-lost")
+                .parked("leo-create-malformed", "leonardo", "a heron sim:create-malformedx1")
+                .parked("leo-create-502", "leonardo", "a heron sim:create-502x1")
+                .dropAndCheck("faults.jsonl");
+
+        // a refused create was sent again, once; the second went after the Retry-After Leonardo asked for
+        List<ReceivedCalls.Call> creates429 = leonardo.received().calls().stream()
+                .filter(c -> c.method().equals("POST") && "leo-429".equals(c.jobKey())).toList();
+        assertThat(creates429).hasSize(2);
+        assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
+        assertThat(leonardo.received().creates("leo-429bare")).hasSize(2);
+        assertThat(leonardo.received().creates("leo-503")).hasSize(2);
+    }
+
+    private String rejectedField(String file) {
+        return FOLDERS.awaitRejectedField(file, WAIT);
+    }
+}

@@ -1,0 +1,422 @@
+package org.imagegen.provider.webhook;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobStore;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.imagegen.support.PublicUrl;
+import org.imagegen.support.ScriptedProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Webhooks of providers declared by definition files, against the real routes/ and config/: three definitions written
+ * here (Standard Webhooks with the secret fetched from the provider, Ed25519 with a JWKS, and an unsigned one behind a
+ * secret path) and a scripted stub of their API on 127.0.0.1. Their poll timings are ten minutes, so a job is only
+ * checked, and delivered, when a webhook brings its check forward; a refused delivery must change nothing.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
+                + "file:routes/sinks/*.camel.yaml,file:target/it/defined-webhooks/providers/*.camel.yaml",
+        "imagegen.inbox=target/it/defined-webhooks/inbox",
+        "imagegen.outbox=target/it/defined-webhooks/outbox",
+        "imagegen.data=target/it/defined-webhooks/data"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class DefinedProviderWebhooksTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String KEY = "hooks-test-key-51d2";
+    private static final byte[] SIGNING_KEY = "a signing key of the stub provider".getBytes(StandardCharsets.UTF_8);
+    private static final String SIGNING_SECRET = "whsec_" + Base64.getEncoder().encodeToString(SIGNING_KEY);
+    private static final String PATH_SECRET = "path-secret-0123456789abcdef";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Folders FOLDERS = new Folders("defined-webhooks").clean();
+    private static final KeyPair SIGNER = generate();
+    private static final Stub STUB = Stub.start(SIGNER);
+
+    static {
+        // the operator's part: definition files in a folder the routes pattern loads, the base URL as a setting
+        String common = """
+                      baseUrl: "{{imagegen.providers.hooks-stub.base-url}}"
+                      apiKey: "%s"
+                      downloadHosts: localhost
+                      pollInitialDelay: 10m
+                      pollInterval: 10m
+                      pollQueuedInterval: 10m
+                      statusPath: "/v1/predictions/${id}"
+                      statusOutcome: >-
+                        {state: ({"processing": "running", "succeeded": "succeeded"}[.status] // "unknown"),
+                        images: [.output[]?]}
+                      webhooks: "true"
+                """.formatted(KEY);
+        String definitions = """
+                - beans:
+                    - name: signed
+                      type: org.imagegen.provider.definition.ProviderDefinition
+                      properties:
+                %s
+                        createPath: /v1/predictions
+                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
+                        createId: .id
+                        webhookId: .id
+                        webhookSignature: standard-webhooks
+                        webhookSecretPath: /v1/webhooks/default/secret
+                    - name: sealed
+                      type: org.imagegen.provider.definition.ProviderDefinition
+                      properties:
+                %s
+                        createPath: "/queue/flux?fal_webhook=${webhookUrl}"
+                        createBody: "{prompt: .prompt}"
+                        createId: .request_id
+                        webhookId: .request_id
+                        webhookSignature: ed25519-jwks
+                        webhookJwksUrl: "{{imagegen.providers.hooks-stub.jwks-url}}"
+                    - name: pathed
+                      type: org.imagegen.provider.definition.ProviderDefinition
+                      properties:
+                %s
+                        createPath: /v1/predictions
+                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
+                        createId: .id
+                        webhookId: .id
+                        webhookSignature: none
+                        webhookSecret: %s
+                    - name: unkeyed
+                      type: org.imagegen.provider.definition.ProviderDefinition
+                      properties:
+                %s
+                        createPath: /v1/predictions
+                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
+                        createId: .id
+                        webhookId: .id
+                        webhookSignature: ed25519-jwks
+                        webhookJwksUrl: "http://127.0.0.1:9/jwks.json"
+                """.formatted(common.indent(2).stripTrailing(), common.indent(2).stripTrailing(),
+                common.indent(2).stripTrailing(), PATH_SECRET, common.indent(2).stripTrailing());
+        try {
+            Path providers = FOLDERS.root.resolve("providers");
+            Files.createDirectories(providers);
+            Files.writeString(providers.resolve("hooks.camel.yaml"), definitions);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.setProperty("imagegen.providers.hooks-stub.base-url", "http://127.0.0.1:" + STUB.port());
+        // another host than the API's: the key must not go there
+        System.setProperty("imagegen.providers.hooks-stub.jwks-url", "http://localhost:" + STUB.port() + "/jwks.json");
+    }
+
+    @BeanInject("jobStore")
+    JobStore store;
+
+    @BeanInject
+    CamelContext context;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterAll
+    void stopStub() {
+        STUB.stop();
+        System.clearProperty("imagegen.providers.hooks-stub.base-url");
+        System.clearProperty("imagegen.providers.hooks-stub.jwks-url");
+    }
+
+    @Test
+    void aStandardWebhooksDeliveryBringsTheCheckForwardAndForgedStaleAndReplayedOnesChangeNothing() throws Exception {
+        String generation = submit("hook-signed", "signed");
+        String receiver = JSON.readTree(STUB.createBody(generation)).path("webhook").asText();
+        assertThat(receiver).isEqualTo(new PublicUrl(context).get() + "/webhooks/signed");
+        STUB.finish(generation);
+        Job waiting = store.find("hook-signed").orElseThrow();
+        byte[] payload = ("{\"id\": \"" + generation + "\", \"status\": \"succeeded\"}").getBytes(StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis() / 1000;
+
+        // forged: signed over another body; the secret is fetched first, with the key, from the provider's own host
+        byte[] forged = ("{\"id\": \"" + generation + "\", \"status\": \"failed\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = post(receiver, standardHeaders("msg_1", now, forged), payload);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        assertThat(STUB.secretFetches.get()).isEqualTo(1);
+        assertThat(STUB.secretAuthorization).isEqualTo("Bearer " + KEY);
+        // stale: genuinely signed, six minutes old
+        HttpResponse<String> stale = post(receiver, standardHeaders("msg_2", now - 360, payload), payload);
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(403);
+        assertThat(post(receiver, Map.of(), payload).statusCode()).isEqualTo(401);
+        assertThat(store.find("hook-signed").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+        assertThat(STUB.statusChecks(generation)).isZero();
+
+        Map<String, String> genuine = standardHeaders("msg_3", now, payload);
+        HttpResponse<String> accepted = post(receiver, genuine, payload);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(JSON.readTree(accepted.body()).path("checkedAtOnce").asInt()).isEqualTo(1);
+        JsonNode manifest = FOLDERS.awaitManifest("hook-signed", WAIT);
+        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(STUB.statusChecks(generation)).isEqualTo(1);
+
+        // the same delivery again: a replay
+        HttpResponse<String> replayed = post(receiver, genuine, payload);
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(403);
+        // a genuine delivery for a generation no job waits on: accepted, nothing to do
+        byte[] unknown = "{\"id\": \"gen_unknown\", \"status\": \"succeeded\"}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> nobody = post(receiver, standardHeaders("msg_4", now, unknown), unknown);
+        assertThat(nobody.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(nobody.body()).path("checkedAtOnce").asInt()).isZero();
+        assertThat(STUB.secretFetches.get()).as("fetched once: refetched at most once a minute").isEqualTo(1);
+        assertThat(metric("imagegen_webhooks_refused_total{provider=\"signed\"}")).isEqualTo(4);
+        assertThat(metric("imagegen_webhooks_received_total{provider=\"signed\"}")).isEqualTo(2);
+    }
+
+    @Test
+    void anEd25519DeliveryVerifiedWithTheProvidersKeySetDeliversAndOneSignedByAnotherKeyIsRefused() throws Exception {
+        String generation = submit("hook-sealed", "sealed");
+        String query = STUB.createQuery(generation);
+        assertThat(query).startsWith("fal_webhook=").doesNotContain("://");
+        String receiver = URLDecoder.decode(query.substring("fal_webhook=".length()), StandardCharsets.UTF_8);
+        assertThat(receiver).isEqualTo(new PublicUrl(context).get() + "/webhooks/sealed");
+        STUB.finish(generation);
+        Job waiting = store.find("hook-sealed").orElseThrow();
+        byte[] payload = ("{\"request_id\": \"" + generation + "\", \"status\": \"OK\", \"payload\": {}}")
+                .getBytes(StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis() / 1000;
+
+        HttpResponse<String> refused = post(receiver, falHeaders(generate(), generation, now, payload), payload);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        assertThat(STUB.jwksFetches.get()).isEqualTo(1);
+        assertThat(STUB.jwksAuthorization).as("no key to another host than the API's").isEmpty();
+        byte[] tampered = Arrays.copyOf(payload, payload.length);
+        tampered[tampered.length - 2] = ' ';
+        assertThat(post(receiver, falHeaders(SIGNER, generation, now, payload), tampered).statusCode()).isEqualTo(401);
+        assertThat(store.find("hook-sealed").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+        assertThat(STUB.statusChecks(generation)).isZero();
+
+        Map<String, String> genuine = falHeaders(SIGNER, generation, now, payload);
+        HttpResponse<String> accepted = post(receiver, genuine, payload);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(FOLDERS.awaitManifest("hook-sealed", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(STUB.statusChecks(generation)).isEqualTo(1);
+        assertThat(post(receiver, genuine, payload).statusCode()).as("replayed").isEqualTo(403);
+        assertThat(STUB.jwksFetches.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnsignedProviderIsReachedOnlyThroughItsSecretPath() throws Exception {
+        String generation = submit("hook-pathed", "pathed");
+        String receiver = JSON.readTree(STUB.createBody(generation)).path("webhook").asText();
+        String base = new PublicUrl(context).get() + "/webhooks/pathed";
+        assertThat(receiver).isEqualTo(base + "/" + PATH_SECRET);
+        STUB.finish(generation);
+        Job waiting = store.find("hook-pathed").orElseThrow();
+        byte[] payload = ("{\"id\": \"" + generation + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(post(base + "/not-the-secret-0123456789", Map.of(), payload).statusCode()).isEqualTo(401);
+        assertThat(post(base, Map.of(), payload).statusCode()).isEqualTo(404);
+        assertThat(store.find("hook-pathed").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+
+        assertThat(post(receiver, Map.of(), payload).statusCode()).isEqualTo(202);
+        assertThat(FOLDERS.awaitManifest("hook-pathed", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void aProviderWithoutWebhooksOrWithoutASecretPathHasNoReceiver() throws Exception {
+        String root = new PublicUrl(context).get() + "/webhooks/";
+        byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(post(root + "nobody", Map.of(), payload).statusCode()).isEqualTo(404);
+        // a built-in provider that is not defined by a file: no generic receiver (all-images has its own path)
+        assertThat(post(root + "rendernet", Map.of(), payload).statusCode()).isEqualTo(404);
+        // a signed provider has no secret path
+        assertThat(post(root + "signed/" + PATH_SECRET, Map.of(), payload).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void whileTheKeySetCannotBeFetchedADeliveryIsAnswered503AndChangesNothing() throws Exception {
+        // nothing listens on port 9: the fetch fails, the delivery cannot be verified
+        String generation = submit("hook-unkeyed", "unkeyed");
+        STUB.finish(generation);
+        Job waiting = store.find("hook-unkeyed").orElseThrow();
+        byte[] payload = ("{\"id\": \"" + generation + "\"}").getBytes(StandardCharsets.UTF_8);
+        String receiver = new PublicUrl(context).get() + "/webhooks/unkeyed";
+
+        HttpResponse<String> unverifiable = post(receiver,
+                falHeaders(SIGNER, generation, System.currentTimeMillis() / 1000, payload), payload);
+
+        assertThat(unverifiable.statusCode()).as(unverifiable.body()).isEqualTo(503);
+        assertThat(store.find("hook-unkeyed").orElseThrow().getNextCheckAt()).isEqualTo(waiting.getNextCheckAt());
+        assertThat(STUB.statusChecks(generation)).isZero();
+    }
+
+    /** Drops a request and waits until the stub has created its generation; returns the generation id. */
+    private String submit(String key, String provider) {
+        FOLDERS.drop(key + ".json", "{\"id\": \"" + key + "\", \"provider\": \"" + provider
+                + "\", \"prompt\": \"a lighthouse\"}");
+        return await().atMost(WAIT).until(() -> store.find(key).map(Job::getProviderJobId).orElse(null),
+                id -> id != null);
+    }
+
+    private HttpResponse<String> post(String url, Map<String, String> headers, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private double metric(String series) throws Exception {
+        String page = http.send(HttpRequest.newBuilder(URI.create(new PublicUrl(context).get() + "/observe/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return page.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+    }
+
+    /** Standard Webhooks headers, computed here from the spec: HMAC-SHA256 over "id.timestamp.body". */
+    private static Map<String, String> standardHeaders(String id, long seconds, byte[] signedBody) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SIGNING_KEY, "HmacSHA256"));
+        mac.update((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8));
+        String signature = Base64.getEncoder().encodeToString(mac.doFinal(signedBody));
+        return Map.of("webhook-id", id, "webhook-timestamp", String.valueOf(seconds),
+                "webhook-signature", "v1," + signature);
+    }
+
+    /** fal's headers: Ed25519 over request id, user id, timestamp and the body's hex SHA-256, one per line. */
+    private static Map<String, String> falHeaders(KeyPair key, String requestId, long seconds, byte[] body)
+            throws GeneralSecurityException {
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(key.getPrivate());
+        signer.update((requestId + "\nuser_7\n" + seconds + "\n" + digest).getBytes(StandardCharsets.UTF_8));
+        return Map.of("X-Fal-Webhook-Request-Id", requestId, "X-Fal-Webhook-User-Id", "user_7",
+                "X-Fal-Webhook-Timestamp", String.valueOf(seconds),
+                "X-Fal-Webhook-Signature", HexFormat.of().formatHex(signer.sign()));
+    }
+
+    private static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The three providers' API, scripted: creates answer a new id, a generation is processing until the test
+     * finishes it; the signing secret and the key set are served as Replicate and fal serve theirs.
+     */
+    static final class Stub extends ScriptedProvider {
+
+        final AtomicInteger secretFetches = new AtomicInteger();
+        final AtomicInteger jwksFetches = new AtomicInteger();
+        volatile String secretAuthorization;
+        volatile String jwksAuthorization;
+        private final String jwks;
+        private final AtomicInteger ids = new AtomicInteger();
+        private final Map<String, String> createBodies = new ConcurrentHashMap<>();
+        private final Map<String, String> createQueries = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
+        private final Set<String> finished = ConcurrentHashMap.newKeySet();
+
+        private Stub(KeyPair signer) {
+            byte[] encoded = signer.getPublic().getEncoded();
+            String x = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
+            this.jwks = "{\"keys\": [{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"kid\": \"k1\", \"x\": \"" + x + "\"}]}";
+        }
+
+        static Stub start(KeyPair signer) {
+            Stub stub = new Stub(signer);
+            stub.listen();
+            return stub;
+        }
+
+        void finish(String generation) {
+            finished.add(generation);
+        }
+
+        String createBody(String generation) {
+            return createBodies.get(generation);
+        }
+
+        String createQuery(String generation) {
+            return createQueries.get(generation);
+        }
+
+        int statusChecks(String generation) {
+            AtomicInteger n = checks.get(generation);
+            return n == null ? 0 : n.get();
+        }
+
+        @Override
+        protected void answer(HttpExchange exchange, Call call) throws IOException {
+            String path = call.path();
+            String method = call.method();
+            String authorization = call.authorization();
+            if (method.equals("POST") && (path.equals("/v1/predictions") || path.equals("/queue/flux"))) {
+                String id = "gen_" + ids.incrementAndGet();
+                createBodies.put(id, call.body());
+                createQueries.put(id, String.valueOf(call.query()));
+                json(exchange, 201, "{\"id\": \"" + id + "\", \"request_id\": \"" + id + "\", \"status\": \"processing\"}");
+            } else if (method.equals("GET") && path.startsWith("/v1/predictions/")) {
+                String id = path.substring("/v1/predictions/".length());
+                checks.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                json(exchange, 200, finished.contains(id)
+                        ? "{\"id\": \"" + id + "\", \"status\": \"succeeded\", \"output\": [\"http://localhost:" + port()
+                        + "/files/" + id + ".png\"]}"
+                        : "{\"id\": \"" + id + "\", \"status\": \"processing\"}");
+            } else if (method.equals("GET") && path.equals("/v1/webhooks/default/secret")) {
+                secretFetches.incrementAndGet();
+                secretAuthorization = authorization;
+                json(exchange, 200, "{\"key\": \"" + SIGNING_SECRET + "\"}");
+            } else if (method.equals("GET") && path.equals("/jwks.json")) {
+                jwksFetches.incrementAndGet();
+                jwksAuthorization = authorization == null ? "" : authorization;
+                json(exchange, 200, jwks);
+            } else if (method.equals("GET") && path.startsWith("/files/")) {
+                png(exchange, PNG);
+            } else {
+                json(exchange, 404, "{\"detail\": \"no such endpoint\"}");
+            }
+        }
+    }
+
+    /** A 1x1 PNG. */
+    private static final byte[] PNG = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+}

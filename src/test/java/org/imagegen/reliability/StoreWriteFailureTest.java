@@ -1,0 +1,83 @@
+package org.imagegen.reliability;
+
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.imagegen.job.JobEvent;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.imagegen.support.RunningBundle;
+import org.imagegen.support.StoreFaults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Job-store writes that fail at the worst moments, refused by the database itself ({@link StoreFaults}: a trigger on
+ * the job table; H2, or PostgreSQL under {@code -Dimagegen.test.db=postgres}), with everything else of the bundle
+ * real: routes/, config/, the RenderNet simulator.
+ */
+@ExtendWith(PostgresJobStore.class)
+class StoreWriteFailureTest {
+
+    /**
+     * The "create is being sent" mark cannot be written (the database went away at that moment, and is back for the
+     * error handler's write). No create left, so the job is sent once more, normally: never reconciled, never parked
+     * for an operator (RenderNet cannot be searched, so a create taken for lost would be parked).
+     */
+    @Test
+    void aCreateWhoseSubmittingMarkWasNotWrittenIsSentLaterExactlyOnce() throws Exception {
+        Folders folders = new Folders("store-write-submitting").clean();
+        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_submitting");
+             RunningBundle bundle = RunningBundle.start(folders.fastBundle())) {
+            StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
+            faults.failWrites("mark-lost", "SUBMITTING", 1);
+
+            folders.drop("mark.json", "{\"id\": \"mark-lost\", \"provider\": \"rendernet\", \"prompt\": \"a lighthouse\"}");
+
+            JsonNode manifest = folders.awaitManifest("mark-lost", Duration.ofSeconds(30));
+            assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+            // the refused write and the one that went through
+            assertThat(faults.writesTried()).isEqualTo(2);
+            assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("mark-lost")).isEqualTo(1);
+            JobStore store = bundle.bean("jobStore", JobStore.class);
+            // the manifest reaches the sink just before the row says DELIVERED
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.find("mark-lost").orElseThrow().getState()
+                    == JobState.DELIVERED);
+            assertThat(store.history("mark-lost")).extracting(JobEvent::state)
+                    .doesNotContain(JobState.NEEDS_ATTENTION)
+                    .containsSubsequence(JobState.ACCEPTED, JobState.SUBMITTING, JobState.SUBMITTED,
+                            JobState.SUCCEEDED, JobState.DELIVERED);
+        }
+    }
+
+    /**
+     * A step's write fails and so does its error handler's (the database away for both). The job is still claimed,
+     * for a lease of 10 minutes here; it is recorded and delivered as soon as the store takes writes again, not when
+     * the lease runs out.
+     */
+    @Test
+    void aJobWhoseStepAndErrorHandlerCouldNotWriteIsDeliveredLongBeforeItsLeaseRunsOut() throws Exception {
+        Folders folders = new Folders("store-write-stranded").clean();
+        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_stranded");
+             RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.loop.lease=10m"))) {
+            StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
+            // the check that finds the generation finished, then the error handler's reschedule
+            faults.failWrites("stranded", "SUCCEEDED", 2);
+
+            folders.drop("stranded.json", "{\"id\": \"stranded\", \"provider\": \"rendernet\", \"prompt\": \"a harbour\"}");
+
+            JsonNode manifest = folders.awaitManifest("stranded", Duration.ofSeconds(30));
+            assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+            assertThat(faults.writesTried()).isGreaterThanOrEqualTo(3);
+            assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("stranded")).isEqualTo(1);
+        }
+    }
+}
