@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.ProducerTemplate;
@@ -14,8 +15,10 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
-import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobClaims;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.observe.JobMetrics;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.provider.AllImagesProvider;
@@ -28,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
+ * Wires the HTTP side: the API beans the routes in routes/api.camel.yaml call, its token, health checks
  * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
  * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
  * HTTP server itself is Camel's (camel.server.* in config/). Its settings are injected; its beans are bound by one
@@ -55,9 +58,16 @@ public final class ApiConfiguration {
     private String configuredWebhookSecret;
     @PropertyInject("imagegen.webhooks.enabled")
     private boolean webhooksEnabled;
+    @BeanInject("jobStore")
+    private JobStore store;
+    @BeanInject("jobClaims")
+    private JobClaims claims;
+    @BeanInject("jobQueries")
+    private JobQueries queries;
+    @BeanInject("operatorActions")
+    private OperatorActions operatorActions;
 
-    public void bind(CamelContext context, JobStore store, JobLifecycle jobs,
-                     RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+    public void bind(CamelContext context, RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
         Path data = Path.of(dataFolder.strip());
         Secrets.Generated token = Secrets.configuredOrStored(configuredToken.strip(), data.resolve("api-token"));
         if (token.isNew()) {
@@ -65,7 +75,7 @@ public final class ApiConfiguration {
             LOG.warn("imagegen.api.token is not set: generated an API token and stored it in {} (send it as "
                     + "'Authorization: Bearer <token>')", data.resolve("api-token").toAbsolutePath());
         }
-        GenerationsApi api = new GenerationsApi(intake, store, jobs, providers, outbox, sinks, ledger, token.value(),
+        GenerationsApi api = new GenerationsApi(intake, queries, operatorActions, providers, outbox, sinks, ledger, token.value(),
                 pageSize, maxPageSize);
         context.getRegistry().bind("api", api);
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, api));
@@ -76,14 +86,14 @@ public final class ApiConfiguration {
                 allImages = a;
             }
         }
-        JobMetrics metrics = ObserveConfiguration.configure(context, store,
+        JobMetrics metrics = ObserveConfiguration.configure(context, queries,
                 providers.all().stream().map(ImageProvider::name).toList(), allImages,
                 Durations.millis(keyCheckInterval));
 
         String secret = Secrets.configuredOrStored(configuredWebhookSecret.strip(), data.resolve("webhook-secret")).value();
         // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
         Supplier<String> publicUrl = new PublicUrl(context);
-        ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
+        ProviderWebhooks webhooks = new ProviderWebhooks(store, claims.instanceId(), allImages, secret, publicUrl, Clock.systemUTC());
         context.getRegistry().bind("webhooks", webhooks);
         ObserveConfiguration.bindWebhooks(context, webhooks);
         // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names

@@ -29,10 +29,10 @@ import org.imagegen.delivery.Sinks;
 import org.imagegen.delivery.StagedImage;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
-import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStoreException;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.Providers;
@@ -54,8 +54,8 @@ public class GenerationsApi {
     private static final String BASE = "/api/generations";
 
     private final RequestIntake intake;
-    private final JobStore store;
-    private final JobLifecycle jobs;
+    private final JobQueries store;
+    private final OperatorActions jobs;
     private final Providers providers;
     private final Outbox outbox;
     private final Sinks sinks;
@@ -66,7 +66,7 @@ public class GenerationsApi {
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] openApi;
 
-    public GenerationsApi(RequestIntake intake, JobStore store, JobLifecycle jobs, Providers providers, Outbox outbox,
+    public GenerationsApi(RequestIntake intake, JobQueries store, OperatorActions jobs, Providers providers, Outbox outbox,
                           Sinks sinks, SinkLedger ledger, String token, int defaultPageSize, int maxPageSize) {
         this.intake = intake;
         this.store = store;
@@ -431,9 +431,9 @@ public class GenerationsApi {
      */
     public ProviderCall cancel(String id) {
         Job job = find(id);
-        if (!JobLifecycle.CANCELLABLE.contains(job.getState())) {
+        if (!OperatorActions.CANCELLABLE.contains(job.getState())) {
             throw ApiProblem.conflict("generation '" + id + "' is " + job.getState() + "; only "
-                    + JobLifecycle.CANCELLABLE + " ones can be cancelled"
+                    + OperatorActions.CANCELLABLE + " ones can be cancelled"
                     + (job.getState() == JobState.SUBMITTING ? " (a create is being sent: ask again in a moment)" : ""));
         }
         if (!jobs.cancel(id, "cancelled over the HTTP API")) {

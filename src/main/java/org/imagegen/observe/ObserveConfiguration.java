@@ -14,7 +14,7 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
@@ -34,7 +34,7 @@ public final class ObserveConfiguration {
     private ObserveConfiguration() {
     }
 
-    public static JobMetrics configure(CamelContext context, JobStore store, List<String> providers,
+    public static JobMetrics configure(CamelContext context, JobQueries store, List<String> providers,
                                        AllImagesProvider allImages, long keyCheckCacheMs) {
         PrometheusMeterRegistry registry = context.getRegistry()
                 .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);

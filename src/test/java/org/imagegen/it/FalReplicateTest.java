@@ -11,7 +11,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.ReceivedCalls;
@@ -61,8 +61,8 @@ class FalReplicateTest {
     @BeanInject
     CamelContext context;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     FalSimulator fal;
 

@@ -10,7 +10,7 @@ import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
 import org.junit.jupiter.api.Test;
@@ -51,8 +51,8 @@ class LateResultTest {
     @BeanInject("allImagesSimulator")
     AllImagesSimulator allImages;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @Test
     void aGenerationFinishedAfterTheDeadlineIsTimedOutThenDelivered() {

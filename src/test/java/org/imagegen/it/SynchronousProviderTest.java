@@ -20,6 +20,7 @@ import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.simulator.PromptImage;
@@ -96,8 +97,11 @@ class SynchronousProviderTest {
         System.setProperty("imagegen.providers.pix.api-key", "pix-test-key");
     }
 
+    @BeanInject("jobQueries")
+    JobQueries store;
+
     @BeanInject("jobStore")
-    JobStore store;
+    JobStore jobStore;
 
     @BeanInject("api")
     GenerationsApi api;
@@ -201,7 +205,7 @@ class SynchronousProviderTest {
         new InlineImages(outbox).stage(job, List.of("data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(PixStub.image("a mill", 0))));
         job.setNextCheckAt(now);
-        store.insertIfAbsent(job, now);
+        jobStore.insertIfAbsent(job, now);
 
         JsonNode manifest = FOLDERS.awaitManifest("pix-crashed", WAIT);
 
