@@ -150,9 +150,9 @@ public class BundleConfiguration implements CamelConfiguration {
         List<String> builtIn = providers.all().stream().map(ImageProvider::name).toList();
         Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);
         // sinks: named destinations from imagegen.sinks.*, delivered and retried one by one
-        Sinks sinks = SinkConfiguration.configure(camelContext, outbox, builtIn, closer::add);
+        Wiring.apply(camelContext, new SinkConfiguration(outbox, builtIn, closer::add));
+        Sinks sinks = registry.lookupByNameAndType("sinks", Sinks.class);
         SinkLedger ledger = new SinkLedger(dataSource);
-        registry.bind("sinks", sinks);
 
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         // the job store and the steps of a job's life, each bound by the name the routes call it by
@@ -161,6 +161,8 @@ public class BundleConfiguration implements CamelConfiguration {
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs.submission(), jobs.store());
+        // health checks and metrics (served on the API port); bound with the API below, joined by defined providers
+        ObserveConfiguration observe = Wiring.apply(camelContext, new ObserveConfiguration());
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
         DefinedProviders.registerAtStart(camelContext, providers, planner, providerConfiguration.rateLimits(),
                 validator, key -> Settings.required(camelContext, key), provider -> {
@@ -169,7 +171,7 @@ public class BundleConfiguration implements CamelConfiguration {
                             .resolveProperty("imagegen.providers." + provider.name() + ".sinks").orElse(""));
                     sinks.addProviderDefaults(provider.name(), own);
                     validator.addDefaultSinks(provider.name(), own);
-                    ObserveConfiguration.providerJoined(camelContext, provider);
+                    observe.providerJoined(camelContext, provider);
                 });
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext, builtIn);
@@ -178,7 +180,7 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("outbox", outbox);
         registry.bind("intake", intake);
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
-        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, intake, providers, outbox, sinks, ledger);
+        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, observe, intake, providers, outbox, sinks, ledger);
         // message queues: the JMS broker or connection, the event outbox, dead letters
         Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
         Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);

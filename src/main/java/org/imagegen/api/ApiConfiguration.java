@@ -25,7 +25,6 @@ import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestIntake;
-import org.imagegen.support.Durations;
 import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +51,6 @@ public final class ApiConfiguration {
     private int pageSize;
     @PropertyInject("imagegen.api.max-page-size")
     private int maxPageSize;
-    @PropertyInject("imagegen.health.key-check-interval")
-    private String keyCheckInterval;
     @PropertyInject(value = "imagegen.webhooks.secret", defaultValue = "")
     private String configuredWebhookSecret;
     @PropertyInject("imagegen.webhooks.enabled")
@@ -67,7 +64,8 @@ public final class ApiConfiguration {
     @BeanInject("operatorActions")
     private OperatorActions operatorActions;
 
-    public void bind(CamelContext context, RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+    public void bind(CamelContext context, ObserveConfiguration observe, RequestIntake intake, Providers providers,
+                     Outbox outbox, Sinks sinks, SinkLedger ledger) {
         Path data = Path.of(dataFolder.strip());
         Secrets.Generated token = Secrets.configuredOrStored(configuredToken.strip(), data.resolve("api-token"));
         if (token.isNew()) {
@@ -75,10 +73,14 @@ public final class ApiConfiguration {
             LOG.warn("imagegen.api.token is not set: generated an API token and stored it in {} (send it as "
                     + "'Authorization: Bearer <token>')", data.resolve("api-token").toAbsolutePath());
         }
-        GenerationsApi api = new GenerationsApi(intake, queries, operatorActions, providers, outbox, sinks, ledger, token.value(),
-                pageSize, maxPageSize);
-        context.getRegistry().bind("api", api);
-        onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, api));
+        // the API's beans, by the names routes/api.camel.yaml and the api route configurations call them
+        ApiAccess access = new ApiAccess(token.value());
+        GenerationViews views = new GenerationViews(queries, providers, outbox, sinks, ledger, pageSize, maxPageSize);
+        context.getRegistry().bind("apiAccess", access);
+        context.getRegistry().bind("generationRequests", new GenerationRequests(intake));
+        context.getRegistry().bind("generationViews", views);
+        context.getRegistry().bind("generationActions", new GenerationActions(views, queries, operatorActions, providers));
+        onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, access));
 
         AllImagesProvider allImages = null;
         for (ImageProvider p : providers.all()) {
@@ -86,16 +88,15 @@ public final class ApiConfiguration {
                 allImages = a;
             }
         }
-        JobMetrics metrics = ObserveConfiguration.configure(context, queries,
-                providers.all().stream().map(ImageProvider::name).toList(), allImages,
-                Durations.millis(keyCheckInterval));
+        JobMetrics metrics = observe.bind(context, providers.all().stream().map(ImageProvider::name).toList(),
+                allImages);
 
         String secret = Secrets.configuredOrStored(configuredWebhookSecret.strip(), data.resolve("webhook-secret")).value();
         // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
         Supplier<String> publicUrl = new PublicUrl(context);
         ProviderWebhooks webhooks = new ProviderWebhooks(store, claims.instanceId(), allImages, secret, publicUrl, Clock.systemUTC());
         context.getRegistry().bind("webhooks", webhooks);
-        ObserveConfiguration.bindWebhooks(context, webhooks);
+        observe.bindWebhooks(context, webhooks);
         // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names
         context.getRegistry().bind("definedWebhooks",
                 new DefinedWebhooks(providers, webhooks, store, Clock.systemUTC(), metrics::bindWebhooks));
@@ -109,7 +110,7 @@ public final class ApiConfiguration {
      * server's router exists. Vert.x's body handler refuses such a body before any route sees it, and with no failure
      * handler for it Vert.x answers a bare 413 and logs an unhandled ERROR: a client's mistake, not the bundle's.
      */
-    private static void answerTooLarge(CamelContext context, GenerationsApi api) {
+    private static void answerTooLarge(CamelContext context, ApiAccess api) {
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         if (server == null) {
             return;

@@ -91,7 +91,8 @@ public class Reconciliation {
                 transitions.transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()
                         + " after a lost create answer", now);
             }
-            case NOT_FOUND -> transitions.transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
+            case NOT_FOUND -> transitions.transition(job, JobState.ACCEPTED,
+                    "the lost create never reached the provider", now);
             case RETRY_LATER -> {
                 if (now >= job.getDeadlineAt()) {
                     // a search that keeps failing must not keep the job unsettled for ever
@@ -101,9 +102,9 @@ public class Reconciliation {
                     transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
-            case UNKNOWN -> transitions.finish(job, JobState.NEEDS_ATTENTION, "a create was sent but its answer was lost ("
-                    + job.getReason() + "); " + result.reason() + ", so it is not sent again: check the provider's"
-                    + " dashboard, then retry or drop the job");
+            case UNKNOWN -> transitions.finish(job, JobState.NEEDS_ATTENTION,
+                    "a create was sent but its answer was lost (" + job.getReason() + "); " + result.reason()
+                    + ", so it is not sent again: check the provider's dashboard, then retry or drop the job");
         }
     }
 
@@ -117,8 +118,8 @@ public class Reconciliation {
         }
         job.setImageUrls(job.getStaged().stream().map(i -> "data:" + i.contentType() + ";base64,").toList());
         job.setCompletedAt(now());
-        transitions.transition(job, JobState.SUCCEEDED, job.getStaged().size() + " images of the create's answer were staged"
-                + " before a crash; delivering them", now());
+        transitions.transition(job, JobState.SUCCEEDED, job.getStaged().size()
+                + " images of the create's answer were staged before a crash; delivering them", now());
         return true;
     }
 }

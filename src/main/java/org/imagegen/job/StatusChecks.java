@@ -119,18 +119,22 @@ public class StatusChecks {
 
     /**
      * TIMED_OUT at the deadline. A generation created at the provider (it has an id there) may still finish, and is
-     * paid for: with a late window, it keeps being checked (see {@link JobTransitions#setLateChecks}); one never created is not.
+     * paid for: with a late window, it keeps being checked (see {@link JobTransitions#setLateChecks}); one never
+     * created is not.
      */
     public void expire(Job job) {
         String what = job.getState() == JobState.ACCEPTED ? "was never accepted by the provider"
                 : "did not finish";
-        boolean late = transitions.lateWindowMs() > 0 && job.getState().isAwaitingProvider() && job.getProviderJobId() != null;
+        boolean late = transitions.lateWindowMs() > 0 && job.getState().isAwaitingProvider()
+                && job.getProviderJobId() != null;
         String reason = "the generation " + what + " within the deadline of "
-                + Duration.ofMillis(planner.policy(job.getProvider()).deadlineMs()) + (job.getReason() == null ? "" : "; last problem: " + job.getReason());
+                + Duration.ofMillis(planner.policy(job.getProvider()).deadlineMs())
+                + (job.getReason() == null ? "" : "; last problem: " + job.getReason());
         if (late) {
             reason += "; it is checked every " + Duration.ofMillis(transitions.lateIntervalMs()) + " for "
                     + Duration.ofMillis(transitions.lateWindowMs()) + " more and delivered if it finishes";
         }
-        transitions.finish(job, JobState.TIMED_OUT, reason, late ? Math.min(now() + transitions.lateIntervalMs(), transitions.lateEnd(job)) : null);
+        transitions.finish(job, JobState.TIMED_OUT, reason,
+                late ? Math.min(now() + transitions.lateIntervalMs(), transitions.lateEnd(job)) : null);
     }
 }

@@ -50,8 +50,8 @@ public class StepFailures {
                     // the search for a create whose answer was lost failed (the provider unreachable, too slow):
                     // that says nothing about the create, so it is never a reason to send it again
                     if (now >= job.getDeadlineAt()) {
-                        reconciliation.settle(job, FindResult.unknown("the provider could not be searched before the deadline ("
-                                + reason + ")"));
+                        reconciliation.settle(job, FindResult.unknown(
+                                "the provider could not be searched before the deadline (" + reason + ")"));
                     } else {
                         transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                     }
@@ -59,7 +59,8 @@ public class StepFailures {
                     // the connection was refused: the create never left, so sending it again is safe
                     job.setReason(reason);
                     job.setTransientErrors(job.getTransientErrors() + 1);
-                    transitions.transition(job, JobState.ACCEPTED, reason, transitions.backoff(job, now, job.getTransientErrors(), null));
+                    transitions.transition(job, JobState.ACCEPTED, reason,
+                            transitions.backoff(job, now, job.getTransientErrors(), null));
                 } else {
                     job.setReason(reason);
                     LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
@@ -72,7 +73,8 @@ public class StepFailures {
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 transitions.keepTimeOutReason(job, reason);
                 transitions.reschedule(job, transitions.backoff(job, now, job.getTransientErrors(), null));
-                LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, reason);
+                LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now,
+                        reason);
             }
         }
     }
@@ -81,7 +83,8 @@ public class StepFailures {
         if (permanent || job.getDeliveryAttempts() >= maxDeliveryAttempts) {
             job.getStaged().clear();
             transitions.finish(job, JobState.DELIVERY_FAILED, "delivery failed " + job.getDeliveryAttempts()
-                    + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: " + reason);
+                    + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: "
+                    + reason);
             return;
         }
         job.setReason(reason);

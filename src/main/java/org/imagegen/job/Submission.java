@@ -115,7 +115,8 @@ public class Submission {
 
     /**
      * A synchronous API answered the create with the generation's end: no status check follows. Its images are
-     * staged before the row says SUCCEEDED (see {@link JobTransitions#succeeded}); a failed or censored answer ends the job.
+     * staged before the row says SUCCEEDED (see {@link JobTransitions#succeeded}); a failed or censored answer ends
+     * the job.
      */
     private NextStep finishedAtCreate(Job job, CreateResult result, long now) {
         StatusResult outcome = result.outcome();

@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpExchange;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.api.GenerationsApi;
+import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.job.Job;
@@ -103,8 +103,8 @@ class SynchronousProviderTest {
     @BeanInject("jobStore")
     JobStore jobStore;
 
-    @BeanInject("api")
-    GenerationsApi api;
+    @BeanInject("generationViews")
+    GenerationViews api;
 
     @BeanInject("outbox")
     Outbox outbox;
