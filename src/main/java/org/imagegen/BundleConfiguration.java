@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +11,6 @@ import java.util.UUID;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.BindToRegistry;
@@ -30,9 +28,9 @@ import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
-import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobClaims;
+import org.imagegen.job.JobConfiguration;
 import org.imagegen.job.JobOperations;
-import org.imagegen.job.JobStore;
 import org.imagegen.job.PollPlanner;
 import org.imagegen.messaging.JmsConfiguration;
 import org.imagegen.messaging.MessagingConfiguration;
@@ -54,7 +52,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bundle's one configuration class for Camel Main: binds the job store's data source (migrated by Flyway), then
  * applies each package's configuration in the order their beans need one another (see {@link Wiring} for why they
- * are not discovered on their own): cluster, providers, sinks, the job lifecycle and intake, API, messaging, console.
+ * are not discovered on their own): cluster, providers, sinks, the job store and the steps of a job's life, intake,
+ * API, messaging, console.
  * Routes refer to the beans by name.
  */
 @Configuration
@@ -80,16 +79,6 @@ public class BundleConfiguration implements CamelConfiguration {
     private String dbConnectionWait;
     @PropertyInject(value = "imagegen.node-id", defaultValue = "")
     private String configuredNodeId;
-    @PropertyInject("imagegen.loop.batch")
-    private int loopBatch;
-    @PropertyInject("imagegen.loop.lease")
-    private String loopLease;
-    @PropertyInject(value = "imagegen.poll.late-window", defaultValue = "0")
-    private String pollLateWindow;
-    @PropertyInject(value = "imagegen.poll.late-interval", defaultValue = "1m")
-    private String pollLateInterval;
-    @PropertyInject("imagegen.delivery.max-attempts")
-    private int deliveryMaxAttempts;
     @PropertyInject("imagegen.delivery.max-image-bytes")
     private long deliveryMaxImageBytes;
     @PropertyInject("imagegen.provider.default")
@@ -114,7 +103,7 @@ public class BundleConfiguration implements CamelConfiguration {
         String url = dbUrl.strip();
         if (url.isBlank()) {
             // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
-            // killed process are flushed by the job store itself (JobStore.makeDurable)
+            // killed process are flushed by the job store itself (JobStore, Save.durably)
             url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         HikariConfig config = new HikariConfig();
@@ -146,12 +135,11 @@ public class BundleConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = jobStoreDataSource(); // the pool bound as jobStoreDataSource
         closer.add(dataSource);
         String nodeId = nodeId();
-        JobStore store = new JobStore(dataSource, new ObjectMapper(),
-                nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
+        JobClaims claims = JobConfiguration.claims(dataSource, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
         // cluster: the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
         Wiring.apply(camelContext, new ClusterConfiguration(nodeId));
         camelContext.addService(registry.lookupByName("leaderElection"));
-        int released = store.releaseLeasesOfNode(nodeId);
+        int released = claims.releaseLeasesOfNode(nodeId);
         if (released > 0) {
             LOG.info("released {} job claims left by an earlier run of node {}", released, nodeId);
         }
@@ -162,19 +150,19 @@ public class BundleConfiguration implements CamelConfiguration {
         List<String> builtIn = providers.all().stream().map(ImageProvider::name).toList();
         Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);
         // sinks: named destinations from imagegen.sinks.*, delivered and retried one by one
-        Sinks sinks = SinkConfiguration.configure(camelContext, outbox, builtIn, closer::add);
+        Wiring.apply(camelContext, new SinkConfiguration(outbox, builtIn, closer::add));
+        Sinks sinks = registry.lookupByNameAndType("sinks", Sinks.class);
         SinkLedger ledger = new SinkLedger(dataSource);
-        registry.bind("sinks", sinks);
 
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
-        JobLifecycle jobs = new JobLifecycle(store, providers, planner, providerConfiguration.rateLimits(), outbox,
-                Clock.systemUTC(), loopBatch, Durations.parse(loopLease), deliveryMaxAttempts, sinks, ledger);
-        // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
-        jobs.setLateChecks(setting("imagegen.poll.late-window", pollLateWindow),
-                setting("imagegen.poll.late-interval", pollLateInterval));
+        // the job store and the steps of a job's life, each bound by the name the routes call it by
+        JobConfiguration jobs = Wiring.apply(camelContext, new JobConfiguration(dataSource, claims));
+        jobs.bind(camelContext, providers, planner, providerConfiguration.rateLimits(), outbox, sinks, ledger);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
-        RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs, store);
+        RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs.submission(), jobs.store());
+        // health checks and metrics (served on the API port); bound with the API below, joined by defined providers
+        ObserveConfiguration observe = Wiring.apply(camelContext, new ObserveConfiguration());
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
         DefinedProviders.registerAtStart(camelContext, providers, planner, providerConfiguration.rateLimits(),
                 validator, key -> Settings.required(camelContext, key), provider -> {
@@ -183,19 +171,16 @@ public class BundleConfiguration implements CamelConfiguration {
                             .resolveProperty("imagegen.providers." + provider.name() + ".sinks").orElse(""));
                     sinks.addProviderDefaults(provider.name(), own);
                     validator.addDefaultSinks(provider.name(), own);
-                    ObserveConfiguration.providerJoined(camelContext, provider);
+                    observe.providerJoined(camelContext, provider);
                 });
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext, builtIn);
 
-        closer.add(registerJmx(new JobOperations(store, jobs), store.instanceId()));
-        // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
-        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, store, jobs, intake, providers, outbox, sinks, ledger);
-
-        registry.bind("jobStore", store);
-        registry.bind("jobs", jobs);
+        closer.add(registerJmx(new JobOperations(jobs.queries(), jobs.operatorActions()), claims.instanceId()));
         registry.bind("outbox", outbox);
         registry.bind("intake", intake);
+        // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
+        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, observe, intake, providers, outbox, sinks, ledger);
         // message queues: the JMS broker or connection, the event outbox, dead letters
         Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
         Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);
@@ -206,15 +191,6 @@ public class BundleConfiguration implements CamelConfiguration {
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
-    /** A duration setting; a bad one is refused naming its key. */
-    private static java.time.Duration setting(String key, String value) {
-        try {
-            return Durations.parse(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
-    }
-
     private static AutoCloseable registerJmx(JobOperations operations, String instanceId) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("org.imagegen:type=Jobs,instance=" + ObjectName.quote(instanceId));

@@ -11,7 +11,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.delivery.ImageType;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
@@ -60,8 +60,8 @@ class PipelineTest {
     @BeanInject("rendernetSimulator")
     RenderNetSimulator rendernet;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @Test
     void allImagesRequestIsDeliveredWithFourImagesAndAManifest() throws Exception {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.ProducerTemplate;
@@ -14,21 +15,22 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
-import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.JobClaims;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.observe.JobMetrics;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestIntake;
-import org.imagegen.support.Durations;
 import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
+ * Wires the HTTP side: the API beans the routes in routes/api.camel.yaml call, its token, health checks
  * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
  * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
  * HTTP server itself is Camel's (camel.server.* in config/). Its settings are injected; its beans are bound by one
@@ -49,15 +51,21 @@ public final class ApiConfiguration {
     private int pageSize;
     @PropertyInject("imagegen.api.max-page-size")
     private int maxPageSize;
-    @PropertyInject("imagegen.health.key-check-interval")
-    private String keyCheckInterval;
     @PropertyInject(value = "imagegen.webhooks.secret", defaultValue = "")
     private String configuredWebhookSecret;
     @PropertyInject("imagegen.webhooks.enabled")
     private boolean webhooksEnabled;
+    @BeanInject("jobStore")
+    private JobStore store;
+    @BeanInject("jobClaims")
+    private JobClaims claims;
+    @BeanInject("jobQueries")
+    private JobQueries queries;
+    @BeanInject("operatorActions")
+    private OperatorActions operatorActions;
 
-    public void bind(CamelContext context, JobStore store, JobLifecycle jobs,
-                     RequestIntake intake, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+    public void bind(CamelContext context, ObserveConfiguration observe, RequestIntake intake, Providers providers,
+                     Outbox outbox, Sinks sinks, SinkLedger ledger) {
         Path data = Path.of(dataFolder.strip());
         Secrets.Generated token = Secrets.configuredOrStored(configuredToken.strip(), data.resolve("api-token"));
         if (token.isNew()) {
@@ -65,10 +73,14 @@ public final class ApiConfiguration {
             LOG.warn("imagegen.api.token is not set: generated an API token and stored it in {} (send it as "
                     + "'Authorization: Bearer <token>')", data.resolve("api-token").toAbsolutePath());
         }
-        GenerationsApi api = new GenerationsApi(intake, store, jobs, providers, outbox, sinks, ledger, token.value(),
-                pageSize, maxPageSize);
-        context.getRegistry().bind("api", api);
-        onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, api));
+        // the API's beans, by the names routes/api.camel.yaml and the api route configurations call them
+        ApiAccess access = new ApiAccess(token.value());
+        GenerationViews views = new GenerationViews(queries, providers, outbox, sinks, ledger, pageSize, maxPageSize);
+        context.getRegistry().bind("apiAccess", access);
+        context.getRegistry().bind("generationRequests", new GenerationRequests(intake));
+        context.getRegistry().bind("generationViews", views);
+        context.getRegistry().bind("generationActions", new GenerationActions(views, queries, operatorActions, providers));
+        onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, access));
 
         AllImagesProvider allImages = null;
         for (ImageProvider p : providers.all()) {
@@ -76,16 +88,15 @@ public final class ApiConfiguration {
                 allImages = a;
             }
         }
-        JobMetrics metrics = ObserveConfiguration.configure(context, store,
-                providers.all().stream().map(ImageProvider::name).toList(), allImages,
-                Durations.millis(keyCheckInterval));
+        JobMetrics metrics = observe.bind(context, providers.all().stream().map(ImageProvider::name).toList(),
+                allImages);
 
         String secret = Secrets.configuredOrStored(configuredWebhookSecret.strip(), data.resolve("webhook-secret")).value();
         // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
         Supplier<String> publicUrl = new PublicUrl(context);
-        ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
+        ProviderWebhooks webhooks = new ProviderWebhooks(store, claims.instanceId(), allImages, secret, publicUrl, Clock.systemUTC());
         context.getRegistry().bind("webhooks", webhooks);
-        ObserveConfiguration.bindWebhooks(context, webhooks);
+        observe.bindWebhooks(context, webhooks);
         // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names
         context.getRegistry().bind("definedWebhooks",
                 new DefinedWebhooks(providers, webhooks, store, Clock.systemUTC(), metrics::bindWebhooks));
@@ -99,7 +110,7 @@ public final class ApiConfiguration {
      * server's router exists. Vert.x's body handler refuses such a body before any route sees it, and with no failure
      * handler for it Vert.x answers a bare 413 and logs an unhandled ERROR: a client's mistake, not the bundle's.
      */
-    private static void answerTooLarge(CamelContext context, GenerationsApi api) {
+    private static void answerTooLarge(CamelContext context, ApiAccess api) {
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         if (server == null) {
             return;

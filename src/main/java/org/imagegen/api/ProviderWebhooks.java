@@ -23,6 +23,7 @@ public class ProviderWebhooks {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderWebhooks.class);
 
     private final JobStore store;
+    private final String instanceId;
     private final AllImagesProvider allImages;
     private final String secret;
     private final Supplier<String> publicBaseUrl;
@@ -32,9 +33,10 @@ public class ProviderWebhooks {
     private final AtomicLong refused = new AtomicLong();
     private volatile String webhookId;
 
-    public ProviderWebhooks(JobStore store, AllImagesProvider allImages, String secret, Supplier<String> publicBaseUrl,
-                            Clock clock) {
+    public ProviderWebhooks(JobStore store, String instanceId, AllImagesProvider allImages, String secret,
+                            Supplier<String> publicBaseUrl, Clock clock) {
         this.store = store;
+        this.instanceId = instanceId;
         this.allImages = allImages;
         this.secret = secret;
         this.publicBaseUrl = publicBaseUrl;
@@ -117,7 +119,7 @@ public class ProviderWebhooks {
 
     /** The instance recorded with the subscription it made. */
     public String nodeId() {
-        return store.instanceId();
+        return instanceId;
     }
 
     public String webhookId() {

@@ -13,7 +13,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 
 /**
  * The management port from imagegen.management.*: the {@link ManagementServer} bound as "managementServer" (tests ask
@@ -40,8 +40,8 @@ public final class ConsoleConfiguration {
     private String password;
     @PropertyInject("imagegen.data")
     private String data;
-    @BeanInject("jobStore")
-    private JobStore store;
+    @BeanInject("jobQueries")
+    private JobQueries store;
     @BeanInject("sinks")
     private Sinks sinks;
     @BeanInject("outbox")

@@ -19,7 +19,7 @@ import org.imagegen.delivery.Sinks;
 import org.imagegen.delivery.StagedImage;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 
 /**
  * What the jobs page shows, read from the job store: recent jobs with their timings and failure reason, and where
@@ -30,13 +30,13 @@ public class JobsView {
 
     public static final int MAX_LIMIT = 500;
 
-    private final JobStore store;
+    private final JobQueries store;
     private final SinkLedger ledger;
     private final Sinks sinks;
     private final Outbox outbox;
     private final ObjectMapper json;
 
-    public JobsView(JobStore store, SinkLedger ledger, Sinks sinks, Outbox outbox, ObjectMapper json) {
+    public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, Outbox outbox, ObjectMapper json) {
         this.store = store;
         this.ledger = ledger;
         this.sinks = sinks;

@@ -18,7 +18,7 @@ import org.imagegen.job.Job;
  * SUCCEEDED, so their bytes are never held by the job store and never fetched over HTTP: the row keeps each as its
  * URI without the data ({@code data:image/png;base64,}), which tells the delivery to use the staged copy. A crash
  * after the staging but before the row was written leaves the images staged and recorded, and the job is settled
- * from them instead of being parked (JobLifecycle).
+ * from them instead of being parked (Reconciliation).
  */
 public final class InlineImages {
 

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
 import org.slf4j.Logger;
@@ -27,11 +29,12 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * Reads the named sinks from configuration and binds what their routes need: {@code imagegen.sinks.names} lists
  * them (Camel's properties cannot be enumerated reliably across files, -D and the environment, so the list is
- * explicit), and each {@code imagegen.sinks.<name>.type} with that type's settings describes one.
+ * explicit), and each {@code imagegen.sinks.<name>.type} with that type's settings describes one. Binds
+ * {@code sinks} and each S3 sink's client. The list and the default sinks are injected; each sink's own keys are
+ * read by name (their prefix is the sink's).
  * <p>
- * Not a {@code @Configuration} class of its own: the request validator and the job lifecycle, bound by
- * BundleConfiguration, need the sinks, and Camel Main gives no order between configuration classes; so
- * BundleConfiguration calls {@link #configure} at the right moment.
+ * Applied by BundleConfiguration (see {@link org.imagegen.support.Wiring}) after the providers: the sinks a provider
+ * delivers to by default are read per built-in provider, and the request validator and the job steps need the sinks.
  */
 public final class SinkConfiguration {
 
@@ -52,15 +55,28 @@ public final class SinkConfiguration {
     private static final Set<String> SECRET_SETTINGS = Set.of("secret-key", "access-key", "password",
             "private-key-passphrase", "secret");
 
-    private SinkConfiguration() {
+    @PropertyInject(value = "imagegen.sinks.names", defaultValue = "")
+    private String names;
+    @PropertyInject(value = "imagegen.sinks.default", defaultValue = "")
+    private String defaultSinks;
+
+    private final Outbox outbox;
+    private final List<String> providerNames;
+    private final Consumer<AutoCloseable> closer;
+
+    /** {@code providerNames}: the built-in providers; {@code closer}: closes the S3 clients after the routes. */
+    public SinkConfiguration(Outbox outbox, List<String> providerNames, Consumer<AutoCloseable> closer) {
+        this.outbox = outbox;
+        this.providerNames = providerNames;
+        this.closer = closer;
     }
 
-    /** Builds the sinks from configuration, binds each S3 sink's client, and hands the clients to {@code closer}. */
-    public static Sinks configure(CamelContext context, Outbox outbox, List<String> providerNames,
-                                  Consumer<AutoCloseable> closer) {
+    /** The sinks from configuration; each S3 sink's client is bound and handed to the closer. */
+    @BindToRegistry("sinks")
+    public Sinks sinks(CamelContext context) {
         List<SinkSpec> specs = new ArrayList<>();
         Set<String> secrets = new HashSet<>();
-        for (String name : Settings.list(prop(context, "imagegen.sinks.names", ""))) {
+        for (String name : Settings.list(names.strip())) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
                 throw new IllegalArgumentException("imagegen.sinks.names: '" + name + "' is not a valid sink name"
                         + " (letters, digits, - and _, at most 64)");
@@ -102,12 +118,12 @@ public final class SinkConfiguration {
         }
         Map<String, List<String>> byProvider = new LinkedHashMap<>();
         for (String provider : providerNames) {
-            List<String> names = Settings.list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
-            if (!names.isEmpty()) {
-                byProvider.put(provider, names);
+            List<String> own = Settings.list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
+            if (!own.isEmpty()) {
+                byProvider.put(provider, own);
             }
         }
-        return new Sinks(specs, Settings.list(prop(context, "imagegen.sinks.default", "")), byProvider, outbox, secrets);
+        return new Sinks(specs, Settings.list(defaultSinks.strip()), byProvider, outbox, secrets);
     }
 
     private static S3Client s3Client(SinkSpec spec) {

@@ -56,7 +56,7 @@ public class Job {
             return JobAction.DELIVER;
         }
         if (state == JobState.TIMED_OUT) {
-            // claimed only while checked late, after its deadline (JobLifecycle.expire): not expired again
+            // claimed only while checked late, after its deadline (StatusChecks.expire): not expired again
             return JobAction.CHECK;
         }
         if (now >= deadlineAt) {

@@ -20,10 +20,12 @@ final class StrandedJobs {
     private static final Logger LOG = LoggerFactory.getLogger(StrandedJobs.class);
 
     private final JobStore store;
+    private final JobQueries queries;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
-    StrandedJobs(JobStore store) {
+    StrandedJobs(JobStore store, JobQueries queries) {
         this.store = store;
+        this.queries = queries;
     }
 
     void add(Job job) {
@@ -42,9 +44,10 @@ final class StrandedJobs {
                     // a terminal manifest is written before the row: the row's write is all that is left to do
                     job.setNextCheckAt(null);
                 }
-                JobState stored = store.find(job.getKey()).map(Job::getState).orElse(null);
+                JobState stored = queries.find(job.getKey()).map(Job::getState).orElse(null);
                 boolean changed = stored != job.getState();
-                store.save(job, changed, changed ? "recorded after the job store came back" : null, now, true, true);
+                store.save(job, (changed ? Save.withEvent("recorded after the job store came back") : Save.withoutEvent())
+                        .durably(), now);
                 LOG.info("job {}: recorded as {} after the job store came back; its claim is released",
                         job.getKey(), job.getState());
             } catch (LeaseLostException e) {

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.provider.webhook.WebhookCounts;
 
 /**
@@ -27,14 +27,14 @@ public class JobMetrics {
     private static final long SNAPSHOT_MS = 1000;
 
     private final MeterRegistry registry;
-    private final JobStore store;
+    private final JobQueries store;
     private final Supplier<Long> clock;
     private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0);
 
     private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due) {
     }
 
-    public JobMetrics(MeterRegistry registry, JobStore store, List<String> providers, Supplier<Long> clock) {
+    public JobMetrics(MeterRegistry registry, JobQueries store, List<String> providers, Supplier<Long> clock) {
         this.registry = registry;
         this.store = store;
         this.clock = clock;

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 
 /**
  * Readiness: the job store answers a trivial query. Every stage needs it, so without it the bundle is not ready.
@@ -20,12 +20,12 @@ import org.imagegen.job.JobStore;
  */
 public class JobStoreHealthCheck extends ReadinessCheck {
 
-    private final JobStore store;
+    private final JobQueries store;
     private final Duration answerWithin;
     private CompletableFuture<Void> ping;
     private long pingStartedAt;
 
-    public JobStoreHealthCheck(JobStore store, Duration answerWithin) {
+    public JobStoreHealthCheck(JobQueries store, Duration answerWithin) {
         super("job-store");
         this.store = store;
         this.answerWithin = answerWithin;

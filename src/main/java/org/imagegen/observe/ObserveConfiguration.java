@@ -4,9 +4,11 @@ import java.util.List;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
@@ -14,12 +16,13 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.provider.definition.DefinedProvider;
+import org.imagegen.support.Durations;
 
 /**
  * Health and metrics. Camel serves them on the API port (camel.management.* in config/): readiness and
@@ -28,14 +31,22 @@ import org.imagegen.provider.definition.DefinedProvider;
  * served at /observe/metrics by a route (serve-metrics, through MetricsPage). The bundle's series are measured
  * without touching the routes: an event notifier watches the exchanges sent to the providers' check routes, their
  * HTTP endpoints and the delivery route.
+ * <p>
+ * Applied by BundleConfiguration (see {@link org.imagegen.support.Wiring}) once the job store is bound; its beans are
+ * bound by {@link #bind} once the providers are known, and a provider declared by a definition file joins them at
+ * start ({@link #providerJoined}).
  */
 public final class ObserveConfiguration {
 
-    private ObserveConfiguration() {
-    }
+    /** How long a provider key check's answer is kept: the check calls the provider. */
+    @PropertyInject("imagegen.health.key-check-interval")
+    private String keyCheckInterval;
+    @BeanInject("jobQueries")
+    private JobQueries store;
 
-    public static JobMetrics configure(CamelContext context, JobStore store, List<String> providers,
-                                       AllImagesProvider allImages, long keyCheckCacheMs) {
+    /** Binds the job metrics, the metrics page, the job store's and the providers' key health checks. */
+    public JobMetrics bind(CamelContext context, List<String> providers, AllImagesProvider allImages) {
+        long keyCheckCacheMs = keyCheckCacheMs();
         PrometheusMeterRegistry registry = context.getRegistry()
                 .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
         if (registry == null) {
@@ -66,7 +77,7 @@ public final class ObserveConfiguration {
      * A provider declared by a definition file joined at start: its job gauges, and its key check when the
      * definition declares one (keyCheckPath), as the seeds get them when the configuration runs.
      */
-    public static void providerJoined(CamelContext context, DefinedProvider provider) {
+    public void providerJoined(CamelContext context, DefinedProvider provider) {
         context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).addProvider(provider.name());
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (provider.keyCheckCall() != null && health != null) {
@@ -75,16 +86,20 @@ public final class ObserveConfiguration {
             health.register(new ProviderKeyHealthCheck(provider.name(),
                     () -> template.send("direct:call-provider", e -> e.setProperty("call", provider.keyCheckCall()))
                             .getMessage().getBody(HttpReply.class),
-                    keyCheckCacheMs(context)));
+                    keyCheckCacheMs()));
         }
     }
 
-    private static long keyCheckCacheMs(CamelContext context) {
-        return org.imagegen.support.Durations.millis(context.getPropertiesComponent()
-                .resolveProperty("imagegen.health.key-check-interval").orElse("30s"));
+    private long keyCheckCacheMs() {
+        try {
+            return Durations.millis(keyCheckInterval.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("imagegen.health.key-check-interval: " + e.getMessage(), e);
+        }
     }
 
-    public static void bindWebhooks(CamelContext context, ProviderWebhooks webhooks) {
+    /** The all-images webhook receiver's counts join the metrics. */
+    public void bindWebhooks(CamelContext context, ProviderWebhooks webhooks) {
         context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).bindWebhooks(webhooks);
     }
 

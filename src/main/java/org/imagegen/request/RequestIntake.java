@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.imagegen.job.Job;
-import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobStore;
+import org.imagegen.job.Submission;
 import org.imagegen.job.ReplyAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +25,13 @@ public class RequestIntake {
 
     private final RequestParser parser;
     private final RequestValidator validator;
-    private final JobLifecycle lifecycle;
+    private final Submission submission;
     private final JobStore store;
 
-    public RequestIntake(RequestParser parser, RequestValidator validator, JobLifecycle lifecycle, JobStore store) {
+    public RequestIntake(RequestParser parser, RequestValidator validator, Submission submission, JobStore store) {
         this.parser = parser;
         this.validator = validator;
-        this.lifecycle = lifecycle;
+        this.submission = submission;
         this.store = store;
     }
 
@@ -111,7 +111,7 @@ public class RequestIntake {
                         + " in the same input; it is not submitted twice"));
                 continue;
             }
-            Job job = lifecycle.newJob(request, source);
+            Job job = submission.newJob(request, source);
             job.setReplyTo(replyTo);
             jobs.add(job);
         }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus;
@@ -64,7 +64,7 @@ class BigBatchApiTest {
         assertThat(answer.path("records").asInt()).isEqualTo(RECORDS);
         assertThat(answer.path("accepted")).hasSize(RECORDS);
         assertThat(answer.path("problems")).isEmpty();
-        JobStore store = bundle.bean("jobStore", JobStore.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         Map<JobState, Long> byState = store.countByState();
         assertThat(byState.get(JobState.ACCEPTED)).isEqualTo(RECORDS);
         assertThat(byState.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(RECORDS);

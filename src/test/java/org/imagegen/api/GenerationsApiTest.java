@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
@@ -72,7 +72,7 @@ class GenerationsApiTest {
 
     @Test
     void everyApiRouteRefusesARequestWithoutTheTokenOrWithAnotherOne() {
-        JobStore store = bundle.bean("jobStore", JobStore.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         long jobsBefore = store.countByState().values().stream().mapToLong(Long::longValue).sum();
         for (String[] call : List.of(new String[] {"GET", "/api/generations"},
                 new String[] {"GET", "/api/generations/x"}, new String[] {"GET", "/api/generations/x/images/1"},
@@ -169,7 +169,7 @@ class GenerationsApiTest {
 
         awaitState("api-idem-1", "DELIVERED");
         assertThat(allImages.createsFor("api-idem-1")).isEqualTo(1);
-        assertThat(bundle.bean("jobStore", JobStore.class).find("api-idem-2")).isEmpty();
+        assertThat(bundle.bean("jobQueries", JobQueries.class).find("api-idem-2")).isEmpty();
     }
 
     @Test
@@ -212,7 +212,7 @@ class GenerationsApiTest {
         HttpResponse<byte[]> notJson = api.post("/api/generations", "{\"prompt\": ");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(json(notJson).path("problems")).isNotEmpty();
-        assertThat(bundle.bean("jobStore", JobStore.class).find("api-bad-2")).isEmpty();
+        assertThat(bundle.bean("jobQueries", JobQueries.class).find("api-bad-2")).isEmpty();
     }
 
     @Test
@@ -223,7 +223,7 @@ class GenerationsApiTest {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(ApiReply.PROBLEM_JSON);
         assertThat(json(response).path("detail").asText()).contains("imagegen.api.max-body-bytes");
-        assertThat(bundle.bean("jobStore", JobStore.class).find("api-huge")).isEmpty();
+        assertThat(bundle.bean("jobQueries", JobQueries.class).find("api-huge")).isEmpty();
     }
 
     @Test

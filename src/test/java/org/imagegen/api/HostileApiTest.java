@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus.Expected;
@@ -62,7 +62,7 @@ class HostileApiTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void eachHostileInputIsAnsweredWithItsProblemsAndNothingElseIsLost(HostileInput input) {
-        JobStore store = bundle.bean("jobStore", JobStore.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         long jobsBefore = total(store);
         String contentType = input.name().endsWith(".csv") ? "text/csv" : "application/json";
 
@@ -116,7 +116,7 @@ class HostileApiTest {
         }
     }
 
-    private static long total(JobStore store) {
+    private static long total(JobQueries store) {
         return store.countByState().values().stream().mapToLong(Long::longValue).sum();
     }
 }

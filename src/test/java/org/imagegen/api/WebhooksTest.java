@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.Job;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
@@ -63,7 +63,7 @@ class WebhooksTest {
             // the leader (here the only instance) subscribes once it runs
             AllImagesSimulator subscribed = simulator;
             await().atMost(WAIT).until(() -> subscribed.webhookSubscriptions() == 1);
-            JobStore store = bundle.bean("jobStore", JobStore.class);
+            JobQueries store = bundle.bean("jobQueries", JobQueries.class);
 
             api.post("/api/generations", REQUEST.formatted("hook-pushed"));
             awaitDelivered(api, "hook-pushed");

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.OpenSshServer;
@@ -47,7 +47,7 @@ class SftpOpenSshTest {
     private final Folders folders = new Folders("sftp-openssh").clean();
     private OpenSshServer sshd;
     private RunningBundle bundle;
-    private JobStore store;
+    private JobQueries store;
     private Path absolute;
 
     @BeforeAll
@@ -67,7 +67,7 @@ class SftpOpenSshTest {
         settings.addAll(sftpSink("rel", "upload/incoming", sshd.knownHosts));
         settings.addAll(sftpSink("impostor", "refused", wrongHosts));
         bundle = RunningBundle.start(folders.fastBundle(settings.toArray(String[]::new)));
-        store = bundle.bean("jobStore", JobStore.class);
+        store = bundle.bean("jobQueries", JobQueries.class);
     }
 
     /** An SFTP sink on this test's sshd, logging in by key, host keys checked against {@code knownHosts}. */

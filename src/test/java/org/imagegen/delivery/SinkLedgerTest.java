@@ -10,7 +10,9 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
+import org.imagegen.job.OperatorWrites;
 import org.imagegen.request.GenerationRequest;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,8 @@ class SinkLedgerTest {
     @Test
     void recordsEachSinkOnItsOwnAndReopensOnlyTheFailedOnes() {
         DataSource db = database();
-        JobStore store = new JobStore(db, new ObjectMapper(), "test");
+        JobStore store = new JobStore(db, new ObjectMapper());
+        OperatorWrites operator = new OperatorWrites(db);
         Job job = new Job();
         job.setKey("j1");
         job.setProvider("rendernet");
@@ -47,9 +50,9 @@ class SinkLedgerTest {
         assertThat(records.get(1)).extracting(SinkRecord::state, SinkRecord::attempts, SinkRecord::nextTryAt)
                 .containsExactly(SinkState.PENDING, 0, 50L);
 
-        assertThat(store.reopenForDelivery("j1", 60, "retry")).isTrue();
-        assertThat(store.reopenForDelivery("j1", 70, "retry")).isFalse(); // no longer DELIVERY_FAILED
-        Job reopened = store.find("j1").orElseThrow();
+        assertThat(operator.reopenForDelivery("j1", 60, "retry")).isTrue();
+        assertThat(operator.reopenForDelivery("j1", 70, "retry")).isFalse(); // no longer DELIVERY_FAILED
+        Job reopened = new JobQueries(db, new ObjectMapper()).find("j1").orElseThrow();
         assertThat(reopened.getState()).isEqualTo(JobState.SUCCEEDED);
         assertThat(reopened.getNextCheckAt()).isEqualTo(60L);
         assertThat(reopened.getDeliveryAttempts()).isZero();

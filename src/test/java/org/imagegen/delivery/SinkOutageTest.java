@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
 import org.imagegen.support.Folders;
@@ -84,7 +84,7 @@ class SinkOutageTest {
                 "imagegen.sinks.cdn.password=" + SFTP_PASSWORD,
                 "imagegen.sinks.cdn.path=upload",
                 "imagegen.sinks.cdn.strict-host-key-checking=no"));
-        JobStore store = bundle.bean("jobStore", JobStore.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         ApiClient api = ApiClient.of(bundle, TOKEN);
 
         folders.drop("outage.json", """
@@ -183,7 +183,7 @@ class SinkOutageTest {
         }
     }
 
-    private static void awaitState(JobStore store, String key, JobState state) {
+    private static void awaitState(JobQueries store, String key, JobState state) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
                 .until(() -> store.find(key).map(Job::getState).orElse(null) == state);
     }

@@ -10,9 +10,10 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.Job;
-import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobClaims;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
 import org.imagegen.support.Folders;
@@ -53,8 +54,8 @@ class SinksTest {
     private SftpServer sftp;
     private CallbackReceiver receiver;
     private RunningBundle bundle;
-    private JobStore store;
-    private JobLifecycle jobs;
+    private JobQueries store;
+    private OperatorActions jobs;
     private Path vault;
 
     @BeforeAll
@@ -111,8 +112,8 @@ class SinksTest {
                 "imagegen.sinks.forged.url=" + receiver.url("/strict"),
                 "imagegen.sinks.forged.secret=not-the-receivers-secret"));
         bundle = RunningBundle.start(folders.fastBundle(settings.toArray(String[]::new)));
-        store = bundle.bean("jobStore", JobStore.class);
-        jobs = bundle.bean("jobs", JobLifecycle.class);
+        store = bundle.bean("jobQueries", JobQueries.class);
+        jobs = bundle.bean("operatorActions", OperatorActions.class);
     }
 
     @AfterAll
@@ -309,7 +310,7 @@ class SinksTest {
     private boolean retryOverJmx(String key) throws Exception {
         javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         javax.management.ObjectName name = new javax.management.ObjectName("org.imagegen:type=Jobs,instance="
-                + javax.management.ObjectName.quote(store.instanceId()));
+                + javax.management.ObjectName.quote(bundle.bean("jobClaims", JobClaims.class).instanceId()));
         return (Boolean) server.invoke(name, "retryDelivery", new Object[] {key}, new String[] {String.class.getName()});
     }
 

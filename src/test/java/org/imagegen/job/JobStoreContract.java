@@ -41,8 +41,14 @@ abstract class JobStoreContract {
         dataSource = freshDatabase();
     }
 
-    private JobStore store(String instance) {
-        return new JobStore(dataSource, new ObjectMapper(), instance);
+    /** One instance's view of the store: its writes, its claims (leases named after it), its reads, its operator. */
+    private record Instance(JobStore writes, JobClaims claims, JobQueries queries, OperatorWrites operator) {
+    }
+
+    private Instance instance(String instance) {
+        ObjectMapper json = new ObjectMapper();
+        return new Instance(new JobStore(dataSource, json), new JobClaims(dataSource, json, instance),
+                new JobQueries(dataSource, json), new OperatorWrites(dataSource));
     }
 
     private static Job job(String key, long due) {
@@ -60,84 +66,84 @@ abstract class JobStoreContract {
 
     @Test
     void aKeyCanBeInsertedOnlyOnce() {
-        JobStore store = store("a/1");
-        assertThat(store.insertIfAbsent(job("k1", 0), 0)).isEmpty();
-        assertThat(store.insertIfAbsent(job("k1", 0), 0)).get().extracting(Job::getState).isEqualTo(JobState.ACCEPTED);
-        assertThat(store.countByState().get(JobState.ACCEPTED)).isEqualTo(1);
+        Instance store = instance("a/1");
+        assertThat(store.writes().insertIfAbsent(job("k1", 0), 0)).isEmpty();
+        assertThat(store.writes().insertIfAbsent(job("k1", 0), 0)).get().extracting(Job::getState).isEqualTo(JobState.ACCEPTED);
+        assertThat(store.queries().countByState().get(JobState.ACCEPTED)).isEqualTo(1);
     }
 
     @Test
     void theReportedCostAndTheRequestsModelAreKeptWithTheJob() {
-        JobStore store = store("a/1");
+        Instance store = instance("a/1");
         Job job = job("c1", 0);
         job.setRequest(new GenerationRequest("c1", false, "all-images", "p", null, null, null, null, Map.of(), Map.of(),
                 List.of("outbox"), "pix-2"));
-        store.insertIfAbsent(job, 0);
-        assertThat(store.find("c1").orElseThrow().getCost()).as("none reported yet").isNull();
+        store.writes().insertIfAbsent(job, 0);
+        assertThat(store.queries().find("c1").orElseThrow().getCost()).as("none reported yet").isNull();
 
-        Job claimed = store.claimDue(1, 1, 1_000).get(0);
+        Job claimed = store.claims().claimDue(1, 1, 1_000).get(0);
         claimed.setCost(0.04);
         claimed.setCostUnit("USD");
-        store.save(claimed, false, null, 2, true);
+        store.writes().save(claimed, Save.withoutEvent(), 2);
 
-        Job read = store.find("c1").orElseThrow();
+        Job read = store.queries().find("c1").orElseThrow();
         assertThat(read.getCost()).isEqualTo(0.04);
         assertThat(read.getCostUnit()).isEqualTo("USD");
         assertThat(read.getRequest().model()).isEqualTo("pix-2");
-        assertThat(store.insertIfAbsent(job("c2", 0), 0)).isEmpty();
-        assertThat(store.find("c2").orElseThrow().getRequest().model()).isNull();
+        assertThat(store.writes().insertIfAbsent(job("c2", 0), 0)).isEmpty();
+        assertThat(store.queries().find("c2").orElseThrow().getRequest().model()).isNull();
     }
 
     @Test
     void insertsABatchInOneGoAndReturnsTheKeysThatExisted() {
-        JobStore store = store("a/1");
-        store.insertIfAbsent(job("b2", 0), 0);
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(job("b2", 0), 0);
 
-        Map<String, Job> existing = store.insertAllIfAbsent(List.of(job("b1", 0), job("b2", 0), job("b3", 0)), 5);
+        Map<String, Job> existing = store.writes().insertAllIfAbsent(List.of(job("b1", 0), job("b2", 0), job("b3", 0)), 5);
 
         assertThat(existing).containsOnlyKeys("b2");
-        assertThat(store.countByState().get(JobState.ACCEPTED)).isEqualTo(3);
-        assertThat(store.history("b3")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED);
-        assertThat(store.insertAllIfAbsent(List.of(job("b1", 0), job("b3", 0)), 6)).containsOnlyKeys("b1", "b3");
+        assertThat(store.queries().countByState().get(JobState.ACCEPTED)).isEqualTo(3);
+        assertThat(store.queries().history("b3")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED);
+        assertThat(store.writes().insertAllIfAbsent(List.of(job("b1", 0), job("b3", 0)), 6)).containsOnlyKeys("b1", "b3");
     }
 
     @Test
     void claimsOnlyDueJobsAndNeverTheSameJobTwiceWhileLeased() {
-        JobStore store = store("a/1");
-        store.insertIfAbsent(job("due", 100), 0);
-        store.insertIfAbsent(job("later", 10_000), 0);
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(job("due", 100), 0);
+        store.writes().insertIfAbsent(job("later", 10_000), 0);
 
-        assertThat(store.claimDue(10, 200, 5_000)).extracting(Job::getKey).containsExactly("due");
-        assertThat(store.claimDue(10, 300, 5_000)).isEmpty();
-        assertThat(store(("b/1")).claimDue(10, 300, 5_000)).isEmpty();
+        assertThat(store.claims().claimDue(10, 200, 5_000)).extracting(Job::getKey).containsExactly("due");
+        assertThat(store.claims().claimDue(10, 300, 5_000)).isEmpty();
+        assertThat(instance("b/1").claims().claimDue(10, 300, 5_000)).isEmpty();
         // the lease expired: another instance takes the job over
-        assertThat(store("b/1").claimDue(10, 6_000, 9_000)).extracting(Job::getKey).containsExactly("due");
+        assertThat(instance("b/1").claims().claimDue(10, 6_000, 9_000)).extracting(Job::getKey).containsExactly("due");
     }
 
     @Test
     void aClaimLeavesTheJobsOfTheSkippedProvidersUnclaimed() {
-        JobStore store = store("a/1");
+        Instance store = instance("a/1");
         Job slow = job("slow", 100);
         slow.setProvider("sloth");
-        store.insertIfAbsent(slow, 0);
-        store.insertIfAbsent(job("quick", 100), 0);
+        store.writes().insertIfAbsent(slow, 0);
+        store.writes().insertIfAbsent(job("quick", 100), 0);
 
-        assertThat(store.claimDue(10, 200, 5_000, List.of("sloth", "rendernet"))).extracting(Job::getKey)
+        assertThat(store.claims().claimDue(10, 200, 5_000, List.of("sloth", "rendernet"))).extracting(Job::getKey)
                 .containsExactly("quick");
         // once its lane has room, the skipped job is claimed like any other
-        assertThat(store.claimDue(10, 300, 5_000, List.of())).extracting(Job::getKey).containsExactly("slow");
+        assertThat(store.claims().claimDue(10, 300, 5_000, List.of())).extracting(Job::getKey).containsExactly("slow");
     }
 
     @Test
     void concurrentClaimersShareTheDueJobsWithoutOverlap() throws Exception {
-        JobStore setup = store("setup/1");
+        Instance setup = instance("setup/1");
         for (int i = 0; i < 300; i++) {
-            setup.insertIfAbsent(job("j" + i, 0), 0);
+            setup.writes().insertIfAbsent(job("j" + i, 0), 0);
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Callable<List<Job>>> claimers = List.of(
-                    () -> drain(store("n1/1")), () -> drain(store("n2/1")), () -> drain(store("n3/1")), () -> drain(store("n4/1")));
+                    () -> drain(instance("n1/1")), () -> drain(instance("n2/1")), () -> drain(instance("n3/1")), () -> drain(instance("n4/1")));
             Set<String> seen = new HashSet<>();
             int total = 0;
             for (Future<List<Job>> claimed : pool.invokeAll(claimers)) {
@@ -159,9 +165,9 @@ abstract class JobStoreContract {
      */
     @Test
     void twoInstancesNeverHoldTheSameJobAtOnce() throws Exception {
-        JobStore setup = store("setup/1");
+        Instance setup = instance("setup/1");
         for (int i = 0; i < 40; i++) {
-            setup.insertIfAbsent(job("c" + i, 0), 0);
+            setup.writes().insertIfAbsent(job("c" + i, 0), 0);
         }
         Map<String, String> holder = new java.util.concurrent.ConcurrentHashMap<>();
         List<String> overlaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -170,12 +176,12 @@ abstract class JobStoreContract {
         try {
             List<Callable<Void>> workers = new java.util.ArrayList<>();
             for (String instance : List.of("node-a/1", "node-b/1")) {
-                JobStore store = store(instance);
+                Instance store = instance(instance);
                 claimsBy.put(instance, new java.util.concurrent.atomic.AtomicInteger());
                 for (int thread = 0; thread < 2; thread++) {
                     workers.add(() -> {
                         for (int round = 0; round < 60; round++) {
-                            for (Job claimed : store.claimDue(5, 1, 1_000_000)) {
+                            for (Job claimed : store.claims().claimDue(5, 1, 1_000_000)) {
                                 claimsBy.get(instance).incrementAndGet();
                                 String other = holder.putIfAbsent(claimed.getKey(), instance);
                                 if (other != null) {
@@ -183,7 +189,7 @@ abstract class JobStoreContract {
                                 }
                                 holder.remove(claimed.getKey(), instance);
                                 claimed.setNextCheckAt(0L);
-                                store.save(claimed, false, null, 1, true);
+                                store.writes().save(claimed, Save.withoutEvent(), 1);
                             }
                         }
                         return null;
@@ -203,9 +209,9 @@ abstract class JobStoreContract {
                 .isGreaterThan(40);
     }
 
-    private static List<Job> drain(JobStore store) {
+    private static List<Job> drain(Instance store) {
         List<Job> all = new java.util.ArrayList<>();
-        for (List<Job> batch; !(batch = store.claimDue(7, 1, 1_000_000)).isEmpty(); ) {
+        for (List<Job> batch; !(batch = store.claims().claimDue(7, 1, 1_000_000)).isEmpty(); ) {
             all.addAll(batch);
         }
         return all;
@@ -213,27 +219,27 @@ abstract class JobStoreContract {
 
     @Test
     void aSaveIsFencedByTheLease() {
-        JobStore mine = store("a/1");
-        mine.insertIfAbsent(job("k1", 0), 0);
-        Job claimed = mine.claimDue(1, 10, 20).get(0);
-        Job stolen = store("b/1").claimDue(1, 30, 100).get(0);
+        Instance mine = instance("a/1");
+        mine.writes().insertIfAbsent(job("k1", 0), 0);
+        Job claimed = mine.claims().claimDue(1, 10, 20).get(0);
+        Job stolen = instance("b/1").claims().claimDue(1, 30, 100).get(0);
 
         claimed.setState(JobState.SUBMITTED);
-        assertThatThrownBy(() -> mine.save(claimed, true, null, 40, true)).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> mine.writes().save(claimed, Save.withEvent(null), 40)).isInstanceOf(LeaseLostException.class);
 
         stolen.setState(JobState.RUNNING);
-        store("b/1").save(stolen, true, "checked", 50, true);
-        assertThat(mine.find("k1").orElseThrow().getState()).isEqualTo(JobState.RUNNING);
-        assertThat(mine.history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.RUNNING);
+        instance("b/1").writes().save(stolen, Save.withEvent("checked"), 50);
+        assertThat(mine.queries().find("k1").orElseThrow().getState()).isEqualTo(JobState.RUNNING);
+        assertThat(mine.queries().history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.RUNNING);
     }
 
     @Test
     void aClaimWhoseAnswerWasLostIsReleasedByTheNextClaim() {
-        store("a/1").insertIfAbsent(job("k1", 0), 0);
+        instance("a/1").writes().insertIfAbsent(job("k1", 0), 0);
         // the claim's UPDATE commits, then the connection breaks before the claimed rows are read back
-        JobStore mine = new JobStore(breakingBeforeReadBack(dataSource), new ObjectMapper(), "a/1");
+        JobClaims mine = new JobClaims(breakingBeforeReadBack(dataSource), new ObjectMapper(), "a/1");
         assertThatThrownBy(() -> mine.claimDue(1, 10, 1_000_000)).isInstanceOf(JobStoreException.class);
-        assertThat(store("b/1").claimDue(1, 20, 1_000_000)).as("leased, to nobody who works on it").isEmpty();
+        assertThat(instance("b/1").claims().claimDue(1, 20, 1_000_000)).as("leased, to nobody who works on it").isEmpty();
 
         // the next claim (same instance, the store answering again) releases it first, long before the lease ends
         assertThat(mine.claimDue(1, 30, 1_000_000)).extracting(Job::getKey).containsExactly("k1");
@@ -274,89 +280,89 @@ abstract class JobStoreContract {
 
     @Test
     void aRestartedNodeFreesTheClaimsItsEarlierRunLeft() {
-        JobStore before = store("node-a/boot1");
-        before.insertIfAbsent(job("k1", 0), 0);
-        assertThat(before.claimDue(1, 10, 1_000_000)).hasSize(1);
+        Instance before = instance("node-a/boot1");
+        before.writes().insertIfAbsent(job("k1", 0), 0);
+        assertThat(before.claims().claimDue(1, 10, 1_000_000)).hasSize(1);
 
-        JobStore after = store("node-a/boot2");
-        assertThat(store("node-b/x").releaseLeasesOfNode("node-b")).isZero();
-        assertThat(after.releaseLeasesOfNode("node-a")).isEqualTo(1);
-        assertThat(after.claimDue(1, 20, 1_000_000)).hasSize(1);
+        Instance after = instance("node-a/boot2");
+        assertThat(instance("node-b/x").claims().releaseLeasesOfNode("node-b")).isZero();
+        assertThat(after.claims().releaseLeasesOfNode("node-a")).isEqualTo(1);
+        assertThat(after.claims().claimDue(1, 20, 1_000_000)).hasSize(1);
     }
 
     // ---- HTTP API and webhooks -----------------------------------------------------------------------
 
     @Test
     void listsNewestFirstWithFiltersAndAKeysetCursor() {
-        JobStore store = store("a/1");
+        Instance store = instance("a/1");
         for (int i = 1; i <= 5; i++) {
             Job job = job("l" + i, 0);
             job.setAcceptedAt(i <= 2 ? 100 : 200 + i);
-            store.insertIfAbsent(job, 0);
+            store.writes().insertIfAbsent(job, 0);
         }
-        List<Job> first = store.list(List.of(), null, null, null, null, 3);
+        List<Job> first = store.queries().list(List.of(), null, null, null, null, 3);
         assertThat(first).extracting(Job::getKey).containsExactly("l5", "l4", "l3");
         Job last = first.get(2);
-        assertThat(store.list(List.of(), null, null, last.getAcceptedAt(), last.getKey(), 3))
+        assertThat(store.queries().list(List.of(), null, null, last.getAcceptedAt(), last.getKey(), 3))
                 .extracting(Job::getKey).containsExactly("l2", "l1");
-        assertThat(store.list(List.of(JobState.ACCEPTED), "all-images", 200L, null, null, 10)).hasSize(3);
-        assertThat(store.list(List.of(JobState.FAILED), null, null, null, null, 10)).isEmpty();
-        assertThat(store.list(List.of(), "rendernet", null, null, null, 10)).isEmpty();
+        assertThat(store.queries().list(List.of(JobState.ACCEPTED), "all-images", 200L, null, null, 10)).hasSize(3);
+        assertThat(store.queries().list(List.of(JobState.FAILED), null, null, null, null, 10)).isEmpty();
+        assertThat(store.queries().list(List.of(), "rendernet", null, null, null, 10)).isEmpty();
     }
 
     @Test
     void aWebhookBringsOnlyTheWaitingJobOfThatGenerationForward() {
-        JobStore store = store("a/1");
-        store.insertIfAbsent(job("w1", 0), 0);
-        Job job = store.claimDue(1, 0, 1_000).get(0);
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(job("w1", 0), 0);
+        Job job = store.claims().claimDue(1, 0, 1_000).get(0);
         job.setState(JobState.RUNNING);
         job.setProviderJobId("print_1");
         job.setNextCheckAt(50_000L);
-        store.save(job, true, null, 0, true);
+        store.writes().save(job, Save.withEvent(null), 0);
 
-        assertThat(store.bringCheckForward("all-images", "print_unknown", 10)).isZero();
-        assertThat(store.bringCheckForward("rendernet", "print_1", 10)).isZero();
-        assertThat(store.bringCheckForward("all-images", "print_1", 10)).isEqualTo(1);
-        assertThat(store.find("w1").orElseThrow().getNextCheckAt()).isEqualTo(10L);
+        assertThat(store.writes().bringCheckForward("all-images", "print_unknown", 10)).isZero();
+        assertThat(store.writes().bringCheckForward("rendernet", "print_1", 10)).isZero();
+        assertThat(store.writes().bringCheckForward("all-images", "print_1", 10)).isEqualTo(1);
+        assertThat(store.queries().find("w1").orElseThrow().getNextCheckAt()).isEqualTo(10L);
         // already due: nothing to bring forward
-        assertThat(store.bringCheckForward("all-images", "print_1", 20)).isZero();
+        assertThat(store.writes().bringCheckForward("all-images", "print_1", 20)).isZero();
     }
 
     @Test
     void aCancelRevokesTheClaimSoTheWorkerHoldingItWritesNothing() {
-        JobStore store = store("a/1");
-        store.insertIfAbsent(job("c1", 0), 0);
-        Job claimed = store.claimDue(1, 0, 1_000).get(0);
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(job("c1", 0), 0);
+        Job claimed = store.claims().claimDue(1, 0, 1_000).get(0);
 
-        assertThat(store.cancel("c1", List.of(JobState.RUNNING), 5, "no")).isFalse();
-        assertThat(store.cancel("c1", List.of(JobState.ACCEPTED), 5, "cancelled")).isTrue();
+        assertThat(store.operator().cancel("c1", List.of(JobState.RUNNING), 5, "no")).isFalse();
+        assertThat(store.operator().cancel("c1", List.of(JobState.ACCEPTED), 5, "cancelled")).isTrue();
 
         claimed.setState(JobState.SUBMITTING);
-        assertThatThrownBy(() -> store.save(claimed, true, null, 6, false)).isInstanceOf(LeaseLostException.class);
-        Job cancelled = store.find("c1").orElseThrow();
+        assertThatThrownBy(() -> store.writes().save(claimed, Save.withEvent(null).keepingClaim(), 6)).isInstanceOf(LeaseLostException.class);
+        Job cancelled = store.queries().find("c1").orElseThrow();
         assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
         assertThat(cancelled.getNextCheckAt()).isNull();
-        assertThat(store.claimDue(10, 100, 1_000)).isEmpty();
-        assertThat(store.history("c1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.CANCELLED);
+        assertThat(store.claims().claimDue(10, 100, 1_000)).isEmpty();
+        assertThat(store.queries().history("c1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.CANCELLED);
     }
 
     @Test
     void aFailedJobIsReopenedAsANewGenerationOnlyFromFailedOrTimedOut() {
-        JobStore store = store("a/1");
-        store.insertIfAbsent(job("r1", 0), 0);
-        Job job = store.claimDue(1, 0, 1_000).get(0);
-        assertThat(store.reopenForGeneration("r1", 1, 99, "retry")).isFalse();
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(job("r1", 0), 0);
+        Job job = store.claims().claimDue(1, 0, 1_000).get(0);
+        assertThat(store.operator().reopenForGeneration("r1", 1, 99, "retry")).isFalse();
         job.setState(JobState.FAILED);
         job.setProviderJobId("print_old");
         job.setStatusUrl("https://queue.example/requests/print_old/status");
         job.setProgress(2, 10);
         job.setCreateAttempts(1);
         job.setNextCheckAt(null);
-        store.save(job, true, "failed", 2, true);
+        store.writes().save(job, Save.withEvent("failed"), 2);
 
-        assertThat(store.reopenForGeneration("r1", 10, 99, "retry: paid again")).isTrue();
+        assertThat(store.operator().reopenForGeneration("r1", 10, 99, "retry: paid again")).isTrue();
 
-        Job reopened = store.find("r1").orElseThrow();
+        Job reopened = store.queries().find("r1").orElseThrow();
         assertThat(reopened.getState()).isEqualTo(JobState.ACCEPTED);
         assertThat(reopened.getProviderJobId()).isNull();
         assertThat(reopened.getStatusUrl()).isNull();
@@ -365,25 +371,25 @@ abstract class JobStoreContract {
         assertThat(reopened.getCreateAttempts()).isEqualTo(1);
         assertThat(reopened.getNextCheckAt()).isEqualTo(10L);
         assertThat(reopened.getDeadlineAt()).isEqualTo(99L);
-        assertThat(store.countByProviderAndState().get("all-images")).containsEntry(JobState.ACCEPTED, 1L);
-        assertThat(store.countDue(10)).isEqualTo(1);
-        store.ping(2);
+        assertThat(store.queries().countByProviderAndState().get("all-images")).containsEntry(JobState.ACCEPTED, 1L);
+        assertThat(store.queries().countDue(10)).isEqualTo(1);
+        store.queries().ping(2);
     }
 
     @Test
     void theStatusUrlPositionAndProgressAreWrittenWithASaveOnlyWhenTheyChanged() throws SQLException {
-        JobStore store = store("a/1");
-        store.insertIfAbsent(job("p1", 0), 0);
-        Job job = store.claimDue(1, 0, 1_000).get(0);
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(job("p1", 0), 0);
+        Job job = store.claims().claimDue(1, 0, 1_000).get(0);
         String url = "https://queue.example/requests/p1/status?logs=1&" + "x".repeat(1900);
         job.setState(JobState.SUBMITTED);
         job.setProviderJobId("p1");
         job.setStatusUrl(url);
-        store.save(job, true, "generation p1", 1, false);
+        store.writes().save(job, Save.withEvent("generation p1").keepingClaim(), 1);
         job.setProgress(4, null);
-        store.save(job, false, null, 2, false);
+        store.writes().save(job, Save.withoutEvent().keepingClaim(), 2);
 
-        Job read = store.find("p1").orElseThrow();
+        Job read = store.queries().find("p1").orElseThrow();
         assertThat(read.getStatusUrl()).as("up to 2048 characters").isEqualTo(url);
         assertThat(read.getPosition()).isEqualTo(4);
         assertThat(read.getProgress()).isNull();
@@ -393,11 +399,11 @@ abstract class JobStoreContract {
             c.createStatement().executeUpdate("UPDATE job SET queue_position = 99 WHERE job_key = 'p1'");
         }
         job.setProgress(4, null);
-        store.save(job, false, null, 3, false);
-        assertThat(store.find("p1").orElseThrow().getPosition()).as("unchanged: not written").isEqualTo(99);
+        store.writes().save(job, Save.withoutEvent().keepingClaim(), 3);
+        assertThat(store.queries().find("p1").orElseThrow().getPosition()).as("unchanged: not written").isEqualTo(99);
         job.setProgress(null, 35);
-        store.save(job, false, null, 4, true);
-        Job running = store.find("p1").orElseThrow();
+        store.writes().save(job, Save.withoutEvent(), 4);
+        Job running = store.queries().find("p1").orElseThrow();
         assertThat(running.getPosition()).isNull();
         assertThat(running.getProgress()).isEqualTo(35);
         assertThat(running.getStatusUrl()).isEqualTo(url);

@@ -43,8 +43,8 @@ class LateResultTest {
     @BeanInject("allImagesSimulator")
     AllImagesSimulator allImages;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @Test
     void aGenerationFinishedAfterTheDeadlineIsTimedOutThenDelivered() {

@@ -27,16 +27,20 @@ class PausedInstanceTest {
     private static final Duration LEASE = Duration.ofSeconds(3);
 
     private final MovableClock clock = new MovableClock();
-    private JobStore storeA;
-    private JobStore storeB;
+    private JobStore store;
+    private JobQueries queries;
+    private JobClaims claimsA;
+    private JobClaims claimsB;
 
     @BeforeEach
     void database() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:paused-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        storeA = new JobStore(dataSource, new ObjectMapper(), "node-a/1");
-        storeB = new JobStore(dataSource, new ObjectMapper(), "node-b/1");
+        store = new JobStore(dataSource, new ObjectMapper());
+        queries = new JobQueries(dataSource, new ObjectMapper());
+        claimsA = new JobClaims(dataSource, new ObjectMapper(), "node-a/1");
+        claimsB = new JobClaims(dataSource, new ObjectMapper(), "node-b/1");
         Job job = new Job();
         job.setKey("k1");
         job.setProvider("openai");
@@ -46,18 +50,30 @@ class PausedInstanceTest {
         job.setAcceptedAt(0);
         job.setNextCheckAt(0L);
         job.setDeadlineAt(Long.MAX_VALUE);
-        storeA.insertIfAbsent(job, 0);
+        store.insertIfAbsent(job, 0);
     }
 
-    /** Only the claim and the SUBMITTING write are exercised: they need the store and the clock, nothing else. */
-    private JobLifecycle lifecycle(JobStore store) {
-        return new JobLifecycle(store, null, null, Map.of(), null, clock, 10, LEASE, 3, null, null);
+    /** One instance's claims and submissions: only the claim and the SUBMITTING write are exercised. */
+    private record Instance(StatusLoop loop, Submission submission) {
+        List<Job> claimDue() {
+            return loop.claimDue();
+        }
+
+        void markSubmitting(Job job) {
+            submission.markSubmitting(job);
+        }
+    }
+
+    /** They need the store and the clock, nothing else. */
+    private Instance lifecycle(JobClaims claims) {
+        return new Instance(new StatusLoop(claims, store, queries, null, null, Map.of(), clock, 10, LEASE),
+                new Submission(store, null, null, clock, LEASE));
     }
 
     @Test
     void anInstanceWokenAfterAnotherTookItsJobOverSendsNoCreate() {
-        JobLifecycle a = lifecycle(storeA);
-        JobLifecycle b = lifecycle(storeB);
+        Instance a = lifecycle(claimsA);
+        Instance b = lifecycle(claimsB);
         Job claimedByA = a.claimDue().get(0);
 
         clock.at(4_000); // A paused past its lease; B claims the job and sends its create
@@ -68,57 +84,57 @@ class PausedInstanceTest {
         assertThatThrownBy(() -> a.markSubmitting(claimedByA)).isInstanceOf(LeaseLostException.class);
         assertThat(claimedByA.getState()).as("A's copy put back").isEqualTo(JobState.ACCEPTED);
         assertThat(claimedByA.isCreateInFlight()).as("A sends no create").isFalse();
-        Job row = storeA.find("k1").orElseThrow();
+        Job row = queries.find("k1").orElseThrow();
         assertThat(row.getCreateAttempts()).as("B's create alone").isEqualTo(1);
         assertThat(row.getLeaseOwner()).isEqualTo(claimedByB.getLeaseOwner());
     }
 
     @Test
     void anInstanceWokenAfterItsLeaseRanOutSendsNoCreateEvenIfNobodyClaimedTheJob() {
-        JobLifecycle a = lifecycle(storeA);
+        Instance a = lifecycle(claimsA);
         Job claimedByA = a.claimDue().get(0);
 
         clock.at(3_500); // A wakes after its lease ran out; B has not claimed the job yet
         assertThatThrownBy(() -> a.markSubmitting(claimedByA)).isInstanceOf(LeaseLostException.class);
         assertThat(claimedByA.isCreateInFlight()).isFalse();
-        assertThat(storeA.find("k1").orElseThrow().getState()).isEqualTo(JobState.ACCEPTED);
-        assertThat(storeA.history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED);
+        assertThat(queries.find("k1").orElseThrow().getState()).isEqualTo(JobState.ACCEPTED);
+        assertThat(queries.history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED);
 
         // had A written SUBMITTING, B would now find a create it cannot tell was sent; instead B simply submits
-        Job claimedByB = lifecycle(storeB).claimDue().get(0);
+        Job claimedByB = lifecycle(claimsB).claimDue().get(0);
         assertThat(claimedByB.getState()).isEqualTo(JobState.ACCEPTED);
-        lifecycle(storeB).markSubmitting(claimedByB);
-        assertThat(storeB.find("k1").orElseThrow().getState()).isEqualTo(JobState.SUBMITTING);
+        lifecycle(claimsB).markSubmitting(claimedByB);
+        assertThat(queries.find("k1").orElseThrow().getState()).isEqualTo(JobState.SUBMITTING);
     }
 
     @Test
     void aCreateIsNotStartedWithLessThanHalfTheLeaseLeftAtTheMomentOfSending() {
-        JobLifecycle a = lifecycle(storeA);
+        Instance a = lifecycle(claimsA);
         Job late = a.claimDue().get(0);
         clock.at(1_600); // claimed at 0 with a 3 s lease: 1.4 s left
         assertThatThrownBy(() -> a.markSubmitting(late)).isInstanceOf(LeaseLostException.class);
-        assertThat(storeA.find("k1").orElseThrow().getState()).isEqualTo(JobState.ACCEPTED);
+        assertThat(queries.find("k1").orElseThrow().getState()).isEqualTo(JobState.ACCEPTED);
 
         clock.at(3_001); // the lease ran out: claimed afresh, and with the whole lease ahead the create may leave
         Job again = a.claimDue().get(0);
         clock.at(4_400);
         a.markSubmitting(again);
         assertThat(again.isCreateInFlight()).isTrue();
-        assertThat(storeA.find("k1").orElseThrow().getState()).isEqualTo(JobState.SUBMITTING);
+        assertThat(queries.find("k1").orElseThrow().getState()).isEqualTo(JobState.SUBMITTING);
     }
 
     @Test
     void aDeliveryWokenAfterItsLeaseRanOutIsRefusedBeforeAnySinkIsWritten() {
-        Job claimedByA = lifecycle(storeA).claimDue().get(0);
+        Job claimedByA = lifecycle(claimsA).claimDue().get(0);
         clock.at(2_900);
-        storeA.confirmLease(claimedByA, clock.millis()); // still A's: it may write to the sinks
+        claimsA.confirmLease(claimedByA, clock.millis()); // still A's: it may write to the sinks
 
         clock.at(3_100); // A paused while downloading the images; its lease ran out, nobody claimed the job yet
-        assertThatThrownBy(() -> storeA.confirmLease(claimedByA, clock.millis()))
+        assertThatThrownBy(() -> claimsA.confirmLease(claimedByA, clock.millis()))
                 .isInstanceOf(LeaseLostException.class);
-        Job claimedByB = lifecycle(storeB).claimDue().get(0);
-        storeB.confirmLease(claimedByB, clock.millis());
-        assertThatThrownBy(() -> storeA.confirmLease(claimedByA, clock.millis()))
+        Job claimedByB = lifecycle(claimsB).claimDue().get(0);
+        claimsB.confirmLease(claimedByB, clock.millis());
+        assertThatThrownBy(() -> claimsA.confirmLease(claimedByA, clock.millis()))
                 .isInstanceOf(LeaseLostException.class);
     }
 

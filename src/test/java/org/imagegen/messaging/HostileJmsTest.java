@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus.Expected;
 import org.imagegen.support.HostileCorpus.HostileInput;
@@ -116,7 +116,7 @@ class HostileJmsTest {
             });
         }
         // only the good records became jobs
-        JobStore store = bundle.bean("jobStore", JobStore.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         assertThat(store.countByState().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(jobsSoFar(input));
     }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
@@ -205,7 +205,7 @@ class JmsIntakeTest {
         return bundle.bean("allImagesSimulator", AllImagesSimulator.class);
     }
 
-    private static JobStore store() {
-        return bundle.bean("jobStore", JobStore.class);
+    private static JobQueries store() {
+        return bundle.bean("jobQueries", JobQueries.class);
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.jms.Message;
 import org.apache.camel.builder.AdviceWith;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStoreException;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
@@ -66,7 +66,7 @@ class JmsRedeliveryTest {
 
             assertThat(folders.awaitManifest("jms-crash", WAIT).path("state").asText()).isEqualTo("DELIVERED");
             assertThat(deliveries.get("crash-after-record")).hasValue(2);
-            JobStore store = bundle.bean("jobStore", JobStore.class);
+            JobQueries store = bundle.bean("jobQueries", JobQueries.class);
             assertThat(store.history("jms-crash")).filteredOn(e -> e.state() == JobState.ACCEPTED).hasSize(1);
             assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("jms-crash"))
                     .isEqualTo(1);

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStoreException;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.SimulatorSettings;
@@ -82,7 +82,7 @@ class KafkaIntakeTest {
             }
         }
         assertThat(states).containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED", "DELIVERED");
-        assertThat(bundle.bean("jobStore", JobStore.class).find("kafka-happy").orElseThrow().getSource())
+        assertThat(bundle.bean("jobQueries", JobQueries.class).find("kafka-happy").orElseThrow().getSource())
                 .startsWith("kafka:kafka.requests/0/");
     }
 
@@ -104,7 +104,7 @@ class KafkaIntakeTest {
         assertThat(header(bad, "ImagegenField")).isEqualTo("count");
         assertThat(header(bad, "ImagegenAccepted")).isEqualTo("kafka-batch-1");
         assertThat(FOLDERS.awaitManifest("kafka-batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(bundle.bean("jobStore", JobStore.class).find("kafka-batch-2")).isEmpty();
+        assertThat(bundle.bean("jobQueries", JobQueries.class).find("kafka-batch-2")).isEmpty();
     }
 
     @Test
@@ -114,7 +114,7 @@ class KafkaIntakeTest {
 
         ConsumerRecord<String, String> dead = awaitDead(r -> r.value().contains("kafka-latin1"));
         assertThat(header(dead, "ImagegenReason")).contains("not valid UTF-8");
-        assertThat(bundle.bean("jobStore", JobStore.class).find("kafka-latin1")).isEmpty();
+        assertThat(bundle.bean("jobQueries", JobQueries.class).find("kafka-latin1")).isEmpty();
     }
 
     @Test
@@ -144,7 +144,7 @@ class KafkaIntakeTest {
                 AdviceWith.adviceWith(first.context(), "ingest-kafka",
                         route -> route.weaveById("commit-offset").replace().process(exchange -> { }));
                 EmbeddedKafka.send("kafka.uncommitted", "{\"id\": \"kafka-uncommitted\", \"prompt\": \"read twice\"}");
-                JobStore store = first.bean("jobStore", JobStore.class);
+                JobQueries store = first.bean("jobQueries", JobQueries.class);
                 await().atMost(WAIT).until(() -> store.find("kafka-uncommitted").isPresent());
             }
 
@@ -160,7 +160,7 @@ class KafkaIntakeTest {
                         .isEqualTo("DELIVERED");
                 await().atMost(WAIT).until(() -> reads.get() > 0);
                 assertThat(reads).hasValue(1);
-                JobStore store = second.bean("jobStore", JobStore.class);
+                JobQueries store = second.bean("jobQueries", JobQueries.class);
                 assertThat(store.history("kafka-uncommitted")).filteredOn(e -> e.state() == JobState.ACCEPTED)
                         .hasSize(1);
             }
@@ -189,7 +189,7 @@ class KafkaIntakeTest {
                     .isEqualTo("failed 3 times, last: JobStoreException: job store unavailable (test)");
             assertThat(dead.get(0).value()).contains("kafka-store-down");
             assertThat(attempts).hasValue(3);
-            assertThat(faulty.bean("jobStore", JobStore.class).find("kafka-store-down")).isEmpty();
+            assertThat(faulty.bean("jobQueries", JobQueries.class).find("kafka-store-down")).isEmpty();
         }
     }
 

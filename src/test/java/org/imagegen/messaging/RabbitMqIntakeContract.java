@@ -20,7 +20,7 @@ import com.rabbitmq.client.GetResponse;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
@@ -285,7 +285,7 @@ abstract class RabbitMqIntakeContract {
         return bundle.bean("allImagesSimulator", AllImagesSimulator.class);
     }
 
-    private JobStore store() {
-        return bundle.bean("jobStore", JobStore.class);
+    private JobQueries store() {
+        return bundle.bean("jobQueries", JobQueries.class);
     }
 }

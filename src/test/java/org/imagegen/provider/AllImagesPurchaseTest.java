@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
@@ -54,11 +54,11 @@ class AllImagesPurchaseTest {
     @BeanInject("rendernetSimulator")
     RenderNetSimulator rendernet;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
-    @BeanInject("jobs")
-    JobLifecycle jobs;
+    @BeanInject("operatorActions")
+    OperatorActions jobs;
 
     @Test
     void boughtImagesCostOneCreditEachOnceAndA402IsClearedByARetryOfTheDelivery() throws Exception {

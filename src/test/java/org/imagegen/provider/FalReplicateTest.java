@@ -12,7 +12,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.simulator.ReplicateSimulator;
@@ -58,8 +58,8 @@ class FalReplicateTest {
     @BeanInject
     CamelContext context;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     FalSimulator fal;
 

@@ -19,7 +19,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.OpenAiSimulator;
 import org.imagegen.simulator.SimulatorSettings;
@@ -93,8 +93,8 @@ class OpenAiTest {
         System.setProperty("imagegen.providers.openai.base-url", OPENAI.baseUrl());
     }
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @AfterAll
     void stopSimulator() {

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.job.JobLifecycle;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.ProviderSimulator;
@@ -146,11 +146,11 @@ class ProviderFaultsTest {
     @BeanInject("rendernetSimulator")
     RenderNetSimulator rendernet;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
-    @BeanInject("jobs")
-    JobLifecycle jobs;
+    @BeanInject("operatorActions")
+    OperatorActions jobs;
 
     private boolean dropped;
 

@@ -21,7 +21,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
@@ -104,8 +104,8 @@ class ProviderLanesTest {
         System.setProperty("imagegen.providers.sloth.base-url", "http://127.0.0.1:" + SLOTH.port());
     }
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @AfterAll
     void releaseTheSlowProvider() {

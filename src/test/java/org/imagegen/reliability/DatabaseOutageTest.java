@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
@@ -81,7 +81,7 @@ class DatabaseOutageTest {
                      "imagegen.db.connection-wait=1s", "imagegen.loop.lease=10m", "imagegen.poll.queued-interval=200ms",
                      "imagegen.simulator.duration-min=10s", "imagegen.simulator.duration-max=12s",
                      "imagegen.simulator.slow-delay=1500ms")))) {
-            JobStore store = bundle.bean("jobStore", JobStore.class);
+            JobQueries store = bundle.bean("jobQueries", JobQueries.class);
             List<String> ids = new ArrayList<>();
             StringBuilder before = new StringBuilder();
             for (int i = 0; i < 6; i++) {

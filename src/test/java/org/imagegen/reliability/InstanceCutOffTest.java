@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
@@ -50,7 +50,7 @@ class InstanceCutOffTest {
         Folders b = new Folders("cutoff-b").clean();
         try (ProxiedDatabase db = ProxiedDatabase.start("cutoff");
              RunningBundle first = RunningBundle.start(a.fastBundle(db.settings(with("imagegen.node-id=a"))))) {
-            JobStore store = first.bean("jobStore", JobStore.class);
+            JobQueries store = first.bean("jobQueries", JobQueries.class);
             AllImagesSimulator allImages = first.bean("allImagesSimulator", AllImagesSimulator.class);
             RenderNetSimulator renderNet = first.bean("rendernetSimulator", RenderNetSimulator.class);
             ApiClient api = ApiClient.of(first, null);
@@ -85,7 +85,7 @@ class InstanceCutOffTest {
                     // the RenderNet simulator's images are on localhost, not its base URL's host (as a simulated
                     // provider's are allowed with imagegen.simulator.allow-image-hosts)
                     "imagegen.providers.rendernet.download-hosts=localhost"))))) {
-                JobStore storeB = second.bean("jobStore", JobStore.class);
+                JobQueries storeB = second.bean("jobQueries", JobQueries.class);
                 await().atMost(WAIT).untilAsserted(() -> assertThat(ids.stream().map(id -> storeB.find(id)
                         .map(j -> j.getState() + " " + j.getReason() + " next " + j.getNextCheckAt()).orElse("none"))
                         .toList()).allMatch(s -> s.startsWith("DELIVERED")));

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
@@ -77,7 +77,7 @@ class RestartTest {
 
         try (RunningBundle first = RunningBundle.start(settings.toArray(String[]::new))) {
             folders.drop("restart.jsonl", batch.toString());
-            JobStore store = first.bean("jobStore", JobStore.class);
+            JobQueries store = first.bean("jobQueries", JobQueries.class);
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 Map<JobState, Long> counts = store.countByState();
                 return counts.get(JobState.SUBMITTED) + counts.get(JobState.RUNNING) == JOBS;

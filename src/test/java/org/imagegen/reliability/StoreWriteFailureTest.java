@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
@@ -47,7 +47,7 @@ class StoreWriteFailureTest {
             // the refused write and the one that went through
             assertThat(faults.writesTried()).isEqualTo(2);
             assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("mark-lost")).isEqualTo(1);
-            JobStore store = bundle.bean("jobStore", JobStore.class);
+            JobQueries store = bundle.bean("jobQueries", JobQueries.class);
             // the manifest reaches the sink just before the row says DELIVERED
             await().atMost(Duration.ofSeconds(10)).until(() -> store.find("mark-lost").orElseThrow().getState()
                     == JobState.DELIVERED);

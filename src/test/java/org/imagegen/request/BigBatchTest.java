@@ -7,7 +7,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus;
 import org.imagegen.support.PostgresJobStore;
@@ -37,8 +37,8 @@ class BigBatchTest {
     private static final int RECORDS = HostileCorpus.BIG_BATCH_RECORDS;
     private static final Folders FOLDERS = new Folders("big-batch").clean();
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @Test
     void aHundredThousandRequestsInOneFileAreAllAccepted() {

@@ -15,11 +15,12 @@ import com.sun.net.httpserver.HttpExchange;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.api.GenerationsApi;
+import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
+import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.simulator.PromptImage;
@@ -94,11 +95,14 @@ class SynchronousProviderTest {
         System.setProperty("imagegen.providers.pix.api-key", "pix-test-key");
     }
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
-    @BeanInject("api")
-    GenerationsApi api;
+    @BeanInject("jobStore")
+    JobStore jobStore;
+
+    @BeanInject("generationViews")
+    GenerationViews api;
 
     @BeanInject("outbox")
     Outbox outbox;
@@ -199,7 +203,7 @@ class SynchronousProviderTest {
         new InlineImages(outbox).stage(job, List.of("data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(PixStub.image("a mill", 0))));
         job.setNextCheckAt(now);
-        store.insertIfAbsent(job, now);
+        jobStore.insertIfAbsent(job, now);
 
         JsonNode manifest = FOLDERS.awaitManifest("pix-crashed", WAIT);
 

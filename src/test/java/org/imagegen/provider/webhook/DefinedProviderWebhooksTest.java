@@ -35,7 +35,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
@@ -146,8 +146,8 @@ class DefinedProviderWebhooksTest {
         System.setProperty("imagegen.providers.hooks-stub.jwks-url", "http://localhost:" + STUB.port() + "/jwks.json");
     }
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     @BeanInject
     CamelContext context;

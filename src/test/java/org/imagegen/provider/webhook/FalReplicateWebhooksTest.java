@@ -14,7 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
-import org.imagegen.job.JobStore;
+import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.Folders;
@@ -59,8 +59,8 @@ class FalReplicateWebhooksTest {
     @BeanInject
     CamelContext context;
 
-    @BeanInject("jobStore")
-    JobStore store;
+    @BeanInject("jobQueries")
+    JobQueries store;
 
     FalSimulator fal;
 

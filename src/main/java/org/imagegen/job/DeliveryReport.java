@@ -1,0 +1,56 @@
+package org.imagegen.job;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.SinkRecord;
+import org.imagegen.delivery.SinkState;
+import org.imagegen.delivery.Sinks;
+
+/** A job's selected sinks as the sink ledger records them, and the per-sink report of a DELIVERY_FAILED manifest. */
+public class DeliveryReport {
+
+    private final Sinks sinks;
+    private final SinkLedger ledger;
+
+    public DeliveryReport(Sinks sinks, SinkLedger ledger) {
+        this.sinks = sinks;
+        this.ledger = ledger;
+    }
+
+    /** Per sink: type, location, state, attempts and last error; null when the job never reached delivery. */
+    Map<String, Object> sinkReport(Job job) {
+        List<SinkRecord> records = selectedSinks(job);
+        if (records.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            boolean configured = sinks.names().contains(r.sink());
+            if (configured) {
+                entry.put("type", sinks.spec(r.sink()).type().name().toLowerCase());
+                entry.put("location", sinks.location(job, r.sink()));
+            }
+            entry.put("state", r.state().name());
+            entry.put("attempts", r.attempts());
+            if (r.lastError() != null && r.state() != SinkState.DELIVERED) {
+                entry.put("lastError", r.lastError());
+            }
+            report.put(r.sink(), entry);
+        }
+        return report;
+    }
+
+    List<SinkRecord> selectedSinks(Job job) {
+        List<String> selected = job.getRequest().sinks();
+        return ledger.of(job.getKey()).stream().filter(r -> selected.contains(r.sink())).toList();
+    }
+
+    SinkRecord sinkRecord(Job job, String sink) {
+        return ledger.of(job.getKey()).stream().filter(r -> r.sink().equals(sink)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("job " + job.getKey() + " has no sink " + sink));
+    }
+}

@@ -1,0 +1,208 @@
+package org.imagegen.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.imagegen.job.JobRows.READ_COLUMNS;
+
+/**
+ * Which instance works on which job: due jobs are claimed with a lease, a conditional UPDATE that only one instance
+ * can win per row, which stays correct with several instances on one database and lets another instance take over
+ * the jobs of one that died once its lease expires. A claimed job's saves ({@link JobStore#save}) are fenced by its
+ * lease; {@link #confirmLease} checks it before a step's effects leave the bundle.
+ */
+public class JobClaims {
+
+    /** Claim order: deliveries, then checks (and reconciliations), then submissions. */
+    private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 ELSE 1 END";
+
+    private final DataSource dataSource;
+    private final JobRows rows;
+    private final String instanceId;
+    private final AtomicLong claims = new AtomicLong();
+    /** Claims whose statement failed after it was sent: it may have leased rows that nobody works on. */
+    private final Set<String> unansweredClaims = ConcurrentHashMap.newKeySet();
+    /** PostgreSQL: claims skip rows another instance is claiming at that moment instead of waiting for them. */
+    private final boolean skipLocked;
+
+    public JobClaims(DataSource dataSource, ObjectMapper json, String instanceId) {
+        this.dataSource = dataSource;
+        this.rows = new JobRows(json);
+        this.instanceId = instanceId;
+        this.skipLocked = JobRows.databaseProduct(dataSource).contains("POSTGRESQL");
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Claims up to {@code limit} due jobs for this instance until {@code leaseUntil}. The UPDATE re-checks the
+     * lease condition on each row it locks, so two instances racing for the same rows never both win one.
+     * Finished generations come first (their image URLs expire), then status checks, then new submissions.
+     */
+    public List<Job> claimDue(int limit, long now, long leaseUntil) {
+        return claimDue(limit, now, leaseUntil, Set.of());
+    }
+
+    /** As {@link #claimDue(int, long, long)}, leaving the jobs of the providers named in {@code skip} unclaimed. */
+    public List<Job> claimDue(int limit, long now, long leaseUntil, Collection<String> skip) {
+        List<String> skipped = List.copyOf(skip);
+        String notSkipped = skipped.isEmpty() ? ""
+                : "AND provider NOT IN (" + String.join(", ", Collections.nCopies(skipped.size(), "?")) + ") ";
+        String token = instanceId + "#" + claims.incrementAndGet();
+        boolean connected = false;
+        try (Connection c = dataSource.getConnection()) {
+            connected = true;
+            releaseUnansweredClaims(c);
+            if (skipLocked) {
+                return claimSkippingLocked(c, token, limit, now, leaseUntil, notSkipped, skipped);
+            }
+            List<String> due = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT job_key FROM job WHERE next_check_at <= ? "
+                    + "AND (lease_until IS NULL OR lease_until < ?) " + notSkipped + "ORDER BY " + PRIORITY
+                    + ", next_check_at LIMIT ?")) {
+                int i = 1;
+                select.setLong(i++, now);
+                select.setLong(i++, now);
+                for (String provider : skipped) {
+                    select.setString(i++, provider);
+                }
+                select.setInt(i, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(rs.getString(1));
+                    }
+                }
+            }
+            if (due.isEmpty()) {
+                return List.of();
+            }
+            // two statements, each using an index; the UPDATE re-checks the lease, so a row another instance
+            // claimed in between is simply not ours
+            String keys = String.join(", ", Collections.nCopies(due.size(), "?"));
+            try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
+                    + "WHERE job_key IN (" + keys + ") AND next_check_at <= ? "
+                    + "AND (lease_until IS NULL OR lease_until < ?)")) {
+                int i = 1;
+                claim.setString(i++, token);
+                claim.setLong(i++, leaseUntil);
+                for (String key : due) {
+                    claim.setString(i++, key);
+                }
+                claim.setLong(i++, now);
+                claim.setLong(i, now);
+                if (claim.executeUpdate() == 0) {
+                    return List.of();
+                }
+            }
+            return readClaimed(c, token);
+        } catch (SQLException e) {
+            if (connected) {
+                // the claim may have committed with its answer lost (the connection broke): nobody works on those
+                // rows, so they are released by the next claim rather than waiting out their lease
+                unansweredClaims.add(token);
+            }
+            throw new JobStoreException("cannot claim due jobs", e);
+        }
+    }
+
+    private void releaseUnansweredClaims(Connection c) throws SQLException {
+        for (String token : List.copyOf(unansweredClaims)) {
+            try (PreparedStatement release = c.prepareStatement(
+                    "UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
+                release.setString(1, token);
+                release.executeUpdate();
+            }
+            unansweredClaims.remove(token);
+        }
+    }
+
+    /**
+     * PostgreSQL (several instances on one database): one statement that locks the due rows it picks and skips those
+     * another instance's claim has locked right now (FOR UPDATE SKIP LOCKED). Instances claiming at the same moment
+     * get disjoint batches instead of queueing behind each other's row locks (or deadlocking on them, which two
+     * IN-list UPDATEs locking rows in different orders can do); the lease condition is re-checked on every row
+     * locked, so a row claimed and committed meanwhile is not taken.
+     */
+    private List<Job> claimSkippingLocked(Connection c, String token, int limit, long now, long leaseUntil,
+                                          String notSkipped, List<String> skipped) throws SQLException {
+        try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
+                + "WHERE job_key IN (SELECT job_key FROM job WHERE next_check_at <= ? "
+                + "AND (lease_until IS NULL OR lease_until < ?) " + notSkipped + "ORDER BY " + PRIORITY
+                + ", next_check_at LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+            int i = 1;
+            claim.setString(i++, token);
+            claim.setLong(i++, leaseUntil);
+            claim.setLong(i++, now);
+            claim.setLong(i++, now);
+            for (String provider : skipped) {
+                claim.setString(i++, provider);
+            }
+            claim.setInt(i, limit);
+            if (claim.executeUpdate() == 0) {
+                return List.of();
+            }
+        }
+        return readClaimed(c, token);
+    }
+
+    private List<Job> readClaimed(Connection c, String token) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT " + READ_COLUMNS + " FROM job WHERE lease_owner = ? ORDER BY " + PRIORITY + ", next_check_at")) {
+            select.setString(1, token);
+            return rows.readAll(select);
+        }
+    }
+
+    /**
+     * Confirms, without changing the job, that this instance still holds its lease and that it has not run out at
+     * {@code now}: a cheap check before a step's effects leave the bundle (images written to sinks), so an instance
+     * woken from a pause past its lease does not repeat what another instance has done meanwhile. Refused:
+     * {@link LeaseLostException}.
+     */
+    public void confirmLease(Job job, long now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement check = c.prepareStatement("SELECT COUNT(*) FROM job WHERE job_key = ? "
+                     + "AND lease_owner = ? AND lease_until >= ?")) {
+            check.setString(1, job.getKey());
+            check.setString(2, job.getLeaseOwner());
+            check.setLong(3, now);
+            try (ResultSet rs = check.executeQuery()) {
+                if (!rs.next() || rs.getLong(1) == 0) {
+                    throw new LeaseLostException(job.getKey());
+                }
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot confirm the lease on job " + job.getKey(), e);
+        }
+    }
+
+    /**
+     * Frees the leases a previous run of this node left behind (it was killed while holding them), so a restarted
+     * single node does not wait for them to expire. Only leases whose owner starts with this node's name.
+     */
+    public int releaseLeasesOfNode(String nodeId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement(
+                     "UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner LIKE ?")) {
+            update.setString(1, nodeId.replace("%", "\\%").replace("_", "\\_") + "/%");
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot release leases of node " + nodeId, e);
+        }
+    }
+}

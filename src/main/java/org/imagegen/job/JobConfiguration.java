@@ -1,0 +1,121 @@
+package org.imagegen.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
+import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.SinkLedger;
+import org.imagegen.delivery.Sinks;
+import org.imagegen.provider.Providers;
+import org.imagegen.support.Durations;
+
+/**
+ * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*} and
+ * {@code imagegen.delivery.max-attempts}. Binds each bean under the name the routes call it by:
+ * <ul>
+ * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
+ * <li>{@code jobSubmission} and {@code jobReconciliation}: the create and a create whose answer was lost
+ * (routes/submit-job.camel.yaml);</li>
+ * <li>{@code statusChecks}: a check's answer, a retry at the provider, the deadline (routes/check-status.camel.yaml);</li>
+ * <li>{@code jobDelivery}: staging and the sinks (routes/deliver-images.camel.yaml);</li>
+ * <li>{@code stepFailures}: a step that failed (routes/error-handling.camel.yaml);</li>
+ * <li>{@code operatorActions}: cancel and retries (the HTTP API, Hawtio);</li>
+ * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads.</li>
+ * </ul>
+ */
+public final class JobConfiguration {
+
+    @PropertyInject("imagegen.loop.batch")
+    private int claimBatch;
+    @PropertyInject("imagegen.loop.lease")
+    private String lease;
+    @PropertyInject(value = "imagegen.poll.late-window", defaultValue = "0")
+    private String lateWindow;
+    @PropertyInject(value = "imagegen.poll.late-interval", defaultValue = "1m")
+    private String lateInterval;
+    @PropertyInject("imagegen.delivery.max-attempts")
+    private int maxDeliveryAttempts;
+
+    private final DataSource dataSource;
+    private final JobClaims claims;
+    private final ObjectMapper json = new ObjectMapper();
+    private JobStore store;
+    private JobQueries queries;
+    private Submission submission;
+    private OperatorActions operatorActions;
+
+    /** {@code claims}: made first, so a restarted node can free the claims it left before anything else starts. */
+    public JobConfiguration(DataSource dataSource, JobClaims claims) {
+        this.dataSource = dataSource;
+        this.claims = claims;
+    }
+
+    /** Leases of this instance are tokens that start with {@code instanceId}. */
+    public static JobClaims claims(DataSource dataSource, String instanceId) {
+        return new JobClaims(dataSource, new ObjectMapper(), instanceId);
+    }
+
+    public void bind(CamelContext context, Providers providers, PollPlanner planner,
+                     Map<String, RateLimiter> rateLimits, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+        Clock clock = Clock.systemUTC();
+        Duration leaseDuration = duration("imagegen.loop.lease", lease);
+        store = new JobStore(dataSource, json);
+        queries = new JobQueries(dataSource, json);
+        DeliveryReport report = new DeliveryReport(sinks, ledger);
+        JobTransitions transitions = new JobTransitions(store, queries, providers, planner, rateLimits, outbox, report,
+                clock);
+        // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
+        transitions.setLateChecks(duration("imagegen.poll.late-window", lateWindow),
+                duration("imagegen.poll.late-interval", lateInterval));
+        submission = new Submission(store, transitions, planner, clock, leaseDuration);
+        Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, outbox, clock);
+        operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, outbox, ledger, clock);
+
+        Registry registry = context.getRegistry();
+        registry.bind("jobStore", store);
+        registry.bind("jobClaims", claims);
+        registry.bind("jobQueries", queries);
+        registry.bind("statusLoop", new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock,
+                claimBatch, leaseDuration));
+        registry.bind("jobSubmission", submission);
+        registry.bind("jobReconciliation", reconciliation);
+        registry.bind("statusChecks", new StatusChecks(transitions, planner, clock));
+        registry.bind("jobDelivery", new JobDelivery(store, queries, claims, transitions, planner, outbox, sinks, ledger,
+                report, clock, maxDeliveryAttempts));
+        registry.bind("stepFailures", new StepFailures(transitions, reconciliation, planner, clock,
+                maxDeliveryAttempts));
+        registry.bind("operatorActions", operatorActions);
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public JobQueries queries() {
+        return queries;
+    }
+
+    public Submission submission() {
+        return submission;
+    }
+
+    public OperatorActions operatorActions() {
+        return operatorActions;
+    }
+
+    /** A duration setting; a bad one is refused naming its key. */
+    private static Duration duration(String key, String value) {
+        try {
+            return Durations.parse(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+}

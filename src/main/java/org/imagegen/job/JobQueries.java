@@ -1,0 +1,214 @@
+package org.imagegen.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.imagegen.job.JobRows.READ_COLUMNS;
+
+/**
+ * The read side of the job store: one job and its history, the API's pages, the console's recent jobs, the counts
+ * behind the metrics and the readiness probe's ping. It never writes and needs no lease; the writes are
+ * {@link JobStore}'s.
+ */
+public class JobQueries {
+
+    private final DataSource dataSource;
+    private final JobRows rows;
+
+    public JobQueries(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.rows = new JobRows(json);
+    }
+
+    public Optional<Job> find(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job WHERE job_key = ?")) {
+            select.setString(1, key);
+            List<Job> found = rows.readAll(select);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read job " + key, e);
+        }
+    }
+
+    public List<JobEvent> history(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT state, at, detail FROM job_event WHERE job_key = ? ORDER BY id")) {
+            select.setString(1, key);
+            List<JobEvent> events = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new JobEvent(JobState.valueOf(rs.getString(1)), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read history of job " + key, e);
+        }
+    }
+
+    /**
+     * The most recently accepted jobs, newest first, optionally only those in one state (the console's jobs page).
+     */
+    public List<Job> recent(JobState state, int limit) {
+        String where = state == null ? "" : " WHERE state = ?";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job" + where
+                     + " ORDER BY accepted_at DESC, job_key FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY")) {
+            if (state != null) {
+                select.setString(1, state.name());
+            }
+            return rows.readAll(select);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read recent jobs", e);
+        }
+    }
+
+    /**
+     * Jobs of a provider, other than {@code exceptKey}, whose create may have made a generation that no row knows
+     * of: being sent or unanswered (SUBMITTING), or parked for a person (NEEDS_ATTENTION) without a generation id.
+     */
+    public int countUnsettledCreates(String provider, String exceptKey) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE provider = ? AND job_key <> ?"
+                     + " AND provider_job_id IS NULL AND state IN (?, ?)")) {
+            select.setString(1, provider);
+            select.setString(2, exceptKey);
+            select.setString(3, JobState.SUBMITTING.name());
+            select.setString(4, JobState.NEEDS_ATTENTION.name());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count unsettled creates", e);
+        }
+    }
+
+    /** Whether a job already has this generation of the provider. */
+    public boolean ownsGeneration(String provider, String providerJobId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT COUNT(*) FROM job WHERE provider = ? AND provider_job_id = ?")) {
+            select.setString(1, provider);
+            select.setString(2, providerJobId);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot look up generation " + providerJobId, e);
+        }
+    }
+
+    /** Number of jobs in each state (every state present, zero when none). */
+    public Map<JobState, Long> countByState() {
+        Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+        for (JobState s : JobState.values()) {
+            counts.put(s, 0L);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT state, COUNT(*) FROM job GROUP BY state");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                counts.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count jobs", e);
+        }
+    }
+
+    /** A page of jobs, newest first (accepted_at, then key, descending), after the cursor position when given. */
+    public List<Job> list(List<JobState> states, String provider, Long acceptedSince, Long beforeAcceptedAt,
+                          String beforeKey, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM job WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (states != null && !states.isEmpty()) {
+            sql.append(" AND state IN (").append(String.join(", ", Collections.nCopies(states.size(), "?"))).append(")");
+            states.forEach(st -> args.add(st.name()));
+        }
+        if (provider != null) {
+            sql.append(" AND provider = ?");
+            args.add(provider);
+        }
+        if (acceptedSince != null) {
+            sql.append(" AND accepted_at >= ?");
+            args.add(acceptedSince);
+        }
+        if (beforeAcceptedAt != null) {
+            sql.append(" AND (accepted_at < ? OR (accepted_at = ? AND job_key < ?))");
+            args.add(beforeAcceptedAt);
+            args.add(beforeAcceptedAt);
+            args.add(beforeKey);
+        }
+        sql.append(" ORDER BY accepted_at DESC, job_key DESC LIMIT ?");
+        args.add(limit);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                select.setObject(i + 1, args.get(i));
+            }
+            return rows.readAll(select);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot list jobs", e);
+        }
+    }
+
+    /** Number of jobs per provider and state (only the pairs that have jobs), for the metrics. */
+    public Map<String, Map<JobState, Long>> countByProviderAndState() {
+        Map<String, Map<JobState, Long>> counts = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT provider, state, COUNT(*) FROM job GROUP BY provider, state");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                counts.computeIfAbsent(rs.getString(1), p -> new EnumMap<>(JobState.class))
+                        .put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count jobs", e);
+        }
+    }
+
+    /** Jobs whose next step is due and that no instance has claimed yet: the status loop's backlog. */
+    public long countDue(long now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE next_check_at <= ? "
+                     + "AND (lease_until IS NULL OR lease_until < ?)")) {
+            select.setLong(1, now);
+            select.setLong(2, now);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count due jobs", e);
+        }
+    }
+
+    /** Whether the store answers a trivial query within {@code timeoutSeconds}: the readiness probe. */
+    public void ping(int timeoutSeconds) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE job_key = ''")) {
+            select.setQueryTimeout(timeoutSeconds);
+            select.executeQuery().close();
+        } catch (SQLException e) {
+            throw new JobStoreException("the job store does not answer: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package org.imagegen.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.imagegen.delivery.DeliveryException;
+import org.imagegen.delivery.InlineImages;
+import org.imagegen.delivery.Outbox;
+import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.Providers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a job moves, in one place: every step ({@link Submission}, {@link Reconciliation}, {@link StatusChecks},
+ * {@link JobDelivery}, {@link StepFailures}) decides from its event which move to make, and makes it here. A move
+ * writes the job's new state to the store before anything that depends on it happens:
+ * <ul>
+ * <li>{@link #transition}: a new state and the next check, with a line in the job's history;</li>
+ * <li>{@link #reschedule}: the same state, checked again later (never past a late check's window);</li>
+ * <li>{@link #succeeded}: the generation's images (inline ones staged first), the claim kept for the delivery;</li>
+ * <li>{@link #finish}: a terminal state, its manifest in the outbox folder first, then the row;</li>
+ * <li>{@link #endLateChecks}: a TIMED_OUT job that is no longer checked.</li>
+ * </ul>
+ * The claim is released by every move but {@link #succeeded} (the step goes straight on).
+ */
+public class JobTransitions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTransitions.class);
+
+    private final JobStore store;
+    private final JobQueries queries;
+    private final Providers providers;
+    private final PollPlanner planner;
+    private final Map<String, RateLimiter> rateLimits;
+    private final Outbox outbox;
+    private final InlineImages inline;
+    private final DeliveryReport report;
+    private final Clock clock;
+    /** imagegen.poll.late-window and late-interval: see {@link #setLateChecks}; 0: off. */
+    private long lateWindowMs;
+    private long lateIntervalMs;
+
+    public JobTransitions(JobStore store, JobQueries queries, Providers providers, PollPlanner planner,
+                          Map<String, RateLimiter> rateLimits, Outbox outbox, DeliveryReport report, Clock clock) {
+        this.store = store;
+        this.queries = queries;
+        this.providers = providers;
+        this.planner = planner;
+        // kept, not copied: defined providers (routes/providers/*.camel.yaml) add theirs when the context starts
+        this.rateLimits = rateLimits;
+        this.outbox = outbox;
+        this.inline = outbox == null ? null : new InlineImages(outbox);
+        this.report = report;
+        this.clock = clock;
+    }
+
+    /**
+     * A generation that passes its deadline was paid for: its job becomes TIMED_OUT at the deadline (the requester
+     * hears of it in time), but is checked again every {@code interval} until {@code window} after the deadline and
+     * delivered if it finishes meanwhile. A zero window turns this off: TIMED_OUT is final.
+     */
+    public void setLateChecks(Duration window, Duration interval) {
+        if (window.isNegative() || (!window.isZero() && (interval.isZero() || interval.isNegative()))) {
+            throw new IllegalArgumentException("imagegen.poll.late-window must not be negative and "
+                    + "imagegen.poll.late-interval must be positive (window " + window + ", interval " + interval + ")");
+        }
+        this.lateWindowMs = window.toMillis();
+        this.lateIntervalMs = interval.toMillis();
+    }
+
+    /** The late-check window after the deadline (0: TIMED_OUT is final) and the interval of late checks. */
+    long lateWindowMs() {
+        return lateWindowMs;
+    }
+
+    long lateIntervalMs() {
+        return lateIntervalMs;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    String model(Job job) {
+        return provider(job).modelOf(job.getRequest());
+    }
+
+    long backoff(Job job, long now, int errors, Duration retryAfter) {
+        if (retryAfter != null) {
+            // the provider asked every caller on this key to wait, not only this job
+            rateLimits.get(job.getProvider()).pauseUntil(now + retryAfter.toMillis());
+        }
+        return planner.afterTransientError(job.getProvider(), now, errors, millis(retryAfter));
+    }
+
+    /**
+     * A finished generation's images: those sent inline (data: URIs) are staged at once, before the row says
+     * SUCCEEDED, so the store never holds their bytes and a crash loses none; then the claim is kept and the images
+     * are delivered at once (result URLs expire). An inline image that is no image fails the delivery for good.
+     */
+    NextStep succeeded(Job job, List<String> imageUrls, long now, String detail, boolean durable) {
+        try {
+            job.setImageUrls(inline.stage(job, imageUrls));
+        } catch (DeliveryException e) {
+            if (!e.isPermanent()) {
+                throw e;
+            }
+            job.setImageUrls(InlineImages.withoutData(imageUrls));
+            job.setCompletedAt(now);
+            finish(job, JobState.DELIVERY_FAILED, e.getMessage());
+            return NextStep.DONE;
+        }
+        job.setCompletedAt(now);
+        // if the delivery below is cut short (a crash), the loop retries it after one interval
+        job.setNextCheckAt(planner.nextCheck(job.getProvider(), false, now));
+        job.setState(JobState.SUCCEEDED);
+        // keep the claim: the images are downloaded at once, their URLs expire
+        store.save(job, Save.withEvent(detail).keepingClaim().durably(durable), now);
+        log(job, null);
+        return NextStep.DELIVER;
+    }
+
+    /** The provider reported what the generation cost: the last figure reported is the job's. */
+    void recordCost(Job job, Double cost) {
+        if (cost != null) {
+            job.setCost(cost);
+            job.setCostUnit(provider(job).costUnit());
+        }
+    }
+
+    /** A failed check's reason becomes the job's, except for a late check: the API keeps saying why it timed out. */
+    static void keepTimeOutReason(Job job, String reason) {
+        if (job.getState() != JobState.TIMED_OUT) {
+            job.setReason(reason);
+        }
+    }
+
+    long lateEnd(Job job) {
+        return job.getDeadlineAt() + lateWindowMs;
+    }
+
+    /** The history's note on a generation seen finished after its deadline; empty when it was in time. */
+    String lateness(Job job, long now) {
+        return job.getState() == JobState.TIMED_OUT
+                ? "; finished " + Math.max(0, (now - job.getDeadlineAt()) / 1000) + " s after the deadline" : "";
+    }
+
+    /**
+     * No more late checks: the job stays TIMED_OUT (the requester was told so at the deadline, and is not told
+     * again); its reason and manifest say what became of the generation.
+     */
+    void endLateChecks(Job job, String what) {
+        List<JobEvent> history = queries.history(job.getKey());
+        // the time-out's own reason (a failed late check may have replaced the job's reason with its own)
+        String timedOut = history.stream().filter(e -> e.state() == JobState.TIMED_OUT).reduce((a, b) -> b)
+                .map(JobEvent::detail).orElse(job.getReason());
+        job.setReason(timedOut + "; " + what);
+        job.setNextCheckAt(null);
+        outbox.writeManifest(job, history);
+        store.save(job, Save.withoutEvent(), now());
+        LOG.info("job {}: TIMED_OUT, no more checks ({})", job.getKey(), what);
+    }
+
+    void transition(Job job, JobState state, String detail, long nextCheckAt) {
+        boolean changed = job.getState() != state;
+        JobState from = job.getState();
+        job.setState(state);
+        job.setNextCheckAt(nextCheckAt);
+        store.save(job, changed ? Save.withEvent(detail) : Save.withoutEvent(), now());
+        if (changed) {
+            LOG.info("job {}: {} -> {}{}", job.getKey(), from, state, detail == null ? "" : " (" + detail + ")");
+        }
+    }
+
+    void reschedule(Job job, long nextCheckAt) {
+        if (job.getState() == JobState.TIMED_OUT) {
+            // a late check: never past the late window, and the last one comes at its end
+            long now = now();
+            if (now >= lateEnd(job)) {
+                endLateChecks(job, "it had not finished " + Duration.ofMillis(lateWindowMs) + " after the deadline");
+                return;
+            }
+            nextCheckAt = Math.min(nextCheckAt, lateEnd(job));
+        }
+        job.setNextCheckAt(nextCheckAt);
+        store.save(job, Save.withoutEvent(), now());
+    }
+
+    void finish(Job job, JobState state, String reason) {
+        finish(job, state, reason, null);
+    }
+
+    /**
+     * A terminal state: the manifest (with the reason) is written first, then the row; a crash in between repeats
+     * both. {@code nextCheckAt}: null, except for a TIMED_OUT job checked late.
+     */
+    void finish(Job job, JobState state, String reason, Long nextCheckAt) {
+        long now = now();
+        job.setState(state);
+        job.setReason(reason);
+        job.setNextCheckAt(nextCheckAt);
+        outbox.writeManifest(job, historyWith(job, state, now, reason),
+                state == JobState.DELIVERY_FAILED ? report.sinkReport(job) : null);
+        store.save(job, Save.withEvent(reason), now);
+        log(job, reason);
+    }
+
+    private List<JobEvent> historyWith(Job job, JobState state, long at, String detail) {
+        List<JobEvent> history = new ArrayList<>(queries.history(job.getKey()));
+        history.add(new JobEvent(state, at, detail));
+        return history;
+    }
+
+    void log(Job job, String reason) {
+        LOG.info("job {}: {}{}", job.getKey(), job.getState(), reason == null ? "" : " (" + reason + ")");
+    }
+
+    ImageProvider provider(Job job) {
+        return providers.get(job.getProvider());
+    }
+
+    private static Long millis(Duration d) {
+        return d == null ? null : d.toMillis();
+    }
+}

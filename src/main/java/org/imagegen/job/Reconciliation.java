@@ -1,0 +1,125 @@
+package org.imagegen.job;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.imagegen.delivery.Outbox;
+import org.imagegen.provider.FindResult;
+import org.imagegen.provider.HttpReply;
+
+/**
+ * A create whose answer was lost (routes/submit-job.camel.yaml): the provider is searched for the generation before
+ * anything is sent again. Found, it is the job's; never sent, the job is submitted again; unknown, a person decides
+ * (NEEDS_ATTENTION) rather than the bundle paying twice.
+ */
+public class Reconciliation {
+
+    /** How far a provider's clock (its created_at, in whole seconds) may be behind ours. */
+    static final long CLOCK_SKEW_MS = 5_000;
+
+    private final JobQueries queries;
+    private final JobTransitions transitions;
+    private final PollPlanner planner;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public Reconciliation(JobQueries queries, JobTransitions transitions, PollPlanner planner, Outbox outbox,
+                          Clock clock) {
+        this.queries = queries;
+        this.transitions = transitions;
+        this.planner = planner;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    public void found(Job job, HttpReply reply) {
+        if (settledFromStaging(job)) {
+            return;
+        }
+        settle(job, transitions.provider(job).readFind(job, reply));
+    }
+
+    /** The provider cannot be searched: a person decides, rather than the bundle paying twice. */
+    public void cannotReconcile(Job job) {
+        if (settledFromStaging(job)) {
+            return;
+        }
+        settle(job, FindResult.unknown(transitions.provider(job).name() + " cannot be searched for the generation"));
+    }
+
+    /**
+     * A provider that cannot be searched by our key listed its latest generations. One of them is the job's only if
+     * it is the single generation created since the create was sent (less {@link #CLOCK_SKEW_MS}) that no job owns,
+     * the list reaches back that far, and no other create of the provider is unsettled (its generation could be
+     * that one). Otherwise it stays unknown: a person decides. Never "not found": a list may lag behind.
+     */
+    private FindResult pickFromList(Job job, FindResult listed) {
+        long sentAt = queries.history(job.getKey()).stream().filter(e -> e.state() == JobState.SUBMITTING)
+                .mapToLong(JobEvent::at).max().orElse(job.getAcceptedAt());
+        long from = sentAt - CLOCK_SKEW_MS;
+        String name = transitions.provider(job).name();
+        boolean reachesBack = listed.complete() || listed.listed().stream().anyMatch(g -> g.createdAt() < from);
+        if (!reachesBack) {
+            return FindResult.unknown("the first " + listed.listed().size() + " generations " + name
+                    + " lists do not reach back to when the create was sent");
+        }
+        // counted before ownership is checked: a create settled in between has its generation recorded by then
+        int unsettled = queries.countUnsettledCreates(job.getProvider(), job.getKey());
+        List<String> candidates = listed.listed().stream().filter(g -> g.createdAt() >= from)
+                .map(FindResult.Listed::id).filter(id -> !queries.ownsGeneration(job.getProvider(), id)).toList();
+        if (unsettled > 0) {
+            return FindResult.unknown(unsettled + " other " + name + " creates are unsettled too, so its generation"
+                    + " list cannot tell which generation is whose (" + candidates.size() + " candidates)");
+        }
+        if (candidates.size() == 1) {
+            return FindResult.found(candidates.get(0));
+        }
+        return FindResult.unknown(name + " cannot be searched by job key and its generation list shows "
+                + candidates.size() + " generations created since the create was sent that no job owns");
+    }
+
+    void settle(Job job, FindResult result) {
+        long now = now();
+        switch (result.kind()) {
+            case LISTED -> settle(job, pickFromList(job, result));
+            case FOUND -> {
+                job.setProviderJobId(result.providerJobId());
+                transitions.transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()
+                        + " after a lost create answer", now);
+            }
+            case NOT_FOUND -> transitions.transition(job, JobState.ACCEPTED,
+                    "the lost create never reached the provider", now);
+            case RETRY_LATER -> {
+                if (now >= job.getDeadlineAt()) {
+                    // a search that keeps failing must not keep the job unsettled for ever
+                    settle(job, FindResult.unknown("the provider could not be searched before the deadline ("
+                            + result.reason() + ")"));
+                } else {
+                    transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                }
+            }
+            case UNKNOWN -> transitions.finish(job, JobState.NEEDS_ATTENTION,
+                    "a create was sent but its answer was lost (" + job.getReason() + "); " + result.reason()
+                    + ", so it is not sent again: check the provider's dashboard, then retry or drop the job");
+        }
+    }
+
+    /**
+     * A create whose answer was lost to a crash after its inline images were staged and recorded: the staged set is
+     * that answer, so the job is SUCCEEDED and delivered from it rather than parked. False when nothing is staged.
+     */
+    private boolean settledFromStaging(Job job) {
+        if (!outbox.loadStaged(job)) {
+            return false;
+        }
+        job.setImageUrls(job.getStaged().stream().map(i -> "data:" + i.contentType() + ";base64,").toList());
+        job.setCompletedAt(now());
+        transitions.transition(job, JobState.SUCCEEDED, job.getStaged().size()
+                + " images of the create's answer were staged before a crash; delivering them", now());
+        return true;
+    }
+}

@@ -1,0 +1,94 @@
+package org.imagegen.job;
+
+import java.time.Clock;
+
+import org.imagegen.provider.FindResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A step that failed (a transport error, the job store away, a bug: routes/error-handling.camel.yaml), decided by the
+ * state the job was in: a create that may have left is reconciled, never sent again blindly; a failed delivery is
+ * retried with backoff until imagegen.delivery.max-attempts; any other step is tried again with backoff.
+ */
+public class StepFailures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StepFailures.class);
+
+    private final JobTransitions transitions;
+    private final Reconciliation reconciliation;
+    private final PollPlanner planner;
+    private final Clock clock;
+    private final int maxDeliveryAttempts;
+
+    public StepFailures(JobTransitions transitions, Reconciliation reconciliation, PollPlanner planner, Clock clock,
+                        int maxDeliveryAttempts) {
+        this.transitions = transitions;
+        this.reconciliation = reconciliation;
+        this.planner = planner;
+        this.clock = clock;
+        this.maxDeliveryAttempts = maxDeliveryAttempts;
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    public void stepFailed(Job job, Exception error) {
+        // another instance took the job over (this one's claim ran out): the job is its now, nothing to write here.
+        // A bean step wraps it (RuntimeBeanExpressionException), hence the look along the causes.
+        LeaseLostException leaseLost = StepErrors.cause(error, LeaseLostException.class);
+        if (leaseLost != null) {
+            LOG.warn("job {}: {}", job.getKey(), leaseLost.getMessage());
+            return;
+        }
+        long now = now();
+        String reason = StepErrors.describe(error);
+        switch (job.getState()) {
+            case SUBMITTING -> {
+                if (!job.isCreateInFlight()) {
+                    // the search for a create whose answer was lost failed (the provider unreachable, too slow):
+                    // that says nothing about the create, so it is never a reason to send it again
+                    if (now >= job.getDeadlineAt()) {
+                        reconciliation.settle(job, FindResult.unknown(
+                                "the provider could not be searched before the deadline (" + reason + ")"));
+                    } else {
+                        transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                    }
+                } else if (StepErrors.isNeverSent(error)) {
+                    // the connection was refused: the create never left, so sending it again is safe
+                    job.setReason(reason);
+                    job.setTransientErrors(job.getTransientErrors() + 1);
+                    transitions.transition(job, JobState.ACCEPTED, reason,
+                            transitions.backoff(job, now, job.getTransientErrors(), null));
+                } else {
+                    job.setReason(reason);
+                    LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
+                            job.getKey(), reason);
+                    transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                }
+            }
+            case SUCCEEDED -> deliveryFailed(job, reason, now, StepErrors.isPermanentDeliveryFailure(error));
+            default -> {
+                job.setTransientErrors(job.getTransientErrors() + 1);
+                transitions.keepTimeOutReason(job, reason);
+                transitions.reschedule(job, transitions.backoff(job, now, job.getTransientErrors(), null));
+                LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now,
+                        reason);
+            }
+        }
+    }
+
+    private void deliveryFailed(Job job, String reason, long now, boolean permanent) {
+        if (permanent || job.getDeliveryAttempts() >= maxDeliveryAttempts) {
+            job.getStaged().clear();
+            transitions.finish(job, JobState.DELIVERY_FAILED, "delivery failed " + job.getDeliveryAttempts()
+                    + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: "
+                    + reason);
+            return;
+        }
+        job.setReason(reason);
+        LOG.warn("job {}: delivery attempt {} failed, retrying: {}", job.getKey(), job.getDeliveryAttempts(), reason);
+        transitions.reschedule(job, transitions.backoff(job, now, job.getDeliveryAttempts(), null));
+    }
+}

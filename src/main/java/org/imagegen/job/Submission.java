@@ -1,0 +1,139 @@
+package org.imagegen.job;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.StatusResult;
+import org.imagegen.request.GenerationRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submission (routes/submit-job.camel.yaml): a new job from an accepted request, the durable "create being sent"
+ * before the paid call, and the create's answer. A create whose answer was lost is {@link Reconciliation}'s.
+ */
+public class Submission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
+
+    private final JobStore store;
+    private final JobTransitions transitions;
+    private final PollPlanner planner;
+    private final Clock clock;
+    private final long leaseMs;
+
+    public Submission(JobStore store, JobTransitions transitions, PollPlanner planner, Clock clock, Duration lease) {
+        this.store = store;
+        this.transitions = transitions;
+        this.planner = planner;
+        this.clock = clock;
+        this.leaseMs = lease.toMillis();
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    /** A new job from an accepted request, due for submission at once. */
+    public Job newJob(GenerationRequest request, String source) {
+        long now = now();
+        Job job = new Job();
+        job.setKey(request.key());
+        job.setProvider(request.provider());
+        job.setState(JobState.ACCEPTED);
+        job.setRequest(request);
+        job.setSource(source);
+        job.setAcceptedAt(now);
+        job.setNextCheckAt(now);
+        job.setDeadlineAt(planner.deadline(request.provider(), now));
+        return job;
+    }
+
+    /**
+     * Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly.
+     * A create counts as "being sent" only once this write has returned: if it fails (the job store gone), no create
+     * left, so the job is put back as it was and the step's error handler retries it like any failed step, instead
+     * of reconciling (or parking) a create that never existed. Should the failed write have committed after all,
+     * the error handler's write puts the row back too.
+     * <p>
+     * The write is also the claim's last check before the paid call: it is refused ({@link LeaseLostException}, and
+     * no create is sent) unless this instance still holds the job's lease with at least half of it left, measured by
+     * the clock at the write, not at the claim. An instance woken from a pause longer than its lease (a stop-the-world
+     * pause, a frozen VM, SIGSTOP) thus drops the job even if no other instance has claimed it yet; the job, still
+     * due, is claimed afresh once the lease has run out.
+     */
+    public void markSubmitting(Job job) {
+        JobState before = job.getState();
+        job.setState(JobState.SUBMITTING);
+        job.setCreateAttempts(job.getCreateAttempts() + 1);
+        try {
+            long now = now();
+            store.saveWhileLeased(job, "create attempt " + job.getCreateAttempts(), now, now + leaseMs / 2);
+        } catch (RuntimeException e) {
+            job.setState(before);
+            job.setCreateAttempts(job.getCreateAttempts() - 1);
+            throw e;
+        }
+        job.setCreateInFlight(true);
+    }
+
+    /** The create's answer; DELIVER when it already was the finished generation (a synchronous API). */
+    public NextStep submitted(Job job, HttpReply reply) {
+        CreateResult result = transitions.provider(job).readCreate(reply);
+        long now = now();
+        transitions.recordCost(job, result.cost());
+        switch (result.kind()) {
+            case CREATED -> {
+                job.setProviderJobId(result.providerJobId());
+                job.setStatusUrl(result.statusUrl());
+                job.setTransientErrors(0);
+                job.setSubmittedAt(now);
+                job.setState(JobState.SUBMITTED);
+                job.setNextCheckAt(planner.firstCheck(job.getProvider(), transitions.model(job), now));
+                // durable at once: a restart that forgot the generation's id could only park the job
+                store.save(job, Save.withEvent("generation " + result.providerJobId()).durably(), now);
+                transitions.log(job, "generation " + result.providerJobId());
+            }
+            case NOT_CREATED_RETRY -> {
+                job.setTransientErrors(job.getTransientErrors() + 1);
+                transitions.transition(job, JobState.ACCEPTED, result.reason(),
+                        transitions.backoff(job, now, job.getTransientErrors(), result.retryAfter()));
+            }
+            case UNCONFIRMED -> {
+                job.setReason(result.reason());
+                transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+            }
+            case REFUSED -> transitions.finish(job, JobState.FAILED, result.reason());
+            case FINISHED -> {
+                return finishedAtCreate(job, result, now);
+            }
+        }
+        return NextStep.WAIT;
+    }
+
+    /**
+     * A synchronous API answered the create with the generation's end: no status check follows. Its images are
+     * staged before the row says SUCCEEDED (see {@link JobTransitions#succeeded}); a failed or censored answer ends
+     * the job.
+     */
+    private NextStep finishedAtCreate(Job job, CreateResult result, long now) {
+        StatusResult outcome = result.outcome();
+        if (result.providerJobId() != null) {
+            job.setProviderJobId(result.providerJobId());
+        }
+        job.setSubmittedAt(now);
+        job.setTransientErrors(0);
+        switch (outcome.kind()) {
+            case SUCCEEDED -> {
+                job.setProgress(null, 100); // as after a check that found it succeeded
+                return transitions.succeeded(job, outcome.imageUrls(), now, outcome.imageUrls().size()
+                        + " images in the create's answer", true);
+            }
+            case CENSORED -> transitions.finish(job, JobState.CENSORED, outcome.reason());
+            default -> transitions.finish(job, JobState.FAILED, outcome.reason());
+        }
+        return NextStep.DONE;
+    }
+}
