@@ -143,7 +143,8 @@ class SinkOutageTest {
         // the folder sink's images are the very files written before the outage (a rewrite is a new file)
         assertThat(outboxFiles()).isEqualTo(delivered);
         assertThat(Folders.readJson(folders.manifestPath("outage")).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(folders.data.resolve("staging/outage")).doesNotExist();
+        // staging is cleared just after the DELIVERED row is saved
+        await().atMost(WAIT).until(() -> !Files.exists(folders.data.resolve("staging/outage")));
         await().atMost(WAIT).until(() -> deliveryFailedGauge(api) == 0);
 
         // a second retry is refused (nothing left to deliver), and nothing is sent again afterwards
