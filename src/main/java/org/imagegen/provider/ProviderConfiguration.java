@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * built-in simulator (started here, before the provider is made) as {@code imagegen.simulate} says. Binds
  * {@code providers}, each provider by its bean name (camel case) and each simulator in use ({@code <bean>Simulator});
  * keeps their poll policies and rate limits for the status loop. Providers declared in routes/providers/ join at
- * start (DefinedProviders). The per-provider keys are read by name (their prefix is the provider's), the shared ones injected.
+ * start (DefinedProviders). The per-provider keys are read by name (their prefix is the provider's), the shared ones
+ * injected.
  */
 public final class ProviderConfiguration {
 
