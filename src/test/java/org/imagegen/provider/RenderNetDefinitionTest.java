@@ -199,6 +199,10 @@ class RenderNetDefinitionTest {
         assertThat(byField(problems(null, null, Map.of("steps", 0))).keySet()).containsExactly("options.steps");
         assertThat(byField(problems(null, null, Map.of("steps", 2.5))).keySet()).containsExactly("options.steps");
         assertThat(byField(problems(null, null, Map.of("model", 5))).keySet()).containsExactly("options.model");
+        // options of another type than RenderNet's are refused by field, never taken for a match
+        assertThat(byField(problems(null, null, Map.of("quality", List.of("Plus"), "sampler", Map.of("a", 1),
+                "style", List.of(), "style_detail", "Noir", "loras", Map.of()))).keySet())
+                .containsExactlyInAnyOrder("options.quality", "options.sampler", "options.style_detail", "options.loras");
 
         // the model named twice, differently
         assertThat(byField(problems("Flux", null, Map.of("model", "DreamShaper"))))
