@@ -12,9 +12,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
+import org.imagegen.provider.definition.DefinedProviders;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
-import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
 import org.imagegen.simulator.Simulators;
 import org.imagegen.support.Settings;
@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in providers, all-images and RenderNet, from {@code imagegen.providers.<name>.*}: each calls the real
- * service, or its built-in simulator (started here, before the provider is made) as {@code imagegen.simulate} says.
- * Binds {@code providers}, each provider by its bean name ({@code allImages}, {@code rendernet}) and each simulator
- * in use ({@code allImagesSimulator}, {@code rendernetSimulator}); keeps their poll policies and rate limits for the
- * status loop. The per-provider keys are read by name (their prefix is the provider's), the shared ones injected.
+ * The providers still written in Java, from {@code imagegen.providers.<name>.*}: each calls the real service, or its
+ * built-in simulator (started here, before the provider is made) as {@code imagegen.simulate} says. Binds
+ * {@code providers}, each provider by its bean name (camel case) and each simulator in use ({@code <bean>Simulator});
+ * keeps their poll policies and rate limits for the status loop. Providers declared in routes/providers/ join at
+ * start (DefinedProviders). The per-provider keys are read by name (their prefix is the provider's), the shared ones
+ * injected.
  */
 public final class ProviderConfiguration {
 
@@ -54,7 +55,7 @@ public final class ProviderConfiguration {
     public Providers providers(CamelContext context) {
         List<ImageProvider> providerList = new ArrayList<>();
         Map<String, DownloadHosts> downloadHosts = new HashMap<>();
-        for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
+        for (String name : List.of(AllImagesProvider.NAME)) {
             String prefix = "imagegen.providers." + name + ".";
             String apiKey = prop(context, prefix + "api-key");
             String baseUrl = prop(context, prefix + "base-url");
@@ -75,12 +76,8 @@ public final class ProviderConfiguration {
             }
             ProviderSettings settings = new ProviderSettings(name, baseUrl, apiKey,
                     Integer.parseInt(prop(context, prefix + "retry.max")), prop(context, prefix + "retry.update"));
-            ImageProvider provider = name.equals(AllImagesProvider.NAME)
-                    ? new AllImagesProvider(settings, prop(context, prefix + "process-mode"),
-                    prop(context, prefix + "images"), prop(context, prefix + "buy-size"))
-                    : new RenderNetProvider(settings, prop(context, prefix + "model"),
-                    Integer.parseInt(prop(context, prefix + "max-batch-size")),
-                    Boolean.parseBoolean(prop(context, prefix + "reconcile-by-list")));
+            ImageProvider provider = new AllImagesProvider(settings, prop(context, prefix + "process-mode"),
+                    prop(context, prefix + "images"), prop(context, prefix + "buy-size"));
             providerList.add(provider);
             downloadHosts.put(name, new DownloadHosts(baseUrl, hosts));
             context.getRegistry().bind(beanName(name), provider);
@@ -106,7 +103,9 @@ public final class ProviderConfiguration {
     }
 
     public static String beanName(String provider) {
-        return provider.equals(AllImagesProvider.NAME) ? "allImages" : "rendernet";
+        // as a defined provider's: the name in camel case (all-images: allImages)
+        String simulator = DefinedProviders.simulatorBean(provider);
+        return simulator.substring(0, simulator.length() - "Simulator".length());
     }
 
     public static String simulatorBeanName(String provider) {
@@ -123,15 +122,9 @@ public final class ProviderConfiguration {
 
     private ProviderSimulator startSimulator(CamelContext context, String name) {
         SimulatorSettings settings = Simulators.settings(context.getPropertiesComponent()::resolveProperty, name);
-        ProviderSimulator simulator;
-        if (name.equals(AllImagesProvider.NAME)) {
-            AllImagesSimulator allImages = new AllImagesSimulator(settings);
-            allImages.setCredits(simulatedAllImagesCredits);
-            simulator = allImages;
-        } else {
-            simulator = new RenderNetSimulator(settings);
-        }
-        return simulator.start();
+        AllImagesSimulator allImages = new AllImagesSimulator(settings);
+        allImages.setCredits(simulatedAllImagesCredits);
+        return allImages.start();
     }
 
     /** A property from config/ (or -D, or the environment); every key read here has a default there. */

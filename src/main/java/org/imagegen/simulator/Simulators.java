@@ -26,6 +26,7 @@ public final class Simulators {
                     Map.entry("fal", FalSimulator::new),
                     Map.entry("leonardo", LeonardoSimulator::new),
                     Map.entry("openai", OpenAiSimulator::new),
+                    Map.entry("rendernet", RenderNetSimulator::new),
                     Map.entry("replicate", ReplicateSimulator::new)));
 
     private Simulators() {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.AllImagesSimulator;
@@ -14,6 +15,7 @@ import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,8 +55,20 @@ class PollingCostTest {
     @BeanInject("allImagesSimulator")
     AllImagesSimulator allImages;
 
-    @BeanInject("rendernetSimulator")
+    @BeanInject
+    CamelContext camelContext;
+
     RenderNetSimulator rendernet;
+
+    /**
+     * RenderNet is a definition (routes/providers/rendernet.camel.yaml): its simulator is bound when the context
+     * starts, after the test's fields are injected.
+     */
+    @BeforeEach
+    void findRenderNetSimulator() {
+        rendernet = camelContext.getRegistry().lookupByNameAndType("rendernetSimulator", RenderNetSimulator.class);
+        assertThat(rendernet).as("the simulator standing in for rendernet").isNotNull();
+    }
 
     @Test
     void aThousandJobsAreAllDeliveredWithChecksNearTheMinimum() {

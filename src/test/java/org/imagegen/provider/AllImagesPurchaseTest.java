@@ -7,6 +7,7 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.OperatorActions;
@@ -16,6 +17,7 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,8 +53,21 @@ class AllImagesPurchaseTest {
     @BeanInject("allImagesSimulator")
     AllImagesSimulator allImages;
 
-    @BeanInject("rendernetSimulator")
+    @BeanInject
+    CamelContext camelContext;
+
     RenderNetSimulator rendernet;
+
+    /**
+     * RenderNet is a definition (routes/providers/rendernet.camel.yaml): its simulator is bound when the context
+     * starts, after the test's fields are injected.
+     */
+    @BeforeEach
+    void findRenderNetSimulator() {
+        rendernet = camelContext.getRegistry().lookupByNameAndType("rendernetSimulator", RenderNetSimulator.class);
+        assertThat(rendernet).as("the simulator standing in for rendernet").isNotNull();
+    }
+
 
     @BeanInject("jobQueries")
     JobQueries store;

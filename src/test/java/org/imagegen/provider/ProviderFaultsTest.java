@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.OperatorActions;
@@ -143,8 +144,21 @@ class ProviderFaultsTest {
     @BeanInject("allImagesSimulator")
     AllImagesSimulator allImages;
 
-    @BeanInject("rendernetSimulator")
+    @BeanInject
+    CamelContext camelContext;
+
     RenderNetSimulator rendernet;
+
+    /**
+     * RenderNet is a definition (routes/providers/rendernet.camel.yaml): its simulator is bound when the context
+     * starts, after the test's fields are injected.
+     */
+    @BeforeEach
+    void findRenderNetSimulator() {
+        rendernet = camelContext.getRegistry().lookupByNameAndType("rendernetSimulator", RenderNetSimulator.class);
+        assertThat(rendernet).as("the simulator standing in for rendernet").isNotNull();
+    }
+
 
     @BeanInject("jobQueries")
     JobQueries store;

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
+import org.imagegen.support.ShippedDefinition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** How an image download follows redirects: only to allowed hosts, at most five, the key only to the own origin. */
 class ProvidersRedirectTest {
 
-    private final RenderNetProvider rendernet = new RenderNetProvider(
-            new ProviderSettings("rendernet", "https://api.rendernet.ai", "k", 0, ""), "JuggernautXL", 4);
+    private final ImageProvider rendernet = ShippedDefinition.provider("rendernet",
+            "imagegen.providers.rendernet.base-url=https://api.rendernet.ai");
     private final Providers providers = new Providers(List.of(rendernet), Map.of("rendernet",
             new DownloadHosts("https://api.rendernet.ai", List.of("redernet-image-data.s3.amazonaws.com", "*.rendernet.ai"))));
 

@@ -5,11 +5,13 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -41,8 +43,20 @@ class RenderNetReconcileTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("rn-reconcile").clean();
 
-    @BeanInject("rendernetSimulator")
+    @BeanInject
+    CamelContext camelContext;
+
     RenderNetSimulator rendernet;
+
+    /**
+     * RenderNet is a definition (routes/providers/rendernet.camel.yaml): its simulator is bound when the context
+     * starts, after the test's fields are injected.
+     */
+    @BeforeEach
+    void findRenderNetSimulator() {
+        rendernet = camelContext.getRegistry().lookupByNameAndType("rendernetSimulator", RenderNetSimulator.class);
+        assertThat(rendernet).as("the simulator standing in for rendernet").isNotNull();
+    }
 
     @Test
     @Order(1)

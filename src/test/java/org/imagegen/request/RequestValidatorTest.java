@@ -6,7 +6,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ProviderSettings;
-import org.imagegen.provider.RenderNetProvider;
+import org.imagegen.support.ShippedDefinition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +16,8 @@ class RequestValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RequestValidator validator = new RequestValidator(List.of(
             new AllImagesProvider(new ProviderSettings("all-images", "http://127.0.0.1:1/v1", "k", 1, ""), "fast"),
-            new RenderNetProvider(new ProviderSettings("rendernet", "http://127.0.0.1:2", "k", 0, ""), "JuggernautXL", 4)),
+            // as routes/providers/rendernet.camel.yaml declares it
+            ShippedDefinition.provider("rendernet", "imagegen.providers.rendernet.base-url=http://127.0.0.1:2")),
             "all-images", Set.of("outbox", "archive"), List.of("outbox"));
 
     private RequestValidator.Validated validate(String json) throws Exception {

@@ -58,6 +58,12 @@ public class DefinedProvider implements ImageProvider {
     private final StatusReader status;
     private final Jq findBody;
     private final Jq findId;
+    /** Find by list (findListPath), or null: the provider is searched by key, or not at all. */
+    private final FindByList findByList;
+    /** The definition's own request checks (requestProblems), or null. */
+    private final RequestProblems requestProblems;
+    /** What generation times are learned under (durationModel), or null: the model. */
+    private final Jq durationModel;
     private final DefinedWebhook webhook;
     /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout. */
     private final Long responseTimeoutMs;
@@ -105,6 +111,9 @@ public class DefinedProvider implements ImageProvider {
             }
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
+            findByList = FindByList.of(name, d);
+            requestProblems = RequestProblems.of(name, d);
+            durationModel = Jq.compile("durationModel", d.getDurationModel());
             responseTimeoutMs = DefinitionValues.duration(d.getResponseTimeout(), "responseTimeout");
             // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
             // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
@@ -173,11 +182,28 @@ public class DefinedProvider implements ImageProvider {
     @Override
     public void validate(GenerationRequest r, Problems problems) {
         rules.validate(r, problems);
+        if (requestProblems != null) {
+            requestProblems.check(input(r.key(), r), problems);
+        }
     }
 
-    /** The request's {@code model}, else its {@code options.model} when model is an option, else the definition's. */
+    /**
+     * What the request's generation times are learned under: the definition's durationModel (a style, a speed mode),
+     * else the model it resolves to (its {@code model}, else its {@code options.model} when model is an option, else
+     * the definition's). An expression that gives nothing, or fails, leaves it the model.
+     */
     @Override
     public String modelOf(GenerationRequest request) {
+        if (durationModel != null) {
+            try {
+                String learned = durationModel.text(input(request.key(), request));
+                if (learned != null) {
+                    return learned;
+                }
+            } catch (IllegalStateException e) {
+                // a request the expression does not fit: its model
+            }
+        }
         return rules.modelOf(request);
     }
 
@@ -189,16 +215,19 @@ public class DefinedProvider implements ImageProvider {
 
     /** What every jq expression of a create or search sees: our request, with the model it resolves to. */
     public ObjectNode input(Job job) {
-        GenerationRequest r = job.getRequest();
+        return input(job.getKey(), job.getRequest());
+    }
+
+    private ObjectNode input(String key, GenerationRequest r) {
         ObjectNode input = JSON.createObjectNode();
-        input.put("id", job.getKey());
+        input.put("id", key);
         input.put("prompt", r.prompt());
         input.put("negativePrompt", r.negativePrompt());
         input.put("aspectRatio", r.aspectRatio());
         input.put("count", r.count());
         input.put("seed", r.seed());
         input.set("options", JSON.valueToTree(r.options()));
-        input.put("model", modelOf(r));
+        input.put("model", rules.modelOf(r));
         input.put("webhookUrl", webhookUrl());
         return input;
     }
@@ -209,7 +238,7 @@ public class DefinedProvider implements ImageProvider {
     public ProviderCall createCall(Job job) {
         // a parameter left empty (?fal_webhook= with webhooks off) is not sent at all
         String path = withoutEmptyParameters(definition.getCreatePath().strip()
-                .replace("${model}", modelOf(job.getRequest())).replace("${webhookUrl}", encode(webhookUrl())));
+                .replace("${model}", rules.modelOf(job.getRequest())).replace("${webhookUrl}", encode(webhookUrl())));
         String body = createBody == null ? null : write(createBody.first(input(job)));
         return urls.call(createMethod(), urls.url(path), body, job.getKey());
     }
@@ -272,6 +301,9 @@ public class DefinedProvider implements ImageProvider {
 
     @Override
     public ProviderCall findCall(Job job) {
+        if (findByList != null) {
+            return findByList.call(urls);
+        }
         if (findId == null) {
             return null;
         }
@@ -282,6 +314,9 @@ public class DefinedProvider implements ImageProvider {
 
     @Override
     public FindResult readFind(Job job, HttpReply reply) {
+        if (findByList != null) {
+            return findByList.read(reply, input(job), this::message);
+        }
         if (!reply.isSuccess()) {
             String reason = name + " answered HTTP " + reply.status() + " to a search: " + message(reply);
             return reply.isTransient() ? FindResult.retryLater(reason) : FindResult.unknown(reason);

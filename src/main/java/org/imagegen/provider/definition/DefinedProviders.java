@@ -37,7 +37,7 @@ public final class DefinedProviders {
      * Names the bundle's own beans and providers use: a definition bound under one would replace it. Camel component
      * names (http, file, ...) are refused too: Camel looks components up in the registry by name.
      */
-    private static final Set<String> TAKEN = Set.of("all-images", "rendernet", "jobs", "providers", "intake", "outbox",
+    private static final Set<String> TAKEN = Set.of("all-images", "jobs", "providers", "intake", "outbox",
             "sinks", "api", "webhooks", "defined-provider");
 
     private DefinedProviders() {

@@ -61,6 +61,17 @@ public class ProviderDefinition {
     private String simulator;
     private String responseTimeout;
 
+    // --- RenderNet-driven additions: request checks, duration model, find by list ---------------------------------
+    private String requestProblems;
+    private String durationModel;
+    private String findList;
+    private String findListPath;
+    private String findListPageSize;
+    private String findListPageSizeMin;
+    private String findListPageSizeMax;
+    private String findListItems;
+    private String findListComplete;
+
     /** The provider's API root, e.g. https://api.acme.example (required). */
     public String getBaseUrl() {
         return baseUrl;
@@ -546,6 +557,102 @@ public class ProviderDefinition {
 
     public void setResponseTimeout(String responseTimeout) {
         this.responseTimeout = responseTimeout;
+    }
+
+    // --- RenderNet-driven additions: request checks, duration model, find by list ---------------------------------
+
+    /**
+     * jq from our request (as createBody sees it) to the problems the API would refuse it for: an array of
+     * {@code {field, message}} (empty or null: none), each reported like any other bad input. Blank: no checks
+     * beyond aspectRatios, maxCount, maxPrompt, options and unsupportedFields.
+     */
+    public String getRequestProblems() {
+        return requestProblems;
+    }
+
+    public void setRequestProblems(String requestProblems) {
+        this.requestProblems = requestProblems;
+    }
+
+    /**
+     * jq from our request to the name its generation times are learned under (the poll planner's shortest duration per
+     * provider and model): a style, a speed mode. Blank: the model the request resolves to.
+     */
+    public String getDurationModel() {
+        return durationModel;
+    }
+
+    public void setDurationModel(String durationModel) {
+        this.durationModel = durationModel;
+    }
+
+    /**
+     * Find by list: {@code true} (the default when findListPath is declared) to look a create whose answer was lost
+     * up in the provider's list of generations; {@code false} parks such a job for a person.
+     */
+    public String getFindList() {
+        return findList;
+    }
+
+    public void setFindList(String findList) {
+        this.findList = findList;
+    }
+
+    /** Find by list: the path of the list's first page (newest first); {@code ${pageSize}} is replaced. */
+    public String getFindListPath() {
+        return findListPath;
+    }
+
+    public void setFindListPath(String findListPath) {
+        this.findListPath = findListPath;
+    }
+
+    /** Find by list: how many generations the page asks for (required with findListPath). */
+    public String getFindListPageSize() {
+        return findListPageSize;
+    }
+
+    public void setFindListPageSize(String findListPageSize) {
+        this.findListPageSize = findListPageSize;
+    }
+
+    /** Find by list: the smallest page size the API accepts (default 1); a findListPageSize below it stops the start. */
+    public String getFindListPageSizeMin() {
+        return findListPageSizeMin;
+    }
+
+    public void setFindListPageSizeMin(String findListPageSizeMin) {
+        this.findListPageSizeMin = findListPageSizeMin;
+    }
+
+    /** Find by list: the largest page size the API accepts; a findListPageSize above it stops the start. */
+    public String getFindListPageSizeMax() {
+        return findListPageSizeMax;
+    }
+
+    public void setFindListPageSizeMax(String findListPageSizeMax) {
+        this.findListPageSizeMax = findListPageSizeMax;
+    }
+
+    /**
+     * Find by list: jq from the page to the generations that may be the job's, an array of {@code {id, createdAt}}
+     * (createdAt: epoch seconds, or ISO-8601 text); {@code $request} is our request. Required with findListPath.
+     */
+    public String getFindListItems() {
+        return findListItems;
+    }
+
+    public void setFindListItems(String findListItems) {
+        this.findListItems = findListItems;
+    }
+
+    /** Find by list: jq from the page, true when it holds every generation the provider has; blank: never known. */
+    public String getFindListComplete() {
+        return findListComplete;
+    }
+
+    public void setFindListComplete(String findListComplete) {
+        this.findListComplete = findListComplete;
     }
 
     /** Never printed with its key. */

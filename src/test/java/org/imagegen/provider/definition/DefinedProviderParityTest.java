@@ -44,7 +44,9 @@ import static org.imagegen.support.ApiClient.text;
         "imagegen.sinks.names=outbox,replicated",
         "imagegen.sinks.replicated.type=file",
         "imagegen.sinks.replicated.root=target/it/defined-parity/replicated",
-        "imagegen.providers.replicate.sinks=replicated"
+        "imagegen.providers.replicate.sinks=replicated",
+        // RenderNet is a definition too: its default sinks come by the same path
+        "imagegen.providers.rendernet.sinks=replicated"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
@@ -69,12 +71,19 @@ class DefinedProviderParityTest {
                 + " \"prompt\": \"a heron\"}").statusCode()).isEqualTo(202);
         assertThat(api.post("/api/generations", "{\"id\": \"par-fal\", \"provider\": \"fal\","
                 + " \"prompt\": \"a heron\"}").statusCode()).isEqualTo(202);
+        assertThat(api.post("/api/generations", "{\"id\": \"par-rendernet\", \"provider\": \"rendernet\","
+                + " \"prompt\": \"a heron\"}").statusCode()).isEqualTo(202);
 
         JsonNode replicate = await().atMost(WAIT).until(() -> json(api.get("/api/generations/par-replicate")),
                 j -> j.path("state").asText().equals("DELIVERED"));
         assertThat(replicate.path("sinks").toString()).contains("replicated").doesNotContain("outbox");
         assertThat(Files.exists(REPLICATED.resolve("par-replicate").resolve("manifest.json"))).isTrue();
         assertThat(Files.exists(FOLDERS.outbox.resolve("par-replicate"))).isFalse();
+
+        JsonNode rendernet = await().atMost(WAIT).until(() -> json(api.get("/api/generations/par-rendernet")),
+                j -> j.path("state").asText().equals("DELIVERED"));
+        assertThat(rendernet.path("sinks").toString()).contains("replicated").doesNotContain("outbox");
+        assertThat(Files.exists(REPLICATED.resolve("par-rendernet").resolve("manifest.json"))).isTrue();
 
         JsonNode fal = FOLDERS.awaitManifest("par-fal", WAIT);
         assertThat(fal.path("state").asText()).isEqualTo("DELIVERED");
@@ -85,9 +94,10 @@ class DefinedProviderParityTest {
             String metrics = metrics(api);
             assertThat(value(metrics, "provider=\"replicate\",state=\"DELIVERED\"")).isGreaterThanOrEqualTo(1);
             assertThat(value(metrics, "provider=\"fal\",state=\"DELIVERED\"")).isGreaterThanOrEqualTo(1);
+            assertThat(value(metrics, "provider=\"rendernet\",state=\"DELIVERED\"")).isGreaterThanOrEqualTo(1);
         });
         String metrics = metrics(api);
-        for (String provider : new String[] {"bfl", "leonardo", "fal", "replicate", "openai"}) {
+        for (String provider : new String[] {"rendernet", "bfl", "leonardo", "fal", "replicate", "openai"}) {
             assertThat(metrics).as(provider).contains("imagegen_jobs{provider=\"" + provider + "\",state=\"FAILED\"}");
         }
     }
@@ -100,7 +110,7 @@ class DefinedProviderParityTest {
                 j -> j.path("checks").findValuesAsText("name").contains("provider-key-replicate"));
         assertThat(ready.path("checks").findValuesAsText("name"))
                 .contains("provider-key-all-images", "provider-key-replicate", "provider-key-openai")
-                .doesNotContain("provider-key-fal", "provider-key-bfl");
+                .doesNotContain("provider-key-fal", "provider-key-bfl", "provider-key-rendernet");
         for (JsonNode check : ready.path("checks")) {
             if (check.path("name").asText().startsWith("provider-key-")) {
                 assertThat(check.path("status").asText()).as(check.toString()).isEqualTo("UP");

@@ -41,7 +41,7 @@ class DefinedProvidersTest {
 
     @Test
     void aNameTheBundleOrCamelUsesIsRefused() {
-        for (String taken : List.of("jobs", "rendernet", "http", "file")) {
+        for (String taken : List.of("jobs", "outbox", "http", "file")) {
             CamelContext context = new DefaultCamelContext();
             context.getRegistry().bind(taken, minimal());
             assertThatThrownBy(() -> DefinedProviders.register(context, (name, provider) -> { }))

@@ -261,7 +261,7 @@ class DefinedProviderWebhooksTest {
         byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
 
         assertThat(post(root + "nobody", Map.of(), payload).statusCode()).isEqualTo(404);
-        // a built-in provider that is not defined by a file: no generic receiver (all-images has its own path)
+        // a defined provider without webhooks (RenderNet documents none): no receiver
         assertThat(post(root + "rendernet", Map.of(), payload).statusCode()).isEqualTo(404);
         // a signed provider has no secret path
         assertThat(post(root + "signed/" + PATH_SECRET, Map.of(), payload).statusCode()).isEqualTo(404);
