@@ -2,7 +2,6 @@ package org.imagegen.api;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -18,22 +17,19 @@ import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobStore;
 import org.imagegen.observe.JobMetrics;
 import org.imagegen.observe.ObserveConfiguration;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.support.Durations;
-import org.imagegen.support.PublicUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
- * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
- * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
+ * and metrics, the webhook receiver of the providers declared by definition files, and the webhook subscriptions
+ * some of them keep (the leader subscribes: routes/webhooks.camel.yaml) with their removal at shutdown. The
  * HTTP server itself is Camel's (camel.server.* in config/). Its settings are injected; its beans are bound by one
- * method, {@link #bind}, because each needs the one before (the metrics the definition webhooks report to, the
- * all-images provider the webhooks and the key check use).
+ * method, {@link #bind}, because each needs the one before (the metrics the webhooks report to).
  */
 public final class ApiConfiguration {
 
@@ -51,8 +47,6 @@ public final class ApiConfiguration {
     private int maxPageSize;
     @PropertyInject("imagegen.health.key-check-interval")
     private String keyCheckInterval;
-    @PropertyInject(value = "imagegen.webhooks.secret", defaultValue = "")
-    private String configuredWebhookSecret;
     @PropertyInject("imagegen.webhooks.enabled")
     private boolean webhooksEnabled;
 
@@ -70,25 +64,14 @@ public final class ApiConfiguration {
         context.getRegistry().bind("api", api);
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, api));
 
-        AllImagesProvider allImages = null;
-        for (ImageProvider p : providers.all()) {
-            if (p instanceof AllImagesProvider a) {
-                allImages = a;
-            }
-        }
         JobMetrics metrics = ObserveConfiguration.configure(context, store,
-                providers.all().stream().map(ImageProvider::name).toList(), allImages,
-                Durations.millis(keyCheckInterval));
+                providers.all().stream().map(ImageProvider::name).toList(), Durations.millis(keyCheckInterval));
 
-        String secret = Secrets.configuredOrStored(configuredWebhookSecret.strip(), data.resolve("webhook-secret")).value();
-        // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
-        Supplier<String> publicUrl = new PublicUrl(context);
-        ProviderWebhooks webhooks = new ProviderWebhooks(store, allImages, secret, publicUrl, Clock.systemUTC());
-        context.getRegistry().bind("webhooks", webhooks);
-        ObserveConfiguration.bindWebhooks(context, webhooks);
+        // the subscriptions the leader keeps for the definitions that register their receiver per API key
+        context.getRegistry().bind("webhooks", new ProviderWebhooks(providers, store));
         // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names
         context.getRegistry().bind("definedWebhooks",
-                new DefinedWebhooks(providers, webhooks, store, Clock.systemUTC(), metrics::bindWebhooks));
+                new DefinedWebhooks(providers, store, Clock.systemUTC(), metrics::bindWebhooks));
         if (webhooksEnabled) {
             onContextEvent(context, CamelEvent.CamelContextStoppingEvent.class, () -> unsubscribeWebhooks(context));
         }
@@ -134,7 +117,7 @@ public final class ApiConfiguration {
             template.sendBody("direct:unsubscribe-webhooks", null);
         } catch (Exception e) {
             // left at the provider: the next leader removes it (it is recorded in the job store)
-            LOG.warn("removing the all-images webhook subscription failed: {}", e.getMessage());
+            LOG.warn("removing the webhook subscriptions failed: {}", e.getMessage());
         }
     }
 

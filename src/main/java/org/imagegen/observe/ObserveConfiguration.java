@@ -11,11 +11,9 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
@@ -35,7 +33,7 @@ public final class ObserveConfiguration {
     }
 
     public static JobMetrics configure(CamelContext context, JobStore store, List<String> providers,
-                                       AllImagesProvider allImages, long keyCheckCacheMs) {
+                                       long keyCheckCacheMs) {
         PrometheusMeterRegistry registry = context.getRegistry()
                 .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
         if (registry == null) {
@@ -50,14 +48,6 @@ public final class ObserveConfiguration {
 
         // answers within 2 s whatever the connection pool does (a probe's own timeout is usually a few seconds)
         context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store, java.time.Duration.ofSeconds(2)));
-        if (allImages != null) {
-            ProducerTemplate template = context.createProducerTemplate();
-            // through the provider's own route, which adds the key only for its own host
-            context.getRegistry().bind("allImagesKeyHealthCheck", new ProviderKeyHealthCheck(AllImagesProvider.NAME,
-                    () -> template.send("direct:call-provider",
-                            e -> e.setProperty("call", allImages.keyCheckCall())).getMessage().getBody(HttpReply.class),
-                    keyCheckCacheMs));
-        }
         context.getManagementStrategy().addEventNotifier(new Measurements(metrics));
         return metrics;
     }
@@ -82,10 +72,6 @@ public final class ObserveConfiguration {
     private static long keyCheckCacheMs(CamelContext context) {
         return org.imagegen.support.Durations.millis(context.getPropertiesComponent()
                 .resolveProperty("imagegen.health.key-check-interval").orElse("30s"));
-    }
-
-    public static void bindWebhooks(CamelContext context, ProviderWebhooks webhooks) {
-        context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).bindWebhooks(webhooks);
     }
 
     /** Turns sent-exchange events of the provider and delivery routes into the bundle's series. */

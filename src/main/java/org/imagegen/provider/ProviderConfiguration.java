@@ -12,7 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
-import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.SimulatorSettings;
@@ -22,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in providers, all-images and RenderNet, from {@code imagegen.providers.<name>.*}: each calls the real
+ * The providers still written in Java (RenderNet), from {@code imagegen.providers.<name>.*}: each calls the real
  * service, or its built-in simulator (started here, before the provider is made) as {@code imagegen.simulate} says.
- * Binds {@code providers}, each provider by its bean name ({@code allImages}, {@code rendernet}) and each simulator
- * in use ({@code allImagesSimulator}, {@code rendernetSimulator}); keeps their poll policies and rate limits for the
- * status loop. The per-provider keys are read by name (their prefix is the provider's), the shared ones injected.
+ * Binds {@code providers}, each such provider by its bean name and each simulator in use
+ * ({@code rendernetSimulator}); keeps their poll policies and rate limits for the status loop. The providers declared
+ * by definition files (routes/providers/) join {@code providers} when the context starts. The per-provider keys are
+ * read by name (their prefix is the provider's), the shared ones injected.
  */
 public final class ProviderConfiguration {
 
@@ -36,8 +36,6 @@ public final class ProviderConfiguration {
     private String simulate;
     @PropertyInject("imagegen.simulator.allow-image-hosts")
     private boolean allowSimulatorImageHosts;
-    @PropertyInject("imagegen.simulator.all-images.credits")
-    private long simulatedAllImagesCredits;
     @PropertyInject("imagegen.delivery.max-redirects")
     private int maxRedirects;
 
@@ -54,7 +52,7 @@ public final class ProviderConfiguration {
     public Providers providers(CamelContext context) {
         List<ImageProvider> providerList = new ArrayList<>();
         Map<String, DownloadHosts> downloadHosts = new HashMap<>();
-        for (String name : List.of(AllImagesProvider.NAME, RenderNetProvider.NAME)) {
+        for (String name : List.of(RenderNetProvider.NAME)) {
             String prefix = "imagegen.providers." + name + ".";
             String apiKey = prop(context, prefix + "api-key");
             String baseUrl = prop(context, prefix + "base-url");
@@ -75,10 +73,7 @@ public final class ProviderConfiguration {
             }
             ProviderSettings settings = new ProviderSettings(name, baseUrl, apiKey,
                     Integer.parseInt(prop(context, prefix + "retry.max")), prop(context, prefix + "retry.update"));
-            ImageProvider provider = name.equals(AllImagesProvider.NAME)
-                    ? new AllImagesProvider(settings, prop(context, prefix + "process-mode"),
-                    prop(context, prefix + "images"), prop(context, prefix + "buy-size"))
-                    : new RenderNetProvider(settings, prop(context, prefix + "model"),
+            ImageProvider provider = new RenderNetProvider(settings, prop(context, prefix + "model"),
                     Integer.parseInt(prop(context, prefix + "max-batch-size")),
                     Boolean.parseBoolean(prop(context, prefix + "reconcile-by-list")));
             providerList.add(provider);
@@ -106,7 +101,7 @@ public final class ProviderConfiguration {
     }
 
     public static String beanName(String provider) {
-        return provider.equals(AllImagesProvider.NAME) ? "allImages" : "rendernet";
+        return "rendernet";
     }
 
     public static String simulatorBeanName(String provider) {
@@ -123,15 +118,7 @@ public final class ProviderConfiguration {
 
     private ProviderSimulator startSimulator(CamelContext context, String name) {
         SimulatorSettings settings = Simulators.settings(context.getPropertiesComponent()::resolveProperty, name);
-        ProviderSimulator simulator;
-        if (name.equals(AllImagesProvider.NAME)) {
-            AllImagesSimulator allImages = new AllImagesSimulator(settings);
-            allImages.setCredits(simulatedAllImagesCredits);
-            simulator = allImages;
-        } else {
-            simulator = new RenderNetSimulator(settings);
-        }
-        return simulator.start();
+        return new RenderNetSimulator(settings).start();
     }
 
     /** A property from config/ (or -D, or the environment); every key read here has a default there. */

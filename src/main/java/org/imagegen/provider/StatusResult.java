@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A status check normalised across providers. {@code RETRY_LATER} is a failed check (429, 5xx, unreadable answer),
  * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
- * (all-images status 4). {@code ALL_MEDIA_FAILED} asks the RenderNet route to learn whether they were censored.
+ * (a definition's outcome failed with retryable). {@code ALL_MEDIA_FAILED} asks the RenderNet route to learn whether they were censored.
  * {@code position} (place in the provider's queue) and {@code progress} (0-100) are what the provider reported, if
  * anything; the job keeps them for the API and the jobs page. {@code cost}: what the provider reported the
  * generation cost so far, or null (most providers report none).

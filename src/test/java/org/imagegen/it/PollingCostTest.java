@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.AllImagesSimulator;
@@ -13,6 +14,7 @@ import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.ProviderSimulator.GenerationStats;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,8 +49,16 @@ class PollingCostTest {
     private static final long X_MS = 1000;
     private static final Folders FOLDERS = new Folders("polling-cost").clean();
 
-    @BeanInject("allImagesSimulator")
+    @BeanInject
+    CamelContext context;
+
     AllImagesSimulator allImages;
+
+    @BeforeEach
+    void findAllImagesSimulator() {
+        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
+        allImages = context.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    }
 
     @BeanInject("rendernetSimulator")
     RenderNetSimulator rendernet;

@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobLifecycle;
@@ -145,8 +146,16 @@ class ProviderFaultsTest {
                 new FaultCase("image-mislabelled", RN, "sim:image-mislabelledx9999", JobState.DELIVERED, null, 1, 1));
     }
 
-    @BeanInject("allImagesSimulator")
+    @BeanInject
+    CamelContext context;
+
     AllImagesSimulator allImages;
+
+    @BeforeEach
+    void findAllImagesSimulator() {
+        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
+        allImages = context.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    }
 
     @BeanInject("rendernetSimulator")
     RenderNetSimulator rendernet;

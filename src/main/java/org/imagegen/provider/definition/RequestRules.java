@@ -4,6 +4,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
 
@@ -18,6 +21,7 @@ final class RequestRules {
 
     /** The optional request fields a definition may declare unsupported (unsupportedFields). */
     private static final List<String> OPTIONAL_FIELDS = List.of("negativePrompt", "seed", "model");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final ProviderDefinition definition;
@@ -26,6 +30,10 @@ final class RequestRules {
     private final List<String> unsupportedFields;
     private final Integer maxCount;
     private final Integer maxPrompt;
+    /** The option that names the model when the request's top-level model does not (modelOption, default model). */
+    private final String modelOption;
+    /** requestProblems: the request as sent -> [{field, problem}]; null when not declared. */
+    private final Jq problems;
 
     RequestRules(String name, ProviderDefinition d) {
         this.name = name;
@@ -41,6 +49,8 @@ final class RequestRules {
         }
         maxCount = number(d.getMaxCount(), "maxCount");
         maxPrompt = number(d.getMaxPrompt(), "maxPrompt");
+        modelOption = d.getModelOption() == null || d.getModelOption().isBlank() ? "model" : d.getModelOption().strip();
+        problems = Jq.compile("requestProblems", d.getRequestProblems());
     }
 
     void validate(GenerationRequest r, Problems problems) {
@@ -69,14 +79,47 @@ final class RequestRules {
                         : "is not an option of " + name + "; expected one of " + options);
             }
         }
+        if (this.problems != null) {
+            declaredProblems(r, problems);
+        }
     }
 
-    /** The request's {@code model}, else its {@code options.model} when model is an option, else the definition's. */
+    /** The definition's own rules (requestProblems): each {field, problem} it lists is added as it says. */
+    private void declaredProblems(GenerationRequest r, Problems found) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("prompt", r.prompt());
+        request.put("negativePrompt", r.negativePrompt());
+        request.put("aspectRatio", r.aspectRatio());
+        request.put("count", r.count());
+        request.put("seed", r.seed());
+        request.put("model", r.model());
+        request.set("options", JSON.valueToTree(r.options()));
+        JsonNode listed;
+        try {
+            listed = problems.first(request);
+        } catch (IllegalStateException e) {
+            // a rule that cannot read this request is the definition's fault, but the request is not sent unchecked
+            found.add("request", name + "'s requestProblems could not check it: " + e.getMessage());
+            return;
+        }
+        for (JsonNode problem : listed.isArray() ? listed : JSON.createArrayNode()) {
+            String field = problem.path("field").asText("");
+            String text = problem.path("problem").asText("");
+            if (!text.isBlank()) {
+                found.add(field.isBlank() ? "request" : field, text);
+            }
+        }
+    }
+
+    /**
+     * The request's {@code model}, else the option named by modelOption ({@code options.model}) when it is one of the
+     * definition's options, else the definition's.
+     */
     String modelOf(GenerationRequest request) {
         if (request.model() != null && !request.model().isBlank()) {
             return request.model();
         }
-        Object chosen = options.contains("model") ? request.options().get("model") : null;
+        Object chosen = options.contains(modelOption) ? request.options().get(modelOption) : null;
         return chosen instanceof String s && !s.isBlank() ? s : definition.getModel() == null ? "" : definition.getModel();
     }
 }
