@@ -1,6 +1,7 @@
 package org.imagegen.provider.definition;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.DownloadHosts;
@@ -101,8 +103,8 @@ public class DefinedProvider implements ImageProvider {
             create = new CreateAnswers(name, d);
             errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
             // the operator's image choice and the base URL called, as $imageMode, $imageSize and $baseUrl
-            Map<String, JsonNode> settings = new java.util.HashMap<>(ImageAcquisition.variables(d));
-            settings.put("baseUrl", com.fasterxml.jackson.databind.node.TextNode.valueOf(urls.baseUrl()));
+            Map<String, JsonNode> settings = new HashMap<>(ImageAcquisition.variables(d));
+            settings.put("baseUrl", TextNode.valueOf(urls.baseUrl()));
             Jq statusOutcome = Jq.bound(Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
                     : required(d.getStatusOutcome(), "statusOutcome")), settings);
             status = statusOutcome == null ? null : new StatusReader(name, statusOutcome,
@@ -308,8 +310,8 @@ public class DefinedProvider implements ImageProvider {
             return reply.isTransient() ? FindResult.retryLater(reason) : FindResult.unknown(reason);
         }
         try {
-            Map<String, JsonNode> variables = new java.util.HashMap<>(Jq.answer(reply));
-            variables.put("key", com.fasterxml.jackson.databind.node.TextNode.valueOf(job.getKey()));
+            Map<String, JsonNode> variables = new HashMap<>(Jq.answer(reply));
+            variables.put("key", TextNode.valueOf(job.getKey()));
             String id = findId.text(Jq.body(reply), variables);
             return id == null ? FindResult.notFound() : FindResult.found(id);
         } catch (IllegalStateException e) {

@@ -1,6 +1,9 @@
 package org.imagegen.provider.definition;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +54,7 @@ final class Jq {
         if (jq == null) {
             return null;
         }
-        Map<String, JsonNode> all = new java.util.HashMap<>(jq.constants);
+        Map<String, JsonNode> all = new HashMap<>(jq.constants);
         all.putAll(constants);
         return new Jq(jq.property, jq.source, jq.query, Map.copyOf(all));
     }
@@ -151,8 +154,8 @@ final class Jq {
                 throw new JsonQueryException("urldecode: " + in.getNodeType().name().toLowerCase() + " is not a string");
             }
             try {
-                output.emit(TextNode.valueOf(java.net.URLDecoder.decode(in.asText().replace("+", "%2B"),
-                        java.nio.charset.StandardCharsets.UTF_8)), null);
+                output.emit(TextNode.valueOf(URLDecoder.decode(in.asText().replace("+", "%2B"),
+                        StandardCharsets.UTF_8)), null);
             } catch (IllegalArgumentException e) {
                 throw new JsonQueryException("urldecode: '" + in.asText() + "' is not URL-encoded: " + e.getMessage());
             }
