@@ -144,8 +144,8 @@ public class BundleConfiguration implements CamelConfiguration {
             LOG.info("released {} job claims left by an earlier run of node {}", released, nodeId);
         }
 
-        // the built-in providers, their simulators started first when simulated
-        ProviderConfiguration providerConfiguration = Wiring.apply(camelContext, new ProviderConfiguration(closer::add));
+        // the providers: each joins from its definition file (routes/providers/) when the context starts
+        ProviderConfiguration providerConfiguration = Wiring.apply(camelContext, new ProviderConfiguration());
         Providers providers = registry.lookupByNameAndType("providers", Providers.class);
         List<String> builtIn = providers.all().stream().map(ImageProvider::name).toList();
         Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);

@@ -2,7 +2,6 @@ package org.imagegen.api;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Supplier;
 
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
@@ -21,21 +20,20 @@ import org.imagegen.job.JobStore;
 import org.imagegen.job.OperatorActions;
 import org.imagegen.observe.JobMetrics;
 import org.imagegen.observe.ObserveConfiguration;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.support.PublicUrl;
+import org.imagegen.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the HTTP side: the API beans the routes in routes/api.camel.yaml call, its token, health checks
- * and metrics, the all-images webhook receiver with the removal of its subscription at shutdown (the leader
- * subscribes: routes/webhooks.camel.yaml), and the receiver of the providers declared by definition files. The
+ * Wires the HTTP side: the API bean the routes in routes/api.camel.yaml call, its token, health checks
+ * and metrics, the webhook receiver of the providers declared by definition files, and the webhook subscriptions
+ * some of them keep (the leader subscribes: routes/webhooks.camel.yaml) with their removal at shutdown. The
  * HTTP server itself is Camel's (camel.server.* in config/). Its settings are injected; its beans are bound by one
- * method, {@link #bind}, because each needs the one before (the metrics the definition webhooks report to, the
- * all-images provider the webhooks and the key check use).
+ * method, {@link #bind}, because each needs the one before (the metrics the webhooks report to).
  */
 public final class ApiConfiguration {
 
@@ -51,8 +49,6 @@ public final class ApiConfiguration {
     private int pageSize;
     @PropertyInject("imagegen.api.max-page-size")
     private int maxPageSize;
-    @PropertyInject(value = "imagegen.webhooks.secret", defaultValue = "")
-    private String configuredWebhookSecret;
     @PropertyInject("imagegen.webhooks.enabled")
     private boolean webhooksEnabled;
     @BeanInject("jobStore")
@@ -82,24 +78,13 @@ public final class ApiConfiguration {
         context.getRegistry().bind("generationActions", new GenerationActions(views, queries, operatorActions, providers));
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, access));
 
-        AllImagesProvider allImages = null;
-        for (ImageProvider p : providers.all()) {
-            if (p instanceof AllImagesProvider a) {
-                allImages = a;
-            }
-        }
-        JobMetrics metrics = observe.bind(context, providers.all().stream().map(ImageProvider::name).toList(),
-                allImages);
+        JobMetrics metrics = observe.bind(context, providers.all().stream().map(ImageProvider::name).toList());
 
-        String secret = Secrets.configuredOrStored(configuredWebhookSecret.strip(), data.resolve("webhook-secret")).value();
-        // asked only when subscribing, once the server listens: imagegen.api.port may be 0 (any free port)
-        Supplier<String> publicUrl = new PublicUrl(context);
-        ProviderWebhooks webhooks = new ProviderWebhooks(store, claims.instanceId(), allImages, secret, publicUrl, Clock.systemUTC());
-        context.getRegistry().bind("webhooks", webhooks);
-        observe.bindWebhooks(context, webhooks);
+        // the subscriptions the leader keeps for the definitions that register their receiver per API key
+        context.getRegistry().bind("webhooks", new ProviderWebhooks(providers, claims.instanceId()));
         // providers declared by definition files: POST /webhooks/<name>, verified by the scheme the definition names
         context.getRegistry().bind("definedWebhooks",
-                new DefinedWebhooks(providers, webhooks, store, Clock.systemUTC(), metrics::bindWebhooks));
+                new DefinedWebhooks(providers, store, Clock.systemUTC(), metrics::bindWebhooks));
         if (webhooksEnabled) {
             onContextEvent(context, CamelEvent.CamelContextStoppingEvent.class, () -> unsubscribeWebhooks(context));
         }
@@ -145,7 +130,7 @@ public final class ApiConfiguration {
             template.sendBody("direct:unsubscribe-webhooks", null);
         } catch (Exception e) {
             // left at the provider: the next leader removes it (it is recorded in the job store)
-            LOG.warn("removing the all-images webhook subscription failed: {}", e.getMessage());
+            LOG.warn("removing the webhook subscriptions failed: {}", e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package org.imagegen.api;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.imagegen.job.JobStore;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.ProviderCall;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * (the status check re-reads the generation before anything is trusted). Answers: 202 when verified (also for a
  * generation no job waits on), 401 for a missing or forged signature or a wrong path secret, 403 for a stale or
  * replayed delivery, 503 while the provider's keys cannot be fetched, 404 for a provider without webhooks. A refused
- * delivery changes nothing. all-images' own receiver path is answered by {@link ProviderWebhooks}.
+ * delivery changes nothing. The subscriptions some providers need before they post are kept by {@link ProviderWebhooks}.
  */
 public class DefinedWebhooks {
 
@@ -39,7 +37,6 @@ public class DefinedWebhooks {
     private static final long WARN_EVERY_MS = 60_000;
 
     private final Providers providers;
-    private final ProviderWebhooks allImages;
     private final JobStore store;
     private final Clock clock;
     private final BiConsumer<String, WebhookCounts> metrics;
@@ -57,10 +54,8 @@ public class DefinedWebhooks {
     private record Receiver(WebhookCounts counts, AtomicLong lastWarned) {
     }
 
-    public DefinedWebhooks(Providers providers, ProviderWebhooks allImages, JobStore store, Clock clock,
-                           BiConsumer<String, WebhookCounts> metrics) {
+    public DefinedWebhooks(Providers providers, JobStore store, Clock clock, BiConsumer<String, WebhookCounts> metrics) {
         this.providers = providers;
-        this.allImages = allImages;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
@@ -95,10 +90,6 @@ public class DefinedWebhooks {
         String provider = delivery.provider();
         String secret = delivery.secret();
         byte[] body = delivery.body();
-        if (AllImagesProvider.NAME.equals(provider)) {
-            // its own path (/webhooks/all-images/{secret}); answered alike whichever of the two paths matched
-            return allImages.allImages(secret, body == null ? "" : new String(body, StandardCharsets.UTF_8));
-        }
         DefinedWebhook webhook = webhookOrNull(provider);
         if (webhook == null || webhook.securedByPath() != (secret != null)) {
             throw new ApiProblem(404, "Not Found", "no webhook receiver at this path", null);

@@ -1,120 +1,75 @@
 package org.imagegen.api;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
-import org.imagegen.job.JobStore;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.ProviderCall;
+import org.imagegen.provider.Providers;
+import org.imagegen.provider.definition.DefinedProvider;
+import org.imagegen.provider.definition.WebhookSubscription;
 
 /**
- * all-images.ai webhooks (per API key, no signature scheme): the receiver URL carries a secret path segment, and a
- * delivery only brings the named generation's next status check forward. Nothing in the payload is trusted: the
- * status loop re-reads the generation with GET. Also keeps the id of the subscription this instance holds (only the
- * cluster's leader holds one: routes/webhooks.camel.yaml) and decides which stale subscriptions go.
+ * The webhook subscriptions the leader keeps (routes/webhooks.camel.yaml), for every provider whose definition
+ * registers its receiver per API key (webhookSubscribePath) and has webhooks on: which providers subscribe, and, by
+ * provider, the calls and the decisions of {@link WebhookSubscription}. The deliveries themselves are received by
+ * {@link DefinedWebhooks}.
  */
 public class ProviderWebhooks {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProviderWebhooks.class);
-
-    private final JobStore store;
+    private final Providers providers;
     private final String instanceId;
-    private final AllImagesProvider allImages;
-    private final String secret;
-    private final Supplier<String> publicBaseUrl;
-    private final Clock clock;
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong broughtForward = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private volatile String webhookId;
 
-    public ProviderWebhooks(JobStore store, String instanceId, AllImagesProvider allImages, String secret,
-                            Supplier<String> publicBaseUrl, Clock clock) {
-        this.store = store;
+    public ProviderWebhooks(Providers providers, String instanceId) {
+        this.providers = providers;
         this.instanceId = instanceId;
-        this.allImages = allImages;
-        this.secret = secret;
-        this.publicBaseUrl = publicBaseUrl;
-        this.clock = clock;
     }
 
-    /** POST /webhooks/all-images/{secret}: 401 for a wrong secret; otherwise 202, whether or not a job waits on it. */
-    public ApiReply allImages(String presentedSecret, String body) {
-        if (!Secrets.matches(presentedSecret, secret)) {
-            refused.incrementAndGet();
-            throw new ApiProblem(401, "Unauthorized", "unknown webhook path", null);
+    /** The providers that keep a subscription (the definitions are known once the context started). */
+    public List<String> subscribing() {
+        List<String> names = new ArrayList<>();
+        for (ImageProvider p : providers.all()) {
+            if (p instanceof DefinedProvider defined && defined.subscription() != null) {
+                names.add(p.name());
+            }
         }
-        received.incrementAndGet();
-        String generationId = AllImagesProvider.webhookGenerationId(body);
-        int jobs = generationId == null ? 0 : store.bringCheckForward(AllImagesProvider.NAME, generationId, clock.millis());
-        if (jobs > 0) {
-            broughtForward.incrementAndGet();
-        }
-        LOG.debug("all-images webhook for generation {}: {} job(s) checked at once", generationId, jobs);
-        return ApiReply.json(202, "{\"checkedAtOnce\":" + jobs + "}");
+        return names;
     }
 
-    /** The subscribe call: this receiver's URL, secret included (never logged). */
-    public org.imagegen.provider.ProviderCall subscribeCall() {
-        return allImages.subscribeWebhookCall(publicBaseUrl.get().replaceAll("/+$", "") + "/webhooks/all-images/" + secret);
+    /** The providers for which this instance holds a subscription now (removed at shutdown). */
+    public List<String> held() {
+        return subscribing().stream().filter(name -> subscription(name).webhookId() != null).toList();
     }
 
-    /** Reads the new subscription's id from the subscribe answer; returns it, to be recorded as the one in force. */
-    public String subscribed(HttpReply reply) {
-        webhookId = allImages.readWebhookId(reply);
-        LOG.info("all-images webhooks subscribed (webhook {}): finished generations are checked at once", webhookId);
-        return webhookId;
+    /** See {@link WebhookSubscription#toRemove}: {@code recorded} is the one in force in the shared job store. */
+    public List<String> toRemove(String provider, String recorded) {
+        return subscription(provider).toRemove(recorded);
     }
 
-    /**
-     * The subscriptions to remove before this instance, the leader, holds the one in force ({@code recorded}, read
-     * from the shared job store): the recorded one when it is not ours (a leader that died, or this instance before a
-     * crash, left it at the provider), and ours when it is not the recorded one (another leader replaced it, or its
-     * record was never written). Empty when ours is the one in force.
-     */
-    public List<String> toRemove(String recorded) {
-        String own = webhookId;
-        if (recorded != null && recorded.equals(own)) {
-            return List.of();
-        }
-        List<String> ids = new ArrayList<>(2);
-        if (recorded != null) {
-            ids.add(recorded);
-        }
-        if (own != null) {
-            ids.add(own);
-        }
-        return ids;
+    public boolean needsSubscription(String provider) {
+        return subscription(provider).needsSubscription();
     }
 
-    /** Whether this instance holds no subscription (after {@link #toRemove} removed any that was not in force). */
-    public boolean needsSubscription() {
-        return webhookId == null;
+    public ProviderCall subscribeCall(String provider) {
+        return subscription(provider).subscribeCall();
     }
 
-    /** The unsubscribe call for one subscription. */
-    public org.imagegen.provider.ProviderCall unsubscribeCall(String id) {
-        return allImages.unsubscribeWebhookCall(id);
+    public String subscribed(String provider, HttpReply reply) {
+        return subscription(provider).subscribed(reply);
     }
 
-    /**
-     * The answer to unsubscribing {@code id}: gone (2xx) or unknown to the provider both mean it no longer posts
-     * there. all-images documents {@code 400} as this call's error answer (an unknown or already removed id), and
-     * {@code 404} would say the same; anything else (401, 429, 5xx) leaves it in place, to be tried again.
-     */
-    public void unsubscribed(String id, HttpReply reply) {
-        if (!reply.isSuccess() && reply.status() != 404 && reply.status() != 400) {
-            throw new IllegalStateException("all-images.ai did not remove webhook " + id + ": HTTP " + reply.status());
-        }
-        LOG.info("all-images webhook {} unsubscribed: HTTP {}", id, reply.status());
-        if (id.equals(webhookId)) {
-            webhookId = null;
-        }
+    public ProviderCall unsubscribeCall(String provider, String id) {
+        return subscription(provider).unsubscribeCall(id);
+    }
+
+    public void unsubscribed(String provider, String id, HttpReply reply) {
+        subscription(provider).unsubscribed(id, reply);
+    }
+
+    /** The subscription this instance holds for {@code provider}, or null. */
+    public String webhookId(String provider) {
+        return subscription(provider).webhookId();
     }
 
     /** The instance recorded with the subscription it made. */
@@ -122,19 +77,10 @@ public class ProviderWebhooks {
         return instanceId;
     }
 
-    public String webhookId() {
-        return webhookId;
-    }
-
-    public long received() {
-        return received.get();
-    }
-
-    public long broughtForward() {
-        return broughtForward.get();
-    }
-
-    public long refused() {
-        return refused.get();
+    private WebhookSubscription subscription(String provider) {
+        if (providers.get(provider) instanceof DefinedProvider defined && defined.subscription() != null) {
+            return defined.subscription();
+        }
+        throw new IllegalArgumentException("provider '" + provider + "' keeps no webhook subscription");
     }
 }

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.provider.webhook.WebhookCounts;
@@ -53,20 +52,10 @@ public class JobMetrics {
         }
     }
 
-    /** Webhook deliveries received, those that brought a check forward, and those refused (wrong secret). */
-    public void bindWebhooks(ProviderWebhooks webhooks) {
-        FunctionCounter.builder("imagegen.webhooks.received", webhooks, ProviderWebhooks::received)
-                .description("webhook deliveries received")
-                .tag("provider", "all-images").register(registry);
-        FunctionCounter.builder("imagegen.webhooks.checks.forwarded", webhooks, ProviderWebhooks::broughtForward)
-                .description("webhook deliveries that brought a status check forward")
-                .tag("provider", "all-images").register(registry);
-        FunctionCounter.builder("imagegen.webhooks.refused", webhooks, ProviderWebhooks::refused)
-                .description("webhook deliveries refused (wrong secret)")
-                .tag("provider", "all-images").register(registry);
-    }
-
-    /** The same series for a provider declared by a definition file (refused: a bad signature, stale or replayed). */
+    /**
+     * A provider's webhook deliveries received, those that brought a check forward, and those refused (a wrong path
+     * secret, a bad signature, stale or replayed); bound when its first delivery arrives.
+     */
     public void bindWebhooks(String provider, WebhookCounts counts) {
         FunctionCounter.builder("imagegen.webhooks.received", counts, WebhookCounts::received)
                 .description("webhook deliveries received")
@@ -75,7 +64,7 @@ public class JobMetrics {
                 .description("webhook deliveries that brought a status check forward")
                 .tag("provider", provider).register(registry);
         FunctionCounter.builder("imagegen.webhooks.refused", counts, WebhookCounts::refusedCount)
-                .description("webhook deliveries refused (wrong secret)")
+                .description("webhook deliveries refused (wrong secret or signature, stale or replayed)")
                 .tag("provider", provider).register(registry);
     }
 

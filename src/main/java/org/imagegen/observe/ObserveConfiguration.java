@@ -13,11 +13,9 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.imagegen.api.ProviderWebhooks;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
@@ -44,9 +42,8 @@ public final class ObserveConfiguration {
     @BeanInject("jobQueries")
     private JobQueries store;
 
-    /** Binds the job metrics, the metrics page, the job store's and the providers' key health checks. */
-    public JobMetrics bind(CamelContext context, List<String> providers, AllImagesProvider allImages) {
-        long keyCheckCacheMs = keyCheckCacheMs();
+    /** Binds the job metrics, the metrics page and the job store's health check; providers join at start. */
+    public JobMetrics bind(CamelContext context, List<String> providers) {
         PrometheusMeterRegistry registry = context.getRegistry()
                 .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
         if (registry == null) {
@@ -61,14 +58,6 @@ public final class ObserveConfiguration {
 
         // answers within 2 s whatever the connection pool does (a probe's own timeout is usually a few seconds)
         context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store, java.time.Duration.ofSeconds(2)));
-        if (allImages != null) {
-            ProducerTemplate template = context.createProducerTemplate();
-            // through the provider's own route, which adds the key only for its own host
-            context.getRegistry().bind("allImagesKeyHealthCheck", new ProviderKeyHealthCheck(AllImagesProvider.NAME,
-                    () -> template.send("direct:call-provider",
-                            e -> e.setProperty("call", allImages.keyCheckCall())).getMessage().getBody(HttpReply.class),
-                    keyCheckCacheMs));
-        }
         context.getManagementStrategy().addEventNotifier(new Measurements(metrics));
         return metrics;
     }
@@ -96,11 +85,6 @@ public final class ObserveConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("imagegen.health.key-check-interval: " + e.getMessage(), e);
         }
-    }
-
-    /** The all-images webhook receiver's counts join the metrics. */
-    public void bindWebhooks(CamelContext context, ProviderWebhooks webhooks) {
-        context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).bindWebhooks(webhooks);
     }
 
     /** Turns sent-exchange events of the provider and delivery routes into the bundle's series. */

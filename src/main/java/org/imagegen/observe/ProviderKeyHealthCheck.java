@@ -7,7 +7,7 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.imagegen.provider.HttpReply;
 
 /**
- * Readiness: the provider accepts the API key (all-images.ai: {@code GET /v1/api-keys/check}). The answer is kept
+ * Readiness: the provider accepts the API key (a definition's keyCheckPath). The answer is kept
  * for a while ({@code cacheMs}), so frequent probes do not turn into provider calls. A provider that is briefly
  * unreachable makes the bundle not ready, which is what a load balancer should know; the jobs wait in the store.
  */

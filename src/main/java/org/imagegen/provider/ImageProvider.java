@@ -56,7 +56,7 @@ public interface ImageProvider extends ProviderRules {
     ProviderCall redirectCall(String method, String url, String body);
 
     /**
-     * A paid call that turns an image's result URL into the URL to download (all-images' buy), or null when the
+     * A paid call that turns an image's result URL into the URL to download (a definition's acquirePath: a purchase), or null when the
      * result URL is downloaded as it is.
      */
     default ProviderCall acquireCall(Job job, String url) {
@@ -78,7 +78,7 @@ public interface ImageProvider extends ProviderRules {
 
     /**
      * Why a download of image {@code number} that answered {@code status} fails for good instead of being tried
-     * again (all-images: 402, no credits left), or null.
+     * again (a definition's acquireRefusal: no credits left), or null.
      */
     default String downloadRefusal(int status, int number) {
         return null;

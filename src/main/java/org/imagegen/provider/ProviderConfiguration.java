@@ -1,134 +1,39 @@
 package org.imagegen.provider;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
-import org.imagegen.provider.definition.DefinedProviders;
-import org.imagegen.simulator.AllImagesSimulator;
-import org.imagegen.simulator.ProviderSimulator;
-import org.imagegen.simulator.SimulatorSettings;
-import org.imagegen.simulator.Simulators;
-import org.imagegen.support.Settings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The providers still written in Java, from {@code imagegen.providers.<name>.*}: each calls the real service, or its
- * built-in simulator (started here, before the provider is made) as {@code imagegen.simulate} says. Binds
- * {@code providers}, each provider by its bean name (camel case) and each simulator in use ({@code <bean>Simulator});
- * keeps their poll policies and rate limits for the status loop. Providers declared in routes/providers/ join at
- * start (DefinedProviders). The per-provider keys are read by name (their prefix is the provider's), the shared ones
- * injected.
+ * Binds {@code providers}, empty at first: every provider is declared by a definition file in routes/providers/ and
+ * joins it when the context starts (DefinedProviders), with its poll policy and rate limit for the status loop.
  */
 public final class ProviderConfiguration {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProviderConfiguration.class);
-
-    @PropertyInject("imagegen.simulate")
-    private String simulate;
-    @PropertyInject("imagegen.simulator.allow-image-hosts")
-    private boolean allowSimulatorImageHosts;
-    @PropertyInject("imagegen.simulator.all-images.credits")
-    private long simulatedAllImagesCredits;
     @PropertyInject("imagegen.delivery.max-redirects")
     private int maxRedirects;
 
-    private final Consumer<AutoCloseable> closer;
     private final Map<String, PollPolicy> policies = new HashMap<>();
     private final Map<String, RateLimiter> rateLimits = new ConcurrentHashMap<>();
 
-    /** {@code closer}: stops the simulators after the routes. */
-    public ProviderConfiguration(Consumer<AutoCloseable> closer) {
-        this.closer = closer;
-    }
-
     @BindToRegistry("providers")
-    public Providers providers(CamelContext context) {
-        List<ImageProvider> providerList = new ArrayList<>();
-        Map<String, DownloadHosts> downloadHosts = new HashMap<>();
-        for (String name : List.of(AllImagesProvider.NAME)) {
-            String prefix = "imagegen.providers." + name + ".";
-            String apiKey = prop(context, prefix + "api-key");
-            String baseUrl = prop(context, prefix + "base-url");
-            List<String> hosts = new ArrayList<>(Settings.list(prop(context, prefix + "download-hosts")));
-            if (simulated(apiKey)) {
-                ProviderSimulator simulator = startSimulator(context, name);
-                closer.accept(simulator);
-                context.getRegistry().bind(simulatorBeanName(name), simulator);
-                LOG.info("{}: {} - using the built-in simulator at {}", name,
-                        apiKey.isBlank() ? "no API key" : "imagegen.simulate=true", simulator.baseUrl());
-                baseUrl = simulator.baseUrl();
-                apiKey = "simulated";
-                if (allowSimulatorImageHosts) {
-                    hosts.addAll(simulator.imageHosts());
-                }
-            } else {
-                LOG.info("{}: calling {}", name, baseUrl);
-            }
-            ProviderSettings settings = new ProviderSettings(name, baseUrl, apiKey,
-                    Integer.parseInt(prop(context, prefix + "retry.max")), prop(context, prefix + "retry.update"));
-            ImageProvider provider = new AllImagesProvider(settings, prop(context, prefix + "process-mode"),
-                    prop(context, prefix + "images"), prop(context, prefix + "buy-size"));
-            providerList.add(provider);
-            downloadHosts.put(name, new DownloadHosts(baseUrl, hosts));
-            context.getRegistry().bind(beanName(name), provider);
-            policies.put(name, new PollPolicy(Settings.millis(context, prefix + "poll.initial-delay"),
-                    Settings.millis(context, prefix + "poll.interval"),
-                    Settings.millis(context, prefix + "poll.queued-interval"),
-                    Settings.millis(context, prefix + "poll.deadline"),
-                    Settings.millis(context, "imagegen.poll.max-backoff")));
-            rateLimits.put(name, new RateLimiter(Double.parseDouble(prop(context, prefix + "rate-limit.per-second")),
-                    Integer.parseInt(prop(context, prefix + "rate-limit.burst")), System.currentTimeMillis()));
-        }
-        return new Providers(providerList, downloadHosts, maxRedirects);
+    public Providers providers() {
+        return new Providers(List.of(), new HashMap<>(), maxRedirects);
     }
 
-    /** Each built-in provider's poll policy, by provider name. */
+    /** Each provider's poll policy, by provider name; the definitions join it as they are read. */
     public Map<String, PollPolicy> policies() {
         return policies;
     }
 
-    /** Each built-in provider's rate limit, by provider name; providers declared by definition files join it. */
+    /** Each provider's rate limit, by provider name; the definitions join it as they are read. */
     public Map<String, RateLimiter> rateLimits() {
         return rateLimits;
-    }
-
-    public static String beanName(String provider) {
-        // as a defined provider's: the name in camel case (all-images: allImages)
-        String simulator = DefinedProviders.simulatorBean(provider);
-        return simulator.substring(0, simulator.length() - "Simulator".length());
-    }
-
-    public static String simulatorBeanName(String provider) {
-        return beanName(provider) + "Simulator";
-    }
-
-    private boolean simulated(String apiKey) {
-        return switch (simulate.strip().toLowerCase()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> apiKey.isBlank(); // auto: simulate the providers that have no key
-        };
-    }
-
-    private ProviderSimulator startSimulator(CamelContext context, String name) {
-        SimulatorSettings settings = Simulators.settings(context.getPropertiesComponent()::resolveProperty, name);
-        AllImagesSimulator allImages = new AllImagesSimulator(settings);
-        allImages.setCredits(simulatedAllImagesCredits);
-        return allImages.start();
-    }
-
-    /** A property from config/ (or -D, or the environment); every key read here has a default there. */
-    private static String prop(CamelContext context, String key) {
-        return Settings.required(context, key);
     }
 }

@@ -120,6 +120,20 @@ public class Providers {
         return get(job.getProvider()).findCall(job);
     }
 
+    /** The call that changes a failed generation before the provider retries it, or null for none. */
+    public ProviderCall updateBeforeRetryCall(Job job) {
+        return get(job.getProvider()).updateBeforeRetryCall(job);
+    }
+
+    /** The call that asks the provider to retry a failed generation in place. */
+    public ProviderCall retryCall(Job job) {
+        ProviderCall call = get(job.getProvider()).retryCall(job);
+        if (call == null) {
+            throw new IllegalStateException("provider '" + job.getProvider() + "' offers no retry of a failed generation");
+        }
+        return call;
+    }
+
     /** A download of one image, refused for good when its host is not one the provider's images may come from. */
     public ProviderCall downloadCall(Job job, String url) {
         checkHost(job, url, "");
@@ -134,7 +148,7 @@ public class Providers {
         }
     }
 
-    /** The provider's paid step that gives the URL to download (all-images' buy), or null for none. */
+    /** The provider's paid step that gives the URL to download (a paid purchase: the definition's acquirePath), or null for none. */
     public ProviderCall acquireCall(Job job, String url) {
         return get(job.getProvider()).acquireCall(job, url);
     }
@@ -188,8 +202,8 @@ public class Providers {
     }
 
     /**
-     * Fails a download whose answer the provider says must not be tried again on its own (all-images: 402, no
-     * credits left) with the provider's reason; every other answer is the outbox's to judge.
+     * Fails a download whose answer the provider says must not be tried again on its own (a paid call's
+     * acquireRefusal: no credits left) with the provider's reason; every other answer is the outbox's to judge.
      */
     public void checkDownload(Job job, int index, Integer status, Object body) {
         String refusal = status == null ? null : get(job.getProvider()).downloadRefusal(status, index + 1);

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A status check normalised across providers. {@code RETRY_LATER} is a failed check (429, 5xx, unreadable answer),
  * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
- * (all-images status 4). {@code ALL_MEDIA_FAILED}: no provider reports it any more (a definition asks whether failed items were censored with
+ * (a definition's outcome failed with retryable). {@code ALL_MEDIA_FAILED}: no provider reports it any more (a definition asks whether failed items were censored with
  * a result fetch); the lifecycle reads it as FAILED.
  * {@code position} (place in the provider's queue) and {@code progress} (0-100) are what the provider reported, if
  * anything; the job keeps them for the API and the jobs page. {@code cost}: what the provider reported the

@@ -32,7 +32,14 @@ public class AllImagesSimulator extends ProviderSimulator {
         purchases.setCredits(credits);
     }
 
-    public long credits() {
+    /** {@code imagegen.simulator.all-images.credits}: what the paid image routes may debit (-1 or unset: unlimited). */
+    @Override
+    public void configure(java.util.function.Function<String, java.util.Optional<String>> setting) {
+        setting.apply("credits").map(String::strip).filter(v -> !v.isEmpty())
+                .ifPresent(v -> setCredits(Long.parseLong(v)));
+    }
+
+        public long credits() {
         return purchases.credits();
     }
 

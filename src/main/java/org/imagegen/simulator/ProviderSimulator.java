@@ -103,6 +103,14 @@ public abstract class ProviderSimulator implements AutoCloseable {
     public abstract String baseUrl();
 
     /**
+     * Settings of this simulator's own beyond {@link SimulatorSettings}, by their key below
+     * {@code imagegen.simulator.<provider>.} (all-images: {@code credits}); read once it started. None by default.
+     */
+    public void configure(java.util.function.Function<String, java.util.Optional<String>> setting) {
+        // most simulators have none
+    }
+
+    /**
      * Host names the simulator serves images under that are not its API's (as RenderNet serves its images from
      * Amazon S3): a simulated provider's downloads must be allowed from them (download-hosts).
      */

@@ -22,6 +22,7 @@ public final class Simulators {
      */
     private static final Map<String, Function<SimulatorSettings, ProviderSimulator>> FACTORIES =
             new ConcurrentHashMap<>(Map.ofEntries(
+                    Map.entry("all-images", AllImagesSimulator::new),
                     Map.entry("bfl", BflSimulator::new),
                     Map.entry("fal", FalSimulator::new),
                     Map.entry("leonardo", LeonardoSimulator::new),

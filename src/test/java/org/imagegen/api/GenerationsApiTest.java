@@ -110,7 +110,7 @@ class GenerationsApiTest {
             }
         }
         assertThat(routes).contains("post /api/generations", "get /api/generations/{id}/images/{n}",
-                "delete /api/generations/{id}", "post /webhooks/all-images/{secret}");
+                "delete /api/generations/{id}", "post /webhooks/{provider}/{secret}");
     }
 
     // ---- create, read, images ------------------------------------------------------------------------------------

@@ -52,11 +52,19 @@ class PollingCostTest {
     private static final long X_MS = 1000;
     private static final Folders FOLDERS = new Folders("polling-cost").clean();
 
-    @BeanInject("allImagesSimulator")
+    @BeanInject
+    CamelContext context;
+
     AllImagesSimulator allImages;
 
     @BeanInject
     CamelContext camelContext;
+
+    @BeforeEach
+    void findAllImagesSimulator() {
+        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
+        allImages = camelContext.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    }
 
     RenderNetSimulator rendernet;
 

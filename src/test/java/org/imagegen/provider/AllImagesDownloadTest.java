@@ -4,11 +4,13 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,8 +36,16 @@ class AllImagesDownloadTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("paid-download").clean();
 
-    @BeanInject("allImagesSimulator")
+    @BeanInject
+    CamelContext context;
+
     AllImagesSimulator allImages;
+
+    @BeforeEach
+    void findAllImagesSimulator() {
+        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
+        allImages = context.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    }
 
     @Test
     void imagesComeFromThePaidDownloadUntilTheCreditsRunOut() {

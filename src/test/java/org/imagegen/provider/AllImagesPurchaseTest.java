@@ -50,11 +50,19 @@ class AllImagesPurchaseTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("purchase").clean();
 
-    @BeanInject("allImagesSimulator")
+    @BeanInject
+    CamelContext context;
+
     AllImagesSimulator allImages;
 
     @BeanInject
     CamelContext camelContext;
+
+    @BeforeEach
+    void findAllImagesSimulator() {
+        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
+        allImages = camelContext.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    }
 
     RenderNetSimulator rendernet;
 

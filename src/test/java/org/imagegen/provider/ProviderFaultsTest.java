@@ -141,11 +141,19 @@ class ProviderFaultsTest {
                 new FaultCase("image-mislabelled", RN, "sim:image-mislabelledx9999", JobState.DELIVERED, null, 1, 1));
     }
 
-    @BeanInject("allImagesSimulator")
+    @BeanInject
+    CamelContext context;
+
     AllImagesSimulator allImages;
 
     @BeanInject
     CamelContext camelContext;
+
+    @BeforeEach
+    void findAllImagesSimulator() {
+        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
+        allImages = camelContext.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    }
 
     RenderNetSimulator rendernet;
 

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagegen.provider.AllImagesProvider;
 import org.imagegen.provider.ProviderSettings;
 import org.imagegen.support.ShippedDefinition;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,10 @@ class RequestValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RequestValidator validator = new RequestValidator(List.of(
-            new AllImagesProvider(new ProviderSettings("all-images", "http://127.0.0.1:1/v1", "k", 1, ""), "fast"),
+            ShippedDefinition.provider("all-images", java.util.Map.of(
+                    "imagegen.providers.all-images.base-url", "http://127.0.0.1:1/v1",
+                    "imagegen.providers.all-images.api-key", "k", "imagegen.providers.all-images.retry.max", "1",
+                    "imagegen.providers.all-images.process-mode", "fast")),
             // as routes/providers/rendernet.camel.yaml declares it
             ShippedDefinition.provider("rendernet", "imagegen.providers.rendernet.base-url=http://127.0.0.1:2")),
             "all-images", Set.of("outbox", "archive"), List.of("outbox"));

@@ -44,6 +44,17 @@ public final class ShippedDefinition {
         return definition;
     }
 
+    /** As {@link #definition(String, String...)}, the settings as a map. */
+    public static ProviderDefinition definition(String name, java.util.Map<String, String> settings) {
+        return definition(name, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
+    }
+
+    /** As {@link #provider(String, String...)}, the settings as a map. */
+    public static DefinedProvider provider(String name, java.util.Map<String, String> settings) {
+        return new DefinedProvider(name, definition(name, settings));
+    }
+
     /** The provider the bundle makes of it, calling the definition's base URL (never a simulator). */
     public static DefinedProvider provider(String name, String... settings) {
         return new DefinedProvider(name, definition(name, settings));

@@ -1,6 +1,7 @@
 package org.imagegen.provider.definition;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.DownloadHosts;
@@ -67,6 +69,11 @@ public class DefinedProvider implements ImageProvider {
     private final DefinedWebhook webhook;
     /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout. */
     private final Long responseTimeoutMs;
+    /** Optional capabilities, each null when the definition does not declare it. */
+    private final ProviderRetry retry;
+    private final ImageAcquisition images;
+    private final Jq cancelBody;
+    private final WebhookSubscription subscription;
 
     public DefinedProvider(String name, ProviderDefinition d) {
         this(name, d, null, List.of());
@@ -101,10 +108,14 @@ public class DefinedProvider implements ImageProvider {
             }
             create = new CreateAnswers(name, d);
             errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
-            Jq statusOutcome = Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
-                    : required(d.getStatusOutcome(), "statusOutcome"));
+            // the operator's image choice and the base URL called, as $imageMode, $imageSize and $baseUrl
+            Map<String, JsonNode> settings = new HashMap<>(ImageAcquisition.variables(d));
+            settings.put("baseUrl", TextNode.valueOf(urls.baseUrl()));
+            Jq statusOutcome = Jq.bound(Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
+                    : required(d.getStatusOutcome(), "statusOutcome")), settings);
             status = statusOutcome == null ? null : new StatusReader(name, statusOutcome,
-                    Jq.compile("resultOutcome", d.getResultOutcome()), this::message, urls::mayCarryKey,
+                    Jq.bound(Jq.compile("resultOutcome", d.getResultOutcome()), settings), this::message,
+                    urls::mayCarryKey,
                     statuses(d.getResultAnswerStatuses(), "", "resultAnswerStatuses"));
             if (!create.returnsStatusUrl() && status != null) {
                 required(d.getStatusPath(), "statusPath");
@@ -120,6 +131,10 @@ public class DefinedProvider implements ImageProvider {
             webhook = DefinedWebhook.of(name, d, path -> {
                 return urls.call("GET", urls.url(simulated ? DefinitionValues.pathOf(path) : path), null, null);
             });
+            retry = ProviderRetry.of(urls, d);
+            images = new ImageAcquisition(name, d, urls, settings, this::message);
+            cancelBody = Jq.compile("cancelBody", d.getCancelBody());
+            subscription = WebhookSubscription.of(name, d, urls, webhook == null ? null : webhook::url, this::message);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
         }
@@ -139,9 +154,17 @@ public class DefinedProvider implements ImageProvider {
         return webhook;
     }
 
-    /** The receiver's URL handed to the provider at create (jq {@code .webhookUrl}); null when webhooks are off. */
+    /**
+     * The receiver's URL handed to the provider at create (jq {@code .webhookUrl}); null when webhooks are off, or
+     * registered per key by a subscription instead.
+     */
     public String webhookUrl() {
-        return webhook == null ? null : webhook.url();
+        return webhook == null || subscription != null ? null : webhook.url();
+    }
+
+    /** The webhook subscription the leader keeps (routes/webhooks.camel.yaml), or null when there is none. */
+    public WebhookSubscription subscription() {
+        return subscription;
     }
 
     /** The base URL called: the definition's, or the simulator's when one stands in. */
@@ -322,17 +345,64 @@ public class DefinedProvider implements ImageProvider {
             return reply.isTransient() ? FindResult.retryLater(reason) : FindResult.unknown(reason);
         }
         try {
-            String id = findId.text(Jq.body(reply), Jq.answer(reply));
+            Map<String, JsonNode> variables = new HashMap<>(Jq.answer(reply));
+            variables.put("key", TextNode.valueOf(job.getKey()));
+            String id = findId.text(Jq.body(reply), variables);
             return id == null ? FindResult.notFound() : FindResult.found(id);
         } catch (IllegalStateException e) {
             return FindResult.unknown(name + ": " + e.getMessage());
         }
     }
 
-    /** Images usually come from another host (a CDN): the key goes along only to the provider's own. */
+    /**
+     * Images usually come from another host (a CDN): the key goes along only to the provider's own. An image mode
+     * that downloads through a call of its own (downloadModes) makes that call instead.
+     */
     @Override
     public ProviderCall downloadCall(Job job, String url) {
-        return urls.call("GET", url, null, null);
+        ProviderCall paid = images.downloadCall(url, imageNumber(job, url));
+        return paid != null ? paid : urls.call("GET", url, null, null);
+    }
+
+    @Override
+    public ProviderCall acquireCall(Job job, String url) {
+        return images.acquireCall(url, imageNumber(job, url));
+    }
+
+    @Override
+    public String readAcquired(Job job, int number, HttpReply reply) {
+        return images.readAcquired(number, reply);
+    }
+
+    @Override
+    public String acquisition(String url) {
+        return images.acquisition(url);
+    }
+
+    @Override
+    public String downloadRefusal(int status, int number) {
+        return images.downloadRefusal(status, number);
+    }
+
+    /** The image's number (from 1) among the job's, for a body and a reason; 0 when it is not one of them. */
+    private static int imageNumber(Job job, String url) {
+        List<String> listed = job.getImageUrls();
+        return listed == null ? 0 : listed.indexOf(url) + 1;
+    }
+
+    @Override
+    public ProviderCall retryCall(Job job) {
+        return retry == null ? null : retry.retryCall(job);
+    }
+
+    @Override
+    public ProviderCall updateBeforeRetryCall(Job job) {
+        return retry == null ? null : retry.updateCall(job);
+    }
+
+    @Override
+    public int maxProviderRetries() {
+        return retry == null ? 0 : retry.max();
     }
 
     @Override
@@ -352,7 +422,9 @@ public class DefinedProvider implements ImageProvider {
             return null;
         }
         String url = urls.cancelUrl(job, create.returnsStatusUrl(), definition.getCancelPath());
-        return url == null ? null : urls.call(method(definition.getCancelMethod(), "POST"), url, null, null);
+        String body = cancelBody == null ? null : write(cancelBody.first(JSON.createObjectNode()
+                .put("id", job.getProviderJobId())));
+        return url == null ? null : urls.call(method(definition.getCancelMethod(), "POST"), url, body, null);
     }
 
     /** The key goes to the base URL's origin (scheme, host, port) and the declared apiHosts, nowhere else. */

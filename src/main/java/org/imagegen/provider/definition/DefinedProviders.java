@@ -1,15 +1,18 @@
 package org.imagegen.provider.definition;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.support.PluginHelper;
+import org.imagegen.api.Secrets;
 import org.imagegen.job.PollPlanner;
 import org.imagegen.job.PollPolicy;
 import org.imagegen.job.RateLimiter;
@@ -37,7 +40,7 @@ public final class DefinedProviders {
      * Names the bundle's own beans and providers use: a definition bound under one would replace it. Camel component
      * names (http, file, ...) are refused too: Camel looks components up in the registry by name.
      */
-    private static final Set<String> TAKEN = Set.of("all-images", "jobs", "providers", "intake", "outbox",
+    private static final Set<String> TAKEN = Set.of("jobs", "providers", "intake", "outbox",
             "sinks", "api", "webhooks", "defined-provider");
 
     private DefinedProviders() {
@@ -62,7 +65,10 @@ public final class DefinedProviders {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
                 if (!alreadyStarted) {
-                    register(camelContext, simulators, (name, provider) -> {
+                    Supplier<String> bundleSecret = () -> Secrets.configuredOrStored(
+                            prop.apply("imagegen.webhooks.secret").strip(),
+                            Path.of(prop.apply("imagegen.data").strip()).resolve("webhook-secret")).value();
+                    register(camelContext, simulators, bundleSecret, (name, provider) -> {
                         try {
                             planner.addPolicy(name, policy(provider.definition(), prop));
                             rateLimits.put(name, rateLimiter(provider.definition()));
@@ -78,8 +84,8 @@ public final class DefinedProviders {
                             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
                         }
                     });
-                    // each simulator in the registry as <provider>Simulator (bflSimulator), as the seeds' are
-                    // (allImagesSimulator): tests and operators' tools read what it received
+                    // each simulator in the registry as <provider>Simulator (bflSimulator, for a-b: aBSimulator), as
+                    // the Java providers' are (rendernetSimulator): tests and operators' tools read what it received
                     simulators.byProvider().forEach((name, simulator) ->
                             camelContext.getRegistry().bind(simulatorBean(name), simulator));
                 }
@@ -101,6 +107,17 @@ public final class DefinedProviders {
      * in for it (else null).
      */
     static void register(CamelContext context, Simulation simulation, BiConsumer<String, DefinedProvider> registration) {
+        register(context, simulation, () -> null, registration);
+    }
+
+    /**
+     * As {@link #register(CamelContext, Simulation, BiConsumer)}; {@code bundleSecret} is the bundle's webhook secret
+     * (imagegen.webhooks.secret, else one generated once and kept in data/webhook-secret), the path secret of a
+     * definition that subscribes its receiver itself (webhookSubscribePath) with the none scheme and no webhookSecret
+     * of its own: no person needs to know it, as the bundle hands the URL over.
+     */
+    static void register(CamelContext context, Simulation simulation, Supplier<String> bundleSecret,
+                         BiConsumer<String, DefinedProvider> registration) {
         Map<String, ProviderDefinition> found = new TreeMap<>(
                 context.getRegistry().findByTypeWithName(ProviderDefinition.class));
         Set<String> components = PluginHelper.getComponentNameResolver(context).resolveNames(context);
@@ -111,6 +128,9 @@ public final class DefinedProviders {
                         + "bundle; choose another name for the bean");
             }
             ProviderDefinition definition = entry.getValue();
+            if (subscribesWithBundleSecret(definition)) {
+                definition.setWebhookSecret(bundleSecret.get());
+            }
             String simulator = definition.getSimulator();
             if (!blank(simulator) && !Simulators.exists(simulator)) {
                 throw new IllegalArgumentException("provider definition '" + name + "': simulator: "
@@ -128,6 +148,11 @@ public final class DefinedProviders {
                         blank(definition.getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
             }
         }
+    }
+
+    private static boolean subscribesWithBundleSecret(ProviderDefinition d) {
+        return "true".equalsIgnoreCase(String.valueOf(d.getWebhooks()).strip()) && !blank(d.getWebhookSubscribePath())
+                && "none".equalsIgnoreCase(String.valueOf(d.getWebhookSignature()).strip()) && blank(d.getWebhookSecret());
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.imagegen.provider.definition;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +19,7 @@ import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
+import net.thisptr.jackson.jq.exception.JsonQueryUserException;
 import org.imagegen.provider.HttpReply;
 
 /**
@@ -32,11 +36,27 @@ final class Jq {
     private final String property;
     private final String source;
     private final JsonQuery query;
+    /** Variables every evaluation sees (a definition's settings: {@code $imageMode}, {@code $baseUrl}). */
+    private final Map<String, JsonNode> constants;
 
-    private Jq(String property, String source, JsonQuery query) {
+    private Jq(String property, String source, JsonQuery query, Map<String, JsonNode> constants) {
         this.property = property;
         this.source = source;
         this.query = query;
+        this.constants = constants;
+    }
+
+    /**
+     * The same expression with {@code constants} bound as jq variables in every evaluation (variables given to one
+     * evaluation win); null stays null.
+     */
+    static Jq bound(Jq jq, Map<String, JsonNode> constants) {
+        if (jq == null) {
+            return null;
+        }
+        Map<String, JsonNode> all = new HashMap<>(jq.constants);
+        all.putAll(constants);
+        return new Jq(jq.property, jq.source, jq.query, Map.copyOf(all));
     }
 
     /** Compiles a definition's expression; a syntax error names the property. Null for a blank expression. */
@@ -45,7 +65,7 @@ final class Jq {
             return null;
         }
         try {
-            return new Jq(property, source, JsonQuery.compile(source.strip(), Versions.JQ_1_6));
+            return new Jq(property, source, JsonQuery.compile(source.strip(), Versions.JQ_1_6), Map.of());
         } catch (JsonQueryException e) {
             throw new IllegalArgumentException(property + ": '" + source.strip() + "' is not a jq expression: "
                     + e.getMessage(), e);
@@ -64,9 +84,13 @@ final class Jq {
     JsonNode first(JsonNode input, Map<String, JsonNode> variables) {
         List<JsonNode> out = new ArrayList<>(1);
         Scope scope = Scope.newChildScope(ROOT);
+        constants.forEach(scope::setValue);
         variables.forEach(scope::setValue);
         try {
             query.apply(scope, input == null || input.isMissingNode() ? NullNode.getInstance() : input, out::add);
+        } catch (JsonQueryUserException e) {
+            // the definition's own error("...") says what is wrong in its words: not the expression again
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (JsonQueryException e) {
             throw new IllegalStateException(property + " (" + source.strip() + ") failed: " + e.getMessage(), e);
         }
@@ -124,6 +148,18 @@ final class Jq {
     private static Scope root() {
         Scope scope = Scope.newEmptyScope();
         BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, scope);
+        // jq has @uri to encode but nothing to decode: an id taken back out of a URL needs it (an image id read from its URL)
+        scope.addFunction("urldecode", 0, (s, args, in, path, output, version) -> {
+            if (!in.isTextual()) {
+                throw new JsonQueryException("urldecode: " + in.getNodeType().name().toLowerCase() + " is not a string");
+            }
+            try {
+                output.emit(TextNode.valueOf(URLDecoder.decode(in.asText().replace("+", "%2B"),
+                        StandardCharsets.UTF_8)), null);
+            } catch (IllegalArgumentException e) {
+                throw new JsonQueryException("urldecode: '" + in.asText() + "' is not URL-encoded: " + e.getMessage());
+            }
+        });
         return scope;
     }
 }

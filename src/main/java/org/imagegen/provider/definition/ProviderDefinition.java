@@ -61,7 +61,7 @@ public class ProviderDefinition {
     private String simulator;
     private String responseTimeout;
 
-    // --- RenderNet-driven additions: request checks, duration model, find by list ---------------------------------
+    // --- request checks, duration model, find by list (RequestProblems, FindByList)
     private String requestProblems;
     private String durationModel;
     private String findList;
@@ -71,6 +71,46 @@ public class ProviderDefinition {
     private String findListPageSizeMax;
     private String findListItems;
     private String findListComplete;
+
+    // --- request rules beyond the limits (RequestRules)
+    private String modelOption;
+
+    // --- provider-side retry of a failed generation (ProviderRetry)
+    private String retryPath;
+    private String retryMethod;
+    private String retryMax;
+    private String retryUpdatePath;
+    private String retryUpdateMethod;
+    private String retryUpdateBody;
+
+    // --- image acquisition (ImageAcquisition)
+    private String imageMode;
+    private String imageModes;
+    private String imageSize;
+    private String imageSizes;
+    private String acquireModes;
+    private String acquirePath;
+    private String acquireMethod;
+    private String acquireBody;
+    private String acquireUrl;
+    private String downloadModes;
+    private String downloadPath;
+    private String downloadMethod;
+    private String downloadBody;
+    private String acquireRefusal;
+    private String imageAcquired;
+
+    // --- cancel with a body
+    private String cancelBody;
+
+    // --- webhook subscription kept by the leader (WebhookSubscription)
+    private String webhookSubscribePath;
+    private String webhookSubscribeMethod;
+    private String webhookSubscribeBody;
+    private String webhookSubscriptionId;
+    private String webhookUnsubscribePath;
+    private String webhookUnsubscribeMethod;
+    private String webhookUnsubscribeGone;
 
     /** The provider's API root, e.g. https://api.acme.example (required). */
     public String getBaseUrl() {
@@ -559,7 +599,16 @@ public class ProviderDefinition {
         this.responseTimeout = responseTimeout;
     }
 
-    // --- RenderNet-driven additions: request checks, duration model, find by list ---------------------------------
+    // --- request rules beyond the limits (RequestRules)
+
+    /** The option whose value is the request's model when it names none at the top level (default {@code model}). */
+    public String getModelOption() {
+        return modelOption;
+    }
+
+    public void setModelOption(String modelOption) {
+        this.modelOption = modelOption;
+    }
 
     /**
      * jq from our request (as createBody sees it) to the problems the API would refuse it for: an array of
@@ -653,6 +702,276 @@ public class ProviderDefinition {
 
     public void setFindListComplete(String findListComplete) {
         this.findListComplete = findListComplete;
+    }
+
+    // --- provider-side retry of a failed generation (ProviderRetry)
+
+    /** Retry: path of the call that retries a failed generation in place; {@code ${id}} is replaced; blank: no retry. */
+    public String getRetryPath() {
+        return retryPath;
+    }
+
+    public void setRetryPath(String retryPath) {
+        this.retryPath = retryPath;
+    }
+
+    /** Retry: its HTTP method (default POST). */
+    public String getRetryMethod() {
+        return retryMethod;
+    }
+
+    public void setRetryMethod(String retryMethod) {
+        this.retryMethod = retryMethod;
+    }
+
+    /** Retry: how many retries one job may have at most (default 0: none). */
+    public String getRetryMax() {
+        return retryMax;
+    }
+
+    public void setRetryMax(String retryMax) {
+        this.retryMax = retryMax;
+    }
+
+    /** Retry: path of the call that changes the generation before each retry; {@code ${id}} is replaced. */
+    public String getRetryUpdatePath() {
+        return retryUpdatePath;
+    }
+
+    public void setRetryUpdatePath(String retryUpdatePath) {
+        this.retryUpdatePath = retryUpdatePath;
+    }
+
+    /** Retry: its HTTP method (default PUT). */
+    public String getRetryUpdateMethod() {
+        return retryUpdateMethod;
+    }
+
+    public void setRetryUpdateMethod(String retryUpdateMethod) {
+        this.retryUpdateMethod = retryUpdateMethod;
+    }
+
+    /** Retry: the change, JSON sent as it is; blank: no change is sent, only the retry. */
+    public String getRetryUpdateBody() {
+        return retryUpdateBody;
+    }
+
+    public void setRetryUpdateBody(String retryUpdateBody) {
+        this.retryUpdateBody = retryUpdateBody;
+    }
+
+    // --- image acquisition (ImageAcquisition)
+
+    /** Images: which rendition the operator chose (one of imageModes); jq sees it as {@code $imageMode}. */
+    public String getImageMode() {
+        return imageMode;
+    }
+
+    public void setImageMode(String imageMode) {
+        this.imageMode = imageMode;
+    }
+
+    /** Images: the words imageMode may be (comma-separated). */
+    public String getImageModes() {
+        return imageModes;
+    }
+
+    public void setImageModes(String imageModes) {
+        this.imageModes = imageModes;
+    }
+
+    /** Images: which size to acquire (one of imageSizes); jq sees it as {@code $imageSize}. */
+    public String getImageSize() {
+        return imageSize;
+    }
+
+    public void setImageSize(String imageSize) {
+        this.imageSize = imageSize;
+    }
+
+    /** Images: the words imageSize may be (comma-separated). */
+    public String getImageSizes() {
+        return imageSizes;
+    }
+
+    public void setImageSizes(String imageSizes) {
+        this.imageSizes = imageSizes;
+    }
+
+    /** Images: the imageModes that acquire each image first (a paid call answering the link to download). */
+    public String getAcquireModes() {
+        return acquireModes;
+    }
+
+    public void setAcquireModes(String acquireModes) {
+        this.acquireModes = acquireModes;
+    }
+
+    /** Images: path of the acquiring call. */
+    public String getAcquirePath() {
+        return acquirePath;
+    }
+
+    public void setAcquirePath(String acquirePath) {
+        this.acquirePath = acquirePath;
+    }
+
+    /** Images: its HTTP method (default POST). */
+    public String getAcquireMethod() {
+        return acquireMethod;
+    }
+
+    public void setAcquireMethod(String acquireMethod) {
+        this.acquireMethod = acquireMethod;
+    }
+
+    /** Images: jq from the image URL ({@code $number}, {@code $imageMode}, {@code $imageSize}) to its body. */
+    public String getAcquireBody() {
+        return acquireBody;
+    }
+
+    public void setAcquireBody(String acquireBody) {
+        this.acquireBody = acquireBody;
+    }
+
+    /** Images: jq from the acquiring call's answer to the URL to download. */
+    public String getAcquireUrl() {
+        return acquireUrl;
+    }
+
+    public void setAcquireUrl(String acquireUrl) {
+        this.acquireUrl = acquireUrl;
+    }
+
+    /** Images: the imageModes whose download is a call of its own (a paid route answering the bytes). */
+    public String getDownloadModes() {
+        return downloadModes;
+    }
+
+    public void setDownloadModes(String downloadModes) {
+        this.downloadModes = downloadModes;
+    }
+
+    /** Images: path of that download call. */
+    public String getDownloadPath() {
+        return downloadPath;
+    }
+
+    public void setDownloadPath(String downloadPath) {
+        this.downloadPath = downloadPath;
+    }
+
+    /** Images: its HTTP method (default POST). */
+    public String getDownloadMethod() {
+        return downloadMethod;
+    }
+
+    public void setDownloadMethod(String downloadMethod) {
+        this.downloadMethod = downloadMethod;
+    }
+
+    /** Images: jq from the image URL to that download call's body. */
+    public String getDownloadBody() {
+        return downloadBody;
+    }
+
+    public void setDownloadBody(String downloadBody) {
+        this.downloadBody = downloadBody;
+    }
+
+    /** Images: jq from an error answer of the acquiring or download call to the reason it fails for good
+     * (a retry of the delivery by a person may clear it: no credits), or null. */
+    public String getAcquireRefusal() {
+        return acquireRefusal;
+    }
+
+    public void setAcquireRefusal(String acquireRefusal) {
+        this.acquireRefusal = acquireRefusal;
+    }
+
+    /** Images: jq from the image URL to how it was got, as the manifest records it (default {@code url}). */
+    public String getImageAcquired() {
+        return imageAcquired;
+    }
+
+    public void setImageAcquired(String imageAcquired) {
+        this.imageAcquired = imageAcquired;
+    }
+
+    // --- cancel with a body ---------------------------------------------------------------
+
+    /** Cancel: jq from {@code {id}} to the cancel call's body (a DELETE with a list of ids); blank: none. */
+    public String getCancelBody() {
+        return cancelBody;
+    }
+
+    public void setCancelBody(String cancelBody) {
+        this.cancelBody = cancelBody;
+    }
+
+    // --- webhook subscription kept by the leader (WebhookSubscription)
+
+    /** Subscription: path of the call that registers the receiver's URL (one per API key). */
+    public String getWebhookSubscribePath() {
+        return webhookSubscribePath;
+    }
+
+    public void setWebhookSubscribePath(String webhookSubscribePath) {
+        this.webhookSubscribePath = webhookSubscribePath;
+    }
+
+    /** Subscription: its HTTP method (default POST). */
+    public String getWebhookSubscribeMethod() {
+        return webhookSubscribeMethod;
+    }
+
+    public void setWebhookSubscribeMethod(String webhookSubscribeMethod) {
+        this.webhookSubscribeMethod = webhookSubscribeMethod;
+    }
+
+    /** Subscription: jq from {@code {url}} (the receiver's URL) to the subscribe body. */
+    public String getWebhookSubscribeBody() {
+        return webhookSubscribeBody;
+    }
+
+    public void setWebhookSubscribeBody(String webhookSubscribeBody) {
+        this.webhookSubscribeBody = webhookSubscribeBody;
+    }
+
+    /** Subscription: jq from the subscribe answer to the subscription's id. */
+    public String getWebhookSubscriptionId() {
+        return webhookSubscriptionId;
+    }
+
+    public void setWebhookSubscriptionId(String webhookSubscriptionId) {
+        this.webhookSubscriptionId = webhookSubscriptionId;
+    }
+
+    /** Subscription: path of the call that removes one; {@code ${id}} is replaced. */
+    public String getWebhookUnsubscribePath() {
+        return webhookUnsubscribePath;
+    }
+
+    public void setWebhookUnsubscribePath(String webhookUnsubscribePath) {
+        this.webhookUnsubscribePath = webhookUnsubscribePath;
+    }
+
+    /** Subscription: its HTTP method (default DELETE). */
+    public String getWebhookUnsubscribeMethod() {
+        return webhookUnsubscribeMethod;
+    }
+
+    public void setWebhookUnsubscribeMethod(String webhookUnsubscribeMethod) {
+        this.webhookUnsubscribeMethod = webhookUnsubscribeMethod;
+    }
+
+    /** Subscription: error codes of the removal that mean it is gone already (default 404). */
+    public String getWebhookUnsubscribeGone() {
+        return webhookUnsubscribeGone;
+    }
+
+    public void setWebhookUnsubscribeGone(String webhookUnsubscribeGone) {
+        this.webhookUnsubscribeGone = webhookUnsubscribeGone;
     }
 
     /** Never printed with its key. */

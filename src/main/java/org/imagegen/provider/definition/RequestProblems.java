@@ -35,14 +35,14 @@ final class RequestProblems {
         try {
             out = problems.first(request);
         } catch (IllegalStateException e) {
-            found.add(null, provider + " could not check the request: " + e.getMessage());
+            found.add("request", provider + " could not check the request: " + e.getMessage());
             return;
         }
         if (out.isNull()) {
             return;
         }
         if (!out.isArray()) {
-            found.add(null, provider + " could not check the request: requestProblems gave " + out.getNodeType()
+            found.add("request", provider + " could not check the request: requestProblems gave " + out.getNodeType()
                     + ", not a list of {field, message}");
             return;
         }
@@ -50,10 +50,10 @@ final class RequestProblems {
             JsonNode field = problem.path("field");
             JsonNode message = problem.path("message");
             if (!message.isValueNode() || message.isNull()) {
-                found.add(null, provider + " could not check the request: requestProblems gave " + problem
+                found.add("request", provider + " could not check the request: requestProblems gave " + problem
                         + ", not {field, message}");
             } else {
-                found.add(field.isTextual() && !field.asText().isBlank() ? field.asText() : null, message.asText());
+                found.add(field.isTextual() && !field.asText().isBlank() ? field.asText() : "request", message.asText());
             }
         }
     }

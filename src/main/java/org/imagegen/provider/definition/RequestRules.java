@@ -26,6 +26,8 @@ final class RequestRules {
     private final List<String> unsupportedFields;
     private final Integer maxCount;
     private final Integer maxPrompt;
+    /** The option that names the model when the request's top-level model does not (modelOption, default model). */
+    private final String modelOption;
 
     RequestRules(String name, ProviderDefinition d) {
         this.name = name;
@@ -41,6 +43,7 @@ final class RequestRules {
         }
         maxCount = number(d.getMaxCount(), "maxCount");
         maxPrompt = number(d.getMaxPrompt(), "maxPrompt");
+        modelOption = d.getModelOption() == null || d.getModelOption().isBlank() ? "model" : d.getModelOption().strip();
     }
 
     void validate(GenerationRequest r, Problems problems) {
@@ -71,12 +74,15 @@ final class RequestRules {
         }
     }
 
-    /** The request's {@code model}, else its {@code options.model} when model is an option, else the definition's. */
+    /**
+     * The request's {@code model}, else the option named by modelOption ({@code options.model}) when it is one of the
+     * definition's options, else the definition's.
+     */
     String modelOf(GenerationRequest request) {
         if (request.model() != null && !request.model().isBlank()) {
             return request.model();
         }
-        Object chosen = options.contains("model") ? request.options().get("model") : null;
+        Object chosen = options.contains(modelOption) ? request.options().get(modelOption) : null;
         return chosen instanceof String s && !s.isBlank() ? s : definition.getModel() == null ? "" : definition.getModel();
     }
 }

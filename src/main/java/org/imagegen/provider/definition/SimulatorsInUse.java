@@ -56,6 +56,7 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
         ProviderSimulator simulator;
         try {
             simulator = Simulators.start(d.getSimulator().strip(), Simulators.settings(setting, name));
+            simulator.configure(key -> setting.apply("imagegen.simulator." + name + "." + key));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': simulator: " + e.getMessage(), e);
         }

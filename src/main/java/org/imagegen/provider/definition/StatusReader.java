@@ -117,7 +117,8 @@ final class StatusReader {
     /**
      * The normalised status of an outcome object ({@code property}: the expression that made it, named in the reason
      * of a failed check). {@code unknown}, {@code fetch}, any other state, or no object: a failed check. Images may
-     * be URLs or {@code data:} URIs; succeeded without one fails the job. The cost, queue position and progress the
+     * be URLs or {@code data:} URIs; succeeded without one fails the job; failed with {@code retryable: true} may be
+     * retried at the provider (ProviderRetry). The cost, queue position and progress the
      * outcome reports go with any state.
      */
     static StatusResult toResult(String provider, JsonNode outcome, String property, HttpReply reply) {
@@ -138,8 +139,9 @@ final class StatusReader {
                 yield images.isEmpty() ? StatusResult.failed(provider + " reported success without an image", false)
                         : new StatusResult(StatusResult.Kind.SUCCEEDED, List.copyOf(images), null, reason, false);
             }
+            // retryable: the provider can retry this generation in place (the definition's retryPath, up to retryMax)
             case "failed" -> StatusResult.failed(reason != null ? reason : provider + " reported the generation failed",
-                    false);
+                    outcome.path("retryable").asBoolean(false));
             case "censored" -> StatusResult.censored(reason != null ? reason : provider + " refused the content");
             default -> StatusResult.retryLater(null, provider + ": the answer gave "
                     + (STATES.contains(state) ? "state '" + state + "'" : outcome.isObject()

@@ -8,19 +8,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
+import org.imagegen.provider.definition.DefinedProvider;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.ShippedDefinition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AllImagesProviderTest {
+/**
+ * The all-images.ai definition as shipped (routes/providers/all-images.camel.yaml), its mapping read without Camel:
+ * the create body, the status outcomes, find by tag, the provider-side retry, image acquisition and the key rules.
+ */
+class AllImagesDefinitionTest {
 
-    private final AllImagesProvider provider = new AllImagesProvider(
-            new ProviderSettings("all-images", "https://api.example.test/v1/", "secret", 1, ""), "fast");
+    private final DefinedProvider provider = definition(Map.of(
+            "imagegen.providers.all-images.base-url", "https://api.example.test/v1/",
+            "imagegen.providers.all-images.api-key", "secret",
+            "imagegen.providers.all-images.retry.max", "1",
+            "imagegen.providers.all-images.process-mode", "fast"));
+
+    private static DefinedProvider definition(Map<String, String> settings) {
+        return ShippedDefinition.provider("all-images", settings);
+    }
 
     private static HttpReply ok(String body) {
-        return new HttpReply(200, body, null, "application/json");
+        return new HttpReply(200, body, null, "application/json", "https://api.example.test/v1/image-generations/p1");
     }
 
     @Test
@@ -122,8 +135,10 @@ class AllImagesProviderTest {
         assertThat(provider.retryCall(job).url()).isEqualTo("https://api.example.test/v1/image-generations/retry/p%201");
         assertThat(provider.maxProviderRetries()).isEqualTo(1);
 
-        AllImagesProvider updating = new AllImagesProvider(new ProviderSettings("all-images",
-                "https://api.example.test/v1", "secret", 2, "{\"optimizePrompt\":true}"), "fast");
+        DefinedProvider updating = definition(Map.of(
+                "imagegen.providers.all-images.base-url", "https://api.example.test/v1",
+                "imagegen.providers.all-images.retry.max", "2",
+                "imagegen.providers.all-images.retry.update", "{\"optimizePrompt\":true}"));
         ProviderCall update = updating.updateBeforeRetryCall(job);
         assertThat(update.method()).isEqualTo("PUT");
         assertThat(update.url()).endsWith("/image-generations/p%201");
@@ -132,7 +147,9 @@ class AllImagesProviderTest {
 
     @Test
     void neverPrintsItsApiKey() {
-        assertThat(new ProviderSettings("all-images", "https://x.test/v1", "s3cr3t-key", 0, "").toString())
+        assertThat(definition(Map.of("imagegen.providers.all-images.api-key", "s3cr3t-key")).toString())
+                .doesNotContain("s3cr3t-key");
+        assertThat(definition(Map.of("imagegen.providers.all-images.api-key", "s3cr3t-key")).definition().toString())
                 .doesNotContain("s3cr3t-key");
     }
 
@@ -144,20 +161,24 @@ class AllImagesProviderTest {
         return job;
     }
 
-    private static AllImagesProvider provider(String processMode, String images, String buySize) {
-        return new AllImagesProvider(new ProviderSettings("all-images", "https://api.example.test/v1", "secret", 0, ""),
-                processMode, images, buySize);
+    private static DefinedProvider provider(String processMode, String images, String buySize) {
+        return definition(Map.of("imagegen.providers.all-images.base-url", "https://api.example.test/v1",
+                "imagegen.providers.all-images.api-key", "secret",
+                "imagegen.providers.all-images.process-mode", processMode,
+                "imagegen.providers.all-images.images", images, "imagegen.providers.all-images.buy-size", buySize));
     }
 
     @Test
     void sendsProcessModeOnlyWhenTheOperatorOrTheRequestSetsOne() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        AllImagesProvider unset = provider("", "full", "full");
+        DefinedProvider unset = provider("", "full", "full");
         assertThat(json.readTree(unset.createCall(job(Map.of())).body()).has("processMode")).isFalse();
-        assertThat(unset.modelOf(job(Map.of()).getRequest())).isEqualTo("fast");
+        // no speed of ours: durations are learned under the account's default speed, whatever it is
+        assertThat(unset.modelOf(job(Map.of()).getRequest())).isEmpty();
+        assertThat(unset.modelOf(job(Map.of("processMode", "relax")).getRequest())).isEqualTo("relax");
         assertThat(json.readTree(unset.createCall(job(Map.of("processMode", "relax"))).body())
                 .path("processMode").asText()).isEqualTo("relax");
-        AllImagesProvider dedicated = provider("relax", "full", "full");
+        DefinedProvider dedicated = provider("relax", "full", "full");
         assertThat(json.readTree(dedicated.createCall(job(Map.of())).body()).path("processMode").asText()).isEqualTo("relax");
         assertThat(json.readTree(dedicated.createCall(job(Map.of("processMode", "fast"))).body())
                 .path("processMode").asText()).isEqualTo("fast");
@@ -169,19 +190,19 @@ class AllImagesProviderTest {
 
     @Test
     void takesThePreviewOrTheFullDisplayImageAsConfiguredAndSaysWhichItTook() {
-        AllImagesProvider preview = provider("", "preview", "full");
+        DefinedProvider preview = provider("", "preview", "full");
         String url = preview.readStatus(ok(DONE)).imageUrls().get(0);
         assertThat(url).isEqualTo("https://api.example.test/v1/images/preview/img%201.jpg");
         assertThat(preview.acquireCall(job(Map.of()), url)).isNull();
         assertThat(preview.acquisition(url)).isEqualTo("preview");
         assertThat(preview.downloadCall(job(Map.of()), url).method()).isEqualTo("GET");
-        AllImagesProvider full = provider("", "full", "full");
+        DefinedProvider full = provider("", "full", "full");
         assertThat(full.acquisition(full.readStatus(ok(DONE)).imageUrls().get(0))).isEqualTo("full");
     }
 
     @Test
     void buysTheImageAndDownloadsTheLinkOfTheConfiguredSize() throws Exception {
-        AllImagesProvider buying = provider("", "buy", "upscale-uhd");
+        DefinedProvider buying = provider("", "buy", "upscale-uhd");
         String url = buying.readStatus(ok(DONE)).imageUrls().get(0);
         ProviderCall buy = buying.acquireCall(job(Map.of()), url);
         assertThat(buy.method()).isEqualTo("POST");
@@ -207,7 +228,7 @@ class AllImagesProviderTest {
 
     @Test
     void downloadsThroughThePaidRouteAndTreats402AsNoCreditsLeft() throws Exception {
-        AllImagesProvider downloading = provider("", "download", "full");
+        DefinedProvider downloading = provider("", "download", "full");
         String url = downloading.readStatus(ok(DONE)).imageUrls().get(0);
         assertThat(downloading.acquireCall(job(Map.of()), url)).isNull();
         ProviderCall download = downloading.downloadCall(job(Map.of()), url);
@@ -222,7 +243,9 @@ class AllImagesProviderTest {
 
     @Test
     void refusesAnUnknownImagesSettingByItsName() {
-        assertThatThrownBy(() -> provider("", "steal", "full")).hasMessageContaining("imagegen.providers.all-images.images");
-        assertThatThrownBy(() -> provider("", "buy", "huge")).hasMessageContaining("imagegen.providers.all-images.buy-size");
+        assertThatThrownBy(() -> provider("", "steal", "full"))
+                .hasMessageContaining("provider definition 'all-images': imageMode: 'steal' is not one of [preview, full, buy, download]");
+        assertThatThrownBy(() -> provider("", "buy", "huge"))
+                .hasMessageContaining("imageSize: 'huge' is not one of [full, upscale, upscale-uhd]");
     }
 }
