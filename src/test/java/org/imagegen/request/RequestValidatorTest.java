@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagegen.provider.ProviderSettings;
 import org.imagegen.support.ShippedDefinition;
 import org.junit.jupiter.api.Test;
 
