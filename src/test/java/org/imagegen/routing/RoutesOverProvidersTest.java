@@ -54,6 +54,8 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.routes.patient=replicate, bfl",
         "imagegen.routes.leo=leonardo, fal",
         "imagegen.providers.leonardo.route=leo",
+        "imagegen.routes.idle=rendernet, bfl",
+        "imagegen.routing.down=rendernet",
         "imagegen.routing.max-tries=2",
         "imagegen.routing.wait-budget=1s"
 })
@@ -229,6 +231,21 @@ class RoutesOverProvidersTest {
     }
 
     @Test
+    void aProviderMarkedDownIsNotAsked() {
+        FOLDERS.drop("down.json", """
+                {"id": "rt-down", "provider": "route:idle", "prompt": "a quiet street"}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rt-down", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        assertThat(creates(simulator("rendernetSimulator"), "rt-down")).isZero();
+        assertThat(bfl.createsFor("rt-down")).isEqualTo(1);
+        assertAttempt(manifest.path("attempts").get(0), "rendernet", "JuggernautXL", "MARKED_DOWN",
+                "rendernet is marked down (imagegen.routing.down)");
+        assertAttempt(manifest.path("attempts").get(1), "bfl", "flux-pro-1.1", "DELIVERED", null);
+    }
+
+    @Test
     void aRequestThatNamesABadRouteOrDoesNotSuitEveryStepIsRejectedNamingTheField() {
         FOLDERS.drop("bad.jsonl", """
                 {"id": "rt-nowhere", "provider": "route:nowhere", "prompt": "a map"}
@@ -247,7 +264,7 @@ class RoutesOverProvidersTest {
         assertThat(problems.get(0).path("id").asText()).isEqualTo("rt-nowhere");
         assertThat(problems.get(0).path("field").asText()).isEqualTo("provider");
         assertThat(problems.get(0).path("message").asText()).startsWith("unknown route 'nowhere'; configured routes:"
-                + " [fast, leo, patient, quota]");
+                + " [fast, idle, leo, patient, quota]");
         assertThat(problems.get(1).path("id").asText()).isEqualTo("rt-model");
         assertThat(problems.get(1).path("field").asText()).isEqualTo("model");
         assertThat(problems.get(2).path("id").asText()).isEqualTo("rt-count");
