@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.imagegen.support.ApiClient.json;
 
 /**
@@ -126,7 +127,9 @@ class RoutesOverProvidersTest {
                                 + " because bfl refused the create 2 times"),
                         d -> assertThat(d).startsWith("route fast: step 3 of 3, fal, because replicate refused"));
 
-        JsonNode view = json(api().get("/api/generations/rt-busy"));
+        // the manifest reaches the outbox just before the row says DELIVERED
+        JsonNode view = await().atMost(WAIT).until(() -> json(api().get("/api/generations/rt-busy")),
+                v -> v.path("state").asText().equals("DELIVERED"));
         assertThat(view.path("attempts")).hasSize(3);
         assertThat(view.path("attempts").findValuesAsText("provider")).containsExactly("bfl", "replicate", "fal");
         assertThat(view.path("attempts").findValuesAsText("outcome"))
@@ -164,8 +167,9 @@ class RoutesOverProvidersTest {
         assertThat(creates(replicate, "rt-censor") + creates(fal, "rt-censor")).as("nobody else asked").isZero();
         assertThat(manifest.path("attempts")).hasSize(1);
         assertAttempt(manifest.path("attempts").get(0), "bfl", "flux-pro-1.1", "CENSORED", "BFL: Content Moderated");
-        assertThat(json(api().get("/api/generations/rt-censor")).path("attempts").findValuesAsText("outcome"))
-                .containsExactly("CENSORED");
+        // the manifest is written just before the row: the API says CENSORED a moment later
+        await().atMost(WAIT).untilAsserted(() -> assertThat(json(api().get("/api/generations/rt-censor"))
+                .path("attempts").findValuesAsText("outcome")).containsExactly("CENSORED"));
     }
 
     @Test
