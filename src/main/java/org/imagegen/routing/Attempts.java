@@ -68,6 +68,23 @@ public class Attempts {
         }
     }
 
+    /** How many creates were sent for the job since {@code since} (its SUBMITTING entries): the tries at a step. */
+    public int createsSince(String key, long since) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job_event WHERE job_key = ? "
+                     + "AND state = ? AND at >= ?")) {
+            select.setString(1, key);
+            select.setString(2, JobState.SUBMITTING.name());
+            select.setLong(3, since);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count the creates of job " + key, e);
+        }
+    }
+
     /**
      * Moves a claimed job to the next step of its route, in one transaction fenced by the lease this instance holds:
      * the attempt it leaves is recorded, the job becomes ACCEPTED at the next step's provider (the request rewritten

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.FindResult;
 import org.imagegen.provider.StatusResult;
 
 /**
@@ -77,6 +78,16 @@ public class Capacity {
                 return null;
             }
         }
+    }
+
+    /**
+     * After a search for a create whose answer was lost (a 5xx that may have come after the generation was made):
+     * only when the provider said it has no such generation is the refusal safe to count, and {@code tries} creates
+     * at this step without one made reach {@code maxTries}.
+     */
+    public Verdict afterSearch(String provider, FindResult result, int tries) {
+        return result.kind() == FindResult.Kind.NOT_FOUND && tries >= maxTries ? new Verdict(UNAVAILABLE, provider
+                + " failed the create " + tries + " times, and none was made (searched for each)") : null;
     }
 
     /** Before a create: a provider the operator marked down (imagegen.routing.down) is not asked. */

@@ -75,6 +75,23 @@ public class Fallover {
         return true;
     }
 
+    /**
+     * After the search for a create whose answer was lost: the provider has no such generation, and it has failed
+     * as many creates at this step as the tries allow. Only then may the job move; any other finding is settled at
+     * this provider, as without a route.
+     */
+    public boolean afterSearch(Job job, HttpReply reply) {
+        if (job.getRequest().route() == null) {
+            return false;
+        }
+        long now = clock.millis();
+        List<Attempts.Attempt> left = attempts.left(job.getKey());
+        long stepStarted = left.isEmpty() ? job.getAcceptedAt() : left.get(left.size() - 1).endedAt();
+        Capacity.Verdict verdict = capacity.afterSearch(job.getProvider(), provider(job).readFind(job, reply),
+                attempts.createsSince(job.getKey(), stepStarted));
+        return verdict != null && moveOn(job, verdict, null, left, now);
+    }
+
     /** After a status check: a generation the provider gave up for capacity goes to the next step. */
     public boolean afterCheck(Job job, StatusResult result) {
         if (job.getRequest().route() == null || job.getState() == JobState.TIMED_OUT) {

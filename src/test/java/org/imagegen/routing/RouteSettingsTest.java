@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.FindResult;
 import org.imagegen.provider.StatusResult;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,13 @@ class RouteSettingsTest {
                 .as("maybe created: reconciled, never moved").isNull();
         assertThat(capacity.afterCreate("openai", CreateResult.finished(null, StatusResult.censored("no")), 400, 1, 0))
                 .as("moderation is the answer").isNull();
+
+        assertThat(capacity.afterSearch("all-images", FindResult.notFound(), 2)).as("two tries of three").isNull();
+        assertThat(capacity.afterSearch("all-images", FindResult.notFound(), 3).outcome())
+                .isEqualTo(Capacity.UNAVAILABLE);
+        assertThat(capacity.afterSearch("all-images", FindResult.unknown("cannot tell"), 9))
+                .as("possibly made: settled at the provider").isNull();
+        assertThat(capacity.afterSearch("all-images", FindResult.found("g1"), 9)).isNull();
 
         assertThat(capacity.beforeCreate("leonardo").outcome()).isEqualTo(Capacity.MARKED_DOWN);
         assertThat(capacity.beforeCreate("bfl")).isNull();

@@ -56,6 +56,7 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.routes.leo=leonardo, fal",
         "imagegen.providers.leonardo.route=leo",
         "imagegen.routes.idle=rendernet, bfl",
+        "imagegen.routes.images=all-images, bfl",
         "imagegen.routing.down=rendernet",
         "imagegen.routing.max-tries=2",
         "imagegen.routing.wait-budget=1s"
@@ -219,6 +220,30 @@ class RoutesOverProvidersTest {
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("NEEDS_ATTENTION");
     }
 
+    /**
+     * A 500 to a create may come after the generation was made: all-images is searched for it each time, and only once
+     * it has failed as many creates as the tries allow, none of them made, is it left. bfl, which cannot be searched,
+     * fails its first create the same way: the job is parked there, not sent to a third provider.
+     */
+    @Test
+    void aFailedCreateIsSearchedForBeforeTheJobMovesAndParkedWhereItCannotBe() {
+        FOLDERS.drop("garden.json", """
+                {"id": "rt-garden", "provider": "route:images", "prompt": "a walled garden sim:create-500x2"}""");
+
+        JsonNode manifest = FOLDERS.awaitManifest("rt-garden", WAIT);
+
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("NEEDS_ATTENTION");
+        ProviderSimulator allImages = simulator("allImagesSimulator");
+        assertThat(creates(allImages, "rt-garden")).as("creates sent to all-images").isEqualTo(2);
+        assertThat(allImages.received().calls()).as("searched for after each")
+                .filteredOn(c -> c.method().equals("GET") && c.uri().contains("tag=imagegen-rt-garden")).hasSize(2);
+        assertThat(creates(bfl, "rt-garden")).as("bfl's one create, unsettled").isEqualTo(1);
+        assertThat(allImages.createsFor("rt-garden") + bfl.createsFor("rt-garden")).as("nothing made").isZero();
+        assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("UNAVAILABLE", "NEEDS_ATTENTION");
+        assertThat(manifest.path("attempts").get(0).path("reason").asText())
+                .isEqualTo("all-images failed the create 2 times, and none was made (searched for each)");
+    }
+
     @Test
     void aProvidersDefaultRouteIsTakenByRequestsThatNameTheProvider() {
         FOLDERS.drop("leo.json", """
@@ -268,7 +293,7 @@ class RoutesOverProvidersTest {
         assertThat(problems.get(0).path("id").asText()).isEqualTo("rt-nowhere");
         assertThat(problems.get(0).path("field").asText()).isEqualTo("provider");
         assertThat(problems.get(0).path("message").asText()).startsWith("unknown route 'nowhere'; configured routes:"
-                + " [fast, idle, leo, patient, quota]");
+                + " [fast, idle, images, leo, patient, quota]");
         assertThat(problems.get(1).path("id").asText()).isEqualTo("rt-model");
         assertThat(problems.get(1).path("field").asText()).isEqualTo("model");
         assertThat(problems.get(2).path("id").asText()).isEqualTo("rt-count");
