@@ -55,7 +55,9 @@ public class Fallover {
 
     /** After a create's answer ({@code reply}, before the lifecycle records it). */
     public boolean afterCreate(Job job, HttpReply reply) {
-        if (job.getRequest().route() == null) {
+        if (job.getRequest().route() == null || reply.isSuccess()) {
+            // a 2xx answer is a generation (or maybe one): never a capacity refusal, and a synchronous API's answer
+            // (images inline) is not read twice
             return false;
         }
         long now = clock.millis();
