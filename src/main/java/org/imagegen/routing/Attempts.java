@@ -85,6 +85,24 @@ public class Attempts {
         }
     }
 
+    /** When the first create was sent for the job since {@code since}, or null when none was. */
+    public Long firstCreateSince(String key, long since) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT MIN(at) FROM job_event WHERE job_key = ? "
+                     + "AND state = ? AND at >= ?")) {
+            select.setString(1, key);
+            select.setString(2, JobState.SUBMITTING.name());
+            select.setLong(3, since);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                long first = rs.getLong(1);
+                return rs.wasNull() ? null : first;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot read the creates of job " + key, e);
+        }
+    }
+
     /**
      * Moves a claimed job to the next step of its route, in one transaction fenced by the lease this instance holds:
      * the attempt it leaves is recorded, the job becomes ACCEPTED at the next step's provider (the request rewritten

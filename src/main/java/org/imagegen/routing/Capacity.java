@@ -50,7 +50,7 @@ public class Capacity {
 
     /**
      * After a create's answer. {@code status}: its HTTP code; {@code tries}: the creates refused for now at this step,
-     * this one included; {@code waited}: how long the job has been at this step, in ms. Null: it can take it, or the
+     * this one included; {@code waited}: ms since the first create at this step. Null: it can take it, or the
      * answer is not about capacity (then the job goes on as without a route).
      */
     public Verdict afterCreate(String provider, CreateResult result, int status, int tries, long waited) {

@@ -65,8 +65,11 @@ public class Fallover {
         CreateResult result = provider(job).readCreate(reply);
         List<Attempts.Attempt> left = attempts.left(job.getKey());
         long stepStarted = left.isEmpty() ? job.getAcceptedAt() : left.get(left.size() - 1).endedAt();
+        // waited since the first create at this step, not since the step began: time spent in our own queues (a big
+        // batch under the key's rate limit) is no sign that the provider cannot take the job
+        Long firstCreate = attempts.firstCreateSince(job.getKey(), stepStarted);
         Capacity.Verdict verdict = capacity.afterCreate(provider, result, reply.status(),
-                job.getTransientErrors() + 1, Math.max(0, now - stepStarted));
+                job.getTransientErrors() + 1, Math.max(0, now - (firstCreate == null ? now : firstCreate)));
         if (verdict == null || !moveOn(job, verdict, result.cost(), left, now)) {
             return false;
         }
