@@ -43,6 +43,7 @@ import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.request.RequestParser;
 import org.imagegen.request.RequestValidator;
+import org.imagegen.routing.RoutingConfiguration;
 import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
 import org.imagegen.support.Wiring;
@@ -173,6 +174,9 @@ public class BundleConfiguration implements CamelConfiguration {
                     validator.addDefaultSinks(provider.name(), own);
                     observe.providerJoined(camelContext, provider);
                 });
+        // routes over providers (imagegen.routes.*): a job moves to the next step when its provider cannot take it
+        Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, providers,
+                providerConfiguration.rateLimits(), validator, outbox);
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext, builtIn);
 

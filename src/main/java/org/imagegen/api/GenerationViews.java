@@ -73,6 +73,8 @@ public class GenerationViews {
         v.put("providerRetries", job.getProviderRetries());
         v.put("statusChecks", job.getChecks());
         v.put("cost", Outbox.costOf(job));
+        // each provider the job was at along its route, and why it left it (the manifest lists the same)
+        v.put("attempts", outbox.attempts(job, job.getState()));
         // what the provider last reported, where it reports it (defined providers' outcome position and progress)
         v.put("position", job.getPosition());
         v.put("progress", job.getProgress());

@@ -41,10 +41,23 @@ public class Outbox {
     private final long maxImageBytes;
     private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    /** The job's attempts along its route, for the manifest (set by the routing configuration); none until set. */
+    private java.util.function.BiFunction<Job, JobState, Object> attempts = (job, state) -> null;
+
     public Outbox(Path outbox, Path data, long maxImageBytes) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.staging = data.toAbsolutePath().normalize().resolve("staging");
         this.maxImageBytes = maxImageBytes;
+    }
+
+    /** What the manifest lists under {@code attempts}: each provider the job was at, for the state reported. */
+    public void setAttempts(java.util.function.BiFunction<Job, JobState, Object> attempts) {
+        this.attempts = attempts;
+    }
+
+    /** The job's attempts as the manifest lists them (the HTTP API shows the same). */
+    public Object attempts(Job job, JobState state) {
+        return attempts.apply(job, state);
     }
 
     public Path jobFolder(String key) {
@@ -234,6 +247,7 @@ public class Outbox {
         manifest.put("providerRetries", job.getProviderRetries());
         manifest.put("statusChecks", job.getChecks());
         manifest.put("cost", costOf(job));
+        manifest.put("attempts", attempts.apply(job, state));
         List<Map<String, Object>> states = new ArrayList<>();
         for (JobEvent e : history) {
             Map<String, Object> s = new LinkedHashMap<>();

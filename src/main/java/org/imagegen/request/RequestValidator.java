@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.imagegen.routing.ProviderRoutes;
+import org.imagegen.routing.RouteStep;
 
 /**
  * Turns a raw record into a {@link GenerationRequest}, or into problems that each name the record, the field and
@@ -41,6 +43,8 @@ public class RequestValidator {
     private final Set<String> sinkNames;
     private final List<String> defaultSinks;
     private final Map<String, List<String>> defaultSinksByProvider;
+    /** The operator's routes over providers (imagegen.routes.*); none until set. */
+    private ProviderRoutes routes = new ProviderRoutes(Map.of(), Map.of());
 
     public RequestValidator(List<? extends ProviderRules> providers, String defaultProvider,
                             Set<String> sinkNames, List<String> defaultSinks) {
@@ -62,6 +66,11 @@ public class RequestValidator {
     /** A provider that joins after the start (a definition in routes/providers/), before any request is read. */
     public void addProvider(ProviderRules provider) {
         providers.put(provider.name(), provider);
+    }
+
+    /** The routes over providers a request may name ({@code "provider": "route:<name>"}) or get by its provider. */
+    public void setRoutes(ProviderRoutes routes) {
+        this.routes = routes;
     }
 
     /** The sinks a request for a provider that joined after the start gets when it names none (empty: the global). */
@@ -93,8 +102,20 @@ public class RequestValidator {
         if (provider == null) {
             provider = defaultProvider;
         }
-        ProviderRules rules = providers.get(provider);
-        if (rules == null) {
+        // a route where a provider is named ("route:fast"), or the provider's default route: the job starts at the
+        // route's first step, and the request must suit every step
+        boolean routeNamed = provider != null && provider.startsWith(ProviderRoutes.PREFIX);
+        String route = routeNamed ? provider.substring(ProviderRoutes.PREFIX.length()) : routes.defaultRoute(provider);
+        List<RouteStep> steps = routes.steps(route);
+        if (routeNamed && steps == null) {
+            problems.add("provider", "unknown route '" + printable(route) + "'; configured routes: " + routes.names()
+                    + " (imagegen.routes.<name>)");
+            provider = null;
+        } else if (routeNamed) {
+            provider = steps.get(0).provider();
+        }
+        ProviderRules rules = provider == null ? null : providers.get(provider);
+        if (rules == null && provider != null) {
             problems.add("provider", "unknown provider '" + provider + "'; expected one of " + providers.keySet());
         }
         String prompt = text(node, "prompt", problems);
@@ -109,9 +130,18 @@ public class RequestValidator {
         if (model != null && model.isBlank()) {
             problems.add("model", "must not be blank; leave it out for the provider's default model");
         }
+        if (model != null && routeNamed && steps != null) {
+            problems.add("model", "a request that names a route names no model: each step of route '" + route
+                    + "' carries its own (imagegen.routes." + route + " = " + steps.stream().map(RouteStep::toString)
+                    .reduce((a, b) -> a + ", " + b).orElse("") + ")");
+        }
+        if (model == null && steps != null) {
+            model = steps.get(0).model();
+        }
         Map<String, Object> options = object(node, "options", problems);
         Map<String, Object> metadata = object(node, "metadata", problems);
-        List<String> sinks = sinks(node, defaultSinksByProvider.getOrDefault(provider, defaultSinks), problems);
+        List<String> sinks = sinks(node, provider == null ? defaultSinks
+                : defaultSinksByProvider.getOrDefault(provider, defaultSinks), problems);
         if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
             problems.add("count", "must be at least 1");
         }
@@ -119,8 +149,11 @@ public class RequestValidator {
             return Validated.rejected(problems);
         }
         GenerationRequest draft = new GenerationRequest(id, id == null, provider, prompt, negativePrompt,
-                aspectRatio, count == null ? null : count.intValue(), seed, options, metadata, sinks, model);
+                aspectRatio, count == null ? null : count.intValue(), seed, options, metadata, sinks, model, route);
         rules.validate(draft, problems);
+        if (steps != null) {
+            validateSteps(draft, steps, problems);
+        }
         if (!problems.isEmpty()) {
             return Validated.rejected(problems);
         }
@@ -128,7 +161,29 @@ public class RequestValidator {
             return Validated.accepted(draft);
         }
         return Validated.accepted(new GenerationRequest(contentKey(draft), true, provider, prompt, negativePrompt,
-                aspectRatio, draft.count(), seed, options, metadata, sinks, model));
+                aspectRatio, draft.count(), seed, options, metadata, sinks, model, route));
+    }
+
+    /**
+     * A job on a route may reach any of its steps: the request must suit every step's provider and model, or it is
+     * rejected now, each problem naming the step, rather than failing at a provider it falls over to.
+     */
+    private void validateSteps(GenerationRequest request, List<RouteStep> steps, Problems problems) {
+        for (int i = 1; i < steps.size(); i++) {
+            RouteStep step = steps.get(i);
+            ProviderRules rules = providers.get(step.provider());
+            Problems own = new Problems(0);
+            if (rules == null) {
+                problems.add("provider", "route '" + request.route() + "' step " + (i + 1) + ": unknown provider '"
+                        + step.provider() + "'");
+                continue;
+            }
+            rules.validate(request.atStep(step.provider(), step.model()), own);
+            for (Problem p : own.list()) {
+                problems.add(p.field(), "route '" + request.route() + "' step " + (i + 1) + " (" + step + "): "
+                        + p.message());
+            }
+        }
     }
 
     private String id(JsonNode node, Problems problems) {
@@ -260,6 +315,10 @@ public class RequestValidator {
         if (request.model() != null) {
             // only when named: the keys of requests without a model stay what they were before requests had one
             canonical.put("model", request.model());
+        }
+        if (request.route() != null) {
+            // likewise: a request on a route is another request than the same one at its first provider
+            canonical.put("route", request.route());
         }
         try {
             byte[] bytes = CANONICAL.writeValueAsBytes(canonical);
