@@ -41,15 +41,16 @@ class JmsRedeliveryTest {
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
         try (RunningBundle bundle = RunningBundle.start(settings(folders));
              JmsClient client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port())) {
+            // "accept": the step of routes/queue-intake.camel.yaml (at run time prefixed with the intake, e.g. jms-accept)
             AdviceWith.adviceWith(bundle.context(), "ingest-jms", route -> {
-                route.weaveById("accept-message").before().process(exchange -> {
+                route.weaveById("accept").before().process(exchange -> {
                     String fault = exchange.getMessage().getHeader("TestFault", String.class);
                     deliveries.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
                     if ("store-down".equals(fault)) {
                         throw new JobStoreException("job store unavailable (test)", null);
                     }
                 });
-                route.weaveById("accept-message").after().process(exchange -> {
+                route.weaveById("accept").after().process(exchange -> {
                     // the jobs are committed; the process "dies" before the message is acknowledged
                     if ("crash-after-record".equals(exchange.getMessage().getHeader("TestFault", String.class))
                             && exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class) == 1) {

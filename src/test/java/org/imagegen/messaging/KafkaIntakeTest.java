@@ -141,6 +141,7 @@ class KafkaIntakeTest {
         try (provider; AutoCloseable ownStore = PostgresJobStore.ownSchema("kafka_uncommitted")) {
             try (RunningBundle first = RunningBundle.start(settings)) {
                 // the bundle stops after recording the request and before committing its offset
+                // ("commit-offset", "accept": steps of routes/queue-intake.camel.yaml, at run time kafka-commit-offset, ...)
                 AdviceWith.adviceWith(first.context(), "ingest-kafka",
                         route -> route.weaveById("commit-offset").replace().process(exchange -> { }));
                 EmbeddedKafka.send("kafka.uncommitted", "{\"id\": \"kafka-uncommitted\", \"prompt\": \"read twice\"}");
@@ -150,7 +151,7 @@ class KafkaIntakeTest {
 
             AtomicInteger reads = new AtomicInteger();
             try (RunningBundle second = RunningBundle.start(settings)) {
-                AdviceWith.adviceWith(second.context(), "ingest-kafka", route -> route.weaveById("accept-record")
+                AdviceWith.adviceWith(second.context(), "ingest-kafka", route -> route.weaveById("accept")
                         .before().process(exchange -> {
                             if (exchange.getMessage().getBody(String.class).contains("kafka-uncommitted")) {
                                 reads.incrementAndGet();
@@ -176,7 +177,7 @@ class KafkaIntakeTest {
         try (RunningBundle faulty = RunningBundle.start(settings(folders, "kafka.faults",
                 "imagegen.kafka.retries=2", "imagegen.kafka.retry-delay=50ms"));
              KafkaConsumer<String, String> dlt = EmbeddedKafka.consumer("kafka.faults.dlt")) {
-            AdviceWith.adviceWith(faulty.context(), "ingest-kafka", route -> route.weaveById("accept-record")
+            AdviceWith.adviceWith(faulty.context(), "ingest-kafka", route -> route.weaveById("accept")
                     .before().process(exchange -> {
                         attempts.incrementAndGet();
                         throw new JobStoreException("job store unavailable (test)", null);

@@ -118,12 +118,13 @@ abstract class RabbitMqIntakeContract {
                 "imagegen.rabbitmq.auto-declare=" + bundleDeclares()));
         // counts each delivery of a message; the first delivery of "lose-ack" loses the bundle's connection after
         // its jobs were recorded, before the acknowledgement could be sent
+        // "accept": the step of routes/queue-intake.camel.yaml (at run time prefixed with the intake, e.g. jms-accept)
         AdviceWith.adviceWith(bundle.context(), "ingest-rabbitmq", route -> {
-            route.weaveById("accept-delivery").before().process(exchange -> deliveries
+            route.weaveById("accept").before().process(exchange -> deliveries
                     .computeIfAbsent(exchange.getMessage().getBody(String.class), b -> new AtomicInteger())
                     .incrementAndGet());
-            route.weaveById("accept-delivery").after().process(exchange -> {
-                String body = exchange.getProperty("original", String.class);
+            route.weaveById("accept").after().process(exchange -> {
+                String body = exchange.getVariable("original", String.class);
                 if (body.contains("lose-ack") && deliveries.get(body).get() == 1) {
                     ((CachingConnectionFactory) bundle.context()
                             .getComponent("spring-rabbitmq", SpringRabbitMQComponent.class).getConnectionFactory())

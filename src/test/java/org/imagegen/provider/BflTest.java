@@ -182,20 +182,20 @@ class BflTest {
 
     @Test
     void faultsAreWaitedOutOrParkedAndNoJobKeyIsEverCreatedTwice() {
-        FaultMatrix.in(FOLDERS, WAIT).simulator("bfl", bfl)
-                .delivered("bfl-429", "bfl", "a heron sim:create-429x1 sim:retry-after=1")
-                .delivered("bfl-429bare", "bfl", "a heron sim:create-429barex1")
-                .delivered("bfl-503", "bfl", "a heron sim:create-503x1")
-                .delivered("bfl-check-5xx", "bfl", "a heron sim:check-500x1 sim:check-502x1")
-                .delivered("bfl-check-429", "bfl", "a heron sim:check-429x1")
-                .delivered("bfl-malformed", "bfl", "a heron sim:check-malformedx1")
-                .delivered("bfl-slow", "bfl", "a heron sim:create-slowx1 sim:check-slowx1")
+        FaultMatrix.in(FOLDERS, WAIT).provider("bfl", bfl)
+                .delivered("bfl-429", "a heron sim:create-429x1 sim:retry-after=1")
+                .delivered("bfl-429bare", "a heron sim:create-429barex1")
+                .delivered("bfl-503", "a heron sim:create-503x1")
+                .delivered("bfl-check-5xx", "a heron sim:check-500x1 sim:check-502x1")
+                .delivered("bfl-check-429", "a heron sim:check-429x1")
+                .delivered("bfl-malformed", "a heron sim:check-malformedx1")
+                .delivered("bfl-slow", "a heron sim:create-slowx1 sim:check-slowx1")
                 // a create whose answer was lost or unreadable, or a 500 after which nobody knows: parked, never
                 // sent again
-                .parked("bfl-lost", "bfl", "a heron sim:create-lost")
-                .parked("bfl-create-malformed", "bfl", "a heron sim:create-malformedx1")
+                .parked("bfl-lost", "a heron sim:create-lost")
+                .parked("bfl-create-malformed", "a heron sim:create-malformedx1")
                 // BFL refused that one before making anything; the bundle cannot know that from a 500
-                .parkedUnmade("bfl-create-500", "bfl", "a heron sim:create-500x1")
+                .parkedUnmade("bfl-create-500", "a heron sim:create-500x1")
                 .dropAndCheck("faults.jsonl");
 
         // a refused create was sent again, once; the second went after the Retry-After BFL asked for

@@ -245,27 +245,29 @@ class FalReplicateTest {
 
     @Test
     void rateLimitsAndServerErrorsAreWaitedOutWithOneCreate() {
-        FaultMatrix.in(FOLDERS, WAIT).simulator("fal", fal).simulator("replicate", replicate)
-                .delivered("fal-429", "fal", "a fern sim:create-429x1")
-                .delivered("fal-429bare", "fal", "a fern sim:create-429barex1")
-                .delivered("fal-check-5xx", "fal", "a fern sim:check-500x1 sim:check-503x1")
-                .delivered("fal-check-malformed", "fal", "a fern sim:check-malformedx1")
-                .delivered("rep-429", "replicate", "a fern sim:create-429x1")
-                .delivered("rep-429bare", "replicate", "a fern sim:create-429barex1")
-                .delivered("rep-503", "replicate", "a fern sim:create-503x1")
-                .delivered("rep-check-5xx", "replicate", "a fern sim:check-500x1 sim:check-502x1")
-                .delivered("rep-check-malformed", "replicate", "a fern sim:check-malformedx1")
+        FaultMatrix.in(FOLDERS, WAIT).provider("fal", fal)
+                .delivered("fal-429", "a fern sim:create-429x1")
+                .delivered("fal-429bare", "a fern sim:create-429barex1")
+                .delivered("fal-check-5xx", "a fern sim:check-500x1 sim:check-503x1")
+                .delivered("fal-check-malformed", "a fern sim:check-malformedx1")
+                .provider("replicate", replicate)
+                .delivered("rep-429", "a fern sim:create-429x1")
+                .delivered("rep-429bare", "a fern sim:create-429barex1")
+                .delivered("rep-503", "a fern sim:create-503x1")
+                .delivered("rep-check-5xx", "a fern sim:check-500x1 sim:check-502x1")
+                .delivered("rep-check-malformed", "a fern sim:check-malformedx1")
                 .dropAndCheck("faults.jsonl");
     }
 
     @Test
     void aCreateWhoseAnswerIsLostOrUnreadableIsParkedNeverSentTwice() {
-        FaultMatrix.in(FOLDERS, WAIT).simulator("fal", fal).simulator("replicate", replicate)
-                .parked("fal-lost", "fal", "a moth sim:create-lost")
-                .parked("fal-create-malformed", "fal", "a moth sim:create-malformedx1")
-                .parked("rep-lost", "replicate", "a moth sim:create-lost")
-                .parked("rep-create-502", "replicate", "a moth sim:create-502x1")
-                .parked("rep-create-malformed", "replicate", "a moth sim:create-malformedx1")
+        FaultMatrix.in(FOLDERS, WAIT).provider("fal", fal)
+                .parked("fal-lost", "a moth sim:create-lost")
+                .parked("fal-create-malformed", "a moth sim:create-malformedx1")
+                .provider("replicate", replicate)
+                .parked("rep-lost", "a moth sim:create-lost")
+                .parked("rep-create-502", "a moth sim:create-502x1")
+                .parked("rep-create-malformed", "a moth sim:create-malformedx1")
                 .dropAndCheck("lost.jsonl");
 
         // the job store holds what the manifests say

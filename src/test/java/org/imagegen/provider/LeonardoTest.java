@@ -193,19 +193,19 @@ class LeonardoTest {
 
     @Test
     void faultsAreWaitedOutOrParkedAndNoJobKeyIsEverCreatedTwice() {
-        FaultMatrix.in(FOLDERS, WAIT).simulator("leonardo", leonardo)
-                .delivered("leo-429", "leonardo", "a heron sim:create-429x1 sim:retry-after=1")
-                .delivered("leo-429bare", "leonardo", "a heron sim:create-429barex1")
-                .delivered("leo-503", "leonardo", "a heron sim:create-503x1")
-                .delivered("leo-check-5xx", "leonardo", "a heron sim:check-500x1 sim:check-502x1")
-                .delivered("leo-check-429", "leonardo", "a heron sim:check-429x1")
-                .delivered("leo-malformed", "leonardo", "a heron sim:check-malformedx1")
-                .delivered("leo-slow", "leonardo", "a heron sim:create-slowx1 sim:check-slowx1")
+        FaultMatrix.in(FOLDERS, WAIT).provider("leonardo", leonardo)
+                .delivered("leo-429", "a heron sim:create-429x1 sim:retry-after=1")
+                .delivered("leo-429bare", "a heron sim:create-429barex1")
+                .delivered("leo-503", "a heron sim:create-503x1")
+                .delivered("leo-check-5xx", "a heron sim:check-500x1 sim:check-502x1")
+                .delivered("leo-check-429", "a heron sim:check-429x1")
+                .delivered("leo-malformed", "a heron sim:check-malformedx1")
+                .delivered("leo-slow", "a heron sim:create-slowx1 sim:check-slowx1")
                 // Leonardo cannot be searched by our key: a create whose answer was lost, unreadable or eaten by a
                 // gateway is parked for a person, never sent again
-                .parked("leo-lost", "leonardo", "a heron sim:create-lost")
-                .parked("leo-create-malformed", "leonardo", "a heron sim:create-malformedx1")
-                .parked("leo-create-502", "leonardo", "a heron sim:create-502x1")
+                .parked("leo-lost", "a heron sim:create-lost")
+                .parked("leo-create-malformed", "a heron sim:create-malformedx1")
+                .parked("leo-create-502", "a heron sim:create-502x1")
                 .dropAndCheck("faults.jsonl");
 
         // a refused create was sent again, once; the second went after the Retry-After Leonardo asked for

@@ -32,6 +32,7 @@ public final class FaultMatrix {
     private final Duration wait;
     private final Map<String, ProviderSimulator> simulators = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
+    private String provider;
 
     private FaultMatrix(Folders folders, Duration wait) {
         this.folders = folders;
@@ -43,25 +44,26 @@ public final class FaultMatrix {
         return new FaultMatrix(folders, wait);
     }
 
-    /** The simulator that serves the rows of {@code provider} (the request's provider field). */
-    public FaultMatrix simulator(String provider, ProviderSimulator simulator) {
+    /** The rows that follow are requests to {@code provider} (the request's provider field), served by {@code simulator}. */
+    public FaultMatrix provider(String provider, ProviderSimulator simulator) {
+        this.provider = provider;
         simulators.put(provider, simulator);
         return this;
     }
 
     /** A fault the bundle waits out: delivered with one image, one generation made, the fault really injected. */
-    public FaultMatrix delivered(String id, String provider, String prompt) {
-        return row(id, provider, prompt, Outcome.DELIVERED);
+    public FaultMatrix delivered(String id, String prompt) {
+        return row(id, prompt, Outcome.DELIVERED);
     }
 
     /** A create whose answer was lost or unreadable: parked, the create sent once and the generation made once. */
-    public FaultMatrix parked(String id, String provider, String prompt) {
-        return row(id, provider, prompt, Outcome.PARKED);
+    public FaultMatrix parked(String id, String prompt) {
+        return row(id, prompt, Outcome.PARKED);
     }
 
     /** The same, where the provider made nothing (it refused before making it, which the bundle cannot know). */
-    public FaultMatrix parkedUnmade(String id, String provider, String prompt) {
-        return row(id, provider, prompt, Outcome.PARKED_UNMADE);
+    public FaultMatrix parkedUnmade(String id, String prompt) {
+        return row(id, prompt, Outcome.PARKED_UNMADE);
     }
 
     /** Drops every row as one file named {@code fileName}, then checks each row's outcome. */
@@ -75,7 +77,6 @@ public final class FaultMatrix {
 
         for (Row row : rows) {
             ProviderSimulator simulator = simulators.get(row.provider());
-            assertThat(simulator).as("the simulator of " + row.provider()).isNotNull();
             JsonNode manifest = folders.awaitManifest(row.id(), wait);
             if (row.outcome() == Outcome.DELIVERED) {
                 assertThat(manifest.path("state").asText()).as(row.id() + ": " + manifest.toPrettyString())
@@ -94,7 +95,10 @@ public final class FaultMatrix {
         }
     }
 
-    private FaultMatrix row(String id, String provider, String prompt, Outcome outcome) {
+    private FaultMatrix row(String id, String prompt, Outcome outcome) {
+        if (provider == null) {
+            throw new IllegalStateException("name the provider(...) before its rows");
+        }
         rows.add(new Row(id, provider, prompt, outcome));
         return this;
     }
