@@ -30,6 +30,8 @@ import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
+import org.imagegen.disk.DiskSpace;
+import org.imagegen.disk.InboxPollStrategy;
 import org.imagegen.job.JobLifecycle;
 import org.imagegen.job.JobOperations;
 import org.imagegen.job.JobStore;
@@ -94,6 +96,10 @@ public class BundleConfiguration implements CamelConfiguration {
     private long deliveryMaxImageBytes;
     @PropertyInject("imagegen.provider.default")
     private String defaultProvider;
+    @PropertyInject(value = "imagegen.disk.min-free-bytes", defaultValue = "268435456")
+    private long diskMinFreeBytes;
+    @PropertyInject(value = "imagegen.disk.recheck", defaultValue = "30s")
+    private String diskRecheck;
 
     /** The job store's pool, once made (see {@link #jobStoreDataSource}). */
     private HikariDataSource dataSource;
@@ -165,6 +171,11 @@ public class BundleConfiguration implements CamelConfiguration {
         Sinks sinks = SinkConfiguration.configure(camelContext, outbox, builtIn, closer::add);
         SinkLedger ledger = new SinkLedger(dataSource);
         registry.bind("sinks", sinks);
+        // free space checked before taking on what must be kept (routes: intake, download, folder sinks)
+        DiskSpace disk = new DiskSpace(diskMinFreeBytes, setting("imagegen.disk.recheck", diskRecheck).toMillis(),
+                sinks.diskFolders(data));
+        registry.bind("diskSpace", disk);
+        registry.bind("inboxPollStrategy", new InboxPollStrategy(disk, Path.of(inboxFolder)));
 
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         JobLifecycle jobs = new JobLifecycle(store, providers, planner, providerConfiguration.rateLimits(), outbox,

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.imagegen.delivery.DeliveryException;
+import org.imagegen.disk.DiskSpace;
 import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkFile;
@@ -610,10 +611,13 @@ public class JobLifecycle {
     public void sinkFailed(Job job, String sink, Exception error) {
         long now = now();
         SinkRecord record = sinkRecord(job, sink);
-        int attempts = record.attempts() + 1;
+        // short of disk space is no fault of the sink: not counted, tried again after the provider's max backoff
+        boolean noSpace = DiskSpace.isShortOfSpace(error);
+        int attempts = record.attempts() + (noSpace ? 0 : 1);
         String reason = sinks.mask(describe(withoutSplitWrapper(error)));
-        boolean giveUp = error instanceof SinkRefusedException || attempts >= maxDeliveryAttempts;
-        Long next = giveUp ? null : planner.afterTransientError(job.getProvider(), now, attempts, null);
+        boolean giveUp = !noSpace && (error instanceof SinkRefusedException || attempts >= maxDeliveryAttempts);
+        Long next = giveUp ? null : noSpace ? now + planner.policy(job.getProvider()).maxBackoffMs()
+                : planner.afterTransientError(job.getProvider(), now, attempts, null);
         ledger.failed(job.getKey(), sink, attempts, next, sinks.names().contains(sink) ? sinks.location(job, sink) : null,
                 reason, now);
         LOG.warn("job {}: sink {} attempt {} failed{}: {}", job.getKey(), sink, attempts,
@@ -788,7 +792,13 @@ public class JobLifecycle {
                     reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
-            case SUCCEEDED -> deliveryFailed(job, reason, now, isPermanentDeliveryFailure(error));
+            case SUCCEEDED -> {
+                if (DiskSpace.isShortOfSpace(error)) {
+                    waitForSpace(job, reason, now);
+                } else {
+                    deliveryFailed(job, reason, now, isPermanentDeliveryFailure(error));
+                }
+            }
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 keepTimeOutReason(job, reason);
@@ -796,6 +806,17 @@ public class JobLifecycle {
                 LOG.info("job {}: step failed, next try in {} ms: {}", job.getKey(), job.getNextCheckAt() - now, reason);
             }
         }
+    }
+
+    /**
+     * The download found the data folder short of space (or ran out of it): no fault of the images, so the attempt
+     * does not count; the job waits, checked again after the provider's max backoff, until there is room.
+     */
+    private void waitForSpace(Job job, String reason, long now) {
+        job.setDeliveryAttempts(Math.max(0, job.getDeliveryAttempts() - 1));
+        job.setReason("waiting for disk space: " + reason);
+        reschedule(job, now + planner.policy(job.getProvider()).maxBackoffMs());
+        LOG.warn("job {}: {}", job.getKey(), job.getReason());
     }
 
     private void deliveryFailed(Job job, String reason, long now, boolean permanent) {
