@@ -124,6 +124,15 @@ public class BundleConfiguration implements CamelConfiguration {
             url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         HikariConfig config = new HikariConfig();
+        if (url.startsWith("jdbc:h2:file:")) {
+            // a write that finds the disk full makes H2 close its database: every session open then stays dead (its
+            // isValid() still says true, and its errors' SQL state is not one the pool evicts for), while a new
+            // connection opens the database again from its file. So an idle connection is checked with a query
+            // before it is handed out, and none lives longer than 30 s (the pool's least): the store answers again
+            // within that once space returns. New H2 sessions in the same process cost next to nothing.
+            config.setConnectionTestQuery("SELECT 1");
+            config.setMaxLifetime(30_000);
+        }
         config.setJdbcUrl(url);
         config.setUsername(dbUser.strip());
         config.setPassword(dbPassword.strip());
