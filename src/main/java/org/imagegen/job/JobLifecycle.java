@@ -620,8 +620,13 @@ public class JobLifecycle {
                 : planner.afterTransientError(job.getProvider(), now, attempts, null);
         ledger.failed(job.getKey(), sink, attempts, next, sinks.names().contains(sink) ? sinks.location(job, sink) : null,
                 reason, now);
-        LOG.warn("job {}: sink {} attempt {} failed{}: {}", job.getKey(), sink, attempts,
-                giveUp ? ", giving up" : ", retrying in " + (next - now) + " ms", reason);
+        if (noSpace) {
+            LOG.warn("job {}: sink {} waits for disk space (not counted as an attempt), trying again in {} ms: {}",
+                    job.getKey(), sink, next - now, reason);
+        } else {
+            LOG.warn("job {}: sink {} attempt {} failed{}: {}", job.getKey(), sink, attempts,
+                    giveUp ? ", giving up" : ", retrying in " + (next - now) + " ms", reason);
+        }
     }
 
     /**

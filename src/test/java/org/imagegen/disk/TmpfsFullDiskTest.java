@@ -95,7 +95,7 @@ class TmpfsFullDiskTest {
         List<String> second = dropBatch("second", 3);
         all.addAll(second);
         await().atMost(WAIT).until(() -> second.stream().allMatch(id ->
-                log.count("job " + id + ": sink outbox attempt", "No space left on device") > 2));
+                log.count("job " + id + ": sink outbox waits for disk space (not counted", "No space left on device") > 2));
         for (String id : second) {
             Job job = store.find(id).orElseThrow();
             assertThat(job.getState()).as(id).isEqualTo(JobState.SUCCEEDED);
