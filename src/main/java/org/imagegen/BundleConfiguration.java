@@ -28,6 +28,8 @@ import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
+import org.imagegen.disk.DiskSpace;
+import org.imagegen.disk.InboxPollStrategy;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobConfiguration;
 import org.imagegen.job.JobOperations;
@@ -84,6 +86,8 @@ public class BundleConfiguration implements CamelConfiguration {
     private long deliveryMaxImageBytes;
     @PropertyInject("imagegen.provider.default")
     private String defaultProvider;
+    @PropertyInject(value = "imagegen.disk.min-free-bytes", defaultValue = "268435456")
+    private long diskMinFreeBytes;
 
     /** The job store's pool, once made (see {@link #jobStoreDataSource}). */
     private HikariDataSource dataSource;
@@ -108,6 +112,15 @@ public class BundleConfiguration implements CamelConfiguration {
             url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         HikariConfig config = new HikariConfig();
+        if (url.startsWith("jdbc:h2:file:")) {
+            // a write that finds the disk full makes H2 close its database: every session open then stays dead (its
+            // isValid() still says true, and its errors' SQL state is not one the pool evicts for), while a new
+            // connection opens the database again from its file. So an idle connection is checked with a query
+            // before it is handed out, and none lives longer than 30 s (the pool's least): the store answers again
+            // within that once space returns. New H2 sessions in the same process cost next to nothing.
+            config.setConnectionTestQuery("SELECT 1");
+            config.setMaxLifetime(30_000);
+        }
         config.setJdbcUrl(url);
         config.setUsername(dbUser.strip());
         config.setPassword(dbPassword.strip());
@@ -154,6 +167,11 @@ public class BundleConfiguration implements CamelConfiguration {
         Wiring.apply(camelContext, new SinkConfiguration(outbox, builtIn, closer::add));
         Sinks sinks = registry.lookupByNameAndType("sinks", Sinks.class);
         SinkLedger ledger = new SinkLedger(dataSource);
+        // free space checked before taking on what must be kept (routes: intake, download, folder sinks)
+        DiskSpace disk = new DiskSpace(diskMinFreeBytes, Settings.millis(camelContext, "imagegen.disk.recheck"),
+                sinks.diskFolders(data));
+        registry.bind("diskSpace", disk);
+        registry.bind("inboxPollStrategy", new InboxPollStrategy(disk, Path.of(inboxFolder)));
 
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         // the job store and the steps of a job's life, each bound by the name the routes call it by

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.imagegen.disk.LowDiskSpaceException;
 import org.imagegen.job.JobStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +53,20 @@ public class ApiAccess {
     public ApiReply problem(Throwable error) {
         // Camel may wrap what the bean threw: look through the causes
         Throwable e = error;
-        while (!(e instanceof ApiProblem) && !(e instanceof JobStoreException) && e.getCause() != null
-                && e.getCause() != e) {
+        while (!(e instanceof ApiProblem) && !(e instanceof JobStoreException) && !(e instanceof LowDiskSpaceException)
+                && e.getCause() != null && e.getCause() != e) {
             e = e.getCause();
         }
         ApiProblem problem;
+        Long retryAfter = null;
         if (e instanceof ApiProblem p) {
             problem = p;
+        } else if (e instanceof LowDiskSpaceException low) {
+            // 503 with Retry-After, not 507: the shortage is the server's and passes, and clients already retry a 503
+            // (as when the job store is down); the detail says which folder, for the operator reading the client's log
+            problem = new ApiProblem(503, "Service Unavailable", "not enough free disk space to accept requests ("
+                    + low.getMessage() + "); nothing was accepted, try again later", null);
+            retryAfter = Math.max(1, (low.retryAfterMs() + 999) / 1000);
         } else if (e instanceof JobStoreException) {
             LOG.warn("API request failed: {}", error.toString());
             problem = new ApiProblem(503, "Service Unavailable", "the job store is unavailable; try again later", null);
@@ -74,7 +82,7 @@ public class ApiAccess {
         if (!problem.problems().isEmpty()) {
             body.put("problems", problem.problems());
         }
-        return new ApiReply(problem.status(), ApiReply.PROBLEM_JSON, null, ApiJson.write(body));
+        return new ApiReply(problem.status(), ApiReply.PROBLEM_JSON, null, ApiJson.write(body), retryAfter);
     }
 
     /** The answer to a body over imagegen.api.max-body-bytes, which the HTTP server refuses before any route. */

@@ -113,6 +113,11 @@ public class Outbox {
                     }
                     out.write(buffer, 0, n);
                 }
+            } catch (IOException | RuntimeException e) {
+                // a download cut short (or a disk that filled up) leaves nothing behind: its part would hold the
+                // space the retry needs
+                deleteQuietly(part);
+                throw e;
             }
             moveAtomically(part, folder.resolve(file));
             StagedImage image = new StagedImage(number, file, bytes, HexFormat.of().formatHex(sha256.digest()),
@@ -133,6 +138,25 @@ public class Outbox {
      */
     public StagedImage stageInline(Job job, int index, String dataUri) {
         return new InlineImages(this).stageAgain(job, index, dataUri);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // removed by the next try, which writes the same name
+        }
+    }
+
+    /** Writes {@code content} by a temporary name beside {@code target}, then renames; nothing is left on failure. */
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path part = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            Files.write(part, content);
+            moveAtomically(part, target);
+        } finally {
+            deleteQuietly(part);
+        }
     }
 
     private static void close(InputStream body) {
@@ -171,9 +195,7 @@ public class Outbox {
         Path folder = jobFolder(job.getKey());
         try {
             Files.createDirectories(folder);
-            Path part = folder.resolve("." + MANIFEST + ".part");
-            Files.write(part, manifestBytes(job, job.getState(), history, sinks));
-            moveAtomically(part, folder.resolve(MANIFEST));
+            writeAtomically(folder.resolve(MANIFEST), manifestBytes(job, job.getState(), history, sinks));
         } catch (IOException e) {
             throw new DeliveryException("cannot write the manifest of job " + job.getKey() + ": " + e, e);
         }
@@ -192,9 +214,7 @@ public class Outbox {
             }
             byte[] manifest = compose.get();
             Files.createDirectories(sealed.getParent());
-            Path part = sealed.resolveSibling("." + MANIFEST + ".part");
-            Files.write(part, manifest);
-            moveAtomically(part, sealed);
+            writeAtomically(sealed, manifest);
             return manifest;
         } catch (IOException e) {
             throw new DeliveryException("cannot keep the manifest of job " + job.getKey() + " in staging: " + e, e);
@@ -221,9 +241,7 @@ public class Outbox {
             return;
         }
         try {
-            Path part = record.resolveSibling("." + MANIFEST + ".part");
-            Files.copy(sealed, part, StandardCopyOption.REPLACE_EXISTING);
-            moveAtomically(part, record);
+            writeAtomically(record, Files.readAllBytes(sealed));
         } catch (IOException e) {
             throw new DeliveryException("cannot write the manifest of job " + job.getKey() + ": " + e, e);
         }
@@ -299,9 +317,7 @@ public class Outbox {
         Path folder = stagingFolder(job);
         try {
             Files.createDirectories(folder);
-            Path part = folder.resolve("." + STAGED + ".part");
-            json.writeValue(part.toFile(), job.getStaged());
-            moveAtomically(part, folder.resolve(STAGED));
+            writeAtomically(folder.resolve(STAGED), json.writeValueAsBytes(job.getStaged()));
         } catch (IOException e) {
             throw new DeliveryException("cannot record the staged images of job " + job.getKey() + ": " + e, e);
         }
@@ -359,8 +375,12 @@ public class Outbox {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Path temporary = to.resolveSibling("." + to.getFileName() + ".part");
-            Files.copy(from, temporary, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temporary, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.copy(from, temporary, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temporary, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                deleteQuietly(temporary);
+            }
             Files.delete(from);
         }
     }

@@ -86,6 +86,18 @@ public class Sinks {
         }
     }
 
+    /**
+     * The folders whose free space matters ({@code DiskSpace}): the data folder (job store, broker journal, staging)
+     * and each folder sink's root, by what they are.
+     */
+    public Map<String, Path> diskFolders(Path data) {
+        Map<String, Path> folders = new LinkedHashMap<>();
+        folders.put("data folder", data);
+        specs.values().stream().filter(s -> s.type() == SinkType.FILE)
+                .forEach(s -> folders.put("folder sink " + s.name(), Path.of(s.get("root"))));
+        return folders;
+    }
+
     public SinkSpec spec(String name) {
         SinkSpec spec = specs.get(name);
         if (spec == null) {
@@ -280,6 +292,12 @@ public class Sinks {
             return new Callback(spec.get("url"), body, "multipart/form-data; boundary=" + boundary, timestamp,
                     "sha256=" + HexFormat.of().formatHex(mac.doFinal()), job.getKey());
         } catch (IOException e) {
+            // a body cut short (the disk full) is not kept: it would hold the space the next try needs
+            try {
+                Files.deleteIfExists(body);
+            } catch (IOException ignored) {
+                // rewritten on the next try anyway
+            }
             throw new DeliveryException("cannot write the callback body for sink " + sink + ": " + e, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -14,6 +14,7 @@ import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkRefusedException;
 import org.imagegen.delivery.SinkState;
 import org.imagegen.delivery.Sinks;
+import org.imagegen.disk.DiskSpace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,14 +136,22 @@ public class JobDelivery {
     public void sinkFailed(Job job, String sink, Exception error) {
         long now = now();
         SinkRecord record = report.sinkRecord(job, sink);
-        int attempts = record.attempts() + 1;
+        // short of disk space is no fault of the sink: not counted, tried again after the provider's max backoff
+        boolean noSpace = DiskSpace.isShortOfSpace(error);
+        int attempts = record.attempts() + (noSpace ? 0 : 1);
         String reason = sinks.mask(StepErrors.describe(StepErrors.withoutSplitWrapper(error)));
-        boolean giveUp = error instanceof SinkRefusedException || attempts >= maxDeliveryAttempts;
-        Long next = giveUp ? null : planner.afterTransientError(job.getProvider(), now, attempts, null);
+        boolean giveUp = !noSpace && (error instanceof SinkRefusedException || attempts >= maxDeliveryAttempts);
+        Long next = giveUp ? null : noSpace ? now + planner.policy(job.getProvider()).maxBackoffMs()
+                : planner.afterTransientError(job.getProvider(), now, attempts, null);
         ledger.failed(job.getKey(), sink, attempts, next, sinks.names().contains(sink) ? sinks.location(job, sink) : null,
                 reason, now);
-        LOG.warn("job {}: sink {} attempt {} failed{}: {}", job.getKey(), sink, attempts,
-                giveUp ? ", giving up" : ", retrying in " + (next - now) + " ms", reason);
+        if (noSpace) {
+            LOG.warn("job {}: sink {} waits for disk space (not counted as an attempt), trying again in {} ms: {}",
+                    job.getKey(), sink, next - now, reason);
+        } else {
+            LOG.warn("job {}: sink {} attempt {} failed{}: {}", job.getKey(), sink, attempts,
+                    giveUp ? ", giving up" : ", retrying in " + (next - now) + " ms", reason);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.imagegen.job;
 
 import java.time.Clock;
 
+import org.imagegen.disk.DiskSpace;
 import org.imagegen.provider.FindResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,13 @@ public class StepFailures {
                     transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
-            case SUCCEEDED -> deliveryFailed(job, reason, now, StepErrors.isPermanentDeliveryFailure(error));
+            case SUCCEEDED -> {
+                if (DiskSpace.isShortOfSpace(error)) {
+                    waitForSpace(job, reason, now);
+                } else {
+                    deliveryFailed(job, reason, now, StepErrors.isPermanentDeliveryFailure(error));
+                }
+            }
             default -> {
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 transitions.keepTimeOutReason(job, reason);
@@ -77,6 +84,17 @@ public class StepFailures {
                         reason);
             }
         }
+    }
+
+    /**
+     * The download found the data folder short of space (or ran out of it): no fault of the images, so the attempt
+     * does not count; the job waits, checked again after the provider's max backoff, until there is room.
+     */
+    private void waitForSpace(Job job, String reason, long now) {
+        job.setDeliveryAttempts(Math.max(0, job.getDeliveryAttempts() - 1));
+        job.setReason("waiting for disk space: " + reason);
+        transitions.reschedule(job, now + planner.policy(job.getProvider()).maxBackoffMs());
+        LOG.warn("job {}: {}", job.getKey(), job.getReason());
     }
 
     private void deliveryFailed(Job job, String reason, long now, boolean permanent) {

@@ -19,6 +19,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
+import org.imagegen.disk.DiskSpace;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
@@ -57,6 +58,7 @@ abstract class RabbitMqIntakeContract {
     private final String dlq = "it.requests.dlq" + suffix;
     private final String events = "it.events" + suffix;
     private final Map<String, AtomicInteger> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> spaceChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Folders folders;
     private RunningBundle bundle;
@@ -115,11 +117,16 @@ abstract class RabbitMqIntakeContract {
                 "imagegen.rabbitmq.dead-letter-exchange=" + dlx,
                 "imagegen.rabbitmq.dead-letter-queue=" + dlq,
                 "imagegen.rabbitmq.retry-delay=50ms",
+                "imagegen.disk.recheck=200ms",
                 "imagegen.rabbitmq.auto-declare=" + bundleDeclares()));
         // counts each delivery of a message; the first delivery of "lose-ack" loses the bundle's connection after
         // its jobs were recorded, before the acknowledgement could be sent
         // "accept": the step of routes/queue-intake.camel.yaml (at run time prefixed with the intake, e.g. jms-accept)
         AdviceWith.adviceWith(bundle.context(), "ingest-rabbitmq", route -> {
+            // notes that a message reached the free-space check (a held one is checked again at that step)
+            route.weaveById("check-disk-space").before().process(exchange -> spaceChecks
+                    .computeIfAbsent(exchange.getVariable("original", String.class), b -> new AtomicInteger())
+                    .incrementAndGet());
             route.weaveById("accept").before().process(exchange -> deliveries
                     .computeIfAbsent(exchange.getMessage().getBody(String.class), b -> new AtomicInteger())
                     .incrementAndGet());
@@ -223,6 +230,34 @@ abstract class RabbitMqIntakeContract {
                 .hasSize(1);
         assertThat(simulator().createsFor("rmq-lose-ack" + suffix)).isEqualTo(1);
         assertThat(drain(dlq, deadLetters)).noneMatch(r -> body(r).contains("lose-ack"));
+    }
+
+    @Test
+    void aMessageArrivingWhileTheDiskIsShortOfSpaceIsHeldNotDeadLetteredAndAcceptedOnceWhenSpaceReturns()
+            throws Exception {
+        DiskSpace disk = bundle.bean("diskSpace", DiskSpace.class);
+        long configured = disk.minFreeBytes();
+        String id = "rmq-disk" + suffix;
+        String body = "{\"id\": \"" + id + "\", \"prompt\": \"a lighthouse in a gale\"}";
+        // "full": a threshold above the data folder's real free space
+        disk.setMinFreeBytes(2 * DiskSpace.freeBytes(folders.data));
+        try {
+            publish(body, "m-disk");
+            // refused at the check, then held by the consumer (checked again every 200 ms at that step) for far
+            // longer than the intake's retries of a failure take to dead-letter it (3 x 50 ms)
+            await().atMost(WAIT).until(() -> spaceChecks.containsKey(body));
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> store().find(id).isEmpty()
+                    && drain(dlq, deadLetters).stream().noneMatch(r -> body(r).contains(id)));
+            assertThat(deliveries).doesNotContainKey(body);
+        } finally {
+            disk.setMinFreeBytes(configured);
+        }
+        assertThat(folders.awaitManifest(id, WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        // accepted on the same delivery it was held in: never rejected, requeued or dead-lettered
+        assertThat(deliveries.get(body)).hasValue(1);
+        assertThat(spaceChecks.get(body)).hasValue(1);
+        assertThat(simulator().createsFor(id)).isEqualTo(1);
+        assertThat(drain(dlq, deadLetters)).noneMatch(r -> body(r).contains(id));
     }
 
     @Test

@@ -1,0 +1,249 @@
+package org.imagegen.disk;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobQueries;
+import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.support.ApiClient;
+import org.imagegen.support.Folders;
+import org.imagegen.support.RunningBundle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Real full disks: the data folder (H2 job store, Artemis journal, staging) and the outbox each on a small tmpfs of
+ * their own, filled up mid-run by a file the test writes and removed again. Needs root and {@code mount -t tmpfs};
+ * runs only with {@code -Dimagegen.test.tmpfs=true}, which .ci/run sets where a probe mount succeeds.
+ * <ol>
+ * <li>The outbox filled to the last byte with the checks off (threshold 0): the folder sink's writes really fail with
+ * "No space left on device"; each failure is a wait that spends no attempt, no file is left under its final name
+ * without being whole, and no manifest appears until every image is there.</li>
+ * <li>The data folder filled to below the threshold: a request file stays in the inbox and the API answers 503.</li>
+ * <li>The data folder filled to the last byte with the checks off: the job store's own writes fail (its outage
+ * path); the file stays in the inbox; the bundle lives on.</li>
+ * </ol>
+ * Each time the filler is removed, everything is delivered: every request once, one create each, complete images.
+ */
+class TmpfsFullDiskTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String TOKEN = "tmpfs-disk-token";
+    private static final long MIN_FREE = 1024 * 1024;
+
+    private final Folders folders = new Folders("full-disk-tmpfs").clean();
+    private final List<Path> mounts = new ArrayList<>();
+    private RunningBundle bundle;
+    private DiskLog log;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (log != null) {
+            log.close();
+        }
+        if (bundle != null) {
+            bundle.close();
+        }
+        for (Path mount : mounts) {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void smallFileSystemsThatFillUpMidRunLoseNothingAndDeliverEverythingOnceWhenSpaceReturns() throws Exception {
+        assumeTrue(Boolean.getBoolean("imagegen.test.tmpfs"),
+                "needs root and mount -t tmpfs: run with -Dimagegen.test.tmpfs=true (.ci/run does where it can)");
+        mount(folders.data, "24m");
+        mount(folders.outbox, "2m");
+        bundle = RunningBundle.start(folders.fastBundle(
+                "imagegen.api.token=" + TOKEN,
+                "imagegen.disk.min-free-bytes=" + MIN_FREE,
+                "imagegen.disk.recheck=200ms",
+                "imagegen.poll.max-backoff=300ms",
+                "imagegen.delivery.max-attempts=2"));
+        log = new DiskLog();
+        DiskSpace disk = bundle.bean("diskSpace", DiskSpace.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
+        ApiClient api = ApiClient.of(bundle, TOKEN);
+        List<String> all = new ArrayList<>();
+
+        // room: a first batch is delivered
+        all.addAll(dropBatch("first", 4));
+        awaitDelivered(store, all);
+
+        // 1. the outbox full to the last byte, the checks off: the sink's writes themselves fail
+        disk.setMinFreeBytes(0);
+        Path outboxFiller = fill(folders.outbox, 0);
+        List<String> second = dropBatch("second", 3);
+        all.addAll(second);
+        await().atMost(WAIT).until(() -> second.stream().allMatch(id ->
+                log.count("job " + id + ": sink outbox waits for disk space (not counted", "No space left on device") > 2));
+        for (String id : second) {
+            Job job = store.find(id).orElseThrow();
+            assertThat(job.getState()).as(id).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job.getReason()).as(id).contains("waiting to retry sinks", "No space left on device");
+            assertThat(folders.manifestPath(id)).as(id).doesNotExist();
+        }
+        assertNothingHalfWritten();
+        Files.delete(outboxFiller);
+        awaitDelivered(store, all);
+
+        // 2. the data folder below the threshold: inputs are refused, nothing accepted
+        disk.setMinFreeBytes(MIN_FREE);
+        Path dataFiller = fill(folders.data, MIN_FREE / 2);
+        folders.drop("third.json", batch("third", 3));
+        HttpResponse<byte[]> refused = api.post("/api/generations", "{\"id\": \"api-third\", \"prompt\": \"a kite\"}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        await().atMost(WAIT).until(() -> log.count("not accepting file:third.json now", "data folder") >= 3);
+        assertThat(folders.inbox.resolve("third.json")).exists();
+        assertThat(store.find("third-1")).isEmpty();
+        Files.delete(dataFiller);
+        all.addAll(ids("third", 3));
+        assertThat(api.post("/api/generations", "{\"id\": \"api-third\", \"prompt\": \"a kite\"}").statusCode())
+                .isEqualTo(202);
+        all.add("api-third");
+        awaitDelivered(store, all);
+
+        // 3. the data folder full to the last byte, the checks off: the job store cannot write
+        disk.setMinFreeBytes(0);
+        dataFiller = fill(folders.data, 0);
+        folders.drop("fourth.json", batch("fourth", 3));
+        // the job store's writes fail (H2 closes its database when a write fails): its outage path
+        await().atMost(WAIT).until(() -> log.count("could not be recorded") + log.count("job store") > 0
+                || Files.exists(folders.inbox.resolve("fourth.json")) && storeFails(store));
+        Files.delete(dataFiller);
+        disk.setMinFreeBytes(MIN_FREE);
+        all.addAll(ids("fourth", 3));
+        awaitDelivered(store, all);
+
+        // nothing lost, nothing paid twice, nothing half-written, the bundle alive
+        AllImagesSimulator simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+        for (String id : all) {
+            assertThat(simulator.createsFor(id)).as(id).isEqualTo(1);
+            assertThat(store.history(id)).as(id).filteredOn(e -> e.state() == JobState.DELIVERED).hasSize(1);
+            assertComplete(id);
+        }
+        assertNothingHalfWritten();
+        assertThat(FullDiskTest.files(folders.data.resolve("staging"))).isEmpty();
+        for (String file : List.of("first.json", "second.json", "third.json", "fourth.json")) {
+            assertThat(folders.done(file)).as(file).exists();
+        }
+        assertThat(bundle.context().getStatus().isStarted()).isTrue();
+        assertThat(api.get("/api/generations/first-1").statusCode()).isEqualTo(200);
+    }
+
+    private List<String> dropBatch(String name, int count) {
+        folders.drop(name + ".json", batch(name, count));
+        return ids(name, count);
+    }
+
+    private static String batch(String name, int count) {
+        return ids(name, count).stream().map(id -> "{\"id\": \"" + id + "\", \"prompt\": \"a kite over " + id + "\"}")
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static List<String> ids(String name, int count) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> name + "-" + i).toList();
+    }
+
+    private static boolean storeFails(JobQueries store) {
+        try {
+            store.find("fourth-1");
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static void awaitDelivered(JobQueries store, List<String> ids) {
+        // the job store may still be failing when this starts (step 3)
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> ids.stream()
+                .allMatch(id -> store.find(id).map(Job::getState).orElse(null) == JobState.DELIVERED));
+    }
+
+    /** DELIVERED, with every image the manifest lists in the outbox, each whole (size and digest). */
+    private void assertComplete(String id) throws Exception {
+        JsonNode manifest = Folders.readJson(folders.manifestPath(id));
+        assertThat(manifest.path("state").asText()).as(id).isEqualTo("DELIVERED");
+        assertThat(manifest.path("images")).as(id).isNotEmpty();
+        for (JsonNode image : manifest.path("images")) {
+            byte[] bytes = Files.readAllBytes(folders.outbox.resolve(id).resolve(image.path("file").asText()));
+            assertThat((long) bytes.length).as(id).isEqualTo(image.path("bytes").asLong());
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+                    .as(id).isEqualTo(image.path("sha256").asText());
+        }
+    }
+
+    /** No temporary file left behind, and every image under its final name whole (its staged twin's size). */
+    private void assertNothingHalfWritten() throws IOException {
+        for (Path file : FullDiskTest.files(folders.outbox)) {
+            String name = file.getFileName().toString();
+            if (name.startsWith("filler")) {
+                continue;
+            }
+            assertThat(name).as(file.toString()).doesNotStartWith(".").doesNotEndWith(".part");
+            if (!name.equals("manifest.json")) {
+                Path staged = folders.data.resolve("staging").resolve(file.getParent().getFileName()).resolve(name);
+                if (Files.exists(staged)) {
+                    assertThat(Files.size(file)).as(file.toString()).isEqualTo(Files.size(staged));
+                }
+            }
+        }
+        assertThat(FullDiskTest.files(folders.data.resolve("staging")))
+                .noneMatch(p -> p.getFileName().toString().endsWith(".part"));
+    }
+
+    /** Writes a filler file until {@code leave} bytes (or, for 0, none at all) are free on the folder's file system. */
+    private static Path fill(Path folder, long leave) throws IOException {
+        Path filler = folder.resolve("filler-" + System.nanoTime());
+        byte[] block = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                long free = DiskSpace.freeBytes(folder);
+                if (leave > 0 && free <= leave) {
+                    break;
+                }
+                int n = (int) Math.min(block.length, leave > 0 ? free - leave : block.length);
+                out.write(block, 0, Math.max(n, 1));
+                out.flush();
+            }
+        } catch (IOException e) {
+            if (leave > 0 || !DiskSpace.isShortOfSpace(e)) {
+                throw e;
+            }
+        }
+        return filler;
+    }
+
+    private void mount(Path folder, String size) throws Exception {
+        Files.createDirectories(folder);
+        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", folder.toString());
+        mounts.add(0, folder);
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + ": "
+                + new String(process.getInputStream().readAllBytes())).isZero();
+    }
+}
