@@ -14,6 +14,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
+import org.imagegen.disk.DiskSpace;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStoreException;
@@ -51,7 +52,9 @@ class KafkaIntakeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bundle = RunningBundle.start(settings(FOLDERS, "kafka.requests", "imagegen.events.endpoints=kafka:kafka.events"));
+        bundle = RunningBundle.start(settings(FOLDERS, "kafka.requests", "imagegen.events.endpoints=kafka:kafka.events",
+                // a failure is dead-lettered after 2 retries 50 ms apart; a full disk is checked every 200 ms
+                "imagegen.kafka.retries=2", "imagegen.kafka.retry-delay=50ms", "imagegen.disk.recheck=200ms"));
         deadLetters = EmbeddedKafka.consumer("kafka.requests.dlt");
         events = EmbeddedKafka.consumer("kafka.events");
     }
@@ -105,6 +108,26 @@ class KafkaIntakeTest {
         assertThat(header(bad, "ImagegenAccepted")).isEqualTo("kafka-batch-1");
         assertThat(FOLDERS.awaitManifest("kafka-batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         assertThat(bundle.bean("jobQueries", JobQueries.class).find("kafka-batch-2")).isEmpty();
+    }
+
+    @Test
+    void aRecordArrivingWhileTheDiskIsShortOfSpaceIsHeldNotDeadLetteredAndAcceptedWhenSpaceReturns() throws Exception {
+        DiskSpace disk = bundle.bean("diskSpace", DiskSpace.class);
+        JobStore store = bundle.bean("jobStore", JobStore.class);
+        long configured = disk.minFreeBytes();
+        // "full": a threshold above the data folder's real free space
+        disk.setMinFreeBytes(2 * DiskSpace.freeBytes(FOLDERS.data));
+        try {
+            EmbeddedKafka.send("kafka.requests", "{\"id\": \"kafka-disk\", \"prompt\": \"a harbour in fog\"}");
+            // held, its offset not committed, far longer than the intake's retries take to dead-letter a failure
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> store.find("kafka-disk").isEmpty()
+                    && EmbeddedKafka.poll(deadLetters, DEAD).stream().noneMatch(r -> r.value().contains("kafka-disk")));
+        } finally {
+            disk.setMinFreeBytes(configured);
+        }
+        assertThat(FOLDERS.awaitManifest("kafka-disk", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("kafka-disk")).isEqualTo(1);
+        assertThat(EmbeddedKafka.poll(deadLetters, DEAD)).noneMatch(r -> r.value().contains("kafka-disk"));
     }
 
     @Test
