@@ -113,7 +113,7 @@ class KafkaIntakeTest {
     @Test
     void aRecordArrivingWhileTheDiskIsShortOfSpaceIsHeldNotDeadLetteredAndAcceptedWhenSpaceReturns() throws Exception {
         DiskSpace disk = bundle.bean("diskSpace", DiskSpace.class);
-        JobStore store = bundle.bean("jobStore", JobStore.class);
+        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         long configured = disk.minFreeBytes();
         // "full": a threshold above the data folder's real free space
         disk.setMinFreeBytes(2 * DiskSpace.freeBytes(FOLDERS.data));
