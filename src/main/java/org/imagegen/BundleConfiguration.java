@@ -36,7 +36,6 @@ import org.imagegen.job.JobOperations;
 import org.imagegen.job.PollPlanner;
 import org.imagegen.messaging.JmsConfiguration;
 import org.imagegen.messaging.MessagingConfiguration;
-import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.ProviderConfiguration;
 import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.Providers;
@@ -161,10 +160,9 @@ public class BundleConfiguration implements CamelConfiguration {
         // the providers: each joins from its definition file (routes/providers/) when the context starts
         ProviderConfiguration providerConfiguration = Wiring.apply(camelContext, new ProviderConfiguration());
         Providers providers = registry.lookupByNameAndType("providers", Providers.class);
-        List<String> builtIn = providers.all().stream().map(ImageProvider::name).toList();
         Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);
         // sinks: named destinations from imagegen.sinks.*, delivered and retried one by one
-        Wiring.apply(camelContext, new SinkConfiguration(outbox, builtIn, closer::add));
+        Wiring.apply(camelContext, new SinkConfiguration(outbox, closer::add));
         Sinks sinks = registry.lookupByNameAndType("sinks", Sinks.class);
         SinkLedger ledger = new SinkLedger(dataSource);
         // free space checked before taking on what must be kept (routes: intake, download, folder sinks)
@@ -196,7 +194,7 @@ public class BundleConfiguration implements CamelConfiguration {
         Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, providers,
                 providerConfiguration.rateLimits(), validator, outbox);
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
-        ProviderLanes.bind(camelContext, builtIn);
+        ProviderLanes.bind(camelContext);
 
         closer.add(registerJmx(new JobOperations(jobs.queries(), jobs.operatorActions()), claims.instanceId()));
         registry.bind("outbox", outbox);

@@ -61,13 +61,11 @@ public final class SinkConfiguration {
     private String defaultSinks;
 
     private final Outbox outbox;
-    private final List<String> providerNames;
     private final Consumer<AutoCloseable> closer;
 
-    /** {@code providerNames}: the built-in providers; {@code closer}: closes the S3 clients after the routes. */
-    public SinkConfiguration(Outbox outbox, List<String> providerNames, Consumer<AutoCloseable> closer) {
+    /** {@code closer}: closes the S3 clients after the routes. */
+    public SinkConfiguration(Outbox outbox, Consumer<AutoCloseable> closer) {
         this.outbox = outbox;
-        this.providerNames = providerNames;
         this.closer = closer;
     }
 
@@ -116,14 +114,8 @@ public final class SinkConfiguration {
             LOG.info("sink {}: {} {} (folders {})", name, type.name().toLowerCase(), spec.location("..."),
                     spec.folder().pattern());
         }
-        Map<String, List<String>> byProvider = new LinkedHashMap<>();
-        for (String provider : providerNames) {
-            List<String> own = Settings.list(prop(context, "imagegen.providers." + provider + ".sinks", ""));
-            if (!own.isEmpty()) {
-                byProvider.put(provider, own);
-            }
-        }
-        return new Sinks(specs, Settings.list(defaultSinks.strip()), byProvider, outbox, secrets);
+        // each provider's own default sinks (imagegen.providers.<name>.sinks) join when its definition is read
+        return new Sinks(specs, Settings.list(defaultSinks.strip()), new LinkedHashMap<>(), outbox, secrets);
     }
 
     private static S3Client s3Client(SinkSpec spec) {

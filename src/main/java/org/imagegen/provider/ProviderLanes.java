@@ -36,18 +36,16 @@ public final class ProviderLanes implements RouteTemplateParameterSource {
     static final String LOOP_ROUTE = "work-on-job";
 
     private final CamelContext context;
-    private final List<String> builtIn;
     /** Per provider: the steps in its lane and the loop's queue up to which its lane takes claims. */
     private final Map<String, Integer> room = new ConcurrentHashMap<>();
 
-    private ProviderLanes(CamelContext context, List<String> builtIn) {
+    private ProviderLanes(CamelContext context) {
         this.context = context;
-        this.builtIn = List.copyOf(builtIn);
     }
 
-    /** Binds the lanes' source, for the built-in providers and every definition found when the context starts. */
-    public static void bind(CamelContext context, List<String> builtIn) {
-        context.getRegistry().bind("providerLanes", new ProviderLanes(context, builtIn));
+    /** Binds the lanes' source: a lane for every provider definition found when the context starts. */
+    public static void bind(CamelContext context) {
+        context.getRegistry().bind("providerLanes", new ProviderLanes(context));
     }
 
     @Override
@@ -94,9 +92,7 @@ public final class ProviderLanes implements RouteTemplateParameterSource {
     }
 
     private List<String> providers() {
-        List<String> names = new ArrayList<>(builtIn);
-        names.addAll(context.getRegistry().findByTypeWithName(ProviderDefinition.class).keySet());
-        return names;
+        return new ArrayList<>(context.getRegistry().findByTypeWithName(ProviderDefinition.class).keySet());
     }
 
     /** The provider's own setting, else the global one; a positive whole number, or an error naming the setting. */

@@ -84,8 +84,8 @@ public final class DefinedProviders {
                             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
                         }
                     });
-                    // each simulator in the registry as <provider>Simulator (bflSimulator, for a-b: aBSimulator), as
-                    // the Java providers' are (rendernetSimulator): tests and operators' tools read what it received
+                    // each simulator in the registry as <provider>Simulator (bflSimulator, for all-images:
+                    // allImagesSimulator): tests and operators' tools read what it received
                     simulators.byProvider().forEach((name, simulator) ->
                             camelContext.getRegistry().bind(simulatorBean(name), simulator));
                 }

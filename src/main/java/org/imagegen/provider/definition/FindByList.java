@@ -18,7 +18,7 @@ import static org.imagegen.provider.definition.DefinitionValues.blank;
 import static org.imagegen.provider.definition.DefinitionValues.required;
 
 /**
- * Find by list (docs/adding-a-provider.md): a provider that cannot be searched by our key (RenderNet) lists its latest
+ * Find by list (docs/adding-a-provider.md): a provider that cannot be searched by our key lists its latest
  * generations instead. The definition declares the call ({@code findListPath}, one page of {@code findListPageSize},
  * kept inside the bounds the API documents), which of the listed generations may be the job's
  * ({@code findListItems}: id and creation time) and whether the page is the whole list ({@code findListComplete}).
