@@ -10,6 +10,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,12 +48,11 @@ class LateResultTest {
 
     AllImagesSimulator allImages;
 
+    /** The simulators are bound when the context starts, after the fields are injected. */
     @BeforeEach
-    void findAllImagesSimulator() {
-        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
-        allImages = context.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
+    void findSimulators() {
+        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
     }
-
 
     @BeanInject("jobQueries")
     JobQueries store;

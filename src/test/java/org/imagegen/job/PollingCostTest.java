@@ -14,6 +14,7 @@ import org.imagegen.simulator.ProviderSimulator.GenerationStats;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,26 +57,13 @@ class PollingCostTest {
     CamelContext context;
 
     AllImagesSimulator allImages;
-
-    @BeanInject
-    CamelContext camelContext;
-
-    @BeforeEach
-    void findAllImagesSimulator() {
-        // bound when the context starts (routes/providers/all-images.camel.yaml names it), after the fields are set
-        allImages = camelContext.getRegistry().lookupByNameAndType("allImagesSimulator", AllImagesSimulator.class);
-    }
-
     RenderNetSimulator rendernet;
 
-    /**
-     * RenderNet is a definition (routes/providers/rendernet.camel.yaml): its simulator is bound when the context
-     * starts, after the test's fields are injected.
-     */
+    /** The simulators are bound when the context starts, after the fields are injected. */
     @BeforeEach
-    void findRenderNetSimulator() {
-        rendernet = camelContext.getRegistry().lookupByNameAndType("rendernetSimulator", RenderNetSimulator.class);
-        assertThat(rendernet).as("the simulator standing in for rendernet").isNotNull();
+    void findSimulators() {
+        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
+        rendernet = Simulated.simulator(context, "rendernet", RenderNetSimulator.class);
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,14 +49,10 @@ class RenderNetReconcileTest {
 
     RenderNetSimulator rendernet;
 
-    /**
-     * RenderNet is a definition (routes/providers/rendernet.camel.yaml): its simulator is bound when the context
-     * starts, after the test's fields are injected.
-     */
+    /** The simulators are bound when the context starts, after the fields are injected. */
     @BeforeEach
-    void findRenderNetSimulator() {
-        rendernet = camelContext.getRegistry().lookupByNameAndType("rendernetSimulator", RenderNetSimulator.class);
-        assertThat(rendernet).as("the simulator standing in for rendernet").isNotNull();
+    void findSimulators() {
+        rendernet = Simulated.simulator(camelContext, "rendernet", RenderNetSimulator.class);
     }
 
     @Test
