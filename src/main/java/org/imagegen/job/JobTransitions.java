@@ -72,9 +72,19 @@ public class JobTransitions {
         this.lateIntervalMs = interval.toMillis();
     }
 
-    /** The late-check window after the deadline (0: TIMED_OUT is final) and the interval of late checks. */
-    long lateWindowMs() {
-        return lateWindowMs;
+    /**
+     * The job's late-check window after the deadline (0: TIMED_OUT is final): imagegen.poll.late-window, shortened to
+     * its provider's result lifetime where the provider declares one (checks past what it keeps are asked in vain).
+     */
+    long lateWindowMs(Job job) {
+        Long lifetime = provider(job).resultLifetimeMs();
+        return lifetime == null ? lateWindowMs : Math.min(lateWindowMs, lifetime);
+    }
+
+    /** The job's late window as its history says it: the duration, and when it is the provider's, so. */
+    String lateWindowText(Job job) {
+        long window = lateWindowMs(job);
+        return Duration.ofMillis(window) + (window < lateWindowMs ? " (" + job.getProvider() + "'s result lifetime)" : "");
     }
 
     long lateIntervalMs() {
@@ -140,7 +150,7 @@ public class JobTransitions {
     }
 
     long lateEnd(Job job) {
-        return job.getDeadlineAt() + lateWindowMs;
+        return job.getDeadlineAt() + lateWindowMs(job);
     }
 
     /** The history's note on a generation seen finished after its deadline; empty when it was in time. */
@@ -181,7 +191,7 @@ public class JobTransitions {
             // a late check: never past the late window, and the last one comes at its end
             long now = now();
             if (now >= lateEnd(job)) {
-                endLateChecks(job, "it had not finished " + Duration.ofMillis(lateWindowMs) + " after the deadline");
+                endLateChecks(job, "it had not finished " + lateWindowText(job) + " after the deadline");
                 return;
             }
             nextCheckAt = Math.min(nextCheckAt, lateEnd(job));

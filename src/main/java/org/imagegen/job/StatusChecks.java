@@ -125,14 +125,15 @@ public class StatusChecks {
     public void expire(Job job) {
         String what = job.getState() == JobState.ACCEPTED ? "was never accepted by the provider"
                 : "did not finish";
-        boolean late = transitions.lateWindowMs() > 0 && job.getState().isAwaitingProvider()
+        long window = transitions.lateWindowMs(job);
+        boolean late = window > 0 && job.getState().isAwaitingProvider()
                 && job.getProviderJobId() != null;
         String reason = "the generation " + what + " within the deadline of "
                 + Duration.ofMillis(planner.policy(job.getProvider()).deadlineMs())
                 + (job.getReason() == null ? "" : "; last problem: " + job.getReason());
         if (late) {
             reason += "; it is checked every " + Duration.ofMillis(transitions.lateIntervalMs()) + " for "
-                    + Duration.ofMillis(transitions.lateWindowMs()) + " more and delivered if it finishes";
+                    + transitions.lateWindowText(job) + " more and delivered if it finishes";
         }
         transitions.finish(job, JobState.TIMED_OUT, reason,
                 late ? Math.min(now() + transitions.lateIntervalMs(), transitions.lateEnd(job)) : null);

@@ -20,6 +20,14 @@ public interface ImageProvider extends ProviderRules {
         return null;
     }
 
+    /**
+     * How long the provider keeps a finished generation's result, in milliseconds, or null when it does not say: a
+     * job past its deadline is checked late for no longer than this.
+     */
+    default Long resultLifetimeMs() {
+        return null;
+    }
+
     CreateResult readCreate(HttpReply reply);
 
     ProviderCall statusCall(Job job);

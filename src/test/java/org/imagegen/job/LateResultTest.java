@@ -34,7 +34,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.max-backoff=1s",
         "imagegen.poll.deadline=1s",
         "imagegen.poll.late-window=20s",
-        "imagegen.poll.late-interval=300ms"
+        "imagegen.poll.late-interval=300ms",
+        // BFL keeps a result shorter than the late window: its jobs are checked late for its lifetime only
+        "imagegen.providers.bfl.result-lifetime=1s"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
@@ -74,6 +76,9 @@ class LateResultTest {
         assertThat(history.stream().map(JobEvent::state).toList())
                 .containsSubsequence(JobState.RUNNING, JobState.TIMED_OUT, JobState.SUCCEEDED, JobState.DELIVERED);
         assertThat(history.stream().filter(e -> e.state() == JobState.TIMED_OUT).toList()).hasSize(1);
+        // all-images declares no result lifetime: the global window
+        assertThat(history.stream().filter(e -> e.state() == JobState.TIMED_OUT).findFirst().orElseThrow().detail())
+                .contains("for PT20S more").doesNotContain("result lifetime");
         assertThat(history.stream().filter(e -> e.state() == JobState.SUCCEEDED).findFirst().orElseThrow().detail())
                 .matches(".*finished \\d+ s after the deadline.*");
         assertThat(store.find("ai-late").orElseThrow().getNextCheckAt()).isNull();
@@ -102,6 +107,28 @@ class LateResultTest {
         assertThat(FOLDERS.awaitManifest("ai-late-fail", WAIT).path("reason").asText())
                 .contains("then the generation ended FAILED");
         assertThat(allImages.createsFor("ai-late-fail")).isEqualTo(1);
+    }
+
+    @Test
+    void aProviderThatKeepsResultsShorterThanTheWindowIsCheckedLateForItsLifetimeOnly() {
+        // finishes long after the deadline (1s) plus BFL's declared lifetime (1s), well within the global window (20s)
+        FOLDERS.drop("bfl-slow.json",
+                "{\"id\": \"bfl-late\", \"provider\": \"bfl\", \"prompt\": \"a slow fox sim:ms=8000\"}");
+
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            Job job = store.find("bfl-late").orElseThrow();
+            assertThat(job.getState()).isEqualTo(JobState.TIMED_OUT);
+            assertThat(job.getNextCheckAt()).isNull();
+            assertThat(job.getReason()).contains("it had not finished PT1S (bfl's result lifetime) after the deadline");
+        });
+        List<JobEvent> history = store.history("bfl-late");
+        assertThat(history.stream().map(JobEvent::state).toList())
+                .containsOnlyOnce(JobState.TIMED_OUT).doesNotContain(JobState.SUCCEEDED, JobState.DELIVERED);
+        // the history names the window used: the provider's lifetime, not imagegen.poll.late-window
+        assertThat(history.stream().filter(e -> e.state() == JobState.TIMED_OUT).findFirst().orElseThrow().detail())
+                .contains("for PT1S (bfl's result lifetime) more");
+        assertThat(FOLDERS.awaitManifest("bfl-late", WAIT).path("reason").asText())
+                .contains("had not finished PT1S (bfl's result lifetime) after the deadline");
     }
 
     @Test

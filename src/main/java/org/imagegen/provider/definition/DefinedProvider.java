@@ -69,6 +69,8 @@ public class DefinedProvider implements ImageProvider {
     private final DefinedWebhook webhook;
     /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout. */
     private final Long responseTimeoutMs;
+    /** resultLifetime in milliseconds, or null: not declared. */
+    private final Long resultLifetimeMs;
     /** Optional capabilities, each null when the definition does not declare it. */
     private final ProviderRetry retry;
     private final ImageAcquisition images;
@@ -126,6 +128,7 @@ public class DefinedProvider implements ImageProvider {
             requestProblems = RequestProblems.of(name, d);
             durationModel = Jq.compile("durationModel", d.getDurationModel());
             responseTimeoutMs = DefinitionValues.duration(d.getResponseTimeout(), "responseTimeout");
+            resultLifetimeMs = DefinitionValues.duration(d.getResultLifetime(), "resultLifetime");
             // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
             // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
             webhook = DefinedWebhook.of(name, d, path -> {
@@ -186,6 +189,11 @@ public class DefinedProvider implements ImageProvider {
     /** How long a call waits for the answer: the definition's responseTimeout, else {@code fallbackMs}. */
     public long responseTimeoutMs(long fallbackMs) {
         return responseTimeoutMs == null ? fallbackMs : responseTimeoutMs;
+    }
+
+    @Override
+    public Long resultLifetimeMs() {
+        return resultLifetimeMs;
     }
 
     /** The header that carries the key, or null when the provider wants none. */

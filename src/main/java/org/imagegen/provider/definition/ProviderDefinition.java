@@ -60,6 +60,7 @@ public class ProviderDefinition {
     private String resultAnswerStatuses;
     private String simulator;
     private String responseTimeout;
+    private String resultLifetime;
 
     // --- request checks, duration model, find by list (RequestProblems, FindByList)
     private String requestProblems;
@@ -597,6 +598,19 @@ public class ProviderDefinition {
 
     public void setResponseTimeout(String responseTimeout) {
         this.responseTimeout = responseTimeout;
+    }
+
+    /**
+     * How long the provider keeps a finished generation's result (a duration: BFL's sample URL {@code 10m}); blank:
+     * not documented. A job past its deadline is checked late for at most this long (imagegen.poll.late-window
+     * otherwise).
+     */
+    public String getResultLifetime() {
+        return resultLifetime;
+    }
+
+    public void setResultLifetime(String resultLifetime) {
+        this.resultLifetime = resultLifetime;
     }
 
     // --- request rules beyond the limits (RequestRules)

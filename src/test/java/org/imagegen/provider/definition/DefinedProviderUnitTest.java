@@ -181,4 +181,24 @@ class DefinedProviderUnitTest {
         slow.setResponseTimeout("2m");
         assertThat(new DefinedProvider("bfl", slow).responseTimeoutMs(30_000)).isEqualTo(120_000);
     }
+
+    @Test
+    void aResultLifetimeIsDeclaredOrNotAndABadOneStopsTheStartNamingIt() {
+        assertThat(new DefinedProvider("bfl", pollingUrl()).resultLifetimeMs()).isNull();
+        ProviderDefinition blank = pollingUrl();
+        blank.setResultLifetime(" ");
+        assertThat(new DefinedProvider("bfl", blank).resultLifetimeMs()).isNull();
+        ProviderDefinition tenMinutes = pollingUrl();
+        tenMinutes.setResultLifetime("10m");
+        assertThat(new DefinedProvider("bfl", tenMinutes).resultLifetimeMs()).isEqualTo(600_000);
+
+        ProviderDefinition bad = pollingUrl();
+        bad.setResultLifetime("a while");
+        assertThatThrownBy(() -> new DefinedProvider("bfl", bad)).hasMessage("provider definition 'bfl':"
+                + " resultLifetime: 'a while' is not a duration such as 500ms, 2s, 10m or 1h");
+        ProviderDefinition zero = pollingUrl();
+        zero.setResultLifetime("0s");
+        assertThatThrownBy(() -> new DefinedProvider("bfl", zero))
+                .hasMessageStartingWith("provider definition 'bfl': resultLifetime:");
+    }
 }
