@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /** The log lines of the classes that report disk space, kept for a test to read (what an operator sees). */
 final class DiskLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
-    private static final List<String> LOGGERS = List.of("org.imagegen.disk.DiskSpace", "org.imagegen.job.JobLifecycle");
+    private static final List<String> LOGGERS = List.of("org.imagegen.disk.DiskSpace", "org.imagegen.job.StepFailures",
+            "org.imagegen.job.JobDelivery");
 
     final List<String> lines = new CopyOnWriteArrayList<>();
 
