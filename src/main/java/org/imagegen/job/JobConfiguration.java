@@ -24,7 +24,8 @@ import org.imagegen.support.Durations;
 
 /**
  * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*},
- * {@code imagegen.delivery.max-attempts} and the providers' configured prices ({@code imagegen.providers.<name>.price*}). Binds each bean under the name the routes call it by:
+ * {@code imagegen.delivery.max-attempts} and the providers' configured prices
+ * ({@code imagegen.providers.<name>.price*}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
  * <li>{@code jobSubmission} and {@code jobReconciliation}: the create and a create whose answer was lost
