@@ -32,7 +32,7 @@ public class Job {
     /** What the provider reported the generation cost (the last figure it gave), in {@link #costUnit}; null: none. */
     private Double cost;
     private String costUnit;
-    /** Where {@link #cost} came from: {@code reported} by the provider or {@code configured} (a price); null: no cost. */
+    /** Where {@link #cost} came from: {@code reported} by the provider or {@code configured}; null: no cost. */
     private String costSource;
     /** The model the cost is for (spend is summed per provider and model). */
     private String costModel;

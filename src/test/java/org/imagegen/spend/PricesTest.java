@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Configured prices: per image or per generation, a model's own price over the provider's, bad settings named. */
 class PricesTest {
@@ -22,7 +23,7 @@ class PricesTest {
                 "imagegen.providers.fal.max-in-flight", "4"));
 
         assertThat(prices.configured("fal", "fal-ai/flux/schnell", 2)).isEqualTo(new Prices.Cost(0.05, "USD"));
-        assertThat(prices.configured("fal", "fal-ai/flux/dev", 3)).isEqualTo(new Prices.Cost(0.15000000000000002, "USD"));
+        assertThat(prices.configured("fal", "fal-ai/flux/dev", 3).amount()).isCloseTo(0.15, within(1e-12));
         assertThat(prices.configured("fal", null, 1)).isEqualTo(new Prices.Cost(0.025, "USD"));
         assertThat(prices.configured("replicate", "any", 4)).isEqualTo(new Prices.Cost(0.003, "USD"));
         assertThat(prices.configured("bfl", "flux-dev", 1)).as("no price configured").isNull();
