@@ -288,7 +288,10 @@ public class Outbox {
         }
     }
 
-    /** The cost the provider reported, as the manifest and the API show it: {@code {"amount", "unit"}}; null: none. */
+    /**
+     * The job's cost, as the manifest and the API show it: {@code {"amount", "unit", "source"}}, source
+     * {@code reported} (the provider's figure) or {@code configured} (the operator's price); null: none.
+     */
     public static Map<String, Object> costOf(Job job) {
         if (job.getCost() == null) {
             return null;
@@ -296,6 +299,8 @@ public class Outbox {
         Map<String, Object> cost = new LinkedHashMap<>();
         cost.put("amount", job.getCost());
         cost.put("unit", job.getCostUnit());
+        // a row costed before the source was recorded had only the provider's figure
+        cost.put("source", job.getCostSource() == null ? "reported" : job.getCostSource());
         return cost;
     }
 

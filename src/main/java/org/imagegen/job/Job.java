@@ -32,6 +32,10 @@ public class Job {
     /** What the provider reported the generation cost (the last figure it gave), in {@link #costUnit}; null: none. */
     private Double cost;
     private String costUnit;
+    /** Where {@link #cost} came from: {@code reported} by the provider or {@code configured}; null: no cost. */
+    private String costSource;
+    /** The model the cost is for (spend is summed per provider and model). */
+    private String costModel;
     /** Set by a queue intake on a new job; written once with the job, not read back with it (see JobStore). */
     private ReplyAddress replyTo;
     private final transient List<StagedImage> staged = new ArrayList<>();
@@ -111,6 +115,10 @@ public class Job {
     public void setCost(Double cost) { this.cost = cost; }
     public String getCostUnit() { return costUnit; }
     public void setCostUnit(String costUnit) { this.costUnit = costUnit; }
+    public String getCostSource() { return costSource; }
+    public void setCostSource(String costSource) { this.costSource = costSource; }
+    public String getCostModel() { return costModel; }
+    public void setCostModel(String costModel) { this.costModel = costModel; }
     public ReplyAddress getReplyTo() { return replyTo; }
     public void setReplyTo(ReplyAddress replyTo) { this.replyTo = replyTo; }
 

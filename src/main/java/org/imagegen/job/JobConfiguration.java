@@ -3,22 +3,29 @@ package org.imagegen.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.provider.Providers;
+import org.imagegen.spend.Prices;
 import org.imagegen.support.Durations;
 
 /**
- * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*} and
- * {@code imagegen.delivery.max-attempts}. Binds each bean under the name the routes call it by:
+ * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*},
+ * {@code imagegen.delivery.max-attempts} and the providers' configured prices
+ * ({@code imagegen.providers.<name>.price*}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
  * <li>{@code jobSubmission} and {@code jobReconciliation}: the create and a create whose answer was lost
@@ -74,6 +81,8 @@ public final class JobConfiguration {
         // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
         transitions.setLateChecks(duration("imagegen.poll.late-window", lateWindow),
                 duration("imagegen.poll.late-interval", lateInterval));
+        // a provider that reports no cost is recorded at the price the operator configured for it
+        transitions.setPrices(Prices.of(priceSettings(context)));
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, outbox, clock);
         operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, outbox, ledger, clock);
@@ -108,6 +117,20 @@ public final class JobConfiguration {
 
     public OperatorActions operatorActions() {
         return operatorActions;
+    }
+
+    /**
+     * The imagegen.providers.<name>.price* settings, wherever set (config/, overrides, -D): their keys are not known
+     * in advance (a provider's name, a model's).
+     */
+    private static Map<String, String> priceSettings(CamelContext context) {
+        Predicate<String> price = k -> k.startsWith("imagegen.providers.") && k.contains(".price");
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Set<String> keys = new TreeSet<>(properties.loadProperties(price::test).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(price).forEach(keys::add);
+        Map<String, String> settings = new TreeMap<>();
+        keys.forEach(k -> settings.put(k, properties.resolveProperty(k).orElse("")));
+        return settings;
     }
 
     /** A duration setting; a bad one is refused naming its key. */

@@ -185,6 +185,33 @@ public class JobQueries {
         }
     }
 
+    /** Spent at one provider on one model, in one unit. */
+    public record Spend(String provider, String model, String unit, double amount) {
+    }
+
+    /**
+     * What was spent, summed per provider, model and unit: the jobs' costs (reported or configured) and those of the
+     * attempts jobs left at other providers. A sum over the store, so every job counts once however often it was
+     * retried, whichever instance ran it, across restarts.
+     */
+    public List<Spend> spend() {
+        List<Spend> spend = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT provider, model, unit, SUM(amount) FROM ("
+                     + "SELECT provider, cost_model AS model, cost_unit AS unit, cost_amount AS amount FROM job "
+                     + "WHERE cost_amount IS NOT NULL UNION ALL "
+                     + "SELECT provider, model, cost_unit, cost_amount FROM job_attempt WHERE cost_amount IS NOT NULL"
+                     + ") spent GROUP BY provider, model, unit");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                spend.add(new Spend(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4)));
+            }
+            return spend;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot sum the spend", e);
+        }
+    }
+
     /** Jobs whose next step is due and that no instance has claimed yet: the status loop's backlog. */
     public long countDue(long now) {
         try (Connection c = dataSource.getConnection();

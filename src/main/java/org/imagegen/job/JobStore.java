@@ -178,7 +178,7 @@ public class JobStore {
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
                     + "create_attempts = ?, provider_retries = ?, checks = ?, transient_errors = ?, "
                     + "delivery_attempts = ?, next_check_at = ?, completed_at = ?, reason = ?, image_urls_json = ?, submitted_at = ?, "
-                    + "cost_amount = ?, cost_unit = ?, "
+                    + "cost_amount = ?, cost_unit = ?, cost_source = ?, cost_model = ?, "
                     + (how.keepsClaim() ? "" : "lease_owner = NULL, lease_until = NULL, ")
                     + "updated_at = ? WHERE job_key = ? AND lease_owner = ?"
                     + (leaseLastsUntil == null ? "" : " AND lease_until >= ?"))) {
@@ -195,11 +195,13 @@ public class JobStore {
                 update.setString(11, rows.write(job.getImageUrls()));
                 setNullableLong(update, 12, job.getSubmittedAt());
                 setCost(update, 13, job);
-                update.setLong(15, now);
-                update.setString(16, job.getKey());
-                update.setString(17, job.getLeaseOwner());
+                update.setString(15, job.getCostSource());
+                update.setString(16, job.getCostModel());
+                update.setLong(17, now);
+                update.setString(18, job.getKey());
+                update.setString(19, job.getLeaseOwner());
                 if (leaseLastsUntil != null) {
-                    update.setLong(18, leaseLastsUntil);
+                    update.setLong(20, leaseLastsUntil);
                 }
                 if (update.executeUpdate() == 0) {
                     c.rollback();

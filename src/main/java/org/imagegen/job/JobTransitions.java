@@ -11,6 +11,7 @@ import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.Outbox;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
+import org.imagegen.spend.Prices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public class JobTransitions {
     /** imagegen.poll.late-window and late-interval: see {@link #setLateChecks}; 0: off. */
     private long lateWindowMs;
     private long lateIntervalMs;
+    /** imagegen.providers.<name>.price*: what a generation that finished with no reported cost is recorded at. */
+    private Prices prices = Prices.none();
 
     public JobTransitions(JobStore store, JobQueries queries, Providers providers, PollPlanner planner,
                           Map<String, RateLimiter> rateLimits, Outbox outbox, DeliveryReport report, Clock clock) {
@@ -70,6 +73,11 @@ public class JobTransitions {
         }
         this.lateWindowMs = window.toMillis();
         this.lateIntervalMs = interval.toMillis();
+    }
+
+    /** The configured prices of providers that report no cost (see {@link Prices}). */
+    public void setPrices(Prices prices) {
+        this.prices = prices;
     }
 
     /**
@@ -125,6 +133,7 @@ public class JobTransitions {
             return NextStep.DONE;
         }
         job.setCompletedAt(now);
+        priceIfUnreported(job);
         // if the delivery below is cut short (a crash), the loop retries it after one interval
         job.setNextCheckAt(planner.nextCheck(job.getProvider(), false, now));
         job.setState(JobState.SUCCEEDED);
@@ -139,6 +148,26 @@ public class JobTransitions {
         if (cost != null) {
             job.setCost(cost);
             job.setCostUnit(provider(job).costUnit());
+            job.setCostSource("reported");
+            job.setCostModel(model(job));
+        }
+    }
+
+    /**
+     * A generation that finished without a reported cost is recorded at its configured price, if it has one (its
+     * images times the price, or the price per generation); saved with the SUCCEEDED row, so it is recorded once.
+     */
+    private void priceIfUnreported(Job job) {
+        if (job.getCost() != null) {
+            return;
+        }
+        String model = model(job);
+        Prices.Cost configured = prices.configured(job.getProvider(), model, job.getImageUrls().size());
+        if (configured != null) {
+            job.setCost(configured.amount());
+            job.setCostUnit(configured.unit());
+            job.setCostSource("configured");
+            job.setCostModel(model);
         }
     }
 
@@ -178,6 +207,10 @@ public class JobTransitions {
     void transition(Job job, JobState state, String detail, long nextCheckAt) {
         boolean changed = job.getState() != state;
         JobState from = job.getState();
+        if (changed && state == JobState.SUCCEEDED) {
+            // a create's answer settled from what was staged before a crash
+            priceIfUnreported(job);
+        }
         job.setState(state);
         job.setNextCheckAt(nextCheckAt);
         store.save(job, changed ? Save.withEvent(detail) : Save.withoutEvent(), now());

@@ -2,8 +2,11 @@ package org.imagegen.observe;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -19,7 +22,8 @@ import org.imagegen.provider.webhook.WebhookCounts;
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
  * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
  * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
- * finished generation being seen to its delivery, and webhooks.
+ * finished generation being seen to its delivery, webhooks, and what was spent per provider, model and unit (read
+ * from the job store too).
  */
 public class JobMetrics {
 
@@ -28,9 +32,14 @@ public class JobMetrics {
     private final MeterRegistry registry;
     private final JobQueries store;
     private final Supplier<Long> clock;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0);
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of());
+    /** The spend series registered so far: one per provider, model and unit that has spent anything. */
+    private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
 
-    private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due) {
+    private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due, Map<SpendKey, Double> spend) {
+    }
+
+    private record SpendKey(String provider, String model, String unit) {
     }
 
     public JobMetrics(MeterRegistry registry, JobQueries store, List<String> providers, Supplier<Long> clock) {
@@ -68,6 +77,15 @@ public class JobMetrics {
                 .tag("provider", provider).register(registry);
     }
 
+    /**
+     * Brings the series read from the store up to date (at most once a second) and registers a spend series for each
+     * provider, model and unit that spent something since: called before the page is written, so a new one is in
+     * the same scrape.
+     */
+    public void refresh() {
+        current();
+    }
+
     /** One status check (the provider's check route: its HTTP call and reading the answer). */
     public void statusCheck(String provider, String outcome, long nanos) {
         Timer.builder("imagegen.status.checks").description("status checks per provider, by outcome")
@@ -87,6 +105,35 @@ public class JobMetrics {
                 .tag("provider", provider).register(registry).record(Duration.ofMillis(Math.max(0, millis)));
     }
 
+    private double spent(SpendKey key) {
+        return current().spend().getOrDefault(key, 0.0);
+    }
+
+    /**
+     * imagegen_spend_total{provider,model,unit}: a counter whose value is the store's sum, not increments made here
+     * (see {@link JobQueries#spend}): it cannot count a job twice on a retry or a restart, and each instance shows
+     * the same total of all of them (aggregate instances with max, not sum).
+     */
+    private void registerSpend(Map<SpendKey, Double> spend) {
+        for (SpendKey key : spend.keySet()) {
+            if (spendSeries.add(key)) {
+                FunctionCounter.builder("imagegen.spend", this, m -> m.spent(key))
+                        .description("spent, in the unit the provider charges: reported costs, else configured prices")
+                        .tag("provider", key.provider()).tag("model", key.model()).tag("unit", key.unit())
+                        .register(registry);
+            }
+        }
+    }
+
+    private static Map<SpendKey, Double> spendOf(List<JobQueries.Spend> rows) {
+        Map<SpendKey, Double> spend = new HashMap<>();
+        for (JobQueries.Spend row : rows) {
+            spend.merge(new SpendKey(row.provider(), row.model() == null ? "unknown" : row.model(),
+                    row.unit() == null ? "unknown" : row.unit()), row.amount(), Double::sum);
+        }
+        return spend;
+    }
+
     private double jobs(String provider, JobState state) {
         return current().jobs().getOrDefault(provider, new EnumMap<>(JobState.class)).getOrDefault(state, 0L);
     }
@@ -99,12 +146,14 @@ public class JobMetrics {
                 s = snapshot;
                 if (now - s.at() >= SNAPSHOT_MS) {
                     try {
-                        s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now));
+                        s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now),
+                                spendOf(store.spend()));
                     } catch (RuntimeException e) {
                         // the store is down: readiness says so; the gauges keep their last values
-                        s = new Snapshot(now, s.jobs(), s.due());
+                        s = new Snapshot(now, s.jobs(), s.due(), s.spend());
                     }
                     snapshot = s;
+                    registerSpend(s.spend());
                 }
             }
         }

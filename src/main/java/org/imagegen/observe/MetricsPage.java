@@ -20,9 +20,16 @@ public class MetricsPage {
     public static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
+    private final Runnable beforeScrape;
 
     public MetricsPage(PrometheusMeterRegistry registry) {
+        this(registry, () -> { });
+    }
+
+    /** {@code beforeScrape}: brings series read from elsewhere up to date (a new spend series joins this scrape). */
+    public MetricsPage(PrometheusMeterRegistry registry, Runnable beforeScrape) {
         this.registry = registry;
+        this.beforeScrape = beforeScrape;
     }
 
     /** The Content-Type to answer with: {@link #TEXT} or {@link #OPENMETRICS}. */
@@ -32,6 +39,7 @@ public class MetricsPage {
 
     /** Every series, written in the format of the given content type (one {@link #contentType} chose). */
     public String scrape(String contentType) {
+        beforeScrape.run();
         return registry.scrape(OPENMETRICS.equals(contentType) ? OPENMETRICS : TEXT);
     }
 

@@ -54,7 +54,7 @@ public final class ObserveConfiguration {
         JobMetrics metrics = new JobMetrics(registry, store, providers, System::currentTimeMillis);
         context.getRegistry().bind("jobMetrics", metrics);
         // the page at /observe/metrics (route serve-metrics), in the format the scraper asks for
-        context.getRegistry().bind("metricsPage", new MetricsPage(registry));
+        context.getRegistry().bind("metricsPage", new MetricsPage(registry, metrics::refresh));
 
         // answers within 2 s whatever the connection pool does (a probe's own timeout is usually a few seconds)
         context.getRegistry().bind("jobStoreHealthCheck", new JobStoreHealthCheck(store, java.time.Duration.ofSeconds(2)));

@@ -117,7 +117,8 @@ public class Attempts {
                 try (PreparedStatement update = c.prepareStatement("UPDATE job SET provider = ?, request_json = ?, "
                         + "state = ?, provider_job_id = NULL, status_url = NULL, queue_position = NULL, progress = NULL, "
                         + "transient_errors = 0, checks = 0, provider_retries = 0, submitted_at = NULL, "
-                        + "completed_at = NULL, image_urls_json = ?, cost_amount = NULL, cost_unit = NULL, reason = ?, "
+                        + "completed_at = NULL, image_urls_json = ?, cost_amount = NULL, cost_unit = NULL, "
+                        + "cost_source = NULL, cost_model = NULL, reason = ?, "
                         + "next_check_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
                         + "WHERE job_key = ? AND lease_owner = ?")) {
                     update.setString(1, next.provider());

@@ -1,0 +1,121 @@
+package org.imagegen.spend;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.support.ApiClient;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Spend end to end, on the shipped routes/ and config/ with the built-in simulators: Black Forest Labs reports its
+ * cost in credits (and wins over a price configured for it); fal and Replicate report none and are recorded at the
+ * configured price, per image (a model's own price first) or per generation. Each cost is in the manifest and the API
+ * with its source, and imagegen_spend_total on /observe/metrics sums them per provider, model and unit.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/spend/inbox",
+        "imagegen.outbox=target/it/spend/outbox",
+        "imagegen.data=target/it/spend/data",
+        "imagegen.api.token=" + SpendTest.TOKEN,
+        "imagegen.simulator.duration-min=200ms",
+        "imagegen.simulator.duration-max=300ms",
+        "imagegen.poll.initial-delay=100ms",
+        "imagegen.poll.interval=150ms",
+        "imagegen.poll.queued-interval=150ms",
+        "imagegen.poll.max-backoff=1s",
+        "imagegen.management.enabled=false",
+        "imagegen.providers.bfl.price=9",
+        "imagegen.providers.bfl.price-unit=USD",
+        "imagegen.providers.fal.price=0.025",
+        "imagegen.providers.fal.price-unit=USD",
+        "imagegen.providers.fal.price.fal-ai/flux/dev=0.05",
+        "imagegen.providers.replicate.price=0.003",
+        "imagegen.providers.replicate.price-unit=USD",
+        "imagegen.providers.replicate.price-per=generation"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+class SpendTest {
+
+    static final String TOKEN = "spend-test-token-0123456789";
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Folders FOLDERS = new Folders("spend").clean();
+
+    @BeanInject
+    CamelContext context;
+
+    @Test
+    void reportedAndConfiguredCostsReachTheManifestTheApiAndTheSpendSeries() {
+        FOLDERS.drop("bfl-a.json", """
+                {"id": "spend-bfl-a", "provider": "bfl", "prompt": "a red fox", "model": "flux-2-pro"}""");
+        FOLDERS.drop("bfl-b.json", """
+                {"id": "spend-bfl-b", "provider": "bfl", "prompt": "a grey fox", "model": "flux-2-pro"}""");
+        FOLDERS.drop("fal-schnell.json", """
+                {"id": "spend-fal-schnell", "provider": "fal", "prompt": "a lighthouse", "model": "fal-ai/flux/schnell",
+                 "count": 2}""");
+        FOLDERS.drop("fal-dev.json", """
+                {"id": "spend-fal-dev", "provider": "fal", "prompt": "a harbour", "model": "fal-ai/flux/dev"}""");
+        FOLDERS.drop("replicate.json", """
+                {"id": "spend-replicate", "provider": "replicate", "prompt": "a kettle",
+                 "model": "black-forest-labs/flux-dev", "count": 2}""");
+
+        // reported: flux-2-pro costs 3 credits a task in the simulator; the price configured for bfl is not used
+        assertCost(FOLDERS.awaitManifest("spend-bfl-a", WAIT), 3.0, "credits", "reported");
+        assertCost(FOLDERS.awaitManifest("spend-bfl-b", WAIT), 3.0, "credits", "reported");
+        // configured: two images at 0.025 USD; the model's own price; one price per generation whatever its images
+        JsonNode schnell = FOLDERS.awaitManifest("spend-fal-schnell", WAIT);
+        assertThat(schnell.path("images")).hasSize(2);
+        assertCost(schnell, 0.05, "USD", "configured");
+        assertCost(FOLDERS.awaitManifest("spend-fal-dev", WAIT), 0.05, "USD", "configured");
+        JsonNode replicate = FOLDERS.awaitManifest("spend-replicate", WAIT);
+        assertThat(replicate.path("images")).hasSize(2);
+        assertCost(replicate, 0.003, "USD", "configured");
+
+        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
+        await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/spend-fal-schnell")).path("state")
+                .asText(), "DELIVERED"::equals);
+        assertCost(ApiClient.json(api.get("/api/generations/spend-fal-schnell")), 0.05, "USD", "configured");
+        assertCost(ApiClient.json(api.get("/api/generations/spend-bfl-a")), 3.0, "credits", "reported");
+
+        // the series are the store's sums, read at most once a second
+        await().atMost(WAIT).untilAsserted(() -> {
+            String scrape = ApiClient.text(api.get("/observe/metrics"));
+            assertThat(spend(scrape, "flux-2-pro", "bfl", "credits")).isCloseTo(6.0, within(1e-9));
+            assertThat(spend(scrape, "fal-ai/flux/schnell", "fal", "USD")).isCloseTo(0.05, within(1e-9));
+            assertThat(spend(scrape, "fal-ai/flux/dev", "fal", "USD")).isCloseTo(0.05, within(1e-9));
+            assertThat(spend(scrape, "black-forest-labs/flux-dev", "replicate", "USD")).isCloseTo(0.003, within(1e-9));
+            assertThat(scrape).doesNotContain("provider=\"bfl\",unit=\"USD\"");
+            assertThat(scrape).contains("# TYPE imagegen_spend_total counter");
+        });
+    }
+
+    private static void assertCost(JsonNode job, double amount, String unit, String source) {
+        assertThat(job.path("state").asText()).as(job.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode cost = job.path("cost");
+        assertThat(cost.path("amount").asDouble()).as(job.toPrettyString()).isCloseTo(amount, within(1e-9));
+        assertThat(cost.path("unit").asText()).isEqualTo(unit);
+        assertThat(cost.path("source").asText()).isEqualTo(source);
+    }
+
+    /** The value of imagegen_spend_total for one provider, model and unit; -1 when there is no such series. */
+    private static double spend(String scrape, String model, String provider, String unit) {
+        Matcher m = Pattern.compile("^imagegen_spend_total\\{" + Pattern.quote("model=\"" + model + "\",provider=\""
+                + provider + "\",unit=\"" + unit + "\"") + "[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+}
