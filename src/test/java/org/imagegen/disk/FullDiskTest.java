@@ -22,9 +22,11 @@ import org.imagegen.messaging.EmbeddedBroker;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * nothing; a JMS message is held unacknowledged, not dead-lettered. When space returns every one of them is delivered
  * once, complete. The real thing, a small tmpfs that fills up, is {@link TmpfsFullDiskTest}.
  */
+@ExtendWith(PostgresJobStore.class)
 class FullDiskTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
