@@ -23,8 +23,6 @@ import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestIntake;
-import org.imagegen.support.PublicUrl;
-import org.imagegen.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
