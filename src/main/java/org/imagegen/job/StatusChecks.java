@@ -62,7 +62,7 @@ public class StatusChecks {
                 return transitions.succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images"
                         + (result.reason() == null ? "" : "; " + result.reason()) + transitions.lateness(job, now), false);
             }
-            case FAILED, CENSORED, ALL_MEDIA_FAILED -> {
+            case FAILED, CENSORED -> {
                 if (job.getState() == JobState.TIMED_OUT) {
                     transitions.endLateChecks(job, "then the generation ended " + result.kind() + ": " + result.reason());
                     return NextStep.DONE;
@@ -96,7 +96,6 @@ public class StatusChecks {
                 return NextStep.DONE;
             }
             default -> {
-                // ALL_MEDIA_FAILED: the provider's route asks whether they were censored; if it could not, they failed
                 transitions.finish(job, JobState.FAILED, result.reason());
                 return NextStep.DONE;
             }

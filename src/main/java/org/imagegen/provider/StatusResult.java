@@ -6,8 +6,7 @@ import java.util.List;
 /**
  * A status check normalised across providers. {@code RETRY_LATER} is a failed check (429, 5xx, unreadable answer),
  * never a failed job. {@code FAILED} with {@code retryable} means the provider offers a retry of the same generation
- * (a definition's outcome failed with retryable). {@code ALL_MEDIA_FAILED}: no provider reports it any more (a definition asks whether failed items were censored with
- * a result fetch); the lifecycle reads it as FAILED.
+ * (a definition's outcome failed with retryable).
  * {@code position} (place in the provider's queue) and {@code progress} (0-100) are what the provider reported, if
  * anything; the job keeps them for the API and the jobs page. {@code cost}: what the provider reported the
  * generation cost so far, or null (most providers report none).
@@ -15,7 +14,7 @@ import java.util.List;
 public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable,
                            Double cost, Integer position, Integer progress) {
 
-    public enum Kind { QUEUED, RUNNING, SUCCEEDED, FAILED, CENSORED, ALL_MEDIA_FAILED, RETRY_LATER }
+    public enum Kind { QUEUED, RUNNING, SUCCEEDED, FAILED, CENSORED, RETRY_LATER }
 
     public StatusResult(Kind kind, List<String> imageUrls, Duration retryAfter, String reason, boolean retryable) {
         this(kind, imageUrls, retryAfter, reason, retryable, null, null, null);
@@ -47,10 +46,6 @@ public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfte
         return new StatusResult(Kind.CENSORED, List.of(), null, reason, false);
     }
 
-    public static StatusResult allMediaFailed() {
-        return new StatusResult(Kind.ALL_MEDIA_FAILED, List.of(), null, "every media item failed", false);
-    }
-
     /**
      * What an error answer to a status check means, for every provider: rate limits, server trouble and a refused
      * key (the operator can fix it) only postpone the check until the deadline; other codes (404) fail the job.
@@ -70,9 +65,5 @@ public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfte
     /** The same result with the queue position and progress the provider reported (null: not reported). */
     public StatusResult withProgress(Integer position, Integer progress) {
         return new StatusResult(kind, imageUrls, retryAfter, reason, retryable, cost, position, progress);
-    }
-
-    public boolean needsCensorCheck() {
-        return kind == Kind.ALL_MEDIA_FAILED;
     }
 }
