@@ -19,6 +19,7 @@ import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
+import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,10 +69,8 @@ class FalReplicateTest {
     @BeforeEach
     void findSimulators() {
         // bound when the context starts, after the test's fields are injected
-        fal = context.getRegistry().lookupByNameAndType("falSimulator", FalSimulator.class);
-        replicate = context.getRegistry().lookupByNameAndType("replicateSimulator", ReplicateSimulator.class);
-        assertThat(fal).as("the simulator standing in for fal").isNotNull();
-        assertThat(replicate).as("the simulator standing in for replicate").isNotNull();
+        fal = Simulated.simulator(context, "fal", FalSimulator.class);
+        replicate = Simulated.simulator(context, "replicate", ReplicateSimulator.class);
     }
 
     // ---- fal -------------------------------------------------------------------------------------------------------

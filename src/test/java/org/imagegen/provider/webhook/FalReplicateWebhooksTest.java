@@ -18,6 +18,7 @@ import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.Folders;
+import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,10 +70,8 @@ class FalReplicateWebhooksTest {
     @BeforeEach
     void findSimulators() {
         // bound when the context starts, after the test's fields are injected
-        fal = context.getRegistry().lookupByNameAndType("falSimulator", FalSimulator.class);
-        replicate = context.getRegistry().lookupByNameAndType("replicateSimulator", ReplicateSimulator.class);
-        assertThat(fal).as("the simulator standing in for fal").isNotNull();
-        assertThat(replicate).as("the simulator standing in for replicate").isNotNull();
+        fal = Simulated.simulator(context, "fal", FalSimulator.class);
+        replicate = Simulated.simulator(context, "replicate", ReplicateSimulator.class);
     }
 
     // the generations take 1.5 s so that the job is recorded as created well before the provider's webhook comes
