@@ -49,6 +49,8 @@ public final class JobConfiguration {
     private String lateInterval;
     @PropertyInject("imagegen.delivery.max-attempts")
     private int maxDeliveryAttempts;
+    @PropertyInject("imagegen.http.response-timeout")
+    private String responseTimeout;
 
     private final DataSource dataSource;
     private final JobClaims claims;
@@ -84,7 +86,10 @@ public final class JobConfiguration {
         // a provider that reports no cost is recorded at the price the operator configured for it
         transitions.setPrices(Prices.of(priceSettings(context)));
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
-        Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, outbox, clock);
+        // a create lost with its sender is believed never made only once it could no longer arrive
+        long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();
+        Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, outbox, clock,
+                provider -> providers.responseTimeout(provider, defaultTimeout));
         operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, outbox, ledger, clock);
 
         Registry registry = context.getRegistry();

@@ -233,6 +233,17 @@ public class JobTransitions {
         store.save(job, Save.withoutEvent(), now());
     }
 
+    /**
+     * The create's sender learned that it may not have been made (an answer that confirms nothing, or none in time):
+     * a line in the history, so that a later search that finds nothing is believed at once rather than taken for a
+     * create still on its way (see {@link Reconciliation}).
+     */
+    void createUnconfirmed(Job job, String reason, long nextCheckAt) {
+        job.setReason(reason);
+        job.setNextCheckAt(nextCheckAt);
+        store.save(job, Save.withEvent("create unconfirmed: " + reason), now());
+    }
+
     void finish(Job job, JobState state, String reason) {
         finish(job, state, reason, null);
     }

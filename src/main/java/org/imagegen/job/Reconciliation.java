@@ -2,6 +2,7 @@ package org.imagegen.job;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 import org.imagegen.delivery.Outbox;
 import org.imagegen.provider.FindResult;
@@ -11,6 +12,11 @@ import org.imagegen.provider.HttpReply;
  * A create whose answer was lost (routes/submit-job.camel.yaml): the provider is searched for the generation before
  * anything is sent again. Found, it is the job's; never sent, the job is submitted again; unknown, a person decides
  * (NEEDS_ATTENTION) rather than the bundle paying twice.
+ * <p>
+ * "Never sent" is believed only of a create that has ended: its sender recorded an answer that confirmed nothing, or
+ * no answer in time, or it left longer ago than its response timeout. A search made sooner, by an instance that took
+ * over from one that died mid-create or by one restarted after a crash, cannot see a create still on its way; it is
+ * searched again once that create can no longer arrive.
  */
 public class Reconciliation {
 
@@ -22,14 +28,17 @@ public class Reconciliation {
     private final PollPlanner planner;
     private final Outbox outbox;
     private final Clock clock;
+    private final ToLongFunction<String> createTimeoutMs;
 
+    /** {@code createTimeoutMs}: how long a provider's create may take to be answered (its response timeout). */
     public Reconciliation(JobQueries queries, JobTransitions transitions, PollPlanner planner, Outbox outbox,
-                          Clock clock) {
+                          Clock clock, ToLongFunction<String> createTimeoutMs) {
         this.queries = queries;
         this.transitions = transitions;
         this.planner = planner;
         this.outbox = outbox;
         this.clock = clock;
+        this.createTimeoutMs = createTimeoutMs;
     }
 
     private long now() {
@@ -58,9 +67,7 @@ public class Reconciliation {
      * that one). Otherwise it stays unknown: a person decides. Never "not found": a list may lag behind.
      */
     private FindResult pickFromList(Job job, FindResult listed) {
-        long sentAt = queries.history(job.getKey()).stream().filter(e -> e.state() == JobState.SUBMITTING)
-                .mapToLong(JobEvent::at).max().orElse(job.getAcceptedAt());
-        long from = sentAt - CLOCK_SKEW_MS;
+        long from = lastCreate(job).sentAt() - CLOCK_SKEW_MS;
         String name = transitions.provider(job).name();
         boolean reachesBack = listed.complete() || listed.listed().stream().anyMatch(g -> g.createdAt() < from);
         if (!reachesBack) {
@@ -91,8 +98,17 @@ public class Reconciliation {
                 transitions.transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()
                         + " after a lost create answer", now);
             }
-            case NOT_FOUND -> transitions.transition(job, JobState.ACCEPTED,
-                    "the lost create never reached the provider", now);
+            case NOT_FOUND -> {
+                SentCreate create = lastCreate(job);
+                long arrivedBy = create.sentAt() + createTimeoutMs.applyAsLong(job.getProvider());
+                if (create.ended() || now >= arrivedBy) {
+                    transitions.transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
+                } else {
+                    transitions.log(job, "not found yet: the create sent " + (now - create.sentAt())
+                            + " ms ago may still be on its way; searched again once it cannot arrive any more");
+                    transitions.reschedule(job, arrivedBy);
+                }
+            }
             case RETRY_LATER -> {
                 if (now >= job.getDeadlineAt()) {
                     // a search that keeps failing must not keep the job unsettled for ever
@@ -106,6 +122,30 @@ public class Reconciliation {
                     "a create was sent but its answer was lost (" + job.getReason() + "); " + result.reason()
                     + ", so it is not sent again: check the provider's dashboard, then retry or drop the job");
         }
+    }
+
+    /** The job's latest create: when it left, and whether its sender recorded how it ended. */
+    private record SentCreate(long sentAt, boolean ended) {
+    }
+
+    /**
+     * The history's last run of SUBMITTING lines: the first is the create leaving (written before it is sent), any
+     * after it its sender's word that the create ended unconfirmed ({@link JobTransitions#createUnconfirmed}).
+     */
+    private SentCreate lastCreate(Job job) {
+        List<JobEvent> history = queries.history(job.getKey());
+        int last = history.size() - 1;
+        while (last >= 0 && history.get(last).state() != JobState.SUBMITTING) {
+            last--;
+        }
+        if (last < 0) {
+            return new SentCreate(job.getAcceptedAt(), false);
+        }
+        int first = last;
+        while (first > 0 && history.get(first - 1).state() == JobState.SUBMITTING) {
+            first--;
+        }
+        return new SentCreate(history.get(first).at(), last > first);
     }
 
     /**

@@ -63,10 +63,9 @@ public class StepFailures {
                     transitions.transition(job, JobState.ACCEPTED, reason,
                             transitions.backoff(job, now, job.getTransientErrors(), null));
                 } else {
-                    job.setReason(reason);
                     LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
                             job.getKey(), reason);
-                    transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
+                    transitions.createUnconfirmed(job, reason, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
             case SUCCEEDED -> {

@@ -101,10 +101,8 @@ public class Submission {
                 transitions.transition(job, JobState.ACCEPTED, result.reason(),
                         transitions.backoff(job, now, job.getTransientErrors(), result.retryAfter()));
             }
-            case UNCONFIRMED -> {
-                job.setReason(result.reason());
-                transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
-            }
+            case UNCONFIRMED -> transitions.createUnconfirmed(job, result.reason(),
+                    planner.nextCheck(job.getProvider(), false, now));
             case REFUSED -> transitions.finish(job, JobState.FAILED, result.reason());
             case FINISHED -> {
                 return finishedAtCreate(job, result, now);

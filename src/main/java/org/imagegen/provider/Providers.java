@@ -68,9 +68,9 @@ public class Providers {
         return defined(provider).authValue();
     }
 
-    /** How long a defined provider's call waits for its answer (its responseTimeout, else {@code fallbackMs}). */
+    /** How long a provider's call waits for its answer (a definition's responseTimeout, else {@code fallbackMs}). */
     public long responseTimeout(String provider, long fallbackMs) {
-        return defined(provider).responseTimeoutMs(fallbackMs);
+        return get(provider) instanceof DefinedProvider defined ? defined.responseTimeoutMs(fallbackMs) : fallbackMs;
     }
 
     public ProviderCall statusCall(Job job) {

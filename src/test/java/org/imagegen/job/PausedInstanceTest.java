@@ -1,9 +1,6 @@
 package org.imagegen.job;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -136,34 +133,5 @@ class PausedInstanceTest {
         claimsB.confirmLease(claimedByB, clock.millis());
         assertThatThrownBy(() -> claimsA.confirmLease(claimedByA, clock.millis()))
                 .isInstanceOf(LeaseLostException.class);
-    }
-
-    /** A clock the test sets. */
-    private static final class MovableClock extends Clock {
-        private volatile long millis;
-
-        void at(long millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
