@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  */
 public class Submission {
 
+    /**
+     * How the history line of a create leaving begins ("create attempt 2"): the job's other SUBMITTING lines say how
+     * a create ended, and a count of creates must not count them.
+     */
+    public static final String CREATE_SENT = "create attempt ";
+
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
 
     private final JobStore store;
@@ -70,7 +76,7 @@ public class Submission {
         job.setCreateAttempts(job.getCreateAttempts() + 1);
         try {
             long now = now();
-            store.saveWhileLeased(job, "create attempt " + job.getCreateAttempts(), now, now + leaseMs / 2);
+            store.saveWhileLeased(job, CREATE_SENT + job.getCreateAttempts(), now, now + leaseMs / 2);
         } catch (RuntimeException e) {
             job.setState(before);
             job.setCreateAttempts(job.getCreateAttempts() - 1);

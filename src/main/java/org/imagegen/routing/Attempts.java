@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
+import org.imagegen.job.Submission;
 import org.imagegen.job.JobStoreException;
 import org.imagegen.job.LeaseLostException;
 import org.imagegen.request.GenerationRequest;
@@ -68,14 +69,15 @@ public class Attempts {
         }
     }
 
-    /** How many creates were sent for the job since {@code since} (its SUBMITTING entries): the tries at a step. */
+    /** How many creates were sent for the job since {@code since} (its "create attempt" lines): the tries at a step. */
     public int createsSince(String key, long since) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job_event WHERE job_key = ? "
-                     + "AND state = ? AND at >= ?")) {
+                     + "AND state = ? AND detail LIKE ? AND at >= ?")) {
             select.setString(1, key);
             select.setString(2, JobState.SUBMITTING.name());
-            select.setLong(3, since);
+            select.setString(3, Submission.CREATE_SENT + "%");
+            select.setLong(4, since);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -89,10 +91,11 @@ public class Attempts {
     public Long firstCreateSince(String key, long since) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT MIN(at) FROM job_event WHERE job_key = ? "
-                     + "AND state = ? AND at >= ?")) {
+                     + "AND state = ? AND detail LIKE ? AND at >= ?")) {
             select.setString(1, key);
             select.setString(2, JobState.SUBMITTING.name());
-            select.setLong(3, since);
+            select.setString(3, Submission.CREATE_SENT + "%");
+            select.setLong(4, since);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 long first = rs.getLong(1);
