@@ -50,6 +50,8 @@ public class Job {
     private transient boolean progressChanged;
     /** When this instance claimed the job (not stored): how long it has waited in its provider's lane. */
     private transient long claimedAt;
+    /** When the row was last written, as read: a bulk status list asked for after it may answer the job's check. */
+    private transient long updatedAt;
 
     /** The step the status loop takes next. */
     public JobAction action(long now) {
@@ -71,6 +73,8 @@ public class Job {
 
     public long getClaimedAt() { return claimedAt; }
     public void setClaimedAt(long claimedAt) { this.claimedAt = claimedAt; }
+    public long getUpdatedAt() { return updatedAt; }
+    public void setUpdatedAt(long updatedAt) { this.updatedAt = updatedAt; }
     public boolean isCreateInFlight() { return createInFlight; }
     public void setCreateInFlight(boolean createInFlight) { this.createInFlight = createInFlight; }
     public String getKey() { return key; }

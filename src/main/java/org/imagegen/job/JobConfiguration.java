@@ -19,6 +19,7 @@ import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.provider.Providers;
+import org.imagegen.provider.StatusSweeps;
 import org.imagegen.spend.Prices;
 import org.imagegen.support.Durations;
 
@@ -28,6 +29,7 @@ import org.imagegen.support.Durations;
  * ({@code imagegen.providers.<name>.price*}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
+ * <li>{@code statusSweeps}: bulk status lists that answer many checks at once (routes/check-status.camel.yaml);</li>
  * <li>{@code jobSubmission} and {@code jobReconciliation}: the create and a create whose answer was lost
  * (routes/submit-job.camel.yaml);</li>
  * <li>{@code statusChecks}: a check's answer, a retry at the provider, the deadline (routes/check-status.camel.yaml);</li>
@@ -51,6 +53,8 @@ public final class JobConfiguration {
     private int maxDeliveryAttempts;
     @PropertyInject("imagegen.http.response-timeout")
     private String responseTimeout;
+    @PropertyInject(value = "imagegen.poll.sweep-interval", defaultValue = "2s")
+    private String sweepInterval;
 
     private final DataSource dataSource;
     private final JobClaims claims;
@@ -96,8 +100,14 @@ public final class JobConfiguration {
         registry.bind("jobStore", store);
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
-        registry.bind("statusLoop", new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock,
-                claimBatch, leaseDuration));
+        // providers that list their generations' statuses in bulk answer many checks with one call
+        StatusSweeps sweeps = new StatusSweeps(providers, rateLimits, store::bringListedChecksForward, clock,
+                duration("imagegen.poll.sweep-interval", sweepInterval));
+        StatusLoop loop = new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock, claimBatch,
+                leaseDuration);
+        loop.setAnsweredFromList(sweeps::answers);
+        registry.bind("statusSweeps", sweeps);
+        registry.bind("statusLoop", loop);
         registry.bind("jobSubmission", submission);
         registry.bind("jobReconciliation", reconciliation);
         registry.bind("statusChecks", new StatusChecks(transitions, planner, clock));

@@ -28,7 +28,8 @@ final class JobRows {
             + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner, submitted_at, "
             + "cost_amount, cost_unit";
     /** What a job is read with: its columns, and the status URL and progress (written only when they change). */
-    static final String READ_COLUMNS = COLUMNS + ", status_url, queue_position, progress, cost_source, cost_model";
+    static final String READ_COLUMNS = COLUMNS + ", status_url, queue_position, progress, cost_source, cost_model, "
+            + "updated_at";
 
     private final ObjectMapper json;
 
@@ -137,6 +138,7 @@ final class JobRows {
                 job.setCostUnit(rs.getString(21));
                 job.setCostSource(rs.getString("cost_source"));
                 job.setCostModel(rs.getString("cost_model"));
+                job.setUpdatedAt(rs.getLong("updated_at"));
                 job.restoreProgress(rs.getString("status_url"), nullableInt(rs, "queue_position"),
                         nullableInt(rs, "progress"));
                 jobs.add(job);

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,9 @@ import static org.imagegen.job.JobRows.truncate;
  * to unclaimed jobs are {@link OperatorWrites}'.
  */
 public class JobStore {
+
+    /** How many ids one IN list of a statement holds at most. */
+    private static final int IN_LIST_CHUNK = 100;
 
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -266,6 +271,40 @@ public class JobStore {
             return update.executeUpdate();
         } catch (SQLException e) {
             throw new JobStoreException("cannot bring the check of " + provider + " generation forward", e);
+        }
+    }
+
+    /**
+     * A provider's bulk status list showed these generations finished: the jobs waiting on them are checked at once,
+     * each answered by that list (org.imagegen.provider.StatusSweeps). Unlike {@link #bringCheckForward}, updated_at
+     * is left as it was: it is how a check tells that the list was asked for after the job's last step. Returns the
+     * number of jobs brought forward.
+     */
+    public int bringListedChecksForward(String provider, Collection<String> providerJobIds, long now) {
+        List<String> ids = List.copyOf(providerJobIds);
+        int brought = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK));
+                try (PreparedStatement update = c.prepareStatement("UPDATE job SET next_check_at = ? WHERE provider = ?"
+                        + " AND state IN (?, ?, ?) AND next_check_at > ? AND provider_job_id IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    int i = 1;
+                    update.setLong(i++, now);
+                    update.setString(i++, provider);
+                    update.setString(i++, JobState.SUBMITTED.name());
+                    update.setString(i++, JobState.RUNNING.name());
+                    update.setString(i++, JobState.TIMED_OUT.name());
+                    update.setLong(i++, now);
+                    for (String id : chunk) {
+                        update.setString(i++, id);
+                    }
+                    brought += update.executeUpdate();
+                }
+            }
+            return brought;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot bring the checks of listed " + provider + " generations forward", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The status loop's side of a job (routes/status-loop.camel.yaml): claims the due jobs, says what each one's next
@@ -21,6 +22,7 @@ public class StatusLoop {
     private final Clock clock;
     private final int claimBatch;
     private final long leaseMs;
+    private Predicate<Job> answeredFromList = job -> false;
 
     public StatusLoop(JobClaims claims, JobStore store, JobQueries queries, JobTransitions transitions,
                       PollPlanner planner, Map<String, RateLimiter> rateLimits, Clock clock, int claimBatch,
@@ -34,6 +36,11 @@ public class StatusLoop {
         this.clock = clock;
         this.claimBatch = claimBatch;
         this.leaseMs = lease.toMillis();
+    }
+
+    /** Which checks a provider's bulk status list answers without a call (org.imagegen.provider.StatusSweeps). */
+    public void setAnsweredFromList(Predicate<Job> answeredFromList) {
+        this.answeredFromList = answeredFromList;
     }
 
     private long now() {
@@ -82,6 +89,10 @@ public class StatusLoop {
         }
         JobAction action = action(job);
         if (action == JobAction.DELIVER || action == JobAction.EXPIRE) {
+            return true;
+        }
+        if (action == JobAction.CHECK && answeredFromList.test(job)) {
+            // the provider's bulk status list answers this check: no call is made
             return true;
         }
         long wait = rateLimits.get(job.getProvider()).tryAcquire(now);

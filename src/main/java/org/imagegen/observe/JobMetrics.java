@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
+import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.webhook.WebhookCounts;
 
 /**
@@ -84,6 +85,15 @@ public class JobMetrics {
      */
     public void refresh() {
         current();
+    }
+
+    /** imagegen_status_checks_listed_total{provider}: the status checks its bulk status list answered, no call each. */
+    public void bindListedChecks(String provider, StatusSweeps sweeps) {
+        // the sweeps themselves are the counter's state: a meter holds its state weakly, and they live as long as the
+        // bundle (a lambda made here would not)
+        FunctionCounter.builder("imagegen.status.checks.listed", sweeps, s -> s.answeredCount(provider))
+                .description("status checks answered by the provider's bulk status list, without a call of their own")
+                .tag("provider", provider).register(registry);
     }
 
     /** One status check (the provider's check route: its HTTP call and reading the answer). */

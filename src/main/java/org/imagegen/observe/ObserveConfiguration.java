@@ -17,6 +17,7 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.provider.definition.DefinedProvider;
@@ -63,11 +64,16 @@ public final class ObserveConfiguration {
     }
 
     /**
-     * A provider declared by a definition file joined at start: its job gauges, and its key check when the
-     * definition declares one (keyCheckPath), as the seeds get them when the configuration runs.
+     * A provider declared by a definition file joined at start: its job gauges, the checks its bulk status list
+     * answered (bulkStatusPath), and its key check when the definition declares one (keyCheckPath).
      */
     public void providerJoined(CamelContext context, DefinedProvider provider) {
-        context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class).addProvider(provider.name());
+        JobMetrics metrics = context.getRegistry().lookupByNameAndType("jobMetrics", JobMetrics.class);
+        metrics.addProvider(provider.name());
+        StatusSweeps sweeps = context.getRegistry().lookupByNameAndType("statusSweeps", StatusSweeps.class);
+        if (provider.hasBulkStatus() && sweeps != null) {
+            metrics.bindListedChecks(provider.name(), sweeps);
+        }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (provider.keyCheckCall() != null && health != null) {
             ProducerTemplate template = context.createProducerTemplate();

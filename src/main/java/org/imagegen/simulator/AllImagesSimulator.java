@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,8 +199,11 @@ public class AllImagesSimulator extends ProviderSimulator {
     private void list(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange);
         String tag = query.get("tag");
-        SimulatedGeneration tagged = tag == null ? null : generations.values().stream()
-                .filter(g -> g.tags.contains(tag)).findFirst().orElse(null);
+        // a search for one job's tag (imagegen-<key>) meets that job's find faults; a list of many (the tag every
+        // generation of the bundle carries) meets none
+        List<SimulatedGeneration> withTag = tag == null ? List.of() : generations.values().stream()
+                .filter(g -> g.tags.contains(tag)).limit(2).toList();
+        SimulatedGeneration tagged = withTag.size() == 1 ? withTag.get(0) : null;
         if (tagged != null) {
             Fault fault = nextFault(Scenario.FIND, tagged.jobKey, tagged.scenario);
             if (fault != null && answerFault(exchange, fault, tagged.scenario, 200)) {
@@ -207,11 +211,14 @@ public class AllImagesSimulator extends ProviderSimulator {
             }
         }
         int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+        int offset = Integer.parseInt(query.getOrDefault("offset", "0"));
         long now = System.currentTimeMillis();
-        List<Map<String, Object>> prints = generations.values().stream()
+        // newest first (assumed: the documentation names a sort parameter but not its default)
+        List<SimulatedGeneration> filtered = generations.values().stream()
                 .filter(g -> tag == null || g.tags.contains(tag))
-                .limit(limit).map(g -> view(g, now)).toList();
-        sendJson(exchange, 200, Map.of("filteredResults", prints.size(), "prints", prints));
+                .sorted(Comparator.comparingLong((SimulatedGeneration g) -> g.createdAt).reversed()).toList();
+        List<Map<String, Object>> prints = filtered.stream().skip(offset).limit(limit).map(g -> view(g, now)).toList();
+        sendJson(exchange, 200, Map.of("filteredResults", filtered.size(), "prints", prints));
     }
 
     private void update(HttpExchange exchange, String id) throws IOException {

@@ -18,6 +18,8 @@ final class SimulatedGeneration {
     final Object params;
     final String processMode;
     final Scenario scenario;
+    /** When it was created: lists show the newest first. */
+    final long createdAt = System.currentTimeMillis();
     volatile long startedAt;
     volatile long durationMs;
     volatile Fate fate;

@@ -179,7 +179,9 @@ class WebhooksTest {
     private static RunningBundle start(String name, String webhooks, String interval, String... extra) throws Exception {
         Folders folders = new Folders(name).clean();
         List<String> properties = new ArrayList<>(List.of(folders.properties()));
+        // the webhook brings a job's own check forward: no bulk status list answers it instead
         properties.addAll(List.of("imagegen.api.token=" + TOKEN, "imagegen.simulate=true",
+                "imagegen.providers.all-images.bulk-status=false",
                 "imagegen.webhooks.enabled=" + webhooks, "imagegen.webhooks.secret=" + SECRET,
                 "imagegen.poll.initial-delay=" + interval, "imagegen.poll.interval=" + interval,
                 "imagegen.poll.queued-interval=" + interval, "imagegen.loop.tick=50ms"));

@@ -41,6 +41,9 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.queued-interval=2s",
         "imagegen.providers.all-images.rate-limit.per-second=5000",
         "imagegen.providers.rendernet.rate-limit.per-second=5000",
+        // the planner's own cost: every check is the job's own, none answered by a bulk status list
+        "imagegen.providers.all-images.bulk-status=false",
+        "imagegen.providers.rendernet.bulk-status=false",
         "imagegen.loop.tick=50ms",
         "imagegen.inbox.poll=100ms",
         "imagegen.inbox.stable=100ms"

@@ -53,7 +53,7 @@ class AllImagesDefinitionTest {
         assertThat(body.path("processMode").asText()).isEqualTo("relax");
         assertThat(body.path("params").toString()).contains("{\"name\":\"format\",\"value\":\"16:9\"}")
                 .contains("{\"name\":\"interdiction\",\"value\":\"dogs\"}").contains("chaos");
-        assertThat(body.path("tags").get(0).asText()).isEqualTo("imagegen-job-7");
+        assertThat(body.path("tags")).extracting(JsonNode::asText).containsExactly("imagegen", "imagegen-job-7");
         assertThat(body.path("metaData").path("jobKey").asText()).isEqualTo("job-7");
         assertThat(call.idempotencyKey()).isEqualTo("job-7");
     }

@@ -57,6 +57,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.delivery.max-attempts=3",
         // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
         "imagegen.providers.rendernet.reconcile-by-list=false",
+        // the faults are injected into each job's own status checks: no bulk status list answers them instead
+        // (BulkStatusTest covers the lists)
+        "imagegen.providers.all-images.bulk-status=false",
+        "imagegen.providers.rendernet.bulk-status=false",
         // the simulated images are a few kB; a "huge" one is padded with 2 MiB
         "imagegen.delivery.max-image-bytes=1048576"
 })

@@ -62,6 +62,8 @@ public class DefinedProvider implements ImageProvider {
     private final Jq findId;
     /** Find by list (findListPath), or null: the provider is searched by key, or not at all. */
     private final FindByList findByList;
+    /** Bulk status (bulkStatusPath), or null: every job is checked on its own. */
+    private final BulkStatus bulkStatus;
     /** The definition's own request checks (requestProblems), or null. */
     private final RequestProblems requestProblems;
     /** What generation times are learned under (durationModel), or null: the model. */
@@ -125,6 +127,7 @@ public class DefinedProvider implements ImageProvider {
             findBody = Jq.compile("findBody", d.getFindBody());
             findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
             findByList = FindByList.of(name, d);
+            bulkStatus = status == null ? null : BulkStatus.of(name, d);
             requestProblems = RequestProblems.of(name, d);
             durationModel = Jq.compile("durationModel", d.getDurationModel());
             responseTimeoutMs = DefinitionValues.duration(d.getResponseTimeout(), "responseTimeout");
@@ -323,6 +326,50 @@ public class DefinedProvider implements ImageProvider {
      */
     public StatusCheck checkStatus(HttpReply reply) {
         return statusReader().check(reply);
+    }
+
+    /** Whether the provider lists its generations' statuses in bulk (bulkStatusPath, switched on). */
+    public boolean hasBulkStatus() {
+        return bulkStatus != null;
+    }
+
+    /** How many pages of the bulk status list one sweep reads at most. */
+    public int bulkStatusPages() {
+        return bulkStatus.pages();
+    }
+
+    /** The call for page {@code page} (from 1) of the bulk status list. */
+    public ProviderCall bulkStatusCall(int page) {
+        return bulkStatus.call(urls, page);
+    }
+
+    /** The generations one page of the bulk status list shows (see {@link BulkStatus#read}). */
+    public BulkStatus.Page readBulkStatus(HttpReply reply) {
+        return bulkStatus.read(reply);
+    }
+
+    /**
+     * A listed generation ({@code item}, as bulkStatusItems gave it) as the answer of the job's own status check, with
+     * the job's status URL as {@code $url}, so statusOutcome reads it as it reads that answer.
+     */
+    public HttpReply listedAnswer(Job job, String item) {
+        String url = urls.statusUrl(job, create.returnsStatusUrl(), definition.getStatusPath());
+        return new HttpReply(200, item, null, "application/json", url);
+    }
+
+    /**
+     * Whether a listed generation has ended: succeeded, failed, censored, or done with its result still to fetch. An
+     * item statusOutcome cannot read is not: its job's own check will say what it is.
+     */
+    public boolean listedFinished(String item) {
+        try {
+            StatusCheck check = statusReader().check(new HttpReply(200, item, null, "application/json",
+                    urls.baseUrl()));
+            return check.fetch() != null || Set.of(StatusResult.Kind.SUCCEEDED, StatusResult.Kind.FAILED,
+                    StatusResult.Kind.CENSORED).contains(check.result().kind());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The answer to the GET a {@code fetch} outcome asked for, by resultOutcome. */

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The optional capabilities a definition may declare (request rules, provider-side retry, image acquisition, a cancel
- * with a body, a webhook subscription) on a made-up API, without Camel; and a broken declaration refused by property.
+ * with a body, a webhook subscription, bulk status) on a made-up API, without Camel; and a broken declaration refused by property.
  */
 class DefinedCapabilitiesTest {
 
@@ -239,6 +239,53 @@ class DefinedCapabilitiesTest {
         }, "downloadModes: 'z' is not one of imageModes [a, b]");
         assertRefused(d -> d.setWebhookSubscribePath("/hooks"), "webhookSubscriptionId: required");
         assertRefused(d -> d.setCancelBody("{ids: [.id]"), "cancelBody: '{ids: [.id]' is not a jq expression");
+        assertRefused(d -> d.setBulkStatusItems(".jobs"), "bulkStatusPath: required with bulkStatusItems");
+        assertRefused(d -> {
+            d.setBulkStatusPath("/jobs?limit=${pageSize}");
+            d.setBulkStatusPageSize("20");
+            d.setBulkStatusItems(".jobs");
+            d.setBulkStatusId(".id");
+        }, "bulkStatusPath: '/jobs?limit=${pageSize}' names no page (${page} or ${offset})");
+        assertRefused(d -> {
+            d.setBulkStatusPath("/jobs?page=${page}");
+            d.setBulkStatusPageSize("20");
+            d.setBulkStatusItems(".jobs");
+        }, "bulkStatusId: required");
+    }
+
+    @Test
+    void aBulkStatusPageIsReadItemByItemAsEachGenerationsOwnAnswerAndCanBeSwitchedOff() {
+        DefinedProvider acme = provider(d -> {
+            d.setBulkStatusPath("/jobs?page=${page}&size=${pageSize}");
+            d.setBulkStatusPageSize("2");
+            d.setBulkStatusPages("3");
+            d.setBulkStatusItems(".jobs");
+            d.setBulkStatusId(".key");
+        });
+        assertThat(acme.hasBulkStatus()).isTrue();
+        assertThat(acme.bulkStatusPages()).isEqualTo(3);
+        assertThat(acme.bulkStatusCall(2).url()).isEqualTo("https://api.example.test/v2/jobs?page=2&size=2");
+
+        var page = acme.readBulkStatus(ok("{\"jobs\": [{\"key\": \"j1\", \"state\": \"done\", \"items\": [\"a\"]},"
+                + " {\"key\": \"j2\", \"state\": \"busy\"}]}"));
+        assertThat(page.full()).isTrue();
+        assertThat(page.items()).containsOnlyKeys("j1", "j2");
+        assertThat(acme.listedFinished(page.items().get("j1"))).isTrue();
+        assertThat(acme.listedFinished(page.items().get("j2"))).isFalse();
+        HttpReply answer = acme.listedAnswer(job("j1", Map.of()), page.items().get("j1"));
+        assertThat(answer.url()).isEqualTo("https://api.example.test/v2/jobs/j1");
+        assertThat(acme.checkStatus(answer).result().imageUrls())
+                .containsExactly("https://api.example.test/v2/files/a?size=s");
+        assertThatThrownBy(() -> acme.readBulkStatus(ok("{\"jobs\": [{\"state\": \"done\"}]}")))
+                .hasMessageContaining("an item without an id (bulkStatusId)");
+
+        assertThat(provider(d -> {
+            d.setBulkStatus("false");
+            d.setBulkStatusPath("/jobs?page=${page}");
+            d.setBulkStatusPageSize("2");
+            d.setBulkStatusItems(".jobs");
+            d.setBulkStatusId(".key");
+        }).hasBulkStatus()).isFalse();
     }
 
     private static void assertRefused(Consumer<ProviderDefinition> change, String message) {

@@ -1,0 +1,115 @@
+package org.imagegen.provider.definition;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.ProviderCall;
+
+import static org.imagegen.provider.definition.DefinitionValues.blank;
+import static org.imagegen.provider.definition.DefinitionValues.required;
+
+/**
+ * Bulk status (docs/adding-a-provider.md): a provider that lists its latest generations with their statuses answers
+ * many jobs' checks with one call. The definition declares the page ({@code bulkStatusPath}, {@code bulkStatusPageSize},
+ * at most {@code bulkStatusPages} per sweep), how a page splits into generations ({@code bulkStatusItems}: each item
+ * reads, by statusOutcome, as that generation's own status answer would) and each one's id ({@code bulkStatusId}).
+ * A generation the list does not show says nothing: its job is checked on its own, as without bulk status.
+ */
+public final class BulkStatus {
+
+    /** One page read: the generations it listed by id, and whether it was full (so a next page may hold more). */
+    public record Page(Map<String, String> items, boolean full) {
+    }
+
+    private final String provider;
+    private final String path;
+    private final int pageSize;
+    private final int pages;
+    private final Jq items;
+    private final Jq id;
+
+    private BulkStatus(String provider, String path, int pageSize, int pages, Jq items, Jq id) {
+        this.provider = provider;
+        this.path = path;
+        this.pageSize = pageSize;
+        this.pages = pages;
+        this.items = items;
+        this.id = id;
+    }
+
+    /**
+     * The definition's bulk status, or null when it declares none or turns it off ({@code bulkStatus: false}). What is
+     * declared is checked either way, so switching it on later cannot find a broken definition.
+     */
+    static BulkStatus of(String provider, ProviderDefinition d) {
+        if (blank(d.getBulkStatusPath())) {
+            for (String declared : new String[] {d.getBulkStatusItems(), d.getBulkStatusId(),
+                    d.getBulkStatusPageSize(), d.getBulkStatusPages()}) {
+                if (!blank(declared)) {
+                    throw new IllegalArgumentException("bulkStatusPath: required with bulkStatusItems, bulkStatusId,"
+                            + " bulkStatusPageSize and bulkStatusPages");
+                }
+            }
+            return null;
+        }
+        boolean on = switch (blank(d.getBulkStatus()) ? "true" : d.getBulkStatus().strip().toLowerCase()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("bulkStatus: '" + d.getBulkStatus() + "' is not true or false");
+        };
+        String path = d.getBulkStatusPath().strip();
+        if (!path.contains("${page}") && !path.contains("${offset}")) {
+            throw new IllegalArgumentException("bulkStatusPath: '" + path + "' names no page (${page} or ${offset})");
+        }
+        int size = DefinitionValues.number(required(d.getBulkStatusPageSize(), "bulkStatusPageSize"),
+                "bulkStatusPageSize");
+        Integer pages = DefinitionValues.number(d.getBulkStatusPages(), "bulkStatusPages");
+        if (size < 1 || pages != null && pages < 1) {
+            throw new IllegalArgumentException("bulkStatusPageSize and bulkStatusPages: at least 1");
+        }
+        Jq items = Jq.compile("bulkStatusItems", required(d.getBulkStatusItems(), "bulkStatusItems"));
+        Jq id = Jq.compile("bulkStatusId", required(d.getBulkStatusId(), "bulkStatusId"));
+        return on ? new BulkStatus(provider, path, size, pages == null ? 1 : pages, items, id) : null;
+    }
+
+    /** How many pages one sweep reads at most. */
+    public int pages() {
+        return pages;
+    }
+
+    /** The call for page {@code page} (from 1): a GET on the provider's own base URL, with the key. */
+    ProviderCall call(ProviderUrls urls, int page) {
+        String pagePath = path.replace("${pageSize}", String.valueOf(pageSize))
+                .replace("${page}", String.valueOf(page))
+                .replace("${offset}", String.valueOf((page - 1) * pageSize));
+        return urls.call("GET", urls.url(pagePath), null, null);
+    }
+
+    /**
+     * The generations a page lists, each as the JSON its own status answer would be. An error answer, or a page that
+     * does not read as a list of generations with ids, is refused: the sweep ends, and every job is checked on its own.
+     */
+    Page read(HttpReply reply) {
+        if (!reply.isSuccess()) {
+            throw new IllegalStateException(provider + " answered HTTP " + reply.status()
+                    + " to the list of its generations (bulkStatusPath): " + reply.bodyExcerpt());
+        }
+        JsonNode listed = items.first(Jq.body(reply), Jq.answer(reply));
+        if (!listed.isArray()) {
+            throw new IllegalStateException(provider + "'s generation list does not read as a list (bulkStatusItems): "
+                    + reply.bodyExcerpt());
+        }
+        Map<String, String> byId = new LinkedHashMap<>();
+        for (JsonNode item : listed) {
+            String generation = id.text(item);
+            if (generation == null || generation.isBlank()) {
+                throw new IllegalStateException(provider + "'s generation list holds an item without an id"
+                        + " (bulkStatusId): " + reply.bodyExcerpt());
+            }
+            byId.put(generation, item.toString());
+        }
+        return new Page(byId, listed.size() >= pageSize);
+    }
+}
