@@ -9,6 +9,7 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.provider.FindResult;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

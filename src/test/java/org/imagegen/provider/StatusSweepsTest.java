@@ -1,10 +1,6 @@
 package org.imagegen.provider;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +11,7 @@ import java.util.stream.IntStream;
 import org.imagegen.job.Job;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.definition.DefinedProvider;
+import org.imagegen.support.MovableClock;
 import org.imagegen.support.ShippedDefinition;
 import org.junit.jupiter.api.Test;
 
@@ -36,35 +33,17 @@ class StatusSweepsTest {
     private final Map<String, RateLimiter> rateLimits = new HashMap<>();
     private final List<List<String>> broughtForward = new ArrayList<>();
     private long now = 1_000_000;
+    private final MovableClock clock = new MovableClock();
     private final StatusSweeps sweeps;
 
     StatusSweepsTest() {
+        clock.at(now);
         rateLimits.put("all-images", new RateLimiter(100, 100, now));
         Providers providers = new Providers(List.of(allImages), Map.of());
         sweeps = new StatusSweeps(providers, rateLimits, (provider, ids, at) -> {
             broughtForward.add(List.copyOf(ids));
             return ids.size();
-        }, new Clock() {
-            @Override
-            public long millis() {
-                return now;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now);
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-        }, INTERVAL);
+        }, clock, INTERVAL);
     }
 
     /** A print as all-images.ai lists it: status 3 (done, with one image) or 2 (processing). */
@@ -125,7 +104,7 @@ class StatusSweepsTest {
 
         // the next sweep asks again for every finished one: a job whose create's answer was recorded only after the
         // first sweep began was not waiting then, and is now
-        now += INTERVAL.toMillis();
+        clock.at(now += INTERVAL.toMillis());
         sweep(first, List.of(print("done-3", true)));
         assertThat(broughtForward).containsExactly(List.of("done-1", "done-2"), List.of("done-1", "done-2", "done-3"));
     }
@@ -140,7 +119,7 @@ class StatusSweepsTest {
         assertThat(sweeps.answers(job("p1", sweptAt + 1))).isFalse();
         assertThat(sweeps.answers(job("p1", sweptAt - 1))).isTrue();
 
-        now = sweptAt + 10 * INTERVAL.toMillis() + 1;
+        clock.at(now = sweptAt + 10 * INTERVAL.toMillis() + 1);
         assertThat(sweeps.answer(job("p1", sweptAt - 1))).as("too old: the sweeps since have failed").isNull();
     }
 
@@ -149,7 +128,7 @@ class StatusSweepsTest {
         sweep(prints(0, 50, false), prints(50, 52, false));
         long firstSweep = now;
 
-        now += 500;
+        clock.at(now += 500);
         ProviderCall call = sweeps.start().get(0);
         assertThatThrownBy(() -> sweeps.listed(call, new HttpReply(500, "{\"message\":\"down\"}", null,
                 "application/json"))).hasMessageContaining("HTTP 500");
@@ -166,11 +145,11 @@ class StatusSweepsTest {
                 .as("a full page, but no token left for the next one").isNull();
         assertThat(sweeps.start()).as("no token: no sweep").isEmpty();
 
-        now += 1_000;
+        clock.at(now += 1_000);
         ProviderCall again = sweeps.start().get(0);
         assertThatThrownBy(() -> sweeps.listed(again, new HttpReply(429, "{}", "30", "application/json")))
                 .hasMessageContaining("HTTP 429");
-        now += 5_000;
+        clock.at(now += 5_000);
         assertThat(sweeps.start()).as("paused for the 30 s it asked").isEmpty();
     }
 }

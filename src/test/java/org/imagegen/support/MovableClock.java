@@ -1,4 +1,4 @@
-package org.imagegen.job;
+package org.imagegen.support;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,11 +6,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test sets: lease and timeout arithmetic checked without waiting. */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
 
     private volatile long millis;
 
-    void at(long millis) {
+    public void at(long millis) {
         this.millis = millis;
     }
 
