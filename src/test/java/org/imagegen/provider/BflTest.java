@@ -19,6 +19,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -61,8 +62,7 @@ class BflTest {
     @BeforeEach
     void findSimulator() {
         // bound when the context starts (routes/providers/bfl.camel.yaml names it), after the test's fields are set
-        bfl = context.getRegistry().lookupByNameAndType("bflSimulator", BflSimulator.class);
-        assertThat(bfl).as("the simulator standing in for bfl").isNotNull();
+        bfl = Simulated.simulator(context, "bfl", BflSimulator.class);
     }
 
     @Test

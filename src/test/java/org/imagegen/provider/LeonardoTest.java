@@ -16,6 +16,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -59,8 +60,7 @@ class LeonardoTest {
     @BeforeEach
     void findSimulator() {
         // bound when the context starts (routes/providers/leonardo.camel.yaml names it), after the test's fields are set
-        leonardo = context.getRegistry().lookupByNameAndType("leonardoSimulator", LeonardoSimulator.class);
-        assertThat(leonardo).as("the simulator standing in for leonardo").isNotNull();
+        leonardo = Simulated.simulator(context, "leonardo", LeonardoSimulator.class);
     }
 
     @Test

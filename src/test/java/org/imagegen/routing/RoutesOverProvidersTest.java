@@ -16,6 +16,7 @@ import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -83,11 +84,11 @@ class RoutesOverProvidersTest {
     @BeforeEach
     void findSimulators() {
         // bound when the context starts, after the test's fields are injected
-        bfl = simulator("bflSimulator");
-        replicate = simulator("replicateSimulator");
-        fal = simulator("falSimulator");
-        openai = simulator("openaiSimulator");
-        leonardo = simulator("leonardoSimulator");
+        bfl = simulator("bfl");
+        replicate = simulator("replicate");
+        fal = simulator("fal");
+        openai = simulator("openai");
+        leonardo = simulator("leonardo");
     }
 
     @Test
@@ -243,7 +244,7 @@ class RoutesOverProvidersTest {
         JsonNode manifest = FOLDERS.awaitManifest("rt-garden", WAIT);
 
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("NEEDS_ATTENTION");
-        ProviderSimulator allImages = simulator("allImagesSimulator");
+        ProviderSimulator allImages = simulator("all-images");
         assertThat(creates(allImages, "rt-garden")).as("creates sent to all-images").isEqualTo(2);
         assertThat(allImages.received().calls()).as("searched for after each")
                 .filteredOn(c -> c.method().equals("GET") && c.uri().contains("tag=imagegen-rt-garden")).hasSize(2);
@@ -277,7 +278,7 @@ class RoutesOverProvidersTest {
         JsonNode manifest = FOLDERS.awaitManifest("rt-down", WAIT);
 
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
-        assertThat(creates(simulator("rendernetSimulator"), "rt-down")).isZero();
+        assertThat(creates(simulator("rendernet"), "rt-down")).isZero();
         assertThat(bfl.createsFor("rt-down")).isEqualTo(1);
         assertAttempt(manifest.path("attempts").get(0), "rendernet", "JuggernautXL", "MARKED_DOWN",
                 "rendernet is marked down (imagegen.routing.down)");
@@ -331,10 +332,8 @@ class RoutesOverProvidersTest {
                 .filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey())).count();
     }
 
-    private ProviderSimulator simulator(String name) {
-        ProviderSimulator simulator = context.getRegistry().lookupByNameAndType(name, ProviderSimulator.class);
-        assertThat(simulator).as(name).isNotNull();
-        return simulator;
+    private ProviderSimulator simulator(String provider) {
+        return Simulated.simulator(context, provider, ProviderSimulator.class);
     }
 
     private ApiClient api() {
