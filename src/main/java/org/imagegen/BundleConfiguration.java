@@ -40,6 +40,7 @@ import org.imagegen.provider.ProviderConfiguration;
 import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProviders;
+import org.imagegen.provider.definition.TakenNames;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.request.RequestParser;
@@ -181,8 +182,8 @@ public class BundleConfiguration implements CamelConfiguration {
         // health checks and metrics (served on the API port); bound with the API below, joined by defined providers
         ObserveConfiguration observe = Wiring.apply(camelContext, new ObserveConfiguration());
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
-        DefinedProviders.registerAtStart(camelContext, providers, planner, providerConfiguration.rateLimits(),
-                validator, key -> Settings.required(camelContext, key), provider -> {
+        TakenNames takenNames = DefinedProviders.registerAtStart(camelContext, providers, planner,
+                providerConfiguration.rateLimits(), validator, key -> Settings.required(camelContext, key), provider -> {
                     // as the seeds: imagegen.providers.<name>.sinks (empty: imagegen.sinks.default)
                     List<String> own = Settings.list(camelContext.getPropertiesComponent()
                             .resolveProperty("imagegen.providers." + provider.name() + ".sinks").orElse(""));
@@ -208,6 +209,9 @@ public class BundleConfiguration implements CamelConfiguration {
         camelContext.addService(closer, true, true);
         // console: the management port (jobs page and Hawtio), stopped before the job store closes
         Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
+        // every bean of the bundle is bound now: a provider definition under one of these names (bound beside the
+        // bean, or replacing it if its file is read later) stops the start
+        takenNames.recordBound(registry);
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */
