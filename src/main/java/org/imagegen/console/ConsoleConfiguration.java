@@ -10,7 +10,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobQueries;
@@ -18,7 +18,7 @@ import org.imagegen.job.JobQueries;
 /**
  * The management port from imagegen.management.*: the {@link ManagementServer} bound as "managementServer" (tests ask
  * it for its port), started and stopped with the Camel context. Applied by BundleConfiguration after the job store,
- * the sinks and the outbox are bound, so the server stops before the job store closes.
+ * the sinks and the result folders are bound, so the server stops before the job store closes.
  */
 public final class ConsoleConfiguration {
 
@@ -44,8 +44,8 @@ public final class ConsoleConfiguration {
     private JobQueries store;
     @BeanInject("sinks")
     private Sinks sinks;
-    @BeanInject("outbox")
-    private Outbox outbox;
+    @BeanInject("resultFolders")
+    private ResultFolders resultFolders;
 
     private final SinkLedger ledger;
 
@@ -71,8 +71,8 @@ public final class ConsoleConfiguration {
                 war.isEmpty() ? defaultWar() : Path.of(war), dataFolder.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
         ManagementLogin login = ManagementLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
-        ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json),
-                json);
+        ManagementServer server = new ManagementServer(settings, login,
+                new JobsView(store, ledger, sinks, resultFolders, json), json);
         // started with the context and stopped before the services added earlier (the job store's pool)
         context.addService(new ServiceSupport() {
             @Override
