@@ -208,7 +208,7 @@ public class BundleConfiguration implements CamelConfiguration {
         Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
-        // console: the management port (jobs page and Hawtio), stopped before the job store closes
+        // console: the console port (jobs page and Hawtio), stopped before the job store closes
         Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
         // every bean of the bundle is bound now: a provider definition under one of these names (bound beside the
         // bean, or replacing it if its file is read later) stops the start

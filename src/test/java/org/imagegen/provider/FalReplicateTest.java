@@ -46,7 +46,7 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + FalReplicateTest.TOKEN,
-        "imagegen.management.enabled=false"
+        "imagegen.console.enabled=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)

@@ -49,7 +49,7 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.events.poll=50ms",
         "imagegen.api.port=0",
         "imagegen.api.token=" + RoutesOverProvidersTest.TOKEN,
-        "imagegen.management.enabled=false",
+        "imagegen.console.enabled=false",
         // the routes, as an operator writes them
         "imagegen.routes.fast=bfl, replicate:black-forest-labs/flux-dev, fal",
         "imagegen.routes.quota=openai:gpt-image-1-mini, bfl:flux-dev",

@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.fal.poll.interval=10m",
         "imagegen.providers.fal.poll.queued-interval=10m",
         "imagegen.api.port=0",
-        "imagegen.management.enabled=false"
+        "imagegen.console.enabled=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
