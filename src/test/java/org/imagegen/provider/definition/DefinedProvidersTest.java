@@ -82,21 +82,11 @@ class DefinedProvidersTest {
 
     @Test
     void aDefinitionFileNamingOneOfTheBundlesBeansStopsTheStart() throws Exception {
-        // fallover: the bean RoutingConfiguration binds for the routes over providers
         Folders folders = new Folders("taken-name").clean();
         Path providers = Files.createDirectories(folders.root.resolve("providers"));
-        Files.writeString(providers.resolve("fallover.camel.yaml"), """
-                - beans:
-                    - name: fallover
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                        baseUrl: "https://api.example.com"
-                        createPath: /generate
-                        createBody: "{prompt: .prompt}"
-                        createId: .id
-                        statusPath: "/generations/${id}"
-                        statusOutcome: "{state: .state}"
-                """);
+        // the example definition under the name of the bean RoutingConfiguration binds for the routes over providers
+        Files.writeString(providers.resolve("fallover.camel.yaml"), Files.readString(
+                Path.of("docs", "examples", "acme.camel.yaml")).replace("- name: acme\n", "- name: fallover\n"));
 
         assertThatThrownBy(() -> RunningBundle.start(folders.fastBundle("camel.main.routes-include-pattern="
                 + "file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,file:routes/sinks/*.camel.yaml,"
