@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * Message queues: the pending job events that routes/publish-events.camel.yaml drains and the small beans the queue intake
- * routes use, bound by name; the RabbitMQ connection ({@code rabbitmqConnectionFactory}, handed to the spring-rabbitmq
- * component by {@code camel.component.spring-rabbitmq.connection-factory} in config/). The {@code jms} component is
- * {@link JmsConfiguration}'s. Applied by BundleConfiguration once the job store's data source is bound.
+ * Message queues: the pending job events that routes/publish-events.camel.yaml drains and the small beans the queue
+ * intake routes use, bound by name; the RabbitMQ connection ({@code rabbitmqConnectionFactory}, handed to the
+ * spring-rabbitmq component by {@code camel.component.spring-rabbitmq.connection-factory} in config/). The {@code jms}
+ * component is {@link JmsConfiguration}'s. Applied by BundleConfiguration once the job store's data source is bound.
  */
 public final class MessagingConfiguration {
 
