@@ -24,7 +24,7 @@ import org.flywaydb.core.Flyway;
 import org.imagegen.api.ApiConfiguration;
 import org.imagegen.cluster.ClusterConfiguration;
 import org.imagegen.console.ConsoleConfiguration;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkConfiguration;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
@@ -40,6 +40,7 @@ import org.imagegen.provider.ProviderConfiguration;
 import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProviders;
+import org.imagegen.provider.definition.TakenNames;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.request.RequestIntake;
 import org.imagegen.request.RequestParser;
@@ -160,9 +161,9 @@ public class BundleConfiguration implements CamelConfiguration {
         // the providers: each joins from its definition file (routes/providers/) when the context starts
         ProviderConfiguration providerConfiguration = Wiring.apply(camelContext, new ProviderConfiguration());
         Providers providers = registry.lookupByNameAndType("providers", Providers.class);
-        Outbox outbox = new Outbox(outboxDir, data, deliveryMaxImageBytes);
+        ResultFolders resultFolders = new ResultFolders(outboxDir, data, deliveryMaxImageBytes);
         // sinks: named destinations from imagegen.sinks.*, delivered and retried one by one
-        Wiring.apply(camelContext, new SinkConfiguration(outbox, closer::add));
+        Wiring.apply(camelContext, new SinkConfiguration(resultFolders, closer::add));
         Sinks sinks = registry.lookupByNameAndType("sinks", Sinks.class);
         SinkLedger ledger = new SinkLedger(dataSource);
         // free space checked before taking on what must be kept (routes: intake, download, folder sinks)
@@ -174,15 +175,15 @@ public class BundleConfiguration implements CamelConfiguration {
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         // the job store and the steps of a job's life, each bound by the name the routes call it by
         JobConfiguration jobs = Wiring.apply(camelContext, new JobConfiguration(dataSource, claims));
-        jobs.bind(camelContext, providers, planner, providerConfiguration.rateLimits(), outbox, sinks, ledger);
+        jobs.bind(camelContext, providers, planner, providerConfiguration.rateLimits(), resultFolders, sinks, ledger);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs.submission(), jobs.store());
         // health checks and metrics (served on the API port); bound with the API below, joined by defined providers
         ObserveConfiguration observe = Wiring.apply(camelContext, new ObserveConfiguration());
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts
-        DefinedProviders.registerAtStart(camelContext, providers, planner, providerConfiguration.rateLimits(),
-                validator, key -> Settings.required(camelContext, key), provider -> {
+        TakenNames takenNames = DefinedProviders.registerAtStart(camelContext, providers, planner,
+                providerConfiguration.rateLimits(), validator, key -> Settings.required(camelContext, key), provider -> {
                     // as the seeds: imagegen.providers.<name>.sinks (empty: imagegen.sinks.default)
                     List<String> own = Settings.list(camelContext.getPropertiesComponent()
                             .resolveProperty("imagegen.providers." + provider.name() + ".sinks").orElse(""));
@@ -192,22 +193,26 @@ public class BundleConfiguration implements CamelConfiguration {
                 });
         // routes over providers (imagegen.routes.*): a job moves to the next step when its provider cannot take it
         Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, providers,
-                providerConfiguration.rateLimits(), validator, outbox);
+                providerConfiguration.rateLimits(), validator, resultFolders);
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext);
 
         closer.add(registerJmx(new JobOperations(jobs.queries(), jobs.operatorActions()), claims.instanceId()));
-        registry.bind("outbox", outbox);
+        registry.bind("resultFolders", resultFolders);
         registry.bind("intake", intake);
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
-        Wiring.apply(camelContext, new ApiConfiguration()).bind(camelContext, observe, intake, providers, outbox, sinks, ledger);
-        // message queues: the JMS broker or connection, the event outbox, dead letters
+        Wiring.apply(camelContext, new ApiConfiguration())
+                .bind(camelContext, observe, intake, providers, resultFolders, sinks, ledger);
+        // message queues: the JMS broker or connection, the pending job events, dead letters
         Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
         Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
-        // console: the management port (jobs page and Hawtio), stopped before the job store closes
+        // console: the console port (jobs page and Hawtio), stopped before the job store closes
         Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
+        // every bean of the bundle is bound now: a provider definition under one of these names (bound beside the
+        // bean, or replacing it if its file is read later) stops the start
+        takenNames.recordBound(registry);
     }
 
     /** org.imagegen:type=Jobs,instance=...: job counts and delivery retries for Hawtio's JMX tab and jconsole. */

@@ -16,7 +16,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
@@ -41,18 +41,18 @@ public class GenerationViews {
 
     private final JobQueries store;
     private final Providers providers;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final Sinks sinks;
     private final SinkLedger ledger;
     private final int defaultPageSize;
     private final int maxPageSize;
     private final ObjectMapper json = new ObjectMapper();
 
-    public GenerationViews(JobQueries store, Providers providers, Outbox outbox, Sinks sinks, SinkLedger ledger,
-                           int defaultPageSize, int maxPageSize) {
+    public GenerationViews(JobQueries store, Providers providers, ResultFolders resultFolders, Sinks sinks,
+                           SinkLedger ledger, int defaultPageSize, int maxPageSize) {
         this.store = store;
         this.providers = providers;
-        this.outbox = outbox;
+        this.resultFolders = resultFolders;
         this.sinks = sinks;
         this.ledger = ledger;
         this.defaultPageSize = defaultPageSize;
@@ -72,9 +72,9 @@ public class GenerationViews {
         v.put("createAttempts", job.getCreateAttempts());
         v.put("providerRetries", job.getProviderRetries());
         v.put("statusChecks", job.getChecks());
-        v.put("cost", Outbox.costOf(job));
+        v.put("cost", ResultFolders.costOf(job));
         // each provider the job was at along its route, and why it left it (the manifest lists the same)
-        v.put("attempts", outbox.attempts(job, job.getState()));
+        v.put("attempts", resultFolders.attempts(job, job.getState()));
         // what the provider last reported, where it reports it (defined providers' outcome position and progress)
         v.put("position", job.getPosition());
         v.put("progress", job.getProgress());
@@ -259,7 +259,7 @@ public class GenerationViews {
             }
             Path root = Path.of(sinks.spec(r.sink()).get("root")).toAbsolutePath().normalize();
             Path folder = root.resolve(sinks.folder(job, r.sink())).normalize();
-            Path manifest = folder.resolve(Outbox.MANIFEST);
+            Path manifest = folder.resolve(ResultFolders.MANIFEST);
             if (!folder.startsWith(root) || !Files.exists(manifest)) {
                 continue;
             }
@@ -279,8 +279,8 @@ public class GenerationViews {
                 LOG.warn("job {}: cannot read {}: {}", job.getKey(), manifest, e.toString());
             }
         }
-        if (outbox.loadStaged(job)) {
-            return job.getStaged().stream().map(i -> new ImageFile(i, outbox.stagedFile(job, i))).toList();
+        if (resultFolders.loadStaged(job)) {
+            return job.getStaged().stream().map(i -> new ImageFile(i, resultFolders.stagedFile(job, i))).toList();
         }
         return List.of();
     }

@@ -10,33 +10,33 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobQueries;
 
 /**
- * The management port from imagegen.management.*: the {@link ManagementServer} bound as "managementServer" (tests ask
+ * The console port from imagegen.console.*: the {@link ConsoleServer} bound as "consoleServer" (tests ask
  * it for its port), started and stopped with the Camel context. Applied by BundleConfiguration after the job store,
- * the sinks and the outbox are bound, so the server stops before the job store closes.
+ * the sinks and the result folders are bound, so the server stops before the job store closes.
  */
 public final class ConsoleConfiguration {
 
-    public static final String BEAN = "managementServer";
+    public static final String BEAN = "consoleServer";
     /** A login session ends after this long without a request. */
     private static final long SESSION_TIMEOUT_SECONDS = 30 * 60;
 
-    @PropertyInject("imagegen.management.enabled")
+    @PropertyInject("imagegen.console.enabled")
     private boolean enabled;
-    @PropertyInject("imagegen.management.port")
+    @PropertyInject("imagegen.console.port")
     private String port;
-    @PropertyInject("imagegen.management.bind")
+    @PropertyInject("imagegen.console.bind")
     private String bind;
-    @PropertyInject(value = "imagegen.management.hawtio-war", defaultValue = "")
+    @PropertyInject(value = "imagegen.console.hawtio-war", defaultValue = "")
     private String hawtioWar;
-    @PropertyInject("imagegen.management.user")
+    @PropertyInject("imagegen.console.user")
     private String user;
-    @PropertyInject(value = "imagegen.management.password", defaultValue = "")
+    @PropertyInject(value = "imagegen.console.password", defaultValue = "")
     private String password;
     @PropertyInject("imagegen.data")
     private String data;
@@ -44,8 +44,8 @@ public final class ConsoleConfiguration {
     private JobQueries store;
     @BeanInject("sinks")
     private Sinks sinks;
-    @BeanInject("outbox")
-    private Outbox outbox;
+    @BeanInject("resultFolders")
+    private ResultFolders resultFolders;
 
     private final SinkLedger ledger;
 
@@ -53,9 +53,9 @@ public final class ConsoleConfiguration {
         this.ledger = ledger;
     }
 
-    /** None when imagegen.management.enabled is false: no management port at all. */
+    /** None when imagegen.console.enabled is false: no console port at all. */
     @BindToRegistry(BEAN)
-    public ManagementServer managementServer(CamelContext context) throws Exception {
+    public ConsoleServer consoleServer(CamelContext context) throws Exception {
         if (!enabled) {
             return null;
         }
@@ -63,16 +63,16 @@ public final class ConsoleConfiguration {
         try {
             portNumber = Integer.parseInt(port.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("imagegen.management.port: '" + port + "' is not a port number", e);
+            throw new IllegalArgumentException("imagegen.console.port: '" + port + "' is not a port number", e);
         }
         Path dataFolder = Path.of(data.strip());
         String war = hawtioWar.strip();
-        ManagementSettings settings = new ManagementSettings(bind.strip(), portNumber,
+        ConsoleSettings settings = new ConsoleSettings(bind.strip(), portNumber,
                 war.isEmpty() ? defaultWar() : Path.of(war), dataFolder.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
-        ManagementLogin login = ManagementLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
+        ConsoleLogin login = ConsoleLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
-        ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json),
-                json);
+        ConsoleServer server = new ConsoleServer(settings, login,
+                new JobsView(store, ledger, sinks, resultFolders, json), json);
         // started with the context and stopped before the services added earlier (the job store's pool)
         context.addService(new ServiceSupport() {
             @Override

@@ -15,7 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The jobs page's data, under /api/jobs on the management port (behind its login):
+ * The jobs page's data, under /api/jobs on the console port (behind its login):
  * {@code GET /api/jobs?state=FAILED&limit=50} lists recent jobs newest first with the counts per state, and
  * {@code GET /api/jobs/<id>/thumbnails/<n>} answers a small JPEG of delivered image n.
  */

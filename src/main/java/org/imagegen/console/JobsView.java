@@ -10,7 +10,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
@@ -33,14 +33,14 @@ public class JobsView {
     private final JobQueries store;
     private final SinkLedger ledger;
     private final Sinks sinks;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final ObjectMapper json;
 
-    public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, Outbox outbox, ObjectMapper json) {
+    public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, ResultFolders resultFolders, ObjectMapper json) {
         this.store = store;
         this.ledger = ledger;
         this.sinks = sinks;
-        this.outbox = outbox;
+        this.resultFolders = resultFolders;
         this.json = json;
     }
 
@@ -117,10 +117,10 @@ public class JobsView {
                 }
             }
         }
-        if (outbox.loadStaged(job)) {
+        if (resultFolders.loadStaged(job)) {
             List<Path> staged = new ArrayList<>();
             for (StagedImage image : job.getStaged()) {
-                staged.add(outbox.stagedFile(job, image));
+                staged.add(resultFolders.stagedFile(job, image));
             }
             return staged;
         }
@@ -131,7 +131,7 @@ public class JobsView {
     private List<Path> fromFolder(Job job, String sink) {
         Path root = Path.of(sinks.spec(sink).get("root")).toAbsolutePath().normalize();
         Path folder = root.resolve(sinks.folder(job, sink)).normalize();
-        Path manifest = folder.resolve(Outbox.MANIFEST);
+        Path manifest = folder.resolve(ResultFolders.MANIFEST);
         if (!folder.startsWith(root) || !Files.isRegularFile(manifest)) {
             return List.of();
         }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How the management port tells a browser's page navigation (answered with a redirect to the login form) from a
+ * How the console port tells a browser's page navigation (answered with a redirect to the login form) from a
  * script's request (answered 401 with an HTTP Basic challenge), and how it reads HTTP Basic credentials.
  */
 final class LoginRequests {

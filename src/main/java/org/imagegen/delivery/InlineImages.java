@@ -26,10 +26,10 @@ public final class InlineImages {
     public static final String ACQUIRED = "inline";
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}");
 
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
 
-    public InlineImages(Outbox outbox) {
-        this.outbox = outbox;
+    public InlineImages(ResultFolders resultFolders) {
+        this.resultFolders = resultFolders;
     }
 
     public static boolean isDataUri(String url) {
@@ -68,7 +68,7 @@ public final class InlineImages {
             }
         }
         if (urls.stream().allMatch(InlineImages::isDataUri)) {
-            outbox.recordStaged(job);
+            resultFolders.recordStaged(job);
         }
         return withoutData(urls);
     }
@@ -86,11 +86,12 @@ public final class InlineImages {
         Path copy = stagedCopy(job, index + 1);
         if (copy == null) {
             throw new DeliveryException("image " + (index + 1) + " came inline in " + job.getProvider() + "'s answer and"
-                    + " its staged copy is gone from " + outbox.stagingFolder(job), true);
+                    + " its staged copy is gone from " + resultFolders.stagingFolder(job), true);
         }
         try {
             byte[] bytes = Files.readAllBytes(copy);
-            return outbox.stage(job, index, 200, new ByteArrayInputStream(bytes), null, withoutData(dataUri), ACQUIRED);
+            return resultFolders.stage(job, index, 200, new ByteArrayInputStream(bytes), null, withoutData(dataUri),
+                    ACQUIRED);
         } catch (IOException e) {
             throw new DeliveryException("image " + (index + 1) + ": cannot read its staged copy " + copy + ": " + e, e);
         }
@@ -111,8 +112,8 @@ public final class InlineImages {
         }
         String mediaType = header.substring(0, header.length() - ";base64".length());
         try {
-            return outbox.stage(job, index, 200, new ByteArrayInputStream(bytes), mediaType, withoutData(dataUri),
-                    ACQUIRED);
+            return resultFolders.stage(job, index, 200, new ByteArrayInputStream(bytes), mediaType,
+                    withoutData(dataUri), ACQUIRED);
         } catch (DeliveryException e) {
             if (e.getCause() instanceof IOException) {
                 throw e;
@@ -139,7 +140,7 @@ public final class InlineImages {
     /** The staged file of image {@code number}, whatever its type, or null. */
     private Path stagedCopy(Job job, int number) {
         for (ImageType type : ImageType.values()) {
-            Path file = outbox.stagingFolder(job).resolve(number + "." + type.extension());
+            Path file = resultFolders.stagingFolder(job).resolve(number + "." + type.extension());
             if (Files.isRegularFile(file)) {
                 return file;
             }

@@ -60,12 +60,12 @@ public final class SinkConfiguration {
     @PropertyInject(value = "imagegen.sinks.default", defaultValue = "")
     private String defaultSinks;
 
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final Consumer<AutoCloseable> closer;
 
     /** {@code closer}: closes the S3 clients after the routes. */
-    public SinkConfiguration(Outbox outbox, Consumer<AutoCloseable> closer) {
-        this.outbox = outbox;
+    public SinkConfiguration(ResultFolders resultFolders, Consumer<AutoCloseable> closer) {
+        this.resultFolders = resultFolders;
         this.closer = closer;
     }
 
@@ -115,7 +115,7 @@ public final class SinkConfiguration {
                     spec.folder().pattern());
         }
         // each provider's own default sinks (imagegen.providers.<name>.sinks) join when its definition is read
-        return new Sinks(specs, Settings.list(defaultSinks.strip()), new LinkedHashMap<>(), outbox, secrets);
+        return new Sinks(specs, Settings.list(defaultSinks.strip()), new LinkedHashMap<>(), resultFolders, secrets);
     }
 
     private static S3Client s3Client(SinkSpec spec) {

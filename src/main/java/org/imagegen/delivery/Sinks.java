@@ -37,16 +37,16 @@ public class Sinks {
     private final Map<String, SinkSpec> specs;
     private final List<String> defaults;
     private final Map<String, List<String>> providerDefaults;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final Set<String> secrets;
 
     public Sinks(Collection<SinkSpec> specs, List<String> defaults, Map<String, List<String>> providerDefaults,
-                 Outbox outbox, Set<String> secrets) {
+                 ResultFolders resultFolders, Set<String> secrets) {
         this.specs = new LinkedHashMap<>();
         specs.forEach(s -> this.specs.put(s.name(), s));
         this.defaults = List.copyOf(defaults);
         this.providerDefaults = new java.util.concurrent.ConcurrentHashMap<>(providerDefaults);
-        this.outbox = outbox;
+        this.resultFolders = resultFolders;
         this.secrets = Set.copyOf(secrets.stream().filter(s -> s != null && s.length() >= 4).toList());
         check(defaults, "imagegen.sinks.default");
         providerDefaults.forEach((p, names) -> check(names, "imagegen.providers." + p + ".sinks"));
@@ -131,11 +131,11 @@ public class Sinks {
         };
         List<SinkFile> files = new ArrayList<>();
         for (StagedImage image : job.getStaged()) {
-            files.add(new SinkFile(base + image.file(), image.file(), outbox.stagedFile(job, image), null,
+            files.add(new SinkFile(base + image.file(), image.file(), resultFolders.stagedFile(job, image), null,
                     image.contentType(), image.bytes(), image.sha256(), false));
         }
-        files.add(new SinkFile(base + Outbox.MANIFEST, Outbox.MANIFEST, null, manifest, "application/json",
-                manifest.length, sha256(manifest), true));
+        files.add(new SinkFile(base + ResultFolders.MANIFEST, ResultFolders.MANIFEST, null, manifest,
+                "application/json", manifest.length, sha256(manifest), true));
         return files;
     }
 
@@ -264,7 +264,7 @@ public class Sinks {
         SinkSpec spec = spec(sink);
         String timestamp = Long.toString(nowMillis / 1000);
         String boundary = "imagegen-" + UUID.randomUUID().toString().replace("-", "");
-        Path body = outbox.stagingFolder(job).resolve(".callback-" + sink);
+        Path body = resultFolders.stagingFolder(job).resolve(".callback-" + sink);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(spec.get("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

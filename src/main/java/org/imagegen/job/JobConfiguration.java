@@ -15,7 +15,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.provider.Providers;
@@ -76,14 +76,14 @@ public final class JobConfiguration {
     }
 
     public void bind(CamelContext context, Providers providers, PollPlanner planner,
-                     Map<String, RateLimiter> rateLimits, Outbox outbox, Sinks sinks, SinkLedger ledger) {
+                     Map<String, RateLimiter> rateLimits, ResultFolders resultFolders, Sinks sinks, SinkLedger ledger) {
         Clock clock = Clock.systemUTC();
         Duration leaseDuration = duration("imagegen.loop.lease", lease);
         store = new JobStore(dataSource, json);
         queries = new JobQueries(dataSource, json);
         DeliveryReport report = new DeliveryReport(sinks, ledger);
-        JobTransitions transitions = new JobTransitions(store, queries, providers, planner, rateLimits, outbox, report,
-                clock);
+        JobTransitions transitions = new JobTransitions(store, queries, providers, planner, rateLimits, resultFolders,
+                report, clock);
         // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
         transitions.setLateChecks(duration("imagegen.poll.late-window", lateWindow),
                 duration("imagegen.poll.late-interval", lateInterval));
@@ -92,9 +92,10 @@ public final class JobConfiguration {
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
         // a create lost with its sender is believed never made only once it could no longer arrive
         long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();
-        Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, outbox, clock,
+        Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
                 provider -> providers.responseTimeout(provider, defaultTimeout));
-        operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, outbox, ledger, clock);
+        operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, resultFolders, ledger,
+                clock);
 
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
@@ -111,8 +112,8 @@ public final class JobConfiguration {
         registry.bind("jobSubmission", submission);
         registry.bind("jobReconciliation", reconciliation);
         registry.bind("statusChecks", new StatusChecks(transitions, planner, clock));
-        registry.bind("jobDelivery", new JobDelivery(store, queries, claims, transitions, planner, outbox, sinks, ledger,
-                report, clock, maxDeliveryAttempts));
+        registry.bind("jobDelivery", new JobDelivery(store, queries, claims, transitions, planner, resultFolders, sinks,
+                ledger, report, clock, maxDeliveryAttempts));
         registry.bind("stepFailures", new StepFailures(transitions, reconciliation, planner, clock,
                 maxDeliveryAttempts));
         registry.bind("operatorActions", operatorActions);

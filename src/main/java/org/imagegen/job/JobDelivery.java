@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.imagegen.delivery.InlineImages;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkFile;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
@@ -32,7 +32,7 @@ public class JobDelivery {
     private final JobClaims claims;
     private final JobTransitions transitions;
     private final PollPlanner planner;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final Sinks sinks;
     private final SinkLedger ledger;
     private final DeliveryReport report;
@@ -40,14 +40,14 @@ public class JobDelivery {
     private final int maxDeliveryAttempts;
 
     public JobDelivery(JobStore store, JobQueries queries, JobClaims claims, JobTransitions transitions,
-                       PollPlanner planner, Outbox outbox, Sinks sinks, SinkLedger ledger, DeliveryReport report,
-                       Clock clock, int maxDeliveryAttempts) {
+                       PollPlanner planner, ResultFolders resultFolders, Sinks sinks, SinkLedger ledger,
+                       DeliveryReport report, Clock clock, int maxDeliveryAttempts) {
         this.store = store;
         this.queries = queries;
         this.claims = claims;
         this.transitions = transitions;
         this.planner = planner;
-        this.outbox = outbox;
+        this.resultFolders = resultFolders;
         this.sinks = sinks;
         this.ledger = ledger;
         this.report = report;
@@ -66,18 +66,19 @@ public class JobDelivery {
      */
     public boolean startDelivery(Job job) {
         ledger.ensure(job.getKey(), job.getRequest().sinks(), now());
-        if (outbox.loadStaged(job) || report.selectedSinks(job).stream().allMatch(r -> r.state() == SinkState.DELIVERED)) {
+        if (resultFolders.loadStaged(job)
+                || report.selectedSinks(job).stream().allMatch(r -> r.state() == SinkState.DELIVERED)) {
             return false;
         }
         job.getStaged().clear();
-        outbox.forgetSealedManifest(job);
+        resultFolders.forgetSealedManifest(job);
         job.setDeliveryAttempts(job.getDeliveryAttempts() + 1);
         return true;
     }
 
     /** Every image is staged: recorded, so that later tries of any sink deliver these files. */
     public void staged(Job job) {
-        outbox.recordStaged(job);
+        resultFolders.recordStaged(job);
     }
 
     /** The job's sinks that are due now (PENDING and their next try has come); sinks no longer configured fail. */
@@ -109,7 +110,7 @@ public class JobDelivery {
      * and shown by the API, not written into the copies.
      */
     public List<SinkFile> filesFor(Job job, String sink) {
-        byte[] manifest = outbox.sealedManifest(job, () -> {
+        byte[] manifest = resultFolders.sealedManifest(job, () -> {
             Map<String, Object> locations = new LinkedHashMap<>();
             for (String name : job.getRequest().sinks()) {
                 if (sinks.names().contains(name)) {
@@ -117,7 +118,7 @@ public class JobDelivery {
                             "location", sinks.location(job, name)));
                 }
             }
-            return outbox.manifestBytes(job, JobState.DELIVERED, queries.history(job.getKey()), locations);
+            return resultFolders.manifestBytes(job, JobState.DELIVERED, queries.history(job.getKey()), locations);
         });
         return sinks.files(job, sink, manifest);
     }
@@ -187,13 +188,13 @@ public class JobDelivery {
                 || e.state() == JobState.TIMED_OUT)) {
             // a retried delivery (or a generation that finished after its deadline): the DELIVERY_FAILED (TIMED_OUT)
             // record in the outbox folder gives way to the job's manifest
-            outbox.replaceFailureRecord(job);
+            resultFolders.replaceFailureRecord(job);
         }
         // images that came inline exist only in staging until delivered: once it is cleared, a lost DELIVERED
         // (H2 writes a commit up to a second later; a crash in between) would deliver again from nothing
         boolean inline = job.getImageUrls() != null && job.getImageUrls().stream().anyMatch(InlineImages::isDataUri);
         store.save(job, Save.withEvent("delivered to " + job.getRequest().sinks()).durably(inline), now);
-        outbox.clearStaging(job);
+        resultFolders.clearStaging(job);
         transitions.log(job, null);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.delivery.InlineImages;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
 import org.imagegen.spend.Prices;
@@ -37,7 +37,7 @@ public class JobTransitions {
     private final Providers providers;
     private final PollPlanner planner;
     private final Map<String, RateLimiter> rateLimits;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final InlineImages inline;
     private final DeliveryReport report;
     private final Clock clock;
@@ -48,15 +48,16 @@ public class JobTransitions {
     private Prices prices = Prices.none();
 
     public JobTransitions(JobStore store, JobQueries queries, Providers providers, PollPlanner planner,
-                          Map<String, RateLimiter> rateLimits, Outbox outbox, DeliveryReport report, Clock clock) {
+                          Map<String, RateLimiter> rateLimits, ResultFolders resultFolders, DeliveryReport report,
+                          Clock clock) {
         this.store = store;
         this.queries = queries;
         this.providers = providers;
         this.planner = planner;
         // kept, not copied: defined providers (routes/providers/*.camel.yaml) add theirs when the context starts
         this.rateLimits = rateLimits;
-        this.outbox = outbox;
-        this.inline = outbox == null ? null : new InlineImages(outbox);
+        this.resultFolders = resultFolders;
+        this.inline = resultFolders == null ? null : new InlineImages(resultFolders);
         this.report = report;
         this.clock = clock;
     }
@@ -199,7 +200,7 @@ public class JobTransitions {
                 .map(JobEvent::detail).orElse(job.getReason());
         job.setReason(timedOut + "; " + what);
         job.setNextCheckAt(null);
-        outbox.writeManifest(job, history);
+        resultFolders.writeManifest(job, history);
         store.save(job, Save.withoutEvent(), now());
         LOG.info("job {}: TIMED_OUT, no more checks ({})", job.getKey(), what);
     }
@@ -257,7 +258,7 @@ public class JobTransitions {
         job.setState(state);
         job.setReason(reason);
         job.setNextCheckAt(nextCheckAt);
-        outbox.writeManifest(job, historyWith(job, state, now, reason),
+        resultFolders.writeManifest(job, historyWith(job, state, now, reason),
                 state == JobState.DELIVERY_FAILED ? report.sinkReport(job) : null);
         store.save(job, Save.withEvent(reason), now);
         log(job, reason);

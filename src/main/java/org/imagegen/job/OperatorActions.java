@@ -3,7 +3,7 @@ package org.imagegen.job;
 import java.time.Clock;
 import java.util.List;
 
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +23,16 @@ public class OperatorActions {
     private final JobQueries queries;
     private final OperatorWrites writes;
     private final PollPlanner planner;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final SinkLedger ledger;
     private final Clock clock;
 
-    public OperatorActions(JobQueries queries, OperatorWrites writes, PollPlanner planner, Outbox outbox,
+    public OperatorActions(JobQueries queries, OperatorWrites writes, PollPlanner planner, ResultFolders resultFolders,
                            SinkLedger ledger, Clock clock) {
         this.queries = queries;
         this.writes = writes;
         this.planner = planner;
-        this.outbox = outbox;
+        this.resultFolders = resultFolders;
         this.ledger = ledger;
         this.clock = clock;
     }
@@ -71,7 +71,7 @@ public class OperatorActions {
             return false;
         }
         Job job = queries.find(key).orElseThrow(() -> new IllegalStateException("job " + key + " vanished"));
-        outbox.writeManifest(job, queries.history(key));
+        resultFolders.writeManifest(job, queries.history(key));
         LOG.info("job {}: CANCELLED ({})", key, why);
         return true;
     }

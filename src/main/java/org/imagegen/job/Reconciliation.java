@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.provider.FindResult;
 import org.imagegen.provider.HttpReply;
 
@@ -26,17 +26,17 @@ public class Reconciliation {
     private final JobQueries queries;
     private final JobTransitions transitions;
     private final PollPlanner planner;
-    private final Outbox outbox;
+    private final ResultFolders resultFolders;
     private final Clock clock;
     private final ToLongFunction<String> createTimeoutMs;
 
     /** {@code createTimeoutMs}: how long a provider's create may take to be answered (its response timeout). */
-    public Reconciliation(JobQueries queries, JobTransitions transitions, PollPlanner planner, Outbox outbox,
-                          Clock clock, ToLongFunction<String> createTimeoutMs) {
+    public Reconciliation(JobQueries queries, JobTransitions transitions, PollPlanner planner,
+                          ResultFolders resultFolders, Clock clock, ToLongFunction<String> createTimeoutMs) {
         this.queries = queries;
         this.transitions = transitions;
         this.planner = planner;
-        this.outbox = outbox;
+        this.resultFolders = resultFolders;
         this.clock = clock;
         this.createTimeoutMs = createTimeoutMs;
     }
@@ -153,7 +153,7 @@ public class Reconciliation {
      * that answer, so the job is SUCCEEDED and delivered from it rather than parked. False when nothing is staged.
      */
     private boolean settledFromStaging(Job job) {
-        if (!outbox.loadStaged(job)) {
+        if (!resultFolders.loadStaged(job)) {
             return false;
         }
         job.setImageUrls(job.getStaged().stream().map(i -> "data:" + i.contentType() + ";base64,").toList());

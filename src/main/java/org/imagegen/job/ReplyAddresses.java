@@ -6,7 +6,7 @@ import java.sql.SQLException;
 
 /**
  * The reply destinations of queued requests (JMSReplyTo and its correlation id), one row per job in job_reply,
- * written in the transaction that inserts the job; the event outbox reads them when it publishes the job's result.
+ * written in the transaction that inserts the job; PendingJobEvents reads them when the job's result is published.
  */
 final class ReplyAddresses {
 

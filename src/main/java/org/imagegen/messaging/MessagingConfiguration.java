@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * Message queues: the event outbox that routes/publish-events.camel.yaml drains and the small beans the queue intake
- * routes use, bound by name; the RabbitMQ connection ({@code rabbitmqConnectionFactory}, handed to the spring-rabbitmq
- * component by {@code camel.component.spring-rabbitmq.connection-factory} in config/). The {@code jms} component is
- * {@link JmsConfiguration}'s. Applied by BundleConfiguration once the job store's data source is bound.
+ * Message queues: the pending job events that routes/publish-events.camel.yaml drains and the small beans the queue
+ * intake routes use, bound by name; the RabbitMQ connection ({@code rabbitmqConnectionFactory}, handed to the
+ * spring-rabbitmq component by {@code camel.component.spring-rabbitmq.connection-factory} in config/). The {@code jms}
+ * component is {@link JmsConfiguration}'s. Applied by BundleConfiguration once the job store's data source is bound.
  */
 public final class MessagingConfiguration {
 
@@ -75,11 +75,12 @@ public final class MessagingConfiguration {
         return endpoints;
     }
 
-    @BindToRegistry("eventOutbox")
-    public EventOutbox eventOutbox() {
+    @BindToRegistry("pendingJobEvents")
+    public PendingJobEvents pendingJobEvents() {
         Set<JobState> states = Settings.list(eventStates).stream()
                 .map(MessagingConfiguration::parseState).collect(Collectors.toSet());
-        return new EventOutbox(dataSource, json, !Settings.list(eventEndpointsSetting).isEmpty(), states, eventBatch);
+        return new PendingJobEvents(dataSource, json, !Settings.list(eventEndpointsSetting).isEmpty(), states,
+                eventBatch);
     }
 
     @BindToRegistry("deadLetters")

@@ -15,7 +15,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
@@ -49,9 +49,9 @@ public final class RoutingConfiguration {
     @PropertyInject(value = "imagegen.routing.down", defaultValue = "")
     private String down;
 
-    /** Applied by BundleConfiguration once the providers, the validator and the outbox exist. */
+    /** Applied by BundleConfiguration once the providers, the validator and the result folders exist. */
     public Fallover bind(CamelContext context, DataSource dataSource, Providers providers,
-                         Map<String, RateLimiter> rateLimits, RequestValidator validator, Outbox outbox)
+                         Map<String, RateLimiter> rateLimits, RequestValidator validator, ResultFolders resultFolders)
             throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> routes = new LinkedHashMap<>();
@@ -85,7 +85,7 @@ public final class RoutingConfiguration {
         Fallover fallover = new Fallover(providerRoutes, capacity, new Attempts(dataSource), providers, rateLimits,
                 Clock.systemUTC());
         validator.setRoutes(providerRoutes);
-        outbox.setAttempts(fallover::report);
+        resultFolders.setAttempts(fallover::report);
         context.getRegistry().bind("fallover", fallover);
         context.addStartupListener(new StartupListener() {
             @Override

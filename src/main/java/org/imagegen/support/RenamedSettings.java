@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * <li>An old name nobody set answers the new setting in its old form (milliseconds), so a route or tool that still
  * reads it gets what the new key says.</li>
  * </ul>
- * Every renamed key so far is a duration whose old name took a bare number of milliseconds: the nine in
- * {@link #RENAMED}, and each sink's {@code timeout-ms} and {@code connect-timeout-ms} (now {@code timeout},
- * {@code connect-timeout}).
+ * Most renamed keys are durations whose old names took a bare number of milliseconds: the nine in {@link #RENAMED},
+ * and each sink's {@code timeout-ms} and {@code connect-timeout-ms} (now {@code timeout}, {@code connect-timeout}).
+ * The others kept their values and changed only their prefix ({@link #RENAMED_PREFIXES}): imagegen.management.* is
+ * imagegen.console.*, as camel.management.* is something else (health and metrics on the API port).
  */
 public final class RenamedSettings implements PropertiesSource, Ordered, CamelContextAware {
 
@@ -41,8 +42,12 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
             "imagegen.http.response-timeout-ms", "imagegen.http.response-timeout",
             "imagegen.cluster.read-lock-release-ms", "imagegen.cluster.read-lock-release");
 
+    /** Old prefix to new prefix, values as they were: the Hawtio and jobs-page port's settings. */
+    public static final Map<String, String> RENAMED_PREFIXES = Map.of("imagegen.management.", "imagegen.console.");
+
     private static final Logger LOG = LoggerFactory.getLogger(RenamedSettings.class);
     private static final Map<String, String> OLD_BY_NEW = invert(RENAMED);
+    private static final Map<String, String> OLD_PREFIX_BY_NEW = invert(RENAMED_PREFIXES);
     /** A sink's settings: imagegen.sinks.<name>.timeout-ms became ...timeout, connect-timeout-ms ...connect-timeout. */
     private static final Pattern SINK_NEW = Pattern.compile("imagegen\\.sinks\\.[A-Za-z0-9_-]+\\.(connect-)?timeout");
     private static final Pattern SINK_OLD = Pattern.compile("imagegen\\.sinks\\.[A-Za-z0-9_-]+\\.(connect-)?timeout-ms");
@@ -71,16 +76,25 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
         String old = oldName(name);
         if (old != null) {
             return configured(old).map(value -> {
+                boolean asIs = renamedAsIs(old);
                 if (warned.add(old)) {
-                    LOG.warn("setting {} is renamed {}: write {} = {} (the old name still works for now)", old, name,
-                            name, asDuration(value));
+                    if (asIs) {
+                        // the value is not repeated: a password may be among these
+                        LOG.warn("setting {} is renamed {}: write that name instead (the old name still works for now)",
+                                old, name);
+                    } else {
+                        LOG.warn("setting {} is renamed {}: write {} = {} (the old name still works for now)", old,
+                                name, name, asDuration(value));
+                    }
                 }
-                return asDuration(value);
+                return asIs ? value : asDuration(value);
             }).orElse(null);
         }
         String renamed = newName(name);
         if (renamed != null) {
-            return configured(renamed).map(value -> Long.toString(Durations.millis(value))).orElse(null);
+            boolean asIs = renamedAsIs(name);
+            return configured(renamed).map(value -> asIs ? value : Long.toString(Durations.millis(value)))
+                    .orElse(null);
         }
         return null;
     }
@@ -88,14 +102,37 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
     /** The old name of a renamed setting; null for any other. */
     static String oldName(String name) {
         String old = OLD_BY_NEW.get(name);
-        return old != null ? old : SINK_NEW.matcher(name).matches() ? name + "-ms" : null;
+        if (old != null) {
+            return old;
+        }
+        String byPrefix = withPrefixReplaced(name, OLD_PREFIX_BY_NEW);
+        return byPrefix != null ? byPrefix : SINK_NEW.matcher(name).matches() ? name + "-ms" : null;
     }
 
     /** The new name of an old setting; null for any other. */
     static String newName(String name) {
         String renamed = RENAMED.get(name);
-        return renamed != null ? renamed
+        if (renamed != null) {
+            return renamed;
+        }
+        String byPrefix = withPrefixReplaced(name, RENAMED_PREFIXES);
+        return byPrefix != null ? byPrefix
                 : SINK_OLD.matcher(name).matches() ? name.substring(0, name.length() - "-ms".length()) : null;
+    }
+
+    /** Whether an old name was renamed by its prefix alone, its value kept as it was (not a duration). */
+    private static boolean renamedAsIs(String oldName) {
+        return withPrefixReplaced(oldName, RENAMED_PREFIXES) != null;
+    }
+
+    /** {@code name} with the first of {@code prefixes} it starts with replaced by its value; null if none. */
+    private static String withPrefixReplaced(String name, Map<String, String> prefixes) {
+        for (Map.Entry<String, String> prefix : prefixes.entrySet()) {
+            if (name.startsWith(prefix.getKey())) {
+                return prefix.getValue() + name.substring(prefix.getKey().length());
+            }
+        }
+        return null;
     }
 
     private Optional<String> configured(String key) {

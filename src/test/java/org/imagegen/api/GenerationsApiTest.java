@@ -20,6 +20,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class GenerationsApiTest {
         Files.writeString(BLOCKED, "not a folder");
         bundle = RunningBundle.start(settings);
         api = ApiClient.of(bundle, TOKEN);
-        allImages = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+        allImages = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
     }
 
     @AfterAll

@@ -22,6 +22,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,7 +48,7 @@ class WebhooksTest {
         int pollingChecks;
         try (RunningBundle bundle = start("webhooks-off", "false", "200ms")) {
             ApiClient api = ApiClient.of(bundle, TOKEN);
-            AllImagesSimulator simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            AllImagesSimulator simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
             api.post("/api/generations", REQUEST.formatted("hook-polled"));
             awaitDelivered(api, "hook-polled");
             pollingChecks = simulator.statsFor("hook-polled").checks();
@@ -59,7 +60,7 @@ class WebhooksTest {
         AllImagesSimulator simulator;
         try (RunningBundle bundle = start("webhooks-on", "true", "1m")) {
             ApiClient api = ApiClient.of(bundle, TOKEN);
-            simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
             // the leader (here the only instance) subscribes once it runs
             AllImagesSimulator subscribed = simulator;
             await().atMost(WAIT).until(() -> subscribed.webhookSubscriptions() == 1);
@@ -111,7 +112,7 @@ class WebhooksTest {
     void aSubscriptionLeftByALeaderThatDiedIsRemovedAndReplaced() throws Exception {
         AllImagesSimulator simulator;
         try (RunningBundle bundle = start("webhooks-stale", "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
-            simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
             DataSource db = bundle.bean("jobStoreDataSource", DataSource.class);
             AllImagesSimulator provider = simulator;
             String own = await().atMost(WAIT).until(() -> recorded(db), id -> id != null);
@@ -138,7 +139,7 @@ class WebhooksTest {
     void aSubscriptionTheProviderNoLongerHoldsIsTakenAsGone() throws Exception {
         AllImagesSimulator simulator;
         try (RunningBundle bundle = start("webhooks-gone", "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
-            simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+            simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
             DataSource db = bundle.bean("jobStoreDataSource", DataSource.class);
             AllImagesSimulator provider = simulator;
             String own = await().atMost(WAIT).until(() -> recorded(db), id -> id != null);

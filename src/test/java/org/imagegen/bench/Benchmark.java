@@ -168,7 +168,7 @@ public final class Benchmark {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap));
         command.addAll(extraJvmArgs());
         command.addAll(List.of("-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
-                "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0", jms,
+                "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.console.enabled=false", "-Dimagegen.api.port=0", jms,
                 "-Dimagegen.providers.all-images.base-url=" + simulator.baseUrl(),
                 "-Dimagegen.providers.all-images.api-key=bench",
                 "-Dimagegen.providers.all-images.rate-limit.per-second=100000",

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The management port of the bundle started from the real routes/ and config/: every path needs the login (a
+ * The console port of the bundle started from the real routes/ and config/: every path needs the login (a
  * browser's page navigation is sent to the login form, a script gets 401 and may log in with HTTP Basic), Hawtio
  * loads after it and its Jolokia lists the bundle's routes within the access policy, and the jobs endpoint shows
  * a delivered job with its thumbnails and a failed one with its reason.
@@ -46,15 +46,15 @@ class ConsoleTest {
 
     @BeforeAll
     void start() throws Exception {
-        ConsoleTestSettings.enableManagementPort(true);
-        bundle = RunningBundle.start(ConsoleTestSettings.with(folders, "imagegen.management.password=" + PASSWORD));
-        port = bundle.bean(ConsoleConfiguration.BEAN, ManagementServer.class).port();
+        ConsoleTestSettings.enableConsolePort(true);
+        bundle = RunningBundle.start(ConsoleTestSettings.with(folders, "imagegen.console.password=" + PASSWORD));
+        port = bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port();
     }
 
     @AfterAll
     void stop() throws Exception {
         bundle.close();
-        ConsoleTestSettings.enableManagementPort(false);
+        ConsoleTestSettings.enableConsolePort(false);
     }
 
     @Test

@@ -35,9 +35,9 @@ class JobsPageBrowserIT {
         assertThat(SCRIPTS.resolve("node_modules").resolve("playwright-core"))
                 .as("run 'npm ci' in src/test/browser first").isDirectory();
         Folders folders = new Folders("browser").clean();
-        ConsoleTestSettings.enableManagementPort(true);
+        ConsoleTestSettings.enableConsolePort(true);
         try (RunningBundle bundle = RunningBundle.start(ConsoleTestSettings.with(folders,
-                "imagegen.management.password=" + PASSWORD))) {
+                "imagegen.console.password=" + PASSWORD))) {
             folders.drop("browser.jsonl", """
                     {"id": "browser-delivered", "prompt": "a red fox in fresh snow"}
                     {"id": "browser-failed", "prompt": "this one breaks sim:fail"}
@@ -47,7 +47,7 @@ class JobsPageBrowserIT {
             assertThat(folders.awaitManifest("browser-failed", java.time.Duration.ofSeconds(30))
                     .path("state").asText()).isEqualTo("FAILED");
 
-            int port = bundle.bean(ConsoleConfiguration.BEAN, ManagementServer.class).port();
+            int port = bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port();
             Files.createDirectories(SCREENSHOTS);
             Path log = SCREENSHOTS.resolve("browser.log");
             ProcessBuilder node = new ProcessBuilder("node", "jobs-page.mjs").directory(SCRIPTS.toFile())
@@ -73,7 +73,7 @@ class JobsPageBrowserIT {
                 assertThat(SCREENSHOTS.resolve(screenshot)).as(screenshot).isNotEmptyFile();
             }
         } finally {
-            ConsoleTestSettings.enableManagementPort(false);
+            ConsoleTestSettings.enableConsolePort(false);
         }
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the management port tells a browser's page navigation from a script's request, and reads HTTP Basic. */
+/** How the console port tells a browser's page navigation from a script's request, and reads HTTP Basic. */
 class LoginRequestsTest {
 
     private static final String CHROMIUM = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"

@@ -49,7 +49,7 @@ class PackagedConsoleIT {
             assertThat(hawtio.body()).containsIgnoringCase("hawtio");
             assertThat(client.get("/hawtio/jolokia/version").body()).contains("\"agent\"");
         }
-        String stored = Files.readString(folders.data.resolve(ManagementLogin.HASH_FILE));
+        String stored = Files.readString(folders.data.resolve(ConsoleLogin.HASH_FILE));
         assertThat(stored).startsWith("pbkdf2-sha256:").doesNotContain(password);
         // shown on standard output once, and never through the logger
         assertThat(firstOutput.lines().filter(line -> line.contains(password))).hasSize(1)
@@ -82,7 +82,7 @@ class PackagedConsoleIT {
             Process process = new ProcessBuilder(List.of(java, "-Xmx384m",
                     "-Dimagegen.inbox=" + folders.inbox, "-Dimagegen.outbox=" + folders.outbox,
                     "-Dimagegen.data=" + folders.data, "-Dimagegen.simulate=true",
-                    "-Dimagegen.management.port=0", "-Dimagegen.api.port=0", "-Dimagegen.management.password=",
+                    "-Dimagegen.console.port=0", "-Dimagegen.api.port=0", "-Dimagegen.console.password=",
                     // its embedded JMS broker on a free port too, never the 61616 of another bundle on the machine
                     "-Dimagegen.jms.port=0",
                     "-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()))

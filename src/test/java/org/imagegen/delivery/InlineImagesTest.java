@@ -22,8 +22,8 @@ class InlineImagesTest {
     @TempDir
     Path root;
 
-    private Outbox outbox() {
-        return new Outbox(root.resolve("outbox"), root.resolve("data"), 1_000_000);
+    private ResultFolders resultFolders() {
+        return new ResultFolders(root.resolve("outbox"), root.resolve("data"), 1_000_000);
     }
 
     private static Job job() {
@@ -46,36 +46,36 @@ class InlineImagesTest {
 
     @Test
     void everyInlineImageIsStagedAndRecordedAndTheStoreKeepsOnlyItsType() throws Exception {
-        Outbox outbox = outbox();
+        ResultFolders resultFolders = resultFolders();
         Job job = job();
 
-        List<String> kept = new InlineImages(outbox).stage(job, List.of(dataUri(png(1)), dataUri(png(2))));
+        List<String> kept = new InlineImages(resultFolders).stage(job, List.of(dataUri(png(1)), dataUri(png(2))));
 
         assertThat(kept).containsExactly("data:image/png;base64,", "data:image/png;base64,");
-        assertThat(Files.readAllBytes(outbox.stagingFolder(job).resolve("1.png"))).isEqualTo(png(1));
-        assertThat(Files.readAllBytes(outbox.stagingFolder(job).resolve("2.png"))).isEqualTo(png(2));
+        assertThat(Files.readAllBytes(resultFolders.stagingFolder(job).resolve("1.png"))).isEqualTo(png(1));
+        assertThat(Files.readAllBytes(resultFolders.stagingFolder(job).resolve("2.png"))).isEqualTo(png(2));
         assertThat(job.getStaged()).extracting(StagedImage::acquired).containsOnly("inline");
         Job later = job();
-        assertThat(outbox.loadStaged(later)).as("recorded: a delivery downloads nothing").isTrue();
+        assertThat(resultFolders.loadStaged(later)).as("recorded: a delivery downloads nothing").isTrue();
         assertThat(later.getStaged()).hasSize(2);
     }
 
     @Test
     void urlsAreLeftAloneAndAMixIsStagedButNotRecordedAsComplete() {
-        Outbox outbox = outbox();
+        ResultFolders resultFolders = resultFolders();
         Job job = job();
-        InlineImages inline = new InlineImages(outbox);
+        InlineImages inline = new InlineImages(resultFolders);
 
         assertThat(inline.stage(job, List.of("https://cdn/x.png"))).containsExactly("https://cdn/x.png");
-        assertThat(outbox.stagingFolder(job)).doesNotExist();
+        assertThat(resultFolders.stagingFolder(job)).doesNotExist();
 
         List<String> kept = inline.stage(job, List.of("https://cdn/x.png", dataUri(png(3))));
         assertThat(kept).containsExactly("https://cdn/x.png", "data:image/png;base64,");
-        assertThat(outbox.loadStaged(job())).as("image 1 still has to be downloaded").isFalse();
+        assertThat(resultFolders.loadStaged(job())).as("image 1 still has to be downloaded").isFalse();
 
         // the delivery takes the staged copy of image 2 up again, without its data
         Job delivering = job();
-        StagedImage again = outbox.stageInline(delivering, 1, "data:image/png;base64,");
+        StagedImage again = resultFolders.stageInline(delivering, 1, "data:image/png;base64,");
         assertThat(again.number()).isEqualTo(2);
         assertThat(again.bytes()).isEqualTo(png(3).length);
         assertThat(delivering.getStaged()).containsExactly(again);
@@ -83,8 +83,8 @@ class InlineImagesTest {
 
     @Test
     void badDataFailsForGoodAndAMissingCopyIsNamed() {
-        Outbox outbox = outbox();
-        InlineImages inline = new InlineImages(outbox);
+        ResultFolders resultFolders = resultFolders();
+        InlineImages inline = new InlineImages(resultFolders);
 
         assertThatThrownBy(() -> inline.stage(job(), List.of("data:image/png;base64,@@@not base64@@@")))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("not valid base64")
@@ -95,7 +95,7 @@ class InlineImagesTest {
                 .hasMessageNotContaining("aGVsbG8").matches(e -> ((DeliveryException) e).isPermanent());
         assertThatThrownBy(() -> inline.stage(job(), List.of("data:image/png,%89PNG")))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("not base64");
-        assertThatThrownBy(() -> outbox.stageInline(job(), 4, "data:image/png;base64,"))
+        assertThatThrownBy(() -> resultFolders.stageInline(job(), 4, "data:image/png;base64,"))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("image 5").hasMessageContaining("gone");
     }
 

@@ -119,12 +119,12 @@ class SinksUnitTest {
     }
 
     private Sinks sinks(String secret) {
-        Outbox outbox = new Outbox(root.resolve("outbox"), root.resolve("data"), 1_000_000);
+        ResultFolders resultFolders = new ResultFolders(root.resolve("outbox"), root.resolve("data"), 1_000_000);
         SinkSpec local = new SinkSpec("local", SinkType.FILE, new FolderPattern("{id}", "k"),
                 Map.of("root", root.resolve("out").toString()));
         SinkSpec hook = new SinkSpec("hook", SinkType.HTTP, new FolderPattern("{id}", "k"),
                 Map.of("url", "https://user:token@receiver.example/hook?token=abc", "secret", secret,
                         "timeout-ms", "1000", "connect-timeout-ms", "1000"));
-        return new Sinks(List.of(local, hook), List.of("local"), Map.of(), outbox, Set.of(secret));
+        return new Sinks(List.of(local, hook), List.of("local"), Map.of(), resultFolders, Set.of(secret));
     }
 }

@@ -24,6 +24,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -161,7 +162,7 @@ class FullDiskTest {
     }
 
     private AllImagesSimulator simulator() {
-        return bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+        return Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
     }
 
     static List<Path> files(Path root) throws IOException {

@@ -22,6 +22,7 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,7 +137,7 @@ class TmpfsFullDiskTest {
         awaitDelivered(store, all);
 
         // nothing lost, nothing paid twice, nothing half-written, the bundle alive
-        AllImagesSimulator simulator = bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+        AllImagesSimulator simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
         for (String id : all) {
             assertThat(simulator.createsFor(id)).as(id).isEqualTo(1);
             assertThat(store.history(id)).as(id).filteredOn(e -> e.state() == JobState.DELIVERED).hasSize(1);

@@ -58,9 +58,9 @@ class RunFromAnywhereIT {
         Path working = Files.createDirectories(dir.resolve("working"));
 
         List<String> javaOpts = new ArrayList<>(FAST);
-        // the management port finds the Hawtio war in the distribution's lib/ (it refuses to start without it)
-        javaOpts.addAll(List.of("-Dimagegen.management.enabled=true", "-Dimagegen.management.port=0",
-                "-Dimagegen.management.password=distribution-test"));
+        // the console port finds the Hawtio war in the distribution's lib/ (it refuses to start without it)
+        javaOpts.addAll(List.of("-Dimagegen.console.enabled=true", "-Dimagegen.console.port=0",
+                "-Dimagegen.console.password=distribution-test"));
         ProcessBuilder builder = new ProcessBuilder(link.toString()).directory(working.toFile());
         builder.environment().remove("IMAGEGEN_HOME");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -95,7 +95,7 @@ class RunFromAnywhereIT {
         Path outbox = dir.resolve("outbox");
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(FAST);
-        command.addAll(List.of("-Dimagegen.management.enabled=false", "-jar", thinJar()));
+        command.addAll(List.of("-Dimagegen.console.enabled=false", "-jar", thinJar()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(working.toFile());
         builder.environment().remove("IMAGEGEN_HOME");
         // folders of its own, not the checkout's, set the way docs/operating.md's systemd unit sets them

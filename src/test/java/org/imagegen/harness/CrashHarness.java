@@ -170,7 +170,7 @@ public final class CrashHarness {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                 "-Dimagegen.inbox=" + dir.resolve("inbox"), "-Dimagegen.outbox=" + dir.resolve("outbox"),
                 "-Dimagegen.data=" + dir.resolve("data"), "-Dimagegen.node-id=harness",
-                "-Dimagegen.management.enabled=false", "-Dimagegen.api.port=0", "-Dimagegen.jms.port=0",
+                "-Dimagegen.console.enabled=false", "-Dimagegen.api.port=0", "-Dimagegen.jms.port=0",
                 "-Dimagegen.providers.all-images.base-url=" + allImages.baseUrl(),
                 "-Dimagegen.providers.all-images.api-key=" + KEY,
                 "-Dimagegen.providers.rendernet.base-url=" + rendernet.baseUrl(),

@@ -4,15 +4,11 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,24 +36,10 @@ import static org.awaitility.Awaitility.await;
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class LateResultTest {
+class LateResultTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("late").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    AllImagesSimulator allImages;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
-    }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @Test
     void aGenerationFinishedAfterTheDeadlineIsTimedOutThenDelivered() {

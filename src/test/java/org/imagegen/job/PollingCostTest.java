@@ -5,18 +5,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.ProviderSimulator.GenerationStats;
 import org.imagegen.simulator.ProviderSimulator;
-import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,25 +44,12 @@ import static org.awaitility.Awaitility.await;
         "imagegen.inbox.stable=100ms"
 })
 @ExtendWith(PostgresJobStore.class)
-class PollingCostTest {
+class PollingCostTest extends ShippedSimulators {
 
     private static final int JOBS = 1000;
     private static final long SHORTEST_MS = 2000;
     private static final long X_MS = 1000;
     private static final Folders FOLDERS = new Folders("polling-cost").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    AllImagesSimulator allImages;
-    RenderNetSimulator rendernet;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
-        rendernet = Simulated.simulator(context, "rendernet", RenderNetSimulator.class);
-    }
 
     @Test
     void aThousandJobsAreAllDeliveredWithChecksNearTheMinimum() {

@@ -20,6 +20,7 @@ import org.imagegen.support.Folders;
 import org.imagegen.support.FreePorts;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -55,7 +56,7 @@ class JmsExternalBrokerTest {
                     + "\"prompt\": \"no such provider\"}", Map.of());
 
             assertThat(folders.awaitManifest("jms-external", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-            assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("jms-external"))
+            assertThat(Simulated.simulator(bundle, "all-images", AllImagesSimulator.class).createsFor("jms-external"))
                     .isEqualTo(1);
             Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-external-bad"));
             assertThat(property(dead, "ImagegenField")).isEqualTo("provider");

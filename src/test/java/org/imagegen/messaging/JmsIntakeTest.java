@@ -16,6 +16,7 @@ import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,8 @@ class JmsIntakeTest {
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).path("id").asText()).isEqualTo("jms-batch-2");
         assertThat(store().find("jms-batch-2")).isEmpty();
-        assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("jms-batch-2")).isZero();
+        assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor("jms-batch-2"))
+                .isZero();
     }
 
     @Test
@@ -202,7 +204,7 @@ class JmsIntakeTest {
     }
 
     private static AllImagesSimulator simulator() {
-        return bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+        return Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
     }
 
     private static JobQueries store() {

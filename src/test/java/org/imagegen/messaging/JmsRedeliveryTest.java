@@ -16,6 +16,7 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -69,7 +70,7 @@ class JmsRedeliveryTest {
             assertThat(deliveries.get("crash-after-record")).hasValue(2);
             JobQueries store = bundle.bean("jobQueries", JobQueries.class);
             assertThat(store.history("jms-crash")).filteredOn(e -> e.state() == JobState.ACCEPTED).hasSize(1);
-            assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("jms-crash"))
+            assertThat(Simulated.simulator(bundle, "all-images", AllImagesSimulator.class).createsFor("jms-crash"))
                     .isEqualTo(1);
 
             Message dead = awaitMessage(deadLetters, WAIT, m -> "store-down".equals(property(m, "TestFault")));
@@ -93,7 +94,7 @@ class JmsRedeliveryTest {
 
         try (RunningBundle restarted = RunningBundle.start(settings(folders))) {
             assertThat(folders.awaitManifest("jms-journal", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-            assertThat(restarted.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("jms-journal"))
+            assertThat(Simulated.simulator(restarted, "all-images", AllImagesSimulator.class).createsFor("jms-journal"))
                     .isEqualTo(1);
         }
         assertThat(Files.exists(folders.data.resolve("artemis").resolve("journal"))).isTrue();

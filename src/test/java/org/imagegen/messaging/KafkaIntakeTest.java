@@ -24,6 +24,7 @@ import org.imagegen.support.EmbeddedKafka;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class KafkaIntakeTest {
         EmbeddedKafka.send("kafka.requests", "{\"id\": \"kafka-happy\", \"prompt\": \"a harbour at night\"}");
 
         assertThat(FOLDERS.awaitManifest("kafka-happy", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("kafka-happy")).isEqualTo(1);
+        assertThat(allImages().createsFor("kafka-happy")).isEqualTo(1);
         await().atMost(WAIT).until(() -> EmbeddedKafka.poll(events, EVENTS).stream()
                 .anyMatch(r -> r.value().contains("\"kafka-happy\"") && r.value().contains("\"DELIVERED\"")));
         List<String> states = new ArrayList<>();
@@ -126,7 +127,7 @@ class KafkaIntakeTest {
             disk.setMinFreeBytes(configured);
         }
         assertThat(FOLDERS.awaitManifest("kafka-disk", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("kafka-disk")).isEqualTo(1);
+        assertThat(allImages().createsFor("kafka-disk")).isEqualTo(1);
         assertThat(EmbeddedKafka.poll(deadLetters, DEAD)).noneMatch(r -> r.value().contains("kafka-disk"));
     }
 
@@ -149,7 +150,7 @@ class KafkaIntakeTest {
         ConsumerRecord<String, String> duplicate = awaitDead(r -> r.value().contains("kafka-dup"));
         assertThat(header(duplicate, "ImagegenReason")).contains("duplicate");
         assertThat(FOLDERS.awaitManifest("kafka-dup", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor("kafka-dup")).isEqualTo(1);
+        assertThat(allImages().createsFor("kafka-dup")).isEqualTo(1);
     }
 
     @Test
@@ -240,5 +241,9 @@ class KafkaIntakeTest {
                 "camel.component.kafka.session-timeout-ms=6000"));
         settings.addAll(List.of(more));
         return folders.fastBundle(settings.toArray(String[]::new));
+    }
+
+    private static AllImagesSimulator allImages() {
+        return Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
     }
 }

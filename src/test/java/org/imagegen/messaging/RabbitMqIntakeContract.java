@@ -27,6 +27,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -318,7 +319,7 @@ abstract class RabbitMqIntakeContract {
     }
 
     private AllImagesSimulator simulator() {
-        return bundle.bean("allImagesSimulator", AllImagesSimulator.class);
+        return Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
     }
 
     private JobQueries store() {

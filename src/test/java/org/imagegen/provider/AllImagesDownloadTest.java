@@ -3,15 +3,11 @@ package org.imagegen.provider;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,21 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class AllImagesDownloadTest {
+class AllImagesDownloadTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("paid-download").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    AllImagesSimulator allImages;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
-    }
 
     @Test
     void imagesComeFromThePaidDownloadUntilTheCreditsRunOut() {

@@ -7,18 +7,13 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
-import org.imagegen.simulator.AllImagesSimulator;
-import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,26 +41,10 @@ import static org.awaitility.Awaitility.await;
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class AllImagesPurchaseTest {
+class AllImagesPurchaseTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("purchase").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    AllImagesSimulator allImages;
-    RenderNetSimulator rendernet;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
-        rendernet = Simulated.simulator(context, "rendernet", RenderNetSimulator.class);
-    }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @BeanInject("operatorActions")
     OperatorActions jobs;

@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
@@ -19,7 +17,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,37 +31,19 @@ import static org.awaitility.Awaitility.await;
  * simulator received is the evidence: the create's own fields, the polling URL called as returned, which calls
  * carried x-key, and how many paid creates each job key made.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
+        Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/bfl/inbox",
         "imagegen.outbox=target/it/bfl/outbox",
         "imagegen.data=target/it/bfl/data",
-        "imagegen.api.token=bfl-test-token-0123456789",
-        "imagegen.simulator.duration-min=300ms",
-        "imagegen.simulator.duration-max=500ms",
-        "imagegen.simulator.slow-delay=700ms",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s"
+        "imagegen.api.token=bfl-test-token-0123456789"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class BflTest {
+class BflTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Folders FOLDERS = new Folders("bfl").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    BflSimulator bfl;
-
-    @BeforeEach
-    void findSimulator() {
-        // bound when the context starts (routes/providers/bfl.camel.yaml names it), after the test's fields are set
-        bfl = context.getRegistry().lookupByNameAndType("bflSimulator", BflSimulator.class);
-        assertThat(bfl).as("the simulator standing in for bfl").isNotNull();
-    }
 
     @Test
     void aRequestReachesBflAsItsOwnFieldsIsPolledAtItsPollingUrlAndDelivered() {

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "imagegen.providers.fal.poll.initial-delay=200ms",
         "imagegen.providers.fal.poll.interval=200ms",
         "imagegen.providers.fal.poll.queued-interval=200ms",
-        "imagegen.management.enabled=false"
+        "imagegen.console.enabled=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)

@@ -5,23 +5,17 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
-import org.imagegen.simulator.FalSimulator;
 import org.imagegen.simulator.ReceivedCalls;
-import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,32 +40,15 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + FalReplicateTest.TOKEN,
-        "imagegen.management.enabled=false"
+        "imagegen.console.enabled=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class FalReplicateTest {
+class FalReplicateTest extends ShippedSimulators {
 
     static final String TOKEN = "fal-replicate-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("fal-replicate").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    @BeanInject("jobQueries")
-    JobQueries store;
-
-    FalSimulator fal;
-
-    ReplicateSimulator replicate;
-
-    @BeforeEach
-    void findSimulators() {
-        // bound when the context starts, after the test's fields are injected
-        fal = Simulated.simulator(context, "fal", FalSimulator.class);
-        replicate = Simulated.simulator(context, "replicate", ReplicateSimulator.class);
-    }
 
     // ---- fal -------------------------------------------------------------------------------------------------------
 
@@ -147,23 +124,22 @@ class FalReplicateTest {
 
     @Test
     void falCancelsAtTheCancelUrlBesideItsStatusUrl() {
-        ApiClient api = api();
-        FOLDERS.drop("fal-cancel.json", "{\"id\": \"fal-cancel\", \"provider\": \"fal\", \"prompt\": \"a kite sim:ms=30000\"}");
-        await().atMost(WAIT).until(() -> store.find("fal-cancel").map(j -> j.getProviderJobId() != null).orElse(false));
-
-        JsonNode cancelled = json(api.delete("/api/generations/fal-cancel"));
-
-        assertThat(cancelled.path("state").asText()).as(cancelled.toPrettyString()).isEqualTo("CANCELLED");
-        assertThat(cancelled.path("providerDelete").asText()).isEqualTo("deleted");
+        cancelsWhileTheProviderMakesIt("fal-cancel", "fal");
     }
 
     @Test
     void replicateCancelsThePrediction() {
-        ApiClient api = api();
-        FOLDERS.drop("rep-cancel.json", "{\"id\": \"rep-cancel\", \"provider\": \"replicate\", \"prompt\": \"a kite sim:ms=30000\"}");
-        await().atMost(WAIT).until(() -> store.find("rep-cancel").map(j -> j.getProviderJobId() != null).orElse(false));
+        cancelsWhileTheProviderMakesIt("rep-cancel", "replicate");
+    }
 
-        JsonNode cancelled = json(api.delete("/api/generations/rep-cancel"));
+    /** A job the provider is still making (for 30 s) is cancelled through the API and deleted at the provider. */
+    private void cancelsWhileTheProviderMakesIt(String id, String provider) {
+        ApiClient api = api();
+        FOLDERS.drop(id + ".json", "{\"id\": \"%s\", \"provider\": \"%s\", \"prompt\": \"a kite sim:ms=30000\"}"
+                .formatted(id, provider));
+        await().atMost(WAIT).until(() -> store.find(id).map(j -> j.getProviderJobId() != null).orElse(false));
+
+        JsonNode cancelled = json(api.delete("/api/generations/" + id));
 
         assertThat(cancelled.path("state").asText()).as(cancelled.toPrettyString()).isEqualTo("CANCELLED");
         assertThat(cancelled.path("providerDelete").asText()).isEqualTo("deleted");

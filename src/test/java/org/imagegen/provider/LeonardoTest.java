@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
@@ -16,7 +14,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,38 +28,20 @@ import static org.awaitility.Awaitility.await;
  * simulator received is the evidence: the create's own fields, which calls carried the key, and how many paid
  * creates each job key made.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
+        Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/leonardo/inbox",
         "imagegen.outbox=target/it/leonardo/outbox",
         "imagegen.data=target/it/leonardo/data",
-        "imagegen.api.token=leonardo-test-token-0123456789",
-        "imagegen.simulator.duration-min=300ms",
-        "imagegen.simulator.duration-max=500ms",
-        "imagegen.simulator.slow-delay=700ms",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s"
+        "imagegen.api.token=leonardo-test-token-0123456789"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class LeonardoTest {
+class LeonardoTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Folders FOLDERS = new Folders("leonardo").clean();
     private static final String KINO = "aa77f04e-3eec-4034-9c07-d0f619684628";
-
-    @BeanInject
-    CamelContext context;
-
-    LeonardoSimulator leonardo;
-
-    @BeforeEach
-    void findSimulator() {
-        // bound when the context starts (routes/providers/leonardo.camel.yaml names it), after the test's fields are set
-        leonardo = context.getRegistry().lookupByNameAndType("leonardoSimulator", LeonardoSimulator.class);
-        assertThat(leonardo).as("the simulator standing in for leonardo").isNotNull();
-    }
 
     @Test
     void aRequestReachesLeonardoAsItsOwnFieldsAndEveryImageIsDelivered() {

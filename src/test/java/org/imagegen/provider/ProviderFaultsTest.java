@@ -12,19 +12,15 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
-import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.ProviderSimulator;
-import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -66,7 +62,7 @@ import static org.awaitility.Awaitility.await;
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class ProviderFaultsTest {
+class ProviderFaultsTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Folders FOLDERS = new Folders("faults").clean();
@@ -145,22 +141,6 @@ class ProviderFaultsTest {
                 new FaultCase("image-truncated", AI, "sim:image-truncatedx2", JobState.DELIVERED, null, 1, 1),
                 new FaultCase("image-mislabelled", RN, "sim:image-mislabelledx9999", JobState.DELIVERED, null, 1, 1));
     }
-
-    @BeanInject
-    CamelContext context;
-
-    AllImagesSimulator allImages;
-    RenderNetSimulator rendernet;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        allImages = Simulated.simulator(context, "all-images", AllImagesSimulator.class);
-        rendernet = Simulated.simulator(context, "rendernet", RenderNetSimulator.class);
-    }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @BeanInject("operatorActions")
     OperatorActions jobs;

@@ -23,6 +23,7 @@ import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ProxiedDatabase;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -118,8 +119,8 @@ class DatabaseOutageTest {
                     .until(() -> store.countByState().get(JobState.DELIVERED) == ids.size());
             for (String id : ids) {
                 assertThat(Folders.readJson(folders.manifestPath(id)).path("state").asText()).as(id).isEqualTo("DELIVERED");
-                int creates = bundle.bean("allImagesSimulator", AllImagesSimulator.class).createsFor(id)
-                        + bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor(id);
+                int creates = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class).createsFor(id)
+                        + Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor(id);
                 assertThat(creates).as("creates for %s", id).isEqualTo(1);
             }
             assertThat(store.countByState().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(ids.size());
@@ -132,8 +133,8 @@ class DatabaseOutageTest {
     /** A slowed status check began less than 0.5 s ago: it is answered 1.5 s after it began. */
     private static boolean checkBeingAnswered(RunningBundle bundle) {
         long recent = System.currentTimeMillis() - 500;
-        return Stream.of(bundle.bean("allImagesSimulator", ProviderSimulator.class),
-                        bundle.bean("rendernetSimulator", ProviderSimulator.class))
+        return Stream.of(Simulated.simulator(bundle, "all-images", ProviderSimulator.class),
+                        Simulated.simulator(bundle, "rendernet", ProviderSimulator.class))
                 .flatMap(simulator -> simulator.injectedFaults().stream())
                 .anyMatch(fault -> fault.point().equals("check") && fault.at() >= recent);
     }

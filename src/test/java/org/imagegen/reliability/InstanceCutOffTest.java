@@ -16,6 +16,7 @@ import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ProxiedDatabase;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,8 +52,8 @@ class InstanceCutOffTest {
         try (ProxiedDatabase db = ProxiedDatabase.start("cutoff");
              RunningBundle first = RunningBundle.start(a.fastBundle(db.settings(with("imagegen.node-id=a"))))) {
             JobQueries store = first.bean("jobQueries", JobQueries.class);
-            AllImagesSimulator allImages = first.bean("allImagesSimulator", AllImagesSimulator.class);
-            RenderNetSimulator renderNet = first.bean("rendernetSimulator", RenderNetSimulator.class);
+            AllImagesSimulator allImages = Simulated.simulator(first, "all-images", AllImagesSimulator.class);
+            RenderNetSimulator renderNet = Simulated.simulator(first, "rendernet", RenderNetSimulator.class);
             ApiClient api = ApiClient.of(first, null);
 
             List<String> ids = new ArrayList<>();

@@ -12,6 +12,7 @@ import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
+import org.imagegen.support.Simulated;
 import org.imagegen.support.StoreFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +47,8 @@ class StoreWriteFailureTest {
             assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
             // the refused write and the one that went through
             assertThat(faults.writesTried()).isEqualTo(2);
-            assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("mark-lost")).isEqualTo(1);
+            assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor("mark-lost"))
+                    .isEqualTo(1);
             JobQueries store = bundle.bean("jobQueries", JobQueries.class);
             // the manifest reaches the sink just before the row says DELIVERED
             await().atMost(Duration.ofSeconds(10)).until(() -> store.find("mark-lost").orElseThrow().getState()
@@ -77,7 +79,8 @@ class StoreWriteFailureTest {
             JsonNode manifest = folders.awaitManifest("stranded", Duration.ofSeconds(30));
             assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
             assertThat(faults.writesTried()).isGreaterThanOrEqualTo(3);
-            assertThat(bundle.bean("rendernetSimulator", RenderNetSimulator.class).createsFor("stranded")).isEqualTo(1);
+            assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor("stranded"))
+                    .isEqualTo(1);
         }
     }
 }

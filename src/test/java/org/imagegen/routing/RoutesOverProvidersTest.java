@@ -4,19 +4,16 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -48,7 +45,7 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.events.poll=50ms",
         "imagegen.api.port=0",
         "imagegen.api.token=" + RoutesOverProvidersTest.TOKEN,
-        "imagegen.management.enabled=false",
+        "imagegen.console.enabled=false",
         // the routes, as an operator writes them
         "imagegen.routes.fast=bfl, replicate:black-forest-labs/flux-dev, fal",
         "imagegen.routes.quota=openai:gpt-image-1-mini, bfl:flux-dev",
@@ -62,42 +59,15 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.routing.wait-budget=1500ms"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RoutesOverProvidersTest {
+class RoutesOverProvidersTest extends ShippedSimulators {
 
     static final String TOKEN = "routing-token-0123456789abcdef";
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Folders FOLDERS = new Folders("routing").clean();
 
-    @BeanInject
-    CamelContext context;
-
-    @BeanInject("jobQueries")
-    JobQueries store;
-
-    ProviderSimulator bfl;
-    ProviderSimulator replicate;
-    ProviderSimulator fal;
-    ProviderSimulator openai;
-    ProviderSimulator leonardo;
-
-    @BeforeEach
-    void findSimulators() {
-        // bound when the context starts, after the test's fields are injected
-        bfl = simulator("bflSimulator");
-        replicate = simulator("replicateSimulator");
-        fal = simulator("falSimulator");
-        openai = simulator("openaiSimulator");
-        leonardo = simulator("leonardoSimulator");
-    }
-
     @Test
     void refusedCreatesFallOverAlongTheRouteAndOneIsMadeAtTheProviderThatDelivers() {
-        FOLDERS.drop("busy.json", """
-                {"id": "rt-busy", "provider": "route:fast", "prompt": "a busy harbour sim:create-503x2"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-busy", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode manifest = endsIn("DELIVERED", "rt-busy", "route:fast", "a busy harbour sim:create-503x2");
         assertThat(manifest.path("provider").asText()).isEqualTo("fal");
         // bfl and Replicate refused twice each (503: nothing made) and were left; fal, the last step, was asked again
         assertThat(creates(bfl, "rt-busy")).as("creates sent to bfl").isEqualTo(2);
@@ -167,12 +137,7 @@ class RoutesOverProvidersTest {
 
     @Test
     void moderationIsTheAnswerAndNoOtherProviderIsAsked() {
-        FOLDERS.drop("censored.json", """
-                {"id": "rt-censor", "provider": "route:fast", "prompt": "a forbidden picture sim:censor"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-censor", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("CENSORED");
+        JsonNode manifest = endsIn("CENSORED", "rt-censor", "route:fast", "a forbidden picture sim:censor");
         assertThat(manifest.path("provider").asText()).isEqualTo("bfl");
         assertThat(bfl.createsFor("rt-censor")).isEqualTo(1);
         assertThat(creates(replicate, "rt-censor") + creates(fal, "rt-censor")).as("nobody else asked").isZero();
@@ -185,12 +150,7 @@ class RoutesOverProvidersTest {
 
     @Test
     void anExhaustedQuotaFallsOverAtOnceToTheNextStepsModel() {
-        FOLDERS.drop("quota.json", """
-                {"id": "rt-quota", "provider": "route:quota", "prompt": "a budget sim:no-quota"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-quota", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode manifest = endsIn("DELIVERED", "rt-quota", "route:quota", "a budget sim:no-quota");
         assertThat(creates(openai, "rt-quota")).as("refused once, never sent again").isEqualTo(1);
         assertThat(openai.createsFor("rt-quota")).isZero();
         assertThat(bfl.createsFor("rt-quota")).isEqualTo(1);
@@ -204,12 +164,7 @@ class RoutesOverProvidersTest {
 
     @Test
     void aGenerationTheProviderGaveUpForCapacityFallsOver() {
-        FOLDERS.drop("aborted.json", """
-                {"id": "rt-aborted", "provider": "route:patient", "prompt": "a long queue sim:aborted"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-aborted", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode manifest = endsIn("DELIVERED", "rt-aborted", "route:patient", "a long queue sim:aborted");
         assertThat(replicate.createsFor("rt-aborted")).as("aborted before it started").isEqualTo(1);
         assertThat(bfl.createsFor("rt-aborted")).isEqualTo(1);
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("GAVE_UP", "DELIVERED");
@@ -218,13 +173,8 @@ class RoutesOverProvidersTest {
 
     @Test
     void aCreateWhoseAnswerWasLostIsSettledAtItsProviderNeverSentElsewhere() {
-        FOLDERS.drop("lost.json", """
-                {"id": "rt-lost", "provider": "route:fast", "prompt": "a lost letter sim:create-lost"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-lost", WAIT);
-
         // bfl cannot be searched for it: a person decides, and nothing is sent to another provider meanwhile
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("NEEDS_ATTENTION");
+        JsonNode manifest = endsIn("NEEDS_ATTENTION", "rt-lost", "route:fast", "a lost letter sim:create-lost");
         assertThat(bfl.createsFor("rt-lost")).isEqualTo(1);
         assertThat(creates(replicate, "rt-lost") + creates(fal, "rt-lost")).isZero();
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("NEEDS_ATTENTION");
@@ -237,13 +187,7 @@ class RoutesOverProvidersTest {
      */
     @Test
     void aFailedCreateIsSearchedForBeforeTheJobMovesAndParkedWhereItCannotBe() {
-        FOLDERS.drop("garden.json", """
-                {"id": "rt-garden", "provider": "route:images", "prompt": "a walled garden sim:create-500x2"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-garden", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("NEEDS_ATTENTION");
-        ProviderSimulator allImages = simulator("allImagesSimulator");
+        JsonNode manifest = endsIn("NEEDS_ATTENTION", "rt-garden", "route:images", "a walled garden sim:create-500x2");
         assertThat(creates(allImages, "rt-garden")).as("creates sent to all-images").isEqualTo(2);
         assertThat(allImages.received().calls()).as("searched for after each")
                 .filteredOn(c -> c.method().equals("GET") && c.uri().contains("tag=imagegen-rt-garden")).hasSize(2);
@@ -256,12 +200,7 @@ class RoutesOverProvidersTest {
 
     @Test
     void aProvidersDefaultRouteIsTakenByRequestsThatNameTheProvider() {
-        FOLDERS.drop("leo.json", """
-                {"id": "rt-leo", "provider": "leonardo", "prompt": "a lighthouse sim:create-503x2"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-leo", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode manifest = endsIn("DELIVERED", "rt-leo", "leonardo", "a lighthouse sim:create-503x2");
         assertThat(manifest.path("request").path("route").asText()).isEqualTo("leo");
         assertThat(creates(leonardo, "rt-leo")).isEqualTo(2);
         assertThat(leonardo.createsFor("rt-leo")).isZero();
@@ -271,13 +210,8 @@ class RoutesOverProvidersTest {
 
     @Test
     void aProviderMarkedDownIsNotAsked() {
-        FOLDERS.drop("down.json", """
-                {"id": "rt-down", "provider": "route:idle", "prompt": "a quiet street"}""");
-
-        JsonNode manifest = FOLDERS.awaitManifest("rt-down", WAIT);
-
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
-        assertThat(creates(simulator("rendernetSimulator"), "rt-down")).isZero();
+        JsonNode manifest = endsIn("DELIVERED", "rt-down", "route:idle", "a quiet street");
+        assertThat(creates(rendernet, "rt-down")).isZero();
         assertThat(bfl.createsFor("rt-down")).isEqualTo(1);
         assertAttempt(manifest.path("attempts").get(0), "rendernet", "JuggernautXL", "MARKED_DOWN",
                 "rendernet is marked down (imagegen.routing.down)");
@@ -312,6 +246,15 @@ class RoutesOverProvidersTest {
         assertThat(store.find("rt-count")).isEmpty();
     }
 
+    /** Drops the request in a file of its own, waits for its manifest and checks the job ended in {@code state}. */
+    private static JsonNode endsIn(String state, String id, String provider, String prompt) {
+        FOLDERS.drop(id + ".json", "{\"id\": \"%s\", \"provider\": \"%s\", \"prompt\": \"%s\"}"
+                .formatted(id, provider, prompt));
+        JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
+        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo(state);
+        return manifest;
+    }
+
     private static void assertAttempt(JsonNode attempt, String provider, String model, String outcome, String reason) {
         assertThat(attempt.path("provider").asText()).as(attempt.toPrettyString()).isEqualTo(provider);
         if (model != null) {
@@ -329,12 +272,6 @@ class RoutesOverProvidersTest {
     private static long creates(ProviderSimulator simulator, String jobKey) {
         return simulator.received().calls().stream()
                 .filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey())).count();
-    }
-
-    private ProviderSimulator simulator(String name) {
-        ProviderSimulator simulator = context.getRegistry().lookupByNameAndType(name, ProviderSimulator.class);
-        assertThat(simulator).as(name).isNotNull();
-        return simulator;
     }
 
     private ApiClient api() {

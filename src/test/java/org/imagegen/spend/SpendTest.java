@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.management.enabled=false",
+        "imagegen.console.enabled=false",
         "imagegen.providers.bfl.price=9",
         "imagegen.providers.bfl.price-unit=USD",
         "imagegen.providers.fal.price=0.025",

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A browser-like client of the management port: keeps the login session cookie, does not follow redirects, and sends
+ * A browser-like client of the console port: keeps the login session cookie, does not follow redirects, and sends
  * a browser's headers: {@link #get} is a page navigation, {@link #getJson} a page script's data request.
  */
 public final class ConsoleClient {

@@ -2,9 +2,14 @@ package org.imagegen.support;
 
 import java.util.Properties;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +63,37 @@ class RenamedSettingsTest {
         assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.notify.connect-timeout-ms"))
                 .contains("2000");
         assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.other.timeout")).isEmpty();
+    }
+
+    @Test
+    void anOldConsoleKeyIsReadUnderItsNewNameAsItIsWithOneWarningThatLeavesTheValueOut() {
+        Properties overrides = new Properties();
+        overrides.setProperty("imagegen.management.port", "9181");
+        overrides.setProperty("imagegen.management.password", "old-secret-value");
+        overrides.setProperty("imagegen.console.bind", "0.0.0.0");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(RenamedSettings.class);
+        log.start();
+        logger.addAppender(log);
+        try {
+            CamelContext context = context(overrides);
+
+            assertThat(context.getPropertiesComponent().resolveProperty("imagegen.console.port")).contains("9181");
+            assertThat(context.resolvePropertyPlaceholders("{{imagegen.console.port}}")).isEqualTo("9181");
+            assertThat(context.getPropertiesComponent().resolveProperty("imagegen.console.password"))
+                    .contains("old-secret-value");
+            assertThat(context.getPropertiesComponent().resolveProperty("imagegen.console.user")).isEmpty();
+            // the new key answers under the old name as it is (no milliseconds here)
+            assertThat(context.resolvePropertyPlaceholders("{{imagegen.management.bind}}")).isEqualTo("0.0.0.0");
+            assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage).containsExactlyInAnyOrder(
+                            "setting imagegen.management.port is renamed imagegen.console.port: write that name instead"
+                                    + " (the old name still works for now)",
+                            "setting imagegen.management.password is renamed imagegen.console.password: write that name"
+                                    + " instead (the old name still works for now)");
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     @Test

@@ -20,4 +20,9 @@ public final class Simulated {
         }
         return simulator;
     }
+
+    /** The same, in a bundle a test started and stops itself. */
+    public static <T> T simulator(RunningBundle bundle, String provider, Class<T> type) {
+        return simulator(bundle.context(), provider, type);
+    }
 }

@@ -28,20 +28,13 @@ import static org.imagegen.provider.definition.DefinitionValues.blank;
 
 /**
  * Finds the providers declared in routes/providers/*.camel.yaml and makes them known to the lifecycle. Camel Main
- * runs the configuration classes (BundleConfiguration) before it loads the route files, and the YAML {@code beans:}
- * of a route file are bound while it loads; so the definitions are looked up by type when the context starts, after
- * every file was loaded and before any route (and so any intake) runs.
+ * binds the YAML {@code beans:} of the route files as it reads them (already before BundleConfiguration has finished
+ * configuring), and builds their routes later; the definitions are looked up by type when the context starts, after
+ * every file was read and before any route (and so any intake) runs.
  */
 public final class DefinedProviders {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefinedProviders.class);
-
-    /**
-     * Names the bundle's own beans and providers use: a definition bound under one would replace it. Camel component
-     * names (http, file, ...) are refused too: Camel looks components up in the registry by name.
-     */
-    private static final Set<String> TAKEN = Set.of("jobs", "providers", "intake", "outbox",
-            "sinks", "api", "webhooks", "defined-provider");
 
     private DefinedProviders() {
     }
@@ -50,9 +43,11 @@ public final class DefinedProviders {
      * Registers each definition bean at start: the provider, its download hosts, poll policy and rate limit.
      * {@code prop} reads the bundle's settings (the global {@code imagegen.poll.*} a definition may leave out);
      * {@code joined} is told of each provider after it joined (its default sinks, job gauges and key check are
-     * configured there, as the seeds' are when the configuration runs).
+     * configured there, as the seeds' are when the configuration runs). The names returned are those no definition
+     * may take: record the bundle's beans into them once its configuration has bound the last one (they are read
+     * again at start).
      */
-    public static void registerAtStart(CamelContext context, Providers providers, PollPlanner planner,
+    public static TakenNames registerAtStart(CamelContext context, Providers providers, PollPlanner planner,
                                        Map<String, RateLimiter> rateLimits, RequestValidator validator,
                                        Function<String, String> prop, Consumer<DefinedProvider> joined)
             throws Exception {
@@ -61,6 +56,7 @@ public final class DefinedProviders {
                 Boolean.parseBoolean(prop.apply("imagegen.simulator.allow-image-hosts")),
                 key -> context.getPropertiesComponent().resolveProperty(key));
         context.addService(simulators, true, true);
+        TakenNames taken = new TakenNames();
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
@@ -68,7 +64,8 @@ public final class DefinedProviders {
                     Supplier<String> bundleSecret = () -> Secrets.configuredOrStored(
                             prop.apply("imagegen.webhooks.secret").strip(),
                             Path.of(prop.apply("imagegen.data").strip()).resolve("webhook-secret")).value();
-                    register(camelContext, simulators, bundleSecret, (name, provider) -> {
+                    taken.recordBound(camelContext.getRegistry());
+                    register(camelContext, simulators, bundleSecret, taken, (name, provider) -> {
                         try {
                             planner.addPolicy(name, policy(provider.definition(), prop));
                             rateLimits.put(name, rateLimiter(provider.definition()));
@@ -96,6 +93,7 @@ public final class DefinedProviders {
                 // nothing more: the routes run with every provider known
             }
         });
+        return taken;
     }
 
     static void register(CamelContext context, BiConsumer<String, DefinedProvider> registration) {
@@ -107,25 +105,28 @@ public final class DefinedProviders {
      * in for it (else null).
      */
     static void register(CamelContext context, Simulation simulation, BiConsumer<String, DefinedProvider> registration) {
-        register(context, simulation, () -> null, registration);
+        register(context, simulation, () -> null, new TakenNames(), registration);
     }
 
     /**
      * As {@link #register(CamelContext, Simulation, BiConsumer)}; {@code bundleSecret} is the bundle's webhook secret
      * (imagegen.webhooks.secret, else one generated once and kept in data/webhook-secret), the path secret of a
      * definition that subscribes its receiver itself (webhookSubscribePath) with the none scheme and no webhookSecret
-     * of its own: no person needs to know it, as the bundle hands the URL over.
+     * of its own: no person needs to know it, as the bundle hands the URL over. A definition may not take a name in
+     * {@code taken} (the bundle's beans) nor a Camel component's name: Camel looks components up in the registry by
+     * name.
      */
     static void register(CamelContext context, Simulation simulation, Supplier<String> bundleSecret,
-                         BiConsumer<String, DefinedProvider> registration) {
+                         TakenNames taken, BiConsumer<String, DefinedProvider> registration) {
         Map<String, ProviderDefinition> found = new TreeMap<>(
                 context.getRegistry().findByTypeWithName(ProviderDefinition.class));
         Set<String> components = PluginHelper.getComponentNameResolver(context).resolveNames(context);
         for (Map.Entry<String, ProviderDefinition> entry : found.entrySet()) {
             String name = entry.getKey();
-            if (TAKEN.contains(name) || components.contains(name)) {
-                throw new IllegalArgumentException("provider definition '" + name + "': the name is taken by the "
-                        + "bundle; choose another name for the bean");
+            if (taken.contains(name) || components.contains(name)) {
+                throw new IllegalArgumentException("provider definition '" + name + "': the name is taken by "
+                        + (taken.contains(name) ? "one of the bundle's own beans" : "a Camel component")
+                        + "; choose another name for the bean");
             }
             ProviderDefinition definition = entry.getValue();
             if (subscribesWithBundleSecret(definition)) {

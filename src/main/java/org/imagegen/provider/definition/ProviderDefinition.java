@@ -81,7 +81,7 @@ public class ProviderDefinition {
     private String bulkStatusItems;
     private String bulkStatusId;
 
-    // --- request rules beyond the limits (RequestRules)
+    // --- the option that names the model when the request does not (RequestRules)
     private String modelOption;
 
     // --- provider-side retry of a failed generation (ProviderRetry)
@@ -621,7 +621,7 @@ public class ProviderDefinition {
         this.resultLifetime = resultLifetime;
     }
 
-    // --- request rules beyond the limits (RequestRules)
+    // --- model option, request checks, duration model, find by list (RequestRules, RequestProblems, FindByList)
 
     /** The option whose value is the request's model when it names none at the top level (default {@code model}). */
     public String getModelOption() {

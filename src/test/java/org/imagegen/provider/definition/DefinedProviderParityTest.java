@@ -40,7 +40,7 @@ import static org.imagegen.support.ApiClient.text;
         "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + DefinedProviderParityTest.TOKEN,
-        "imagegen.management.enabled=false",
+        "imagegen.console.enabled=false",
         "imagegen.sinks.names=outbox,replicated",
         "imagegen.sinks.replicated.type=file",
         "imagegen.sinks.replicated.root=target/it/defined-parity/replicated",

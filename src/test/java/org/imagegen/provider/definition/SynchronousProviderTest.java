@@ -17,7 +17,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.InlineImages;
-import org.imagegen.delivery.Outbox;
+import org.imagegen.delivery.ResultFolders;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
@@ -104,8 +104,8 @@ class SynchronousProviderTest {
     @BeanInject("generationViews")
     GenerationViews api;
 
-    @BeanInject("outbox")
-    Outbox outbox;
+    @BeanInject("resultFolders")
+    ResultFolders resultFolders;
 
     @AfterAll
     void stopStub() {
@@ -200,7 +200,7 @@ class SynchronousProviderTest {
         job.setCreateAttempts(1);
         job.setAcceptedAt(now);
         job.setDeadlineAt(now + 60_000);
-        new InlineImages(outbox).stage(job, List.of("data:image/png;base64,"
+        new InlineImages(resultFolders).stage(job, List.of("data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(PixStub.image("a mill", 0))));
         job.setNextCheckAt(now);
         jobStore.insertIfAbsent(job, now);

@@ -9,19 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
-import org.imagegen.job.JobQueries;
-import org.imagegen.simulator.FalSimulator;
-import org.imagegen.simulator.ReplicateSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,31 +42,14 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.fal.poll.interval=10m",
         "imagegen.providers.fal.poll.queued-interval=10m",
         "imagegen.api.port=0",
-        "imagegen.management.enabled=false"
+        "imagegen.console.enabled=false"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
-class FalReplicateWebhooksTest {
+class FalReplicateWebhooksTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("fal-replicate-webhooks").clean();
-
-    @BeanInject
-    CamelContext context;
-
-    @BeanInject("jobQueries")
-    JobQueries store;
-
-    FalSimulator fal;
-
-    ReplicateSimulator replicate;
-
-    @BeforeEach
-    void findSimulators() {
-        // bound when the context starts, after the test's fields are injected
-        fal = Simulated.simulator(context, "fal", FalSimulator.class);
-        replicate = Simulated.simulator(context, "replicate", ReplicateSimulator.class);
-    }
 
     // the generations take 1.5 s so that the job is recorded as created well before the provider's webhook comes
     @Test

@@ -25,12 +25,13 @@ import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
 
 /**
- * The folder sink. Images are downloaded into {@code <data>/staging/<id>/} (streamed, size-limited, checked to be
+ * A job's result on disk: its images staged for every sink, its manifest, and its folder in the outbox (the folder
+ * sink). Images are downloaded into {@code <data>/staging/<id>/} (streamed, size-limited, checked to be
  * images by their magic bytes), then moved into {@code <outbox>/<id>/} and the manifest is written last. Every file
  * appears by an atomic rename, so a reader of the outbox never sees half a file, and {@code manifest.json} present
  * means the job's folder is complete.
  */
-public class Outbox {
+public class ResultFolders {
 
     public static final String MANIFEST = "manifest.json";
     /** In a job's staging folder: the list of its staged images, written once all are there. */
@@ -44,7 +45,7 @@ public class Outbox {
     /** The job's attempts along its route, for the manifest (set by the routing configuration); none until set. */
     private java.util.function.BiFunction<Job, JobState, Object> attempts = (job, state) -> null;
 
-    public Outbox(Path outbox, Path data, long maxImageBytes) {
+    public ResultFolders(Path outbox, Path data, long maxImageBytes) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.staging = data.toAbsolutePath().normalize().resolve("staging");
         this.maxImageBytes = maxImageBytes;

@@ -22,13 +22,13 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStoreException;
 
 /**
- * The transactional outbox of job events. Each state change adds a job_event row in the same transaction as the
- * change (JobStore); this reads the rows not yet published, oldest first, and marks each one published after the
- * publish-events route has sent it. A crash between sending and marking sends the row again: delivery is
- * at-least-once, and each message carries the row id so consumers can drop what they have seen. With several
- * instances on one database only the leader publishes (routes/publish-events.camel.yaml).
+ * The job events not yet published: the reading side of a transactional outbox. Each state change adds a job_event row
+ * in the same transaction as the change (JobStore); this reads the rows not yet published, oldest first, and marks each
+ * one published after the publish-events route has sent it. A crash between sending and marking sends the row again:
+ * delivery is at-least-once, and each message carries the row id so consumers can drop what they have seen. With
+ * several instances on one database only the leader publishes (routes/publish-events.camel.yaml).
  */
-public class EventOutbox {
+public class PendingJobEvents {
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -36,7 +36,7 @@ public class EventOutbox {
     private final Set<JobState> published;
     private final int batch;
 
-    public EventOutbox(DataSource dataSource, ObjectMapper json, boolean hasEndpoints, Set<JobState> published,
+    public PendingJobEvents(DataSource dataSource, ObjectMapper json, boolean hasEndpoints, Set<JobState> published,
                        int batch) {
         this.dataSource = dataSource;
         this.json = json;

@@ -10,19 +10,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The one login of the management port. A configured password (imagegen.management.password, normally from the
+ * The one login of the console port. A configured password (imagegen.console.password, normally from the
  * environment) is used as it is and never written anywhere. Without one, a password is generated at the first start,
  * printed once to standard output, and only its PBKDF2 hash is kept (data/management-password); later starts read
  * the hash. Deleting that file makes the next start generate a new password.
  */
-public final class ManagementLogin {
+public final class ConsoleLogin {
 
     public static final String HASH_FILE = "management-password";
 
     private final String user;
     private final PasswordHash hash;
 
-    private ManagementLogin(String user, PasswordHash hash) {
+    private ConsoleLogin(String user, PasswordHash hash) {
         this.user = user;
         this.hash = hash;
     }
@@ -31,18 +31,18 @@ public final class ManagementLogin {
      * @param out where a generated password is shown: standard output, not the logger, so that it never reaches a
      *            log file or log shipper
      */
-    public static ManagementLogin resolve(String user, String configuredPassword, Path data, PrintStream out) {
+    public static ConsoleLogin resolve(String user, String configuredPassword, Path data, PrintStream out) {
         if (user.isBlank()) {
-            throw new IllegalArgumentException("imagegen.management.user must not be empty");
+            throw new IllegalArgumentException("imagegen.console.user must not be empty");
         }
         if (!configuredPassword.isEmpty()) {
-            return new ManagementLogin(user, PasswordHash.of(configuredPassword.toCharArray()));
+            return new ConsoleLogin(user, PasswordHash.of(configuredPassword.toCharArray()));
         }
         Path file = data.resolve(HASH_FILE);
         try {
             if (Files.exists(file)) {
                 try {
-                    return new ManagementLogin(user, PasswordHash.parse(Files.readString(file, StandardCharsets.UTF_8)));
+                    return new ConsoleLogin(user, PasswordHash.parse(Files.readString(file, StandardCharsets.UTF_8)));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(file + ": " + e.getMessage()
                             + " (delete the file to have a new password generated)", e);
@@ -57,11 +57,11 @@ public final class ManagementLogin {
             out.println(" " + file.toAbsolutePath() + "):");
             out.println("   user:     " + user);
             out.println("   password: " + password);
-            out.println(" Set IMAGEGEN_MANAGEMENT_PASSWORD to choose your own.");
+            out.println(" Set IMAGEGEN_CONSOLE_PASSWORD to choose your own.");
             out.println("==================================================================================");
             out.println();
             out.flush();
-            return new ManagementLogin(user, hash);
+            return new ConsoleLogin(user, hash);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }

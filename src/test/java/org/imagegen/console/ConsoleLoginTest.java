@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The management login: a configured password, or one generated once, shown once, and kept only as a hash. */
-class ManagementLoginTest {
+/** The console login: a configured password, or one generated once, shown once, and kept only as a hash. */
+class ConsoleLoginTest {
 
     private static final Pattern SHOWN = Pattern.compile("password: (\\S+)");
 
@@ -35,7 +35,7 @@ class ManagementLoginTest {
     void generatedPasswordIsShownOnceAndOnlyItsHashIsStored() throws Exception {
         Path data = new Folders("management-login").clean().data;
         ByteArrayOutputStream first = new ByteArrayOutputStream();
-        ManagementLogin login = ManagementLogin.resolve("admin", "", data, new PrintStream(first, true, StandardCharsets.UTF_8));
+        ConsoleLogin login = ConsoleLogin.resolve("admin", "", data, new PrintStream(first, true, StandardCharsets.UTF_8));
 
         Matcher shown = SHOWN.matcher(first.toString(StandardCharsets.UTF_8));
         assertThat(shown.find()).as(first.toString(StandardCharsets.UTF_8)).isTrue();
@@ -43,11 +43,11 @@ class ManagementLoginTest {
         assertThat(password).hasSize(20);
         assertThat(login.matches("admin", password.toCharArray())).isTrue();
         assertThat(login.matches("root", password.toCharArray())).isFalse();
-        String stored = Files.readString(data.resolve(ManagementLogin.HASH_FILE));
+        String stored = Files.readString(data.resolve(ConsoleLogin.HASH_FILE));
         assertThat(stored).startsWith("pbkdf2-sha256:").doesNotContain(password);
 
         ByteArrayOutputStream second = new ByteArrayOutputStream();
-        ManagementLogin again = ManagementLogin.resolve("admin", "", data, new PrintStream(second, true, StandardCharsets.UTF_8));
+        ConsoleLogin again = ConsoleLogin.resolve("admin", "", data, new PrintStream(second, true, StandardCharsets.UTF_8));
         assertThat(second.size()).isZero();
         assertThat(again.matches("admin", password.toCharArray())).isTrue();
     }
@@ -56,19 +56,19 @@ class ManagementLoginTest {
     void configuredPasswordIsUsedAndNeverWritten() {
         Path data = new Folders("management-login-configured").clean().data;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ManagementLogin login = ManagementLogin.resolve("ops", "from-env", data, new PrintStream(out, true, StandardCharsets.UTF_8));
+        ConsoleLogin login = ConsoleLogin.resolve("ops", "from-env", data, new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(login.matches("ops", "from-env".toCharArray())).isTrue();
         assertThat(login.matches("ops", "other".toCharArray())).isFalse();
         assertThat(out.size()).isZero();
-        assertThat(data.resolve(ManagementLogin.HASH_FILE)).doesNotExist();
+        assertThat(data.resolve(ConsoleLogin.HASH_FILE)).doesNotExist();
     }
 
     @Test
     void aDamagedHashFileIsAClearError() throws Exception {
         Path data = new Folders("management-login-damaged").clean().data;
         Files.createDirectories(data);
-        Files.writeString(data.resolve(ManagementLogin.HASH_FILE), "hunter2\n");
-        assertThatThrownBy(() -> ManagementLogin.resolve("admin", "", data, System.out))
-                .hasMessageContaining(ManagementLogin.HASH_FILE).hasMessageContaining("delete the file");
+        Files.writeString(data.resolve(ConsoleLogin.HASH_FILE), "hunter2\n");
+        assertThatThrownBy(() -> ConsoleLogin.resolve("admin", "", data, System.out))
+                .hasMessageContaining(ConsoleLogin.HASH_FILE).hasMessageContaining("delete the file");
     }
 }

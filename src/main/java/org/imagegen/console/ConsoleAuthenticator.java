@@ -21,22 +21,22 @@ import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The management port's login: a browser's page navigation gets Jetty's form login (a redirect to the login page,
+ * The console port's login: a browser's page navigation gets Jetty's form login (a redirect to the login page,
  * then a session cookie); every other request (a script, a Jolokia client, a monitoring agent, the pages' own data
  * requests) is either logged in already by that session or sends the same user and password with HTTP Basic, and
  * otherwise gets 401 with a small JSON body and a Basic challenge (none for the port's own pages' requests, see
  * {@link LoginRequests#isFromOwnPage}), never a redirect to an HTML page. Both check the password through the same
  * login service (the PBKDF2 hash, compared in constant time); a Basic login is not kept in a session.
  */
-final class ManagementAuthenticator extends LoginAuthenticator {
+final class ConsoleAuthenticator extends LoginAuthenticator {
 
-    private static final String LOGIN_REQUIRED = "{\"error\":\"login required: send the management user and password"
+    private static final String LOGIN_REQUIRED = "{\"error\":\"login required: send the console user and password"
             + " with HTTP Basic, or log in at /login.html\"}";
     private static final String WRONG_LOGIN = "{\"error\":\"wrong user or password\"}";
 
     private final FormAuthenticator form;
 
-    ManagementAuthenticator(String loginPage, String errorPage) {
+    ConsoleAuthenticator(String loginPage, String errorPage) {
         // dispatch=false: an unauthenticated navigation is redirected to the login page rather than shown it in place
         this.form = new FormAuthenticator(loginPage, errorPage, false);
     }

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class OutboxTest {
+class ResultFoldersTest {
 
     @TempDir
     Path root;
 
-    private Outbox outbox(long maxBytes) {
-        return new Outbox(root.resolve("outbox"), root.resolve("data"), maxBytes);
+    private ResultFolders resultFolders(long maxBytes) {
+        return new ResultFolders(root.resolve("outbox"), root.resolve("data"), maxBytes);
     }
 
     private static Job job(String key) {
@@ -43,11 +43,12 @@ class OutboxTest {
 
     @Test
     void stagesAnImageThenPublishesItWithTheManifestLast() throws Exception {
-        Outbox outbox = outbox(1_000_000);
+        ResultFolders resultFolders = resultFolders(1_000_000);
         Job job = job("j1");
 
-        StagedImage image = outbox.stage(job, 0, 200, png(), "application/octet-stream", "http://x/1");
-        outbox.publish(job, List.of(new JobEvent(JobState.ACCEPTED, 0, null), new JobEvent(JobState.DELIVERED, 5, null)));
+        StagedImage image = resultFolders.stage(job, 0, 200, png(), "application/octet-stream", "http://x/1");
+        resultFolders.publish(job,
+                List.of(new JobEvent(JobState.ACCEPTED, 0, null), new JobEvent(JobState.DELIVERED, 5, null)));
 
         assertThat(image.file()).isEqualTo("1.png");
         assertThat(image.contentType()).isEqualTo("image/png");
@@ -65,21 +66,22 @@ class OutboxTest {
     @Test
     void refusesWhatIsNotAnImageWhateverItsContentType() {
         var html = new ByteArrayInputStream("<html>error</html>".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> outbox(1_000_000).stage(job("j2"), 0, 200, html, "image/png", "http://x/1"))
+        assertThatThrownBy(() -> resultFolders(1_000_000).stage(job("j2"), 0, 200, html, "image/png", "http://x/1"))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("not an image");
     }
 
     @Test
     void refusesAnImageOverTheLimitAndAnExpiredUrl() {
-        assertThatThrownBy(() -> outbox(100).stage(job("j3"), 1, 200, png(), "image/png", "http://x/2"))
+        assertThatThrownBy(() -> resultFolders(100).stage(job("j3"), 1, 200, png(), "image/png", "http://x/2"))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("image 2").hasMessageContaining("larger than 100");
-        assertThatThrownBy(() -> outbox(1_000_000).stage(job("j3"), 0, 403, png(), "text/html", "http://x/1"))
+        assertThatThrownBy(() -> resultFolders(1_000_000).stage(job("j3"), 0, 403, png(), "text/html", "http://x/1"))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("HTTP 403").hasMessageContaining("expired");
         assertThat(root.resolve("outbox/j3")).doesNotExist();
     }
 
     @Test
     void neverWritesOutsideItsRoot() {
-        assertThatThrownBy(() -> outbox(1_000_000).jobFolder("../escape")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> resultFolders(1_000_000).jobFolder("../escape"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

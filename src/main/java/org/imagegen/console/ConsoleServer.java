@@ -30,15 +30,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management port: an embedded Jetty 12 serving the jobs page at / and the Hawtio war at /hawtio, in the bundle's
+ * The console port: an embedded Jetty 12 serving the jobs page at / and the Hawtio war at /hawtio, in the bundle's
  * own JVM so Hawtio's Jolokia sees the Camel MBeans. Every path but the login page needs a login: Jetty's form
  * authentication for browsers (a session cookie, SameSite=Strict against cross-site requests) or HTTP Basic for
- * scripts ({@link ManagementAuthenticator}), over a login service that holds the one management user. Hawtio's own
+ * scripts ({@link ConsoleAuthenticator}), over a login service that holds the one console user. Hawtio's own
  * login is switched off, as Jetty already guards the whole port in front of it.
  */
-public final class ManagementServer implements AutoCloseable {
+public final class ConsoleServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     static final String ROLE = "admin";
     static final String SESSION_COOKIE = "IMAGEGEN_CONSOLE";
     private static final String WEB = "org/imagegen/console/web/";
@@ -46,7 +46,7 @@ public final class ManagementServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    public ManagementServer(ManagementSettings settings, ManagementLogin login, JobsView jobs, ObjectMapper json) {
+    public ConsoleServer(ConsoleSettings settings, ConsoleLogin login, JobsView jobs, ObjectMapper json) {
         server = new Server(threadPool());
         connector = new ServerConnector(server);
         connector.setHost(settings.bind());
@@ -66,7 +66,7 @@ public final class ManagementServer implements AutoCloseable {
         SecurityHandler.PathMapped security = new SecurityHandler.PathMapped();
         security.setLoginService(loginService);
         // a browser's page navigation is sent to the login form; a script gets 401 and may log in with HTTP Basic
-        security.setAuthenticator(new ManagementAuthenticator("/login.html", "/login.html?error"));
+        security.setAuthenticator(new ConsoleAuthenticator("/login.html", "/login.html?error"));
         security.put("/*", Constraint.from(ROLE));
         security.put("/login.html", Constraint.ALLOWED);
         security.put("/console.css", Constraint.ALLOWED);
@@ -85,7 +85,7 @@ public final class ManagementServer implements AutoCloseable {
 
     private static QueuedThreadPool threadPool() {
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
-        pool.setName("management");
+        pool.setName("console");
         return pool;
     }
 
@@ -120,10 +120,10 @@ public final class ManagementServer implements AutoCloseable {
         return context;
     }
 
-    private static WebAppContext hawtio(ManagementSettings settings) {
+    private static WebAppContext hawtio(ConsoleSettings settings) {
         Path war = settings.hawtioWar();
         if (!Files.isRegularFile(war)) {
-            throw new IllegalStateException("imagegen.management.hawtio-war: " + war.toAbsolutePath()
+            throw new IllegalStateException("imagegen.console.hawtio-war: " + war.toAbsolutePath()
                     + " does not exist (mvn package copies it to target/lib/hawtio-default.war)");
         }
         // Hawtio reads its settings from system properties only. Jetty's login above guards every path, so Hawtio's
@@ -139,16 +139,16 @@ public final class ManagementServer implements AutoCloseable {
         // bundle's Logback provider, fail to load it, and print an error at every start)
         webapp.getProtectedClassMatcher().add("org.slf4j.");
         // restricts Hawtio's Jolokia to what Hawtio needs: our jolokia-access.xml (see that file)
-        webapp.addOverrideDescriptor(ManagementServer.class.getResource("hawtio-override-web.xml").toExternalForm());
+        webapp.addOverrideDescriptor(ConsoleServer.class.getResource("hawtio-override-web.xml").toExternalForm());
         return webapp;
     }
 
-    public ManagementServer start() throws Exception {
+    public ConsoleServer start() throws Exception {
         try {
             server.start();
         } catch (IOException e) {
             server.stop();
-            throw new IllegalStateException("imagegen.management.port: cannot listen on " + connector.getHost() + ":"
+            throw new IllegalStateException("imagegen.console.port: cannot listen on " + connector.getHost() + ":"
                     + connector.getPort() + " (" + e.getMessage() + "); choose another port, or 0 for any free one", e);
         }
         LOG.info("management console on http://{}:{}/ (jobs) and /hawtio (Hawtio); login required",
@@ -156,7 +156,7 @@ public final class ManagementServer implements AutoCloseable {
         return this;
     }
 
-    /** The port it listens on (the chosen one when imagegen.management.port is 0). */
+    /** The port it listens on (the chosen one when imagegen.console.port is 0). */
     public int port() {
         return connector.getLocalPort();
     }
