@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,8 +42,8 @@ public class StatusSweeps {
         int bringForward(String provider, Collection<String> providerJobIds, long now);
     }
 
-    /** A finished sweep: when it started, and each listed generation's item by id. */
-    private record Listing(long startedAt, Map<String, String> items) {
+    /** A finished sweep: when it started, each listed generation's item by id, and the ids of those that had ended. */
+    private record Listing(long startedAt, Map<String, String> items, Set<String> finished) {
     }
 
     /** A sweep under way (one at a time per provider: the route's timer runs one sweep after another). */
@@ -124,13 +126,16 @@ public class StatusSweeps {
     }
 
     private void publish(DefinedProvider provider, Sweep sweep, long now) {
-        List<String> finished = new ArrayList<>();
+        Listing before = latest.get(provider.name());
+        Set<String> finished = new HashSet<>();
         sweep.items.forEach((id, item) -> {
-            if (provider.listedFinished(item)) {
+            // read by statusOutcome only when it changed since the last list: most items of a page did not
+            boolean unchanged = before != null && item.equals(before.items().get(id));
+            if (unchanged ? before.finished().contains(id) : provider.listedFinished(item)) {
                 finished.add(id);
             }
         });
-        latest.put(provider.name(), new Listing(sweep.startedAt, Map.copyOf(sweep.items)));
+        latest.put(provider.name(), new Listing(sweep.startedAt, Map.copyOf(sweep.items), Set.copyOf(finished)));
         // every finished one, each sweep: the store brings forward only jobs still waiting with a later check, so a
         // job whose create's answer was recorded after this sweep began is brought forward by the next one
         int brought = finished.isEmpty() ? 0 : checks.bringForward(provider.name(), finished, now);
