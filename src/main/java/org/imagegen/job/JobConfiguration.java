@@ -19,13 +19,15 @@ import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.provider.Providers;
+import org.imagegen.spend.BudgetLedger;
+import org.imagegen.spend.Budgets;
 import org.imagegen.spend.Prices;
 import org.imagegen.support.Durations;
 
 /**
  * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*},
- * {@code imagegen.delivery.max-attempts} and the providers' configured prices
- * ({@code imagegen.providers.<name>.price*}). Binds each bean under the name the routes call it by:
+ * {@code imagegen.delivery.max-attempts}, the providers' configured prices
+ * ({@code imagegen.providers.<name>.price*}) and budgets ({@code imagegen.budgets.*}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
  * <li>{@code jobSubmission} and {@code jobReconciliation}: the create and a create whose answer was lost
@@ -34,7 +36,8 @@ import org.imagegen.support.Durations;
  * <li>{@code jobDelivery}: staging and the sinks (routes/deliver-images.camel.yaml);</li>
  * <li>{@code stepFailures}: a step that failed (routes/error-handling.camel.yaml);</li>
  * <li>{@code operatorActions}: cancel and retries (the HTTP API, Hawtio);</li>
- * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads.</li>
+ * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads;</li>
+ * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics).</li>
  * </ul>
  */
 public final class JobConfiguration {
@@ -51,6 +54,8 @@ public final class JobConfiguration {
     private int maxDeliveryAttempts;
     @PropertyInject("imagegen.http.response-timeout")
     private String responseTimeout;
+    @PropertyInject(value = "imagegen.budgets.recheck", defaultValue = "1m")
+    private String budgetRecheck;
 
     private final DataSource dataSource;
     private final JobClaims claims;
@@ -84,8 +89,14 @@ public final class JobConfiguration {
         transitions.setLateChecks(duration("imagegen.poll.late-window", lateWindow),
                 duration("imagegen.poll.late-interval", lateInterval));
         // a provider that reports no cost is recorded at the price the operator configured for it
-        transitions.setPrices(Prices.of(priceSettings(context)));
+        Prices prices = Prices.of(settings(context, k -> k.startsWith("imagegen.providers.") && k.contains(".price")));
+        transitions.setPrices(prices);
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
+        // every create is weighed against its provider's budgets, priced as configured, before it is sent
+        BudgetLedger budgets = new BudgetLedger(dataSource, Budgets.of(settings(context, k -> k.startsWith(
+                "imagegen.budgets.")), prices, duration("imagegen.budgets.recheck", budgetRecheck)), prices);
+        budgets.createLocks();
+        submission.setBudgets(budgets);
         // a create lost with its sender is believed never made only once it could no longer arrive
         long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, outbox, clock,
@@ -94,6 +105,7 @@ public final class JobConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
+        registry.bind("budgetLedger", budgets);
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         registry.bind("statusLoop", new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock,
@@ -125,14 +137,14 @@ public final class JobConfiguration {
     }
 
     /**
-     * The imagegen.providers.<name>.price* settings, wherever set (config/, overrides, -D): their keys are not known
-     * in advance (a provider's name, a model's).
+     * The settings whose keys pass {@code wanted} (the prices imagegen.providers.<name>.price*, the budgets
+     * imagegen.budgets.*), wherever set (config/, overrides, -D): their keys are not known in advance (a provider's
+     * name, a model's).
      */
-    private static Map<String, String> priceSettings(CamelContext context) {
-        Predicate<String> price = k -> k.startsWith("imagegen.providers.") && k.contains(".price");
+    private static Map<String, String> settings(CamelContext context, Predicate<String> wanted) {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Set<String> keys = new TreeSet<>(properties.loadProperties(price::test).stringPropertyNames());
-        System.getProperties().stringPropertyNames().stream().filter(price).forEach(keys::add);
+        Set<String> keys = new TreeSet<>(properties.loadProperties(wanted::test).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(wanted).forEach(keys::add);
         Map<String, String> settings = new TreeMap<>();
         keys.forEach(k -> settings.put(k, properties.resolveProperty(k).orElse("")));
         return settings;

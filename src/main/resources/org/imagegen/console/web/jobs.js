@@ -3,7 +3,7 @@
 (function () {
   'use strict';
   var REFRESH_MS = 3000;
-  var STATES = ['ACCEPTED', 'SUBMITTING', 'SUBMITTED', 'RUNNING', 'SUCCEEDED', 'DELIVERED', 'FAILED', 'CENSORED',
+  var STATES = ['ACCEPTED', 'HELD_BUDGET', 'SUBMITTING', 'SUBMITTED', 'RUNNING', 'SUCCEEDED', 'DELIVERED', 'FAILED', 'CENSORED',
     'TIMED_OUT', 'DELIVERY_FAILED', 'NEEDS_ATTENTION'];
   var filter = document.getElementById('state-filter');
   var body = document.querySelector('#jobs tbody');
