@@ -14,6 +14,7 @@ import org.imagegen.delivery.Outbox;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobQueries;
+import org.imagegen.spend.BudgetLedger;
 
 /**
  * The management port from imagegen.management.*: the {@link ManagementServer} bound as "managementServer" (tests ask
@@ -46,6 +47,8 @@ public final class ConsoleConfiguration {
     private Sinks sinks;
     @BeanInject("outbox")
     private Outbox outbox;
+    @BeanInject("budgetLedger")
+    private BudgetLedger budgets;
 
     private final SinkLedger ledger;
 
@@ -71,8 +74,8 @@ public final class ConsoleConfiguration {
                 war.isEmpty() ? defaultWar() : Path.of(war), dataFolder.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
         ManagementLogin login = ManagementLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
-        ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json),
-                json);
+        ManagementServer server = new ManagementServer(settings, login, new JobsView(store, ledger, sinks, outbox, json,
+                budgets), json);
         // started with the context and stopped before the services added earlier (the job store's pool)
         context.addService(new ServiceSupport() {
             @Override

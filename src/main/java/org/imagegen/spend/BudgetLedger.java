@@ -42,6 +42,15 @@ public class BudgetLedger {
         }
     }
 
+    /**
+     * A budget as the API, the jobs page and the metrics show it: its setting, limit and unit, what it has used
+     * (spent and reserved) and has left in the current period, which runs from {@code periodStart} to
+     * {@code periodEnd} (epoch milliseconds, UTC periods).
+     */
+    public record Status(String setting, String provider, String period, double limit, String unit, double used,
+                         double remaining, long periodStart, long periodEnd) {
+    }
+
     /** A create of {@code amount} that {@code budget} could not take: {@code used} was spent or reserved already. */
     public record Over(Budget budget, double used, double amount, long periodEnd) {
         public String reason() {
@@ -165,6 +174,13 @@ public class BudgetLedger {
             throw new IllegalStateException("cannot read the budgets' use", e);
         }
         return usage;
+    }
+
+    /** Every budget's {@link Status} now. */
+    public List<Status> status(long now) {
+        return usage(now).stream().map(u -> new Status(u.budget().key(), u.budget().provider(),
+                u.budget().period().name().toLowerCase(), u.budget().limit(), u.budget().unit(), u.used(),
+                u.remaining(), u.periodStart(), u.periodEnd())).toList();
     }
 
     private static double used(Connection c, Budget budget, long now) throws SQLException {
