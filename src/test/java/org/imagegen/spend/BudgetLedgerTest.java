@@ -8,8 +8,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.sql.DataSource;
+
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.job.Job;
@@ -18,16 +21,18 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Budgets weighed in the job store: two instances, each with its own connections, lending creates from one budget
- * at once never let more through than it holds; a job's real cost replaces its reservation, a job that ends
+ * Budgets weighed in the job store: two instances, each with its own connections, sending creates against one budget
+ * at once never let more through than it holds (on H2 and on PostgreSQL); a job's real cost replaces its reservation, a job that ends
  * uncharged frees it, and a reservation counts only in its own period (UTC).
  */
 class BudgetLedgerTest {
@@ -39,18 +44,30 @@ class BudgetLedgerTest {
             "imagegen.providers.fal.price", "1",
             "imagegen.providers.fal.price-unit", "USD");
 
-    private String url;
+    /** A new data source on the test's store: each instance has its own connections. */
+    private Supplier<DataSource> store;
 
     @BeforeEach
     void database() {
-        url = "jdbc:h2:mem:budgets-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(dataSource()).locations("classpath:db/migration").load().migrate();
+        String url = "jdbc:h2:mem:budgets-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        store = () -> {
+            JdbcDataSource dataSource = new JdbcDataSource();
+            dataSource.setURL(url);
+            return dataSource;
+        };
+        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
     }
 
-    private JdbcDataSource dataSource() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(url);
-        return dataSource;
+    /** The same on PostgreSQL ({@link TestPostgres}: the server -Dimagegen.test.postgres names, else an embedded one). */
+    private void onPostgres() {
+        String url = TestPostgres.freshSchemaUrl("budget_test");
+        store = () -> {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setURL(url);
+            dataSource.setUser(TestPostgres.user());
+            return dataSource;
+        };
+        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
     }
 
     /** One bundle's view of the shared store: its own data source, store, claims and ledger. */
@@ -64,7 +81,7 @@ class BudgetLedgerTest {
     }
 
     private Instance instance(String name, Map<String, String> budgets) {
-        JdbcDataSource dataSource = dataSource();
+        DataSource dataSource = store.get();
         Prices prices = Prices.of(PRICED);
         BudgetLedger ledger = new BudgetLedger(dataSource, Budgets.of(budgets, prices, Duration.ofMinutes(1)), prices);
         ledger.createLocks();
@@ -90,6 +107,16 @@ class BudgetLedgerTest {
 
     @Test
     void twoInstancesSendingAtOnceNeverPassTheBudgetTogether() throws Exception {
+        sendAtOnceFromTwoInstances();
+    }
+
+    @Test
+    void twoInstancesSendingAtOnceNeverPassTheBudgetTogetherOnPostgres() throws Exception {
+        onPostgres();
+        sendAtOnceFromTwoInstances();
+    }
+
+    private void sendAtOnceFromTwoInstances() throws Exception {
         Map<String, String> budget = Map.of("imagegen.budgets.fal.per-day", "7");
         Instance a = instance("node-a/1", budget);
         Instance b = instance("node-b/1", budget);
