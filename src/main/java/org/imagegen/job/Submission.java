@@ -83,8 +83,9 @@ public class Submission {
             job.setReason(null); // the hold's reason, no longer true once the create leaves
         }
         long now = now();
-        BudgetLedger.Reservation reservation = budgets == null ? null : budgets.reservation(job.getKey(),
-                job.getProvider(), transitions.model(job), job.getRequest().count(), now);
+        BudgetLedger.Reservation reservation = budgets == null || !budgets.applies(job.getProvider()) ? null
+                : budgets.reservation(job.getKey(), job.getProvider(), transitions.model(job),
+                job.getRequest().count(), now);
         boolean sent;
         try {
             String detail = "create attempt " + job.getCreateAttempts();

@@ -150,14 +150,16 @@ public class BudgetLedger {
         }
     }
 
+    /** Whether {@code provider} has a budget: only then is a create weighed. */
+    public boolean applies(String provider) {
+        return !budgets.of(provider).isEmpty();
+    }
+
     /**
-     * The create about to be sent for job {@code jobKey} at {@code provider}, for {@code count} images (null: one)
-     * of {@code model}, weighed at {@code now}; null when no budget applies to the provider.
+     * The create about to be sent for job {@code jobKey} at {@code provider} (one with a budget), for {@code count}
+     * images (null: one) of {@code model}, weighed at {@code now}.
      */
     public Reservation reservation(String jobKey, String provider, String model, Integer count, long now) {
-        if (budgets.of(provider).isEmpty()) {
-            return null;
-        }
         Prices.Cost expected = prices.expected(provider, model, count == null ? 1 : count);
         return new Reservation(jobKey, provider, expected.amount(), now);
     }
