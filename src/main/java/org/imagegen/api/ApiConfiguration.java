@@ -19,6 +19,7 @@ import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.OperatorActions;
 import org.imagegen.observe.JobMetrics;
+import org.imagegen.spend.BudgetLedger;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
@@ -55,6 +56,8 @@ public final class ApiConfiguration {
     private JobClaims claims;
     @BeanInject("jobQueries")
     private JobQueries queries;
+    @BeanInject("budgetLedger")
+    private BudgetLedger budgets;
     @BeanInject("operatorActions")
     private OperatorActions operatorActions;
 
@@ -75,6 +78,7 @@ public final class ApiConfiguration {
         context.getRegistry().bind("generationRequests", new GenerationRequests(intake));
         context.getRegistry().bind("generationViews", views);
         context.getRegistry().bind("generationActions", new GenerationActions(views, queries, operatorActions, providers));
+        context.getRegistry().bind("budgetsApi", new BudgetsApi(budgets, Clock.systemUTC()));
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, access));
 
         JobMetrics metrics = observe.bind(context, providers.all().stream().map(ImageProvider::name).toList());

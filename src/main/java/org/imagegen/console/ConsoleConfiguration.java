@@ -14,6 +14,7 @@ import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobQueries;
+import org.imagegen.spend.BudgetLedger;
 
 /**
  * The console port from imagegen.console.*: the {@link ConsoleServer} bound as "consoleServer" (tests ask
@@ -46,6 +47,8 @@ public final class ConsoleConfiguration {
     private Sinks sinks;
     @BeanInject("resultFolders")
     private ResultFolders resultFolders;
+    @BeanInject("budgetLedger")
+    private BudgetLedger budgets;
 
     private final SinkLedger ledger;
 
@@ -72,7 +75,7 @@ public final class ConsoleConfiguration {
         ConsoleLogin login = ConsoleLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
         ConsoleServer server = new ConsoleServer(settings, login,
-                new JobsView(store, ledger, sinks, resultFolders, json), json);
+                new JobsView(store, ledger, sinks, resultFolders, json, budgets), json);
         // started with the context and stopped before the services added earlier (the job store's pool)
         context.addService(new ServiceSupport() {
             @Override

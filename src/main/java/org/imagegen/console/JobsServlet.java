@@ -16,7 +16,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The jobs page's data, under /api/jobs on the console port (behind its login):
- * {@code GET /api/jobs?state=FAILED&limit=50} lists recent jobs newest first with the counts per state, and
+ * {@code GET /api/jobs?state=FAILED&limit=50} lists recent jobs newest first with the counts per state and the
+ * budgets' use, and
  * {@code GET /api/jobs/<id>/thumbnails/<n>} answers a small JPEG of delivered image n.
  */
 public class JobsServlet extends HttpServlet {
@@ -69,7 +70,9 @@ public class JobsServlet extends HttpServlet {
             return;
         }
         body.put("counts", view.counts());
-        body.put("at", System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        body.put("budgets", view.budgets(now));
+        body.put("at", now);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         json.writeValue(response.getOutputStream(), body);

@@ -20,6 +20,7 @@ import org.imagegen.delivery.StagedImage;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
+import org.imagegen.spend.BudgetLedger;
 
 /**
  * What the jobs page shows, read from the job store: recent jobs with their timings and failure reason, and where
@@ -35,13 +36,21 @@ public class JobsView {
     private final Sinks sinks;
     private final ResultFolders resultFolders;
     private final ObjectMapper json;
+    private final BudgetLedger budgets;
 
-    public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, ResultFolders resultFolders, ObjectMapper json) {
+    public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, ResultFolders resultFolders, ObjectMapper json,
+                    BudgetLedger budgets) {
         this.store = store;
         this.ledger = ledger;
         this.sinks = sinks;
         this.resultFolders = resultFolders;
         this.json = json;
+        this.budgets = budgets;
+    }
+
+    /** The budgets with what each has used and has left this period (the page's header); none when none is set. */
+    public List<BudgetLedger.Status> budgets(long now) {
+        return budgets.status(now);
     }
 
     /**

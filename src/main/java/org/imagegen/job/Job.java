@@ -68,7 +68,7 @@ public class Job {
         if (now >= deadlineAt) {
             return JobAction.EXPIRE;
         }
-        return state == JobState.ACCEPTED ? JobAction.SUBMIT : JobAction.CHECK;
+        return state == JobState.ACCEPTED || state == JobState.HELD_BUDGET ? JobAction.SUBMIT : JobAction.CHECK;
     }
 
     public long getClaimedAt() { return claimedAt; }

@@ -27,7 +27,8 @@ import static org.imagegen.job.JobRows.READ_COLUMNS;
 public class JobClaims {
 
     /** Claim order: deliveries, then checks (and reconciliations), then submissions. */
-    private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 ELSE 1 END";
+    private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 "
+            + "WHEN 'HELD_BUDGET' THEN 2 ELSE 1 END";
 
     private final DataSource dataSource;
     private final JobRows rows;

@@ -20,13 +20,15 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.StatusSweeps;
+import org.imagegen.spend.BudgetLedger;
+import org.imagegen.spend.Budgets;
 import org.imagegen.spend.Prices;
 import org.imagegen.support.Durations;
 
 /**
  * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*},
- * {@code imagegen.delivery.max-attempts} and the providers' configured prices
- * ({@code imagegen.providers.<name>.price*}). Binds each bean under the name the routes call it by:
+ * {@code imagegen.delivery.max-attempts}, the providers' configured prices
+ * ({@code imagegen.providers.<name>.price*}) and budgets ({@code imagegen.budgets.*}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
  * <li>{@code statusSweeps}: bulk status lists that answer many checks at once (routes/check-status.camel.yaml);</li>
@@ -36,7 +38,8 @@ import org.imagegen.support.Durations;
  * <li>{@code jobDelivery}: staging and the sinks (routes/deliver-images.camel.yaml);</li>
  * <li>{@code stepFailures}: a step that failed (routes/error-handling.camel.yaml);</li>
  * <li>{@code operatorActions}: cancel and retries (the HTTP API, Hawtio);</li>
- * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads.</li>
+ * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads;</li>
+ * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics).</li>
  * </ul>
  */
 public final class JobConfiguration {
@@ -55,6 +58,8 @@ public final class JobConfiguration {
     private String responseTimeout;
     @PropertyInject(value = "imagegen.poll.sweep-interval", defaultValue = "2s")
     private String sweepInterval;
+    @PropertyInject(value = "imagegen.budgets.recheck", defaultValue = "1m")
+    private String budgetRecheck;
 
     private final DataSource dataSource;
     private final JobClaims claims;
@@ -88,8 +93,14 @@ public final class JobConfiguration {
         transitions.setLateChecks(duration("imagegen.poll.late-window", lateWindow),
                 duration("imagegen.poll.late-interval", lateInterval));
         // a provider that reports no cost is recorded at the price the operator configured for it
-        transitions.setPrices(Prices.of(priceSettings(context)));
+        Prices prices = Prices.of(settings(context, k -> k.startsWith("imagegen.providers.") && k.contains(".price")));
+        transitions.setPrices(prices);
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
+        // every create is weighed against its provider's budgets, priced as configured, before it is sent
+        BudgetLedger budgets = new BudgetLedger(dataSource, Budgets.of(settings(context, k -> k.startsWith(
+                "imagegen.budgets.")), prices, duration("imagegen.budgets.recheck", budgetRecheck)), prices);
+        budgets.createLocks();
+        submission.setBudgets(budgets);
         // a create lost with its sender is believed never made only once it could no longer arrive
         long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
@@ -99,6 +110,7 @@ public final class JobConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
+        registry.bind("budgetLedger", budgets);
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call
@@ -136,14 +148,14 @@ public final class JobConfiguration {
     }
 
     /**
-     * The imagegen.providers.<name>.price* settings, wherever set (config/, overrides, -D): their keys are not known
-     * in advance (a provider's name, a model's).
+     * The settings whose keys pass {@code wanted} (the prices imagegen.providers.<name>.price*, the budgets
+     * imagegen.budgets.*), wherever set (config/, overrides, -D): their keys are not known in advance (a provider's
+     * name, a model's).
      */
-    private static Map<String, String> priceSettings(CamelContext context) {
-        Predicate<String> price = k -> k.startsWith("imagegen.providers.") && k.contains(".price");
+    private static Map<String, String> settings(CamelContext context, Predicate<String> wanted) {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Set<String> keys = new TreeSet<>(properties.loadProperties(price::test).stringPropertyNames());
-        System.getProperties().stringPropertyNames().stream().filter(price).forEach(keys::add);
+        Set<String> keys = new TreeSet<>(properties.loadProperties(wanted::test).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(wanted).forEach(keys::add);
         Map<String, String> settings = new TreeMap<>();
         keys.forEach(k -> settings.put(k, properties.resolveProperty(k).orElse("")));
         return settings;

@@ -7,6 +7,11 @@ package org.imagegen.job;
  */
 public enum JobState {
     ACCEPTED,
+    /**
+     * Its create would pass a budget (imagegen.budgets.*): not sent; weighed again every imagegen.budgets.recheck and
+     * at the next period's start, and sent once the budget allows (or timed out at its deadline).
+     */
+    HELD_BUDGET,
     SUBMITTING,
     SUBMITTED,
     RUNNING,

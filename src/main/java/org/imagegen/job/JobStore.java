@@ -164,7 +164,7 @@ public class JobStore {
      * straight on (a finished generation is downloaded at once), and whether the write is on file before this returns.
      */
     public void save(Job job, Save how, long now) {
-        save(job, how, now, null);
+        save(job, how, now, null, null);
     }
 
     /**
@@ -174,10 +174,26 @@ public class JobStore {
      * the job yet, so it sends nothing another instance could send too. Refused: {@link LeaseLostException}.
      */
     public void saveWhileLeased(Job job, String detail, long now, long leaseLastsUntil) {
-        save(job, Save.withEvent(detail).keepingClaim().durably(), now, leaseLastsUntil);
+        save(job, Save.withEvent(detail).keepingClaim().durably(), now, leaseLastsUntil, null);
     }
 
-    private void save(Job job, Save how, long now, Long leaseLastsUntil) {
+    /**
+     * As {@link #saveWhileLeased(Job, String, long, long)}, with {@code condition}'s writes in the same transaction
+     * after the job's row: when it does not hold (a create that would pass a budget), nothing is written and false
+     * is returned.
+     */
+    public boolean saveWhileLeased(Job job, String detail, long now, long leaseLastsUntil, SaveCondition condition) {
+        return save(job, Save.withEvent(detail).keepingClaim().durably(), now, leaseLastsUntil, condition);
+    }
+
+    /** Further writes in the transaction of a job's save, which may call the whole save off. */
+    @FunctionalInterface
+    public interface SaveCondition {
+        /** False: the transaction is rolled back. */
+        boolean holds(Connection c) throws SQLException;
+    }
+
+    private boolean save(Job job, Save how, long now, Long leaseLastsUntil, SaveCondition condition) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = ?, provider_job_id = ?, "
@@ -212,6 +228,10 @@ public class JobStore {
                     c.rollback();
                     throw new LeaseLostException(job.getKey());
                 }
+                if (condition != null && !condition.holds(c)) {
+                    c.rollback();
+                    return false;
+                }
                 if (job.isProgressChanged()) {
                     saveProgress(c, job);
                 }
@@ -233,6 +253,7 @@ public class JobStore {
         if (!how.keepsClaim()) {
             job.setLeaseOwner(null);
         }
+        return true;
     }
 
     /**

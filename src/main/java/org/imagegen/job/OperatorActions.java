@@ -17,8 +17,8 @@ public class OperatorActions {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorActions.class);
 
     /** States a cancel may stop: not SUBMITTING (a create is on its way; its generation would be lost to us). */
-    public static final List<JobState> CANCELLABLE = List.of(JobState.ACCEPTED, JobState.SUBMITTED, JobState.RUNNING,
-            JobState.NEEDS_ATTENTION);
+    public static final List<JobState> CANCELLABLE = List.of(JobState.ACCEPTED, JobState.HELD_BUDGET,
+            JobState.SUBMITTED, JobState.RUNNING, JobState.NEEDS_ATTENTION);
 
     private final JobQueries queries;
     private final OperatorWrites writes;

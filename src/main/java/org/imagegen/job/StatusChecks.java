@@ -123,6 +123,7 @@ public class StatusChecks {
      */
     public void expire(Job job) {
         String what = job.getState() == JobState.ACCEPTED ? "was never accepted by the provider"
+                : job.getState() == JobState.HELD_BUDGET ? "was held by a budget and never sent"
                 : "did not finish";
         long window = transitions.lateWindowMs(job);
         boolean late = window > 0 && job.getState().isAwaitingProvider()

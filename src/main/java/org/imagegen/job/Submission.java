@@ -7,6 +7,7 @@ import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.spend.BudgetLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public class Submission {
     private final PollPlanner planner;
     private final Clock clock;
     private final long leaseMs;
+    private BudgetLedger budgets;
 
     public Submission(JobStore store, JobTransitions transitions, PollPlanner planner, Clock clock, Duration lease) {
         this.store = store;
@@ -57,6 +59,11 @@ public class Submission {
         return job;
     }
 
+    /** The budgets every create is weighed against before it is sent (imagegen.budgets.*). */
+    public void setBudgets(BudgetLedger budgets) {
+        this.budgets = budgets;
+    }
+
     /**
      * Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly.
      * A create counts as "being sent" only once this write has returned: if it fails (the job store gone), no create
@@ -69,20 +76,63 @@ public class Submission {
      * the clock at the write, not at the claim. An instance woken from a pause longer than its lease (a stop-the-world
      * pause, a frozen VM, SIGSTOP) thus drops the job even if no other instance has claimed it yet; the job, still
      * due, is claimed afresh once the lease has run out.
+     * <p>
+     * And it is where a create is weighed against its provider's budgets, in the same transaction
+     * ({@link BudgetLedger}): a create that would pass one is not sent; the job is held (HELD_BUDGET) or refused
+     * (FAILED), as imagegen.budgets.when-over says, and false is returned.
      */
-    public void markSubmitting(Job job) {
+    public boolean markSubmitting(Job job) {
         JobState before = job.getState();
         job.setState(JobState.SUBMITTING);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
+        if (before == JobState.HELD_BUDGET) {
+            job.setReason(null); // the hold's reason, no longer true once the create leaves
+        }
+        long now = now();
+        BudgetLedger.Reservation reservation = budgets == null || !budgets.applies(job.getProvider()) ? null
+                : budgets.reservation(job.getKey(), job.getProvider(), transitions.model(job),
+                job.getRequest().count(), now);
+        boolean sent;
         try {
-            long now = now();
-            store.saveWhileLeased(job, CREATE_SENT + job.getCreateAttempts(), now, now + leaseMs / 2);
+            String detail = CREATE_SENT + job.getCreateAttempts();
+            sent = reservation == null ? saveWhileLeased(job, detail, now)
+                    : store.saveWhileLeased(job, detail, now, now + leaseMs / 2, reservation::holds);
         } catch (RuntimeException e) {
             job.setState(before);
             job.setCreateAttempts(job.getCreateAttempts() - 1);
             throw e;
         }
+        if (!sent) {
+            job.setState(before);
+            job.setCreateAttempts(job.getCreateAttempts() - 1);
+            overBudget(job, reservation.over(), now);
+            return false;
+        }
         job.setCreateInFlight(true);
+        return true;
+    }
+
+    private boolean saveWhileLeased(Job job, String detail, long now) {
+        store.saveWhileLeased(job, detail, now, now + leaseMs / 2);
+        return true;
+    }
+
+    /**
+     * Refused (FAILED, the budget named) or held: weighed again after imagegen.budgets.recheck (reservations are
+     * released as jobs end uncharged), or at the period's end if that is sooner.
+     */
+    private void overBudget(Job job, BudgetLedger.Over over, long now) {
+        if (budgets.budgets().refuses()) {
+            transitions.finish(job, JobState.FAILED, "not sent: " + over.reason());
+            return;
+        }
+        job.setReason("held: " + over.reason());
+        long next = Math.min(now + budgets.budgets().recheck().toMillis(), over.periodEnd());
+        if (job.getState() == JobState.HELD_BUDGET) {
+            transitions.reschedule(job, next);
+        } else {
+            transitions.transition(job, JobState.HELD_BUDGET, job.getReason(), next);
+        }
     }
 
     /** The create's answer; DELIVER when it already was the finished generation (a synchronous API). */

@@ -18,13 +18,15 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.webhook.WebhookCounts;
+import org.imagegen.spend.BudgetLedger;
+import org.imagegen.spend.Budgets;
 
 /**
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
  * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
  * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
- * finished generation being seen to its delivery, webhooks, and what was spent per provider, model and unit (read
- * from the job store too).
+ * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit, and each
+ * budget's limit and use this period (read from the job store too).
  */
 public class JobMetrics {
 
@@ -32,22 +34,38 @@ public class JobMetrics {
 
     private final MeterRegistry registry;
     private final JobQueries store;
+    private final BudgetLedger budgets;
     private final Supplier<Long> clock;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of());
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of());
     /** The spend series registered so far: one per provider, model and unit that has spent anything. */
     private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
 
-    private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due, Map<SpendKey, Double> spend) {
+    private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due, Map<SpendKey, Double> spend,
+                            Map<String, Double> budgetsUsed) {
     }
 
     private record SpendKey(String provider, String model, String unit) {
     }
 
-    public JobMetrics(MeterRegistry registry, JobQueries store, List<String> providers, Supplier<Long> clock) {
+    public JobMetrics(MeterRegistry registry, JobQueries store, BudgetLedger budgets, List<String> providers,
+                      Supplier<Long> clock) {
         this.registry = registry;
         this.store = store;
+        this.budgets = budgets;
         this.clock = clock;
         providers.forEach(this::addProvider);
+        for (Budgets.Budget budget : budgets.budgets().all()) {
+            String period = budget.period().name().toLowerCase();
+            Gauge.builder("imagegen.budget.limit", budget, Budgets.Budget::limit)
+                    .description("a budget's limit per period (imagegen.budgets.<provider>.per-day/per-month)")
+                    .tag("provider", budget.provider()).tag("period", period).tag("unit", budget.unit())
+                    .register(registry);
+            Gauge.builder("imagegen.budget.used", this, m -> m.current().budgetsUsed().getOrDefault(budget.key(), 0.0))
+                    .description("what a budget has used this period (UTC): costs known, and creates sent whose cost "
+                            + "is not known yet")
+                    .tag("provider", budget.provider()).tag("period", period).tag("unit", budget.unit())
+                    .register(registry);
+        }
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
                 .register(registry);
@@ -144,6 +162,12 @@ public class JobMetrics {
         return spend;
     }
 
+    private Map<String, Double> budgetsUsed(long now) {
+        Map<String, Double> used = new HashMap<>();
+        budgets.usage(now).forEach(u -> used.put(u.budget().key(), u.used()));
+        return used;
+    }
+
     private double jobs(String provider, JobState state) {
         return current().jobs().getOrDefault(provider, new EnumMap<>(JobState.class)).getOrDefault(state, 0L);
     }
@@ -157,10 +181,10 @@ public class JobMetrics {
                 if (now - s.at() >= SNAPSHOT_MS) {
                     try {
                         s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now),
-                                spendOf(store.spend()));
+                                spendOf(store.spend()), budgetsUsed(now));
                     } catch (RuntimeException e) {
                         // the store is down: readiness says so; the gauges keep their last values
-                        s = new Snapshot(now, s.jobs(), s.due(), s.spend());
+                        s = new Snapshot(now, s.jobs(), s.due(), s.spend(), s.budgetsUsed());
                     }
                     snapshot = s;
                     registerSpend(s.spend());

@@ -21,6 +21,7 @@ import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.provider.definition.DefinedProvider;
+import org.imagegen.spend.BudgetLedger;
 import org.imagegen.support.Durations;
 
 /**
@@ -42,6 +43,8 @@ public final class ObserveConfiguration {
     private String keyCheckInterval;
     @BeanInject("jobQueries")
     private JobQueries store;
+    @BeanInject("budgetLedger")
+    private BudgetLedger budgets;
 
     /** Binds the job metrics, the metrics page and the job store's health check; providers join at start. */
     public JobMetrics bind(CamelContext context, List<String> providers) {
@@ -52,7 +55,7 @@ public final class ObserveConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
-        JobMetrics metrics = new JobMetrics(registry, store, providers, System::currentTimeMillis);
+        JobMetrics metrics = new JobMetrics(registry, store, budgets, providers, System::currentTimeMillis);
         context.getRegistry().bind("jobMetrics", metrics);
         // the page at /observe/metrics (route serve-metrics), in the format the scraper asks for
         context.getRegistry().bind("metricsPage", new MetricsPage(registry, metrics::refresh));

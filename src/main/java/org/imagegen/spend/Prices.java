@@ -118,4 +118,26 @@ public final class Prices {
         }
         return new Cost(price.perImage() ? amount * images : amount, price.unit());
     }
+
+    /**
+     * What a create at {@code provider} for {@code images} images of {@code model} is expected to cost, to be weighed
+     * against a budget before it is sent: the configured price, and for a model without one of its own when the
+     * provider has no price either, the highest price configured for any of its models (a budget is never passed on
+     * a guess that is too low). Null when no price is configured for the provider.
+     */
+    public Cost expected(String provider, String model, int images) {
+        Cost configured = configured(provider, model, images);
+        Price price = prices.get(provider);
+        if (configured != null || price == null) {
+            return configured;
+        }
+        double highest = price.byModel().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return new Cost(price.perImage() ? highest * images : highest, price.unit());
+    }
+
+    /** The unit {@code provider}'s configured price is in; null when it has none. */
+    public String unit(String provider) {
+        Price price = prices.get(provider);
+        return price == null ? null : price.unit();
+    }
 }

@@ -3,7 +3,7 @@
 (function () {
   'use strict';
   var REFRESH_MS = 3000;
-  var STATES = ['ACCEPTED', 'SUBMITTING', 'SUBMITTED', 'RUNNING', 'SUCCEEDED', 'DELIVERED', 'FAILED', 'CENSORED',
+  var STATES = ['ACCEPTED', 'HELD_BUDGET', 'SUBMITTING', 'SUBMITTED', 'RUNNING', 'SUCCEEDED', 'DELIVERED', 'FAILED', 'CENSORED',
     'TIMED_OUT', 'DELIVERY_FAILED', 'NEEDS_ATTENTION'];
   var filter = document.getElementById('state-filter');
   var body = document.querySelector('#jobs tbody');
@@ -30,6 +30,10 @@
     return Math.round(ms / 60000) + ' min';
   }
 
+  function round(amount) {
+    return Math.round(amount * 1000) / 1000;
+  }
+
   function cell(row, text, className) {
     var td = document.createElement('td');
     td.textContent = text === null || text === undefined ? '' : String(text);
@@ -43,6 +47,14 @@
     Array.prototype.forEach.call(filter.options, function (option) {
       if (option.value) { option.textContent = option.value + ' (' + (counts[option.value] || 0) + ')'; }
     });
+    // each budget's use this period: "fal per day: 7 of 10 USD (3 left)"
+    var budgets = data.budgets || [];
+    var line = document.getElementById('budgets');
+    line.textContent = budgets.map(function (b) {
+      return b.provider + ' per ' + b.period + ': ' + round(b.used) + ' of ' + round(b.limit) + ' ' + b.unit + ' ('
+        + round(b.remaining) + ' left)';
+    }).join(' | ');
+    line.hidden = budgets.length === 0;
     body.textContent = '';
     data.jobs.forEach(function (job) {
       var tr = document.createElement('tr');
