@@ -92,6 +92,7 @@ class ClusterIT {
                         "-Dimagegen.cluster.stale-lock-purge-after=1m", "-Dimagegen.loop.lease=3s",
                         "-Dimagegen.loop.batch=20", "-Dimagegen.jms.broker-url=tcp://127.0.0.1:" + broker.port(),
                         "-Dimagegen.webhooks.enabled=true", "-Dimagegen.webhooks.check-interval=500ms",
+                        "-Dimagegen.providers.all-images.bulk-status=false",
                         "-Dimagegen.events.endpoints=jms:queue:" + EVENTS),
                         log(dir, node)));
             }
@@ -159,7 +160,10 @@ class ClusterIT {
             // no generation was checked by two callers at once
             assertThat(allImages.overlappingChecks()).as(problems).isEmpty();
             assertThat(rendernet.overlappingChecks()).as(problems).isEmpty();
-            assertThat(checks(allImages, ids) + checks(rendernet, ids)).isGreaterThan(ids.size());
+            // (all-images' own checks: its bulk status is off here, so that its slow checks meet; RenderNet's list
+            // answers most of its jobs' checks, on both instances)
+            long allImagesJobs = ids.stream().filter(id -> allImages.createsFor(id) > 0).count();
+            assertThat(checks(allImages, ids)).isGreaterThan((int) allImagesJobs);
             // every file read exactly once, by one instance or the other
             Map<String, List<String>> readers = readers(dir, READ);
             assertThat(readers).as(problems).hasSize(FILES);
