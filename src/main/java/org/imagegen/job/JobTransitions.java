@@ -234,6 +234,12 @@ public class JobTransitions {
         store.save(job, Save.withoutEvent(), now());
     }
 
+    /** A running generation's queue position or progress moved on (see {@link Progress}): the state stays RUNNING. */
+    void progressed(Job job, String detail, long nextCheckAt) {
+        job.setNextCheckAt(nextCheckAt);
+        store.save(job, Save.withEvent(detail), now());
+    }
+
     /**
      * The create's sender learned that it may not have been made (an answer that confirms nothing, or none in time):
      * a line in the history, so that a later search that finds nothing is believed at once rather than taken for a

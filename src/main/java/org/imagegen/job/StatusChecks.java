@@ -35,11 +35,15 @@ public class StatusChecks {
         long now = now();
         job.setChecks(job.getChecks() + 1);
         transitions.recordCost(job, result.cost());
+        String progressed = null;
         if (result.kind() != StatusResult.Kind.RETRY_LATER) {
+            Integer positionBefore = job.getPosition();
+            Integer progressBefore = job.getProgress();
             // written with this check's save, and only when it differs from the last one
             job.setProgress(result.kind() == StatusResult.Kind.QUEUED || result.kind() == StatusResult.Kind.RUNNING
                     ? result.position() : null,
                     result.kind() == StatusResult.Kind.SUCCEEDED ? Integer.valueOf(100) : result.progress());
+            progressed = Progress.worthAnEvent(positionBefore, progressBefore, job.getPosition(), job.getProgress());
         }
         switch (result.kind()) {
             case QUEUED, RUNNING -> {
@@ -49,10 +53,13 @@ public class StatusChecks {
                     return NextStep.WAIT;
                 }
                 long next = planner.nextCheck(job.getProvider(), result.kind() == StatusResult.Kind.QUEUED, now);
-                if (job.getState() == JobState.RUNNING) {
-                    transitions.reschedule(job, next);
+                if (job.getState() != JobState.RUNNING) {
+                    transitions.transition(job, JobState.RUNNING, progressed, next);
+                } else if (progressed != null) {
+                    // a line in the history, and an event where RUNNING is announced (imagegen.events.states)
+                    transitions.progressed(job, progressed, next);
                 } else {
-                    transitions.transition(job, JobState.RUNNING, null, next);
+                    transitions.reschedule(job, next);
                 }
                 return NextStep.WAIT;
             }

@@ -8,11 +8,19 @@ import org.imagegen.job.ReplyAddress;
 
 /**
  * One job_event row on its way out. {@code publish}: it goes to the configured event endpoints; {@code reply}: it
- * is the job's final result and the request named a reply destination.
+ * is the job's final result and the request named a reply destination. {@code position} and {@code progress}: the
+ * job's queue position and progress as the provider last told them, for a job still on its way (else null).
  */
 public record OutgoingEvent(long id, String jobKey, JobState state, long at, String provider, String reason,
                             List<String> imageUrls, Map<String, Map<String, String>> sinks, String source,
-                            String replyDestination, String correlationId, boolean publish, boolean reply) {
+                            String replyDestination, String correlationId, boolean publish, boolean reply,
+                            Integer position, Integer progress) {
+
+    /** The same event with the deliveries to the sinks it reports. */
+    public OutgoingEvent withSinks(Map<String, Map<String, String>> deliveries) {
+        return new OutgoingEvent(id, jobKey, state, at, provider, reason, imageUrls, deliveries, source,
+                replyDestination, correlationId, publish, reply, position, progress);
+    }
 
     /** Where the job's final result goes (when {@code reply}): the destination the request named, and its id. */
     public ReplyAddress replyTo() {

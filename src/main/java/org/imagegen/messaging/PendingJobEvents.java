@@ -55,7 +55,8 @@ public class PendingJobEvents {
             List<OutgoingEvent> toSend = new ArrayList<>();
             List<Long> nothingToSend = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT e.id, e.job_key, e.state, e.at, e.detail, "
-                    + "j.provider, j.image_urls_json, j.source, r.destination, r.correlation_id FROM job_event e "
+                    + "j.provider, j.image_urls_json, j.source, r.destination, r.correlation_id, j.queue_position, "
+                    + "j.progress FROM job_event e "
                     + "JOIN job j ON j.job_key = e.job_key LEFT JOIN job_reply r ON r.job_key = e.job_key "
                     + "WHERE e.published_at IS NULL ORDER BY e.id LIMIT ?")) {
                 select.setInt(1, batch);
@@ -69,13 +70,16 @@ public class PendingJobEvents {
                             nothingToSend.add(rs.getLong(1));
                             continue;
                         }
+                        // where a job still on its way stands, as the provider last told it
+                        boolean onItsWay = state == JobState.SUBMITTED || state == JobState.RUNNING;
                         // the job's image URLs as they are now: announced only once it has images
                         String urls = state == JobState.SUCCEEDED || state == JobState.DELIVERED
                                 || state == JobState.DELIVERY_FAILED ? rs.getString(7) : null;
                         toSend.add(new OutgoingEvent(rs.getLong(1), rs.getString(2), state, rs.getLong(4),
                                 rs.getString(6), rs.getString(5),
                                 urls == null ? List.of() : json.readValue(urls, new TypeReference<List<String>>() { }),
-                                Map.of(), rs.getString(8), replyTo, rs.getString(10), publish, reply));
+                                Map.of(), rs.getString(8), replyTo, rs.getString(10), publish, reply,
+                                onItsWay ? nullableInt(rs, 11) : null, onItsWay ? nullableInt(rs, 12) : null));
                     }
                 }
             }
@@ -83,10 +87,7 @@ public class PendingJobEvents {
             List<OutgoingEvent> withSinks = new ArrayList<>(toSend.size());
             for (OutgoingEvent e : toSend) {
                 withSinks.add(e.state() == JobState.DELIVERED || e.state() == JobState.DELIVERY_FAILED
-                        ? new OutgoingEvent(e.id(), e.jobKey(), e.state(), e.at(), e.provider(), e.reason(),
-                        e.imageUrls(), sinks(c, e.jobKey()), e.source(), e.replyDestination(), e.correlationId(),
-                        e.publish(), e.reply())
-                        : e);
+                        ? e.withSinks(sinks(c, e.jobKey())) : e);
             }
             return withSinks;
         } catch (SQLException | JsonProcessingException e) {
@@ -117,6 +118,11 @@ public class PendingJobEvents {
         }
     }
 
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
     private static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
     }
@@ -133,6 +139,12 @@ public class PendingJobEvents {
             // the event's detail; for an unsuccessful end it is the reason
             boolean unsuccessful = event.state().isTerminal() && event.state() != JobState.DELIVERED;
             body.put(unsuccessful ? "reason" : "detail", event.reason());
+        }
+        if (event.position() != null) {
+            body.put("position", event.position());
+        }
+        if (event.progress() != null) {
+            body.put("progress", event.progress());
         }
         if (!event.imageUrls().isEmpty()) {
             body.put("imageUrls", event.imageUrls());
