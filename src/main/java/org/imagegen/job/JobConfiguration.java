@@ -105,8 +105,9 @@ public final class JobConfiguration {
         budgets.createLocks();
         submission.setBudgets(budgets);
         // and against its provider's limits per key, counted in the job store so they hold across instances
-        LimitLedger limits = new LimitLedger(ProviderLimits.of(settings(context, ProviderLimits::isLimitSetting)));
-        limits.createLocks(dataSource);
+        LimitLedger limits = new LimitLedger(dataSource,
+                ProviderLimits.of(settings(context, ProviderLimits::isLimitSetting)));
+        limits.createLocks();
         submission.setLimits(limits);
         // a create lost with its sender is believed never made only once it could no longer arrive
         long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();

@@ -156,6 +156,7 @@ public class Submission {
      */
     private void waitForLimit(Job job, LimitLedger.Wait wait, long now) {
         job.setReason(wait.reason());
+        transitions.callNotMade(job);
         long poll = planner.nextCheck(job.getProvider(), false, now);
         transitions.reschedule(job, wait.freesAt() == null ? poll : Math.max(now, wait.freesAt()));
     }
@@ -196,6 +197,10 @@ public class Submission {
                 transitions.log(job, "generation " + result.providerJobId());
             }
             case NOT_CREATED_RETRY -> {
+                if (result.retryAfter() != null && limits != null && limits.applies(job.getProvider())) {
+                    // the provider asked every caller on this key to wait: the other instances' creates too
+                    limits.pause(job.getProvider(), now + result.retryAfter().toMillis());
+                }
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 transitions.transition(job, JobState.ACCEPTED, result.reason(),
                         transitions.backoff(job, now, job.getTransientErrors(), result.retryAfter()));

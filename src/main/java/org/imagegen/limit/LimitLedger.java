@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 
 import javax.sql.DataSource;
 
@@ -15,7 +16,8 @@ import org.imagegen.job.ProviderLocks;
  * flight (jobs in SUBMITTING, SUBMITTED or RUNNING, the job being sent among them) and its creates sent in the last
  * 60 s (their job_event rows, written by the same transactions). Nothing is counted beside the jobs, so a crash or
  * a second instance leaves no count behind that disagrees with them; an instance reading after the lock sees every
- * create another instance let through before it.
+ * create another instance let through before it. A 429 with Retry-After on a create pauses the provider's creates on
+ * every instance ({@link #pause}), beside the pause of this instance's own calls (its rate limiter).
  */
 public class LimitLedger {
 
@@ -50,7 +52,12 @@ public class LimitLedger {
 
         /** Locks the provider's row and counts; false (roll back, send nothing) when a limit is reached. */
         public boolean holds(Connection c) throws SQLException {
-            ProviderLocks.lock(c, provider);
+            Long pausedUntil = ProviderLocks.lock(c, provider);
+            if (pausedUntil != null && pausedUntil > now) {
+                wait = new Wait(WAITING + provider + " asked every caller to wait until "
+                        + Instant.ofEpochMilli(pausedUntil) + " (a 429 with Retry-After)", pausedUntil);
+                return false;
+            }
             Integer concurrent = limits.maxConcurrent(provider);
             if (concurrent != null) {
                 long inFlight = count(c, IN_FLIGHT, provider) - 1; // the job being sent is SUBMITTING already
@@ -87,15 +94,25 @@ public class LimitLedger {
         }
     }
 
+    private final DataSource dataSource;
     private final ProviderLimits limits;
 
-    public LimitLedger(ProviderLimits limits) {
+    public LimitLedger(DataSource dataSource, ProviderLimits limits) {
+        this.dataSource = dataSource;
         this.limits = limits;
     }
 
     /** The lock row of every provider with a limit. */
-    public void createLocks(DataSource dataSource) {
+    public void createLocks() {
         ProviderLocks.create(dataSource, limits.providers());
+    }
+
+    /**
+     * {@code provider} (one with a limit) answered a create with a 429 and Retry-After: no instance sends it a
+     * create before {@code until}.
+     */
+    public void pause(String provider, long until) {
+        ProviderLocks.pause(dataSource, provider, until);
     }
 
     public ProviderLimits limits() {

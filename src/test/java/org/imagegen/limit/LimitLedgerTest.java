@@ -81,8 +81,8 @@ class LimitLedgerTest {
 
     private Instance instance(String name, Map<String, String> limits) {
         DataSource dataSource = store.get();
-        LimitLedger ledger = new LimitLedger(ProviderLimits.of(limits));
-        ledger.createLocks(dataSource);
+        LimitLedger ledger = new LimitLedger(dataSource, ProviderLimits.of(limits));
+        ledger.createLocks();
         ObjectMapper json = new ObjectMapper();
         return new Instance(new JobStore(dataSource, json), new JobClaims(dataSource, json, name), ledger,
                 new ArrayList<>());
@@ -194,6 +194,23 @@ class LimitLedgerTest {
         List<Job> sendAgainByB = waiting.subList(11, waiting.size());
         assertThat(sendAtOnce(a, b, sendAgainByA, sendAgainByB, NOON + 60_000)).as("the next minute's 7")
                 .isEqualTo(7);
+    }
+
+    @Test
+    void aPauseOneInstanceWasAskedForHoldsTheOthersCreates() {
+        Map<String, String> limit = Map.of("imagegen.providers.bfl.creates-per-minute", "100");
+        Instance a = instance("node-a/1", limit);
+        Instance b = instance("node-b/1", limit);
+        accept(a, 2);
+        List<Job> claimedByB = b.claims().claimDue(2, NOON, NOON + 120_000);
+        a.ledger().pause("bfl", NOON + 30_000); // a create of a's was answered 429, Retry-After: 30
+        a.ledger().pause("bfl", NOON + 10_000); // an earlier end never shortens it
+        assertThat(b.send(claimedByB.get(0), NOON + 29_999)).isFalse();
+        assertThat(b.waits().get(0).reason()).startsWith("waiting: bfl asked every caller to wait until "
+                + "2026-11-30T12:00:30Z");
+        assertThat(b.waits().get(0).freesAt()).isEqualTo(NOON + 30_000);
+        assertThat(b.send(claimedByB.get(0), NOON + 30_000)).isTrue();
+        assertThat(b.send(claimedByB.get(1), NOON + 30_000)).isTrue();
     }
 
     private static void finish(Instance instance, Job job, JobState state) {
