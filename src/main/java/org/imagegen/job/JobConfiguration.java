@@ -18,6 +18,8 @@ import org.apache.camel.spi.Registry;
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
+import org.imagegen.limit.LimitLedger;
+import org.imagegen.limit.ProviderLimits;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.spend.BudgetLedger;
@@ -28,7 +30,8 @@ import org.imagegen.support.Durations;
 /**
  * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*},
  * {@code imagegen.delivery.max-attempts}, the providers' configured prices
- * ({@code imagegen.providers.<name>.price*}) and budgets ({@code imagegen.budgets.*}). Binds each bean under the name the routes call it by:
+ * ({@code imagegen.providers.<name>.price*}), budgets ({@code imagegen.budgets.*}) and limits
+ * ({@code imagegen.providers.<name>.max-concurrent}, {@code .creates-per-minute}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
  * <li>{@code statusSweeps}: bulk status lists that answer many checks at once (routes/check-status.camel.yaml);</li>
@@ -101,6 +104,11 @@ public final class JobConfiguration {
                 "imagegen.budgets.")), prices, duration("imagegen.budgets.recheck", budgetRecheck)), prices);
         budgets.createLocks();
         submission.setBudgets(budgets);
+        // and against its provider's limits per key, counted in the job store so they hold across instances
+        LimitLedger limits = new LimitLedger(dataSource,
+                ProviderLimits.of(settings(context, ProviderLimits::isLimitSetting)));
+        limits.createLocks();
+        submission.setLimits(limits);
         // a create lost with its sender is believed never made only once it could no longer arrive
         long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,

@@ -108,6 +108,11 @@ public class JobTransitions {
         return provider(job).modelOf(job.getRequest());
     }
 
+    /** The job was admitted to call its provider, but made no call: its rate limit token goes back. */
+    void callNotMade(Job job) {
+        rateLimits.get(job.getProvider()).giveBack();
+    }
+
     long backoff(Job job, long now, int errors, Duration retryAfter) {
         if (retryAfter != null) {
             // the provider asked every caller on this key to wait, not only this job

@@ -34,6 +34,11 @@ public class RateLimiter {
         return (long) Math.ceil((1 - tokens) / ratePerMs);
     }
 
+    /** A token taken for a call that was not made after all (the provider's limits held it back). */
+    public synchronized void giveBack() {
+        tokens = Math.min(burst, tokens + 1);
+    }
+
     /** The provider said "not before": no call on this key until then. */
     public synchronized void pauseUntil(long until) {
         pausedUntil = Math.max(pausedUntil, until);

@@ -3,6 +3,7 @@ package org.imagegen.job;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.imagegen.limit.LimitLedger;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusResult;
@@ -31,6 +32,7 @@ public class Submission {
     private final Clock clock;
     private final long leaseMs;
     private BudgetLedger budgets;
+    private LimitLedger limits;
 
     public Submission(JobStore store, JobTransitions transitions, PollPlanner planner, Clock clock, Duration lease) {
         this.store = store;
@@ -65,6 +67,14 @@ public class Submission {
     }
 
     /**
+     * The provider limits every create is weighed against before it is sent
+     * (imagegen.providers.<name>.max-concurrent, .creates-per-minute).
+     */
+    public void setLimits(LimitLedger limits) {
+        this.limits = limits;
+    }
+
+    /**
      * Made durable before the create is sent: if the answer is lost, the job is reconciled, never re-sent blindly.
      * A create counts as "being sent" only once this write has returned: if it fails (the job store gone), no create
      * left, so the job is put back as it was and the step's error handler retries it like any failed step, instead
@@ -79,24 +89,29 @@ public class Submission {
      * <p>
      * And it is where a create is weighed against its provider's budgets, in the same transaction
      * ({@link BudgetLedger}): a create that would pass one is not sent; the job is held (HELD_BUDGET) or refused
-     * (FAILED), as imagegen.budgets.when-over says, and false is returned.
+     * (FAILED), as imagegen.budgets.when-over says, and false is returned. Before the budgets, the create is weighed
+     * against its provider's limits ({@link LimitLedger}): one that may not go yet is not sent either; the job keeps
+     * its state, says why it waits, and is due again when a slot frees (false is returned).
      */
     public boolean markSubmitting(Job job) {
         JobState before = job.getState();
         job.setState(JobState.SUBMITTING);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
-        if (before == JobState.HELD_BUDGET) {
-            job.setReason(null); // the hold's reason, no longer true once the create leaves
+        if (before == JobState.HELD_BUDGET || waiting(job)) {
+            job.setReason(null); // the hold's or the wait's reason, no longer true once the create leaves
         }
         long now = now();
         BudgetLedger.Reservation reservation = budgets == null || !budgets.applies(job.getProvider()) ? null
                 : budgets.reservation(job.getKey(), job.getProvider(), transitions.model(job),
                 job.getRequest().count(), now);
+        LimitLedger.Admission admission = limits == null || !limits.applies(job.getProvider()) ? null
+                : limits.admission(job.getProvider(), now);
         boolean sent;
         try {
             String detail = CREATE_SENT + job.getCreateAttempts();
-            sent = reservation == null ? saveWhileLeased(job, detail, now)
-                    : store.saveWhileLeased(job, detail, now, now + leaseMs / 2, reservation::holds);
+            JobStore.SaveCondition condition = condition(admission, reservation);
+            sent = condition == null ? saveWhileLeased(job, detail, now)
+                    : store.saveWhileLeased(job, detail, now, now + leaseMs / 2, condition);
         } catch (RuntimeException e) {
             job.setState(before);
             job.setCreateAttempts(job.getCreateAttempts() - 1);
@@ -105,7 +120,11 @@ public class Submission {
         if (!sent) {
             job.setState(before);
             job.setCreateAttempts(job.getCreateAttempts() - 1);
-            overBudget(job, reservation.over(), now);
+            if (admission != null && admission.waiting() != null) {
+                waitForLimit(job, admission.waiting(), now);
+            } else {
+                overBudget(job, reservation.over(), now);
+            }
             return false;
         }
         job.setCreateInFlight(true);
@@ -115,6 +134,31 @@ public class Submission {
     private boolean saveWhileLeased(Job job, String detail, long now) {
         store.saveWhileLeased(job, detail, now, now + leaseMs / 2);
         return true;
+    }
+
+    /** The limits first (a wait is short, a hold long), then the budgets; null when neither applies. */
+    private static JobStore.SaveCondition condition(LimitLedger.Admission admission,
+                                                    BudgetLedger.Reservation reservation) {
+        if (admission == null) {
+            return reservation == null ? null : reservation::holds;
+        }
+        return reservation == null ? admission::holds : c -> admission.holds(c) && reservation.holds(c);
+    }
+
+    private static boolean waiting(Job job) {
+        return job.getReason() != null && job.getReason().startsWith(LimitLedger.WAITING);
+    }
+
+    /**
+     * A limit of its provider's is reached: the job, as it was, says why it waits and is due again when a slot frees:
+     * when the oldest create of the last minute leaves it, or, for a generation in flight, one poll interval later
+     * (one ends within about that). No thread waits.
+     */
+    private void waitForLimit(Job job, LimitLedger.Wait wait, long now) {
+        job.setReason(wait.reason());
+        transitions.callNotMade(job);
+        long poll = planner.nextCheck(job.getProvider(), false, now);
+        transitions.reschedule(job, wait.freesAt() == null ? poll : Math.max(now, wait.freesAt()));
     }
 
     /**
@@ -153,6 +197,10 @@ public class Submission {
                 transitions.log(job, "generation " + result.providerJobId());
             }
             case NOT_CREATED_RETRY -> {
+                if (result.retryAfter() != null && limits != null && limits.applies(job.getProvider())) {
+                    // the provider asked every caller on this key to wait: the other instances' creates too
+                    limits.pause(job.getProvider(), now + result.retryAfter().toMillis());
+                }
                 job.setTransientErrors(job.getTransientErrors() + 1);
                 transitions.transition(job, JobState.ACCEPTED, result.reason(),
                         transitions.backoff(job, now, job.getTransientErrors(), result.retryAfter()));

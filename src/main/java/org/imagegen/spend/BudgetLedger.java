@@ -9,6 +9,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.imagegen.job.ProviderLocks;
 import org.imagegen.spend.Budgets.Budget;
 
 /**
@@ -20,13 +21,11 @@ import org.imagegen.spend.Budgets.Budget;
  * can leave no count behind that disagrees with them.
  * <p>
  * A create is weighed in the transaction of the SUBMITTING write that must precede it ({@link Reservation}): the job's
- * reservation is written, the provider's row in {@code budget_lock} is locked, and the sums read afresh include every
+ * reservation is written, the provider's row in {@code provider_lock} is locked, and the sums read afresh include every
  * reservation another instance committed before it; if one budget would be passed, the transaction is rolled back
  * and nothing is sent.
  */
 public class BudgetLedger {
-
-    private static final String UNIQUE_VIOLATION = "23505";
 
     /** A job's part of its period's spend (see the class comment); the first parameter is the budget's unit. */
     private static final String USED = "SELECT COALESCE(SUM(CASE "
@@ -87,15 +86,7 @@ public class BudgetLedger {
                 reserve.setString(3, jobKey);
                 reserve.executeUpdate();
             }
-            try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT provider FROM budget_lock WHERE provider = ? FOR UPDATE")) {
-                lock.setString(1, provider);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("no budget_lock row for " + provider);
-                    }
-                }
-            }
+            ProviderLocks.lock(c, provider);
             // read after the lock: every reservation made under it before is committed and counted
             for (Budget budget : budgets.of(provider)) {
                 double used = used(c, budget, now);
@@ -132,22 +123,7 @@ public class BudgetLedger {
 
     /** The lock row of every budgeted provider (another instance may be adding the same ones). */
     public void createLocks() {
-        try (Connection c = dataSource.getConnection()) {
-            for (String provider : budgets.all().stream().map(Budget::provider).distinct().toList()) {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO budget_lock (provider) SELECT ? "
-                        + "WHERE NOT EXISTS (SELECT 1 FROM budget_lock WHERE provider = ?)")) {
-                    insert.setString(1, provider);
-                    insert.setString(2, provider);
-                    insert.executeUpdate();
-                } catch (SQLException e) {
-                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot prepare the budgets in the job store", e);
-        }
+        ProviderLocks.create(dataSource, budgets.all().stream().map(Budget::provider).distinct().toList());
     }
 
     /** Whether {@code provider} has a budget: only then is a create weighed. */

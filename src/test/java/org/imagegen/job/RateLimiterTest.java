@@ -29,4 +29,21 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire(1_000)).isEqualTo(4_000);
         assertThat(limiter.tryAcquire(5_000)).isZero();
     }
+
+    @Test
+    void aTokenForACallNotMadeGoesBackButNeverBeyondTheBurst() {
+        RateLimiter limiter = new RateLimiter(10, 2, 0);
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isPositive();
+        limiter.giveBack(); // a create held back by its provider's limits
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isPositive();
+        limiter.giveBack();
+        limiter.giveBack();
+        limiter.giveBack();
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).isZero();
+        assertThat(limiter.tryAcquire(0)).as("the burst is 2").isPositive();
+    }
 }

@@ -1,0 +1,240 @@
+package org.imagegen.limit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.imagegen.job.Job;
+import org.imagegen.job.JobClaims;
+import org.imagegen.job.JobState;
+import org.imagegen.job.JobStore;
+import org.imagegen.job.Save;
+import org.imagegen.job.Submission;
+import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Provider limits weighed in the job store: two instances, each with its own connections, sending creates at once
+ * never have more generations in flight, or more creates in a minute, than the limit together (on H2 and on
+ * PostgreSQL); a slot frees when a generation ends, or when the oldest create of the minute leaves the window.
+ */
+class LimitLedgerTest {
+
+    /** 2026-11-30 12:00 UTC. */
+    private static final long NOON = 1_796_040_000_000L;
+
+    private Supplier<DataSource> store;
+
+    @BeforeEach
+    void database() {
+        String url = "jdbc:h2:mem:limits-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        store = () -> {
+            JdbcDataSource dataSource = new JdbcDataSource();
+            dataSource.setURL(url);
+            return dataSource;
+        };
+        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+    }
+
+    private void onPostgres() {
+        String url = TestPostgres.freshSchemaUrl("limit_test");
+        store = () -> {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setURL(url);
+            dataSource.setUser(TestPostgres.user());
+            return dataSource;
+        };
+        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+    }
+
+    /** One bundle's view of the shared store; {@link #waits} says why its last refused create waits. */
+    private record Instance(JobStore store, JobClaims claims, LimitLedger ledger, List<LimitLedger.Wait> waits) {
+        boolean send(Job job, long now) {
+            LimitLedger.Admission admission = ledger.admission(job.getProvider(), now);
+            job.setState(JobState.SUBMITTING);
+            boolean sent = store.saveWhileLeased(job, Submission.CREATE_SENT + "1", now, now, admission::holds);
+            if (!sent) {
+                job.setState(JobState.ACCEPTED); // as Submission puts it back
+                synchronized (waits) {
+                    waits.add(admission.waiting());
+                }
+            }
+            return sent;
+        }
+    }
+
+    private Instance instance(String name, Map<String, String> limits) {
+        DataSource dataSource = store.get();
+        LimitLedger ledger = new LimitLedger(dataSource, ProviderLimits.of(limits));
+        ledger.createLocks();
+        ObjectMapper json = new ObjectMapper();
+        return new Instance(new JobStore(dataSource, json), new JobClaims(dataSource, json, name), ledger,
+                new ArrayList<>());
+    }
+
+    private static void accept(Instance instance, int jobs) {
+        for (int i = 0; i < jobs; i++) {
+            String key = "job-" + i;
+            Job job = new Job();
+            job.setKey(key);
+            job.setProvider("bfl");
+            job.setState(JobState.ACCEPTED);
+            job.setRequest(new GenerationRequest(key, false, "bfl", "p", null, null, 1, null, Map.of(), Map.of(),
+                    List.of("outbox")));
+            job.setAcceptedAt(0);
+            job.setNextCheckAt(0L);
+            job.setDeadlineAt(Long.MAX_VALUE);
+            instance.store().insertIfAbsent(job, 0);
+        }
+    }
+
+    /** 15 jobs claimed by each instance, all sent at once at {@code now}: how many were let through. */
+    private static int sendAtOnce(Instance a, Instance b, List<Job> claimedByA, List<Job> claimedByB, long now)
+            throws Exception {
+        List<Callable<Boolean>> sends = new ArrayList<>();
+        claimedByA.forEach(job -> sends.add(() -> a.send(job, now)));
+        claimedByB.forEach(job -> sends.add(() -> b.send(job, now)));
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        int sent = 0;
+        try {
+            for (Future<Boolean> result : threads.invokeAll(sends)) {
+                sent += result.get() ? 1 : 0;
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        return sent;
+    }
+
+    @Test
+    void twoInstancesNeverHaveMoreInFlightThanMaxConcurrent() throws Exception {
+        maxConcurrentAcrossTwoInstances();
+    }
+
+    @Test
+    void twoInstancesNeverHaveMoreInFlightThanMaxConcurrentOnPostgres() throws Exception {
+        onPostgres();
+        maxConcurrentAcrossTwoInstances();
+    }
+
+    private void maxConcurrentAcrossTwoInstances() throws Exception {
+        Map<String, String> limit = Map.of("imagegen.providers.bfl.max-concurrent", "5");
+        Instance a = instance("node-a/1", limit);
+        Instance b = instance("node-b/1", limit);
+        accept(a, 30);
+        List<Job> claimedByA = a.claims().claimDue(15, NOON, NOON + 60_000);
+        List<Job> claimedByB = b.claims().claimDue(15, NOON, NOON + 60_000);
+        assertThat(sendAtOnce(a, b, claimedByA, claimedByB, NOON)).as("creates let through by 5 at once").isEqualTo(5);
+        assertThat(a.waits().get(0).reason()).isEqualTo("waiting: bfl has 5 generations in flight "
+                + "(imagegen.providers.bfl.max-concurrent = 5)");
+        assertThat(a.waits().get(0).freesAt()).isNull();
+
+        // two of them end (one delivered, one failed): exactly two more may go, from either instance
+        List<Job> inFlight = new ArrayList<>(claimedByA);
+        inFlight.addAll(claimedByB);
+        inFlight.removeIf(job -> job.getState() != JobState.SUBMITTING);
+        finish(a, inFlight.get(0), JobState.DELIVERED);
+        finish(a, inFlight.get(1), JobState.FAILED);
+        List<Job> waiting = new ArrayList<>(claimedByA);
+        waiting.addAll(claimedByB);
+        waiting.removeIf(job -> job.getState() != JobState.ACCEPTED);
+        int more = 0;
+        for (int i = 0; i < waiting.size(); i++) {
+            more += (i % 2 == 0 ? a : b).send(waiting.get(i), NOON + 1) ? 1 : 0;
+        }
+        assertThat(more).isEqualTo(2);
+    }
+
+    @Test
+    void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimit() throws Exception {
+        createsPerMinuteAcrossTwoInstances();
+    }
+
+    @Test
+    void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimitOnPostgres() throws Exception {
+        onPostgres();
+        createsPerMinuteAcrossTwoInstances();
+    }
+
+    private void createsPerMinuteAcrossTwoInstances() throws Exception {
+        Map<String, String> limit = Map.of("imagegen.providers.bfl.creates-per-minute", "7");
+        Instance a = instance("node-a/1", limit);
+        Instance b = instance("node-b/1", limit);
+        accept(a, 30);
+        List<Job> claimedByA = a.claims().claimDue(15, NOON, NOON + 120_000);
+        List<Job> claimedByB = b.claims().claimDue(15, NOON, NOON + 120_000);
+        assertThat(sendAtOnce(a, b, claimedByA, claimedByB, NOON)).as("creates in a minute of 7").isEqualTo(7);
+        LimitLedger.Wait wait = a.waits().get(0);
+        assertThat(wait.reason()).isEqualTo("waiting: bfl had 7 creates in the last minute "
+                + "(imagegen.providers.bfl.creates-per-minute = 7)");
+        assertThat(wait.freesAt()).isEqualTo(NOON + 60_000);
+
+        // none more before the minute is over (the ones sent are in flight still: that limits nothing here)
+        List<Job> waiting = new ArrayList<>(claimedByA);
+        waiting.addAll(claimedByB);
+        waiting.removeIf(job -> job.getState() == JobState.SUBMITTING);
+        assertThat(b.send(waiting.get(0), NOON + 59_999)).isFalse();
+        List<Job> sendAgainByA = waiting.subList(0, 11);
+        List<Job> sendAgainByB = waiting.subList(11, waiting.size());
+        assertThat(sendAtOnce(a, b, sendAgainByA, sendAgainByB, NOON + 60_000)).as("the next minute's 7")
+                .isEqualTo(7);
+    }
+
+    @Test
+    void aPauseOneInstanceWasAskedForHoldsTheOthersCreates() {
+        Map<String, String> limit = Map.of("imagegen.providers.bfl.creates-per-minute", "100");
+        Instance a = instance("node-a/1", limit);
+        Instance b = instance("node-b/1", limit);
+        accept(a, 2);
+        List<Job> claimedByB = b.claims().claimDue(2, NOON, NOON + 120_000);
+        a.ledger().pause("bfl", NOON + 30_000); // a create of a's was answered 429, Retry-After: 30
+        a.ledger().pause("bfl", NOON + 10_000); // an earlier end never shortens it
+        assertThat(b.send(claimedByB.get(0), NOON + 29_999)).isFalse();
+        assertThat(b.waits().get(0).reason()).startsWith("waiting: bfl asked every caller to wait until "
+                + "2026-11-30T12:00:30Z");
+        assertThat(b.waits().get(0).freesAt()).isEqualTo(NOON + 30_000);
+        assertThat(b.send(claimedByB.get(0), NOON + 30_000)).isTrue();
+        assertThat(b.send(claimedByB.get(1), NOON + 30_000)).isTrue();
+    }
+
+    private static void finish(Instance instance, Job job, JobState state) {
+        job.setState(state);
+        instance.store().save(job, Save.withEvent(state.name()).keepingClaim(), NOON);
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingTheirKey() {
+        assertThatThrownBy(() -> ProviderLimits.of(Map.of("imagegen.providers.bfl.max-concurrent", "many")))
+                .hasMessageStartingWith("imagegen.providers.bfl.max-concurrent: 'many' is not a whole number");
+        assertThatThrownBy(() -> ProviderLimits.of(Map.of("imagegen.providers.bfl.creates-per-minute", "0")))
+                .hasMessageStartingWith("imagegen.providers.bfl.creates-per-minute: '0' is not a limit");
+        assertThatThrownBy(() -> ProviderLimits.of(Map.of("imagegen.providers.bfl.max-concurrent", "-1")))
+                .hasMessageStartingWith("imagegen.providers.bfl.max-concurrent: '-1' is not a limit");
+        ProviderLimits limits = ProviderLimits.of(Map.of("imagegen.providers.bfl.max-concurrent", "0",
+                "imagegen.providers.leonardo.max-concurrent", "10",
+                "imagegen.providers.leonardo.creates-per-minute", "100",
+                "imagegen.providers.replicate.creates-per-minute", " ",
+                "imagegen.providers.bfl.max-in-flight", "many"));
+        assertThat(limits.applies("bfl")).as("0: no limit").isFalse();
+        assertThat(limits.applies("replicate")).as("empty: no limit").isFalse();
+        assertThat(limits.maxConcurrent("leonardo")).isEqualTo(10);
+        assertThat(limits.createsPerMinute("leonardo")).isEqualTo(100);
+        assertThat(limits.providers()).containsExactly("leonardo");
+    }
+}
