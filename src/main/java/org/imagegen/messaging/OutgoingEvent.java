@@ -9,7 +9,7 @@ import org.imagegen.job.ReplyAddress;
 /**
  * One job_event row on its way out. {@code publish}: it goes to the configured event endpoints; {@code reply}: it
  * is the job's final result and the request named a reply destination. {@code position} and {@code progress}: the
- * job's queue position and progress as the provider last told them, for a job still on its way (else null).
+ * queue position or progress the event's line states (a running job's, see org.imagegen.job.Progress), else null.
  */
 public record OutgoingEvent(long id, String jobKey, JobState state, long at, String provider, String reason,
                             List<String> imageUrls, Map<String, Map<String, String>> sinks, String source,

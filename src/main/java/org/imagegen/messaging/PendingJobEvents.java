@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.JobState;
+import org.imagegen.job.Progress;
 import org.imagegen.job.JobStoreException;
 
 /**
@@ -55,8 +56,7 @@ public class PendingJobEvents {
             List<OutgoingEvent> toSend = new ArrayList<>();
             List<Long> nothingToSend = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT e.id, e.job_key, e.state, e.at, e.detail, "
-                    + "j.provider, j.image_urls_json, j.source, r.destination, r.correlation_id, j.queue_position, "
-                    + "j.progress FROM job_event e "
+                    + "j.provider, j.image_urls_json, j.source, r.destination, r.correlation_id FROM job_event e "
                     + "JOIN job j ON j.job_key = e.job_key LEFT JOIN job_reply r ON r.job_key = e.job_key "
                     + "WHERE e.published_at IS NULL ORDER BY e.id LIMIT ?")) {
                 select.setInt(1, batch);
@@ -70,8 +70,6 @@ public class PendingJobEvents {
                             nothingToSend.add(rs.getLong(1));
                             continue;
                         }
-                        // where a job still on its way stands, as the provider last told it
-                        boolean onItsWay = state == JobState.SUBMITTED || state == JobState.RUNNING;
                         // the job's image URLs as they are now: announced only once it has images
                         String urls = state == JobState.SUCCEEDED || state == JobState.DELIVERED
                                 || state == JobState.DELIVERY_FAILED ? rs.getString(7) : null;
@@ -79,7 +77,7 @@ public class PendingJobEvents {
                                 rs.getString(6), rs.getString(5),
                                 urls == null ? List.of() : json.readValue(urls, new TypeReference<List<String>>() { }),
                                 Map.of(), rs.getString(8), replyTo, rs.getString(10), publish, reply,
-                                onItsWay ? nullableInt(rs, 11) : null, onItsWay ? nullableInt(rs, 12) : null));
+                                Progress.positionIn(rs.getString(5)), Progress.progressIn(rs.getString(5))));
                     }
                 }
             }
@@ -116,11 +114,6 @@ public class PendingJobEvents {
             }
             update.executeUpdate();
         }
-    }
-
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
     }
 
     private static String placeholders(int n) {
