@@ -129,23 +129,21 @@ public class Reconciliation {
     }
 
     /**
-     * The history's last run of SUBMITTING lines: the first is the create leaving (written before it is sent), any
-     * after it its sender's word that the create ended unconfirmed ({@link JobTransitions#createUnconfirmed}).
+     * The history's last create line ({@link Submission#CREATE_SENT}, written before the create leaves), and whether a
+     * SUBMITTING line followed it: its sender's word that it ended unconfirmed ({@link JobTransitions#createUnconfirmed}).
      */
     private SentCreate lastCreate(Job job) {
         List<JobEvent> history = queries.history(job.getKey());
-        int last = history.size() - 1;
-        while (last >= 0 && history.get(last).state() != JobState.SUBMITTING) {
-            last--;
+        for (int i = history.size() - 1; i >= 0; i--) {
+            JobEvent line = history.get(i);
+            if (line.state() == JobState.SUBMITTING && line.detail() != null
+                    && line.detail().startsWith(Submission.CREATE_SENT)) {
+                boolean ended = history.subList(i + 1, history.size()).stream()
+                        .anyMatch(later -> later.state() == JobState.SUBMITTING);
+                return new SentCreate(line.at(), ended);
+            }
         }
-        if (last < 0) {
-            return new SentCreate(job.getAcceptedAt(), false);
-        }
-        int first = last;
-        while (first > 0 && history.get(first - 1).state() == JobState.SUBMITTING) {
-            first--;
-        }
-        return new SentCreate(history.get(first).at(), last > first);
+        return new SentCreate(job.getAcceptedAt(), false);
     }
 
     /**

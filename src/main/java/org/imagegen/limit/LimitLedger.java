@@ -9,6 +9,7 @@ import java.time.Instant;
 import javax.sql.DataSource;
 
 import org.imagegen.job.ProviderLocks;
+import org.imagegen.job.Submission;
 
 /**
  * A provider's limits weighed in the job store (plain JDBC; the same SQL runs on H2 and PostgreSQL), in the
@@ -30,10 +31,10 @@ public class LimitLedger {
     private static final String IN_FLIGHT = "SELECT COUNT(*) FROM job WHERE provider = ? "
             + "AND state IN ('SUBMITTING', 'SUBMITTED', 'RUNNING')";
 
-    /** Creates sent: a job's SUBMITTING lines that begin "create attempt " (Submission.CREATE_SENT). */
+    /** Creates sent: a job's SUBMITTING lines that begin with {@link Submission#CREATE_SENT}. */
     private static final String CREATES_SINCE = "SELECT COUNT(*), MIN(e.at) FROM job_event e JOIN job j "
             + "ON j.job_key = e.job_key WHERE e.state = 'SUBMITTING' AND e.at > ? AND j.provider = ? "
-            + "AND e.detail LIKE 'create attempt %'";
+            + "AND e.detail LIKE ?";
 
     /** A create that may not go yet: why, and when a slot frees if that is known (null: when a job ends). */
     public record Wait(String reason, Long freesAt) {
@@ -73,6 +74,7 @@ public class LimitLedger {
                 try (PreparedStatement select = c.prepareStatement(CREATES_SINCE)) {
                     select.setLong(1, now - MINUTE);
                     select.setString(2, provider);
+                    select.setString(3, Submission.CREATE_SENT + "%");
                     try (ResultSet rs = select.executeQuery()) {
                         rs.next();
                         long sent = rs.getLong(1);

@@ -71,26 +71,22 @@ public class Attempts {
 
     /** How many creates were sent for the job since {@code since} (its "create attempt" lines): the tries at a step. */
     public int createsSince(String key, long since) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job_event WHERE job_key = ? "
-                     + "AND state = ? AND detail LIKE ? AND at >= ?")) {
-            select.setString(1, key);
-            select.setString(2, JobState.SUBMITTING.name());
-            select.setString(3, Submission.CREATE_SENT + "%");
-            select.setLong(4, since);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new JobStoreException("cannot count the creates of job " + key, e);
-        }
+        return creates(key, since).count();
     }
 
     /** When the first create was sent for the job since {@code since}, or null when none was. */
     public Long firstCreateSince(String key, long since) {
+        return creates(key, since).first();
+    }
+
+    /** A job's creates in a span: how many, and when the first left (null for none). */
+    private record Creates(int count, Long first) {
+    }
+
+    /** The job's creates since {@code since}, counted by the lines written before each leaves. */
+    private Creates creates(String key, long since) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT MIN(at) FROM job_event WHERE job_key = ? "
+             PreparedStatement select = c.prepareStatement("SELECT COUNT(*), MIN(at) FROM job_event WHERE job_key = ? "
                      + "AND state = ? AND detail LIKE ? AND at >= ?")) {
             select.setString(1, key);
             select.setString(2, JobState.SUBMITTING.name());
@@ -98,11 +94,12 @@ public class Attempts {
             select.setLong(4, since);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                long first = rs.getLong(1);
-                return rs.wasNull() ? null : first;
+                int count = rs.getInt(1);
+                long first = rs.getLong(2);
+                return new Creates(count, rs.wasNull() ? null : first);
             }
         } catch (SQLException e) {
-            throw new JobStoreException("cannot read the creates of job " + key, e);
+            throw new JobStoreException("cannot count the creates of job " + key, e);
         }
     }
 
