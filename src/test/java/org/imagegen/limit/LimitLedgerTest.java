@@ -12,8 +12,6 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobState;
@@ -21,10 +19,9 @@ import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
 import org.imagegen.job.Submission;
 import org.imagegen.request.GenerationRequest;
-import org.imagegen.support.TestPostgres;
+import org.imagegen.support.MigratedStores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,24 +40,12 @@ class LimitLedgerTest {
 
     @BeforeEach
     void database() {
-        String url = "jdbc:h2:mem:limits-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-        store = () -> {
-            JdbcDataSource dataSource = new JdbcDataSource();
-            dataSource.setURL(url);
-            return dataSource;
-        };
-        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+        store = MigratedStores.h2("limits");
     }
 
+    /** The same on PostgreSQL. */
     private void onPostgres() {
-        String url = TestPostgres.freshSchemaUrl("limit_test");
-        store = () -> {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setURL(url);
-            dataSource.setUser(TestPostgres.user());
-            return dataSource;
-        };
-        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+        store = MigratedStores.postgres("limit_test");
     }
 
     /** One bundle's view of the shared store; {@link #waits} says why its last refused create waits. */

@@ -13,18 +13,15 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
 import org.imagegen.request.GenerationRequest;
-import org.imagegen.support.TestPostgres;
+import org.imagegen.support.MigratedStores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,25 +46,12 @@ class BudgetLedgerTest {
 
     @BeforeEach
     void database() {
-        String url = "jdbc:h2:mem:budgets-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-        store = () -> {
-            JdbcDataSource dataSource = new JdbcDataSource();
-            dataSource.setURL(url);
-            return dataSource;
-        };
-        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+        store = MigratedStores.h2("budgets");
     }
 
-    /** The same on PostgreSQL ({@link TestPostgres}: the server -Dimagegen.test.postgres names, else an embedded one). */
+    /** The same on PostgreSQL. */
     private void onPostgres() {
-        String url = TestPostgres.freshSchemaUrl("budget_test");
-        store = () -> {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setURL(url);
-            dataSource.setUser(TestPostgres.user());
-            return dataSource;
-        };
-        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+        store = MigratedStores.postgres("budget_test");
     }
 
     /** One bundle's view of the shared store: its own data source, store, claims and ledger. */

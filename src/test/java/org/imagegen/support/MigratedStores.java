@@ -1,0 +1,48 @@
+package org.imagegen.support;
+
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A fresh job store with the shipped migrations applied, handed out as new data sources on it: each one has its own
+ * connections, as each instance sharing a store has (tests of races between instances).
+ */
+public final class MigratedStores {
+
+    private MigratedStores() {
+    }
+
+    /** An in-memory H2 store of its own ({@code name} starts its database's name). */
+    public static Supplier<DataSource> h2(String name) {
+        String url = "jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        return migrated(() -> {
+            JdbcDataSource dataSource = new JdbcDataSource();
+            dataSource.setURL(url);
+            return dataSource;
+        });
+    }
+
+    /**
+     * A schema of its own on PostgreSQL ({@link TestPostgres}: the server -Dimagegen.test.postgres names, else an
+     * embedded one; {@code prefix} starts the schema's name).
+     */
+    public static Supplier<DataSource> postgres(String prefix) {
+        String url = TestPostgres.freshSchemaUrl(prefix);
+        return migrated(() -> {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setURL(url);
+            dataSource.setUser(TestPostgres.user());
+            return dataSource;
+        });
+    }
+
+    private static Supplier<DataSource> migrated(Supplier<DataSource> store) {
+        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+        return store;
+    }
+}
