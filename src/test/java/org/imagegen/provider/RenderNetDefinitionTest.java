@@ -263,7 +263,7 @@ class RenderNetDefinitionTest {
     @Test
     void thePageSizeStaysInsideBothDocumentedBounds() {
         ProviderDefinition shipped = ShippedDefinition.definition("rendernet");
-        assertThat(Integer.parseInt(shipped.getFindListPageSize())).isBetween(2, 49);
+        assertThat(Integer.parseInt(shipped.find().getFindListPageSize())).isBetween(2, 49);
         for (String size : List.of("50", "1")) {
             ProviderDefinition d = ShippedDefinition.definition("rendernet");
             d.setFindListPageSize(size);

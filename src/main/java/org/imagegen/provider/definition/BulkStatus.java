@@ -43,7 +43,7 @@ public final class BulkStatus {
      * The definition's bulk status, or null when it declares none or turns it off ({@code bulkStatus: false}). What is
      * declared is checked either way, so switching it on later cannot find a broken definition.
      */
-    static BulkStatus of(String provider, ProviderDefinition d) {
+    static BulkStatus of(String provider, BulkStatusProperties d) {
         if (blank(d.getBulkStatusPath())) {
             for (String declared : new String[] {d.getBulkStatusItems(), d.getBulkStatusId(),
                     d.getBulkStatusPageSize(), d.getBulkStatusPages()}) {

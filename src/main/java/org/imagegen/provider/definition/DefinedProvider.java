@@ -4,12 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.imagegen.job.Job;
@@ -24,24 +21,23 @@ import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
 
 import static org.imagegen.provider.definition.DefinitionValues.blank;
-import static org.imagegen.provider.definition.DefinitionValues.encode;
 import static org.imagegen.provider.definition.DefinitionValues.list;
-import static org.imagegen.provider.definition.DefinitionValues.method;
 import static org.imagegen.provider.definition.DefinitionValues.required;
-import static org.imagegen.provider.definition.DefinitionValues.statuses;
-import static org.imagegen.provider.definition.DefinitionValues.withoutEmptyParameters;
 
 /**
  * A provider declared by a {@link ProviderDefinition} instead of written in Java: builds its calls and reads its
  * answers with the definition's paths and jq expressions, compiled once here, so a broken definition stops the
  * bundle at start with the property named rather than failing a job later. The HTTP itself is the generic route
- * {@code defined-provider-http} (routes/providers/defined-provider.camel.yaml).
+ * {@code defined-provider-http} (routes/providers/defined-provider.camel.yaml). Each stage is a class of its own,
+ * built from its section of the definition: {@link DefinedRequests}, {@link DefinedCreate}, {@link DefinedStatus}
+ * (with {@link BulkStatus}), {@link FindByKey} or {@link FindByList}, {@link ImageAcquisition}, and the optional
+ * {@link ProviderRetry}, {@link Cancel}, {@link DefinedWebhook} and {@link WebhookSubscription}; this class puts them
+ * together as the engine's {@link ImageProvider}.
  */
 public class DefinedProvider implements ImageProvider {
 
     /** A provider's name is a job column (32 characters) and part of file names: lower case, digits and dashes. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final ProviderDefinition definition;
@@ -51,23 +47,14 @@ public class DefinedProvider implements ImageProvider {
     /** Hosts a simulator serves its images from, allowed besides downloadHosts; empty unless simulated. */
     private final List<String> simulatorImageHosts;
     private final boolean simulated;
-    private final RequestRules rules;
-    private final Set<Integer> retryStatuses;
-    private final Set<Integer> unconfirmedStatuses;
-    private final Jq createBody;
-    private final CreateAnswers create;
+    private final DefinedRequests requests;
+    private final DefinedCreate create;
     private final Jq errorMessage;
-    private final StatusReader status;
-    private final Jq findBody;
-    private final Jq findId;
+    private final DefinedStatus status;
+    /** Find by key (findPath), or null. */
+    private final FindByKey findByKey;
     /** Find by list (findListPath), or null: the provider is searched by key, or not at all. */
     private final FindByList findByList;
-    /** Bulk status (bulkStatusPath), or null: every job is checked on its own. */
-    private final BulkStatus bulkStatus;
-    /** The definition's own request checks (requestProblems), or null. */
-    private final RequestProblems requestProblems;
-    /** What generation times are learned under (durationModel), or null: the model. */
-    private final Jq durationModel;
     private final DefinedWebhook webhook;
     /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout. */
     private final Long responseTimeoutMs;
@@ -76,7 +63,7 @@ public class DefinedProvider implements ImageProvider {
     /** Optional capabilities, each null when the definition does not declare it. */
     private final ProviderRetry retry;
     private final ImageAcquisition images;
-    private final Jq cancelBody;
+    private final Cancel cancel;
     private final WebhookSubscription subscription;
 
     public DefinedProvider(String name, ProviderDefinition d) {
@@ -96,51 +83,33 @@ public class DefinedProvider implements ImageProvider {
         this.definition = d;
         try {
             // required even when simulated: the definition must work once a key is set
-            String configured = required(d.getBaseUrl(), "baseUrl");
-            urls = new ProviderUrls(name, simulatorUrl != null ? simulatorUrl : configured, d.getApiHosts(),
+            String configured = required(d.connection().getBaseUrl(), "baseUrl");
+            urls = new ProviderUrls(name, simulatorUrl != null ? simulatorUrl : configured, d.connection().getApiHosts(),
                     authHeader());
             this.simulated = simulatorUrl != null;
-            this.apiKey = simulated ? "simulated" : d.getApiKey();
+            this.apiKey = simulated ? "simulated" : d.connection().getApiKey();
             this.simulatorImageHosts = List.copyOf(simulatorImageHosts);
-            rules = new RequestRules(name, d);
-            retryStatuses = statuses(d.getCreateRetryStatuses(), "429,503", "createRetryStatuses");
-            unconfirmedStatuses = statuses(d.getCreateUnconfirmedStatuses(), "500,502,504", "createUnconfirmedStatuses");
-            required(d.getCreatePath(), "createPath");
-            createBody = Jq.compile("createBody", d.getCreateBody());
-            if (createBody == null && Set.of("POST", "PUT", "PATCH").contains(createMethod())) {
-                throw new IllegalArgumentException("createBody: required for a " + createMethod() + " create");
-            }
-            create = new CreateAnswers(name, d);
-            errorMessage = Jq.compile("errorMessage", d.getErrorMessage());
+            requests = new DefinedRequests(name, d.requests(), d.pacing().getDurationModel(), this::webhookUrl);
+            create = new DefinedCreate(name, d.create());
+            errorMessage = Jq.compile("errorMessage", d.create().getErrorMessage());
             // the operator's image choice and the base URL called, as $imageMode, $imageSize and $baseUrl
-            Map<String, JsonNode> settings = new HashMap<>(ImageAcquisition.variables(d));
+            Map<String, JsonNode> settings = new HashMap<>(ImageAcquisition.variables(d.images()));
             settings.put("baseUrl", TextNode.valueOf(urls.baseUrl()));
-            Jq statusOutcome = Jq.bound(Jq.compile("statusOutcome", create.synchronous() ? d.getStatusOutcome()
-                    : required(d.getStatusOutcome(), "statusOutcome")), settings);
-            status = statusOutcome == null ? null : new StatusReader(name, statusOutcome,
-                    Jq.bound(Jq.compile("resultOutcome", d.getResultOutcome()), settings), this::message,
-                    urls::mayCarryKey,
-                    statuses(d.getResultAnswerStatuses(), "", "resultAnswerStatuses"));
-            if (!create.returnsStatusUrl() && status != null) {
-                required(d.getStatusPath(), "statusPath");
-            }
-            findBody = Jq.compile("findBody", d.getFindBody());
-            findId = blank(d.getFindPath()) ? null : Jq.compile("findId", required(d.getFindId(), "findId"));
-            findByList = FindByList.of(name, d);
-            bulkStatus = status == null ? null : BulkStatus.of(name, d);
-            requestProblems = RequestProblems.of(name, d);
-            durationModel = Jq.compile("durationModel", d.getDurationModel());
-            responseTimeoutMs = DefinitionValues.duration(d.getResponseTimeout(), "responseTimeout");
-            resultLifetimeMs = DefinitionValues.duration(d.getResultLifetime(), "resultLifetime");
+            status = new DefinedStatus(name, d.status(), d.bulkStatus(), create, urls, settings, this::message);
+            findByKey = FindByKey.of(name, d.find());
+            findByList = FindByList.of(name, d.find());
+            responseTimeoutMs = DefinitionValues.duration(d.connection().getResponseTimeout(), "responseTimeout");
+            resultLifetimeMs = DefinitionValues.duration(d.pacing().getResultLifetime(), "resultLifetime");
             // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
             // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
-            webhook = DefinedWebhook.of(name, d, path -> {
+            webhook = DefinedWebhook.of(name, d.webhooks(), path -> {
                 return urls.call("GET", urls.url(simulated ? DefinitionValues.pathOf(path) : path), null, null);
             });
-            retry = ProviderRetry.of(urls, d);
-            images = new ImageAcquisition(name, d, urls, settings, this::message);
-            cancelBody = Jq.compile("cancelBody", d.getCancelBody());
-            subscription = WebhookSubscription.of(name, d, urls, webhook == null ? null : webhook::url, this::message);
+            retry = ProviderRetry.of(urls, d.retry());
+            images = new ImageAcquisition(name, d.images(), urls, settings, this::message);
+            cancel = Cancel.of(d.cancel());
+            subscription = WebhookSubscription.of(name, d.webhooks(), urls, webhook == null ? null : webhook::url,
+                    this::message);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
         }
@@ -184,7 +153,7 @@ public class DefinedProvider implements ImageProvider {
     }
 
     public DownloadHosts downloadHosts() {
-        List<String> hosts = new ArrayList<>(list(definition.getDownloadHosts()));
+        List<String> hosts = new ArrayList<>(list(definition.connection().getDownloadHosts()));
         hosts.addAll(simulatorImageHosts);
         return new DownloadHosts(urls.baseUrl(), hosts);
     }
@@ -201,99 +170,55 @@ public class DefinedProvider implements ImageProvider {
 
     /** The header that carries the key, or null when the provider wants none. */
     public String authHeader() {
-        String header = definition.getAuthHeader();
+        String header = definition.connection().getAuthHeader();
         return header == null ? "Authorization" : blank(header) ? null : header.strip();
     }
 
     /** The header's value: the key in the definition's format. */
     public String authValue() {
-        String format = blank(definition.getAuthFormat()) ? "Bearer %s" : definition.getAuthFormat();
-        return format.replace("%s", apiKey == null ? "" : apiKey.strip());
+        String format = definition.connection().getAuthFormat();
+        return (blank(format) ? "Bearer %s" : format).replace("%s", apiKey == null ? "" : apiKey.strip());
     }
 
     // --- requests -----------------------------------------------------------------------------------------------
 
     @Override
     public void validate(GenerationRequest r, Problems problems) {
-        rules.validate(r, problems);
-        if (requestProblems != null) {
-            requestProblems.check(input(r.key(), r), problems);
-        }
+        requests.validate(r, problems);
     }
 
     /**
      * What the request's generation times are learned under: the definition's durationModel (a style, a speed mode),
      * else the model it resolves to (its {@code model}, else its {@code options.model} when model is an option, else
-     * the definition's). An expression that gives nothing, or fails, leaves it the model.
+     * the definition's).
      */
     @Override
     public String modelOf(GenerationRequest request) {
-        if (durationModel != null) {
-            try {
-                String learned = durationModel.text(input(request.key(), request));
-                if (learned != null) {
-                    return learned;
-                }
-            } catch (IllegalStateException e) {
-                // a request the expression does not fit: its model
-            }
-        }
-        return rules.modelOf(request);
+        return requests.durationModelOf(request);
     }
 
     /** The unit of the costs this provider reports ({@code costUnit}), or null. */
     @Override
     public String costUnit() {
-        return blank(definition.getCostUnit()) ? null : definition.getCostUnit().strip();
+        return blank(definition.create().getCostUnit()) ? null : definition.create().getCostUnit().strip();
     }
 
     /** What every jq expression of a create or search sees: our request, with the model it resolves to. */
     public ObjectNode input(Job job) {
-        return input(job.getKey(), job.getRequest());
-    }
-
-    private ObjectNode input(String key, GenerationRequest r) {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("id", key);
-        input.put("prompt", r.prompt());
-        input.put("negativePrompt", r.negativePrompt());
-        input.put("aspectRatio", r.aspectRatio());
-        input.put("count", r.count());
-        input.put("seed", r.seed());
-        input.set("options", JSON.valueToTree(r.options()));
-        input.put("model", rules.modelOf(r));
-        input.put("webhookUrl", webhookUrl());
-        return input;
+        return requests.input(job.getKey(), job.getRequest());
     }
 
     // --- calls and answers ----------------------------------------------------------------------------------------
 
     @Override
     public ProviderCall createCall(Job job) {
-        // a parameter left empty (?fal_webhook= with webhooks off) is not sent at all
-        String path = withoutEmptyParameters(definition.getCreatePath().strip()
-                .replace("${model}", rules.modelOf(job.getRequest())).replace("${webhookUrl}", encode(webhookUrl())));
-        String body = createBody == null ? null : write(createBody.first(input(job)));
-        return urls.call(createMethod(), urls.url(path), body, job.getKey());
+        return create.call(urls, job.getKey(), input(job), requests.modelOf(job.getRequest()), webhookUrl());
     }
 
     @Override
     public CreateResult readCreate(HttpReply reply) {
-        if (!reply.isSuccess()) {
-            String reason = reason(reply);
-            if (create.refusedForGood(reply)) {
-                return CreateResult.refused(reason);
-            }
-            if (retryStatuses.contains(reply.status())) {
-                return CreateResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
-            }
-            if (unconfirmedStatuses.contains(reply.status())) {
-                return CreateResult.unconfirmed(reason);
-            }
-            return create.censored(reply)
-                    ? CreateResult.finished(null, StatusResult.censored(message(reply))) : CreateResult.refused(reason);
-        }
-        return create.read(reply, status != null, !blank(definition.getStatusPath()));
+        return reply.isSuccess() ? create.read(reply, status.declared(), status.hasPath())
+                : create.readError(reply, reason(reply), message(reply));
     }
 
     /**
@@ -302,14 +227,7 @@ public class DefinedProvider implements ImageProvider {
      */
     @Override
     public ProviderCall statusCall(Job job) {
-        statusReader(); // a definition without a status check is never asked for one
-        String url = urls.statusUrl(job, create.returnsStatusUrl(), definition.getStatusPath());
-        if (url == null) {
-            // a generation found by findId after a lost create answer: its status URL was never seen
-            throw new IllegalStateException(name + ": job " + job.getKey() + " has no status URL and the"
-                    + " definition declares no statusPath to check generation " + job.getProviderJobId() + " at");
-        }
-        return urls.call(method(definition.getStatusMethod(), "GET"), url, null, null);
+        return status.call(job);
     }
 
     /** The normalised status; an outcome that asks to fetch the result is a failed check here (see {@link #checkStatus}). */
@@ -325,27 +243,32 @@ public class DefinedProvider implements ImageProvider {
      * GET of its {@code url} whose answer {@link #readResult} reads (routes/providers/defined-provider.camel.yaml).
      */
     public StatusCheck checkStatus(HttpReply reply) {
-        return statusReader().check(reply);
+        return status.check(reply);
+    }
+
+    /** The answer to the GET a {@code fetch} outcome asked for, by resultOutcome. */
+    public StatusResult readResult(HttpReply reply) {
+        return status.readResult(reply);
     }
 
     /** Whether the provider lists its generations' statuses in bulk (bulkStatusPath, switched on). */
     public boolean hasBulkStatus() {
-        return bulkStatus != null;
+        return status.bulk() != null;
     }
 
     /** How many pages of the bulk status list one sweep reads at most. */
     public int bulkStatusPages() {
-        return bulkStatus.pages();
+        return status.bulk().pages();
     }
 
     /** The call for page {@code page} (from 1) of the bulk status list. */
     public ProviderCall bulkStatusCall(int page) {
-        return bulkStatus.call(urls, page);
+        return status.bulk().call(urls, page);
     }
 
     /** The generations one page of the bulk status list shows (see {@link BulkStatus#read}). */
     public BulkStatus.Page readBulkStatus(HttpReply reply) {
-        return bulkStatus.read(reply);
+        return status.bulk().read(reply);
     }
 
     /**
@@ -353,8 +276,7 @@ public class DefinedProvider implements ImageProvider {
      * the job's status URL as {@code $url}, so statusOutcome reads it as it reads that answer.
      */
     public HttpReply listedAnswer(Job job, String item) {
-        String url = urls.statusUrl(job, create.returnsStatusUrl(), definition.getStatusPath());
-        return new HttpReply(200, item, null, "application/json", url);
+        return status.listedAnswer(job, item);
     }
 
     /**
@@ -362,19 +284,7 @@ public class DefinedProvider implements ImageProvider {
      * item statusOutcome cannot read is not: its job's own check will say what it is.
      */
     public boolean listedFinished(String item) {
-        try {
-            StatusCheck check = statusReader().check(new HttpReply(200, item, null, "application/json",
-                    urls.baseUrl()));
-            return check.fetch() != null || Set.of(StatusResult.Kind.SUCCEEDED, StatusResult.Kind.FAILED,
-                    StatusResult.Kind.CENSORED).contains(check.result().kind());
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The answer to the GET a {@code fetch} outcome asked for, by resultOutcome. */
-    public StatusResult readResult(HttpReply reply) {
-        return statusReader().readResult(reply);
+        return status.listedFinished(item);
     }
 
     @Override
@@ -382,31 +292,13 @@ public class DefinedProvider implements ImageProvider {
         if (findByList != null) {
             return findByList.call(urls);
         }
-        if (findId == null) {
-            return null;
-        }
-        String url = urls.url(definition.getFindPath().strip().replace("${key}", encode(job.getKey())));
-        String body = findBody == null ? null : write(findBody.first(input(job)));
-        return urls.call(method(definition.getFindMethod(), "GET"), url, body, null);
+        return findByKey == null ? null : findByKey.call(urls, job, () -> input(job));
     }
 
     @Override
     public FindResult readFind(Job job, HttpReply reply) {
-        if (findByList != null) {
-            return findByList.read(reply, input(job), this::message);
-        }
-        if (!reply.isSuccess()) {
-            String reason = name + " answered HTTP " + reply.status() + " to a search: " + message(reply);
-            return reply.isTransient() ? FindResult.retryLater(reason) : FindResult.unknown(reason);
-        }
-        try {
-            Map<String, JsonNode> variables = new HashMap<>(Jq.answer(reply));
-            variables.put("key", TextNode.valueOf(job.getKey()));
-            String id = findId.text(Jq.body(reply), variables);
-            return id == null ? FindResult.notFound() : FindResult.found(id);
-        } catch (IllegalStateException e) {
-            return FindResult.unknown(name + ": " + e.getMessage());
-        }
+        return findByList != null ? findByList.read(reply, input(job), this::message)
+                : findByKey.read(job, reply, this::message);
     }
 
     /**
@@ -467,19 +359,13 @@ public class DefinedProvider implements ImageProvider {
 
     /** The GET at {@code keyCheckPath} that tells whether the key is accepted; null when the definition has none. */
     public ProviderCall keyCheckCall() {
-        return blank(definition.getKeyCheckPath()) ? null : urls.call("GET", urls.url(definition.getKeyCheckPath().strip()),
-                null, null);
+        String path = definition.connection().getKeyCheckPath();
+        return blank(path) ? null : urls.call("GET", urls.url(path.strip()), null, null);
     }
 
     @Override
     public ProviderCall deleteCall(Job job) {
-        if (blank(definition.getCancelPath())) {
-            return null;
-        }
-        String url = urls.cancelUrl(job, create.returnsStatusUrl(), definition.getCancelPath());
-        String body = cancelBody == null ? null : write(cancelBody.first(JSON.createObjectNode()
-                .put("id", job.getProviderJobId())));
-        return url == null ? null : urls.call(method(definition.getCancelMethod(), "POST"), url, body, null);
+        return cancel == null ? null : cancel.call(urls, job, create.returnsStatusUrl());
     }
 
     /** The key goes to the base URL's origin (scheme, host, port) and the declared apiHosts, nowhere else. */
@@ -488,18 +374,6 @@ public class DefinedProvider implements ImageProvider {
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
-
-    /** The status answers' reader; a synchronous definition may declare none, and is then never asked. */
-    private StatusReader statusReader() {
-        if (status == null) {
-            throw new IllegalStateException(name + " declares no status check (statusPath, statusOutcome)");
-        }
-        return status;
-    }
-
-    private String createMethod() {
-        return method(definition.getCreateMethod(), "POST");
-    }
 
     private String reason(HttpReply reply) {
         return name + " answered HTTP " + reply.status() + ": " + message(reply);
@@ -518,14 +392,6 @@ public class DefinedProvider implements ImageProvider {
             }
         }
         return reply.bodyExcerpt();
-    }
-
-    private static String write(JsonNode body) {
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a provider request", e);
-        }
     }
 
     /** For logs: never the key. */

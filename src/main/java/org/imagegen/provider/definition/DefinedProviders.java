@@ -67,8 +67,8 @@ public final class DefinedProviders {
                     taken.recordBound(camelContext.getRegistry());
                     register(camelContext, simulators, bundleSecret, taken, (name, provider) -> {
                         try {
-                            planner.addPolicy(name, policy(provider.definition(), prop));
-                            rateLimits.put(name, rateLimiter(provider.definition()));
+                            planner.addPolicy(name, policy(provider.definition().pacing(), prop));
+                            rateLimits.put(name, rateLimiter(provider.definition().pacing()));
                         } catch (IllegalArgumentException e) {
                             throw new IllegalArgumentException("provider definition '" + name + "': " + e.getMessage(), e);
                         }
@@ -129,10 +129,10 @@ public final class DefinedProviders {
                         + "; choose another name for the bean");
             }
             ProviderDefinition definition = entry.getValue();
-            if (subscribesWithBundleSecret(definition)) {
+            if (subscribesWithBundleSecret(definition.webhooks())) {
                 definition.setWebhookSecret(bundleSecret.get());
             }
-            String simulator = definition.getSimulator();
+            String simulator = definition.connection().getSimulator();
             if (!blank(simulator) && !Simulators.exists(simulator)) {
                 throw new IllegalArgumentException("provider definition '" + name + "': simulator: "
                         + Simulators.unknown(simulator.strip()));
@@ -145,13 +145,14 @@ public final class DefinedProviders {
             }
             registration.accept(name, provider);
             if (simulated == null) {
-                LOG.info("{}: defined provider, calling {}{}", name, definition.getBaseUrl(),
-                        blank(definition.getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
+                ConnectionProperties connection = definition.connection();
+                LOG.info("{}: defined provider, calling {}{}", name, connection.getBaseUrl(),
+                        blank(connection.getApiKey()) && provider.authHeader() != null ? " (no API key set)" : "");
             }
         }
     }
 
-    private static boolean subscribesWithBundleSecret(ProviderDefinition d) {
+    private static boolean subscribesWithBundleSecret(WebhookProperties d) {
         return "true".equalsIgnoreCase(String.valueOf(d.getWebhooks()).strip()) && !blank(d.getWebhookSubscribePath())
                 && "none".equalsIgnoreCase(String.valueOf(d.getWebhookSignature()).strip()) && blank(d.getWebhookSecret());
     }
@@ -186,7 +187,7 @@ public final class DefinedProviders {
         return bean.append("Simulator").toString();
     }
 
-    static PollPolicy policy(ProviderDefinition d, Function<String, String> prop) {
+    static PollPolicy policy(PacingProperties d, Function<String, String> prop) {
         return new PollPolicy(
                 millis(d.getPollInitialDelay(), "pollInitialDelay", prop, "imagegen.poll.initial-delay"),
                 millis(d.getPollInterval(), "pollInterval", prop, "imagegen.poll.interval"),
@@ -195,7 +196,7 @@ public final class DefinedProviders {
                 Durations.millis(prop.apply("imagegen.poll.max-backoff")));
     }
 
-    static RateLimiter rateLimiter(ProviderDefinition d) {
+    static RateLimiter rateLimiter(PacingProperties d) {
         try {
             double perSecond = blank(d.getRatePerSecond()) ? 5 : Double.parseDouble(d.getRatePerSecond().strip());
             int burst = blank(d.getRateBurst()) ? 10 : Integer.parseInt(d.getRateBurst().strip());

@@ -68,7 +68,7 @@ public final class DefinedWebhook {
      * expression, a scheme, its secret or keys) only when webhooks are on. {@code get} builds a GET call to a path
      * below the base URL or a full URL, with the key only where the provider's key rules allow it.
      */
-    static DefinedWebhook of(String provider, ProviderDefinition d, Function<String, ProviderCall> get) {
+    static DefinedWebhook of(String provider, WebhookProperties d, Function<String, ProviderCall> get) {
         boolean on = switch (blank(d.getWebhooks()) ? "false" : d.getWebhooks().strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;

@@ -43,7 +43,7 @@ final class FindByList {
      * The definition's list search, or null when it declares none or turns it off ({@code findList: false}). What is
      * declared is checked either way, so switching it on later cannot find a broken definition.
      */
-    static FindByList of(String provider, ProviderDefinition d) {
+    static FindByList of(String provider, FindProperties d) {
         if (blank(d.getFindListPath())) {
             for (String declared : new String[] {d.getFindListItems(), d.getFindListPageSize(), d.getFindListComplete()}) {
                 if (!blank(declared)) {

@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -32,8 +30,6 @@ import static org.imagegen.provider.definition.DefinitionValues.method;
  */
 final class ImageAcquisition {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String provider;
     private final ProviderUrls urls;
     private final String mode;
@@ -50,7 +46,7 @@ final class ImageAcquisition {
     private final Jq acquired;
     private final Function<HttpReply, String> errorMessage;
 
-    ImageAcquisition(String provider, ProviderDefinition d, ProviderUrls urls, Map<String, JsonNode> settings,
+    ImageAcquisition(String provider, ImageProperties d, ProviderUrls urls, Map<String, JsonNode> settings,
                      Function<HttpReply, String> errorMessage) {
         this.provider = provider;
         this.urls = urls;
@@ -95,7 +91,7 @@ final class ImageAcquisition {
     }
 
     /** The variables every answer-reading expression of the definition sees: {@code $imageMode}, {@code $imageSize}. */
-    static Map<String, JsonNode> variables(ProviderDefinition d) {
+    static Map<String, JsonNode> variables(ImageProperties d) {
         Map<String, JsonNode> vars = new HashMap<>();
         vars.put("imageMode", blank(d.getImageMode()) ? NullNode.getInstance() : TextNode.valueOf(d.getImageMode().strip()));
         vars.put("imageSize", blank(d.getImageSize()) ? NullNode.getInstance() : TextNode.valueOf(d.getImageSize().strip()));
@@ -189,10 +185,6 @@ final class ImageAcquisition {
         } catch (IllegalStateException e) {
             throw new DeliveryException("image " + number + " of " + provider + ": " + e.getMessage(), true);
         }
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a provider request", e);
-        }
+        return Jq.write(body);
     }
 }

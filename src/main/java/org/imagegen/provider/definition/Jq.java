@@ -132,6 +132,15 @@ final class Jq {
         return answer(reply.url(), reply.status());
     }
 
+    /** A request body an expression made, as the text sent. */
+    static String write(JsonNode body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a provider request", e);
+        }
+    }
+
     /** An answer's body as an expression reads it: parsed JSON, missing (read as null) when it is none. */
     static JsonNode body(HttpReply reply) {
         if (reply.body() == null || reply.body().isBlank()) {

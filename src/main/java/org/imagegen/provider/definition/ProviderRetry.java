@@ -28,7 +28,7 @@ final class ProviderRetry {
     private final String updateMethod;
     private final String updateBody;
 
-    private ProviderRetry(ProviderUrls urls, ProviderDefinition d, int max) {
+    private ProviderRetry(ProviderUrls urls, RetryProperties d, int max) {
         this.urls = urls;
         this.path = d.getRetryPath().strip();
         this.method = method(d.getRetryMethod(), "POST");
@@ -50,7 +50,7 @@ final class ProviderRetry {
     }
 
     /** The definition's retry, or null when it declares none; retryMax is checked either way. */
-    static ProviderRetry of(ProviderUrls urls, ProviderDefinition d) {
+    static ProviderRetry of(ProviderUrls urls, RetryProperties d) {
         int max;
         try {
             max = blank(d.getRetryMax()) ? 0 : Integer.parseInt(d.getRetryMax().strip());

@@ -21,7 +21,7 @@ final class RequestProblems {
     }
 
     /** The definition's checks, or null when it declares none. */
-    static RequestProblems of(String provider, ProviderDefinition d) {
+    static RequestProblems of(String provider, RequestProperties d) {
         Jq compiled = Jq.compile("requestProblems", d.getRequestProblems());
         return compiled == null ? null : new RequestProblems(provider, compiled);
     }

@@ -20,7 +20,7 @@ final class RequestRules {
     private static final List<String> OPTIONAL_FIELDS = List.of("negativePrompt", "seed", "model");
 
     private final String name;
-    private final ProviderDefinition definition;
+    private final RequestProperties definition;
     private final List<String> aspectRatios;
     private final List<String> options;
     private final List<String> unsupportedFields;
@@ -29,7 +29,7 @@ final class RequestRules {
     /** The option that names the model when the request's top-level model does not (modelOption, default model). */
     private final String modelOption;
 
-    RequestRules(String name, ProviderDefinition d) {
+    RequestRules(String name, RequestProperties d) {
         this.name = name;
         this.definition = d;
         aspectRatios = list(d.getAspectRatios());

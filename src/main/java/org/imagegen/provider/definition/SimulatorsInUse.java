@@ -43,8 +43,8 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
 
     @Override
     public DefinedProvider provider(String name, ProviderDefinition d) {
-        boolean noKey = blank(d.getApiKey());
-        boolean wantsKey = d.getAuthHeader() == null || !d.getAuthHeader().isBlank();
+        boolean noKey = blank(d.connection().getApiKey());
+        boolean wantsKey = d.connection().getAuthHeader() == null || !d.connection().getAuthHeader().isBlank();
         boolean simulate = switch (mode) {
             case "true" -> true;
             case "false" -> false;
@@ -55,7 +55,7 @@ final class SimulatorsInUse extends ServiceSupport implements Simulation {
         }
         ProviderSimulator simulator;
         try {
-            simulator = Simulators.start(d.getSimulator().strip(), Simulators.settings(setting, name));
+            simulator = Simulators.start(d.connection().getSimulator().strip(), Simulators.settings(setting, name));
             simulator.configure(key -> setting.apply("imagegen.simulator." + name + "." + key));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("provider definition '" + name + "': simulator: " + e.getMessage(), e);

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.provider.HttpReply;
@@ -47,7 +46,7 @@ public final class WebhookSubscription {
     private final Set<Integer> gone;
     private volatile String webhookId;
 
-    private WebhookSubscription(String provider, ProviderDefinition d, ProviderUrls urls, Supplier<String> receiverUrl,
+    private WebhookSubscription(String provider, WebhookProperties d, ProviderUrls urls, Supplier<String> receiverUrl,
                                 Function<HttpReply, String> errorMessage) {
         this.provider = provider;
         this.urls = urls;
@@ -67,7 +66,7 @@ public final class WebhookSubscription {
      * The definition's subscription, or null when it declares none ({@code webhookSubscribePath} blank) or its
      * webhooks are off ({@code receiverUrl} null); what is declared is checked either way.
      */
-    static WebhookSubscription of(String provider, ProviderDefinition d, ProviderUrls urls, Supplier<String> receiverUrl,
+    static WebhookSubscription of(String provider, WebhookProperties d, ProviderUrls urls, Supplier<String> receiverUrl,
                                   Function<HttpReply, String> errorMessage) {
         if (blank(d.getWebhookSubscribePath())) {
             return null;
@@ -83,12 +82,7 @@ public final class WebhookSubscription {
     /** The subscribe call: this receiver's URL (its secret included) in the definition's body. */
     public ProviderCall subscribeCall() {
         ObjectNode input = JSON.createObjectNode().put("url", receiverUrl.get());
-        String body;
-        try {
-            body = subscribeBody == null ? null : JSON.writeValueAsString(subscribeBody.first(input));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a provider request", e);
-        }
+        String body = subscribeBody == null ? null : Jq.write(subscribeBody.first(input));
         return urls.call(subscribeMethod, urls.url(subscribePath), body, null);
     }
 

@@ -155,12 +155,12 @@ class DefinedProviderTest {
     void theDefinitionsSettingsComeFromItsPlaceholdersAndTheirDefaults() {
         DefinedProvider acme = (DefinedProvider) providers.get("acme");
 
-        assertThat(acme.definition().getBaseUrl()).isEqualTo("http://127.0.0.1:" + ACME.port());
+        assertThat(acme.definition().connection().getBaseUrl()).isEqualTo("http://127.0.0.1:" + ACME.port());
         assertThat(acme.authValue()).isEqualTo("Bearer " + KEY);
         // not set for acme: the nested default, the bundle's imagegen.poll.interval, applies
-        assertThat(acme.definition().getPollInterval()).isEqualTo("150ms");
-        assertThat(acme.definition().getModel()).isEqualTo("acme-1");
-        assertThat(acme.definition().getCreatePath()).isEqualTo("/v1/models/${model}/generations");
+        assertThat(acme.definition().pacing().getPollInterval()).isEqualTo("150ms");
+        assertThat(acme.definition().requests().getModel()).isEqualTo("acme-1");
+        assertThat(acme.definition().create().getCreatePath()).isEqualTo("/v1/models/${model}/generations");
     }
 
     /** The example's API, scripted: queued, then processing, then done (or error, or blocked, by the prompt). */

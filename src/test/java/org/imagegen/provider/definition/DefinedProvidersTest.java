@@ -112,13 +112,13 @@ class DefinedProvidersTest {
         Map<String, String> global = Map.of("imagegen.poll.initial-delay", "2s", "imagegen.poll.interval", "2s",
                 "imagegen.poll.queued-interval", "4s", "imagegen.poll.deadline", "10m", "imagegen.poll.max-backoff", "1m");
 
-        PollPolicy policy = DefinedProviders.policy(d, global::get);
+        PollPolicy policy = DefinedProviders.policy(d.pacing(), global::get);
 
         assertThat(policy.initialDelayMs()).isEqualTo(2000);
         assertThat(policy.intervalMs()).isEqualTo(750);
         assertThat(policy.queuedIntervalMs()).isEqualTo(4000);
         assertThat(policy.deadlineMs()).isEqualTo(600_000);
         d.setRatePerSecond("fast");
-        assertThatThrownBy(() -> DefinedProviders.rateLimiter(d)).hasMessageContaining("ratePerSecond");
+        assertThatThrownBy(() -> DefinedProviders.rateLimiter(d.pacing())).hasMessageContaining("ratePerSecond");
     }
 }

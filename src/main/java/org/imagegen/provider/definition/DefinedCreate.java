@@ -1,25 +1,41 @@
 package org.imagegen.provider.definition;
 
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
+import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 
 import static org.imagegen.provider.definition.DefinitionValues.blank;
+import static org.imagegen.provider.definition.DefinitionValues.encode;
+import static org.imagegen.provider.definition.DefinitionValues.method;
 import static org.imagegen.provider.definition.DefinitionValues.required;
+import static org.imagegen.provider.definition.DefinitionValues.statuses;
+import static org.imagegen.provider.definition.DefinitionValues.withoutEmptyParameters;
 
 /**
- * What a definition reads from a create's answer (docs/adding-a-provider.md, Create): the generation's id
+ * A defined provider's create (docs/adding-a-provider.md, Create): the call ({@code createMethod}, {@code createPath}
+ * with the model and the receiver's URL put in, {@code createBody} made from our request), and what is read from its
+ * answer: the generation's id
  * ({@code createId}) and status URL ({@code createStatusUrl}), the finished generation a synchronous API answers with
  * ({@code createOutcome}), a refusal that means moderation ({@code createCensored}) and the cost the provider reports
- * ({@code createCost}, in {@code costUnit}). Compiled once with the definition; each expression sees the answer's
+ * ({@code createCost}, in {@code costUnit}); of an error answer, whether it means "try later"
+ * ({@code createRetryStatuses}, unless {@code createRefused} says it refuses for good) or "maybe created"
+ * ({@code createUnconfirmedStatuses}). Compiled once with the definition; each expression sees the answer's
  * URL and HTTP code as {@code $url} and {@code $status}.
  */
-final class CreateAnswers {
+final class DefinedCreate {
 
     private final String provider;
+    private final String method;
+    private final String path;
+    private final Jq body;
+    private final Set<Integer> retryStatuses;
+    private final Set<Integer> unconfirmedStatuses;
     private final Jq id;
     private final Jq statusUrl;
     private final Jq outcome;
@@ -27,8 +43,16 @@ final class CreateAnswers {
     private final Jq refused;
     private final Jq cost;
 
-    CreateAnswers(String provider, ProviderDefinition d) {
+    DefinedCreate(String provider, CreateProperties d) {
         this.provider = provider;
+        method = method(d.getCreateMethod(), "POST");
+        path = required(d.getCreatePath(), "createPath").strip();
+        body = Jq.compile("createBody", d.getCreateBody());
+        if (body == null && Set.of("POST", "PUT", "PATCH").contains(method)) {
+            throw new IllegalArgumentException("createBody: required for a " + method + " create");
+        }
+        retryStatuses = statuses(d.getCreateRetryStatuses(), "429,503", "createRetryStatuses");
+        unconfirmedStatuses = statuses(d.getCreateUnconfirmedStatuses(), "500,502,504", "createUnconfirmedStatuses");
         outcome = Jq.compile("createOutcome", d.getCreateOutcome());
         // a synchronous API answers with the result: it may name no generation and have no status check at all
         id = Jq.compile("createId", synchronous() ? d.getCreateId() : required(d.getCreateId(), "createId"));
@@ -39,6 +63,16 @@ final class CreateAnswers {
         if (!blank(d.getCostUnit()) && d.getCostUnit().strip().length() > 32) {
             throw new IllegalArgumentException("costUnit: '" + d.getCostUnit().strip() + "' is longer than 32 characters");
         }
+    }
+
+    /**
+     * The create for the job {@code jobKey}: {@code input} is our request as the jq expressions see it, {@code model}
+     * the model it resolves to. A parameter left empty ({@code ?fal_webhook=} with webhooks off) is not sent at all.
+     */
+    ProviderCall call(ProviderUrls urls, String jobKey, ObjectNode input, String model, String webhookUrl) {
+        String url = urls.url(withoutEmptyParameters(path.replace("${model}", model)
+                .replace("${webhookUrl}", encode(webhookUrl))));
+        return urls.call(method, url, body == null ? null : Jq.write(body.first(input)), jobKey);
     }
 
     /** Whether the API may answer a create with the finished generation (a createOutcome is declared). */
@@ -84,16 +118,26 @@ final class CreateAnswers {
         }
     }
 
-    /** Whether a refused create's answer means moderation; an answer the expression does not fit does not. */
-    boolean censored(HttpReply reply) {
-        return truthy(censored, reply);
+    /**
+     * An error answer ({@code reason} names the provider, the code and the answer's {@code message}): refused for
+     * good when createRefused says so, whatever its code; else not created, try later; else maybe created; else
+     * censored when createCensored says it means moderation; else refused.
+     */
+    CreateResult readError(HttpReply reply, String reason, String message) {
+        if (truthy(refused, reply)) {
+            return CreateResult.refused(reason);
+        }
+        if (retryStatuses.contains(reply.status())) {
+            return CreateResult.retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
+        }
+        if (unconfirmedStatuses.contains(reply.status())) {
+            return CreateResult.unconfirmed(reason);
+        }
+        return truthy(censored, reply)
+                ? CreateResult.finished(null, StatusResult.censored(message)) : CreateResult.refused(reason);
     }
 
-    /** Whether an error answer refuses for good whatever its code says (createRefused). */
-    boolean refusedForGood(HttpReply reply) {
-        return truthy(refused, reply);
-    }
-
+    /** An expression about an error answer; an answer it does not fit is not. */
     private static boolean truthy(Jq expression, HttpReply reply) {
         try {
             return expression != null && expression.truthy(Jq.body(reply), Jq.answer(reply));
