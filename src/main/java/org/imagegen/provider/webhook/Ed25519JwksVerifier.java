@@ -34,27 +34,23 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
     public static final String USER_ID = "X-Fal-Webhook-User-Id";
     public static final String TIMESTAMP = "X-Fal-Webhook-Timestamp";
     public static final String SIGNATURE = "X-Fal-Webhook-Signature";
-    static final long MIN_REFETCH_MS = 60_000;
     static final long MAX_AGE_MS = 3_600_000;
     /** The DER header of an X.509 SubjectPublicKeyInfo for Ed25519; the raw 32-byte key follows it. */
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final long toleranceMs;
-    private final ReplayGuard replays;
+    private final FreshDeliveries deliveries;
+    private final KeyFetches fetches = new KeyFetches();
     private volatile List<PublicKey> keys = List.of();
     private volatile long fetchedAt;
-    private volatile long lastFetch;
-    private volatile boolean everFetched;
 
     public Ed25519JwksVerifier(long toleranceMs, int replayCapacity) {
-        this.toleranceMs = toleranceMs;
-        this.replays = new ReplayGuard(2 * toleranceMs, replayCapacity);
+        this.deliveries = new FreshDeliveries(toleranceMs, replayCapacity);
     }
 
     @Override
     public boolean wantsKeys(Function<String, String> header, byte[] body, long now) {
-        if (everFetched && now - lastFetch < MIN_REFETCH_MS) {
+        if (!fetches.mayFetch(now)) {
             return false;
         }
         return keys.isEmpty() || now - fetchedAt > MAX_AGE_MS
@@ -63,8 +59,7 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
 
     @Override
     public void keysFetched(String answer, long now) {
-        lastFetch = now;
-        everFetched = true;
+        fetches.made(now);
         List<PublicKey> read = readJwks(answer);
         keys = read;
         fetchedAt = now;
@@ -72,8 +67,7 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
 
     @Override
     public void keysFailed(long now) {
-        lastFetch = now;
-        everFetched = true;
+        fetches.made(now);
     }
 
     @Override
@@ -91,10 +85,7 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
         if (!verifies(known, header, body)) {
             throw WebhookRefusedException.unsigned("the signature does not verify with the provider's keys");
         }
-        Timestamps.requireFresh(timestamp, now, toleranceMs);
-        if (!replays.firstTime(requestId, now)) {
-            throw WebhookRefusedException.stale("delivery " + requestId + " was received before (a replay)");
-        }
+        deliveries.accept(requestId, timestamp, now);
         return requestId;
     }
 

@@ -29,23 +29,18 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
     public static final String ID = "webhook-id";
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
-    /** A fetched secret is asked for again no more often than this. */
-    static final long MIN_REFETCH_MS = 60_000;
     private static final String PREFIX = "whsec_";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean fetched;
-    private final long toleranceMs;
-    private final ReplayGuard replays;
+    private final FreshDeliveries deliveries;
+    private final KeyFetches fetches = new KeyFetches();
     private volatile byte[] key;
-    private volatile long lastFetch;
-    private volatile boolean everFetched;
 
     private StandardWebhooksVerifier(byte[] key, boolean fetched, long toleranceMs, int replayCapacity) {
         this.key = key;
         this.fetched = fetched;
-        this.toleranceMs = toleranceMs;
-        this.replays = new ReplayGuard(2 * toleranceMs, replayCapacity);
+        this.deliveries = new FreshDeliveries(toleranceMs, replayCapacity);
     }
 
     /** A verifier with a configured secret ({@code whsec_<base64>}, or the base64 alone). */
@@ -77,7 +72,7 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
 
     @Override
     public boolean wantsKeys(Function<String, String> header, byte[] body, long now) {
-        if (!fetched || everFetched && now - lastFetch < MIN_REFETCH_MS) {
+        if (!fetched || !fetches.mayFetch(now)) {
             return false;
         }
         return key == null || header.apply(SIGNATURE) != null && !matches(key, header, body);
@@ -85,8 +80,7 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
 
     @Override
     public void keysFetched(String answer, long now) {
-        lastFetch = now;
-        everFetched = true;
+        fetches.made(now);
         JsonNode node;
         try {
             node = answer == null ? null : JSON.readTree(answer);
@@ -101,8 +95,7 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
 
     @Override
     public void keysFailed(long now) {
-        lastFetch = now;
-        everFetched = true;
+        fetches.made(now);
     }
 
     @Override
@@ -120,10 +113,7 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
         if (!matches(current, header, body)) {
             throw WebhookRefusedException.unsigned("the signature does not match");
         }
-        Timestamps.requireFresh(timestamp, now, toleranceMs);
-        if (!replays.firstTime(id, now)) {
-            throw WebhookRefusedException.stale("delivery " + id + " was received before (a replay)");
-        }
+        deliveries.accept(id, timestamp, now);
         return id;
     }
 
