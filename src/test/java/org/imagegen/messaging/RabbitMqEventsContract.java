@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code spring-rabbitmq:<exchange>?routingKey=job&autoDeclareProducer=true}), through the real routes/ and config/:
  * the bundle declares the exchange, events reach the queue a consumer bound to it, and once the bundle has stopped
  * that queue is the only one bound to the exchange - the bundle left none of its own behind to fill up with events.
- * Subclasses say which broker and how it lists an exchange's bindings (AMQP 0-9-1 has no command for that).
+ * Subclasses say which broker ({@link RabbitBroker}, which also lists an exchange's bindings).
  */
 @ExtendWith(PostgresJobStore.class)
 abstract class RabbitMqEventsContract {
@@ -32,36 +32,24 @@ abstract class RabbitMqEventsContract {
 
     private final List<String> received = new ArrayList<>();
 
-    /** Starts the broker if the test owns one; returns its port. */
-    protected abstract int startBroker() throws Exception;
-
-    protected abstract String virtualHost();
-
-    protected abstract void stopBroker() throws Exception;
+    /** The broker, started if the test owns one. */
+    protected abstract RabbitBroker startBroker() throws Exception;
 
     protected abstract String name();
-
-    /** The names of the queues bound to the exchange, as the broker itself lists them. */
-    protected abstract List<String> queuesBoundTo(String exchange) throws Exception;
 
     @Test
     void publishingEventsLeavesNoQueueBehind() throws Exception {
         String events = "it.events." + name() + "-" + System.nanoTime();
-        int port = startBroker();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setPort(port);
-        factory.setUsername("guest");
-        factory.setPassword("guest");
-        factory.setVirtualHost(virtualHost());
+        RabbitBroker broker = startBroker();
+        ConnectionFactory factory = broker.connections();
         List<String> bound = new ArrayList<>();
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             Folders folders = new Folders(name()).clean();
             String consumer;
             try (RunningBundle bundle = RunningBundle.start(folders.fastBundle(
                     "imagegen.events.endpoints=spring-rabbitmq:" + events + "?routingKey=job&autoDeclareProducer=true",
-                    "imagegen.rabbitmq.port=" + port,
-                    "imagegen.rabbitmq.virtual-host=" + virtualHost()))) {
+                    "imagegen.rabbitmq.port=" + broker.port(),
+                    "imagegen.rabbitmq.virtual-host=" + broker.virtualHost()))) {
                 // the first event makes the producer declare the exchange
                 folders.drop("ev-1.json", "{\"id\": \"ev-1\", \"prompt\": \"a lighthouse\"}");
                 assertThat(folders.awaitManifest("ev-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
@@ -74,7 +62,7 @@ abstract class RabbitMqEventsContract {
                 await().atMost(WAIT).until(() -> receivedDelivered(channel, consumer, "ev-2"));
             }
 
-            bound.addAll(queuesBoundTo(events));
+            bound.addAll(broker.queuesBoundTo(events));
             assertThat(bound).containsExactly(consumer);
         } finally {
             // what a failing run left on a shared broker goes: the exchange and any queue the bundle bound to it
@@ -84,7 +72,7 @@ abstract class RabbitMqEventsContract {
                 }
                 channel.exchangeDelete(events);
             } finally {
-                stopBroker();
+                broker.close();
             }
         }
     }

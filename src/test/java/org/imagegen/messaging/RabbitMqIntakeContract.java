@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
@@ -61,6 +60,7 @@ abstract class RabbitMqIntakeContract {
     private final Map<String, AtomicInteger> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> spaceChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private RabbitBroker broker;
     private Folders folders;
     private RunningBundle bundle;
     private Connection connection;
@@ -69,12 +69,8 @@ abstract class RabbitMqIntakeContract {
     private final List<GetResponse> deadLetters = new CopyOnWriteArrayList<>();
     private final List<GetResponse> published = new CopyOnWriteArrayList<>();
 
-    /** Starts the broker if the test owns one; returns its port. */
-    protected abstract int startBroker() throws Exception;
-
-    protected abstract String virtualHost();
-
-    protected abstract void stopBroker() throws Exception;
+    /** The broker, started if the test owns one. */
+    protected abstract RabbitBroker startBroker() throws Exception;
 
     protected abstract String name();
 
@@ -86,14 +82,8 @@ abstract class RabbitMqIntakeContract {
 
     @BeforeAll
     void start() throws Exception {
-        int port = startBroker();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setPort(port);
-        factory.setUsername("guest");
-        factory.setPassword("guest");
-        factory.setVirtualHost(virtualHost());
-        connection = factory.newConnection();
+        broker = startBroker();
+        connection = broker.connections().newConnection();
         channel = connection.createChannel();
         channel.exchangeDeclare(events, "direct", false);
         eventQueue = channel.queueDeclare().getQueue();
@@ -111,8 +101,8 @@ abstract class RabbitMqIntakeContract {
         bundle = RunningBundle.start(folders.fastBundle(
                 "imagegen.events.endpoints=spring-rabbitmq:" + events + "?routingKey=job",
                 "imagegen.rabbitmq.enabled=true",
-                "imagegen.rabbitmq.port=" + port,
-                "imagegen.rabbitmq.virtual-host=" + virtualHost(),
+                "imagegen.rabbitmq.port=" + broker.port(),
+                "imagegen.rabbitmq.virtual-host=" + broker.virtualHost(),
                 "imagegen.rabbitmq.exchange=" + exchange,
                 "imagegen.rabbitmq.queue=" + queue,
                 "imagegen.rabbitmq.dead-letter-exchange=" + dlx,
@@ -157,7 +147,7 @@ abstract class RabbitMqIntakeContract {
             }
             connection.close();
         } finally {
-            stopBroker();
+            broker.close();
         }
     }
 

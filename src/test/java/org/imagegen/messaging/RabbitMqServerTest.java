@@ -10,18 +10,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class RabbitMqServerTest extends RabbitMqIntakeContract {
 
     @Override
-    protected int startBroker() {
-        return 5672;
-    }
-
-    @Override
-    protected String virtualHost() {
-        return "/";
-    }
-
-    @Override
-    protected void stopBroker() {
-        // the server is not ours
+    protected RabbitBroker startBroker() {
+        return RabbitBroker.server();
     }
 
     @Override
