@@ -12,6 +12,7 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
+import org.imagegen.support.Closing;
 import org.imagegen.support.Folders;
 import org.imagegen.support.OpenSshServer;
 import org.imagegen.support.PostgresJobStore;
@@ -79,12 +80,7 @@ class SftpOpenSshTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (bundle != null) {
-            bundle.close();
-        }
-        if (sshd != null) {
-            sshd.close();
-        }
+        Closing.all(bundle, sshd);
     }
 
     @Test

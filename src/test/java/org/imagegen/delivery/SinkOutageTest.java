@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
+import org.imagegen.support.Closing;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
@@ -53,15 +55,7 @@ class SinkOutageTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (bundle != null) {
-            bundle.close();
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-        if (sftp != null) {
-            sftp.close();
-        }
+        Closing.all(bundle, receiver, sftp);
     }
 
     @Test
@@ -69,21 +63,14 @@ class SinkOutageTest {
         // ports nothing listens on until the servers come back: every attempt is refused at the TCP level
         int callbackPort = freePort();
         int sftpPort = freePort();
-        bundle = RunningBundle.start(folders.fastBundle(
+        List<String> settings = new ArrayList<>(List.of(
                 "imagegen.api.token=" + TOKEN,
                 "imagegen.poll.max-backoff=300ms",
                 "imagegen.delivery.max-attempts=3",
-                "imagegen.sinks.names=outbox,notify,cdn",
-                "imagegen.sinks.notify.type=http",
-                "imagegen.sinks.notify.url=http://127.0.0.1:" + callbackPort + "/ok",
-                "imagegen.sinks.notify.secret=" + SECRET,
-                "imagegen.sinks.cdn.type=sftp",
-                "imagegen.sinks.cdn.host=127.0.0.1",
-                "imagegen.sinks.cdn.port=" + sftpPort,
-                "imagegen.sinks.cdn.user=imagegen",
-                "imagegen.sinks.cdn.password=" + SFTP_PASSWORD,
-                "imagegen.sinks.cdn.path=upload",
-                "imagegen.sinks.cdn.strict-host-key-checking=no"));
+                "imagegen.sinks.names=outbox,notify,cdn"));
+        settings.addAll(SinkSettings.http("notify", "http://127.0.0.1:" + callbackPort + "/ok", SECRET));
+        settings.addAll(SinkSettings.sftp("cdn", sftpPort, SFTP_PASSWORD, "upload"));
+        bundle = RunningBundle.start(folders.fastBundle(settings.toArray(String[]::new)));
         JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         ApiClient api = ApiClient.of(bundle, TOKEN);
 

@@ -16,6 +16,7 @@ import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobQueries;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.CallbackReceiver;
+import org.imagegen.support.Closing;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
@@ -80,37 +81,15 @@ class SinksTest {
                 "imagegen.sinks.archive.endpoint=" + s3.endpoint(),
                 "imagegen.sinks.archive.path-style=true",
                 "imagegen.sinks.archive.access-key=test-access",
-                "imagegen.sinks.archive.secret-key=test-secret-key",
-                "imagegen.sinks.cdn.type=sftp",
-                "imagegen.sinks.cdn.host=127.0.0.1",
-                "imagegen.sinks.cdn.port=" + sftp.port(),
-                "imagegen.sinks.cdn.user=imagegen",
-                "imagegen.sinks.cdn.password=sftp-password",
-                "imagegen.sinks.cdn.path=upload",
-                "imagegen.sinks.cdn.strict-host-key-checking=no",
-                // the same server, an absolute path
-                "imagegen.sinks.vault.type=sftp",
-                "imagegen.sinks.vault.host=127.0.0.1",
-                "imagegen.sinks.vault.port=" + sftp.port(),
-                "imagegen.sinks.vault.user=imagegen",
-                "imagegen.sinks.vault.password=sftp-password",
-                "imagegen.sinks.vault.path=" + vault,
-                "imagegen.sinks.vault.strict-host-key-checking=no",
-                "imagegen.sinks.notify.type=http",
-                "imagegen.sinks.notify.url=" + receiver.url("/ok"),
-                "imagegen.sinks.notify.secret=" + SECRET,
-                "imagegen.sinks.flaky.type=http",
-                "imagegen.sinks.flaky.url=" + receiver.url("/flaky"),
-                "imagegen.sinks.flaky.secret=" + SECRET,
-                "imagegen.sinks.stubborn.type=http",
-                "imagegen.sinks.stubborn.url=" + receiver.url("/stubborn"),
-                "imagegen.sinks.stubborn.secret=" + SECRET,
-                "imagegen.sinks.down.type=http",
-                "imagegen.sinks.down.url=" + receiver.url("/down"),
-                "imagegen.sinks.down.secret=" + SECRET,
-                "imagegen.sinks.forged.type=http",
-                "imagegen.sinks.forged.url=" + receiver.url("/strict"),
-                "imagegen.sinks.forged.secret=not-the-receivers-secret"));
+                "imagegen.sinks.archive.secret-key=test-secret-key"));
+        settings.addAll(SinkSettings.sftp("cdn", sftp.port(), "sftp-password", "upload"));
+        // the same server, an absolute path
+        settings.addAll(SinkSettings.sftp("vault", sftp.port(), "sftp-password", vault));
+        settings.addAll(SinkSettings.http("notify", receiver.url("/ok"), SECRET));
+        settings.addAll(SinkSettings.http("flaky", receiver.url("/flaky"), SECRET));
+        settings.addAll(SinkSettings.http("stubborn", receiver.url("/stubborn"), SECRET));
+        settings.addAll(SinkSettings.http("down", receiver.url("/down"), SECRET));
+        settings.addAll(SinkSettings.http("forged", receiver.url("/strict"), "not-the-receivers-secret"));
         bundle = RunningBundle.start(folders.fastBundle(settings.toArray(String[]::new)));
         store = bundle.bean("jobQueries", JobQueries.class);
         jobs = bundle.bean("operatorActions", OperatorActions.class);
@@ -118,18 +97,7 @@ class SinksTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (bundle != null) {
-            bundle.close();
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-        if (sftp != null) {
-            sftp.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+        Closing.all(bundle, receiver, sftp, s3);
     }
 
     @Test
