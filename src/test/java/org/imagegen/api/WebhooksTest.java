@@ -110,24 +110,14 @@ class WebhooksTest {
      */
     @Test
     void aSubscriptionLeftByALeaderThatDiedIsRemovedAndReplaced() throws Exception {
-        AllImagesSimulator simulator;
-        try (RunningBundle bundle = start("webhooks-stale", "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
-            simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
-            DataSource db = bundle.bean("jobStoreDataSource", DataSource.class);
-            AllImagesSimulator provider = simulator;
-            String own = await().atMost(WAIT).until(() -> recorded(db), id -> id != null);
+        assertTheRecordIsReplaced("webhooks-stale", (simulator, db, own) -> {
             assertThat(simulator.webhookIds()).containsExactly(own);
-
             // what a leader killed before it could unsubscribe leaves: its subscription, recorded as in force
             String dead = subscribeDirectly(simulator, "http://127.0.0.1:9/webhooks/all-images/gone");
             execute(db, "UPDATE webhook_subscription SET webhook_id = '" + dead + "', node_id = 'dead-node'");
             assertThat(simulator.webhookIds()).containsExactlyInAnyOrder(own, dead);
-
-            String replacement = await().atMost(WAIT).until(() -> recorded(db),
-                    id -> id != null && !id.equals(dead) && !id.equals(own));
-            await().atMost(WAIT).until(() -> provider.webhookIds().equals(Set.of(replacement)));
-        }
-        assertThat(simulator.webhookIds()).isEmpty();
+            return dead;
+        });
     }
 
     /**
@@ -137,17 +127,34 @@ class WebhooksTest {
      */
     @Test
     void aSubscriptionTheProviderNoLongerHoldsIsTakenAsGone() throws Exception {
+        assertTheRecordIsReplaced("webhooks-gone", (simulator, db, own) -> {
+            execute(db, "UPDATE webhook_subscription SET webhook_id = 'wh_removed_already', node_id = 'dead-node'");
+            return "wh_removed_already";
+        });
+    }
+
+    /** What a leader that died leaves on record as the subscription in force; answers the id recorded. */
+    private interface LeftOnRecord {
+        String record(AllImagesSimulator simulator, DataSource db, String own) throws Exception;
+    }
+
+    /**
+     * A bundle whose leader subscribed and recorded its subscription ({@code own}); {@code left} then puts another on
+     * record. The leader replaces it with a new one of its own: the provider then holds only that one, and none once
+     * the bundle stopped.
+     */
+    private void assertTheRecordIsReplaced(String name, LeftOnRecord left) throws Exception {
         AllImagesSimulator simulator;
-        try (RunningBundle bundle = start("webhooks-gone", "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
+        try (RunningBundle bundle = start(name, "true", "1m", "imagegen.webhooks.check-interval=200ms")) {
             simulator = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
             DataSource db = bundle.bean("jobStoreDataSource", DataSource.class);
             AllImagesSimulator provider = simulator;
             String own = await().atMost(WAIT).until(() -> recorded(db), id -> id != null);
 
-            execute(db, "UPDATE webhook_subscription SET webhook_id = 'wh_removed_already', node_id = 'dead-node'");
+            String stale = left.record(simulator, db, own);
 
             String replacement = await().atMost(WAIT).until(() -> recorded(db),
-                    id -> id != null && !id.equals("wh_removed_already") && !id.equals(own));
+                    id -> id != null && !id.equals(stale) && !id.equals(own));
             await().atMost(WAIT).until(() -> provider.webhookIds().equals(Set.of(replacement)));
         }
         assertThat(simulator.webhookIds()).isEmpty();

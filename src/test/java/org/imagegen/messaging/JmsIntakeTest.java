@@ -72,8 +72,7 @@ class JmsIntakeTest {
         client.send("test.requests", "{\"id\": \"jms-happy\", \"prompt\": \"a lighthouse in fog\"}",
                 Map.of("JMSReplyTo", "test.replies", "JMSCorrelationID", "order-42"));
 
-        JsonNode manifest = FOLDERS.awaitManifest("jms-happy", WAIT);
-        assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+        JsonNode manifest = FOLDERS.awaitEnded("jms-happy", "DELIVERED", WAIT);
         assertThat(manifest.path("images")).hasSize(4);
         assertThat(simulator().createsFor("jms-happy")).isEqualTo(1);
 

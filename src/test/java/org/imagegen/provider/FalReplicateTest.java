@@ -58,9 +58,8 @@ class FalReplicateTest extends ShippedSimulators {
                 {"id": "fal-happy", "provider": "fal", "prompt": "a lighthouse at dusk", "model": "fal-ai/flux/schnell",
                  "aspectRatio": "16:9", "count": 2, "seed": 1234}""");
 
-        JsonNode manifest = FOLDERS.awaitManifest("fal-happy", WAIT);
+        JsonNode manifest = FOLDERS.awaitEnded("fal-happy", "DELIVERED", WAIT);
 
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
         assertThat(manifest.path("images")).hasSize(2);
         manifest.path("images").forEach(i -> assertThat(Files.exists(FOLDERS.outbox.resolve("fal-happy")
                 .resolve(i.path("file").asText()))).isTrue());
@@ -85,8 +84,7 @@ class FalReplicateTest extends ShippedSimulators {
         assertThat(queued.path("position").asInt()).isBetween(0, 2);
         assertThat(queued.path("state").asText()).isIn("SUBMITTED", "RUNNING");
 
-        JsonNode manifest = FOLDERS.awaitManifest("fal-queued", WAIT);
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        FOLDERS.awaitEnded("fal-queued", "DELIVERED", WAIT);
         assertThat(json(api.get("/api/generations/fal-queued")).path("position").isNull()).isTrue();
     }
 
@@ -100,22 +98,17 @@ class FalReplicateTest extends ShippedSimulators {
                 {"id": "fal-nsfw-one", "provider": "fal", "prompt": "a kettle sim:nsfw-one", "count": 3}
                 """);
 
-        JsonNode model = FOLDERS.awaitManifest("fal-model-error", WAIT);
-        assertThat(model.path("state").asText()).isEqualTo("FAILED");
+        JsonNode model = FOLDERS.awaitEnded("fal-model-error", "FAILED", WAIT);
         assertThat(model.path("reason").asText()).contains("no_media_generated").contains("did not generate any media");
         // a 504 with fal's error_type (X-Fal-Error-Type) is fal's answer: FAILED at once, not checked until TIMED_OUT
-        JsonNode request = FOLDERS.awaitManifest("fal-request-error", WAIT);
-        assertThat(request.path("state").asText()).as(request.toPrettyString()).isEqualTo("FAILED");
+        JsonNode request = FOLDERS.awaitEnded("fal-request-error", "FAILED", WAIT);
         assertThat(request.path("reason").asText()).isEqualTo("request_timeout: Request timed out");
-        JsonNode policy = FOLDERS.awaitManifest("fal-policy", WAIT);
-        assertThat(policy.path("state").asText()).isEqualTo("CENSORED");
+        JsonNode policy = FOLDERS.awaitEnded("fal-policy", "CENSORED", WAIT);
         assertThat(policy.path("reason").asText()).contains("flagged by a content checker");
-        JsonNode all = FOLDERS.awaitManifest("fal-nsfw-all", WAIT);
-        assertThat(all.path("state").asText()).isEqualTo("CENSORED");
+        JsonNode all = FOLDERS.awaitEnded("fal-nsfw-all", "CENSORED", WAIT);
         assertThat(all.path("reason").asText()).contains("safety checker flagged every image");
         // some flagged: the clean ones are delivered, the black ones left out
-        JsonNode some = FOLDERS.awaitManifest("fal-nsfw-one", WAIT);
-        assertThat(some.path("state").asText()).as(some.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode some = FOLDERS.awaitEnded("fal-nsfw-one", "DELIVERED", WAIT);
         assertThat(some.path("images")).hasSize(2);
         for (String key : List.of("fal-model-error", "fal-request-error", "fal-policy", "fal-nsfw-all", "fal-nsfw-one")) {
             assertThat(fal.createsFor(key)).as(key).isEqualTo(1);
@@ -156,8 +149,7 @@ class FalReplicateTest extends ShippedSimulators {
                  "model": "black-forest-labs/flux-1.1-pro"}
                 """.replace("\n ", " "));
 
-        JsonNode manifest = FOLDERS.awaitManifest("rep-happy", WAIT);
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode manifest = FOLDERS.awaitEnded("rep-happy", "DELIVERED", WAIT);
         assertThat(manifest.path("images")).hasSize(2);
         assertThat(createUris(replicate.received(), "rep-happy")).containsExactly("/v1/models/black-forest-labs/flux-dev/predictions");
         JsonNode body = replicate.received().creates("rep-happy").get(0);
@@ -167,8 +159,7 @@ class FalReplicateTest extends ShippedSimulators {
         assertThat(input.path("seed").asLong()).isEqualTo(77);
         assertThat(body.has("webhook")).as("no webhook while webhooks are off").isFalse();
 
-        JsonNode pro = FOLDERS.awaitManifest("rep-pro", WAIT);
-        assertThat(pro.path("state").asText()).as(pro.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode pro = FOLDERS.awaitEnded("rep-pro", "DELIVERED", WAIT);
         assertThat(pro.path("images")).hasSize(1);
         assertThat(replicate.createsFor("rep-happy")).isEqualTo(1);
         assertThat(replicate.createsFor("rep-pro")).isEqualTo(1);
@@ -183,17 +174,13 @@ class FalReplicateTest extends ShippedSimulators {
                 {"id": "rep-aborted", "provider": "replicate", "prompt": "a bell sim:aborted"}
                 """);
 
-        JsonNode failed = FOLDERS.awaitManifest("rep-failed", WAIT);
-        assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+        JsonNode failed = FOLDERS.awaitEnded("rep-failed", "FAILED", WAIT);
         assertThat(failed.path("reason").asText()).contains("the model raised an exception");
-        JsonNode nsfw = FOLDERS.awaitManifest("rep-nsfw", WAIT);
-        assertThat(nsfw.path("state").asText()).isEqualTo("CENSORED");
+        JsonNode nsfw = FOLDERS.awaitEnded("rep-nsfw", "CENSORED", WAIT);
         assertThat(nsfw.path("reason").asText()).contains("NSFW content");
-        JsonNode canceled = FOLDERS.awaitManifest("rep-canceled", WAIT);
-        assertThat(canceled.path("state").asText()).isEqualTo("FAILED");
+        JsonNode canceled = FOLDERS.awaitEnded("rep-canceled", "FAILED", WAIT);
         assertThat(canceled.path("reason").asText()).contains("canceled at Replicate");
-        JsonNode aborted = FOLDERS.awaitManifest("rep-aborted", WAIT);
-        assertThat(aborted.path("state").asText()).isEqualTo("FAILED");
+        JsonNode aborted = FOLDERS.awaitEnded("rep-aborted", "FAILED", WAIT);
         assertThat(aborted.path("reason").asText()).contains("aborted by Replicate");
     }
 

@@ -108,9 +108,8 @@ class OpenAiTest {
                 {"id": "oa-harbour", "provider": "openai", "prompt": "a harbour at dawn", "count": 3,
                  "aspectRatio": "3:2", "model": "gpt-image-1-mini", "options": {"quality": "low"}}""");
 
-        JsonNode manifest = FOLDERS.awaitManifest("oa-harbour", WAIT);
+        JsonNode manifest = FOLDERS.awaitEnded("oa-harbour", "DELIVERED", WAIT);
 
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
         assertThat(OPENAI.createsFor("oa-harbour")).as("one create, paid once").isEqualTo(1);
         assertThat(OPENAI.otherCalls()).as("no status check, no download: the API has none").isZero();
         JsonNode sentBody = OPENAI.requestFor("oa-harbour");
@@ -147,8 +146,7 @@ class OpenAiTest {
                 """);
 
         for (String id : List.of("oa-censor-out", "oa-censor-in")) {
-            JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
-            assertThat(manifest.path("state").asText()).as(id).isEqualTo("CENSORED");
+            JsonNode manifest = FOLDERS.awaitEnded(id, "CENSORED", WAIT);
             assertThat(manifest.path("reason").asText()).as(id)
                     .startsWith("Your request was rejected by the safety system");
             assertThat(manifest.path("images")).as(id).isEmpty();
@@ -166,15 +164,12 @@ class OpenAiTest {
                 {"id": "oa-dalle", "provider": "openai", "prompt": "an old model", "model": "dall-e-3"}
                 """);
 
-        JsonNode billing = FOLDERS.awaitManifest("oa-billing", WAIT);
-        JsonNode dalle = FOLDERS.awaitManifest("oa-dalle", WAIT);
+        JsonNode billing = FOLDERS.awaitEnded("oa-billing", "FAILED", WAIT);
+        JsonNode dalle = FOLDERS.awaitEnded("oa-dalle", "FAILED", WAIT);
 
-        assertThat(billing.path("state").asText()).isEqualTo("FAILED");
         assertThat(billing.path("reason").asText()).isEqualTo("openai answered HTTP 400: Billing hard limit has been reached");
-        assertThat(dalle.path("state").asText()).isEqualTo("FAILED");
         assertThat(dalle.path("reason").asText()).startsWith("openai answered HTTP 400: Invalid value: 'dall-e-3'.");
-        JsonNode quota = FOLDERS.awaitManifest("oa-quota", WAIT);
-        assertThat(quota.path("state").asText()).as("a 429 that waiting cannot clear (createRefused)").isEqualTo("FAILED");
+        JsonNode quota = FOLDERS.awaitEnded("oa-quota", "FAILED", WAIT);
         assertThat(quota.path("reason").asText()).isEqualTo("openai answered HTTP 429: You exceeded your current quota,"
                 + " please check your plan and billing details.");
         assertThat(store.find("oa-quota").orElseThrow().getCreateAttempts()).as("not sent again").isEqualTo(1);
@@ -194,8 +189,7 @@ class OpenAiTest {
                 """);
 
         for (String id : List.of("oa-429", "oa-429bare", "oa-500", "oa-503")) {
-            JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
-            assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
+            JsonNode manifest = FOLDERS.awaitEnded(id, "DELIVERED", WAIT);
             assertThat(OPENAI.createsFor(id)).as(id + ": refused creates make nothing; one made").isEqualTo(1);
             assertThat(manifest.path("images")).hasSize(1);
         }
@@ -206,8 +200,7 @@ class OpenAiTest {
         assertThat(store.find("oa-429").orElseThrow().getCreateAttempts()).isEqualTo(3);
 
         for (String id : List.of("oa-502", "oa-lost")) {
-            JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
-            assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("NEEDS_ATTENTION");
+            JsonNode manifest = FOLDERS.awaitEnded(id, "NEEDS_ATTENTION", WAIT);
             assertThat(manifest.path("reason").asText()).contains("not sent again");
             assertThat(OPENAI.createsFor(id)).as(id + ": made once, never sent again").isEqualTo(1);
         }
@@ -263,8 +256,7 @@ class OpenAiTest {
 
         FOLDERS.drop("compatible.json", "{\"id\": \"oa-compatible-slow\", \"provider\": \"openai-compatible\","
                 + " \"prompt\": \"a slow painting sim:ms=6000\"}");
-        JsonNode parked = FOLDERS.awaitManifest("oa-compatible-slow", WAIT);
-        assertThat(parked.path("state").asText()).as(parked.toPrettyString()).isEqualTo("NEEDS_ATTENTION");
+        FOLDERS.awaitEnded("oa-compatible-slow", "NEEDS_ATTENTION", WAIT);
         assertThat(OPENAI.createsFor("oa-compatible-slow")).isEqualTo(1);
     }
 

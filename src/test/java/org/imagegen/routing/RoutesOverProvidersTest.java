@@ -116,9 +116,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
                 {"id": "rt-queue", "provider": "route:fast", "prompt": "a short queue sim:create-429x1 sim:retry-after=1"}
                 """);
 
-        JsonNode manifest = FOLDERS.awaitManifest("rt-crowd", WAIT);
+        JsonNode manifest = FOLDERS.awaitEnded("rt-crowd", "DELIVERED", WAIT);
 
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo("DELIVERED");
         assertThat(creates(bfl, "rt-crowd")).isEqualTo(1);
         assertThat(creates(replicate, "rt-crowd")).isEqualTo(1);
         assertThat(fal.createsFor("rt-crowd")).as("fal waited out its 429 and made it").isEqualTo(1);
@@ -127,8 +126,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
                 .containsExactly("RATE_LIMITED", "RATE_LIMITED", "DELIVERED");
         assertThat(manifest.path("attempts").get(0).path("reason").asText()).contains("past the wait budget of PT1.5S");
 
-        JsonNode waited = FOLDERS.awaitManifest("rt-queue", WAIT);
-        assertThat(waited.path("state").asText()).as(waited.toPrettyString()).isEqualTo("DELIVERED");
+        JsonNode waited = FOLDERS.awaitEnded("rt-queue", "DELIVERED", WAIT);
         assertThat(creates(bfl, "rt-queue")).as("refused once, then made").isEqualTo(2);
         assertThat(bfl.createsFor("rt-queue")).isEqualTo(1);
         assertThat(creates(replicate, "rt-queue") + creates(fal, "rt-queue")).isZero();
@@ -227,11 +225,10 @@ class RoutesOverProvidersTest extends ShippedSimulators {
                 {"id": "rt-fine", "provider": "route:patient", "prompt": "a single bird"}
                 """);
 
-        JsonNode fine = FOLDERS.awaitManifest("rt-fine", WAIT);
+        FOLDERS.awaitEnded("rt-fine", "DELIVERED", WAIT);
         FOLDERS.awaitRejectedField("bad.jsonl", WAIT);
         JsonNode errors = Folders.readJson(FOLDERS.rejected("bad.jsonl.error.json"));
 
-        assertThat(fine.path("state").asText()).isEqualTo("DELIVERED");
         JsonNode problems = errors.path("problems");
         assertThat(problems).as(errors.toPrettyString()).hasSize(3);
         assertThat(problems.get(0).path("id").asText()).isEqualTo("rt-nowhere");

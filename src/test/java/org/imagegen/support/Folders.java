@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The inbox, outbox and data folders of one test run under target/it/, and ways to use them as a user would. */
@@ -107,6 +108,16 @@ public final class Folders {
     public JsonNode awaitManifest(String id, Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> Files.exists(manifestPath(id)));
         return readJson(manifestPath(id));
+    }
+
+    /**
+     * The manifest of job {@code id} once it ended, asserted to be in {@code state} (a failure shows the whole
+     * manifest), for the test to check more of it.
+     */
+    public JsonNode awaitEnded(String id, String state, Duration atMost) {
+        JsonNode manifest = awaitManifest(id, atMost);
+        assertThat(manifest.path("state").asText()).as(id + ": " + manifest.toPrettyString()).isEqualTo(state);
+        return manifest;
     }
 
     /** The field the first problem of a rejected file names, once its error file is written. */

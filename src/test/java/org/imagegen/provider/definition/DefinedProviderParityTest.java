@@ -85,8 +85,7 @@ class DefinedProviderParityTest {
         assertThat(rendernet.path("sinks").toString()).contains("replicated").doesNotContain("outbox");
         assertThat(Files.exists(REPLICATED.resolve("par-rendernet").resolve("manifest.json"))).isTrue();
 
-        JsonNode fal = FOLDERS.awaitManifest("par-fal", WAIT);
-        assertThat(fal.path("state").asText()).isEqualTo("DELIVERED");
+        JsonNode fal = FOLDERS.awaitEnded("par-fal", "DELIVERED", WAIT);
         assertThat(Files.exists(REPLICATED.resolve("par-fal"))).isFalse();
 
         // the job gauges of each defined provider, by state, read from the store
