@@ -177,27 +177,16 @@ public class AllImagesSimulator extends ProviderSimulator {
         sendJson(exchange, 201, view(g, System.currentTimeMillis()));
     }
 
-    private void begin(SimulatedGeneration g, boolean firstAttempt) {
-        g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(g.scenario);
-        g.fate = drawFate(g.scenario, firstAttempt);
-    }
-
     private void get(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (injectCheckFault(exchange, g)) {
-            return;
+        SimulatedGeneration g = checked(exchange, generations.get(id),
+                unknown -> error(unknown, 404, "Not Found", "Image generation not found"));
+        if (g != null) {
+            sendJson(exchange, 200, view(g, System.currentTimeMillis()));
         }
-        if (g == null) {
-            error(exchange, 404, "Not Found", "Image generation not found");
-            return;
-        }
-        g.checks.incrementAndGet();
-        sendJson(exchange, 200, view(g, System.currentTimeMillis()));
     }
 
     private void list(HttpExchange exchange) throws IOException {
-        Map<String, String> query = query(exchange);
+        Map<String, String> query = SimulatorSupport.query(exchange);
         String tag = query.get("tag");
         // a search for one job's tag (imagegen-<key>) meets that job's find faults; a list of many (the tag every
         // generation of the bundle carries) meets none

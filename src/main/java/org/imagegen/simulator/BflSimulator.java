@@ -80,7 +80,7 @@ public class BflSimulator extends DefinitionSimulator {
         }
         String name = path.substring("/v1/".length());
         if (name.equals("get_result") && method.equals("GET")) {
-            String id = query(exchange).get("id");
+            String id = SimulatorSupport.query(exchange).get("id");
             if (id == null || id.isBlank()) {
                 validation(exchange, "query", "id", "Field required", "missing");
                 return;
@@ -128,9 +128,7 @@ public class BflSimulator extends DefinitionSimulator {
         }
         SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), jobKey, prompt,
                 List.of(), null, task, null, scenario);
-        g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, jobKey == null || createsFor(jobKey) == 0);
+        begin(g, jobKey == null || createsFor(jobKey) == 0);
         g.imageIds.add(newId("sample_"));
         register(g);
         countCreate(jobKey);
@@ -281,7 +279,7 @@ public class BflSimulator extends DefinitionSimulator {
             detail(exchange, 404, "Not Found");
             return;
         }
-        Map<String, String> query = query(exchange);
+        Map<String, String> query = SimulatorSupport.query(exchange);
         String expiry = query.getOrDefault("se", "");
         String signed = SimulatorSupport.signature(signingSecret, "/results/" + rest + "|" + expiry);
         if (!signed.equals(query.get("sig"))) {

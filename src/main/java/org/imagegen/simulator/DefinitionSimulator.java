@@ -4,14 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the simulators of the provider definitions (BFL, fal, Leonardo, Replicate) share: the API on 127.0.0.1, the
- * images on another host name ({@link #IMAGE_HOST}, as the real services serve them from a CDN or bucket host), how
- * long an image lasts after its generation finished, and the webhooks they post.
+ * What the simulators of BFL, fal, Leonardo and Replicate share besides their images on another host name
+ * ({@link ImageHostSimulator}): how long an image lasts after its generation finished, and the webhooks they post.
  */
-public abstract class DefinitionSimulator extends ProviderSimulator {
-
-    /** The image host: another host name than the API's (127.0.0.1), so downloads pass only by its listing. */
-    public static final String IMAGE_HOST = "localhost";
+public abstract class DefinitionSimulator extends ImageHostSimulator {
 
     protected final SimulatedWebhooks webhooks = new SimulatedWebhooks(getClass().getSimpleName() + "-webhooks");
     private volatile Duration imageLifetime;
@@ -34,16 +30,6 @@ public abstract class DefinitionSimulator extends ProviderSimulator {
 
     protected Duration imageLifetime() {
         return imageLifetime;
-    }
-
-    @Override
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
-    }
-
-    @Override
-    public List<String> imageHosts() {
-        return List.of(IMAGE_HOST);
     }
 
     @Override

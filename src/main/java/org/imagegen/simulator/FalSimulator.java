@@ -134,7 +134,7 @@ public class FalSimulator extends DefinitionSimulator {
             dropConnection(exchange);
             return;
         }
-        String webhook = query(exchange).get("fal_webhook");
+        String webhook = SimulatorSupport.query(exchange).get("fal_webhook");
         if (webhook != null && !webhook.isBlank() && g.fate != SimulatedGeneration.Fate.NEVER) {
             webhooks.schedule(webhook, g.durationMs + 20, () -> webhookPayload(g), bytes -> signer.headers(g.id, bytes));
         }
@@ -198,18 +198,13 @@ public class FalSimulator extends DefinitionSimulator {
     }
 
     private void status(HttpExchange exchange, String app, String id) throws IOException {
-        SimulatedGeneration g = find(app, id);
-        if (injectCheckFault(exchange, g)) {
-            return;
-        }
+        SimulatedGeneration g = checked(exchange, find(app, id), unknown -> detail(unknown, 404, "Request not found"));
         if (g == null) {
-            detail(exchange, 404, "Request not found");
             return;
         }
-        g.checks.incrementAndGet();
         long now = System.currentTimeMillis();
         double progress = g.progress(now);
-        boolean logs = "1".equals(query(exchange).get("logs"));
+        boolean logs = "1".equals(SimulatorSupport.query(exchange).get("logs"));
         Map<String, Object> answer = new LinkedHashMap<>();
         int status;
         if (progress < 0.3 && g.fate != SimulatedGeneration.Fate.NEVER) {

@@ -3,6 +3,7 @@ package org.imagegen.simulator;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,9 +118,7 @@ public class LeonardoSimulator extends DefinitionSimulator {
         }
         SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), jobKey, prompt,
                 List.of(), null, request, null, scenario);
-        g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, jobKey == null || createsFor(jobKey) == 0);
+        begin(g, jobKey == null || createsFor(jobKey) == 0);
         for (int i = 0; i < request.count(); i++) {
             g.imageIds.add(java.util.UUID.randomUUID().toString());
         }
@@ -164,17 +163,13 @@ public class LeonardoSimulator extends DefinitionSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (injectCheckFault(exchange, g)) {
+        // Leonardo answers an unknown id with a null generation, not an error
+        SimulatedGeneration g = checked(exchange, generations.get(id),
+                unknown -> sendJson(unknown, 200, Collections.singletonMap("generations_by_pk", null)));
+        if (g == null) {
             return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        if (g == null) {
-            answer.put("generations_by_pk", null);
-            sendJson(exchange, 200, answer);
-            return;
-        }
-        g.checks.incrementAndGet();
         long now = System.currentTimeMillis();
         Request request = (Request) g.params;
         // a generation the output filter flags (the censor rate) completes with every image marked nsfw

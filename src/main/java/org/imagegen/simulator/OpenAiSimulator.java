@@ -159,9 +159,7 @@ public class OpenAiSimulator extends ProviderSimulator {
         int n = body.path("n").asInt(1);
         SimulatedGeneration g = new SimulatedGeneration(newId("img_"), jobKey, prompt, List.of(), null, null, null,
                 scenario);
-        g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, createsFor(jobKey) == 0);
+        begin(g, createsFor(jobKey) == 0);
         for (int i = 0; i < n; i++) {
             g.imageIds.add(g.id + "_" + i);
         }

@@ -4,21 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,11 +47,11 @@ public abstract class ProviderSimulator implements AutoCloseable {
     private final Map<String, SimulatedGeneration> byJobKey = new ConcurrentHashMap<>();
     private final AtomicInteger fullyDownloaded = new AtomicInteger();
     private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> checksInFlight = new ConcurrentHashMap<>();
-    private final Set<String> overlappingChecks = ConcurrentHashMap.newKeySet();
+    private final ChecksInFlight checksInFlight = new ChecksInFlight();
     private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
     private final Random random;
     private final SimulatedFaults faults;
+    private final GenerationDraws draws;
     /** Every call received, and where a watched secret went. */
     protected final ReceivedCalls received = new ReceivedCalls();
     private final HttpServer server;
@@ -66,6 +61,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
         this.settings = settings;
         this.random = new Random(settings.seed());
         this.faults = new SimulatedFaults(this, settings, random);
+        this.draws = new GenerationDraws(settings, random);
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 200);
         } catch (IOException e) {
@@ -155,7 +151,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * time too).
      */
     public Set<String> overlappingChecks() {
-        return Set.copyOf(overlappingChecks);
+        return checksInFlight.overlapping();
     }
 
     /** A status check being answered; closing it ends it. */
@@ -170,23 +166,8 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * find the previous one still counted.
      */
     protected CheckInFlight checkStarted(String generationId) {
-        AtomicInteger inFlight = checksInFlight.computeIfAbsent(generationId, k -> new AtomicInteger());
-        if (inFlight.incrementAndGet() > 1) {
-            overlappingChecks.add(generationId);
-        }
-        AtomicBoolean ended = new AtomicBoolean();
-        CheckInFlight check = () -> {
-            if (ended.compareAndSet(false, true)) {
-                inFlight.decrementAndGet();
-                CHECK_ANSWERED_HERE.remove();
-            }
-        };
-        CHECK_ANSWERED_HERE.set(check);
-        return check;
+        return checksInFlight.start(generationId)::run;
     }
-
-    /** The check this thread is answering (handlers answer on the thread that started the check). */
-    private static final ThreadLocal<CheckInFlight> CHECK_ANSWERED_HERE = new ThreadLocal<>();
 
     /** Generations whose every image was downloaded at least once. */
     public int fullyDownloaded() {
@@ -309,37 +290,22 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return faults.loseAnswer(jobKey, scenario);
     }
 
+    /**
+     * Starts {@code g} now, its duration and fate drawn from its scenario and the configured rates; a
+     * {@code sim:fail-once} fails only its {@code firstAttempt}.
+     */
+    protected void begin(SimulatedGeneration g, boolean firstAttempt) {
+        g.startedAt = System.currentTimeMillis();
+        g.durationMs = draws.duration(g.scenario);
+        g.fate = draws.fate(g.scenario, firstAttempt);
+    }
+
     protected SimulatedGeneration.Fate drawFate(Scenario scenario, boolean firstAttempt) {
-        if (scenario.never()) {
-            return SimulatedGeneration.Fate.NEVER;
-        }
-        if (scenario.censor()) {
-            return SimulatedGeneration.Fate.CENSOR;
-        }
-        if (scenario.fail() || (scenario.failOnce() && firstAttempt)) {
-            return SimulatedGeneration.Fate.FAIL;
-        }
-        synchronized (random) {
-            double roll = random.nextDouble();
-            if (roll < settings.failureRate()) {
-                return SimulatedGeneration.Fate.FAIL;
-            }
-            if (roll < settings.failureRate() + settings.censorRate()) {
-                return SimulatedGeneration.Fate.CENSOR;
-            }
-        }
-        return SimulatedGeneration.Fate.SUCCEED;
+        return draws.fate(scenario, firstAttempt);
     }
 
     protected long drawDuration(Scenario scenario) {
-        if (scenario.durationMs() != null) {
-            return scenario.durationMs();
-        }
-        long min = settings.minDuration().toMillis();
-        long max = Math.max(min, settings.maxDuration().toMillis());
-        synchronized (random) {
-            return min + (max == min ? 0 : (long) (random.nextDouble() * (max - min)));
-        }
+        return draws.duration(scenario);
     }
 
     /**
@@ -348,6 +314,28 @@ public abstract class ProviderSimulator implements AutoCloseable {
      */
     protected boolean injectCheckFault(HttpExchange exchange, SimulatedGeneration generation) throws IOException {
         return faults.injectCheckFault(exchange, generation);
+    }
+
+    /** An answer in the provider's own format. */
+    protected interface Answer {
+        void send(HttpExchange exchange) throws IOException;
+    }
+
+    /**
+     * The generation a status check asks about, its check counted; null when the check was answered here: with a fault
+     * injected on it, or with {@code unknown} for a generation the simulator never made ({@code g} null).
+     */
+    protected SimulatedGeneration checked(HttpExchange exchange, SimulatedGeneration g, Answer unknown)
+            throws IOException {
+        if (injectCheckFault(exchange, g)) {
+            return null;
+        }
+        if (g == null) {
+            unknown.send(exchange);
+            return null;
+        }
+        g.checks.incrementAndGet();
+        return g;
     }
 
     /** 429 with {@code Retry-After: 1}, in the provider's error format. */
@@ -391,10 +379,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
     }
 
     protected static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
-        CheckInFlight check = CHECK_ANSWERED_HERE.get();
-        if (check != null) {
-            check.close();
-        }
+        ChecksInFlight.answering();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if (bytes.length == 0) {
             exchange.sendResponseHeaders(status, -1);
@@ -413,20 +398,5 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     protected static String newId(String prefix) {
         return prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    }
-
-    protected static Map<String, String> query(HttpExchange exchange) {
-        Map<String, String> query = new LinkedHashMap<>();
-        String raw = exchange.getRequestURI().getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return query;
     }
 }

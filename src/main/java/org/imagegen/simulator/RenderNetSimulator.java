@@ -13,30 +13,15 @@ import com.sun.net.httpserver.HttpExchange;
  * A local RenderNet following {@code docs/providers/rendernet.md}: {@code X-API-KEY} auth, {"data", "err"}
  * envelopes, an array create body, media items initiated → pending → success/failed; a censored item shows as
  * "failed" in Get Generation and as "censored" only on the deprecated status endpoint. Creates are counted per
- * {@code Idempotency-Key} header, which the bundle sends and the real service ignores.
+ * {@code Idempotency-Key} header, which the bundle sends and the real service ignores. Its media are on another host
+ * name than its API, as the real service serves them from Amazon S3 (redernet-image-data.s3.amazonaws.com).
  */
-public class RenderNetSimulator extends ProviderSimulator {
+public class RenderNetSimulator extends ImageHostSimulator {
 
     private static final List<String> ASPECT_RATIOS = List.of("1:1", "2:3", "3:2", "4:5", "16:9", "9:16");
 
     public RenderNetSimulator(SimulatorSettings settings) {
         super(settings);
-    }
-
-    /**
-     * Where the media are: another host name than the API's (127.0.0.1), as the real service serves them from Amazon
-     * S3 (redernet-image-data.s3.amazonaws.com), so that downloads pass the download-hosts check only by its listing.
-     */
-    public static final String IMAGE_HOST = "localhost";
-
-    @Override
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
-    }
-
-    @Override
-    public List<String> imageHosts() {
-        return List.of(IMAGE_HOST);
     }
 
     @Override
@@ -121,9 +106,7 @@ public class RenderNetSimulator extends ProviderSimulator {
         }
         int batch = Math.max(1, first.path("batch_size").asInt(1));
         SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), jobKey, prompt, List.of(), null, null, null, scenario);
-        g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(scenario);
-        g.fate = drawFate(scenario, true);
+        begin(g, true);
         for (int i = 0; i < batch; i++) {
             g.imageIds.add(newId("media_"));
         }
@@ -145,16 +128,11 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (injectCheckFault(exchange, g)) {
-            return;
+        SimulatedGeneration g = checked(exchange, generations.get(id),
+                unknown -> error(unknown, 404, "GE04", "Generation not found"));
+        if (g != null) {
+            sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
         }
-        if (g == null) {
-            error(exchange, 404, "GE04", "Generation not found");
-            return;
-        }
-        g.checks.incrementAndGet();
-        sendJson(exchange, 200, Map.of("data", generationView(g), "err", Map.of()));
     }
 
     private Map<String, Object> generationView(SimulatedGeneration g) {
@@ -179,7 +157,7 @@ public class RenderNetSimulator extends ProviderSimulator {
     }
 
     private void list(HttpExchange exchange) throws IOException {
-        Map<String, String> query = query(exchange);
+        Map<String, String> query = SimulatorSupport.query(exchange);
         int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
         int size = Integer.parseInt(query.getOrDefault("page_size", "10"));
         if (size < 2 || size > 49) {

@@ -156,10 +156,8 @@ public class ReplicateSimulator extends DefinitionSimulator {
                 expire.find() ? Long.parseLong(expire.group(1)) : imageLifetime().toMillis());
         SimulatedGeneration g = new SimulatedGeneration(predictionId(), jobKey, prompt, List.of(), null, null, null,
                 scenario);
-        g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(scenario);
         // Replicate has no retry of a prediction: "fail once" fails the first create of a job key
-        g.fate = drawFate(scenario, createsFor(jobKey) == 0);
+        begin(g, createsFor(jobKey) == 0);
         int outputs = p.singleOutput ? 1 : Math.max(1, input.path("num_outputs").asInt(1));
         for (int i = 0; i < outputs; i++) {
             g.imageIds.add(newId("f"));
@@ -199,16 +197,11 @@ public class ReplicateSimulator extends DefinitionSimulator {
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {
-        SimulatedGeneration g = generations.get(id);
-        if (injectCheckFault(exchange, g)) {
-            return;
+        SimulatedGeneration g = checked(exchange, generations.get(id),
+                unknown -> problem(unknown, 404, "Not found", "The requested prediction could not be found."));
+        if (g != null) {
+            sendJson(exchange, 200, view(g, predictions.get(id), System.currentTimeMillis()));
         }
-        if (g == null) {
-            problem(exchange, 404, "Not found", "The requested prediction could not be found.");
-            return;
-        }
-        g.checks.incrementAndGet();
-        sendJson(exchange, 200, view(g, predictions.get(id), System.currentTimeMillis()));
     }
 
     private void cancel(HttpExchange exchange, String id) throws IOException {
