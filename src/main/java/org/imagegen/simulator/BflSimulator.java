@@ -63,8 +63,7 @@ public class BflSimulator extends DefinitionSimulator {
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/results/") && method.equals("GET")) {
             // only on the delivery host: a sample URL rewritten to the API's host finds nothing
-            if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
-                detail(exchange, 404, "Not Found");
+            if (!onImageHost(exchange)) {
                 return;
             }
             sample(exchange, path.substring("/results/".length()));

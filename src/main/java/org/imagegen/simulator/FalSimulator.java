@@ -56,8 +56,7 @@ public class FalSimulator extends DefinitionSimulator {
     @Override
     protected void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/files/") && method.equals("GET")) {
-            if (!SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
-                detail(exchange, 404, "Not Found");
+            if (!onImageHost(exchange)) {
                 return;
             }
             file(exchange, path);

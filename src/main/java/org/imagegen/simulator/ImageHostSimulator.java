@@ -1,6 +1,9 @@
 package org.imagegen.simulator;
 
+import java.io.IOException;
 import java.util.List;
+
+import com.sun.net.httpserver.HttpExchange;
 
 /**
  * A simulator whose API answers on 127.0.0.1 and whose images are served under another host name
@@ -24,5 +27,17 @@ public abstract class ImageHostSimulator extends ProviderSimulator {
     @Override
     public List<String> imageHosts() {
         return List.of(IMAGE_HOST);
+    }
+
+    /**
+     * Whether an image call came to the image host; one that came to the API's host is answered 404 in the provider's
+     * error format, as an image URL rewritten to the API's host finds nothing there.
+     */
+    protected boolean onImageHost(HttpExchange exchange) throws IOException {
+        if (SimulatorSupport.addressedTo(exchange, IMAGE_HOST)) {
+            return true;
+        }
+        providerError(exchange, 404, "Not Found");
+        return false;
     }
 }
