@@ -15,6 +15,11 @@ import org.imagegen.support.QpidBroker;
  */
 interface RabbitBroker extends AutoCloseable {
 
+    /** How a test gets its broker. */
+    interface Start {
+        RabbitBroker broker() throws Exception;
+    }
+
     int port();
 
     String virtualHost();

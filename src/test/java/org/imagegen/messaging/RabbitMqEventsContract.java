@@ -32,19 +32,23 @@ abstract class RabbitMqEventsContract {
 
     private final List<String> received = new ArrayList<>();
 
-    /** The broker, started if the test owns one. */
-    protected abstract RabbitBroker startBroker() throws Exception;
+    private final String name;
+    private final RabbitBroker.Start brokerStart;
 
-    protected abstract String name();
+    /** {@code name}: the test's folders; {@code brokerStart}: its broker, started if the test owns one. */
+    RabbitMqEventsContract(String name, RabbitBroker.Start brokerStart) {
+        this.name = name;
+        this.brokerStart = brokerStart;
+    }
 
     @Test
     void publishingEventsLeavesNoQueueBehind() throws Exception {
-        String events = "it.events." + name() + "-" + System.nanoTime();
-        RabbitBroker broker = startBroker();
+        String events = "it.events." + name + "-" + System.nanoTime();
+        RabbitBroker broker = brokerStart.broker();
         ConnectionFactory factory = broker.connections();
         List<String> bound = new ArrayList<>();
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-            Folders folders = new Folders(name()).clean();
+            Folders folders = new Folders(name).clean();
             String consumer;
             try (RunningBundle bundle = RunningBundle.start(folders.fastBundle(
                     "imagegen.events.endpoints=spring-rabbitmq:" + events + "?routingKey=job&autoDeclareProducer=true",

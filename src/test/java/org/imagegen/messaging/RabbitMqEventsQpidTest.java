@@ -5,13 +5,7 @@ import java.nio.file.Path;
 /** Job events to an exchange of an embedded Qpid Broker-J (AMQP 0-9-1, in memory): part of the default suite. */
 class RabbitMqEventsQpidTest extends RabbitMqEventsContract {
 
-    @Override
-    protected RabbitBroker startBroker() throws Exception {
-        return RabbitBroker.qpid(Path.of("target", "qpid-work-events"));
-    }
-
-    @Override
-    protected String name() {
-        return "rabbitmq-events-qpid";
+    RabbitMqEventsQpidTest() {
+        super("rabbitmq-events-qpid", () -> RabbitBroker.qpid(Path.of("target", "qpid-work-events")));
     }
 }

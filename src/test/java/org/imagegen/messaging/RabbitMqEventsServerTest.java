@@ -9,13 +9,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "imagegen.test.rabbitmq", matches = "true")
 class RabbitMqEventsServerTest extends RabbitMqEventsContract {
 
-    @Override
-    protected RabbitBroker startBroker() {
-        return RabbitBroker.server();
-    }
-
-    @Override
-    protected String name() {
-        return "rabbitmq-events-server";
+    RabbitMqEventsServerTest() {
+        super("rabbitmq-events-server", RabbitBroker::server);
     }
 }

@@ -69,27 +69,31 @@ abstract class RabbitMqIntakeContract {
     private final List<GetResponse> deadLetters = new CopyOnWriteArrayList<>();
     private final List<GetResponse> published = new CopyOnWriteArrayList<>();
 
-    /** The broker, started if the test owns one. */
-    protected abstract RabbitBroker startBroker() throws Exception;
-
-    protected abstract String name();
-
+    private final String name;
+    private final RabbitBroker.Start brokerStart;
     /**
      * Whether the bundle declares the queues (imagegen.rabbitmq.auto-declare). Qpid Broker-J refuses RabbitMQ's
      * x-dead-letter-exchange queue argument, so against it the test declares them, without that argument.
      */
-    protected abstract boolean bundleDeclares();
+    private final boolean bundleDeclares;
+
+    /** {@code name}: the test's folders; {@code brokerStart}: its broker, started if the test owns one. */
+    RabbitMqIntakeContract(String name, RabbitBroker.Start brokerStart, boolean bundleDeclares) {
+        this.name = name;
+        this.brokerStart = brokerStart;
+        this.bundleDeclares = bundleDeclares;
+    }
 
     @BeforeAll
     void start() throws Exception {
-        broker = startBroker();
+        broker = brokerStart.broker();
         connection = broker.connections().newConnection();
         channel = connection.createChannel();
         channel.exchangeDeclare(events, "direct", false);
         eventQueue = channel.queueDeclare().getQueue();
         channel.queueBind(eventQueue, events, "job");
 
-        if (!bundleDeclares()) {
+        if (!bundleDeclares) {
             channel.exchangeDeclare(exchange, "direct", true);
             channel.queueDeclare(queue, true, false, false, null);
             channel.queueBind(queue, exchange, "requests");
@@ -97,7 +101,7 @@ abstract class RabbitMqIntakeContract {
             channel.queueDeclare(dlq, true, false, false, null);
             channel.queueBind(dlq, dlx, "imagegen.requests");
         }
-        folders = new Folders(name()).clean();
+        folders = new Folders(name).clean();
         bundle = RunningBundle.start(folders.fastBundle(
                 "imagegen.events.endpoints=spring-rabbitmq:" + events + "?routingKey=job",
                 "imagegen.rabbitmq.enabled=true",
@@ -109,7 +113,7 @@ abstract class RabbitMqIntakeContract {
                 "imagegen.rabbitmq.dead-letter-queue=" + dlq,
                 "imagegen.rabbitmq.retry-delay=50ms",
                 "imagegen.disk.recheck=200ms",
-                "imagegen.rabbitmq.auto-declare=" + bundleDeclares()));
+                "imagegen.rabbitmq.auto-declare=" + bundleDeclares));
         // counts each delivery of a message; the first delivery of "lose-ack" loses the bundle's connection after
         // its jobs were recorded, before the acknowledgement could be sent
         // "accept": the step of routes/queue-intake.camel.yaml (at run time prefixed with the intake, e.g. jms-accept)
@@ -168,7 +172,7 @@ abstract class RabbitMqIntakeContract {
             }
         }
         assertThat(states).containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED", "DELIVERED");
-        if (bundleDeclares()) {
+        if (bundleDeclares) {
             // the same declaration the bundle made is accepted; any difference (not durable, no dead-letter
             // exchange) would be refused with PRECONDITION_FAILED
             try (Channel declare = connection.createChannel()) {

@@ -9,18 +9,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "imagegen.test.rabbitmq", matches = "true")
 class RabbitMqServerTest extends RabbitMqIntakeContract {
 
-    @Override
-    protected RabbitBroker startBroker() {
-        return RabbitBroker.server();
-    }
-
-    @Override
-    protected String name() {
-        return "rabbitmq-server";
-    }
-
-    @Override
-    protected boolean bundleDeclares() {
-        return true;
+    RabbitMqServerTest() {
+        super("rabbitmq-server", RabbitBroker::server, true);
     }
 }
