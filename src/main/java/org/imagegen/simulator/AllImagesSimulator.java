@@ -150,8 +150,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         String jobKey = body.path("metaData").path("jobKey").asText(null);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 201);
+        if (refusedCreate(exchange, fault, scenario, 201)) {
             return;
         }
         List<String> tags = new ArrayList<>();

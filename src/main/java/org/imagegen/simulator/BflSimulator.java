@@ -121,8 +121,7 @@ public class BflSimulator extends DefinitionSimulator {
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 200);
+        if (refusedCreate(exchange, fault, scenario, 200)) {
             return;
         }
         SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), jobKey, prompt,

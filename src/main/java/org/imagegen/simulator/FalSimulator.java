@@ -112,8 +112,7 @@ public class FalSimulator extends DefinitionSimulator {
         received.create(exchange, body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 200);
+        if (refusedCreate(exchange, fault, scenario, 200)) {
             return;
         }
         // the queue takes any input: the model validates it, and its errors come with the result

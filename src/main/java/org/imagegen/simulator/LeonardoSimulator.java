@@ -106,8 +106,7 @@ public class LeonardoSimulator extends DefinitionSimulator {
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 200);
+        if (refusedCreate(exchange, fault, scenario, 200)) {
             return;
         }
         if (scenario.censor()) {

@@ -138,8 +138,7 @@ public class OpenAiSimulator extends ProviderSimulator {
         requests.put(String.valueOf(jobKey), body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 200);
+        if (refusedCreate(exchange, fault, scenario, 200)) {
             return;
         }
         if (prompt.contains("sim:censor-input")) {

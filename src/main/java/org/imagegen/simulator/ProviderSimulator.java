@@ -265,9 +265,17 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return faults.nextFault(point, jobKey, scenario);
     }
 
-    /** Faults at a create that refuse it before anything is made: the caller answers and creates nothing. */
-    protected static boolean refusesCreate(Fault fault) {
-        return SimulatedFaults.refusesCreate(fault);
+    /**
+     * Answers a create with its fault when the fault refuses it before anything is made ({@code sim:create-429}, ...)
+     * and returns true: the caller then creates nothing. {@code successStatus}: what the create answers when it works.
+     */
+    protected boolean refusedCreate(HttpExchange exchange, Fault fault, Scenario scenario, int successStatus)
+            throws IOException {
+        if (fault == null || !SimulatedFaults.refusesCreate(fault)) {
+            return false;
+        }
+        answerFault(exchange, fault, scenario, successStatus);
+        return true;
     }
 
     /**
@@ -354,14 +362,6 @@ public abstract class ProviderSimulator implements AutoCloseable {
             return false;
         }
         return settings.apiKey() == null || settings.apiKey().isBlank() || settings.apiKey().equals(key);
-    }
-
-    protected static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     protected static byte[] body(HttpExchange exchange) throws IOException {

@@ -100,8 +100,7 @@ public class RenderNetSimulator extends ImageHostSimulator {
         String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 201);
+        if (refusedCreate(exchange, fault, scenario, 201)) {
             return;
         }
         int batch = Math.max(1, first.path("batch_size").asInt(1));

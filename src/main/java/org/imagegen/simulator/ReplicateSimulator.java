@@ -147,8 +147,7 @@ public class ReplicateSimulator extends DefinitionSimulator {
         received.create(exchange, body);
         Scenario scenario = Scenario.of(prompt);
         Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (fault != null && refusesCreate(fault)) {
-            answerFault(exchange, fault, scenario, 201);
+        if (refusedCreate(exchange, fault, scenario, 201)) {
             return;
         }
         Matcher expire = EXPIRE.matcher(prompt);

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import static org.imagegen.simulator.ProviderSimulator.pause;
 import static org.imagegen.simulator.ProviderSimulator.send;
 import static org.imagegen.simulator.ProviderSimulator.sendText;
 
@@ -172,5 +171,14 @@ final class SimulatedFaults {
             pause(settings.slowDelay().toMillis());
         }
         return false;
+    }
+
+    /** A slow fault's wait: the simulator's answer is held, as a slow provider holds it. */
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
