@@ -72,7 +72,7 @@ public class GenerationViews {
         v.put("createAttempts", job.getCreateAttempts());
         v.put("providerRetries", job.getProviderRetries());
         v.put("statusChecks", job.getChecks());
-        v.put("cost", ResultFolders.costOf(job));
+        v.put("cost", resultFolders.costOf(job));
         // each provider the job was at along its route, and why it left it (the manifest lists the same)
         v.put("attempts", resultFolders.attempts(job, job.getState()));
         // what the provider last reported, where it reports it (defined providers' outcome position and progress)

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
+import org.imagegen.spend.Conversions;
 
 /**
  * A job's result on disk: its images staged for every sink, its manifest, and its folder in the outbox (the folder
@@ -44,6 +45,7 @@ public class ResultFolders {
 
     /** The job's attempts along its route, for the manifest (set by the routing configuration); none until set. */
     private java.util.function.BiFunction<Job, JobState, Object> attempts = (job, state) -> null;
+    private Conversions conversions = Conversions.none();
 
     public ResultFolders(Path outbox, Path data, long maxImageBytes) {
         this.outbox = outbox.toAbsolutePath().normalize();
@@ -289,11 +291,17 @@ public class ResultFolders {
         }
     }
 
+    /** The one currency costs are also shown in (imagegen.spend.currency), if the operator set one. */
+    public void setConversions(Conversions conversions) {
+        this.conversions = conversions;
+    }
+
     /**
      * The job's cost, as the manifest and the API show it: {@code {"amount", "unit", "source"}}, source
-     * {@code reported} (the provider's figure) or {@code configured} (the operator's price); null: none.
+     * {@code reported} (the provider's figure) or {@code configured} (the operator's price), and where it can be
+     * converted to the currency, {@code "converted": {"amount", "currency"}}; null: none.
      */
-    public static Map<String, Object> costOf(Job job) {
+    public Map<String, Object> costOf(Job job) {
         if (job.getCost() == null) {
             return null;
         }
@@ -302,6 +310,10 @@ public class ResultFolders {
         cost.put("unit", job.getCostUnit());
         // a row costed before the source was recorded had only the provider's figure
         cost.put("source", job.getCostSource() == null ? "reported" : job.getCostSource());
+        Double converted = conversions.convert(job.getProvider(), job.getCost(), job.getCostUnit());
+        if (converted != null) {
+            cost.put("converted", Map.of("amount", converted, "currency", conversions.currency()));
+        }
         return cost;
     }
 

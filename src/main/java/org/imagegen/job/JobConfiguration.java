@@ -24,6 +24,7 @@ import org.imagegen.provider.Providers;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.spend.BudgetLedger;
 import org.imagegen.spend.Budgets;
+import org.imagegen.spend.Conversions;
 import org.imagegen.spend.Prices;
 import org.imagegen.support.Durations;
 
@@ -100,8 +101,12 @@ public final class JobConfiguration {
         transitions.setPrices(prices);
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
         // every create is weighed against its provider's budgets, priced as configured, before it is sent
+        // and against the overall and route budgets, in one currency (imagegen.spend.currency, .unit-price)
+        Conversions conversions = Conversions.of(settings(context, Conversions::isSetting));
+        resultFolders.setConversions(conversions);
         BudgetLedger budgets = new BudgetLedger(dataSource, Budgets.of(settings(context, k -> k.startsWith(
-                "imagegen.budgets.")), prices, duration("imagegen.budgets.recheck", budgetRecheck)), prices);
+                "imagegen.budgets.")), prices, conversions, duration("imagegen.budgets.recheck", budgetRecheck)),
+                prices, conversions);
         budgets.createLocks();
         submission.setBudgets(budgets);
         // and against its provider's limits per key, counted in the job store so they hold across instances

@@ -1,0 +1,98 @@
+package org.imagegen.spend;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One currency for spend across providers that charge in different units: {@code imagegen.spend.currency} (e.g.
+ * {@code USD}) and, per provider, {@code imagegen.providers.<name>.unit-price}, what one unit of that provider's own
+ * unit (its credits, tokens, ...) costs in the currency. A cost already in the currency needs no rate. What is
+ * converted is converted at the rates configured now: a job shows, and a budget counts, its cost at today's rate.
+ * Plain Java; a bad setting is refused when the bundle starts, naming its key.
+ */
+public final class Conversions {
+
+    static final String CURRENCY = "imagegen.spend.currency";
+    private static final String PREFIX = "imagegen.providers.";
+    private static final String UNIT_PRICE = ".unit-price";
+
+    private final String currency;
+    private final Map<String, Double> unitPrices;
+
+    private Conversions(String currency, Map<String, Double> unitPrices) {
+        this.currency = currency;
+        this.unitPrices = unitPrices;
+    }
+
+    /** No currency: costs stay in their providers' units. */
+    public static Conversions none() {
+        return new Conversions(null, Map.of());
+    }
+
+    /** Whether {@code key} is one of these settings. */
+    public static boolean isSetting(String key) {
+        return key.equals(CURRENCY) || key.startsWith(PREFIX) && key.endsWith(UNIT_PRICE);
+    }
+
+    /** The conversions among {@code settings} (other keys are ignored; a blank value is no setting). */
+    public static Conversions of(Map<String, String> settings) {
+        String currency = settings.getOrDefault(CURRENCY, "");
+        currency = currency == null ? "" : currency.strip();
+        if (currency.length() > 32) {
+            throw new IllegalArgumentException(CURRENCY + ": '" + currency + "' is longer than 32 characters");
+        }
+        Map<String, Double> unitPrices = new TreeMap<>();
+        for (Map.Entry<String, String> setting : new TreeMap<>(settings).entrySet()) {
+            String key = setting.getKey();
+            String value = setting.getValue() == null ? "" : setting.getValue().strip();
+            if (key.equals(CURRENCY) || !isSetting(key) || value.isEmpty()) {
+                continue;
+            }
+            if (currency.isEmpty()) {
+                throw new IllegalArgumentException(key + ": a unit price is in a currency: set " + CURRENCY
+                        + " (USD, EUR, ...) too");
+            }
+            double rate;
+            try {
+                rate = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
+            }
+            if (!Double.isFinite(rate) || rate < 0) {
+                throw new IllegalArgumentException(key + ": '" + value + "' is not a unit price (a number, 0 or more)");
+            }
+            unitPrices.put(key.substring(PREFIX.length(), key.length() - UNIT_PRICE.length()), rate);
+        }
+        return new Conversions(currency.isEmpty() ? null : currency, Map.copyOf(unitPrices));
+    }
+
+    /** The currency spend is converted to; null when none is set. */
+    public String currency() {
+        return currency;
+    }
+
+    /** The setting that converts {@code provider}'s own unit: what an error names. */
+    public static String unitPriceKey(String provider) {
+        return PREFIX + provider + UNIT_PRICE;
+    }
+
+    /** Whether an amount in {@code unit} at {@code provider} can be converted to the currency. */
+    public boolean converts(String provider, String unit) {
+        return convert(provider, 0, unit) != null;
+    }
+
+    /**
+     * {@code amount} in {@code unit} at {@code provider}, in the currency: as it is when {@code unit} is the currency,
+     * else times the provider's unit price; null when there is no currency or no unit price for it.
+     */
+    public Double convert(String provider, double amount, String unit) {
+        if (currency == null) {
+            return null;
+        }
+        if (unit != null && unit.strip().equalsIgnoreCase(currency)) {
+            return amount;
+        }
+        Double rate = unitPrices.get(provider);
+        return rate == null ? null : amount * rate;
+    }
+}
