@@ -43,7 +43,8 @@ import org.imagegen.support.Durations;
  * <li>{@code stepFailures}: a step that failed (routes/error-handling.camel.yaml);</li>
  * <li>{@code operatorActions}: cancel and retries (the HTTP API, Hawtio);</li>
  * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads;</li>
- * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics).</li>
+ * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics);</li>
+ * <li>{@code limitLedger}: the providers' limits and what each counts now (the API, the metrics).</li>
  * </ul>
  */
 public final class JobConfiguration {
@@ -124,6 +125,7 @@ public final class JobConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
         registry.bind("budgetLedger", budgets);
+        registry.bind("limitLedger", limits);
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call

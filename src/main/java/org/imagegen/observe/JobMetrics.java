@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
+import org.imagegen.limit.LimitLedger;
+import org.imagegen.limit.ProviderLimits;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.webhook.WebhookCounts;
 import org.imagegen.spend.BudgetLedger;
@@ -25,8 +27,9 @@ import org.imagegen.spend.Budgets;
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
  * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
  * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
- * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit, and each
- * budget's limit and use this period (read from the job store too).
+ * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit (and in the
+ * one currency), each budget's limit and use this period, and each provider limit against what it counts now (read
+ * from the job store too).
  */
 public class JobMetrics {
 
@@ -35,28 +38,32 @@ public class JobMetrics {
     private final MeterRegistry registry;
     private final JobQueries store;
     private final BudgetLedger budgets;
+    private final LimitLedger limits;
     private final Supplier<Long> clock;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of(), Map.of(), Map.of());
     /** The spend series registered so far: one per provider, model and unit that has spent anything. */
     private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
     /** The same in the currency: one per provider and model (the unit is the currency). */
     private final Set<SpendKey> convertedSeries = ConcurrentHashMap.newKeySet();
 
     private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due, Map<SpendKey, Double> spend,
-                            Map<String, Double> budgetsUsed, Map<SpendKey, Double> converted) {
+                            Map<String, Double> budgetsUsed, Map<SpendKey, Double> converted,
+                            Map<String, LimitLedger.Status> limits) {
     }
 
     private record SpendKey(String provider, String model, String unit) {
     }
 
-    public JobMetrics(MeterRegistry registry, JobQueries store, BudgetLedger budgets, List<String> providers,
-                      Supplier<Long> clock) {
+    public JobMetrics(MeterRegistry registry, JobQueries store, BudgetLedger budgets, LimitLedger limits,
+                      List<String> providers, Supplier<Long> clock) {
         this.registry = registry;
         this.store = store;
         this.budgets = budgets;
+        this.limits = limits;
         this.clock = clock;
         providers.forEach(this::addProvider);
         budgets.budgets().all().forEach(this::registerBudget);
+        limits.limits().providers().forEach(this::registerLimits);
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
                 .register(registry);
@@ -95,6 +102,44 @@ public class JobMetrics {
             }
             gauge.register(registry);
         }
+    }
+
+    /**
+     * A provider's limits against what they count now (across instances, from the job store):
+     * imagegen_limit_in_flight and imagegen_limit_max_concurrent, imagegen_limit_creates_last_minute and
+     * imagegen_limit_creates_per_minute, each {provider}; a limit's own series only when it is set.
+     */
+    private void registerLimits(String provider) {
+        Gauge.builder("imagegen.limit.in.flight", this, m -> m.limit(provider, LimitLedger.Status::inFlight))
+                .description("generations in flight at the provider (SUBMITTING, SUBMITTED, RUNNING), all instances")
+                .tag("provider", provider).register(registry);
+        Gauge.builder("imagegen.limit.creates.last.minute", this,
+                        m -> m.limit(provider, LimitLedger.Status::createsLastMinute))
+                .description("creates sent to the provider in the last 60 s, all instances")
+                .tag("provider", provider).register(registry);
+        // the limits themselves are the gauges' state: they live as long as the bundle (a meter holds it weakly)
+        ProviderLimits set = limits.limits();
+        if (set.maxConcurrent(provider) != null) {
+            Gauge.builder("imagegen.limit.max.concurrent", set, l -> l.maxConcurrent(provider))
+                    .description("imagegen.providers.<name>.max-concurrent").tag("provider", provider)
+                    .register(registry);
+        }
+        if (set.createsPerMinute(provider) != null) {
+            Gauge.builder("imagegen.limit.creates.per.minute", set, l -> l.createsPerMinute(provider))
+                    .description("imagegen.providers.<name>.creates-per-minute").tag("provider", provider)
+                    .register(registry);
+        }
+    }
+
+    private double limit(String provider, java.util.function.ToLongFunction<LimitLedger.Status> count) {
+        LimitLedger.Status status = current().limits().get(provider);
+        return status == null ? 0 : count.applyAsLong(status);
+    }
+
+    private Map<String, LimitLedger.Status> limitsNow(long now) {
+        Map<String, LimitLedger.Status> byProvider = new HashMap<>();
+        limits.status(now).forEach(status -> byProvider.put(status.provider(), status));
+        return byProvider;
     }
 
     private static String period(Budgets.Budget budget) {
@@ -244,10 +289,11 @@ public class JobMetrics {
                     try {
                         Map<SpendKey, Double> spend = spendOf(store.spend());
                         s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now), spend,
-                                budgetsUsed(now), convertedOf(spend));
+                                budgetsUsed(now), convertedOf(spend), limitsNow(now));
                     } catch (RuntimeException e) {
                         // the store is down: readiness says so; the gauges keep their last values
-                        s = new Snapshot(now, s.jobs(), s.due(), s.spend(), s.budgetsUsed(), s.converted());
+                        s = new Snapshot(now, s.jobs(), s.due(), s.spend(), s.budgetsUsed(), s.converted(),
+                                s.limits());
                     }
                     snapshot = s;
                     registerSpend(s.spend());
