@@ -296,25 +296,9 @@ public class ResultFolders {
         this.conversions = conversions;
     }
 
-    /**
-     * The job's cost, as the manifest and the API show it: {@code {"amount", "unit", "source"}}, source
-     * {@code reported} (the provider's figure) or {@code configured} (the operator's price), and where it can be
-     * converted to the currency, {@code "converted": {"amount", "currency"}}; null: none.
-     */
+    /** The job's cost as the manifest and the API show it ({@link Conversions#view}); null: none. */
     public Map<String, Object> costOf(Job job) {
-        if (job.getCost() == null) {
-            return null;
-        }
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("amount", job.getCost());
-        cost.put("unit", job.getCostUnit());
-        // a row costed before the source was recorded had only the provider's figure
-        cost.put("source", job.getCostSource() == null ? "reported" : job.getCostSource());
-        Double converted = conversions.convert(job.getProvider(), job.getCost(), job.getCostUnit());
-        if (converted != null) {
-            cost.put("converted", Map.of("amount", converted, "currency", conversions.currency()));
-        }
-        return cost;
+        return conversions.view(job.getProvider(), job.getCost(), job.getCostUnit(), job.getCostSource());
     }
 
     // ---- staging kept between delivery attempts (sinks) ------------------------------------------------

@@ -44,7 +44,8 @@ import org.imagegen.support.Durations;
  * <li>{@code operatorActions}: cancel and retries (the HTTP API, Hawtio);</li>
  * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads;</li>
  * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics);</li>
- * <li>{@code limitLedger}: the providers' limits and what each counts now (the API, the metrics).</li>
+ * <li>{@code limitLedger}: the providers' limits and what each counts now (the API, the metrics);</li>
+ * <li>{@code spendConversions}: the one currency costs are also shown in (the events).</li>
  * </ul>
  */
 public final class JobConfiguration {
@@ -126,6 +127,7 @@ public final class JobConfiguration {
         registry.bind("jobStore", store);
         registry.bind("budgetLedger", budgets);
         registry.bind("limitLedger", limits);
+        registry.bind("spendConversions", conversions);
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call

@@ -1,5 +1,6 @@
 package org.imagegen.spend;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -79,6 +80,27 @@ public final class Conversions {
     /** Whether an amount in {@code unit} at {@code provider} can be converted to the currency. */
     public boolean converts(String provider, String unit) {
         return convert(provider, 0, unit) != null;
+    }
+
+    /**
+     * A job's cost as the manifest, the API and the events show it: {@code {"amount", "unit", "source"}}, source
+     * {@code reported} (the provider's figure) or {@code configured} (the operator's price; null is taken as reported:
+     * a row costed before the source was recorded had only the provider's figure), and where it can be converted,
+     * {@code "converted": {"amount", "currency"}}; null when there is no cost.
+     */
+    public Map<String, Object> view(String provider, Double amount, String unit, String source) {
+        if (amount == null) {
+            return null;
+        }
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("amount", amount);
+        cost.put("unit", unit);
+        cost.put("source", source == null ? "reported" : source);
+        Double converted = convert(provider, amount, unit);
+        if (converted != null) {
+            cost.put("converted", Map.of("amount", converted, "currency", currency));
+        }
+        return cost;
     }
 
     /**

@@ -82,6 +82,8 @@ class AllImagesPurchaseTest extends ShippedSimulators {
         assertThat(allImages.creditsDebited()).isEqualTo(6);
 
         allImages.setCredits(10);
+        // a terminal state's manifest is written just before its row: the retry needs the row
+        await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERY_FAILED);
         assertThat(jobs.retryDelivery("buy-2")).isTrue();
         await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERED);
         JsonNode delivered = Folders.readJson(FOLDERS.manifestPath("buy-2"));
