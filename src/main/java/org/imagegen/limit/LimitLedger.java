@@ -82,20 +82,12 @@ public class LimitLedger {
             }
             Integer perMinute = limits.createsPerMinute(provider);
             if (perMinute != null) {
-                try (PreparedStatement select = c.prepareStatement(CREATES_SINCE)) {
-                    select.setLong(1, now - MINUTE);
-                    select.setString(2, provider);
-                    select.setString(3, Submission.CREATE_SENT + "%");
-                    try (ResultSet rs = select.executeQuery()) {
-                        rs.next();
-                        long sent = rs.getLong(1);
-                        if (sent >= perMinute) {
-                            wait = new Wait(WAITING + provider + " had " + sent + " creates in the last minute ("
-                                    + ProviderLimits.PREFIX + provider + ProviderLimits.CREATES_PER_MINUTE + " = "
-                                    + perMinute + ")", rs.getLong(2) + MINUTE);
-                            return false;
-                        }
-                    }
+                long[] sent = createsInTheMinuteBefore(c, provider, now);
+                if (sent[0] >= perMinute) {
+                    wait = new Wait(WAITING + provider + " had " + sent[0] + " creates in the last minute ("
+                            + ProviderLimits.PREFIX + provider + ProviderLimits.CREATES_PER_MINUTE + " = "
+                            + perMinute + ")", sent[1] + MINUTE);
+                    return false;
                 }
             }
             return true;
@@ -147,16 +139,7 @@ public class LimitLedger {
         List<Status> status = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             for (String provider : limits.providers()) {
-                long sent;
-                try (PreparedStatement select = c.prepareStatement(CREATES_SINCE)) {
-                    select.setLong(1, now - MINUTE);
-                    select.setString(2, provider);
-                    select.setString(3, Submission.CREATE_SENT + "%");
-                    try (ResultSet rs = select.executeQuery()) {
-                        rs.next();
-                        sent = rs.getLong(1);
-                    }
-                }
+                long sent = createsInTheMinuteBefore(c, provider, now)[0];
                 Long paused = null;
                 try (PreparedStatement select = c.prepareStatement(
                         "SELECT paused_until FROM provider_lock WHERE provider = ?")) {
@@ -175,6 +158,19 @@ public class LimitLedger {
             throw new IllegalStateException("cannot read the providers' limits from the job store", e);
         }
         return status;
+    }
+
+    /** The creates sent to {@code provider} in the 60 s before {@code now}: how many, and when the oldest was. */
+    private static long[] createsInTheMinuteBefore(Connection c, String provider, long now) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(CREATES_SINCE)) {
+            select.setLong(1, now - MINUTE);
+            select.setString(2, provider);
+            select.setString(3, Submission.CREATE_SENT + "%");
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
     }
 
     private static long count(Connection c, String sql, String provider) throws SQLException {

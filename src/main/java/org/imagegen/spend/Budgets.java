@@ -156,15 +156,7 @@ public final class Budgets {
                     + PREFIX + OVERALL + "." + period.setting());
         }
         Scope scope = name.equals(OVERALL) ? Scope.OVERALL : name.startsWith(ROUTE) ? Scope.ROUTE : Scope.PROVIDER;
-        double limit;
-        try {
-            limit = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
-        }
-        if (!Double.isFinite(limit) || limit < 0) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a budget (a number, 0 or more)");
-        }
+        double limit = Prices.nonNegative(key, value, "a budget");
         if (scope != Scope.PROVIDER) {
             if (conversions.currency() == null) {
                 throw new IllegalArgumentException(key + ": " + (scope == Scope.OVERALL ? "an overall" : "a route's")

@@ -53,16 +53,8 @@ public final class Conversions {
                 throw new IllegalArgumentException(key + ": a unit price is in a currency: set " + CURRENCY
                         + " (USD, EUR, ...) too");
             }
-            double rate;
-            try {
-                rate = Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
-            }
-            if (!Double.isFinite(rate) || rate < 0) {
-                throw new IllegalArgumentException(key + ": '" + value + "' is not a unit price (a number, 0 or more)");
-            }
-            unitPrices.put(key.substring(PREFIX.length(), key.length() - UNIT_PRICE.length()), rate);
+            unitPrices.put(key.substring(PREFIX.length(), key.length() - UNIT_PRICE.length()),
+                    Prices.nonNegative(key, value, "a unit price"));
         }
         return new Conversions(currency.isEmpty() ? null : currency, Map.copyOf(unitPrices));
     }
