@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Budgets weighed in the job store: two instances, each with its own connections, sending creates against one budget
- * at once never let more through than it holds (on H2 and on PostgreSQL); a job's real cost replaces its reservation, a job that ends
- * uncharged frees it, and a reservation counts only in its own period (UTC).
+ * at once never let more through than it holds (on H2 and on PostgreSQL), a provider's, the overall one in a
+ * currency over two providers charging in different units, or a route's; a job's real cost replaces its
+ * reservation, a job that ends uncharged frees it, and a reservation counts only in its own period (UTC).
  */
 class BudgetLedgerTest {
 
@@ -261,6 +262,16 @@ class BudgetLedgerTest {
 
     @Test
     void aRouteBudgetCountsTheJobsOnItsRouteOnlyAndHoldsAcrossInstances() throws Exception {
+        sendAtOnceOnARouteWithABudget();
+    }
+
+    @Test
+    void aRouteBudgetCountsTheJobsOnItsRouteOnlyAndHoldsAcrossInstancesOnPostgres() throws Exception {
+        onPostgres();
+        sendAtOnceOnARouteWithABudget();
+    }
+
+    private void sendAtOnceOnARouteWithABudget() throws Exception {
         Map<String, String> budgets = inUsd("imagegen.budgets.overall.per-month", "100",
                 "imagegen.budgets.route.fast.per-day", "3");
         Instance a = instance("node-a/1", budgets);
