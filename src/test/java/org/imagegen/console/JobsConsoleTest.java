@@ -49,11 +49,7 @@ class JobsConsoleTest {
     void start() throws Exception {
         ConsoleTestSettings.enableConsolePort(true);
         startedAt = System.currentTimeMillis();
-        bundle = RunningBundle.start(ConsoleTestSettings.with(folders, "imagegen.console.password=" + PASSWORD,
-                "imagegen.routes.fast=all-images, rendernet",
-                "imagegen.providers.all-images.price=0.5", "imagegen.providers.all-images.price-unit=USD",
-                "imagegen.providers.all-images.price-per=generation",
-                "imagegen.budgets.all-images.per-day=100"));
+        bundle = RunningBundle.start(ConsoleTestSettings.jobsPage(folders, PASSWORD));
         jobs = bundle.bean("jobQueries", JobQueries.class);
         client = new ConsoleClient(bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port());
         assertThat(client.login("admin", PASSWORD).headers().firstValue("Location")).hasValueSatisfying(
