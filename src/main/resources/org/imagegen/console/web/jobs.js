@@ -73,7 +73,8 @@ var jobsList = (function () {
     budgets.forEach(function (b) {
       var item = document.createElement('span');
       item.className = 'budget' + (b.remaining <= 0 ? ' budget-spent' : '');
-      item.textContent = b.provider + ' per ' + b.period + ': ' + consoleApi.round(b.used) + ' of '
+      // a budget names its provider; one without (an overall one) is named by its setting
+      item.textContent = (b.provider || b.setting) + ' per ' + b.period + ': ' + consoleApi.round(b.used) + ' of '
         + consoleApi.round(b.limit) + ' ' + b.unit + ' (' + consoleApi.round(b.remaining) + ' left)';
       var bar = document.createElement('meter');
       bar.min = 0;
