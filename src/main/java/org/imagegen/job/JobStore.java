@@ -64,7 +64,7 @@ public class JobStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int i = rows.bindAll(insert, job);
                 insert.setLong(i, now);
                 insert.executeUpdate();
@@ -99,7 +99,7 @@ public class JobStore {
                     existing.put(found.getKey(), found);
                 }
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO job (" + COLUMNS + ", updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                      PreparedStatement event = c.prepareStatement(
                              "INSERT INTO job_event (job_key, state, at, detail) VALUES (?, ?, ?, ?)")) {
                     for (Job job : jobs) {

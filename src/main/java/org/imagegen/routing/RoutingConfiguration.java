@@ -89,6 +89,7 @@ public final class RoutingConfiguration {
         validator.setRoutes(providerRoutes);
         resultFolders.setAttempts(fallover::report);
         context.getRegistry().bind("fallover", fallover);
+        context.getRegistry().bind("providerRoutes", providerRoutes); // the jobs page's route filter names them
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
