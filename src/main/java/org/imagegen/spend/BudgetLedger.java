@@ -25,8 +25,8 @@ import org.imagegen.spend.Budgets.Budget;
  * reservation another instance committed before it; if one budget would be passed, the transaction is rolled back
  * and nothing is sent. The overall and route budgets, in one currency, are weighed the same way under one more lock
  * row ({@link #SPEND_LOCK}, always taken after the provider's, so two transactions never wait on each other in a
- * circle): every provider's jobs in the period (a route's: those whose create was let through on it,
- * {@code budget_route}), each amount converted at the configured rates (a cost that cannot be converted counts at its
+ * circle): every provider's jobs in the period (a route's: those on it, by the job's {@code route}), each amount
+ * converted at the configured rates (a cost that cannot be converted counts at its
  * converted reservation).
  */
 public class BudgetLedger {
@@ -102,11 +102,10 @@ public class BudgetLedger {
         /** Writes the reservation and locks the budgets it counts in; false (roll back) when one would be passed. */
         public boolean holds(Connection c) throws SQLException {
             try (PreparedStatement reserve = c.prepareStatement(
-                    "UPDATE job SET budget_at = ?, budget_amount = ?, budget_route = ? WHERE job_key = ?")) {
+                    "UPDATE job SET budget_at = ?, budget_amount = ? WHERE job_key = ?")) {
                 reserve.setLong(1, now);
                 reserve.setDouble(2, amount);
-                reserve.setString(3, route);
-                reserve.setString(4, jobKey);
+                reserve.setString(3, jobKey);
                 reserve.executeUpdate();
             }
             List<Budget> own = budgets.of(provider);
@@ -254,7 +253,7 @@ public class BudgetLedger {
      * converted from the unit of the provider's price.
      */
     private double usedInCurrency(Connection c, Budget budget, long now) throws SQLException {
-        String sql = USED_BY_PROVIDER + (budget.route() == null ? "" : " AND budget_route = ?")
+        String sql = USED_BY_PROVIDER + (budget.route() == null ? "" : " AND route = ?")
                 + " GROUP BY provider, cost_unit";
         double used = 0;
         try (PreparedStatement select = c.prepareStatement(sql)) {
