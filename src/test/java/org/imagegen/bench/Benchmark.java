@@ -1,6 +1,7 @@
 package org.imagegen.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -231,6 +232,7 @@ public final class Benchmark {
             // is reported on its own, so that a run of 2,000 requests and one of 10,000 give comparable figures
             probe.sample();
             long startupCpuNanos = probe.cpuNanos;
+            long startupCompileMs = probe.compileMs;
             long start = System.currentTimeMillis();
             List<String> ids = feed(inbox, count);
             long ingestEnd = 0;
@@ -257,6 +259,8 @@ public final class Benchmark {
             result.put("threads_peak", probe.threadsPeak);
             result.put("cpu_s_per_1000_jobs", round((probe.cpuNanos - startupCpuNanos) / 1e9 / count * 1000));
             result.put("cpu_s_startup", round(startupCpuNanos / 1e9));
+            // the JIT compiler's threads are part of the process CPU: in a short run its warm-up weighs on every job
+            result.put("jit_compile_s", round((probe.compileMs - startupCompileMs) / 1000.0));
             probe.close();
             return result;
         } finally {
@@ -394,10 +398,13 @@ public final class Benchmark {
         private final MemoryMXBean memory;
         private final ThreadMXBean threads;
         private final OperatingSystemMXBean os;
+        private final CompilationMXBean compilation;
         private final MBeanServerConnection server;
         long heapPeak;
         int threadsPeak;
         long cpuNanos;
+        /** Time the JIT compiler spent compiling so far (its threads' work, on a busy machine partly waiting). */
+        long compileMs;
 
         Probe(long pid) throws Exception {
             VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
@@ -409,12 +416,15 @@ public final class Benchmark {
             threads = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             os = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
                     OperatingSystemMXBean.class);
+            compilation = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.COMPILATION_MXBEAN_NAME,
+                    CompilationMXBean.class);
         }
 
         void sample() {
             heapPeak = Math.max(heapPeak, memory.getHeapMemoryUsage().getUsed());
             threadsPeak = Math.max(threadsPeak, threads.getThreadCount());
             cpuNanos = os.getProcessCpuTime();
+            compileMs = compilation.getTotalCompilationTime();
         }
 
         /** Jobs in the job store, in any state (the bundle's JobOperations MBean). */
