@@ -19,6 +19,7 @@ import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.OperatorActions;
 import org.imagegen.observe.JobMetrics;
+import org.imagegen.limit.LimitLedger;
 import org.imagegen.spend.BudgetLedger;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.provider.ImageProvider;
@@ -58,6 +59,8 @@ public final class ApiConfiguration {
     private JobQueries queries;
     @BeanInject("budgetLedger")
     private BudgetLedger budgets;
+    @BeanInject("limitLedger")
+    private LimitLedger limits;
     @BeanInject("operatorActions")
     private OperatorActions operatorActions;
 
@@ -79,6 +82,7 @@ public final class ApiConfiguration {
         context.getRegistry().bind("generationViews", views);
         context.getRegistry().bind("generationActions", new GenerationActions(views, queries, operatorActions, providers));
         context.getRegistry().bind("budgetsApi", new BudgetsApi(budgets, Clock.systemUTC()));
+        context.getRegistry().bind("limitsApi", new LimitsApi(limits, Clock.systemUTC()));
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, access));
 
         JobMetrics metrics = observe.bind(context, providers.all().stream().map(ImageProvider::name).toList());

@@ -41,12 +41,17 @@ public class GenerationActions {
      * generation is created at the provider - paid again, deliberately, and recorded in the job's history.
      */
     public ApiReply retry(String id) {
+        return retry(id, "retry requested over the HTTP API");
+    }
+
+    /** {@link #retry(String)} for any operator's tool: {@code origin} ("retry requested from ...") goes into the history. */
+    public ApiReply retry(String id, String origin) {
         Job job = views.find(id);
         boolean reopened = switch (job.getState()) {
-            case DELIVERY_FAILED -> jobs.retryDelivery(id);
-            case FAILED, TIMED_OUT -> jobs.retryGeneration(id, "retry requested over the HTTP API");
+            case DELIVERY_FAILED -> jobs.retryDelivery(id, origin);
+            case FAILED, TIMED_OUT -> jobs.retryGeneration(id, origin);
             default -> throw ApiProblem.conflict("generation '" + id + "' is " + job.getState()
-                    + "; only FAILED, TIMED_OUT and DELIVERY_FAILED ones can be retried");
+                    + "; only " + OperatorActions.RETRYABLE + " ones can be retried");
         };
         if (!reopened) {
             throw ApiProblem.conflict("generation '" + id + "' changed while the retry was asked for (now "
@@ -62,13 +67,18 @@ public class GenerationActions {
      * when there is none to delete (not created yet) or the provider offers no delete.
      */
     public ProviderCall cancel(String id) {
+        return cancel(id, "cancelled over the HTTP API");
+    }
+
+    /** {@link #cancel(String)} for any operator's tool: {@code origin} ("cancelled from ...") goes into the history. */
+    public ProviderCall cancel(String id, String origin) {
         Job job = views.find(id);
         if (!OperatorActions.CANCELLABLE.contains(job.getState())) {
             throw ApiProblem.conflict("generation '" + id + "' is " + job.getState() + "; only "
                     + OperatorActions.CANCELLABLE + " ones can be cancelled"
                     + (job.getState() == JobState.SUBMITTING ? " (a create is being sent: ask again in a moment)" : ""));
         }
-        if (!jobs.cancel(id, "cancelled over the HTTP API")) {
+        if (!jobs.cancel(id, origin)) {
             throw ApiProblem.conflict("generation '" + id + "' changed while the cancel was asked for (now "
                     + views.find(id).getState() + ")");
         }

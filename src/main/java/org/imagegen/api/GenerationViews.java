@@ -65,14 +65,14 @@ public class GenerationViews {
         return ApiReply.json(200, ApiJson.write(view(find(id))));
     }
 
-    /** Everything the API tells of one generation. */
-    Map<String, Object> view(Job job) {
+    /** Everything the API tells of one generation (the jobs page's detail view shows the same). */
+    public Map<String, Object> view(Job job) {
         Map<String, Object> v = summary(job);
         v.put("source", job.getSource());
         v.put("createAttempts", job.getCreateAttempts());
         v.put("providerRetries", job.getProviderRetries());
         v.put("statusChecks", job.getChecks());
-        v.put("cost", ResultFolders.costOf(job));
+        v.put("cost", resultFolders.costOf(job));
         // each provider the job was at along its route, and why it left it (the manifest lists the same)
         v.put("attempts", resultFolders.attempts(job, job.getState()));
         // what the provider last reported, where it reports it (defined providers' outcome position and progress)
@@ -286,7 +286,7 @@ public class GenerationViews {
     }
 
     /** The job of generation {@code id}; 404 when there is none. */
-    Job find(String id) {
+    public Job find(String id) {
         if (id == null || id.isBlank()) {
             throw ApiProblem.notFound(String.valueOf(id));
         }

@@ -10,10 +10,15 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
+import org.imagegen.api.GenerationActions;
+import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.job.JobQueries;
+import org.imagegen.provider.ImageProvider;
+import org.imagegen.provider.Providers;
+import org.imagegen.routing.ProviderRoutes;
 import org.imagegen.spend.BudgetLedger;
 
 /**
@@ -49,6 +54,14 @@ public final class ConsoleConfiguration {
     private ResultFolders resultFolders;
     @BeanInject("budgetLedger")
     private BudgetLedger budgets;
+    @BeanInject("providers")
+    private Providers providers;
+    @BeanInject("providerRoutes")
+    private ProviderRoutes providerRoutes;
+    @BeanInject("generationViews")
+    private GenerationViews generationViews;
+    @BeanInject("generationActions")
+    private GenerationActions generationActions;
 
     private final SinkLedger ledger;
 
@@ -74,8 +87,12 @@ public final class ConsoleConfiguration {
                 war.isEmpty() ? defaultWar() : Path.of(war), dataFolder.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
         ConsoleLogin login = ConsoleLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
-        ConsoleServer server = new ConsoleServer(settings, login,
-                new JobsView(store, ledger, sinks, resultFolders, json, budgets), json);
+        JobsView view = new JobsView(store, ledger, sinks, resultFolders, json, budgets, generationViews);
+        // the filters name providers and routes as they are when asked: defined providers join when the context starts
+        JobFilters filters = new JobFilters(() -> providers.all().stream().map(ImageProvider::name).toList(),
+                providerRoutes::names);
+        ConsoleActions actions = new ConsoleActions(generationActions, context.createProducerTemplate());
+        ConsoleServer server = new ConsoleServer(settings, login, new JobsServlet(view, filters, actions, json));
         // started with the context and stopped before the services added earlier (the job store's pool)
         context.addService(new ServiceSupport() {
             @Override

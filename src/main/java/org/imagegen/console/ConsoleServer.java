@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -46,7 +45,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    public ConsoleServer(ConsoleSettings settings, ConsoleLogin login, JobsView jobs, ObjectMapper json) {
+    public ConsoleServer(ConsoleSettings settings, ConsoleLogin login, JobsServlet jobs) {
         server = new Server(threadPool());
         connector = new ServerConnector(server);
         connector.setHost(settings.bind());
@@ -54,7 +53,7 @@ public final class ConsoleServer implements AutoCloseable {
         server.addConnector(connector);
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
-        contexts.addHandler(jobsPage(jobs, json));
+        contexts.addHandler(jobsPage(jobs));
         contexts.addHandler(logout());
         contexts.addHandler(hawtio(settings));
 
@@ -89,11 +88,11 @@ public final class ConsoleServer implements AutoCloseable {
         return pool;
     }
 
-    private static ServletContextHandler jobsPage(JobsView jobs, ObjectMapper json) {
+    private static ServletContextHandler jobsPage(JobsServlet jobs) {
         ServletContextHandler context = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
         context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource(WEB));
         context.setWelcomeFiles(new String[] {"index.html"});
-        context.addServlet(new ServletHolder("jobs", new JobsServlet(jobs, json)), "/api/jobs/*");
+        context.addServlet(new ServletHolder("jobs", jobs), "/api/jobs/*");
         ServletHolder files = new ServletHolder("files", DefaultServlet.class);
         files.setInitParameter("dirAllowed", "false");
         // revalidate every time: a cached page would still show after the login session ended

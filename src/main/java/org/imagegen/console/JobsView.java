@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
@@ -20,16 +22,15 @@ import org.imagegen.delivery.StagedImage;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.spend.BudgetLedger;
 
 /**
- * What the jobs page shows, read from the job store: recent jobs with their timings and failure reason, and where
- * their delivered images are. Images are only ever read from a file sink's root or from the staging folder, found
+ * What the jobs page shows, read from the job store: the jobs its filters find with their timings and failure reason,
+ * one job's detail, the spend and the budgets, and where delivered images are. Images are only ever read from a file sink's root or from the staging folder, found
  * through the job's own records (never from a path a request supplies).
  */
 public class JobsView {
-
-    public static final int MAX_LIMIT = 500;
 
     private final JobQueries store;
     private final SinkLedger ledger;
@@ -37,9 +38,11 @@ public class JobsView {
     private final ResultFolders resultFolders;
     private final ObjectMapper json;
     private final BudgetLedger budgets;
+    private final GenerationViews views;
 
     public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, ResultFolders resultFolders, ObjectMapper json,
-                    BudgetLedger budgets) {
+                    BudgetLedger budgets, GenerationViews views) {
+        this.views = views;
         this.store = store;
         this.ledger = ledger;
         this.sinks = sinks;
@@ -62,28 +65,56 @@ public class JobsView {
                          Long totalMs, int checks, String reason, int images, Integer position, Integer progress) {
     }
 
-    /**
-     * @param state a {@link JobState} name, or null/empty for every state
-     * @throws IllegalArgumentException naming the parameter when state or limit is not valid
-     */
-    public List<JobRow> recent(String state, int limit) {
-        JobState filter = null;
-        if (state != null && !state.isBlank()) {
-            try {
-                filter = JobState.valueOf(state.strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("state: '" + state + "' is not a job state; expected one of "
-                        + List.of(JobState.values()), e);
-            }
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit: " + limit + " is not between 1 and " + MAX_LIMIT);
-        }
+    /** The jobs the filters find, newest first. */
+    public List<JobRow> list(JobFilters.Query query) {
         List<JobRow> rows = new ArrayList<>();
-        for (Job job : store.recent(filter, limit)) {
+        for (Job job : store.search(query.search(), null, null, query.limit())) {
             rows.add(row(job));
         }
         return rows;
+    }
+
+    /**
+     * One job as the detail view shows it: what the HTTP API tells of it (states with their times, attempts, cost,
+     * sinks, the request), how many thumbnails there are, the manifest in its outbox folder (null when none is
+     * written yet), and which operator actions its state allows (the rules of {@link OperatorActions}).
+     */
+    public Optional<Map<String, Object>> detail(String key) {
+        Optional<Job> found = store.find(key);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Job job = found.get();
+        Map<String, Object> detail = views.view(job);
+        detail.put("thumbnails", images(job).size());
+        detail.put("manifest", manifest(job));
+        detail.put("actions", Map.of("retry", OperatorActions.RETRYABLE.contains(job.getState()),
+                "cancel", OperatorActions.CANCELLABLE.contains(job.getState())));
+        return Optional.of(detail);
+    }
+
+    private JsonNode manifest(Job job) {
+        Path manifest = resultFolders.jobFolder(job.getKey()).resolve(ResultFolders.MANIFEST);
+        try {
+            return Files.isRegularFile(manifest) ? json.readTree(manifest.toFile()) : null;
+        } catch (IOException e) {
+            return null; // being rewritten or damaged: the view's other parts say the same
+        }
+    }
+
+    /** What was spent so far, per provider and unit (summed over models), from the job store's cost sums. */
+    public List<Spent> spend() {
+        Map<String, Spent> sums = new TreeMap<>();
+        for (JobQueries.Spend s : store.spend()) {
+            String unit = s.unit() == null ? "" : s.unit();
+            sums.merge(s.provider() + " " + unit, new Spent(s.provider(), unit, s.amount()),
+                    (a, b) -> new Spent(a.provider(), a.unit(), a.amount() + b.amount()));
+        }
+        return List.copyOf(sums.values());
+    }
+
+    /** Spent at one provider, in one unit. */
+    public record Spent(String provider, String unit, double amount) {
     }
 
     /** Number of jobs in each state, for the page's filter. */

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
+import org.imagegen.spend.Conversions;
 
 /**
  * A job's result on disk: its images staged for every sink, its manifest, and its folder in the outbox (the folder
@@ -44,6 +45,7 @@ public class ResultFolders {
 
     /** The job's attempts along its route, for the manifest (set by the routing configuration); none until set. */
     private java.util.function.BiFunction<Job, JobState, Object> attempts = (job, state) -> null;
+    private Conversions conversions = Conversions.none();
 
     public ResultFolders(Path outbox, Path data, long maxImageBytes) {
         this.outbox = outbox.toAbsolutePath().normalize();
@@ -289,20 +291,14 @@ public class ResultFolders {
         }
     }
 
-    /**
-     * The job's cost, as the manifest and the API show it: {@code {"amount", "unit", "source"}}, source
-     * {@code reported} (the provider's figure) or {@code configured} (the operator's price); null: none.
-     */
-    public static Map<String, Object> costOf(Job job) {
-        if (job.getCost() == null) {
-            return null;
-        }
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("amount", job.getCost());
-        cost.put("unit", job.getCostUnit());
-        // a row costed before the source was recorded had only the provider's figure
-        cost.put("source", job.getCostSource() == null ? "reported" : job.getCostSource());
-        return cost;
+    /** The one currency costs are also shown in (imagegen.spend.currency), if the operator set one. */
+    public void setConversions(Conversions conversions) {
+        this.conversions = conversions;
+    }
+
+    /** The job's cost as the manifest and the API show it ({@link Conversions#view}); null: none. */
+    public Map<String, Object> costOf(Job job) {
+        return conversions.view(job.getProvider(), job.getCost(), job.getCostUnit(), job.getCostSource());
     }
 
     // ---- staging kept between delivery attempts (sinks) ------------------------------------------------

@@ -24,6 +24,7 @@ import org.imagegen.provider.Providers;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.spend.BudgetLedger;
 import org.imagegen.spend.Budgets;
+import org.imagegen.spend.Conversions;
 import org.imagegen.spend.Prices;
 import org.imagegen.support.Durations;
 
@@ -42,7 +43,9 @@ import org.imagegen.support.Durations;
  * <li>{@code stepFailures}: a step that failed (routes/error-handling.camel.yaml);</li>
  * <li>{@code operatorActions}: cancel and retries (the HTTP API, Hawtio);</li>
  * <li>{@code jobStore}, {@code jobClaims}, {@code jobQueries}: the store's writes, leases and reads;</li>
- * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics).</li>
+ * <li>{@code budgetLedger}: the budgets and what each has used (the API, the jobs page, the metrics);</li>
+ * <li>{@code limitLedger}: the providers' limits and what each counts now (the API, the metrics);</li>
+ * <li>{@code spendConversions}: the one currency costs are also shown in (the events).</li>
  * </ul>
  */
 public final class JobConfiguration {
@@ -100,8 +103,12 @@ public final class JobConfiguration {
         transitions.setPrices(prices);
         submission = new Submission(store, transitions, planner, clock, leaseDuration);
         // every create is weighed against its provider's budgets, priced as configured, before it is sent
+        // and against the overall and route budgets, in one currency (imagegen.spend.currency, .unit-price)
+        Conversions conversions = Conversions.of(settings(context, Conversions::isSetting));
+        resultFolders.setConversions(conversions);
         BudgetLedger budgets = new BudgetLedger(dataSource, Budgets.of(settings(context, k -> k.startsWith(
-                "imagegen.budgets.")), prices, duration("imagegen.budgets.recheck", budgetRecheck)), prices);
+                "imagegen.budgets.")), prices, conversions, duration("imagegen.budgets.recheck", budgetRecheck)),
+                prices, conversions);
         budgets.createLocks();
         submission.setBudgets(budgets);
         // and against its provider's limits per key, counted in the job store so they hold across instances
@@ -119,6 +126,8 @@ public final class JobConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
         registry.bind("budgetLedger", budgets);
+        registry.bind("limitLedger", limits);
+        registry.bind("spendConversions", conversions);
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call

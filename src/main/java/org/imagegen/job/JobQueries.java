@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.imagegen.job.JobRows.READ_COLUMNS;
 
 /**
- * The read side of the job store: one job and its history, the API's pages, the console's recent jobs, the counts
+ * The read side of the job store: one job and its history, the API's and the jobs page's searches, the counts
  * behind the metrics and the readiness probe's ping. It never writes and needs no lease; the writes are
  * {@link JobStore}'s.
  */
@@ -58,23 +58,6 @@ public class JobQueries {
             return events;
         } catch (SQLException e) {
             throw new JobStoreException("cannot read history of job " + key, e);
-        }
-    }
-
-    /**
-     * The most recently accepted jobs, newest first, optionally only those in one state (the console's jobs page).
-     */
-    public List<Job> recent(JobState state, int limit) {
-        String where = state == null ? "" : " WHERE state = ?";
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job" + where
-                     + " ORDER BY accepted_at DESC, job_key FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY")) {
-            if (state != null) {
-                select.setString(1, state.name());
-            }
-            return rows.readAll(select);
-        } catch (SQLException e) {
-            throw new JobStoreException("cannot read recent jobs", e);
         }
     }
 
@@ -136,19 +119,42 @@ public class JobQueries {
     /** A page of jobs, newest first (accepted_at, then key, descending), after the cursor position when given. */
     public List<Job> list(List<JobState> states, String provider, Long acceptedSince, Long beforeAcceptedAt,
                           String beforeKey, int limit) {
+        return search(new JobSearch(states, provider, null, acceptedSince, null, null), beforeAcceptedAt, beforeKey,
+                limit);
+    }
+
+    /**
+     * The jobs the search finds, newest first (accepted_at, then key, descending), after the cursor position when
+     * given (the API's pages; the jobs page asks for the first page only).
+     */
+    public List<Job> search(JobSearch search, Long beforeAcceptedAt, String beforeKey, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM job WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (states != null && !states.isEmpty()) {
-            sql.append(" AND state IN (").append(String.join(", ", Collections.nCopies(states.size(), "?"))).append(")");
-            states.forEach(st -> args.add(st.name()));
+        if (!search.states().isEmpty()) {
+            sql.append(" AND state IN (").append(String.join(", ", Collections.nCopies(search.states().size(), "?")))
+                    .append(")");
+            search.states().forEach(st -> args.add(st.name()));
         }
-        if (provider != null) {
+        if (search.provider() != null) {
             sql.append(" AND provider = ?");
-            args.add(provider);
+            args.add(search.provider());
         }
-        if (acceptedSince != null) {
+        if (search.route() != null) {
+            sql.append(" AND route = ?");
+            args.add(search.route());
+        }
+        if (search.acceptedFrom() != null) {
             sql.append(" AND accepted_at >= ?");
-            args.add(acceptedSince);
+            args.add(search.acceptedFrom());
+        }
+        if (search.acceptedTo() != null) {
+            sql.append(" AND accepted_at < ?");
+            args.add(search.acceptedTo());
+        }
+        if (search.keyPrefix() != null) {
+            // a prefix of the primary key; LIKE's own characters in it are matched as themselves
+            sql.append(" AND job_key LIKE ? ESCAPE '!'");
+            args.add(search.keyPrefix().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         }
         if (beforeAcceptedAt != null) {
             sql.append(" AND (accepted_at < ? OR (accepted_at = ? AND job_key < ?))");

@@ -26,7 +26,7 @@ final class JobRows {
     static final String COLUMNS = "job_key, provider, state, request_json, source, provider_job_id, "
             + "create_attempts, provider_retries, checks, transient_errors, delivery_attempts, next_check_at, "
             + "deadline_at, accepted_at, completed_at, reason, image_urls_json, lease_owner, submitted_at, "
-            + "cost_amount, cost_unit";
+            + "cost_amount, cost_unit, route";
     /** What a job is read with: its columns, and the status URL and progress (written only when they change). */
     static final String READ_COLUMNS = COLUMNS + ", status_url, queue_position, progress, cost_source, cost_model, "
             + "updated_at";
@@ -95,7 +95,9 @@ final class JobRows {
         s.setString(18, job.getLeaseOwner());
         setNullableLong(s, 19, job.getSubmittedAt());
         setCost(s, 20, job);
-        return 22;
+        // the route the request named, so the jobs page can filter by it on an indexed column
+        s.setString(22, job.getRequest() == null ? null : job.getRequest().route());
+        return 23;
     }
 
     /** The reported cost and its unit, at {@code index} and the next. */

@@ -19,6 +19,9 @@ public class OperatorActions {
     /** States a cancel may stop: not SUBMITTING (a create is on its way; its generation would be lost to us). */
     public static final List<JobState> CANCELLABLE = List.of(JobState.ACCEPTED, JobState.HELD_BUDGET,
             JobState.SUBMITTED, JobState.RUNNING, JobState.NEEDS_ATTENTION);
+    /** States a retry may reopen: a failed delivery (tried again), a failed or timed-out generation (paid again). */
+    public static final List<JobState> RETRYABLE = List.of(JobState.FAILED, JobState.TIMED_OUT,
+            JobState.DELIVERY_FAILED);
 
     private final JobQueries queries;
     private final OperatorWrites writes;
@@ -47,15 +50,24 @@ public class OperatorActions {
      * never arrived are downloaded again. Returns false when the job is not DELIVERY_FAILED (or is claimed).
      */
     public boolean retryDelivery(String key) {
+        return reopenDelivery(key, "delivery retry requested");
+    }
+
+    /** {@link #retryDelivery(String)}, the history naming who asked ({@code why}: "retry requested from ..."). */
+    public boolean retryDelivery(String key, String why) {
+        return reopenDelivery(key, why + ": the failed sinks again");
+    }
+
+    private boolean reopenDelivery(String key, String detail) {
         Job job = queries.find(key).orElseThrow(() -> new IllegalArgumentException("no job " + key));
         if (job.getState() != JobState.DELIVERY_FAILED) {
             return false;
         }
         long now = now();
         ledger.reopenFailed(key, now);
-        boolean reopened = writes.reopenForDelivery(key, now, "delivery retry requested");
+        boolean reopened = writes.reopenForDelivery(key, now, detail);
         if (reopened) {
-            LOG.info("job {}: DELIVERY_FAILED -> SUCCEEDED (delivery retry requested)", key);
+            LOG.info("job {}: DELIVERY_FAILED -> SUCCEEDED ({})", key, detail);
         }
         return reopened;
     }

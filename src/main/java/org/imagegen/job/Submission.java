@@ -101,8 +101,9 @@ public class Submission {
             job.setReason(null); // the hold's or the wait's reason, no longer true once the create leaves
         }
         long now = now();
-        BudgetLedger.Reservation reservation = budgets == null || !budgets.applies(job.getProvider()) ? null
-                : budgets.reservation(job.getKey(), job.getProvider(), transitions.model(job),
+        String route = job.getRequest().route();
+        BudgetLedger.Reservation reservation = budgets == null || !budgets.applies(job.getProvider(), route) ? null
+                : budgets.reservation(job.getKey(), job.getProvider(), route, transitions.model(job),
                 job.getRequest().count(), now);
         LimitLedger.Admission admission = limits == null || !limits.applies(job.getProvider()) ? null
                 : limits.admission(job.getProvider(), now);

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -35,6 +37,15 @@ public class LimitLedger {
     private static final String CREATES_SINCE = "SELECT COUNT(*), MIN(e.at) FROM job_event e JOIN job j "
             + "ON j.job_key = e.job_key WHERE e.state = 'SUBMITTING' AND e.at > ? AND j.provider = ? "
             + "AND e.detail LIKE ?";
+
+    /**
+     * A provider's limits as the API and the metrics show them: each limit (null: none) beside what it counts now,
+     * its generations in flight and its creates sent in the last 60 s, and until when a 429 paused its creates on
+     * every instance (epoch ms; null: no pause, or one that has passed).
+     */
+    public record Status(String provider, Integer maxConcurrent, long inFlight, Integer createsPerMinute,
+                         long createsLastMinute, Long pausedUntil) {
+    }
 
     /** A create that may not go yet: why, and when a slot frees if that is known (null: when a job ends). */
     public record Wait(String reason, Long freesAt) {
@@ -71,20 +82,12 @@ public class LimitLedger {
             }
             Integer perMinute = limits.createsPerMinute(provider);
             if (perMinute != null) {
-                try (PreparedStatement select = c.prepareStatement(CREATES_SINCE)) {
-                    select.setLong(1, now - MINUTE);
-                    select.setString(2, provider);
-                    select.setString(3, Submission.CREATE_SENT + "%");
-                    try (ResultSet rs = select.executeQuery()) {
-                        rs.next();
-                        long sent = rs.getLong(1);
-                        if (sent >= perMinute) {
-                            wait = new Wait(WAITING + provider + " had " + sent + " creates in the last minute ("
-                                    + ProviderLimits.PREFIX + provider + ProviderLimits.CREATES_PER_MINUTE + " = "
-                                    + perMinute + ")", rs.getLong(2) + MINUTE);
-                            return false;
-                        }
-                    }
+                long[] sent = createsInTheMinuteBefore(c, provider, now);
+                if (sent[0] >= perMinute) {
+                    wait = new Wait(WAITING + provider + " had " + sent[0] + " creates in the last minute ("
+                            + ProviderLimits.PREFIX + provider + ProviderLimits.CREATES_PER_MINUTE + " = "
+                            + perMinute + ")", sent[1] + MINUTE);
+                    return false;
                 }
             }
             return true;
@@ -129,6 +132,45 @@ public class LimitLedger {
     /** The create about to be sent to {@code provider} (one with a limit), weighed at {@code now}. */
     public Admission admission(String provider, long now) {
         return new Admission(provider, now);
+    }
+
+    /** Every provider with a limit: its {@link Status} at {@code now}, read from the job store without a lock. */
+    public List<Status> status(long now) {
+        List<Status> status = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (String provider : limits.providers()) {
+                long sent = createsInTheMinuteBefore(c, provider, now)[0];
+                Long paused = null;
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT paused_until FROM provider_lock WHERE provider = ?")) {
+                    select.setString(1, provider);
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (rs.next()) {
+                            long until = rs.getLong(1);
+                            paused = rs.wasNull() || until <= now ? null : until;
+                        }
+                    }
+                }
+                status.add(new Status(provider, limits.maxConcurrent(provider), count(c, IN_FLIGHT, provider),
+                        limits.createsPerMinute(provider), sent, paused));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the providers' limits from the job store", e);
+        }
+        return status;
+    }
+
+    /** The creates sent to {@code provider} in the 60 s before {@code now}: how many, and when the oldest was. */
+    private static long[] createsInTheMinuteBefore(Connection c, String provider, long now) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(CREATES_SINCE)) {
+            select.setLong(1, now - MINUTE);
+            select.setString(2, provider);
+            select.setString(3, Submission.CREATE_SENT + "%");
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
     }
 
     private static long count(Connection c, String sql, String provider) throws SQLException {

@@ -13,6 +13,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheck;
 import org.imagegen.job.JobState;
+import org.imagegen.spend.Conversions;
 import org.imagegen.observe.BrokerHealthCheck;
 import org.imagegen.support.Settings;
 import org.slf4j.Logger;
@@ -51,6 +52,8 @@ public final class MessagingConfiguration {
     private String rabbitmqVirtualHost;
     @BeanInject("jobStoreDataSource")
     private DataSource dataSource;
+    @BeanInject("spendConversions")
+    private Conversions conversions;
 
     private final ObjectMapper json = new ObjectMapper();
     private final Consumer<AutoCloseable> closer;
@@ -80,7 +83,7 @@ public final class MessagingConfiguration {
         Set<JobState> states = Settings.list(eventStates).stream()
                 .map(MessagingConfiguration::parseState).collect(Collectors.toSet());
         return new PendingJobEvents(dataSource, json, !Settings.list(eventEndpointsSetting).isEmpty(), states,
-                eventBatch);
+                eventBatch, conversions);
     }
 
     @BindToRegistry("deadLetters")

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.JobState;
 import org.imagegen.job.Progress;
+import org.imagegen.spend.Conversions;
 import org.imagegen.job.JobStoreException;
 
 /**
@@ -36,9 +37,12 @@ public class PendingJobEvents {
     private final boolean hasEndpoints;
     private final Set<JobState> published;
     private final int batch;
+    /** The one currency the events' costs are also shown in, if the operator set one. */
+    private final Conversions conversions;
 
     public PendingJobEvents(DataSource dataSource, ObjectMapper json, boolean hasEndpoints, Set<JobState> published,
-                       int batch) {
+                       int batch, Conversions conversions) {
+        this.conversions = conversions;
         this.dataSource = dataSource;
         this.json = json;
         this.hasEndpoints = hasEndpoints;
@@ -56,7 +60,8 @@ public class PendingJobEvents {
             List<OutgoingEvent> toSend = new ArrayList<>();
             List<Long> nothingToSend = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT e.id, e.job_key, e.state, e.at, e.detail, "
-                    + "j.provider, j.image_urls_json, j.source, r.destination, r.correlation_id FROM job_event e "
+                    + "j.provider, j.image_urls_json, j.source, r.destination, r.correlation_id, j.cost_amount, "
+                    + "j.cost_unit, j.cost_source FROM job_event e "
                     + "JOIN job j ON j.job_key = e.job_key LEFT JOIN job_reply r ON r.job_key = e.job_key "
                     + "WHERE e.published_at IS NULL ORDER BY e.id LIMIT ?")) {
                 select.setInt(1, batch);
@@ -73,11 +78,15 @@ public class PendingJobEvents {
                         // the job's image URLs as they are now: announced only once it has images
                         String urls = state == JobState.SUCCEEDED || state == JobState.DELIVERED
                                 || state == JobState.DELIVERY_FAILED ? rs.getString(7) : null;
+                        // and its cost as it is now, once the generation finished
+                        double amount = rs.getDouble(11);
+                        Map<String, Object> cost = rs.wasNull() || !(state == JobState.SUCCEEDED || state.isTerminal())
+                                ? null : conversions.view(rs.getString(6), amount, rs.getString(12), rs.getString(13));
                         toSend.add(new OutgoingEvent(rs.getLong(1), rs.getString(2), state, rs.getLong(4),
                                 rs.getString(6), rs.getString(5),
                                 urls == null ? List.of() : json.readValue(urls, new TypeReference<List<String>>() { }),
                                 Map.of(), rs.getString(8), replyTo, rs.getString(10), publish, reply,
-                                Progress.positionIn(rs.getString(5)), Progress.progressIn(rs.getString(5))));
+                                Progress.positionIn(rs.getString(5)), Progress.progressIn(rs.getString(5)), cost));
                     }
                 }
             }
@@ -144,6 +153,9 @@ public class PendingJobEvents {
         }
         if (!event.sinks().isEmpty()) {
             body.put("sinks", event.sinks());
+        }
+        if (event.cost() != null) {
+            body.put("cost", event.cost());
         }
         body.put("source", event.source());
         return json.writeValueAsString(body);

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
+import org.imagegen.limit.LimitLedger;
+import org.imagegen.limit.ProviderLimits;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.webhook.WebhookCounts;
 import org.imagegen.spend.BudgetLedger;
@@ -25,8 +27,9 @@ import org.imagegen.spend.Budgets;
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
  * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
  * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
- * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit, and each
- * budget's limit and use this period (read from the job store too).
+ * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit (and in the
+ * one currency), each budget's limit and use this period, and each provider limit against what it counts now (read
+ * from the job store too).
  */
 public class JobMetrics {
 
@@ -35,40 +38,112 @@ public class JobMetrics {
     private final MeterRegistry registry;
     private final JobQueries store;
     private final BudgetLedger budgets;
+    private final LimitLedger limits;
     private final Supplier<Long> clock;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of(), Map.of(), Map.of());
     /** The spend series registered so far: one per provider, model and unit that has spent anything. */
     private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
+    /** The same in the currency: one per provider and model (the unit is the currency). */
+    private final Set<SpendKey> convertedSeries = ConcurrentHashMap.newKeySet();
 
     private record Snapshot(long at, Map<String, Map<JobState, Long>> jobs, long due, Map<SpendKey, Double> spend,
-                            Map<String, Double> budgetsUsed) {
+                            Map<String, Double> budgetsUsed, Map<SpendKey, Double> converted,
+                            Map<String, LimitLedger.Status> limits) {
     }
 
     private record SpendKey(String provider, String model, String unit) {
     }
 
-    public JobMetrics(MeterRegistry registry, JobQueries store, BudgetLedger budgets, List<String> providers,
-                      Supplier<Long> clock) {
+    public JobMetrics(MeterRegistry registry, JobQueries store, BudgetLedger budgets, LimitLedger limits,
+                      List<String> providers, Supplier<Long> clock) {
         this.registry = registry;
         this.store = store;
         this.budgets = budgets;
+        this.limits = limits;
         this.clock = clock;
         providers.forEach(this::addProvider);
-        for (Budgets.Budget budget : budgets.budgets().all()) {
-            String period = budget.period().name().toLowerCase();
-            Gauge.builder("imagegen.budget.limit", budget, Budgets.Budget::limit)
-                    .description("a budget's limit per period (imagegen.budgets.<provider>.per-day/per-month)")
-                    .tag("provider", budget.provider()).tag("period", period).tag("unit", budget.unit())
-                    .register(registry);
-            Gauge.builder("imagegen.budget.used", this, m -> m.current().budgetsUsed().getOrDefault(budget.key(), 0.0))
-                    .description("what a budget has used this period (UTC): costs known, and creates sent whose cost "
-                            + "is not known yet")
-                    .tag("provider", budget.provider()).tag("period", period).tag("unit", budget.unit())
-                    .register(registry);
-        }
+        budgets.budgets().all().forEach(this::registerBudget);
+        limits.limits().providers().forEach(this::registerLimits);
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
                 .register(registry);
+    }
+
+    /**
+     * A budget's limit and use: imagegen_budget_limit/used{provider,period,unit} for a provider's,
+     * imagegen_budget_overall_limit/used{period,currency} and imagegen_budget_route_limit/used{route,period,currency}
+     * for those in the currency (a series keeps one set of labels).
+     */
+    private void registerBudget(Budgets.Budget budget) {
+        String name = switch (budget.scope()) {
+            case PROVIDER -> "imagegen.budget";
+            case OVERALL -> "imagegen.budget.overall";
+            case ROUTE -> "imagegen.budget.route";
+        };
+        String setting = switch (budget.scope()) {
+            case PROVIDER -> "imagegen.budgets.<provider>";
+            case OVERALL -> "imagegen.budgets.overall";
+            case ROUTE -> "imagegen.budgets.route.<route>";
+        };
+        Gauge.Builder<Budgets.Budget> limit = Gauge.builder(name + ".limit", budget, Budgets.Budget::limit)
+                .description("a budget's limit per period (" + setting + ".per-day/per-month)");
+        Gauge.Builder<JobMetrics> used = Gauge.builder(name + ".used", this,
+                        m -> m.current().budgetsUsed().getOrDefault(budget.key(), 0.0))
+                .description("what a budget has used this period (UTC): costs known, and creates sent whose cost "
+                        + "is not known yet");
+        for (Gauge.Builder<?> gauge : List.of(limit, used)) {
+            if (budget.scope() == Budgets.Scope.PROVIDER) {
+                gauge.tag("provider", budget.provider()).tag("period", period(budget)).tag("unit", budget.unit());
+            } else {
+                if (budget.scope() == Budgets.Scope.ROUTE) {
+                    gauge.tag("route", budget.route());
+                }
+                gauge.tag("period", period(budget)).tag("currency", budget.unit());
+            }
+            gauge.register(registry);
+        }
+    }
+
+    /**
+     * A provider's limits against what they count now (across instances, from the job store):
+     * imagegen_limit_in_flight and imagegen_limit_max_concurrent, imagegen_limit_creates_last_minute and
+     * imagegen_limit_creates_per_minute, each {provider}; a limit's own series only when it is set.
+     */
+    private void registerLimits(String provider) {
+        Gauge.builder("imagegen.limit.in.flight", this, m -> m.limit(provider, LimitLedger.Status::inFlight))
+                .description("generations in flight at the provider (SUBMITTING, SUBMITTED, RUNNING), all instances")
+                .tag("provider", provider).register(registry);
+        Gauge.builder("imagegen.limit.creates.last.minute", this,
+                        m -> m.limit(provider, LimitLedger.Status::createsLastMinute))
+                .description("creates sent to the provider in the last 60 s, all instances")
+                .tag("provider", provider).register(registry);
+        // the limits themselves are the gauges' state: they live as long as the bundle (a meter holds it weakly)
+        ProviderLimits set = limits.limits();
+        if (set.maxConcurrent(provider) != null) {
+            Gauge.builder("imagegen.limit.max.concurrent", set, l -> l.maxConcurrent(provider))
+                    .description("imagegen.providers.<name>.max-concurrent").tag("provider", provider)
+                    .register(registry);
+        }
+        if (set.createsPerMinute(provider) != null) {
+            Gauge.builder("imagegen.limit.creates.per.minute", set, l -> l.createsPerMinute(provider))
+                    .description("imagegen.providers.<name>.creates-per-minute").tag("provider", provider)
+                    .register(registry);
+        }
+    }
+
+    private double limit(String provider, java.util.function.ToLongFunction<LimitLedger.Status> count) {
+        LimitLedger.Status status = current().limits().get(provider);
+        return status == null ? 0 : count.applyAsLong(status);
+    }
+
+    private Map<String, LimitLedger.Status> limitsNow(long now) {
+        Map<String, LimitLedger.Status> byProvider = new HashMap<>();
+        limits.status(now).forEach(status -> byProvider.put(status.provider(), status));
+        return byProvider;
+    }
+
+    private static String period(Budgets.Budget budget) {
+        return budget.period().name().toLowerCase();
     }
 
     /** The job gauges of a provider (imagegen.jobs by state); a provider declared by a definition joins at start. */
@@ -153,6 +228,38 @@ public class JobMetrics {
         }
     }
 
+    private double spentInCurrency(SpendKey key) {
+        return current().converted().getOrDefault(key, 0.0);
+    }
+
+    /**
+     * imagegen_spend_converted_total{provider,model,currency}: the same sums converted to imagegen.spend.currency at
+     * the configured rates; a unit with no conversion is left out (it stays in imagegen_spend_total).
+     */
+    private void registerConverted(Map<SpendKey, Double> converted) {
+        for (SpendKey key : converted.keySet()) {
+            if (convertedSeries.add(key)) {
+                FunctionCounter.builder("imagegen.spend.converted", this, m -> m.spentInCurrency(key))
+                        .description("spent, converted to one currency (imagegen.spend.currency, .unit-price)")
+                        .tag("provider", key.provider()).tag("model", key.model()).tag("currency", key.unit())
+                        .register(registry);
+            }
+        }
+    }
+
+    /** The spend per provider, model and unit in the currency (the key's unit is the currency). */
+    private Map<SpendKey, Double> convertedOf(Map<SpendKey, Double> spend) {
+        Map<SpendKey, Double> converted = new HashMap<>();
+        String currency = budgets.conversions().currency();
+        spend.forEach((key, amount) -> {
+            Double inCurrency = budgets.conversions().convert(key.provider(), amount, key.unit());
+            if (inCurrency != null) {
+                converted.merge(new SpendKey(key.provider(), key.model(), currency), inCurrency, Double::sum);
+            }
+        });
+        return converted;
+    }
+
     private static Map<SpendKey, Double> spendOf(List<JobQueries.Spend> rows) {
         Map<SpendKey, Double> spend = new HashMap<>();
         for (JobQueries.Spend row : rows) {
@@ -180,14 +287,17 @@ public class JobMetrics {
                 s = snapshot;
                 if (now - s.at() >= SNAPSHOT_MS) {
                     try {
-                        s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now),
-                                spendOf(store.spend()), budgetsUsed(now));
+                        Map<SpendKey, Double> spend = spendOf(store.spend());
+                        s = new Snapshot(now, store.countByProviderAndState(), store.countDue(now), spend,
+                                budgetsUsed(now), convertedOf(spend), limitsNow(now));
                     } catch (RuntimeException e) {
                         // the store is down: readiness says so; the gauges keep their last values
-                        s = new Snapshot(now, s.jobs(), s.due(), s.spend(), s.budgetsUsed());
+                        s = new Snapshot(now, s.jobs(), s.due(), s.spend(), s.budgetsUsed(), s.converted(),
+                                s.limits());
                     }
                     snapshot = s;
                     registerSpend(s.spend());
+                    registerConverted(s.converted());
                 }
             }
         }

@@ -21,6 +21,7 @@ import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.provider.definition.DefinedProvider;
+import org.imagegen.limit.LimitLedger;
 import org.imagegen.spend.BudgetLedger;
 import org.imagegen.support.Durations;
 
@@ -45,6 +46,8 @@ public final class ObserveConfiguration {
     private JobQueries store;
     @BeanInject("budgetLedger")
     private BudgetLedger budgets;
+    @BeanInject("limitLedger")
+    private LimitLedger limits;
 
     /** Binds the job metrics, the metrics page and the job store's health check; providers join at start. */
     public JobMetrics bind(CamelContext context, List<String> providers) {
@@ -55,7 +58,8 @@ public final class ObserveConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
-        JobMetrics metrics = new JobMetrics(registry, store, budgets, providers, System::currentTimeMillis);
+        JobMetrics metrics = new JobMetrics(registry, store, budgets, limits, providers,
+                System::currentTimeMillis);
         context.getRegistry().bind("jobMetrics", metrics);
         // the page at /observe/metrics (route serve-metrics), in the format the scraper asks for
         context.getRegistry().bind("metricsPage", new MetricsPage(registry, metrics::refresh));

@@ -2,6 +2,7 @@ package org.imagegen.routing;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -18,6 +19,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.ImageProvider;
+import org.imagegen.spend.BudgetLedger;
 import org.imagegen.provider.Providers;
 import org.imagegen.request.RequestValidator;
 import org.imagegen.support.Durations;
@@ -87,11 +89,23 @@ public final class RoutingConfiguration {
         validator.setRoutes(providerRoutes);
         resultFolders.setAttempts(fallover::report);
         context.getRegistry().bind("fallover", fallover);
+        context.getRegistry().bind("providerRoutes", providerRoutes); // the jobs page's route filter names them
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
                 // added after the definitions' listener: every provider has joined by now
-                providerRoutes.check(providers.all().stream().map(ImageProvider::name).toList());
+                List<String> names = providers.all().stream().map(ImageProvider::name).toList();
+                providerRoutes.check(names);
+                // the overall budget covers every provider, a route's budget the route's: each needs a price in
+                // the currency, or a conversion to it
+                BudgetLedger budgets = camelContext.getRegistry().lookupByNameAndType("budgetLedger",
+                        BudgetLedger.class);
+                if (budgets != null) {
+                    budgets.budgets().checkCovered(names, route -> {
+                        List<RouteStep> steps = providerRoutes.steps(route);
+                        return steps == null ? null : steps.stream().map(RouteStep::provider).toList();
+                    }, budgets.prices(), budgets.conversions());
+                }
                 if (!providerRoutes.names().isEmpty()) {
                     LOG.info("routes over providers: {}", providerRoutes.all());
                 }

@@ -14,14 +14,48 @@ import com.sun.net.httpserver.HttpExchange;
  * envelopes, an array create body, media items initiated → pending → success/failed; a censored item shows as
  * "failed" in Get Generation and as "censored" only on the deprecated status endpoint. Creates are counted per
  * {@code Idempotency-Key} header, which the bundle sends and the real service ignores. Its media are on another host
- * name than its API, as the real service serves them from Amazon S3 (redernet-image-data.s3.amazonaws.com).
+ * name than its API, as the real service serves them from Amazon S3 (redernet-image-data.s3.amazonaws.com). Credits as
+ * the real service reports them: a balance debited at each create ({@link #CREDITS_PER_IMAGE} per image, an
+ * assumption: the price depends on model and plan), shown after the debit as the create answer's
+ * {@code credits_remaining}, estimated beforehand by {@code POST /pub/v1/generations/estimate}; a create the balance
+ * cannot pay is refused with 402.
  */
 public class RenderNetSimulator extends ImageHostSimulator {
 
     private static final List<String> ASPECT_RATIOS = List.of("1:1", "2:3", "3:2", "4:5", "16:9", "9:16");
 
+    /** What one image costs in the simulator (RenderNet's own prices depend on model and plan). */
+    public static final int CREDITS_PER_IMAGE = 1;
+
+    private long credits = 1_000_000;
+
     public RenderNetSimulator(SimulatorSettings settings) {
         super(settings);
+    }
+
+    /** {@code imagegen.simulator.rendernet.credits}: the balance creates are debited from. */
+    @Override
+    public void configure(java.util.function.Function<String, java.util.Optional<String>> setting) {
+        setting.apply("credits").map(String::strip).filter(v -> !v.isEmpty())
+                .ifPresent(v -> setCredits(Long.parseLong(v)));
+    }
+
+    public synchronized void setCredits(long credits) {
+        this.credits = credits;
+    }
+
+    /** The balance left: what the next create answer's credits_remaining says once that create is debited. */
+    public synchronized long credits() {
+        return credits;
+    }
+
+    /** Debits a create of {@code images} images; the balance left after it, or -1 when it cannot be paid. */
+    private synchronized long debit(int images) {
+        if (credits < (long) images * CREDITS_PER_IMAGE) {
+            return -1;
+        }
+        credits -= (long) images * CREDITS_PER_IMAGE;
+        return credits;
     }
 
     @Override
@@ -53,6 +87,8 @@ public class RenderNetSimulator extends ImageHostSimulator {
         // parts[0] is "" (path continues with '/') or the whole path was just /pub/v1/generations
         if (parts.length <= 1 && method.equals("POST")) {
             create(exchange);
+        } else if (parts.length == 2 && parts[1].equals("estimate") && method.equals("POST")) {
+            estimate(exchange);
         } else if (parts.length <= 1 && method.equals("GET")) {
             list(exchange);
         } else if (parts.length == 2 && method.equals("GET")) {
@@ -104,6 +140,11 @@ public class RenderNetSimulator extends ImageHostSimulator {
             return;
         }
         int batch = Math.max(1, first.path("batch_size").asInt(1));
+        long remaining = debit(batch);
+        if (remaining < 0) {
+            error(exchange, 402, "CR01", "Insufficient credits");
+            return;
+        }
         SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), jobKey, prompt, List.of(), null, null, null, scenario);
         begin(g, true);
         for (int i = 0; i < batch; i++) {
@@ -120,10 +161,33 @@ public class RenderNetSimulator extends ImageHostSimulator {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("credits_remaining", 1000);
+        data.put("credits_remaining", remaining);
         data.put("generation_id", g.id);
         data.put("media", media(g, System.currentTimeMillis(), false));
         sendJson(exchange, 201, Map.of("data", data, "err", Map.of()));
+    }
+
+    /** The estimate endpoint: what the body would cost and the balance; its envelope says "error", not "err". */
+    private void estimate(HttpExchange exchange) throws IOException {
+        JsonNode body;
+        try {
+            body = JSON.readTree(body(exchange));
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isArray() || body.isEmpty()) {
+            Map<String, Object> refused = new LinkedHashMap<>();
+            refused.put("data", null);
+            refused.put("error", Map.of("code", "GE02", "message", "The body must be a non-empty array of generations"));
+            sendJson(exchange, 400, refused);
+            return;
+        }
+        long estimated = 0;
+        for (JsonNode generation : body) {
+            estimated += (long) Math.max(1, generation.path("batch_size").asInt(1)) * CREDITS_PER_IMAGE;
+        }
+        sendJson(exchange, 200, Map.of("data", Map.of("estimated", estimated, "balance", credits()),
+                "error", Map.of()));
     }
 
     private void get(HttpExchange exchange, String id) throws IOException {

@@ -88,6 +88,11 @@ public final class Prices {
     }
 
     private static double amount(String key, String value) {
+        return nonNegative(key, value, "a price");
+    }
+
+    /** The setting {@code key}'s {@code value} as a number, 0 or more; an error names the key and {@code what}. */
+    static double nonNegative(String key, String value, String what) {
         double amount;
         try {
             amount = Double.parseDouble(value);
@@ -95,7 +100,7 @@ public final class Prices {
             throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
         }
         if (!Double.isFinite(amount) || amount < 0) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a price (a number, 0 or more)");
+            throw new IllegalArgumentException(key + ": '" + value + "' is not " + what + " (a number, 0 or more)");
         }
         return amount;
     }

@@ -1,6 +1,7 @@
 package org.imagegen.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -52,6 +53,8 @@ public final class Benchmark {
     private final Duration interval = Durations.parse(System.getProperty("bench.interval", "2s"));
     private final String heap = System.getProperty("bench.heap", "512m");
     private final Path root = Path.of("target", "bench").toAbsolutePath();
+    /** CPU of the queue-ingest bundle from the first message sent until every request was accepted (or the limit). */
+    private double cpuPerThousandQueued;
 
     private Benchmark() {
     }
@@ -70,6 +73,7 @@ public final class Benchmark {
         Map<String, Object> bundle = runBundle();
         if (Boolean.parseBoolean(System.getProperty("bench.queue", "true"))) {
             bundle.put("ingest_jms_per_s", measureQueueIngest());
+            bundle.put("ingest_jms_cpu_s_per_1000", cpuPerThousandQueued);
             bundle.put("ingest_jms_measured_as", "requests accepted into the job store per second, sent as "
                     + files + " JMS messages to the embedded broker");
         }
@@ -146,6 +150,8 @@ public final class Benchmark {
                 try (Probe probe = new Probe(process.pid());
                      ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
                      JMSContext jms = factory.createContext()) {
+                    probe.sample();
+                    long cpuBefore = probe.cpuNanos;
                     long start = System.currentTimeMillis();
                     for (String batch : batches(jobs)) {
                         jms.createProducer().send(jms.createQueue("imagegen.requests"), batch);
@@ -155,6 +161,8 @@ public final class Benchmark {
                         Thread.sleep(100); // sampling period of the probe, not a wait for an outcome
                     }
                     long end = System.currentTimeMillis();
+                    probe.sample();
+                    cpuPerThousandQueued = round((probe.cpuNanos - cpuBefore) / 1e9 / jobs * 1000);
                     return probe.acceptedJobs() < jobs ? 0 : round(jobs * 1000.0 / Math.max(1, end - start));
                 }
             } finally {
@@ -220,6 +228,11 @@ public final class Benchmark {
         try {
             awaitLog(log, "started in", Duration.ofSeconds(60));
             Probe probe = new Probe(process.pid());
+            // the CPU the process spent starting (Camel, the broker, the job store's migrations) is not the jobs': it
+            // is reported on its own, so that a run of 2,000 requests and one of 10,000 give comparable figures
+            probe.sample();
+            long startupCpuNanos = probe.cpuNanos;
+            long startupCompileMs = probe.compileMs;
             long start = System.currentTimeMillis();
             List<String> ids = feed(inbox, count);
             long ingestEnd = 0;
@@ -244,7 +257,10 @@ public final class Benchmark {
                     : "creates received by the provider per second (the naive route has no accept stage)");
             result.put("heap_peak_mb", round(probe.heapPeak / 1048576.0));
             result.put("threads_peak", probe.threadsPeak);
-            result.put("cpu_s_per_1000_jobs", round(probe.cpuNanos / 1e9 / count * 1000));
+            result.put("cpu_s_per_1000_jobs", round((probe.cpuNanos - startupCpuNanos) / 1e9 / count * 1000));
+            result.put("cpu_s_startup", round(startupCpuNanos / 1e9));
+            // the JIT compiler's threads are part of the process CPU: in a short run its warm-up weighs on every job
+            result.put("jit_compile_s", round((probe.compileMs - startupCompileMs) / 1000.0));
             probe.close();
             return result;
         } finally {
@@ -382,10 +398,13 @@ public final class Benchmark {
         private final MemoryMXBean memory;
         private final ThreadMXBean threads;
         private final OperatingSystemMXBean os;
+        private final CompilationMXBean compilation;
         private final MBeanServerConnection server;
         long heapPeak;
         int threadsPeak;
         long cpuNanos;
+        /** Time the JIT compiler spent compiling so far (its threads' work, on a busy machine partly waiting). */
+        long compileMs;
 
         Probe(long pid) throws Exception {
             VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
@@ -397,12 +416,15 @@ public final class Benchmark {
             threads = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             os = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
                     OperatingSystemMXBean.class);
+            compilation = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.COMPILATION_MXBEAN_NAME,
+                    CompilationMXBean.class);
         }
 
         void sample() {
             heapPeak = Math.max(heapPeak, memory.getHeapMemoryUsage().getUsed());
             threadsPeak = Math.max(threadsPeak, threads.getThreadCount());
             cpuNanos = os.getProcessCpuTime();
+            compileMs = compilation.getTotalCompilationTime();
         }
 
         /** Jobs in the job store, in any state (the bundle's JobOperations MBean). */

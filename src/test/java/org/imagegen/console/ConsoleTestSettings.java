@@ -20,6 +20,21 @@ final class ConsoleTestSettings {
         System.setProperty("imagegen.console.enabled", String.valueOf(enabled));
     }
 
+    /**
+     * What the jobs page's tests add: a route over providers ("fast"), a price for all-images (so jobs have a cost and
+     * spend sums) and a daily budget for it (the budgets strip).
+     */
+    static final String[] JOBS_PAGE = {"imagegen.routes.fast=all-images, rendernet",
+        "imagegen.providers.all-images.price=0.5", "imagegen.providers.all-images.price-unit=USD",
+        "imagegen.providers.all-images.price-per=generation", "imagegen.budgets.all-images.per-day=100"};
+
+    /** {@link #with(Folders, String...)} with the console password and {@link #JOBS_PAGE}. */
+    static String[] jobsPage(Folders folders, String password) {
+        List<String> settings = new ArrayList<>(List.of("imagegen.console.password=" + password));
+        settings.addAll(Arrays.asList(JOBS_PAGE));
+        return with(folders, settings.toArray(String[]::new));
+    }
+
     static String[] with(Folders folders, String... extra) {
         List<String> settings = new ArrayList<>(List.of("imagegen.console.port=0"));
         settings.addAll(Arrays.asList(extra));

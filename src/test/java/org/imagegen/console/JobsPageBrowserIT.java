@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.imagegen.job.JobQueries;
+import org.imagegen.job.JobState;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
@@ -14,11 +16,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The jobs page and Hawtio in a real headless Chromium, driven by Playwright (src/test/browser/jobs-page.mjs): the
- * bundle runs one job to DELIVERED and one to FAILED, then the script logs in, sees the delivered job with its
- * thumbnails, filters to FAILED, opens Hawtio's routes, and saves screenshots to target/screenshots/.
+ * bundle runs one job to DELIVERED, one to FAILED, one on a route, and two that never finish, with a price and a
+ * budget for all-images; then the script logs in, sees the budgets and the spend and the delivered job with its
+ * thumbnails, opens its detail by link, uses every filter and the id search, retries the failed job, cancels a
+ * waiting one, sees a refused cancel's reason, opens Hawtio's routes, and saves screenshots to target/screenshots/.
  * Needs /usr/bin/chromium, node and {@code npm ci} in src/test/browser, so it runs only with
  * {@code -Dimagegen.test.browser=true} (.ci/run installs those and turns it on).
  */
@@ -31,21 +36,31 @@ class JobsPageBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots").toAbsolutePath();
 
     @Test
-    void operatorLogsInSeesTheDeliveredJobFiltersToFailedAndOpensHawtio() throws Exception {
+    void operatorLogsInFindsJobsOpensOneRetriesAndCancelsAndOpensHawtio() throws Exception {
         assertThat(SCRIPTS.resolve("node_modules").resolve("playwright-core"))
                 .as("run 'npm ci' in src/test/browser first").isDirectory();
         Folders folders = new Folders("browser").clean();
         ConsoleTestSettings.enableConsolePort(true);
-        try (RunningBundle bundle = RunningBundle.start(ConsoleTestSettings.with(folders,
-                "imagegen.console.password=" + PASSWORD))) {
+        try (RunningBundle bundle = RunningBundle.start(ConsoleTestSettings.jobsPage(folders, PASSWORD))) {
             folders.drop("browser.jsonl", """
                     {"id": "browser-delivered", "prompt": "a red fox in fresh snow"}
                     {"id": "browser-failed", "prompt": "this one breaks sim:fail"}
+                    {"id": "browser-route", "provider": "route:fast", "prompt": "a kite over dunes"}
+                    {"id": "browser-waiting", "prompt": "a slow one sim:never"}
+                    {"id": "browser-waiting-2", "prompt": "another slow one sim:never"}
                     """);
             assertThat(folders.awaitManifest("browser-delivered", java.time.Duration.ofSeconds(30))
                     .path("state").asText()).isEqualTo("DELIVERED");
             assertThat(folders.awaitManifest("browser-failed", java.time.Duration.ofSeconds(30))
                     .path("state").asText()).isEqualTo("FAILED");
+            assertThat(folders.awaitManifest("browser-route", java.time.Duration.ofSeconds(30))
+                    .path("state").asText()).isEqualTo("DELIVERED");
+            JobQueries jobs = bundle.bean("jobQueries", JobQueries.class);
+            for (String id : new String[] {"browser-waiting", "browser-waiting-2"}) {
+                await().atMost(java.time.Duration.ofSeconds(30)).until(() -> jobs.find(id)
+                        .map(job -> job.getState() == JobState.RUNNING || job.getState() == JobState.SUBMITTED)
+                        .orElse(false));
+            }
 
             int port = bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port();
             Files.createDirectories(SCREENSHOTS);
@@ -58,6 +73,9 @@ class JobsPageBrowserIT {
             env.put("CONSOLE_PASSWORD", PASSWORD);
             env.put("DELIVERED_ID", "browser-delivered");
             env.put("FAILED_ID", "browser-failed");
+            env.put("ROUTE_ID", "browser-route");
+            env.put("WAITING_ID", "browser-waiting");
+            env.put("WAITING2_ID", "browser-waiting-2");
             env.put("SCREENSHOTS", SCREENSHOTS.toString());
             Process process = node.start();
             boolean finished = process.waitFor(3, TimeUnit.MINUTES);
@@ -69,7 +87,8 @@ class JobsPageBrowserIT {
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output.lines().filter(line -> line.startsWith("FAIL"))).as(output).isEmpty();
             assertThat(output).contains(" 0 failed");
-            for (String screenshot : new String[] {"jobs-page.png", "jobs-page-failed.png", "hawtio-routes.png"}) {
+            for (String screenshot : new String[] {"jobs-page.png", "jobs-page-detail.png", "jobs-page-failed.png",
+                "jobs-page-refused.png", "hawtio-routes.png"}) {
                 assertThat(SCREENSHOTS.resolve(screenshot)).as(screenshot).isNotEmptyFile();
             }
         } finally {

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Provider limits weighed in the job store: two instances, each with its own connections, sending creates at once
  * never have more generations in flight, or more creates in a minute, than the limit together (on H2 and on
- * PostgreSQL); a slot frees when a generation ends, or when the oldest create of the minute leaves the window.
+ * PostgreSQL); a slot frees when a generation ends, or when the oldest create of the minute leaves the window. What
+ * each limit counts now (the API's and the metrics' view) reads the same from either instance.
  */
 class LimitLedgerTest {
 
@@ -129,6 +130,8 @@ class LimitLedgerTest {
         assertThat(a.waits().get(0).reason()).isEqualTo("waiting: bfl has 5 generations in flight "
                 + "(imagegen.providers.bfl.max-concurrent = 5)");
         assertThat(a.waits().get(0).freesAt()).isNull();
+        // what the API and the metrics show, the same from either instance
+        assertThat(b.ledger().status(NOON)).containsExactly(new LimitLedger.Status("bfl", 5, 5, null, 5, null));
 
         // two of them end (one delivered, one failed): exactly two more may go, from either instance
         List<Job> inFlight = new ArrayList<>(claimedByA);
@@ -136,6 +139,7 @@ class LimitLedgerTest {
         inFlight.removeIf(job -> job.getState() != JobState.SUBMITTING);
         finish(a, inFlight.get(0), JobState.DELIVERED);
         finish(a, inFlight.get(1), JobState.FAILED);
+        assertThat(a.ledger().status(NOON).get(0).inFlight()).isEqualTo(3);
         List<Job> waiting = new ArrayList<>(claimedByA);
         waiting.addAll(claimedByB);
         waiting.removeIf(job -> job.getState() != JobState.ACCEPTED);
@@ -169,6 +173,8 @@ class LimitLedgerTest {
         assertThat(wait.reason()).isEqualTo("waiting: bfl had 7 creates in the last minute "
                 + "(imagegen.providers.bfl.creates-per-minute = 7)");
         assertThat(wait.freesAt()).isEqualTo(NOON + 60_000);
+        assertThat(b.ledger().status(NOON)).containsExactly(new LimitLedger.Status("bfl", null, 7, 7, 7, null));
+        assertThat(b.ledger().status(NOON + 60_000).get(0).createsLastMinute()).as("the minute has passed").isZero();
 
         // none more before the minute is over (the ones sent are in flight still: that limits nothing here)
         List<Job> waiting = new ArrayList<>(claimedByA);
@@ -194,6 +200,8 @@ class LimitLedgerTest {
         assertThat(b.waits().get(0).reason()).startsWith("waiting: bfl asked every caller to wait until "
                 + "2026-11-30T12:00:30Z");
         assertThat(b.waits().get(0).freesAt()).isEqualTo(NOON + 30_000);
+        assertThat(a.ledger().status(NOON + 29_999).get(0).pausedUntil()).isEqualTo(NOON + 30_000);
+        assertThat(a.ledger().status(NOON + 30_000).get(0).pausedUntil()).as("passed: no pause").isNull();
         assertThat(b.send(claimedByB.get(0), NOON + 30_000)).isTrue();
         assertThat(b.send(claimedByB.get(1), NOON + 30_000)).isTrue();
     }

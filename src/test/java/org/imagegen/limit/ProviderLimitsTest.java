@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * Provider limits end to end, on the shipped routes/ and config/ with fal's simulator: with
  * imagegen.providers.fal.max-concurrent=2, eight jobs dropped at once wait their turn, visibly (their reason says
  * why), and are all delivered, each created once; the simulator never had more than two of their generations running
- * at once.
+ * at once. GET /api/limits and the metrics show the limit beside what it counts.
  */
 @ExtendWith(PostgresJobStore.class)
 class ProviderLimitsTest {
@@ -50,9 +50,11 @@ class ProviderLimitsTest {
                         + id + "\", \"count\": 1}");
             }
             Set<String> reasonsSeen = ConcurrentHashMap.newKeySet();
+            Set<Integer> inFlightSeen = ConcurrentHashMap.newKeySet();
             await().atMost(WAIT).until(() -> {
                 ids.forEach(id -> reasonsSeen.add(ApiClient.json(api.get("/api/generations/" + id))
                         .path("reason").asText()));
+                inFlightSeen.add(falLimits(api).path("inFlight").asInt());
                 return ids.stream().allMatch(id -> Files.exists(folders.manifestPath(id)));
             });
             for (String id : ids) {
@@ -62,7 +64,29 @@ class ProviderLimitsTest {
             assertThat(reasonsSeen).contains("waiting: fal has 2 generations in flight "
                     + "(imagegen.providers.fal.max-concurrent = 2)");
             assertThat(mostRunningAtOnce(fal, ids)).isBetween(1, 2);
+
+            // the limit beside what it counts, in the API and the metrics
+            assertThat(inFlightSeen).allMatch(n -> n <= 2);
+            assertThat(falLimits(api).path("maxConcurrent").asInt()).isEqualTo(2);
+            assertThat(falLimits(api).path("inFlight").asInt()).isZero();
+            assertThat(falLimits(api).path("createsPerMinute").isNull()).as("none set").isTrue();
+            await().atMost(WAIT).untilAsserted(() -> {
+                String scrape = ApiClient.text(api.get("/observe/metrics"));
+                assertThat(scrape).contains("imagegen_limit_max_concurrent{provider=\"fal\"} 2.0");
+                assertThat(scrape).contains("imagegen_limit_in_flight{provider=\"fal\"} 0.0");
+                assertThat(scrape).contains("imagegen_limit_creates_last_minute{provider=\"fal\"}");
+            });
         }
+    }
+
+    /** fal's entry in GET /api/limits. */
+    private static com.fasterxml.jackson.databind.JsonNode falLimits(ApiClient api) {
+        for (com.fasterxml.jackson.databind.JsonNode limit : ApiClient.json(api.get("/api/limits")).path("limits")) {
+            if (limit.path("provider").asText().equals("fal")) {
+                return limit;
+            }
+        }
+        throw new AssertionError("GET /api/limits lists no fal");
     }
 
     /**

@@ -29,8 +29,8 @@ import static org.imagegen.messaging.JmsClient.property;
 
 /**
  * Requests sent to the embedded Artemis broker over TCP by a separate client, through the real routes/ and config/:
- * images in the outbox, job events on the configured event queue, the final result on the request's JMSReplyTo,
- * bad messages on the dead-letter queue with the reason.
+ * images in the outbox, job events on the configured event queue, the final result on the request's JMSReplyTo
+ * (with the job's cost, converted to the currency), bad messages on the dead-letter queue with the reason.
  */
 @ExtendWith(PostgresJobStore.class)
 class JmsIntakeTest {
@@ -52,7 +52,9 @@ class JmsIntakeTest {
         bundle = RunningBundle.start(FOLDERS.fastBundle(
                 "imagegen.events.endpoints=jms:queue:test.events,jms:topic:test.events.topic",
                 "imagegen.jms.queue=test.requests",
-                "imagegen.jms.dead-letter-queue=test.DLQ"));
+                "imagegen.jms.dead-letter-queue=test.DLQ",
+                "imagegen.spend.currency=USD",
+                "imagegen.providers.all-images.unit-price=0.05"));
         client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
         events = client.collect("test.events");
         deadLetters = client.collect("test.DLQ");
@@ -81,6 +83,10 @@ class JmsIntakeTest {
         JsonNode result = JSON.readTree(body(reply));
         assertThat(result.path("state").asText()).isEqualTo("DELIVERED");
         assertThat(result.path("imageUrls")).hasSize(4);
+        // its cost: all-images' free display images, 0 credits, 0 USD converted
+        assertThat(result.path("cost").path("amount").asDouble()).isZero();
+        assertThat(result.path("cost").path("unit").asText()).isEqualTo("credits");
+        assertThat(result.path("cost").path("converted").path("currency").asText()).isEqualTo("USD");
         assertThat(result.path("sinks").path("outbox").path("state").asText()).isEqualTo("DELIVERED");
         assertThat(result.path("sinks").path("outbox").path("location").asText()).contains("jms-happy");
         assertThat(replies).filteredOn(m -> body(m).contains("\"jms-happy\"")).hasSize(1);

@@ -201,6 +201,24 @@ class AllImagesDefinitionTest {
     }
 
     @Test
+    void costsCreditsPerImageBoughtAndNoneForTheFreeDisplayImages() {
+        String twoImages = "{\"status\":3,\"images\":[{\"id\":\"a\",\"urlFull\":\"https://api.example.test/v1/images/full/a.jpg\"},"
+                + "{\"id\":\"b\",\"urlFull\":\"https://api.example.test/v1/images/full/b.jpg\"}]}";
+        assertThat(provider("", "buy", "full").readStatus(ok(twoImages)).cost()).isEqualTo(2.0);
+        assertThat(provider("", "download", "full").readStatus(ok(twoImages)).cost()).isEqualTo(2.0);
+        assertThat(provider("", "full", "full").readStatus(ok(twoImages)).cost()).as("0 recorded, not nothing")
+                .isEqualTo(0.0);
+        assertThat(provider("", "preview", "full").readStatus(ok(twoImages)).cost()).isEqualTo(0.0);
+        assertThat(provider("", "full", "full").costUnit()).isEqualTo("credits");
+        assertThat(provider("", "full", "full").readStatus(ok("{\"status\":2}")).cost()).as("not done: none yet")
+                .isNull();
+        DefinedProvider dearer = definition(Map.of("imagegen.providers.all-images.base-url", "https://api.example.test/v1",
+                "imagegen.providers.all-images.images", "buy",
+                "imagegen.providers.all-images.credits-per-image", "2.5"));
+        assertThat(dearer.readStatus(ok(twoImages)).cost()).isEqualTo(5.0);
+    }
+
+    @Test
     void buysTheImageAndDownloadsTheLinkOfTheConfiguredSize() throws Exception {
         DefinedProvider buying = provider("", "buy", "upscale-uhd");
         String url = buying.readStatus(ok(DONE)).imageUrls().get(0);

@@ -65,6 +65,10 @@ class AllImagesPurchaseTest extends ShippedSimulators {
         }
         assertThat(allImages.creditsDebited()).isEqualTo(4);
         assertThat(allImages.credits()).isEqualTo(2);
+        // the job's cost is what the paid route debits: one credit per image bought
+        assertThat(manifest.path("cost").path("amount").asDouble()).isEqualTo(4.0);
+        assertThat(manifest.path("cost").path("unit").asText()).isEqualTo("credits");
+        assertThat(manifest.path("cost").path("source").asText()).isEqualTo("reported");
 
         // two credits left for four images: two are bought, the third answers 402
         FOLDERS.drop("buy-2.json", "{\"id\": \"buy-2\", \"prompt\": \"a harbour\"}");
@@ -76,6 +80,8 @@ class AllImagesPurchaseTest extends ShippedSimulators {
         assertThat(allImages.creditsDebited()).isEqualTo(6);
 
         allImages.setCredits(10);
+        // a terminal state's manifest is written just before its row: the retry needs the row
+        await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERY_FAILED);
         assertThat(jobs.retryDelivery("buy-2")).isTrue();
         await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERED);
         JsonNode delivered = Folders.readJson(FOLDERS.manifestPath("buy-2"));

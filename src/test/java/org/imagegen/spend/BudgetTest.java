@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -130,6 +131,68 @@ class BudgetTest {
             assertThat(fal.createsFor("refuse-second")).isZero();
             assertThat(fal.createsFor("refuse-first")).isEqualTo(1);
         }
+    }
+
+    /** Every provider of the bundle at 1 USD an image, in USD (an overall budget covers them all). */
+    private static final String[] ALL_AT_ONE_USD = java.util.stream.Stream.of("all-images", "bfl", "fal", "leonardo",
+                    "openai", "rendernet", "replicate")
+            .flatMap(p -> java.util.stream.Stream.of("imagegen.providers." + p + ".price=1",
+                    "imagegen.providers." + p + ".price-unit=USD"))
+            .toArray(String[]::new);
+
+    @Test
+    void anOverallAndARouteBudgetInTheCurrencyHoldCreatesAcrossProviders() throws Exception {
+        Folders folders = new Folders("budget-overall").clean();
+        String[] settings = java.util.stream.Stream.concat(Arrays.stream(ALL_AT_ONE_USD), Arrays.stream(new String[]{
+                "imagegen.spend.currency=USD",
+                "imagegen.budgets.overall.per-day=3",
+                "imagegen.routes.cheap=replicate, fal",
+                "imagegen.budgets.route.cheap.per-day=1"})).toArray(String[]::new);
+        try (AutoCloseable store = PostgresJobStore.ownSchema("budget_overall");
+             RunningBundle bundle = RunningBundle.start(settings(folders, settings))) {
+            ApiClient api = ApiClient.of(bundle, TOKEN);
+            // the route's budget: one create on it, the second held though the overall budget has room
+            folders.drop("route-1.json", "{\"id\": \"route-1\", \"provider\": \"route:cheap\", \"prompt\": \"a cup\"}");
+            assertThat(folders.awaitManifest("route-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+            folders.drop("route-2.json", "{\"id\": \"route-2\", \"provider\": \"route:cheap\", \"prompt\": \"a jug\"}");
+            await().atMost(WAIT).until(() -> state(api, "route-2").equals("HELD_BUDGET"));
+            assertThat(ApiClient.json(api.get("/api/generations/route-2")).path("reason").asText())
+                    .isEqualTo("held: budget imagegen.budgets.route.cheap.per-day (1 USD) would be passed: 1 spent "
+                            + "or reserved this day, this create 1");
+
+            // the overall budget over two providers: 1 spent on the route, one bfl and one fal create fit, a third not
+            folders.drop("bfl.json", "{\"id\": \"overall-bfl\", \"provider\": \"bfl\", \"prompt\": \"a fox\"}");
+            assertThat(folders.awaitManifest("overall-bfl", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+            folders.drop("fal.json", "{\"id\": \"overall-fal\", \"provider\": \"fal\", \"prompt\": \"a owl\"}");
+            assertThat(folders.awaitManifest("overall-fal", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+            folders.drop("over.json", "{\"id\": \"overall-over\", \"provider\": \"fal\", \"prompt\": \"a bat\"}");
+            await().atMost(WAIT).until(() -> state(api, "overall-over").equals("HELD_BUDGET"));
+            assertThat(ApiClient.json(api.get("/api/generations/overall-over")).path("reason").asText())
+                    .startsWith("held: budget imagegen.budgets.overall.per-day (3 USD) would be passed: 3 spent");
+
+            JsonNode budgets = ApiClient.json(api.get("/api/budgets"));
+            assertThat(budgets.path("currency").asText()).isEqualTo("USD");
+            assertThat(budgets.path("budgets")).extracting(b -> b.path("setting").asText() + " " + b.path("scope")
+                    .asText() + " " + b.path("used").asDouble() + "/" + b.path("limit").asDouble())
+                    .containsExactly("imagegen.budgets.fal.per-day provider 1.0/2.0",
+                            "imagegen.budgets.fal.per-month provider 1.0/1000.0",
+                            "imagegen.budgets.overall.per-day overall 3.0/3.0",
+                            "imagegen.budgets.route.cheap.per-day route 1.0/1.0");
+            await().atMost(WAIT).untilAsserted(() -> {
+                String scrape = ApiClient.text(api.get("/observe/metrics"));
+                assertThat(scrape).contains("imagegen_budget_overall_used{currency=\"USD\",period=\"day\"} 3.0");
+                assertThat(scrape).contains("imagegen_budget_route_limit{currency=\"USD\",period=\"day\",route=\"cheap\"} 1.0");
+            });
+        }
+    }
+
+    @Test
+    void anOverallBudgetOverAProviderWithoutAPriceInTheCurrencyStopsTheStart() {
+        Folders folders = new Folders("budget-unpriced").clean();
+        assertThatThrownBy(() -> RunningBundle.start(settings(folders, "imagegen.spend.currency=USD",
+                "imagegen.budgets.overall.per-month=100")).close())
+                .hasStackTraceContaining("imagegen.budgets.overall.per-month: covers all-images, which has no price "
+                        + "to weigh a create by before it is sent: set imagegen.providers.all-images.price");
     }
 
     private static String nextCheck(ApiClient api, String id) {

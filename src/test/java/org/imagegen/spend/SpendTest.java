@@ -25,7 +25,9 @@ import static org.awaitility.Awaitility.await;
  * Spend end to end, on the shipped routes/ and config/ with the built-in simulators: Black Forest Labs reports its
  * cost in credits (and wins over a price configured for it); fal and Replicate report none and are recorded at the
  * configured price, per image (a model's own price first) or per generation. Each cost is in the manifest and the API
- * with its source, and imagegen_spend_total on /observe/metrics sums them per provider, model and unit.
+ * with its source, and imagegen_spend_total on /observe/metrics sums them per provider, model and unit. With a
+ * currency set, each cost is also shown converted (a unit price per provider; a cost in the currency as it is) and
+ * imagegen_spend_converted_total sums them per provider, model and currency.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.inbox=target/it/spend/inbox",
@@ -46,7 +48,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.providers.fal.price.fal-ai/flux/dev=0.05",
         "imagegen.providers.replicate.price=0.003",
         "imagegen.providers.replicate.price-unit=USD",
-        "imagegen.providers.replicate.price-per=generation"
+        "imagegen.providers.replicate.price-per=generation",
+        // one currency: USD prices as they are, a bfl credit at 0.01 USD
+        "imagegen.spend.currency=USD",
+        "imagegen.providers.bfl.unit-price=0.01"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
@@ -90,7 +95,12 @@ class SpendTest {
         await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/spend-fal-schnell")).path("state")
                 .asText(), "DELIVERED"::equals);
         assertCost(ApiClient.json(api.get("/api/generations/spend-fal-schnell")), 0.05, "USD", "configured");
-        assertCost(ApiClient.json(api.get("/api/generations/spend-bfl-a")), 3.0, "credits", "reported");
+        JsonNode bflA = ApiClient.json(api.get("/api/generations/spend-bfl-a"));
+        assertCost(bflA, 3.0, "credits", "reported");
+        assertThat(bflA.path("cost").path("converted").path("amount").asDouble()).isCloseTo(0.03, within(1e-9));
+        assertThat(bflA.path("cost").path("converted").path("currency").asText()).isEqualTo("USD");
+        assertThat(schnell.path("cost").path("converted").path("amount").asDouble()).isCloseTo(0.05, within(1e-9));
+        assertThat(replicate.path("cost").has("converted")).as("USD is the currency: as it is").isTrue();
 
         // the series are the store's sums, read at most once a second
         await().atMost(WAIT).untilAsserted(() -> {
@@ -101,6 +111,9 @@ class SpendTest {
             assertThat(spend(scrape, "black-forest-labs/flux-dev", "replicate", "USD")).isCloseTo(0.003, within(1e-9));
             assertThat(scrape).doesNotContain("provider=\"bfl\",unit=\"USD\"");
             assertThat(scrape).contains("# TYPE imagegen_spend_total counter");
+            assertThat(converted(scrape, "flux-2-pro", "bfl")).isCloseTo(0.06, within(1e-9));
+            assertThat(converted(scrape, "fal-ai/flux/dev", "fal")).isCloseTo(0.05, within(1e-9));
+            assertThat(scrape).contains("# TYPE imagegen_spend_converted_total counter");
         });
     }
 
@@ -110,6 +123,13 @@ class SpendTest {
         assertThat(cost.path("amount").asDouble()).as(job.toPrettyString()).isCloseTo(amount, within(1e-9));
         assertThat(cost.path("unit").asText()).isEqualTo(unit);
         assertThat(cost.path("source").asText()).isEqualTo(source);
+    }
+
+    /** The value of imagegen_spend_converted_total in USD for one provider and model; -1 when there is none. */
+    private static double converted(String scrape, String model, String provider) {
+        Matcher m = Pattern.compile("^imagegen_spend_converted_total\\{" + Pattern.quote("currency=\"USD\",model=\""
+                + model + "\",provider=\"" + provider + "\"") + "[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     /** The value of imagegen_spend_total for one provider, model and unit; -1 when there is no such series. */
