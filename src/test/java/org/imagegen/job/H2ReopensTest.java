@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +13,6 @@ import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcDataSource;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStoreException;
-import org.imagegen.request.GenerationRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +48,7 @@ class H2ReopensTest {
         AtomicInteger closed = new AtomicInteger();
         JobClaims mine = new JobClaims(dataSource, json, "a/1", closed::get);
         try (Connection keeper = dataSource.getConnection()) { // the database stays open, as the pool keeps it
-            store.insertIfAbsent(job("r1"), 0);
+            store.insertIfAbsent(JobStoreContract.job("r1", 5), 0);
             Job claimed = mine.claimDue(1, 10, 1_000_000).get(0);
             execute(keeper, "CHECKPOINT"); // the claim is on file
             execute(keeper, "SET WRITE_DELAY 100000"); // what follows stays in memory only
@@ -86,7 +83,7 @@ class H2ReopensTest {
     @Test
     void anOrderlyCloseReleasesNothing() throws Exception {
         try (Connection keeper = dataSource.getConnection()) {
-            store.insertIfAbsent(job("r2"), 0);
+            store.insertIfAbsent(JobStoreContract.job("r2", 5), 0);
             assertThat(claims.claimDue(1, 10, 1_000_000)).hasSize(1);
             execute(keeper, "CHECKPOINT");
         } // the last connection closed: H2 closes the database in order
@@ -98,18 +95,5 @@ class H2ReopensTest {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    private static Job job(String key) {
-        Job job = new Job();
-        job.setKey(key);
-        job.setProvider("all-images");
-        job.setState(JobState.ACCEPTED);
-        job.setRequest(new GenerationRequest(key, false, "all-images", "p", null, null, null, null,
-                Map.of(), Map.of(), List.of("outbox")));
-        job.setAcceptedAt(0);
-        job.setNextCheckAt(5L);
-        job.setDeadlineAt(Long.MAX_VALUE);
-        return job;
     }
 }
