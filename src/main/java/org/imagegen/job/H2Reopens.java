@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.h2.api.DatabaseEventListener;
 import org.h2.api.ErrorCode;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStoreException;
 
 /**
@@ -51,10 +52,15 @@ public final class H2Reopens implements DatabaseEventListener {
         }
     }
 
-    /** A failure of H2's storage itself (a write that failed): H2 closes the database after one. */
+    /**
+     * A failure of H2's storage itself (a write that failed, the store closed): H2 closes the database after one.
+     * Not any MVStoreException: H2 uses them for row-lock timeouts and deadlocks too, which lose nothing (counting
+     * those released every claim of a busy instance in the crash harness).
+     */
     private static boolean causedByTheStore(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MVStoreException) {
+            if (t instanceof MVStoreException store && (store.getErrorCode() == DataUtils.ERROR_WRITING_FAILED
+                    || store.getErrorCode() == DataUtils.ERROR_CLOSED)) {
                 return true;
             }
         }
