@@ -83,7 +83,8 @@ final class FaultHarness {
             // the jobs' images are small (the simulators draw 32 px); H2 or the broker's journal need tens of MiB
             Tmpfs.mount(dataRoot, "768m");
             mounts.add(dataRoot);
-            Tmpfs.mount(outbox, "96m");
+            // over MIN_FREE: the outbox is a folder sink's root, whose free space the bundle checks as well
+            Tmpfs.mount(outbox, "256m");
             mounts.add(outbox);
         }
         String db = postgres ? TestPostgres.freshSchemaUrl("fault_harness") : null;
