@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import javax.management.MBeanServer;
@@ -30,6 +31,7 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.disk.DiskSpace;
 import org.imagegen.disk.InboxPollStrategy;
+import org.imagegen.job.H2Reopens;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobConfiguration;
 import org.imagegen.job.JobOperations;
@@ -91,6 +93,8 @@ public class BundleConfiguration implements CamelConfiguration {
 
     /** The job store's pool, once made (see {@link #jobStoreDataSource}). */
     private HikariDataSource dataSource;
+    /** The H2 file's path as its URL names it, or null on another database. */
+    private String h2File;
 
     /**
      * The job store's connections, migrated by Flyway, bound once: the job store, the cluster's read locks, the
@@ -120,6 +124,11 @@ public class BundleConfiguration implements CamelConfiguration {
             // within that once space returns. New H2 sessions in the same process cost next to nothing.
             config.setConnectionTestQuery("SELECT 1");
             config.setMaxLifetime(30_000);
+            if (!url.toUpperCase(Locale.ROOT).contains("DATABASE_EVENT_LISTENER")) {
+                // what H2 committed but had not written is lost with such a close: the job claims must know (H2Reopens)
+                url += H2Reopens.URL_SETTING;
+            }
+            h2File = url.substring("jdbc:h2:file:".length()).split(";")[0];
         }
         config.setJdbcUrl(url);
         config.setUsername(dbUser.strip());
@@ -149,7 +158,9 @@ public class BundleConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = jobStoreDataSource(); // the pool bound as jobStoreDataSource
         closer.add(dataSource);
         String nodeId = nodeId();
-        JobClaims claims = JobConfiguration.claims(dataSource, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8));
+        String h2 = h2File;
+        JobClaims claims = JobConfiguration.claims(dataSource, nodeId + "/" + UUID.randomUUID().toString().substring(0, 8),
+                () -> h2 == null ? 0 : H2Reopens.closedAbruptly(h2));
         // cluster: the inbox's read locks (shared when imagegen.cluster.enabled) and the leader election
         Wiring.apply(camelContext, new ClusterConfiguration(nodeId));
         camelContext.addService(registry.lookupByName("leaderElection"));

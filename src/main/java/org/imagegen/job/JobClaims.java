@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static org.imagegen.job.JobRows.READ_COLUMNS;
 
@@ -25,6 +28,8 @@ import static org.imagegen.job.JobRows.READ_COLUMNS;
  * lease; {@link #confirmLease} checks it before a step's effects leave the bundle.
  */
 public class JobClaims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobClaims.class);
 
     /** Claim order: deliveries, then checks (and reconciliations), then submissions. */
     private static final String PRIORITY = "CASE state WHEN 'SUCCEEDED' THEN 0 WHEN 'ACCEPTED' THEN 2 "
@@ -38,8 +43,20 @@ public class JobClaims {
     private final Set<String> unansweredClaims = ConcurrentHashMap.newKeySet();
     /** PostgreSQL: claims skip rows another instance is claiming at that moment instead of waiting for them. */
     private final boolean skipLocked;
+    private final IntSupplier reopened;
+    private volatile int reopenedSeen;
 
     public JobClaims(DataSource dataSource, ObjectMapper json, String instanceId) {
+        this(dataSource, json, instanceId, () -> 0);
+    }
+
+    /**
+     * {@code reopened}: how often the database was opened again after closing abruptly ({@link H2Reopens}); when it
+     * changes, this instance's claims are released before the next claim.
+     */
+    public JobClaims(DataSource dataSource, ObjectMapper json, String instanceId, IntSupplier reopened) {
+        this.reopened = reopened;
+        this.reopenedSeen = reopened.getAsInt();
         this.dataSource = dataSource;
         this.rows = new JobRows(json);
         this.instanceId = instanceId;
@@ -69,6 +86,7 @@ public class JobClaims {
         try (Connection c = dataSource.getConnection()) {
             connected = true;
             releaseUnansweredClaims(c);
+            releaseClaimsLostWithTheStore(c);
             if (skipLocked) {
                 return claimSkippingLocked(c, token, limit, now, leaseUntil, notSkipped, skipped);
             }
@@ -119,6 +137,29 @@ public class JobClaims {
             }
             throw new JobStoreException("cannot claim due jobs", e);
         }
+    }
+
+    /**
+     * After the database was opened again from its file (H2 closed it when a write failed), its rows are as H2 last
+     * wrote them: the releases and state changes of the claims made before then may be gone, leaving jobs claimed by
+     * this instance that nobody works on until their lease runs out. They are all released, as a restart of this
+     * instance would release them: a step of one still under way finds its claim gone and writes nothing (another
+     * claim takes the job on from what the store holds, as after a crash; a create is never sent without its durable
+     * "being sent" mark, so such a job is reconciled, not paid again).
+     */
+    private void releaseClaimsLostWithTheStore(Connection c) throws SQLException {
+        int now = reopened.getAsInt();
+        if (now == reopenedSeen) {
+            return;
+        }
+        try (PreparedStatement release = c.prepareStatement(
+                "UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner LIKE ?")) {
+            release.setString(1, instanceId + "#%");
+            int released = release.executeUpdate();
+            LOG.warn("the job store was opened again after it closed abruptly (its disk full?): released {} claims"
+                    + " of this instance whose last writes it may have lost", released);
+        }
+        reopenedSeen = now;
     }
 
     private void releaseUnansweredClaims(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -82,8 +83,8 @@ public final class JobConfiguration {
     }
 
     /** Leases of this instance are tokens that start with {@code instanceId}. */
-    public static JobClaims claims(DataSource dataSource, String instanceId) {
-        return new JobClaims(dataSource, new ObjectMapper(), instanceId);
+    public static JobClaims claims(DataSource dataSource, String instanceId, IntSupplier reopened) {
+        return new JobClaims(dataSource, new ObjectMapper(), instanceId, reopened);
     }
 
     public void bind(CamelContext context, Providers providers, PollPlanner planner,

@@ -56,6 +56,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
     protected final ReceivedCalls received = new ReceivedCalls();
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile int reachedThrough;
 
     protected ProviderSimulator(SimulatorSettings settings) {
         this.settings = settings;
@@ -92,7 +93,22 @@ public abstract class ProviderSimulator implements AutoCloseable {
     }
 
     public int port() {
+        return reachedThrough > 0 ? reachedThrough : server.getAddress().getPort();
+    }
+
+    /** The port this simulator listens on, whatever {@link #port()} hands out. */
+    public int listeningPort() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * Has every URL this simulator hands out (its base URL, status and image URLs, redirects) name {@code port}
+     * instead of its own: a relay there in front of it (a harness's TCP proxy) then carries all of the bundle's
+     * traffic to this provider, and cutting the relay cuts the bundle off from it as a network failure would.
+     */
+    public ProviderSimulator reachedThrough(int port) {
+        this.reachedThrough = port;
+        return this;
     }
 
     /** The URL the bundle should use as this provider's base URL. */

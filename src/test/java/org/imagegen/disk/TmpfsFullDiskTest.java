@@ -1,7 +1,6 @@
 package org.imagegen.disk;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -23,6 +21,7 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.Simulated;
+import org.imagegen.support.Tmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +63,7 @@ class TmpfsFullDiskTest {
             bundle.close();
         }
         for (Path mount : mounts) {
-            run("umount", mount.toString());
+            Tmpfs.unmount(mount);
         }
     }
 
@@ -177,7 +176,17 @@ class TmpfsFullDiskTest {
 
     private static void awaitDelivered(JobQueries store, List<String> ids) {
         // the job store may still be failing when this starts (step 3)
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> ids.stream()
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .conditionEvaluationListener(condition -> {
+                    if (condition.getRemainingTimeInMS() <= condition.getPollInterval().toMillis()) {
+                        // the last look before giving up: say which jobs are not delivered, and where they stand
+                        ids.forEach(id -> store.find(id).filter(j -> j.getState() != JobState.DELIVERED)
+                                .ifPresent(j -> System.out.println("not delivered: " + j + " reason " + j.getReason()
+                                        + ", next check " + j.getNextCheckAt() + ", claimed by " + j.getLeaseOwner()
+                                        + " at " + j.getClaimedAt() + ", now " + System.currentTimeMillis())));
+                    }
+                })
+                .until(() -> ids.stream()
                 .allMatch(id -> store.find(id).map(Job::getState).orElse(null) == JobState.DELIVERED));
     }
 
@@ -213,38 +222,12 @@ class TmpfsFullDiskTest {
                 .noneMatch(p -> p.getFileName().toString().endsWith(".part"));
     }
 
-    /** Writes a filler file until {@code leave} bytes (or, for 0, none at all) are free on the folder's file system. */
     private static Path fill(Path folder, long leave) throws IOException {
-        Path filler = folder.resolve("filler-" + System.nanoTime());
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                long free = DiskSpace.freeBytes(folder);
-                if (leave > 0 && free <= leave) {
-                    break;
-                }
-                int n = (int) Math.min(block.length, leave > 0 ? free - leave : block.length);
-                out.write(block, 0, Math.max(n, 1));
-                out.flush();
-            }
-        } catch (IOException e) {
-            if (leave > 0 || !DiskSpace.isShortOfSpace(e)) {
-                throw e;
-            }
-        }
-        return filler;
+        return Tmpfs.fill(folder, leave);
     }
 
     private void mount(Path folder, String size) throws Exception {
-        Files.createDirectories(folder);
-        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", folder.toString());
+        Tmpfs.mount(folder, size);
         mounts.add(0, folder);
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": "
-                + new String(process.getInputStream().readAllBytes())).isZero();
     }
 }

@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.BflSimulator;
@@ -41,38 +44,63 @@ public final class CrashHarness {
     static final String QUEUE = "imagegen.requests";
 
     /**
-     * What one run came to. {@code parked}: of the failed, those NEEDS_ATTENTION (a create whose answer was lost, of a
-     * provider that cannot be searched); {@code deliveredLate}: jobs a paused instance held when it was stopped that
-     * were delivered all the same (taken over once its lease ran out, or finished by it when it woke).
+     * "Delivered late": delivered more than this after it was accepted, the bundle's own
+     * {@code imagegen.poll.deadline} (the harness leaves it at its default), by which a generation that has not
+     * finished is given up as TIMED_OUT.
      */
-    public record Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
-                         List<String> problems, int parked, int deliveredLate, int pauses) {
+    static final Duration LATE = Duration.ofMinutes(10);
 
-        Result(int requests, int delivered, int failed, int lost, int duplicateCreates, int kills,
-               List<String> problems) {
-            this(requests, delivered, failed, lost, duplicateCreates, kills, problems,
-                    (int) problems.stream().filter(p -> p.endsWith(": NEEDS_ATTENTION")).count(), 0, 0);
-        }
-
-        Result withPauses(int pauses, int deliveredLate) {
-            return new Result(requests, delivered, failed, lost, duplicateCreates, kills, problems, parked,
-                    deliveredLate, pauses);
-        }
+    /**
+     * What one run came to. {@code parked}: of the failed, those NEEDS_ATTENTION (a create whose answer was lost, of a
+     * provider that cannot be searched); {@code deliveredLate}: delivered, but more than {@link #LATE} after being
+     * accepted; {@code slowest}: the longest a delivered job took from accepted to delivered; {@code faults}: how
+     * many of each fault were made.
+     */
+    public record Result(int requests, int delivered, int failed, int lost, int duplicateCreates, List<String> problems,
+                         int parked, int deliveredLate, Duration slowest, Map<String, Integer> faults) {
 
         public String line() {
             return "requests " + requests + ", delivered " + delivered + ", failed " + failed + " (parked " + parked
-                    + "), lost " + lost + ", duplicate creates " + duplicateCreates + " (paid twice), kills " + kills
-                    + (pauses == 0 ? "" : ", pauses " + pauses + ", delivered late " + deliveredLate);
+                    + "), lost " + lost + ", duplicate creates " + duplicateCreates + " (paid twice), delivered late "
+                    + deliveredLate + " (slowest " + slowest.toSeconds() + " s), faults " + faults;
         }
     }
 
-    /** {@code -Dharness.faults}: kill (SIGKILL and restart), pause (SIGSTOP past the lease, then SIGCONT). */
+    /**
+     * {@code -Dharness.faults}: kill (SIGKILL and restart), pause (SIGSTOP past the lease, then SIGCONT), partition
+     * (cut from PostgreSQL, on H2 from the providers, past the lease), disk (data folders and outbox full, needs root).
+     */
     static List<String> faults() {
         List<String> faults = List.of(System.getProperty("harness.faults", "kill").split("\\s*,\\s*"));
-        faults.stream().filter(f -> !f.equals("kill") && !f.equals("pause")).findAny().ifPresent(f -> {
-            throw new IllegalArgumentException("harness.faults: unknown fault '" + f + "' (kill, pause)");
+        faults.stream().filter(f -> !FAULTS.contains(f)).findAny().ifPresent(f -> {
+            throw new IllegalArgumentException("harness.faults: unknown fault '" + f + "' (" + FAULTS + ")");
         });
         return faults;
+    }
+
+    static final List<String> FAULTS = List.of("kill", "pause", "partition", "disk");
+
+    /**
+     * {@code -Dharness.store}: h2 (one instance) or postgres (two); by default h2 for kill alone (the classic run,
+     * half its batches on the JMS queue), else postgres.
+     */
+    static boolean postgres(List<String> faults) {
+        String store = System.getProperty("harness.store", "");
+        if (store.isBlank()) {
+            return !faults.equals(List.of("kill"));
+        }
+        if (!store.equals("h2") && !store.equals("postgres")) {
+            throw new IllegalArgumentException("harness.store: '" + store + "' is neither h2 nor postgres");
+        }
+        return store.equals("postgres");
+    }
+
+    /** The run {@code -Dharness.faults} and {@code -Dharness.store} ask for. */
+    static Result run(int requests, List<String> faults, int rounds, long seed, Path root) throws Exception {
+        boolean postgres = postgres(faults);
+        return faults.equals(List.of("kill")) && !postgres
+                ? run(requests, rounds, seed, root)
+                : FaultHarness.run(requests, faults, rounds, seed, root, postgres);
     }
 
     private CrashHarness() {
@@ -85,11 +113,11 @@ public final class CrashHarness {
         List<String> faults = faults();
         int requests = Integer.getInteger("harness.requests", 500);
         int rounds = Integer.getInteger("harness.kills", 5);
-        long seed = Long.getLong("harness.seed", System.nanoTime());
-        Result result = faults.contains("pause")
-                ? PauseHarness.run(requests, faults, rounds, seed, Path.of("target", "crash-harness"))
-                : run(requests, rounds, seed, Path.of("target", "crash-harness"));
-        result.problems().stream().limit(20).forEach(p -> System.out.println("problem: " + p));
+        Long given = Long.getLong("harness.seed");
+        long seed = given != null ? given : new Random().nextLong();
+        Result result = run(requests, faults, rounds, seed, Path.of("target", "crash-harness"));
+        result.problems().forEach(p -> System.out.println("problem: " + p));
+        System.out.println("seed " + seed);
         System.out.println(result.line());
         System.exit(result.lost() == 0 && result.duplicateCreates() == 0 ? 0 : 1);
     }
@@ -145,7 +173,7 @@ public final class CrashHarness {
             }
             System.out.println("crash harness: " + queue.messageIds().size() + " messages sent to the JMS queue ("
                     + queue.resends() + " sends failed and were made again), the other batches dropped as files");
-            return check(ids, outbox, List.of(allImages, rendernet, openai, bfl), kills);
+            return check(ids, outbox, List.of(allImages, rendernet, openai, bfl), Map.of("kill", kills));
         }
     }
 
@@ -190,7 +218,8 @@ public final class CrashHarness {
     /** Starts the bundle with its output in {@code log}, and waits until Camel says it started. */
     static Process start(List<String> command, Path log) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.currentTimeMillis() + 60_000;
+        // generous: a start slowed by a loaded machine is not the fault under test
+        long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
             if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("started in")) {
                 return process;
@@ -201,7 +230,7 @@ public final class CrashHarness {
             Thread.sleep(100); // polling the log of another process
         }
         process.destroyForcibly();
-        throw new IllegalStateException("the bundle did not start within a minute; see " + log);
+        throw new IllegalStateException("the bundle did not start within three minutes; see " + log);
     }
 
     /** Batch {@code file} as a file moved into the inbox at once. */
@@ -244,12 +273,15 @@ public final class CrashHarness {
         }
     }
 
-    static Result check(List<String> ids, Path outbox, List<ProviderSimulator> simulators, int kills)
-            throws IOException {
+    static Result check(List<String> ids, Path outbox, List<ProviderSimulator> simulators,
+                        Map<String, Integer> faults) throws IOException {
         int delivered = 0;
         int failed = 0;
         int lost = 0;
         int duplicates = 0;
+        int parked = 0;
+        int late = 0;
+        Duration slowest = Duration.ZERO;
         List<String> problems = new ArrayList<>();
         for (String id : ids) {
             int creates = simulators.stream().mapToInt(simulator -> simulator.createsFor(id)).sum();
@@ -263,15 +295,46 @@ public final class CrashHarness {
                 problems.add(id + ": no manifest");
                 continue;
             }
-            String state = JSON.readTree(manifest.toFile()).path("state").asText();
+            JsonNode job = JSON.readTree(manifest.toFile());
+            String state = job.path("state").asText();
             if (state.equals("DELIVERED")) {
                 delivered++;
+                // the manifest is written when the job is delivered (its states list the ones before)
+                Duration took = Duration.between(accepted(job), Files.getLastModifiedTime(manifest).toInstant());
+                slowest = took.compareTo(slowest) > 0 ? took : slowest;
+                if (took.compareTo(LATE) > 0) {
+                    late++;
+                    problems.add(id + ": delivered late, " + took.toSeconds() + " s after it was accepted");
+                }
             } else {
                 failed++;
-                problems.add(id + ": " + state);
+                parked += state.equals("NEEDS_ATTENTION") ? 1 : 0;
+                // the reason says why an operator has it: which create's answer was lost, and what is known
+                problems.add(id + " (" + job.path("provider").asText() + "): " + state + " "
+                        + job.path("reason").asText(""));
             }
         }
-        return new Result(ids.size(), delivered, failed, lost, duplicates, kills, problems);
+        return new Result(ids.size(), delivered, failed, lost, duplicates, problems, parked, late, slowest,
+                Map.copyOf(faults));
+    }
+
+    /** When the job (its manifest) was accepted. */
+    private static Instant accepted(JsonNode manifest) {
+        for (JsonNode entry : manifest.path("states")) {
+            if (entry.path("state").asText().equals("ACCEPTED")) {
+                return Instant.parse(entry.path("at").asText());
+            }
+        }
+        throw new IllegalStateException(manifest.path("id").asText() + ": no ACCEPTED in its manifest");
+    }
+
+    static boolean delivered(Path outbox, String id) {
+        Path manifest = outbox.resolve(id).resolve("manifest.json");
+        try {
+            return Files.exists(manifest) && JSON.readTree(manifest.toFile()).path("state").asText().equals("DELIVERED");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static Path clean(Path dir) throws IOException {

@@ -51,7 +51,8 @@ abstract class JobStoreContract {
                 new JobQueries(dataSource, json), new OperatorWrites(dataSource));
     }
 
-    private static Job job(String key, long due) {
+    /** A new ACCEPTED job for all-images, due at {@code due} (shared with H2ReopensTest). */
+    static Job job(String key, long due) {
         Job job = new Job();
         job.setKey(key);
         job.setProvider("all-images");
