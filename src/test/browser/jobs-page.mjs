@@ -66,10 +66,10 @@ try {
 
   // spend against budgets at the top
   const budgets = (await page.textContent('#budgets')) || '';
-  check('the budgets strip shows the budget\'s use', /all-images per day: [\d.]+ of 100 USD \([\d.]+ left\)/.test(budgets),
+  check('the budgets strip shows the budget\'s use', /all-images per day: [\d.]+ of 100 credits \([\d.]+ left\)/.test(budgets),
     budgets);
   const spend = (await page.textContent('#spend')) || '';
-  check('the spend so far is shown per provider', /Spent so far: all-images [\d.]+ USD/.test(spend), spend);
+  check('the spend so far is shown per provider', /Spent so far: all-images [\d.]+ credits/.test(spend), spend);
   await page.screenshot({ path: join(screenshots, 'jobs-page.png'), fullPage: true });
 
   // a job's detail, linked by its address
@@ -82,7 +82,7 @@ try {
   const attempts = await page.locator('#detail-attempts tbody tr').allTextContents();
   check('the detail shows the attempt at the provider', attempts.length === 1 && attempts[0].startsWith('all-images'),
     JSON.stringify(attempts));
-  check('the detail shows the cost', /^0\.5 USD/.test((await page.textContent('#detail-cost')) || ''));
+  check('the detail shows the cost', /^4 credits/.test((await page.textContent('#detail-cost')) || ''));
   await page.waitForFunction(() => {
     const imgs = document.querySelectorAll('#detail-images img.thumbnail');
     return imgs.length === 4 && Array.from(imgs).every((img) => img.complete && img.naturalWidth > 0);

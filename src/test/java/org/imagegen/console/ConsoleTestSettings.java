@@ -21,12 +21,14 @@ final class ConsoleTestSettings {
     }
 
     /**
-     * What the jobs page's tests add: a route over providers ("fast"), a price for all-images (so jobs have a cost and
-     * spend sums) and a daily budget for it (the budgets strip).
+     * What the jobs page's tests add: a route over providers ("fast"), all-images' images bought (so jobs have the
+     * cost all-images charges, 1 credit an image, and spend sums), and a daily budget for it (the budgets strip) with
+     * the price a create is reserved at until its cost is known.
      */
     static final String[] JOBS_PAGE = {"imagegen.routes.fast=all-images, rendernet",
-        "imagegen.providers.all-images.price=0.5", "imagegen.providers.all-images.price-unit=USD",
-        "imagegen.providers.all-images.price-per=generation", "imagegen.budgets.all-images.per-day=100"};
+        "imagegen.providers.all-images.images=buy", "imagegen.providers.all-images.price=0.5",
+        "imagegen.providers.all-images.price-unit=credits", "imagegen.providers.all-images.price-per=generation",
+        "imagegen.budgets.all-images.per-day=100"};
 
     /** {@link #with(Folders, String...)} with the console password and {@link #JOBS_PAGE}. */
     static String[] jobsPage(Folders folders, String password) {

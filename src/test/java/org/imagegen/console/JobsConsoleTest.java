@@ -123,12 +123,12 @@ class JobsConsoleTest {
         assertThat(budget.path("provider").asText()).isEqualTo("all-images");
         assertThat(budget.path("period").asText()).isEqualTo("day");
         assertThat(budget.path("limit").asDouble()).isEqualTo(100.0);
-        assertThat(budget.path("used").asDouble()).isGreaterThanOrEqualTo(1.5); // three generations delivered at 0.5
+        assertThat(budget.path("used").asDouble()).isGreaterThanOrEqualTo(12); // three generations of 4 bought images
         JsonNode spend = list.path("spend");
         assertThat(spend).hasSize(1);
         assertThat(spend.get(0).path("provider").asText()).isEqualTo("all-images");
-        assertThat(spend.get(0).path("unit").asText()).isEqualTo("USD");
-        assertThat(spend.get(0).path("amount").asDouble()).isEqualTo(1.5);
+        assertThat(spend.get(0).path("unit").asText()).isEqualTo("credits");
+        assertThat(spend.get(0).path("amount").asDouble()).isEqualTo(12);
         assertThat(list.path("providers").toString()).contains("\"all-images\"", "\"rendernet\"");
         assertThat(list.path("routes").toString()).isEqualTo("[\"fast\"]");
     }
@@ -143,8 +143,8 @@ class JobsConsoleTest {
         assertThat(ok.path("states").get(0).path("at").asText()).isNotBlank();
         assertThat(ok.path("attempts")).hasSize(1);
         assertThat(ok.path("attempts").get(0).path("provider").asText()).isEqualTo("all-images");
-        assertThat(ok.path("cost").path("amount").asDouble()).isEqualTo(0.5);
-        assertThat(ok.path("cost").path("unit").asText()).isEqualTo("USD");
+        assertThat(ok.path("cost").path("amount").asDouble()).isEqualTo(4);
+        assertThat(ok.path("cost").path("unit").asText()).isEqualTo("credits");
         assertThat(ok.path("thumbnails").asInt()).isEqualTo(4);
         assertThat(ok.path("sinks").elements().next().path("state").asText()).isEqualTo("DELIVERED");
         assertThat(ok.path("manifest").path("id").asText()).isEqualTo("jp-ok-1");
