@@ -1,6 +1,7 @@
 package org.imagegen.provider.definition;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.provider.Estimate;
@@ -29,11 +30,7 @@ final class DefinedEstimate {
 
     /** The definition's estimate, or null when it declares none or turns it off. */
     static DefinedEstimate of(CreateProperties d) {
-        boolean on = switch (blank(d.getEstimate()) ? "true" : d.getEstimate().strip().toLowerCase()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("estimate: '" + d.getEstimate() + "' is not true or false");
-        };
+        boolean on = DefinitionValues.on(d.getEstimate(), "estimate");
         if (blank(d.getEstimatePath())) {
             return null;
         }
@@ -50,7 +47,7 @@ final class DefinedEstimate {
     }
 
     /** The estimate's answer; {@code message} gives an error answer's message. */
-    Estimate read(String provider, HttpReply reply, java.util.function.Function<HttpReply, String> message) {
+    Estimate read(String provider, HttpReply reply, Function<HttpReply, String> message) {
         if (!reply.isSuccess()) {
             return Estimate.failed(provider + " answered the estimate with HTTP " + reply.status() + ": "
                     + message.apply(reply));
