@@ -98,6 +98,7 @@ class RenderNetEstimateTest {
                     || manifest.path("cost").path("amount").isNull()).as(manifest.toPrettyString()).isTrue();
             assertThat(posts("rn-est-poor", "/pub/v1/generations/estimate")).isEqualTo(1);
             assertThat(posts("rn-est-poor", "/pub/v1/generations")).as("no create sent, not even a refused one").isZero();
+            assertThat(manifest.path("createAttempts").asInt()).as("no create was ever marked as being sent").isZero();
             assertThat(rendernet.credits()).isEqualTo(2);
         } finally {
             rendernet.setCredits(1_000_000);
