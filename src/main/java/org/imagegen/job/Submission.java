@@ -182,10 +182,10 @@ public class Submission {
     }
 
     /**
-     * The estimate asked just before the create (null: the provider has none). A balance
-     * that cannot pay the estimate fails the job at once and no create is sent; an estimate that failed (an error
-     * answer, a timeout) holds nothing back: it is logged and the create goes, priced as without an estimate. True
-     * when the job was failed and no create goes.
+     * The estimate asked before the create (null: the provider has none). A balance that cannot pay the estimate
+     * fails the job at once and no create is sent (true); an estimate that failed (an error answer, a timeout) holds
+     * nothing back: it is logged and the create goes, priced as without an estimate. The estimate's call counts
+     * against the provider key's rate limit beside the create's.
      */
     public boolean unaffordable(Job job, Estimate estimate) {
         if (estimate == null) {
