@@ -113,6 +113,11 @@ public class JobTransitions {
         rateLimits.get(job.getProvider()).giveBack();
     }
 
+    /** A call made besides the one the step was admitted for (an estimate before a create): it counts too. */
+    void callMade(Job job) {
+        rateLimits.get(job.getProvider()).charge(now());
+    }
+
     long backoff(Job job, long now, int errors, Duration retryAfter) {
         if (retryAfter != null) {
             // the provider asked every caller on this key to wait, not only this job

@@ -34,6 +34,15 @@ public class RateLimiter {
         return (long) Math.ceil((1 - tokens) / ratePerMs);
     }
 
+    /**
+     * A call made without asking (one that goes along with an admitted one): its token is taken even if there is
+     * none, so the calls after it wait the longer.
+     */
+    public synchronized void charge(long now) {
+        tokens = Math.max(-burst, Math.min(burst, tokens + (now - refilledAt) * ratePerMs) - 1);
+        refilledAt = now;
+    }
+
     /** A token taken for a call that was not made after all (the provider's limits held it back). */
     public synchronized void giveBack() {
         tokens = Math.min(burst, tokens + 1);

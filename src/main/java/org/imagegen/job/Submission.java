@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.imagegen.limit.LimitLedger;
 import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.Estimate;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
@@ -180,11 +181,49 @@ public class Submission {
         }
     }
 
+    /**
+     * The estimate asked before the create (null: the provider has none). A balance that cannot pay the estimate
+     * fails the job at once and no create is sent (true); an estimate that failed (an error answer, a timeout) holds
+     * nothing back: it is logged and the create goes, priced as without an estimate. The estimate's call counts
+     * against the provider key's rate limit beside the create's.
+     */
+    public boolean unaffordable(Job job, Estimate estimate) {
+        if (estimate == null) {
+            return false;
+        }
+        transitions.callMade(job);
+        if (estimate.failure() != null) {
+            LOG.warn("job {}: {}; the create is sent all the same", job.getKey(), estimate.failure());
+            return false;
+        }
+        if (!estimate.unaffordable()) {
+            return false;
+        }
+        String unit = transitions.provider(job).costUnit();
+        transitions.finish(job, JobState.FAILED, "not sent: " + job.getProvider() + ": " + amount(estimate.cost())
+                + (unit == null ? "" : " " + unit) + " needed, " + amount(estimate.balance()) + " left");
+        return true;
+    }
+
+    private static String amount(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
     /** The create's answer; DELIVER when it already was the finished generation (a synchronous API). */
     public NextStep submitted(Job job, HttpReply reply) {
+        return submitted(job, reply, null);
+    }
+
+    /**
+     * The create's answer, after {@code estimate} (null: none asked): a generation made is recorded at the cost the
+     * create's answer reports, else at the estimate's.
+     */
+    public NextStep submitted(Job job, HttpReply reply, Estimate estimate) {
         CreateResult result = transitions.provider(job).readCreate(reply);
         long now = now();
-        transitions.recordCost(job, result.cost());
+        boolean made = result.kind() == CreateResult.Kind.CREATED || result.kind() == CreateResult.Kind.FINISHED;
+        transitions.recordCost(job, result.cost() == null && made && estimate != null ? estimate.cost()
+                : result.cost());
         switch (result.kind()) {
             case CREATED -> {
                 job.setProviderJobId(result.providerJobId());

@@ -30,6 +30,16 @@ public interface ImageProvider extends ProviderRules {
 
     CreateResult readCreate(HttpReply reply);
 
+    /** A call that asks what the job's create will cost before it is sent, or null when the provider has none. */
+    default ProviderCall estimateCall(Job job) {
+        return null;
+    }
+
+    /** The answer to {@link #estimateCall}. */
+    default Estimate readEstimate(HttpReply reply) {
+        throw new UnsupportedOperationException(name() + " estimates no creates");
+    }
+
     ProviderCall statusCall(Job job);
 
     StatusResult readStatus(HttpReply reply);

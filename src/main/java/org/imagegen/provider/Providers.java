@@ -116,6 +116,21 @@ public class Providers {
         return get(job.getProvider()).createCall(job);
     }
 
+    /** The estimate asked before the job's create (a definition's estimatePath), or null when there is none. */
+    public ProviderCall estimateCall(Job job) {
+        return get(job.getProvider()).estimateCall(job);
+    }
+
+    /** The estimate's answer. */
+    public Estimate readEstimate(Job job, HttpReply reply) {
+        return get(job.getProvider()).readEstimate(reply);
+    }
+
+    /** The estimate call failed before any answer (a timeout, a refused connection): {@code message} says how. */
+    public Estimate estimateFailed(Job job, String message) {
+        return Estimate.failed(job.getProvider() + "'s estimate failed: " + message);
+    }
+
     public ProviderCall findCall(Job job) {
         return get(job.getProvider()).findCall(job);
     }

@@ -182,6 +182,11 @@ public class RenderNetSimulator extends ImageHostSimulator {
             sendJson(exchange, 400, refused);
             return;
         }
+        Scenario scenario = Scenario.of(body.get(0).path("prompt").path("positive").asText(""));
+        Fault fault = nextFault(Scenario.ESTIMATE, exchange.getRequestHeaders().getFirst("Idempotency-Key"), scenario);
+        if (fault != null && answerFault(exchange, fault, scenario, 200)) {
+            return;
+        }
         long estimated = 0;
         for (JsonNode generation : body) {
             estimated += (long) Math.max(1, generation.path("batch_size").asInt(1)) * CREDITS_PER_IMAGE;

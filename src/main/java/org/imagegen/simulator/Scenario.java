@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *   <li>{@code sim:<point>-<fault>x<N>}: the first N calls at that point answer with that {@link Fault}. Points:
  *       {@code create}, {@code check} (status checks; the default, so {@code sim:503x2} is
  *       {@code sim:check-503x2}), {@code find} (the search for a create whose answer was lost; all-images only) and
- *       {@code image} (downloads of the generation's last image, so the others arrive). Several faults at one point
+ *       {@code image} (downloads of the generation's last image, so the others arrive) and {@code estimate}
+ *       (RenderNet's estimate before a create). Several faults at one point
  *       apply one after the other, in the order written; unknown faults, and image faults at other points, are
  *       ignored;</li>
  *   <li>{@code sim:retry-after=N}: the seconds a 429 asks to wait (default 1);</li>
@@ -39,13 +40,14 @@ public record Scenario(boolean fail, boolean failOnce, boolean censor, boolean n
     public static final String CHECK = "check";
     public static final String FIND = "find";
     public static final String IMAGE = "image";
+    public static final String ESTIMATE = "estimate";
 
     /** One fault, for the first {@code times} calls (after the faults written before it at the same point). */
     public record Injection(Fault fault, int times) {
     }
 
     private static final Pattern FAULT = Pattern.compile(
-            "sim:(?:(create|check|find|image)-)?([a-z0-9]+)x(\\d{1,4})(?![\\w-])");
+            "sim:(?:(create|check|find|image|estimate)-)?([a-z0-9]+)x(\\d{1,4})(?![\\w-])");
     private static final Pattern DURATION = Pattern.compile("sim:ms=(\\d{1,7})");
     private static final Pattern RETRY_AFTER = Pattern.compile("sim:retry-after=(\\d{1,5})");
     private static final Pattern REDIRECTS = Pattern.compile("sim:redirects=(\\d{1,2})");

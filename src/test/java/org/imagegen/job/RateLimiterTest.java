@@ -46,4 +46,14 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire(0)).isZero();
         assertThat(limiter.tryAcquire(0)).as("the burst is 2").isPositive();
     }
+
+    @Test
+    void aCallThatGoesAlongWithAnAdmittedOneIsChargedEvenWithoutAToken() {
+        RateLimiter limiter = new RateLimiter(10, 1, 0);
+        assertThat(limiter.tryAcquire(0)).isZero();
+        limiter.charge(0); // an estimate beside the admitted create: the bucket owes a token
+        assertThat(limiter.tryAcquire(0)).as("two tokens short, one every 100 ms").isEqualTo(200);
+        assertThat(limiter.tryAcquire(100)).isEqualTo(100);
+        assertThat(limiter.tryAcquire(200)).isZero();
+    }
 }

@@ -54,11 +54,7 @@ public final class BulkStatus {
             }
             return null;
         }
-        boolean on = switch (blank(d.getBulkStatus()) ? "true" : d.getBulkStatus().strip().toLowerCase()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("bulkStatus: '" + d.getBulkStatus() + "' is not true or false");
-        };
+        boolean on = DefinitionValues.on(d.getBulkStatus(), "bulkStatus");
         String path = d.getBulkStatusPath().strip();
         if (!path.contains("${page}") && !path.contains("${offset}")) {
             throw new IllegalArgumentException("bulkStatusPath: '" + path + "' names no page (${page} or ${offset})");

@@ -18,6 +18,10 @@ public class CreateProperties {
     private String createRefused;
     private String createCost;
     private String costUnit;
+    private String estimate;
+    private String estimatePath;
+    private String estimateCost;
+    private String estimateBalance;
     private String errorMessage;
 
     /** The create call's HTTP method (default POST). */
@@ -138,5 +142,41 @@ public class CreateProperties {
 
     public void setErrorMessage(String errorMessage) {
         this.errorMessage = errorMessage;
+    }
+
+    /** Whether the estimate below is asked before each create ({@code true}, the default, or {@code false}). */
+    public String getEstimate() {
+        return estimate;
+    }
+
+    public void setEstimate(String estimate) {
+        this.estimate = estimate;
+    }
+
+    /** The estimate call's path below the base URL (POSTed the create's body); blank: no estimate. */
+    public String getEstimatePath() {
+        return estimatePath;
+    }
+
+    public void setEstimatePath(String estimatePath) {
+        this.estimatePath = estimatePath;
+    }
+
+    /** jq from a 2xx estimate answer to what the create will cost, in costUnit (required with estimatePath). */
+    public String getEstimateCost() {
+        return estimateCost;
+    }
+
+    public void setEstimateCost(String estimateCost) {
+        this.estimateCost = estimateCost;
+    }
+
+    /** jq from a 2xx estimate answer to the balance left, in costUnit; blank: the balance is not checked. */
+    public String getEstimateBalance() {
+        return estimateBalance;
+    }
+
+    public void setEstimateBalance(String estimateBalance) {
+        this.estimateBalance = estimateBalance;
     }
 }

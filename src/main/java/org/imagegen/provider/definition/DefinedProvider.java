@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.DownloadHosts;
+import org.imagegen.provider.Estimate;
 import org.imagegen.provider.FindResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ImageProvider;
@@ -49,6 +50,8 @@ public class DefinedProvider implements ImageProvider {
     private final boolean simulated;
     private final DefinedRequests requests;
     private final DefinedCreate create;
+    /** The estimate asked before each create (estimatePath), or null. */
+    private final DefinedEstimate estimate;
     private final Jq errorMessage;
     private final DefinedStatus status;
     /** Find by key (findPath), or null. */
@@ -91,6 +94,7 @@ public class DefinedProvider implements ImageProvider {
             this.simulatorImageHosts = List.copyOf(simulatorImageHosts);
             requests = new DefinedRequests(name, d.requests(), d.pacing().getDurationModel(), this::webhookUrl);
             create = new DefinedCreate(name, d.create());
+            estimate = DefinedEstimate.of(d.create());
             errorMessage = Jq.compile("errorMessage", d.create().getErrorMessage());
             // the operator's image choice and the base URL called, as $imageMode, $imageSize and $baseUrl
             Map<String, JsonNode> settings = new HashMap<>(ImageAcquisition.variables(d.images()));
@@ -213,6 +217,16 @@ public class DefinedProvider implements ImageProvider {
     @Override
     public ProviderCall createCall(Job job) {
         return create.call(urls, job.getKey(), input(job), requests.modelOf(job.getRequest()), webhookUrl());
+    }
+
+    @Override
+    public ProviderCall estimateCall(Job job) {
+        return estimate == null ? null : estimate.call(urls, createCall(job));
+    }
+
+    @Override
+    public Estimate readEstimate(HttpReply reply) {
+        return estimate.read(name, reply, this::message);
     }
 
     @Override

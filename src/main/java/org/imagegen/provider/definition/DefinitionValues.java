@@ -56,6 +56,15 @@ final class DefinitionValues {
         return value == null || value.isBlank();
     }
 
+    /** A switch: {@code true} (also when blank) or {@code false}; anything else is refused by property. */
+    static boolean on(String value, String property) {
+        return switch (blank(value) ? "true" : value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(property + ": '" + value + "' is not true or false");
+        };
+    }
+
     static String required(String value, String property) {
         if (blank(value)) {
             throw new IllegalArgumentException(property + ": required");

@@ -110,6 +110,10 @@ public class ProviderDefinition {
     public void setCreateRefused(String value) { create.setCreateRefused(value); }
     public void setCreateCost(String value) { create.setCreateCost(value); }
     public void setCostUnit(String value) { create.setCostUnit(value); }
+    public void setEstimate(String value) { create.setEstimate(value); }
+    public void setEstimatePath(String value) { create.setEstimatePath(value); }
+    public void setEstimateCost(String value) { create.setEstimateCost(value); }
+    public void setEstimateBalance(String value) { create.setEstimateBalance(value); }
     public void setErrorMessage(String value) { create.setErrorMessage(value); }
 
     // --- status (StatusProperties)

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.job.Job;
+import org.imagegen.provider.Estimate;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The optional capabilities a definition may declare (request rules, provider-side retry, image acquisition, a cancel
- * with a body, a webhook subscription, bulk status) on a made-up API, without Camel; and a broken declaration refused by property.
+ * with a body, a webhook subscription, bulk status, an estimate before the create) on a made-up API, without Camel; and a broken declaration refused by property.
  */
 class DefinedCapabilitiesTest {
 
@@ -286,6 +287,42 @@ class DefinedCapabilitiesTest {
             d.setBulkStatusItems(".jobs");
             d.setBulkStatusId(".key");
         }).hasBulkStatus()).isFalse();
+    }
+
+    @Test
+    void anEstimateSendsTheCreatesBodyAndReadsCostAndBalanceOrSaysWhyItFailed() {
+        DefinedProvider acme = provider(d -> {
+            d.setEstimatePath("/jobs/estimate");
+            d.setEstimateCost(".data.estimated");
+            d.setEstimateBalance(".data.balance");
+            d.setErrorMessage(".error.message");
+        });
+        Job job = job(null, Map.of());
+        ProviderCall estimate = acme.estimateCall(job);
+        assertThat(estimate.method()).isEqualTo("POST");
+        assertThat(estimate.url()).isEqualTo("https://api.example.test/v2/jobs/estimate");
+        assertThat(estimate.body()).isEqualTo(acme.createCall(job).body());
+        assertThat(estimate.idempotencyKey()).isEqualTo("job-1");
+
+        assertThat(acme.readEstimate(ok("{\"data\": {\"estimated\": 5, \"balance\": 20}}")))
+                .isEqualTo(Estimate.of(5.0, 20.0));
+        assertThat(acme.readEstimate(ok("{\"data\": {\"estimated\": 5, \"balance\": 3}}")).unaffordable()).isTrue();
+        assertThat(acme.readEstimate(ok("{\"data\": {\"balance\": 3}}")).failure())
+                .contains("acme's estimate named no cost (estimateCost)");
+        assertThat(acme.readEstimate(new HttpReply(503, "{\"error\": {\"message\": \"busy\"}}", null,
+                "application/json", estimate.url())).failure()).isEqualTo("acme answered the estimate with HTTP 503: busy");
+
+        assertThat(provider(d -> {
+            d.setEstimate("false");
+            d.setEstimatePath("/jobs/estimate");
+            d.setEstimateCost(".data.estimated");
+        }).estimateCall(job)).isNull();
+        assertThat(provider(d -> { }).estimateCall(job)).isNull();
+        assertRefused(d -> d.setEstimatePath("/jobs/estimate"), "estimateCost: required");
+        assertRefused(d -> {
+            d.setEstimate("yes");
+            d.setEstimatePath("/jobs/estimate");
+        }, "estimate: 'yes' is not true or false");
     }
 
     private static void assertRefused(Consumer<ProviderDefinition> change, String message) {

@@ -1,0 +1,23 @@
+package org.imagegen.provider;
+
+/**
+ * What a provider's estimate said before a create (a definition's estimatePath): the create's {@code cost} and the
+ * {@code balance} left (null when the provider reports none), both in the provider's cost unit; or, when the estimate
+ * could not be had (an error answer, a timeout, an answer the definition cannot read), {@code failure}: why. A failed
+ * estimate holds nothing back: the create is sent and the job is priced as without one.
+ */
+public record Estimate(Double cost, Double balance, String failure) {
+
+    public static Estimate of(Double cost, Double balance) {
+        return new Estimate(cost, balance, null);
+    }
+
+    public static Estimate failed(String failure) {
+        return new Estimate(null, null, failure);
+    }
+
+    /** Whether the balance the provider reported cannot pay the estimated cost. */
+    public boolean unaffordable() {
+        return cost != null && balance != null && cost > balance;
+    }
+}

@@ -1,0 +1,137 @@
+package org.imagegen.provider;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.imagegen.App;
+import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.Folders;
+import org.imagegen.support.PostgresJobStore;
+import org.imagegen.support.Simulated;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * RenderNet's cost from RenderNet itself (imagegen.providers.rendernet.estimate, on by default): each create is
+ * estimated first with the same body, on the shipped routes/ and config/ against the simulator. The estimate is the
+ * job's reported cost and the simulator's balance goes down by exactly those costs; a balance too small fails the job
+ * with the figures and no create; an estimate that fails (5xx, malformed, too slow) leaves the job delivered at the
+ * configured price. In order: the first test reads the balance, which the others change.
+ */
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.inbox=target/it/rn-estimate/inbox",
+        "imagegen.outbox=target/it/rn-estimate/outbox",
+        "imagegen.data=target/it/rn-estimate/data",
+        "imagegen.simulator.slow-delay=1500ms",
+        "imagegen.http.response-timeout=700ms",
+        "imagegen.poll.max-backoff=1s",
+        // what a job is recorded at when its estimate failed
+        "imagegen.providers.rendernet.price=1.5",
+        "imagegen.providers.rendernet.price-unit=credits"
+})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(PostgresJobStore.class)
+class RenderNetEstimateTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Folders FOLDERS = new Folders("rn-estimate").clean();
+
+    @BeanInject
+    CamelContext camelContext;
+
+    RenderNetSimulator rendernet;
+
+    /** The simulators are bound when the context starts, after the fields are injected. */
+    @BeforeEach
+    void findSimulators() {
+        rendernet = Simulated.simulator(camelContext, "rendernet", RenderNetSimulator.class);
+    }
+
+    @Test
+    @Order(1)
+    void eachJobCostsWhatTheEstimateSaidAndTheBalanceWentDownByExactlyThat() {
+        long before = rendernet.credits();
+        FOLDERS.drop("batches.jsonl", """
+                {"id": "rn-est-1", "provider": "rendernet", "prompt": "one lamp", "count": 1}
+                {"id": "rn-est-2", "provider": "rendernet", "prompt": "two lamps", "count": 2}
+                {"id": "rn-est-4", "provider": "rendernet", "prompt": "four lamps", "count": 4}
+                """);
+
+        double recorded = 0;
+        for (String id : List.of("rn-est-1", "rn-est-2", "rn-est-4")) {
+            JsonNode manifest = FOLDERS.awaitEnded(id, "DELIVERED", WAIT);
+            int images = manifest.path("images").size();
+            assertCost(manifest, images * RenderNetSimulator.CREDITS_PER_IMAGE, "reported");
+            assertThat(rendernet.createsFor(id)).isEqualTo(1);
+            assertThat(posts(id, "/pub/v1/generations/estimate")).isEqualTo(1);
+            recorded += manifest.path("cost").path("amount").asDouble();
+        }
+        assertThat(recorded).isEqualTo(7.0);
+        assertThat(rendernet.credits()).isEqualTo(before - 7);
+    }
+
+    @Test
+    @Order(2)
+    void aBalanceTooSmallFailsTheJobWithTheFiguresAndNoCreate() {
+        rendernet.setCredits(2);
+        try {
+            FOLDERS.drop("poor.json", """
+                    {"id": "rn-est-poor", "provider": "rendernet", "prompt": "three boats", "count": 3}""");
+
+            JsonNode manifest = FOLDERS.awaitEnded("rn-est-poor", "FAILED", WAIT);
+
+            assertThat(manifest.path("reason").asText()).isEqualTo("not sent: rendernet: 3 credits needed, 2 left");
+            assertThat(manifest.path("cost").path("amount").isMissingNode()
+                    || manifest.path("cost").path("amount").isNull()).as(manifest.toPrettyString()).isTrue();
+            assertThat(posts("rn-est-poor", "/pub/v1/generations/estimate")).isEqualTo(1);
+            assertThat(posts("rn-est-poor", "/pub/v1/generations")).as("no create sent, not even a refused one").isZero();
+            assertThat(manifest.path("createAttempts").asInt()).as("no create was ever marked as being sent").isZero();
+            assertThat(rendernet.credits()).isEqualTo(2);
+        } finally {
+            rendernet.setCredits(1_000_000);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anEstimateThatFailsLeavesTheJobDeliveredAtTheConfiguredPrice() {
+        FOLDERS.drop("unestimated.jsonl", """
+                {"id": "rn-est-500", "provider": "rendernet", "prompt": "sim:estimate-500x1 a kite", "count": 2}
+                {"id": "rn-est-malformed", "provider": "rendernet", "prompt": "sim:estimate-malformedx1 a kite", "count": 2}
+                {"id": "rn-est-slow", "provider": "rendernet", "prompt": "sim:estimate-slowx1 a kite", "count": 2}
+                """);
+
+        for (String id : List.of("rn-est-500", "rn-est-malformed", "rn-est-slow")) {
+            JsonNode manifest = FOLDERS.awaitEnded(id, "DELIVERED", WAIT);
+            assertCost(manifest, 2 * 1.5, "configured");
+            assertThat(rendernet.createsFor(id)).isEqualTo(1);
+        }
+        assertThat(rendernet.injectedFaults()).filteredOn(f -> f.point().equals("estimate")).hasSize(3);
+    }
+
+    /** The POSTs to {@code path} the simulator received for a job key. */
+    private long posts(String jobKey, String path) {
+        return rendernet.received().calls().stream().filter(c -> c.method().equals("POST") && c.uri().equals(path)
+                && jobKey.equals(c.jobKey())).count();
+    }
+
+    private static void assertCost(JsonNode job, double amount, String source) {
+        JsonNode cost = job.path("cost");
+        assertThat(cost.path("amount").asDouble()).as(job.toPrettyString()).isCloseTo(amount, within(1e-9));
+        assertThat(cost.path("unit").asText()).isEqualTo("credits");
+        assertThat(cost.path("source").asText()).isEqualTo(source);
+    }
+}
