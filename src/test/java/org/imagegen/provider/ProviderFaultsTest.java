@@ -43,13 +43,14 @@ import static org.awaitility.Awaitility.await;
         "imagegen.data=target/it/faults/data",
         // every 429 pauses the whole provider key (1 s, and 3 s in the Retry-After test): deadlines leave room
         // for those pauses to add up
-        // a slow answer takes longer than the bundle waits for one
-        "imagegen.simulator.slow-delay=1500ms",
-        "imagegen.http.response-timeout=700ms",
+        // a slow answer takes longer than the bundle waits for one; the wait leaves an ordinary answer room on a
+        // loaded machine (a tighter one turned ordinary answers into lost ones there)
+        "imagegen.simulator.slow-delay=3s",
+        "imagegen.http.response-timeout=1500ms",
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
-        "imagegen.providers.all-images.poll.deadline=12s",
-        "imagegen.providers.rendernet.poll.deadline=12s",
+        "imagegen.providers.all-images.poll.deadline=16s",
+        "imagegen.providers.rendernet.poll.deadline=16s",
         "imagegen.delivery.max-attempts=3",
         // RenderNet's lost creates are parked, not looked for in its list (RenderNetReconcileTest covers that)
         "imagegen.providers.rendernet.reconcile-by-list=false",
