@@ -8,6 +8,7 @@ import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.CreateResult;
+import org.imagegen.provider.Estimate;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
@@ -51,6 +52,25 @@ public class Fallover {
         }
         Capacity.Verdict verdict = capacity.beforeCreate(job.getProvider());
         return verdict != null && moveOn(job, verdict, null);
+    }
+
+    /**
+     * After the provider's estimate of a create, before it is sent: a balance that cannot pay it is an exhausted
+     * quota, as a {@code 402} to the create would be, so a job on a route goes to the next step instead of failing.
+     */
+    public boolean cannotPay(Job job, Estimate estimate) {
+        if (job.getRequest().route() == null || estimate == null || estimate.failure() != null
+                || !estimate.unaffordable()) {
+            return false;
+        }
+        String unit = provider(job).costUnit();
+        return moveOn(job, new Capacity.Verdict(Capacity.NO_QUOTA, job.getProvider() + " cannot pay the create: "
+                + amount(estimate.cost()) + (unit == null ? "" : " " + unit) + " needed, "
+                + amount(estimate.balance()) + " left"), null);
+    }
+
+    private static String amount(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     /** After a create's answer ({@code reply}, before the lifecycle records it). */

@@ -39,7 +39,9 @@ import static org.assertj.core.api.Assertions.within;
         "imagegen.poll.max-backoff=1s",
         // what a job is recorded at when its estimate failed
         "imagegen.providers.rendernet.price=1.5",
-        "imagegen.providers.rendernet.price-unit=credits"
+        "imagegen.providers.rendernet.price-unit=credits",
+        // a route whose first provider may be unable to pay: the next step takes the job
+        "imagegen.routes.thrifty=rendernet, all-images"
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -107,6 +109,29 @@ class RenderNetEstimateTest {
 
     @Test
     @Order(3)
+    void onARouteABalanceTooSmallSendsTheJobToTheNextStepWithoutACreate() {
+        rendernet.setCredits(3);
+        try {
+            // four images: all-images, the next step, always makes four
+            FOLDERS.drop("poor-route.json", """
+                    {"id": "rn-est-route", "provider": "route:thrifty", "prompt": "four boats", "count": 4}""");
+
+            JsonNode manifest = FOLDERS.awaitEnded("rn-est-route", "DELIVERED", WAIT);
+
+            assertThat(manifest.path("provider").asText()).isEqualTo("all-images");
+            JsonNode left = manifest.path("attempts").get(0);
+            assertThat(left.path("provider").asText()).as(manifest.toPrettyString()).isEqualTo("rendernet");
+            assertThat(left.path("outcome").asText()).isEqualTo("NO_QUOTA");
+            assertThat(left.path("reason").asText()).contains("4 credits needed, 3 left");
+            assertThat(posts("rn-est-route", "/pub/v1/generations")).as("no create sent to RenderNet").isZero();
+            assertThat(rendernet.credits()).isEqualTo(3);
+        } finally {
+            rendernet.setCredits(1_000_000);
+        }
+    }
+
+    @Test
+    @Order(4)
     void anEstimateThatFailsLeavesTheJobDeliveredAtTheConfiguredPrice() {
         FOLDERS.drop("unestimated.jsonl", """
                 {"id": "rn-est-500", "provider": "rendernet", "prompt": "sim:estimate-500x1 a kite", "count": 2}
