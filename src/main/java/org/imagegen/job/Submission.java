@@ -182,31 +182,28 @@ public class Submission {
     }
 
     /**
-     * The estimate asked before the create (null: the provider has none). A balance that cannot pay the estimate
-     * fails the job at once and no create is sent (true); an estimate that failed (an error answer, a timeout) holds
-     * nothing back: it is logged and the create goes, priced as without an estimate. The estimate's call counts
-     * against the provider key's rate limit beside the create's.
+     * The estimate asked before the create, whatever comes of it: its call counts against the provider key's rate
+     * limit beside the create's, and one that failed (an error answer, a timeout) is logged; it holds nothing back,
+     * the create goes, priced as without an estimate.
      */
-    public boolean unaffordable(Job job, Estimate estimate) {
-        if (estimate == null) {
-            return false;
-        }
+    public void estimated(Job job, Estimate estimate) {
         transitions.callMade(job);
         if (estimate.failure() != null) {
             LOG.warn("job {}: {}; the create is sent all the same", job.getKey(), estimate.failure());
-            return false;
         }
-        if (!estimate.unaffordable()) {
-            return false;
-        }
-        String unit = transitions.provider(job).costUnit();
-        transitions.finish(job, JobState.FAILED, "not sent: " + job.getProvider() + ": " + amount(estimate.cost())
-                + (unit == null ? "" : " " + unit) + " needed, " + amount(estimate.balance()) + " left");
-        return true;
     }
 
-    private static String amount(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    /**
+     * Whether the estimate says the balance cannot pay the create (null: no estimate was asked): then the job fails
+     * at once and no create is sent. A job on a route has gone to its next step before this is asked.
+     */
+    public boolean unaffordable(Job job, Estimate estimate) {
+        if (estimate == null || estimate.failure() != null || !estimate.unaffordable()) {
+            return false;
+        }
+        transitions.finish(job, JobState.FAILED, "not sent: " + job.getProvider() + ": "
+                + estimate.shortfall(transitions.provider(job).costUnit()));
+        return true;
     }
 
     /** The create's answer; DELIVER when it already was the finished generation (a synchronous API). */

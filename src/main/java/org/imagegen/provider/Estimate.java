@@ -1,5 +1,7 @@
 package org.imagegen.provider;
 
+import org.imagegen.support.Amounts;
+
 /**
  * What a provider's estimate said before a create (a definition's estimatePath): the create's {@code cost} and the
  * {@code balance} left (null when the provider reports none), both in the provider's cost unit; or, when the estimate
@@ -14,6 +16,11 @@ public record Estimate(Double cost, Double balance, String failure) {
 
     public static Estimate failed(String failure) {
         return new Estimate(null, null, failure);
+    }
+
+    /** What is missing, for a reason: {@code 5 credits needed, 3 left} ({@code unit} null: the numbers alone). */
+    public String shortfall(String unit) {
+        return Amounts.text(cost) + (unit == null ? "" : " " + unit) + " needed, " + Amounts.text(balance) + " left";
     }
 
     /** Whether the balance the provider reported cannot pay the estimated cost. */

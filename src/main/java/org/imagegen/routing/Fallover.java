@@ -63,14 +63,8 @@ public class Fallover {
                 || !estimate.unaffordable()) {
             return false;
         }
-        String unit = provider(job).costUnit();
         return moveOn(job, new Capacity.Verdict(Capacity.NO_QUOTA, job.getProvider() + " cannot pay the create: "
-                + amount(estimate.cost()) + (unit == null ? "" : " " + unit) + " needed, "
-                + amount(estimate.balance()) + " left"), null);
-    }
-
-    private static String amount(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+                + estimate.shortfall(provider(job).costUnit())), null);
     }
 
     /** After a create's answer ({@code reply}, before the lifecycle records it). */

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import org.imagegen.job.ProviderLocks;
 import org.imagegen.spend.Budgets.Budget;
+import org.imagegen.support.Amounts;
 
 /**
  * What each budget has left, from the job store itself (plain JDBC; the same SQL runs on H2 and PostgreSQL). A job
@@ -70,9 +71,9 @@ public class BudgetLedger {
     /** A create of {@code amount} that {@code budget} could not take: {@code used} was spent or reserved already. */
     public record Over(Budget budget, double used, double amount, long periodEnd) {
         public String reason() {
-            return "budget " + budget.key() + " (" + number(budget.limit()) + " " + budget.unit()
-                    + ") would be passed: " + number(used) + " spent or reserved this " + budget.period().name()
-                    .toLowerCase() + ", this create " + number(amount);
+            return "budget " + budget.key() + " (" + Amounts.text(budget.limit()) + " " + budget.unit()
+                    + ") would be passed: " + Amounts.text(used) + " spent or reserved this " + budget.period().name()
+                    .toLowerCase() + ", this create " + Amounts.text(amount);
         }
     }
 
@@ -293,8 +294,4 @@ public class BudgetLedger {
         }
     }
 
-    static String number(double amount) {
-        return amount == Math.rint(amount) && Math.abs(amount) < 1e15 ? Long.toString((long) amount)
-                : Double.toString(Math.round(amount * 1e6) / 1e6);
-    }
 }
