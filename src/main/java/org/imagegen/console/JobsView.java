@@ -27,8 +27,8 @@ import org.imagegen.spend.BudgetLedger;
 
 /**
  * What the jobs page shows, read from the job store: the jobs its filters find with their timings and failure reason,
- * one job's detail, the spend and the budgets, and where delivered images are. Images are only ever read from a file sink's root or from the staging folder, found
- * through the job's own records (never from a path a request supplies).
+ * one job's detail, the spend and the budgets, and where delivered images are. Images are only ever read from a file
+ * sink's root or from the staging folder, found through the job's own records (never from a path a request supplies).
  */
 public class JobsView {
 
