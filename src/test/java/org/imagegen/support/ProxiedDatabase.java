@@ -59,7 +59,7 @@ public final class ProxiedDatabase implements AutoCloseable {
         return settings.toArray(String[]::new);
     }
 
-    /** The database unreachable: open connections broken, new ones refused. */
+    /** The database unreachable: open connections broken, new ones closed as soon as they are made. */
     public void cut() {
         proxy.cut();
     }

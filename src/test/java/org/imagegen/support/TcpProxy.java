@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on 127.0.0.1 in front of a server (a database), which a test cuts and restores: the network between the
- * bundle and its database as an operator's outage would leave it. {@link #cut()} closes every relayed connection
- * and stops listening, so new connections are refused; {@link #restore()} listens again on the same port.
+ * bundle and its database as an operator's outage would leave it. {@link #cut()} closes every relayed connection,
+ * and a new one is closed as soon as it is made; {@link #restore()} relays again. The port stays bound throughout:
+ * given up during a cut, it was once taken by another socket of the machine meanwhile, and the restore failed.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,23 +23,32 @@ public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private volatile ServerSocket listener;
+    private final ServerSocket listener;
+    private volatile boolean cut;
 
     public TcpProxy(String targetHost, int targetPort) {
         this.port = FreePorts.loopback();
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        restore();
+        try {
+            listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+        }
+        Thread accepting = new Thread(this::accept, "tcp-proxy-" + port);
+        accepting.setDaemon(true);
+        accepting.start();
     }
 
     public int port() {
         return port;
     }
 
-    /** The database unreachable: open connections broken, new ones refused. */
+    /** The database unreachable: open connections broken, new ones closed as soon as they are made. */
     public synchronized void cut() {
-        closeQuietly(listener);
-        listener = null;
+        cut = true;
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
@@ -47,26 +57,17 @@ public final class TcpProxy implements AutoCloseable {
 
     /** The database reachable again, on the same port. */
     public synchronized void restore() {
-        if (listener != null) {
-            return;
-        }
-        try {
-            ServerSocket server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            listener = server;
-            Thread accepting = new Thread(() -> accept(server), "tcp-proxy-" + port);
-            accepting.setDaemon(true);
-            accepting.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-        }
+        cut = false;
     }
 
-    private void accept(ServerSocket server) {
-        while (!server.isClosed()) {
+    private void accept() {
+        while (!listener.isClosed()) {
             try {
-                Socket client = server.accept();
+                Socket client = listener.accept();
+                if (cut) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream;
                 try {
                     upstream = new Socket(targetHost, targetPort);
@@ -75,7 +76,7 @@ public final class TcpProxy implements AutoCloseable {
                     continue;
                 }
                 synchronized (this) {
-                    if (listener != server) {
+                    if (cut) {
                         // cut while this one was being accepted
                         closeQuietly(client);
                         closeQuietly(upstream);
@@ -87,7 +88,7 @@ public final class TcpProxy implements AutoCloseable {
                 relay(client, upstream);
                 relay(upstream, client);
             } catch (IOException e) {
-                if (server.isClosed()) {
+                if (listener.isClosed()) {
                     return;
                 }
             }
@@ -129,5 +130,6 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         cut();
+        closeQuietly(listener);
     }
 }
