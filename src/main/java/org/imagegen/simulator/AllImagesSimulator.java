@@ -23,6 +23,7 @@ public class AllImagesSimulator extends ProviderSimulator {
     private static final List<String> FORMATS = List.of("1:1", "3:2", "2:3", "4:7", "7:4", "5:4", "4:5", "16:9", "9:16");
 
     private final AllImagesPurchases purchases = new AllImagesPurchases(this);
+    private final AllImagesWebhooks webhooks = new AllImagesWebhooks(this);
 
     public AllImagesSimulator(SimulatorSettings settings) {
         super(settings);
@@ -40,7 +41,7 @@ public class AllImagesSimulator extends ProviderSimulator {
                 .ifPresent(v -> setCredits(Long.parseLong(v)));
     }
 
-        public long credits() {
+    public long credits() {
         return purchases.credits();
     }
 
@@ -101,14 +102,9 @@ public class AllImagesSimulator extends ProviderSimulator {
         } else if (path.equals("/v1/credit") && method.equals("GET")) {
             purchases.credit(exchange);
         } else if (path.equals("/v1/api-keys/webhook/subscribe") && method.equals("POST")) {
-            subscribe(exchange);
-        } else if (path.startsWith("/v1/api-keys/webhook/unsubscribe/") && method.equals("DELETE")) {
-            // the documented error answer for an id it does not hold (unknown, or removed already) is 400
-            if (webhooks.remove(path.substring("/v1/api-keys/webhook/unsubscribe/".length())) == null) {
-                error(exchange, 400, "Bad Request", "Webhook not found");
-            } else {
-                send(exchange, 200, "application/json", new byte[0]);
-            }
+            webhooks.subscribe(exchange);
+        } else if (AllImagesWebhooks.isUnsubscribe(path) && method.equals("DELETE")) {
+            webhooks.unsubscribe(exchange, path);
         } else if (path.equals("/v1/api-keys/check")) {
             sendJson(exchange, 200, Map.of("email", "simulator@localhost"));
         } else {
@@ -162,15 +158,11 @@ public class AllImagesSimulator extends ProviderSimulator {
         for (int i = 0; i < IMAGES; i++) {
             g.imageIds.add(newId("img_"));
         }
-        register(g);
-        scheduleWebhook(g);
-        countCreate(jobKey);
-        if (loseAnswer(jobKey, scenario)) {
-            dropConnection(exchange);
+        webhooks.schedule(g);
+        if (!made(exchange, g)) {
             return;
         }
-        // made: a slow answer, a gateway's 502 or a cut-off body now leave the caller unsure whether it was
-        if (fault != null && answerFault(exchange, fault, scenario, 201)) {
+        if (answerFault(exchange, fault, scenario, 201)) {
             return;
         }
         sendJson(exchange, 201, view(g, System.currentTimeMillis()));
@@ -194,7 +186,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         SimulatedGeneration tagged = withTag.size() == 1 ? withTag.get(0) : null;
         if (tagged != null) {
             Fault fault = nextFault(Scenario.FIND, tagged.jobKey, tagged.scenario);
-            if (fault != null && answerFault(exchange, fault, tagged.scenario, 200)) {
+            if (answerFault(exchange, fault, tagged.scenario, 200)) {
                 return;
             }
         }
@@ -236,7 +228,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         }
         g.attempt++;
         begin(g, false);
-        scheduleWebhook(g);
+        webhooks.schedule(g);
         sendJson(exchange, 201, view(g, System.currentTimeMillis()));
     }
 
@@ -263,7 +255,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         sendImage(exchange, g, index, "image/jpeg", jpeg);
     }
 
-    private int status(SimulatedGeneration g, long now) {
+    int status(SimulatedGeneration g, long now) {
         double progress = g.progress(now);
         if (progress < 0.05) {
             return 0;
@@ -277,7 +269,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         return g.fate == SimulatedGeneration.Fate.SUCCEED ? 3 : 4;
     }
 
-    private Map<String, Object> view(SimulatedGeneration g, long now) {
+    Map<String, Object> view(SimulatedGeneration g, long now) {
         int status = status(g, now);
         int available = status == 3 ? IMAGES : status == 2 ? (int) Math.min(IMAGES - 1, Math.floor(g.progress(now) * IMAGES)) : 0;
         List<Map<String, Object>> images = new ArrayList<>();
@@ -308,93 +300,24 @@ public class AllImagesSimulator extends ProviderSimulator {
         return view;
     }
 
-    // ---- webhooks (per API key): print.completed / print.failed posted to every subscribed URL -----------------
-
-    private record Subscription(String url, List<String> events) {
-    }
-
-    private final Map<String, Subscription> webhooks = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger webhooksSent = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.ScheduledExecutorService webhookTimer =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "AllImagesSimulator-webhooks");
-                t.setDaemon(true);
-                return t;
-            });
-    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
-
-    private void subscribe(HttpExchange exchange) throws IOException {
-        JsonNode body = JSON.readTree(body(exchange));
-        String url = body == null ? "" : body.path("url").asText("");
-        if (!url.startsWith("http://") && !url.startsWith("https://")) {
-            error(exchange, 400, "Bad Request", List.of("url must be a URL address"));
-            return;
-        }
-        List<String> events = new ArrayList<>();
-        body.path("events").forEach(e -> events.add(e.asText()));
-        if (events.isEmpty()) {
-            events.addAll(List.of("print.failed", "print.completed"));
-        }
-        String id = newId("wh_");
-        webhooks.put(id, new Subscription(url, events));
-        sendJson(exchange, 201, Map.of("webhookId", id));
-    }
-
-    /** When the generation ends (not for one that never does), every subscription whose events match is posted to. */
-    private void scheduleWebhook(SimulatedGeneration g) {
-        if (g.fate == SimulatedGeneration.Fate.NEVER || webhookTimer.isShutdown()) {
-            return;
-        }
-        int attempt = g.attempt;
-        webhookTimer.schedule(() -> {
-            if (webhooks.isEmpty() || g.attempt != attempt || !generations.containsKey(g.id)) {
-                return;
-            }
-            long now = System.currentTimeMillis();
-            String type = status(g, now) == 3 ? "print.completed" : "print.failed";
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("id", newId("evt_"));
-            event.put("api_version", 1);
-            event.put("created", now / 1000);
-            event.put("type", type);
-            event.put("data", view(g, now));
-            byte[] payload;
-            try {
-                payload = JSON.writeValueAsBytes(event);
-            } catch (IOException e) {
-                return;
-            }
-            for (Subscription s : webhooks.values()) {
-                if (s.events().contains(type)) {
-                    webhookClient.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url()))
-                                    .header("Content-Type", "application/json")
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding());
-                    webhooksSent.incrementAndGet();
-                }
-            }
-        }, g.durationMs + 20, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     /** Webhook deliveries posted so far. */
     public int webhooksSent() {
-        return webhooksSent.get();
+        return webhooks.sent();
     }
 
     /** Subscriptions currently registered. */
     public int webhookSubscriptions() {
-        return webhooks.size();
+        return webhooks.ids().size();
     }
 
     /** The ids of the subscriptions currently registered. */
     public Set<String> webhookIds() {
-        return Set.copyOf(webhooks.keySet());
+        return webhooks.ids();
     }
 
     @Override
     public void close() {
-        webhookTimer.shutdownNow();
+        webhooks.close();
         super.close();
     }
 

@@ -128,10 +128,7 @@ public class BflSimulator extends DefinitionSimulator {
                 List.of(), null, task, null, scenario);
         begin(g, jobKey == null || createsFor(jobKey) == 0);
         g.imageIds.add(newId("sample_"));
-        register(g);
-        countCreate(jobKey);
-        if (loseAnswer(jobKey, scenario)) {
-            dropConnection(exchange);
+        if (!made(exchange, g)) {
             return;
         }
         if (task.webhookUrl() != null && g.fate != SimulatedGeneration.Fate.NEVER) {
@@ -139,7 +136,7 @@ public class BflSimulator extends DefinitionSimulator {
             webhooks.schedule(task.webhookUrl(), g.durationMs + 20, () -> generations.containsKey(g.id)
                     ? json(view(g, System.currentTimeMillis())) : null, bytes -> Map.of());
         }
-        if (fault != null && answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, fault, scenario, 200)) {
             return;
         }
         double megapixels = Math.round(task.width() * task.height() / 10_000.0) / 100.0;

@@ -126,17 +126,14 @@ public class FalSimulator extends DefinitionSimulator {
         for (int i = 0; i < job.count(); i++) {
             g.imageIds.add(newId("img_"));
         }
-        register(g);
-        countCreate(jobKey);
-        if (loseAnswer(jobKey, scenario)) {
-            dropConnection(exchange);
+        if (!made(exchange, g)) {
             return;
         }
         String webhook = SimulatorSupport.query(exchange).get("fal_webhook");
         if (webhook != null && !webhook.isBlank() && g.fate != SimulatedGeneration.Fate.NEVER) {
             webhooks.schedule(webhook, g.durationMs + 20, () -> webhookPayload(g), bytes -> signer.headers(g.id, bytes));
         }
-        if (fault != null && answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, fault, scenario, 200)) {
             return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();

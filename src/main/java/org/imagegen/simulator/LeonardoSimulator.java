@@ -121,13 +121,10 @@ public class LeonardoSimulator extends DefinitionSimulator {
         for (int i = 0; i < request.count(); i++) {
             g.imageIds.add(java.util.UUID.randomUUID().toString());
         }
-        register(g);
-        countCreate(jobKey);
-        if (loseAnswer(jobKey, scenario)) {
-            dropConnection(exchange);
+        if (!made(exchange, g)) {
             return;
         }
-        if (fault != null && answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, fault, scenario, 200)) {
             return;
         }
         int megapixels = (int) Math.ceil(request.width() * (double) request.height() / 1_000_000);

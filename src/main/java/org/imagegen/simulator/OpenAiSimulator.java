@@ -190,7 +190,7 @@ public class OpenAiSimulator extends ProviderSimulator {
             if (loseAnswer(g.jobKey, g.scenario)) {
                 return; // closed without an answer
             }
-            if (fault != null && fault != Fault.SLOW && answerFault(exchange, fault, g.scenario, 200)) {
+            if (fault != Fault.SLOW && answerFault(exchange, fault, g.scenario, 200)) {
                 return;
             }
             switch (g.fate) {

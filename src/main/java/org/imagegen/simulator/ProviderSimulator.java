@@ -3,59 +3,38 @@ package org.imagegen.simulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both provider simulators share: an HTTP server on 127.0.0.1 (the JDK's own, no extra dependency), the
- * generations they hold, the count of creates per job key (so a test can prove nothing was paid for twice), and
- * the faults they inject.
+ * What every provider simulator shares: its HTTP server ({@link SimulatorServer}), the generations it holds, the
+ * count of creates per job key (so a test can prove nothing was paid for twice), and the faults it injects.
  */
 public abstract class ProviderSimulator implements AutoCloseable {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
 
-    static {
-        // The JDK server writes headers and body separately; with Nagle's algorithm on, each answer then waits for
-        // the client's delayed ACK (about 40 ms), capping a simulator at a few hundred answers per second.
-        // Read once, when the JDK's server configuration loads: set it before the first server is created.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
 
     protected final SimulatorSettings settings;
     protected final Map<String, SimulatedGeneration> generations = new ConcurrentHashMap<>();
-    private final Map<String, SimulatedGeneration> byImageId = new ConcurrentHashMap<>();
-    private final Map<String, SimulatedGeneration> byJobKey = new ConcurrentHashMap<>();
-    private final AtomicInteger fullyDownloaded = new AtomicInteger();
-    private final Map<String, AtomicInteger> createsByJobKey = new ConcurrentHashMap<>();
+    private final GenerationCounts counts = new GenerationCounts();
     private final ChecksInFlight checksInFlight = new ChecksInFlight();
-    private final Set<HttpExchange> answeredLater = ConcurrentHashMap.newKeySet();
     private final Random random;
     private final SimulatedFaults faults;
     private final GenerationDraws draws;
     /** Every call received, and where a watched secret went. */
     protected final ReceivedCalls received = new ReceivedCalls();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final SimulatorServer server;
     private volatile int reachedThrough;
 
     protected ProviderSimulator(SimulatorSettings settings) {
@@ -63,21 +42,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
         this.random = new Random(settings.seed());
         this.faults = new SimulatedFaults(this, settings, random);
         this.draws = new GenerationDraws(settings, random);
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 200);
-        } catch (IOException e) {
-            throw new IllegalStateException("simulator cannot listen on 127.0.0.1:" + settings.port(), e);
-        }
-        // no idle threads: every test context starts a simulator per simulated provider, and most sit idle
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, getClass().getSimpleName());
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        executor = pool;
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
+        this.server = new SimulatorServer(settings.port(), getClass().getSimpleName(), this::dispatch);
     }
 
     public ProviderSimulator start() {
@@ -88,17 +53,16 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
     }
 
     public int port() {
-        return reachedThrough > 0 ? reachedThrough : server.getAddress().getPort();
+        return reachedThrough > 0 ? reachedThrough : server.port();
     }
 
     /** The port this simulator listens on, whatever {@link #port()} hands out. */
     public int listeningPort() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /**
@@ -140,23 +104,20 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     /** How many creates (paid generations) arrived for a job key. */
     public int createsFor(String jobKey) {
-        AtomicInteger n = createsByJobKey.get(jobKey);
-        return n == null ? 0 : n.get();
+        return counts.createsFor(jobKey);
     }
 
     public Map<String, Integer> createsByJobKey() {
-        Map<String, Integer> copy = new ConcurrentHashMap<>();
-        createsByJobKey.forEach((k, v) -> copy.put(k, v.get()));
-        return copy;
+        return counts.createsByJobKey();
     }
 
     public int totalCreates() {
-        return createsByJobKey.values().stream().mapToInt(AtomicInteger::get).sum();
+        return counts.totalCreates();
     }
 
     /** What the simulator saw of one job's generation, or null when it never received a create for that key. */
     public GenerationStats statsFor(String jobKey) {
-        SimulatedGeneration g = byJobKey.get(jobKey);
+        SimulatedGeneration g = counts.ofJobKey(jobKey);
         return g == null ? null : new GenerationStats(g.checks.get(), g.startedAt, g.durationMs, g.completesAt(),
                 g.downloads.get(), g.imageIds.size());
     }
@@ -187,7 +148,7 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     /** Generations whose every image was downloaded at least once. */
     public int fullyDownloaded() {
-        return fullyDownloaded.get();
+        return counts.fullyDownloaded();
     }
 
     /**
@@ -219,20 +180,15 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     protected void register(SimulatedGeneration g) {
         generations.put(g.id, g);
-        g.imageIds.forEach(id -> byImageId.put(id, g));
-        if (g.jobKey != null) {
-            byJobKey.put(g.jobKey, g);
-        }
+        counts.register(g);
     }
 
     protected SimulatedGeneration generationOfImage(String imageId) {
-        return byImageId.get(imageId);
+        return counts.ofImage(imageId);
     }
 
     protected void countDownload(SimulatedGeneration g) {
-        if (g.downloads.incrementAndGet() == g.imageIds.size()) {
-            fullyDownloaded.incrementAndGet();
-        }
+        counts.countDownload(g);
     }
 
     protected int imageSize() {
@@ -242,22 +198,13 @@ public abstract class ProviderSimulator implements AutoCloseable {
     protected abstract void handle(HttpExchange exchange, String method, String path) throws IOException;
 
     private void dispatch(HttpExchange exchange) throws IOException {
-        try {
-            received.call(exchange, keyHeader());
-            String path = exchange.getRequestURI().getPath();
-            if (path.startsWith("/redirect/")) {
-                Redirects.serve(exchange, exchange.getRequestURI().getRawPath(), port());
-                return;
-            }
-            handle(exchange, exchange.getRequestMethod(), path);
-        } catch (RuntimeException e) {
-            LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            send(exchange, 500, "text/plain", "simulator error".getBytes(StandardCharsets.UTF_8));
-        } finally {
-            if (!answeredLater.remove(exchange)) {
-                exchange.close();
-            }
+        received.call(exchange, keyHeader());
+        String path = exchange.getRequestURI().getPath();
+        if (path.startsWith("/redirect/")) {
+            Redirects.serve(exchange, exchange.getRequestURI().getRawPath(), port());
+            return;
         }
+        handle(exchange, exchange.getRequestMethod(), path);
     }
 
     /**
@@ -266,11 +213,11 @@ public abstract class ProviderSimulator implements AutoCloseable {
      * each of them.
      */
     protected void answerLater(HttpExchange exchange) {
-        answeredLater.add(exchange);
+        server.answerLater(exchange);
     }
 
     protected void countCreate(String jobKey) {
-        createsByJobKey.computeIfAbsent(jobKey == null ? "(none)" : jobKey, k -> new AtomicInteger()).incrementAndGet();
+        counts.countCreate(jobKey);
     }
 
     /**
@@ -296,11 +243,12 @@ public abstract class ProviderSimulator implements AutoCloseable {
 
     /**
      * Answers a call with the fault instead of the real answer and returns true; a slow fault only waits and returns
-     * false, so the caller then answers normally. {@code successStatus}: what the call answers when it works.
+     * false, so the caller then answers normally, as it does for no fault (null). {@code successStatus}: what the call
+     * answers when it works.
      */
     protected boolean answerFault(HttpExchange exchange, Fault fault, Scenario scenario, int successStatus)
             throws IOException {
-        return faults.answerFault(exchange, fault, scenario, successStatus);
+        return fault != null && faults.answerFault(exchange, fault, scenario, successStatus);
     }
 
     /** Sends image {@code index} of a generation, or the {@code image-...} fault its scenario asks for instead. */
@@ -312,6 +260,22 @@ public abstract class ProviderSimulator implements AutoCloseable {
     /** {@code sim:create-lost}: the first create for a job key is made, but its answer never arrives. */
     protected boolean loseAnswer(String jobKey, Scenario scenario) {
         return faults.loseAnswer(jobKey, scenario);
+    }
+
+    /**
+     * Holds {@code g} (begun, its images named) and counts its create, a paid generation. False when the create's
+     * answer is lost ({@code sim:create-lost}): the connection is then dropped, and the caller answers nothing. Once
+     * it is made, a fault on its answer (a slow answer, a gateway's 502, a cut-off body) leaves the caller unsure
+     * whether it was.
+     */
+    protected boolean made(HttpExchange exchange, SimulatedGeneration g) {
+        register(g);
+        countCreate(g.jobKey);
+        if (loseAnswer(g.jobKey, g.scenario)) {
+            dropConnection(exchange);
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -150,14 +150,10 @@ public class RenderNetSimulator extends ImageHostSimulator {
         for (int i = 0; i < batch; i++) {
             g.imageIds.add(newId("media_"));
         }
-        register(g);
-        countCreate(jobKey);
-        if (loseAnswer(jobKey, scenario)) {
-            dropConnection(exchange);
+        if (!made(exchange, g)) {
             return;
         }
-        // made: a slow answer, a gateway's 502 or a cut-off body now leave the caller unsure whether it was
-        if (fault != null && answerFault(exchange, fault, scenario, 201)) {
+        if (answerFault(exchange, fault, scenario, 201)) {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -184,7 +180,7 @@ public class RenderNetSimulator extends ImageHostSimulator {
         }
         Scenario scenario = Scenario.of(body.get(0).path("prompt").path("positive").asText(""));
         Fault fault = nextFault(Scenario.ESTIMATE, exchange.getRequestHeaders().getFirst("Idempotency-Key"), scenario);
-        if (fault != null && answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, fault, scenario, 200)) {
             return;
         }
         long estimated = 0;

@@ -162,15 +162,11 @@ public class ReplicateSimulator extends DefinitionSimulator {
             g.imageIds.add(newId("f"));
         }
         predictions.put(g.id, p);
-        register(g);
-        countCreate(jobKey);
         scheduleWebhooks(g, p);
-        if (loseAnswer(jobKey, scenario)) {
-            dropConnection(exchange);
+        if (!made(exchange, g)) {
             return;
         }
-        // made: a slow answer, a gateway's 502 or a cut-off body now leave the caller unsure whether it was
-        if (fault != null && answerFault(exchange, fault, scenario, 201)) {
+        if (answerFault(exchange, fault, scenario, 201)) {
             return;
         }
         sendJson(exchange, 201, view(g, p, System.currentTimeMillis()));
