@@ -55,7 +55,7 @@ public record CreateResult(Kind kind, String providerJobId, Duration retryAfter,
      * request for good.
      */
     public static CreateResult ofError(String provider, HttpReply reply, String message) {
-        String reason = ProviderJson.httpReason(provider, reply, message);
+        String reason = reply.reason(provider, message);
         return switch (reply.status()) {
             case 429, 503 -> retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
             case 500, 502, 504 -> unconfirmed(reason);

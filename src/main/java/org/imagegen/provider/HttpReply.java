@@ -5,11 +5,18 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 /**
  * A provider's HTTP answer as the adapters need it: status, body text, the Retry-After header if any, and the URL
  * that was called (null where not known).
  */
 public record HttpReply(int status, String body, String retryAfter, String contentType, String url) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public HttpReply(int status, String body, String retryAfter, String contentType) {
         this(status, body, retryAfter, contentType, null);
@@ -54,9 +61,27 @@ public record HttpReply(int status, String body, String retryAfter, String conte
             return "an HTML page instead of JSON";
         }
         String excerpt = trimmed.length() > 300 ? trimmed.substring(0, 300) + "..." : trimmed;
-        if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && ProviderJson.read(this).isMissingNode()) {
+        if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && json().isMissingNode()) {
             return "malformed JSON: " + excerpt;
         }
         return excerpt;
+    }
+
+    /** The body parsed, or a missing node when it is none or not JSON: a broken answer is a failed check, not a crash. */
+    public JsonNode json() {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node == null ? MissingNode.getInstance() : node;
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** {@code <provider> answered HTTP <status>: <message>}, the body's first characters when there is no message. */
+    public String reason(String provider, String message) {
+        return provider + " answered HTTP " + status + ": " + (message != null ? message : bodyExcerpt());
     }
 }

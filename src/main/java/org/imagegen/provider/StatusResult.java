@@ -51,7 +51,7 @@ public record StatusResult(Kind kind, List<String> imageUrls, Duration retryAfte
      * key (the operator can fix it) only postpone the check until the deadline; other codes (404) fail the job.
      */
     public static StatusResult ofError(String provider, HttpReply reply, String message) {
-        String reason = ProviderJson.httpReason(provider, reply, message);
+        String reason = reply.reason(provider, message);
         if (reply.isTransient() || reply.status() == 401 || reply.status() == 403) {
             return retryLater(reply.retryAfterDuration(System.currentTimeMillis()), reason);
         }

@@ -10,7 +10,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -143,15 +142,7 @@ final class Jq {
 
     /** An answer's body as an expression reads it: parsed JSON, missing (read as null) when it is none. */
     static JsonNode body(HttpReply reply) {
-        if (reply.body() == null || reply.body().isBlank()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            JsonNode node = JSON.readTree(reply.body());
-            return node == null ? MissingNode.getInstance() : node;
-        } catch (JsonProcessingException e) {
-            return MissingNode.getInstance();
-        }
+        return reply.json();
     }
 
     private static Scope root() {
