@@ -84,7 +84,7 @@ public class StatusSweeps {
         for (ImageProvider provider : providers.all()) {
             if (provider instanceof DefinedProvider defined && defined.hasBulkStatus() && admitted(defined.name(), now)) {
                 running.put(defined.name(), new Sweep(now));
-                calls.add(defined.bulkStatusCall(1));
+                calls.add(defined.bulkStatus().call(1));
             }
         }
         return calls;
@@ -98,7 +98,7 @@ public class StatusSweeps {
      */
     public ProviderCall listed(ProviderCall call, HttpReply reply) {
         String name = call.provider();
-        DefinedProvider provider = (DefinedProvider) providers.get(name);
+        BulkStatus bulk = ((DefinedProvider) providers.get(name)).bulkStatus();
         Sweep sweep = running.get(name);
         if (sweep == null) {
             return null;
@@ -110,37 +110,37 @@ public class StatusSweeps {
         }
         BulkStatus.Page page;
         try {
-            page = provider.readBulkStatus(reply);
+            page = bulk.read(reply);
         } catch (RuntimeException e) {
             running.remove(name);
             throw e;
         }
         sweep.items.putAll(page.items());
-        if (page.full() && sweep.page < provider.bulkStatusPages() && admitted(name, now)) {
+        if (page.full() && sweep.page < bulk.pages() && admitted(name, now)) {
             sweep.page++;
-            return provider.bulkStatusCall(sweep.page);
+            return bulk.call(sweep.page);
         }
         running.remove(name);
-        publish(provider, sweep, now);
+        publish(name, bulk, sweep, now);
         return null;
     }
 
-    private void publish(DefinedProvider provider, Sweep sweep, long now) {
-        Listing before = latest.get(provider.name());
+    private void publish(String provider, BulkStatus bulk, Sweep sweep, long now) {
+        Listing before = latest.get(provider);
         Set<String> finished = new HashSet<>();
         sweep.items.forEach((id, item) -> {
             // read by statusOutcome only when it changed since the last list: most items of a page did not
             boolean unchanged = before != null && item.equals(before.items().get(id));
-            if (unchanged ? before.finished().contains(id) : provider.listedFinished(item)) {
+            if (unchanged ? before.finished().contains(id) : bulk.finished(item)) {
                 finished.add(id);
             }
         });
-        latest.put(provider.name(), new Listing(sweep.startedAt, Map.copyOf(sweep.items), Set.copyOf(finished)));
+        latest.put(provider, new Listing(sweep.startedAt, Map.copyOf(sweep.items), Set.copyOf(finished)));
         // every finished one, each sweep: the store brings forward only jobs still waiting with a later check, so a
         // job whose create's answer was recorded after this sweep began is brought forward by the next one
-        int brought = finished.isEmpty() ? 0 : checks.bringForward(provider.name(), finished, now);
+        int brought = finished.isEmpty() ? 0 : checks.bringForward(provider, finished, now);
         LOG.debug("{}: bulk status listed {} generations in {} pages, {} finished; {} jobs checked at once",
-                provider.name(), sweep.items.size(), sweep.page, finished.size(), brought);
+                provider, sweep.items.size(), sweep.page, finished.size(), brought);
     }
 
     private boolean admitted(String provider, long now) {
@@ -158,7 +158,7 @@ public class StatusSweeps {
             return null;
         }
         answered.computeIfAbsent(job.getProvider(), p -> new AtomicLong()).incrementAndGet();
-        return ((DefinedProvider) providers.get(job.getProvider())).listedAnswer(job, item);
+        return ((DefinedProvider) providers.get(job.getProvider())).bulkStatus().answer(job, item);
     }
 
     /** Whether {@link #answer} would answer the job's check (the loop admits such a check without a call's token). */

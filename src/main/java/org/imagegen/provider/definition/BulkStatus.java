@@ -2,12 +2,15 @@ package org.imagegen.provider.definition;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.imagegen.job.Job;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
+import org.imagegen.provider.StatusResult;
 
-import static org.imagegen.provider.definition.DefinitionValues.blank;
 import static org.imagegen.provider.definition.DefinitionValues.required;
 
 /**
@@ -23,35 +26,40 @@ public final class BulkStatus {
     public record Page(Map<String, String> items, boolean full) {
     }
 
+    /** The page: bulkStatusPath, bulkStatusPageSize, bulkStatusPages. */
+    private record Paging(String path, int size, int pages) {
+    }
+
     private final String provider;
-    private final String path;
-    private final int pageSize;
-    private final int pages;
+    private final Paging paging;
     private final Jq items;
     private final Jq id;
+    private final ProviderUrls urls;
+    /** The provider's status answers' reader: a listed generation reads as its own status answer would. */
+    private final StatusReader reader;
+    /** A job's own status URL, which a listed generation's answer carries as {@code $url}. */
+    private final Function<Job, String> statusUrl;
 
-    private BulkStatus(String provider, String path, int pageSize, int pages, Jq items, Jq id) {
+    private BulkStatus(String provider, Paging paging, Jq items, Jq id, ProviderUrls urls, StatusReader reader,
+                       Function<Job, String> statusUrl) {
         this.provider = provider;
-        this.path = path;
-        this.pageSize = pageSize;
-        this.pages = pages;
+        this.paging = paging;
         this.items = items;
         this.id = id;
+        this.urls = urls;
+        this.reader = reader;
+        this.statusUrl = statusUrl;
     }
 
     /**
      * The definition's bulk status, or null when it declares none or turns it off ({@code bulkStatus: false}). What is
      * declared is checked either way, so switching it on later cannot find a broken definition.
      */
-    static BulkStatus of(String provider, BulkStatusProperties d) {
-        if (blank(d.getBulkStatusPath())) {
-            for (String declared : new String[] {d.getBulkStatusItems(), d.getBulkStatusId(),
-                    d.getBulkStatusPageSize(), d.getBulkStatusPages()}) {
-                if (!blank(declared)) {
-                    throw new IllegalArgumentException("bulkStatusPath: required with bulkStatusItems, bulkStatusId,"
-                            + " bulkStatusPageSize and bulkStatusPages");
-                }
-            }
+    static BulkStatus of(String provider, BulkStatusProperties d, ProviderUrls urls, StatusReader reader,
+                         Function<Job, String> statusUrl) {
+        if (!DefinitionValues.declared(d.getBulkStatusPath(), "bulkStatusPath",
+                "bulkStatusItems, bulkStatusId, bulkStatusPageSize and bulkStatusPages", d.getBulkStatusItems(),
+                d.getBulkStatusId(), d.getBulkStatusPageSize(), d.getBulkStatusPages())) {
             return null;
         }
         boolean on = DefinitionValues.on(d.getBulkStatus(), "bulkStatus");
@@ -67,19 +75,20 @@ public final class BulkStatus {
         }
         Jq items = Jq.compile("bulkStatusItems", required(d.getBulkStatusItems(), "bulkStatusItems"));
         Jq id = Jq.compile("bulkStatusId", required(d.getBulkStatusId(), "bulkStatusId"));
-        return on ? new BulkStatus(provider, path, size, pages == null ? 1 : pages, items, id) : null;
+        return on ? new BulkStatus(provider, new Paging(path, size, pages == null ? 1 : pages), items, id, urls, reader,
+                statusUrl) : null;
     }
 
     /** How many pages one sweep reads at most. */
     public int pages() {
-        return pages;
+        return paging.pages();
     }
 
     /** The call for page {@code page} (from 1): a GET on the provider's own base URL, with the key. */
-    ProviderCall call(ProviderUrls urls, int page) {
-        String pagePath = path.replace("${pageSize}", String.valueOf(pageSize))
+    public ProviderCall call(int page) {
+        String pagePath = paging.path().replace("${pageSize}", String.valueOf(paging.size()))
                 .replace("${page}", String.valueOf(page))
-                .replace("${offset}", String.valueOf((page - 1) * pageSize));
+                .replace("${offset}", String.valueOf((page - 1) * paging.size()));
         return urls.call("GET", urls.url(pagePath), null, null);
     }
 
@@ -87,7 +96,7 @@ public final class BulkStatus {
      * The generations a page lists, each as the JSON its own status answer would be. An error answer, or a page that
      * does not read as a list of generations with ids, is refused: the sweep ends, and every job is checked on its own.
      */
-    Page read(HttpReply reply) {
+    public Page read(HttpReply reply) {
         if (!reply.isSuccess()) {
             throw new IllegalStateException(provider + " answered HTTP " + reply.status()
                     + " to the list of its generations (bulkStatusPath): " + reply.bodyExcerpt());
@@ -106,6 +115,28 @@ public final class BulkStatus {
             }
             byId.put(generation, item.toString());
         }
-        return new Page(byId, listed.size() >= pageSize);
+        return new Page(byId, listed.size() >= paging.size());
+    }
+
+    /**
+     * A listed generation ({@code item}, as bulkStatusItems gave it) as the answer of the job's own status check, with
+     * the job's status URL as {@code $url}, so statusOutcome reads it as it reads that answer.
+     */
+    public HttpReply answer(Job job, String item) {
+        return new HttpReply(200, item, null, "application/json", statusUrl.apply(job));
+    }
+
+    /**
+     * Whether a listed generation has ended: succeeded, failed, censored, or done with its result still to fetch. An
+     * item statusOutcome cannot read has not: its job's own check will say what it is.
+     */
+    public boolean finished(String item) {
+        try {
+            StatusCheck check = reader.check(new HttpReply(200, item, null, "application/json", urls.baseUrl()));
+            return check.fetch() != null || Set.of(StatusResult.Kind.SUCCEEDED, StatusResult.Kind.FAILED,
+                    StatusResult.Kind.CENSORED).contains(check.result().kind());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

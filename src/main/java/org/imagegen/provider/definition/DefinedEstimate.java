@@ -16,17 +16,7 @@ import static org.imagegen.provider.definition.DefinitionValues.required;
  * is POSTed to {@code estimatePath}; {@code estimateCost} reads what the create will cost and {@code estimateBalance}
  * (optional) the balance left, both in {@code costUnit}. Switched off by {@code estimate: false}.
  */
-final class DefinedEstimate {
-
-    private final String path;
-    private final Jq cost;
-    private final Jq balance;
-
-    private DefinedEstimate(String path, Jq cost, Jq balance) {
-        this.path = path;
-        this.cost = cost;
-        this.balance = balance;
-    }
+record DefinedEstimate(String path, Jq cost, Jq balance) {
 
     /** The definition's estimate, or null when it declares none or turns it off. */
     static DefinedEstimate of(CreateProperties d) {

@@ -42,12 +42,8 @@ public class DefinedProvider implements ImageProvider {
 
     private final String name;
     private final ProviderDefinition definition;
+    private final DefinedConnection connection;
     private final ProviderUrls urls;
-    /** The key sent: the definition's, or {@code simulated} when a built-in simulator stands in for the provider. */
-    private final String apiKey;
-    /** Hosts a simulator serves its images from, allowed besides downloadHosts; empty unless simulated. */
-    private final List<String> simulatorImageHosts;
-    private final boolean simulated;
     private final DefinedRequests requests;
     private final DefinedCreate create;
     /** The estimate asked before each create (estimatePath), or null. */
@@ -59,8 +55,6 @@ public class DefinedProvider implements ImageProvider {
     /** Find by list (findListPath), or null: the provider is searched by key, or not at all. */
     private final FindByList findByList;
     private final DefinedWebhook webhook;
-    /** responseTimeout in milliseconds, or null: the global imagegen.http.response-timeout. */
-    private final Long responseTimeoutMs;
     /** resultLifetime in milliseconds, or null: not declared. */
     private final Long resultLifetimeMs;
     /** Optional capabilities, each null when the definition does not declare it. */
@@ -85,13 +79,8 @@ public class DefinedProvider implements ImageProvider {
         this.name = name;
         this.definition = d;
         try {
-            // required even when simulated: the definition must work once a key is set
-            String configured = required(d.connection().getBaseUrl(), "baseUrl");
-            urls = new ProviderUrls(name, simulatorUrl != null ? simulatorUrl : configured, d.connection().getApiHosts(),
-                    authHeader());
-            this.simulated = simulatorUrl != null;
-            this.apiKey = simulated ? "simulated" : d.connection().getApiKey();
-            this.simulatorImageHosts = List.copyOf(simulatorImageHosts);
+            connection = new DefinedConnection(name, d.connection(), simulatorUrl, simulatorImageHosts);
+            urls = connection.urls();
             requests = new DefinedRequests(name, d.requests(), d.pacing().getDurationModel(), this::webhookUrl);
             create = new DefinedCreate(name, d.create());
             estimate = DefinedEstimate.of(d.create());
@@ -102,13 +91,12 @@ public class DefinedProvider implements ImageProvider {
             status = new DefinedStatus(name, d.status(), d.bulkStatus(), create, urls, settings, this::message);
             findByKey = FindByKey.of(name, d.find());
             findByList = FindByList.of(name, d.find());
-            responseTimeoutMs = DefinitionValues.duration(d.connection().getResponseTimeout(), "responseTimeout");
             resultLifetimeMs = DefinitionValues.duration(d.pacing().getResultLifetime(), "resultLifetime");
             // a simulator serves the keys its deliveries are signed with where the provider serves its own (fal's
             // /.well-known/jwks.json on another host): while simulated, a full keys URL is taken on the simulator
-            webhook = DefinedWebhook.of(name, d.webhooks(), path -> {
-                return urls.call("GET", urls.url(simulated ? DefinitionValues.pathOf(path) : path), null, null);
-            });
+            boolean simulated = connection.simulated();
+            webhook = DefinedWebhook.of(name, d.webhooks(),
+                    path -> urls.call("GET", urls.url(simulated ? DefinitionValues.pathOf(path) : path), null, null));
             retry = ProviderRetry.of(urls, d.retry());
             images = new ImageAcquisition(name, d.images(), urls, settings, this::message);
             cancel = Cancel.of(d.cancel());
@@ -153,18 +141,16 @@ public class DefinedProvider implements ImageProvider {
 
     /** Whether a built-in simulator stands in for the provider (definition property simulator). */
     public boolean isSimulated() {
-        return simulated;
+        return connection.simulated();
     }
 
     public DownloadHosts downloadHosts() {
-        List<String> hosts = new ArrayList<>(list(definition.connection().getDownloadHosts()));
-        hosts.addAll(simulatorImageHosts);
-        return new DownloadHosts(urls.baseUrl(), hosts);
+        return connection.downloadHosts();
     }
 
     /** How long a call waits for the answer: the definition's responseTimeout, else {@code fallbackMs}. */
     public long responseTimeoutMs(long fallbackMs) {
-        return responseTimeoutMs == null ? fallbackMs : responseTimeoutMs;
+        return connection.responseTimeoutMs(fallbackMs);
     }
 
     @Override
@@ -174,14 +160,12 @@ public class DefinedProvider implements ImageProvider {
 
     /** The header that carries the key, or null when the provider wants none. */
     public String authHeader() {
-        String header = definition.connection().getAuthHeader();
-        return header == null ? "Authorization" : blank(header) ? null : header.strip();
+        return connection.authHeader();
     }
 
     /** The header's value: the key in the definition's format. */
     public String authValue() {
-        String format = definition.connection().getAuthFormat();
-        return (blank(format) ? "Bearer %s" : format).replace("%s", apiKey == null ? "" : apiKey.strip());
+        return connection.authValue();
     }
 
     // --- requests -----------------------------------------------------------------------------------------------
@@ -232,7 +216,7 @@ public class DefinedProvider implements ImageProvider {
     @Override
     public CreateResult readCreate(HttpReply reply) {
         return reply.isSuccess() ? create.read(reply, status.declared(), status.hasPath())
-                : create.readError(reply, reason(reply), message(reply));
+                : create.readError(reply, reply.reason(name, message(reply)), message(reply));
     }
 
     /**
@@ -270,35 +254,9 @@ public class DefinedProvider implements ImageProvider {
         return status.bulk() != null;
     }
 
-    /** How many pages of the bulk status list one sweep reads at most. */
-    public int bulkStatusPages() {
-        return status.bulk().pages();
-    }
-
-    /** The call for page {@code page} (from 1) of the bulk status list. */
-    public ProviderCall bulkStatusCall(int page) {
-        return status.bulk().call(urls, page);
-    }
-
-    /** The generations one page of the bulk status list shows (see {@link BulkStatus#read}). */
-    public BulkStatus.Page readBulkStatus(HttpReply reply) {
-        return status.bulk().read(reply);
-    }
-
-    /**
-     * A listed generation ({@code item}, as bulkStatusItems gave it) as the answer of the job's own status check, with
-     * the job's status URL as {@code $url}, so statusOutcome reads it as it reads that answer.
-     */
-    public HttpReply listedAnswer(Job job, String item) {
-        return status.listedAnswer(job, item);
-    }
-
-    /**
-     * Whether a listed generation has ended: succeeded, failed, censored, or done with its result still to fetch. An
-     * item statusOutcome cannot read is not: its job's own check will say what it is.
-     */
-    public boolean listedFinished(String item) {
-        return status.listedFinished(item);
+    /** The provider's list of its generations' statuses, read by the bulk status sweeps; null when it has none. */
+    public BulkStatus bulkStatus() {
+        return status.bulk();
     }
 
     @Override
@@ -373,8 +331,7 @@ public class DefinedProvider implements ImageProvider {
 
     /** The GET at {@code keyCheckPath} that tells whether the key is accepted; null when the definition has none. */
     public ProviderCall keyCheckCall() {
-        String path = definition.connection().getKeyCheckPath();
-        return blank(path) ? null : urls.call("GET", urls.url(path.strip()), null, null);
+        return connection.keyCheckCall();
     }
 
     @Override
@@ -388,10 +345,6 @@ public class DefinedProvider implements ImageProvider {
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
-
-    private String reason(HttpReply reply) {
-        return name + " answered HTTP " + reply.status() + ": " + message(reply);
-    }
 
     /** The error answer's message by the definition's errorMessage, else the body's first characters. */
     private String message(HttpReply reply) {

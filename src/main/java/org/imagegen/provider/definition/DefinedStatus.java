@@ -1,7 +1,6 @@
 package org.imagegen.provider.definition;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +52,8 @@ final class DefinedStatus {
         if (!fromCreate && reader != null) {
             required(path, "statusPath");
         }
-        bulk = reader == null ? null : BulkStatus.of(provider, bulkStatus);
+        bulk = reader == null ? null
+                : BulkStatus.of(provider, bulkStatus, urls, reader, job -> urls.statusUrl(job, fromCreate, path));
     }
 
     /** Whether the definition declares a status check. */
@@ -89,22 +89,6 @@ final class DefinedStatus {
     /** The provider's bulk status, or null when it offers none (or the definition turns it off). */
     BulkStatus bulk() {
         return bulk;
-    }
-
-    /** A listed generation as the answer of the job's own status check, with the job's status URL as {@code $url}. */
-    HttpReply listedAnswer(Job job, String item) {
-        return new HttpReply(200, item, null, "application/json", urls.statusUrl(job, fromCreate, path));
-    }
-
-    /** Whether a listed generation has ended; an item statusOutcome cannot read has not. */
-    boolean listedFinished(String item) {
-        try {
-            StatusCheck check = reader().check(new HttpReply(200, item, null, "application/json", urls.baseUrl()));
-            return check.fetch() != null || Set.of(StatusResult.Kind.SUCCEEDED, StatusResult.Kind.FAILED,
-                    StatusResult.Kind.CENSORED).contains(check.result().kind());
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private StatusReader reader() {

@@ -65,6 +65,20 @@ final class DefinitionValues {
         };
     }
 
+    /**
+     * Whether {@code path} (the property a section hangs on) is declared; when it is not, the section's other
+     * properties ({@code others}, named {@code names}) must not be either: a part of a section is refused, not ignored.
+     */
+    static boolean declared(String path, String property, String names, String... others) {
+        if (!blank(path)) {
+            return true;
+        }
+        if (Arrays.stream(others).anyMatch(other -> !blank(other))) {
+            throw new IllegalArgumentException(property + ": required with " + names);
+        }
+        return false;
+    }
+
     static String required(String value, String property) {
         if (blank(value)) {
             throw new IllegalArgumentException(property + ": required");

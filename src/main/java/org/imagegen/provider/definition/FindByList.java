@@ -24,44 +24,25 @@ import static org.imagegen.provider.definition.DefinitionValues.required;
  * ({@code findListItems}: id and creation time) and whether the page is the whole list ({@code findListComplete}).
  * Which one, if any, is the job's is the job store's decision (one generation created since the create was sent that
  * no job owns, and no other create unsettled): the list never says "not found", as it may lag behind.
+ * {@code path}: the list page's path below the base URL, its page size filled in.
  */
-final class FindByList {
-
-    private final String provider;
-    private final String path;
-    private final Jq items;
-    private final Jq complete;
-
-    private FindByList(String provider, String path, Jq items, Jq complete) {
-        this.provider = provider;
-        this.path = path;
-        this.items = items;
-        this.complete = complete;
-    }
+record FindByList(String provider, String path, Jq items, Jq complete) {
 
     /**
      * The definition's list search, or null when it declares none or turns it off ({@code findList: false}). What is
      * declared is checked either way, so switching it on later cannot find a broken definition.
      */
     static FindByList of(String provider, FindProperties d) {
-        if (blank(d.getFindListPath())) {
-            for (String declared : new String[] {d.getFindListItems(), d.getFindListPageSize(), d.getFindListComplete()}) {
-                if (!blank(declared)) {
-                    throw new IllegalArgumentException("findListPath: required with findListItems, findListPageSize"
-                            + " and findListComplete");
-                }
-            }
+        if (!DefinitionValues.declared(d.getFindListPath(), "findListPath",
+                "findListItems, findListPageSize and findListComplete", d.getFindListItems(), d.getFindListPageSize(),
+                d.getFindListComplete())) {
             return null;
         }
         if (!blank(d.getFindPath())) {
             throw new IllegalArgumentException("findPath and findListPath: declare one way to find a lost create,"
                     + " by key or by list");
         }
-        boolean on = switch (blank(d.getFindList()) ? "true" : d.getFindList().strip().toLowerCase()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("findList: '" + d.getFindList() + "' is not true or false");
-        };
+        boolean on = DefinitionValues.on(d.getFindList(), "findList");
         int size = DefinitionValues.number(required(d.getFindListPageSize(), "findListPageSize"), "findListPageSize");
         Integer min = DefinitionValues.number(d.getFindListPageSizeMin(), "findListPageSizeMin");
         Integer max = DefinitionValues.number(d.getFindListPageSizeMax(), "findListPageSizeMax");
@@ -77,11 +58,6 @@ final class FindByList {
         Jq items = Jq.compile("findListItems", required(d.getFindListItems(), "findListItems"));
         Jq complete = Jq.compile("findListComplete", d.getFindListComplete());
         return on ? new FindByList(provider, path.replace("${pageSize}", String.valueOf(size)), items, complete) : null;
-    }
-
-    /** The path of the list's page, below the base URL. */
-    String path() {
-        return path;
     }
 
     /**

@@ -10,15 +10,7 @@ import org.imagegen.request.Problems;
  * two fields that contradict each other. A request with a problem is rejected before anything is sent, the field
  * named, as any bad input is.
  */
-final class RequestProblems {
-
-    private final String provider;
-    private final Jq problems;
-
-    private RequestProblems(String provider, Jq problems) {
-        this.provider = provider;
-        this.problems = problems;
-    }
+record RequestProblems(String provider, Jq problems) {
 
     /** The definition's checks, or null when it declares none. */
     static RequestProblems of(String provider, RequestProperties d) {

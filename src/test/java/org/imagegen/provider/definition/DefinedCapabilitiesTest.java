@@ -264,20 +264,20 @@ class DefinedCapabilitiesTest {
             d.setBulkStatusId(".key");
         });
         assertThat(acme.hasBulkStatus()).isTrue();
-        assertThat(acme.bulkStatusPages()).isEqualTo(3);
-        assertThat(acme.bulkStatusCall(2).url()).isEqualTo("https://api.example.test/v2/jobs?page=2&size=2");
+        assertThat(acme.bulkStatus().pages()).isEqualTo(3);
+        assertThat(acme.bulkStatus().call(2).url()).isEqualTo("https://api.example.test/v2/jobs?page=2&size=2");
 
-        var page = acme.readBulkStatus(ok("{\"jobs\": [{\"key\": \"j1\", \"state\": \"done\", \"items\": [\"a\"]},"
+        var page = acme.bulkStatus().read(ok("{\"jobs\": [{\"key\": \"j1\", \"state\": \"done\", \"items\": [\"a\"]},"
                 + " {\"key\": \"j2\", \"state\": \"busy\"}]}"));
         assertThat(page.full()).isTrue();
         assertThat(page.items()).containsOnlyKeys("j1", "j2");
-        assertThat(acme.listedFinished(page.items().get("j1"))).isTrue();
-        assertThat(acme.listedFinished(page.items().get("j2"))).isFalse();
-        HttpReply answer = acme.listedAnswer(job("j1", Map.of()), page.items().get("j1"));
+        assertThat(acme.bulkStatus().finished(page.items().get("j1"))).isTrue();
+        assertThat(acme.bulkStatus().finished(page.items().get("j2"))).isFalse();
+        HttpReply answer = acme.bulkStatus().answer(job("j1", Map.of()), page.items().get("j1"));
         assertThat(answer.url()).isEqualTo("https://api.example.test/v2/jobs/j1");
         assertThat(acme.checkStatus(answer).result().imageUrls())
                 .containsExactly("https://api.example.test/v2/files/a?size=s");
-        assertThatThrownBy(() -> acme.readBulkStatus(ok("{\"jobs\": [{\"state\": \"done\"}]}")))
+        assertThatThrownBy(() -> acme.bulkStatus().read(ok("{\"jobs\": [{\"state\": \"done\"}]}")))
                 .hasMessageContaining("an item without an id (bulkStatusId)");
 
         assertThat(provider(d -> {
