@@ -27,13 +27,13 @@ import org.imagegen.spend.BudgetLedger;
 import org.imagegen.spend.Budgets;
 import org.imagegen.spend.Conversions;
 import org.imagegen.spend.Prices;
-import org.imagegen.support.Durations;
+import org.imagegen.support.Settings;
 
 /**
  * The job store and the steps of a job's life, from {@code imagegen.loop.*}, {@code imagegen.poll.late-*},
- * {@code imagegen.delivery.max-attempts}, the providers' configured prices
- * ({@code imagegen.providers.<name>.price*}), budgets ({@code imagegen.budgets.*}) and limits
- * ({@code imagegen.providers.<name>.max-concurrent}, {@code .creates-per-minute}). Binds each bean under the name the routes call it by:
+ * {@code imagegen.delivery.max-attempts}, the providers' configured prices ({@code imagegen.providers.<name>.price*}),
+ * budgets ({@code imagegen.budgets.*}) and limits ({@code imagegen.providers.<name>.max-concurrent},
+ * {@code .creates-per-minute}). Binds each bean under the name the routes call it by:
  * <ul>
  * <li>{@code statusLoop}: claims, admission, full lanes, stranded jobs (routes/status-loop.camel.yaml);</li>
  * <li>{@code statusSweeps}: bulk status lists that answer many checks at once (routes/check-status.camel.yaml);</li>
@@ -53,20 +53,8 @@ public final class JobConfiguration {
 
     @PropertyInject("imagegen.loop.batch")
     private int claimBatch;
-    @PropertyInject("imagegen.loop.lease")
-    private String lease;
-    @PropertyInject(value = "imagegen.poll.late-window", defaultValue = "0")
-    private String lateWindow;
-    @PropertyInject(value = "imagegen.poll.late-interval", defaultValue = "1m")
-    private String lateInterval;
     @PropertyInject("imagegen.delivery.max-attempts")
     private int maxDeliveryAttempts;
-    @PropertyInject("imagegen.http.response-timeout")
-    private String responseTimeout;
-    @PropertyInject(value = "imagegen.poll.sweep-interval", defaultValue = "2s")
-    private String sweepInterval;
-    @PropertyInject(value = "imagegen.budgets.recheck", defaultValue = "1m")
-    private String budgetRecheck;
 
     private final DataSource dataSource;
     private final JobClaims claims;
@@ -90,15 +78,15 @@ public final class JobConfiguration {
     public void bind(CamelContext context, Providers providers, PollPlanner planner,
                      Map<String, RateLimiter> rateLimits, ResultFolders resultFolders, Sinks sinks, SinkLedger ledger) {
         Clock clock = Clock.systemUTC();
-        Duration leaseDuration = duration("imagegen.loop.lease", lease);
+        Duration leaseDuration = Settings.duration(context, "imagegen.loop.lease");
         store = new JobStore(dataSource, json);
         queries = new JobQueries(dataSource, json);
         DeliveryReport report = new DeliveryReport(sinks, ledger);
         JobTransitions transitions = new JobTransitions(store, queries, providers, planner, rateLimits, resultFolders,
                 report, clock);
         // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
-        transitions.setLateChecks(duration("imagegen.poll.late-window", lateWindow),
-                duration("imagegen.poll.late-interval", lateInterval));
+        transitions.setLateChecks(Settings.duration(context, "imagegen.poll.late-window", "0"),
+                Settings.duration(context, "imagegen.poll.late-interval", "1m"));
         // a provider that reports no cost is recorded at the price the operator configured for it
         Prices prices = Prices.of(settings(context, k -> k.startsWith("imagegen.providers.") && k.contains(".price")));
         transitions.setPrices(prices);
@@ -107,9 +95,9 @@ public final class JobConfiguration {
         // and against the overall and route budgets, in one currency (imagegen.spend.currency, .unit-price)
         Conversions conversions = Conversions.of(settings(context, Conversions::isSetting));
         resultFolders.setConversions(conversions);
-        BudgetLedger budgets = new BudgetLedger(dataSource, Budgets.of(settings(context, k -> k.startsWith(
-                "imagegen.budgets.")), prices, conversions, duration("imagegen.budgets.recheck", budgetRecheck)),
-                prices, conversions);
+        Budgets configured = Budgets.of(settings(context, k -> k.startsWith("imagegen.budgets.")), prices, conversions,
+                Settings.duration(context, "imagegen.budgets.recheck", "1m"));
+        BudgetLedger budgets = new BudgetLedger(dataSource, configured, prices, conversions);
         budgets.createLocks();
         submission.setBudgets(budgets);
         // and against its provider's limits per key, counted in the job store so they hold across instances
@@ -118,7 +106,7 @@ public final class JobConfiguration {
         limits.createLocks();
         submission.setLimits(limits);
         // a create lost with its sender is believed never made only once it could no longer arrive
-        long defaultTimeout = duration("imagegen.http.response-timeout", responseTimeout).toMillis();
+        long defaultTimeout = Settings.millis(context, "imagegen.http.response-timeout");
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
                 provider -> providers.responseTimeout(provider, defaultTimeout));
         operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, resultFolders, ledger,
@@ -133,7 +121,7 @@ public final class JobConfiguration {
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call
         StatusSweeps sweeps = new StatusSweeps(providers, rateLimits, store::bringListedChecksForward, clock,
-                duration("imagegen.poll.sweep-interval", sweepInterval));
+                Settings.duration(context, "imagegen.poll.sweep-interval", "2s"));
         StatusLoop loop = new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock, claimBatch,
                 leaseDuration);
         loop.setAnsweredFromList(sweeps::answers);
@@ -177,14 +165,5 @@ public final class JobConfiguration {
         Map<String, String> settings = new TreeMap<>();
         keys.forEach(k -> settings.put(k, properties.resolveProperty(k).orElse("")));
         return settings;
-    }
-
-    /** A duration setting; a bad one is refused naming its key. */
-    private static Duration duration(String key, String value) {
-        try {
-            return Durations.parse(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
     }
 }

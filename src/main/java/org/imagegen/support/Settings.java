@@ -1,5 +1,6 @@
 package org.imagegen.support;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +23,25 @@ public final class Settings {
 
     /** A duration setting ({@code 500ms}, {@code 2s}, {@code 10m}) in milliseconds; an error names the key. */
     public static long millis(CamelContext context, String key) {
+        return duration(context, key).toMillis();
+    }
+
+    /** A duration setting every shipped configuration has; an error names the key. */
+    public static Duration duration(CamelContext context, String key) {
+        return duration(key, required(context, key));
+    }
+
+    /**
+     * A duration setting, {@code fallback} where it is not set (a settings file older than the setting); an error
+     * names the key.
+     */
+    public static Duration duration(CamelContext context, String key, String fallback) {
+        return duration(key, context.getPropertiesComponent().resolveProperty(key).orElse(fallback));
+    }
+
+    private static Duration duration(String key, String value) {
         try {
-            return Durations.millis(required(context, key));
+            return Durations.parse(value.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
