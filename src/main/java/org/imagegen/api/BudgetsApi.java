@@ -13,22 +13,15 @@ import org.imagegen.spend.BudgetLedger;
  * left in its current period, what becomes of a create that would pass one ({@code whenOver}: hold or refuse), and
  * the currency the overall and route budgets are in ({@code currency}, null when none is set).
  */
-public class BudgetsApi {
+public record BudgetsApi(BudgetLedger ledger, Clock clock) {
 
-    private final BudgetLedger ledger;
-    private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
-
-    public BudgetsApi(BudgetLedger ledger, Clock clock) {
-        this.ledger = ledger;
-        this.clock = clock;
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public ApiReply get() throws JsonProcessingException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("whenOver", ledger.budgets().refuses() ? "refuse" : "hold");
         body.put("currency", ledger.conversions().currency());
         body.put("budgets", ledger.status(clock.millis()));
-        return ApiReply.json(200, json.writeValueAsString(body));
+        return ApiReply.json(200, JSON.writeValueAsString(body));
     }
 }

@@ -12,18 +12,11 @@ import org.imagegen.limit.LimitLedger;
  * beside what it counts now across every instance: its generations in flight, its creates in the last 60 s, and a
  * pause a 429 asked for.
  */
-public class LimitsApi {
+public record LimitsApi(LimitLedger ledger, Clock clock) {
 
-    private final LimitLedger ledger;
-    private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
-
-    public LimitsApi(LimitLedger ledger, Clock clock) {
-        this.ledger = ledger;
-        this.clock = clock;
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public ApiReply get() throws JsonProcessingException {
-        return ApiReply.json(200, json.writeValueAsString(Map.of("limits", ledger.status(clock.millis()))));
+        return ApiReply.json(200, JSON.writeValueAsString(Map.of("limits", ledger.status(clock.millis()))));
     }
 }
