@@ -175,7 +175,8 @@ public class JobDelivery {
             transitions.reschedule(job, next);
             return;
         }
-        transitions.finish(job, On.DELIVERY, JobState.DELIVERY_FAILED, "delivery failed to sinks " + failed + "; delivered to "
+        transitions.finish(job, On.DELIVERY, JobState.DELIVERY_FAILED, "delivery failed to sinks " + failed
+                + "; delivered to "
                 + selected.stream().filter(r -> r.state() == SinkState.DELIVERED).map(SinkRecord::sink).toList()
                 + "; the images are kept under data/staging/" + job.getKey() + " until a retry");
     }

@@ -103,7 +103,8 @@ public class Reconciliation {
                 SentCreate create = lastCreate(job);
                 long arrivedBy = create.sentAt() + createTimeoutMs.applyAsLong(job.getProvider());
                 if (create.ended() || now >= arrivedBy) {
-                    transitions.transition(job, On.SEARCH, JobState.ACCEPTED, "the lost create never reached the provider", now);
+                    transitions.transition(job, On.SEARCH, JobState.ACCEPTED,
+                            "the lost create never reached the provider", now);
                 } else {
                     transitions.log(job, "not found yet: the create sent " + (now - create.sentAt())
                             + " ms ago may still be on its way; searched again once it cannot arrive any more");

@@ -67,8 +67,9 @@ public class StatusChecks {
             case SUCCEEDED -> {
                 planner.observeCompletion(job.getProvider(), transitions.model(job),
                         job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
-                return transitions.succeeded(job, On.CHECK, result.imageUrls(), now, result.imageUrls().size() + " images"
-                        + (result.reason() == null ? "" : "; " + result.reason()) + transitions.lateness(job, now), false);
+                return transitions.succeeded(job, On.CHECK, result.imageUrls(), now, result.imageUrls().size()
+                        + " images" + (result.reason() == null ? "" : "; " + result.reason())
+                        + transitions.lateness(job, now), false);
             }
             case FAILED, CENSORED -> {
                 if (job.getState() == JobState.TIMED_OUT) {
@@ -113,15 +114,15 @@ public class StatusChecks {
     /** The provider accepted (or refused) the retry of a failed generation. Each retry is recorded as deliberate. */
     public void retriedAtProvider(Job job, HttpReply reply) {
         if (!reply.isSuccess()) {
-            transitions.finish(job, On.RETRY_AT_PROVIDER, JobState.FAILED, job.getReason() + "; the retry was refused: HTTP " + reply.status()
-                    + " " + reply.bodyExcerpt());
+            transitions.finish(job, On.RETRY_AT_PROVIDER, JobState.FAILED, job.getReason()
+                    + "; the retry was refused: HTTP " + reply.status() + " " + reply.bodyExcerpt());
             return;
         }
         long now = now();
         job.setProviderRetries(job.getProviderRetries() + 1);
         job.setSubmittedAt(now);
-        transitions.transition(job, On.RETRY_AT_PROVIDER, JobState.SUBMITTED, "retry " + job.getProviderRetries() + " after: " + job.getReason(),
-                planner.firstCheck(job.getProvider(), transitions.model(job), now));
+        transitions.transition(job, On.RETRY_AT_PROVIDER, JobState.SUBMITTED, "retry " + job.getProviderRetries()
+                + " after: " + job.getReason(), planner.firstCheck(job.getProvider(), transitions.model(job), now));
     }
 
     /**

@@ -100,8 +100,8 @@ public class StepFailures {
     private void deliveryFailed(Job job, String reason, long now, boolean permanent) {
         if (permanent || job.getDeliveryAttempts() >= maxDeliveryAttempts) {
             job.getStaged().clear();
-            transitions.finish(job, On.STEP_FAILED, JobState.DELIVERY_FAILED, "delivery failed " + job.getDeliveryAttempts()
-                    + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: "
+            transitions.finish(job, On.STEP_FAILED, JobState.DELIVERY_FAILED, "delivery failed "
+                    + job.getDeliveryAttempts() + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: "
                     + reason);
             return;
         }

@@ -111,7 +111,8 @@ class JobMovesTest {
         JobMoves.enter(job, On.CHECK, RUNNING);
         assertThat(job.getState()).isEqualTo(RUNNING);
         // a retry at the provider of a generation still SUBMITTED stays SUBMITTED
-        assertThatCode(() -> JobMoves.enter(job(SUBMITTED), On.RETRY_AT_PROVIDER, SUBMITTED)).doesNotThrowAnyException();
+        assertThatCode(() -> JobMoves.enter(job(SUBMITTED), On.RETRY_AT_PROVIDER, SUBMITTED))
+                .doesNotThrowAnyException();
         assertThatCode(() -> JobMoves.checkStay(job(TIMED_OUT))).doesNotThrowAnyException();
     }
 
