@@ -101,8 +101,8 @@ public class StepFailures {
         if (permanent || job.getDeliveryAttempts() >= maxDeliveryAttempts) {
             job.getStaged().clear();
             transitions.finish(job, On.STEP_FAILED, JobState.DELIVERY_FAILED, "delivery failed "
-                    + job.getDeliveryAttempts() + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: "
-                    + reason);
+                    + job.getDeliveryAttempts() + " times; images that did arrive are kept under data/staging/"
+                    + job.getKey() + "; last error: " + reason);
             return;
         }
         job.setReason(reason);
