@@ -3,7 +3,6 @@ package org.imagegen.job;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -11,6 +10,7 @@ import javax.sql.DataSource;
 import org.imagegen.job.JobMoves.On;
 
 import static org.imagegen.job.JobRows.appendEvent;
+import static org.imagegen.job.JobRows.placeholders;
 import static org.imagegen.job.JobRows.truncate;
 
 /**
@@ -35,7 +35,7 @@ public class OperatorWrites {
     public boolean reopenForDelivery(String key, long now, String detail) {
         List<JobState> from = List.of(JobState.DELIVERY_FAILED);
         return updateWithEvent(key, "UPDATE job SET state = ?, next_check_at = ?, delivery_attempts = 0, "
-                + "reason = NULL, updated_at = ? WHERE job_key = ? AND state IN (" + placeholders(from)
+                + "reason = NULL, updated_at = ? WHERE job_key = ? AND state IN (" + placeholders(from.size())
                 + ") AND lease_owner IS NULL", update -> {
                     update.setString(1, JobState.SUCCEEDED.name());
                     update.setLong(2, now);
@@ -52,7 +52,7 @@ public class OperatorWrites {
     public boolean cancel(String key, List<JobState> from, long now, String detail) {
         return updateWithEvent(key, "UPDATE job SET state = ?, next_check_at = NULL, lease_owner = NULL, "
                 + "lease_until = NULL, reason = ?, updated_at = ? WHERE job_key = ? AND state IN ("
-                + placeholders(from) + ")", update -> {
+                + placeholders(from.size()) + ")", update -> {
                     update.setString(1, JobState.CANCELLED.name());
                     update.setString(2, truncate(detail));
                     update.setLong(3, now);
@@ -72,7 +72,7 @@ public class OperatorWrites {
                 + "checks = 0, transient_errors = 0, delivery_attempts = 0, next_check_at = ?, deadline_at = ?, "
                 + "completed_at = NULL, submitted_at = NULL, reason = NULL, image_urls_json = ?, updated_at = ?, "
                 + "status_url = NULL, queue_position = NULL, progress = NULL "
-                + "WHERE job_key = ? AND state IN (" + placeholders(from) + ") AND lease_owner IS NULL", update -> {
+                + "WHERE job_key = ? AND state IN (" + placeholders(from.size()) + ") AND lease_owner IS NULL", update -> {
                     update.setString(1, JobState.ACCEPTED.name());
                     update.setLong(2, now);
                     update.setLong(3, deadlineAt);
@@ -85,10 +85,6 @@ public class OperatorWrites {
 
     private interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private static String placeholders(List<JobState> states) {
-        return String.join(", ", Collections.nCopies(states.size(), "?"));
     }
 
     private static void bindStates(PreparedStatement update, int first, List<JobState> states) throws SQLException {
