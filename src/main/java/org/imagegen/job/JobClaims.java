@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import static org.imagegen.job.JobRows.READ_COLUMNS;
+import static org.imagegen.job.JobRows.placeholders;
 
 /**
  * Which instance works on which job: due jobs are claimed with a lease, a conditional UPDATE that only one instance
@@ -80,7 +80,7 @@ public class JobClaims {
     public List<Job> claimDue(int limit, long now, long leaseUntil, Collection<String> skip) {
         List<String> skipped = List.copyOf(skip);
         String notSkipped = skipped.isEmpty() ? ""
-                : "AND provider NOT IN (" + String.join(", ", Collections.nCopies(skipped.size(), "?")) + ") ";
+                : "AND provider NOT IN (" + placeholders(skipped.size()) + ") ";
         String token = instanceId + "#" + claims.incrementAndGet();
         boolean connected = false;
         try (Connection c = dataSource.getConnection()) {
@@ -112,7 +112,7 @@ public class JobClaims {
             }
             // two statements, each using an index; the UPDATE re-checks the lease, so a row another instance
             // claimed in between is simply not ours
-            String keys = String.join(", ", Collections.nCopies(due.size(), "?"));
+            String keys = placeholders(due.size());
             try (PreparedStatement claim = c.prepareStatement("UPDATE job SET lease_owner = ?, lease_until = ? "
                     + "WHERE job_key IN (" + keys + ") AND next_check_at <= ? "
                     + "AND (lease_until IS NULL OR lease_until < ?)")) {

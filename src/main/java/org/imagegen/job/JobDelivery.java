@@ -15,6 +15,7 @@ import org.imagegen.delivery.SinkRefusedException;
 import org.imagegen.delivery.SinkState;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.disk.DiskSpace;
+import org.imagegen.job.JobMoves.On;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,14 +175,15 @@ public class JobDelivery {
             transitions.reschedule(job, next);
             return;
         }
-        transitions.finish(job, JobState.DELIVERY_FAILED, "delivery failed to sinks " + failed + "; delivered to "
+        transitions.finish(job, On.DELIVERY, JobState.DELIVERY_FAILED, "delivery failed to sinks " + failed
+                + "; delivered to "
                 + selected.stream().filter(r -> r.state() == SinkState.DELIVERED).map(SinkRecord::sink).toList()
                 + "; the images are kept under data/staging/" + job.getKey() + " until a retry");
     }
 
     public void delivered(Job job) {
         long now = now();
-        job.setState(JobState.DELIVERED);
+        JobMoves.enter(job, On.DELIVERY, JobState.DELIVERED);
         job.setReason(null);
         job.setNextCheckAt(null);
         if (queries.history(job.getKey()).stream().anyMatch(e -> e.state() == JobState.DELIVERY_FAILED

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.imagegen.job.JobRows.READ_COLUMNS;
+import static org.imagegen.job.JobRows.placeholders;
 
 /**
  * The read side of the job store: one job and its history, the API's and the jobs page's searches, the counts
@@ -131,26 +131,13 @@ public class JobQueries {
         StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM job WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (!search.states().isEmpty()) {
-            sql.append(" AND state IN (").append(String.join(", ", Collections.nCopies(search.states().size(), "?")))
-                    .append(")");
+            sql.append(" AND state IN (").append(placeholders(search.states().size())).append(")");
             search.states().forEach(st -> args.add(st.name()));
         }
-        if (search.provider() != null) {
-            sql.append(" AND provider = ?");
-            args.add(search.provider());
-        }
-        if (search.route() != null) {
-            sql.append(" AND route = ?");
-            args.add(search.route());
-        }
-        if (search.acceptedFrom() != null) {
-            sql.append(" AND accepted_at >= ?");
-            args.add(search.acceptedFrom());
-        }
-        if (search.acceptedTo() != null) {
-            sql.append(" AND accepted_at < ?");
-            args.add(search.acceptedTo());
-        }
+        and(sql, args, "provider = ?", search.provider());
+        and(sql, args, "route = ?", search.route());
+        and(sql, args, "accepted_at >= ?", search.acceptedFrom());
+        and(sql, args, "accepted_at < ?", search.acceptedTo());
         if (search.keyPrefix() != null) {
             // a prefix of the primary key; LIKE's own characters in it are matched as themselves
             sql.append(" AND job_key LIKE ? ESCAPE '!'");
@@ -172,6 +159,14 @@ public class JobQueries {
             return rows.readAll(select);
         } catch (SQLException e) {
             throw new JobStoreException("cannot list jobs", e);
+        }
+    }
+
+    /** A search's condition on one column, when the search names a value for it. */
+    private static void and(StringBuilder sql, List<Object> args, String condition, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            args.add(value);
         }
     }
 

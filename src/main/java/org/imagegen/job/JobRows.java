@@ -52,7 +52,7 @@ final class JobRows {
         for (int from = 0; from < keys.size(); from += 500) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
             try (PreparedStatement select = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM job WHERE job_key IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    + placeholders(chunk.size()) + ")")) {
                 for (int i = 0; i < chunk.size(); i++) {
                     select.setString(i + 1, chunk.get(i));
                 }
@@ -173,6 +173,11 @@ final class JobRows {
     private static Long nullableLong(ResultSet rs, int index) throws SQLException {
         long value = rs.getLong(index);
         return rs.wasNull() ? null : value;
+    }
+
+    /** An IN list's parameters: {@code n} question marks, comma-separated. */
+    static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     static String truncate(String text) {

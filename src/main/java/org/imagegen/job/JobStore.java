@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.imagegen.job.JobRows.COLUMNS;
 import static org.imagegen.job.JobRows.appendEvent;
+import static org.imagegen.job.JobRows.placeholders;
 import static org.imagegen.job.JobRows.setCost;
 import static org.imagegen.job.JobRows.setNullableInt;
 import static org.imagegen.job.JobRows.setNullableLong;
@@ -318,7 +318,7 @@ public class JobStore {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK));
                 try (PreparedStatement update = c.prepareStatement("UPDATE job SET next_check_at = ? WHERE provider = ?"
                         + " AND state IN (?, ?, ?) AND next_check_at > ? AND provider_job_id IN ("
-                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                        + placeholders(chunk.size()) + ")")) {
                     int i = 1;
                     update.setLong(i++, now);
                     update.setString(i++, provider);

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a job moves, in one place: every step ({@link Submission}, {@link Reconciliation}, {@link StatusChecks},
- * {@link JobDelivery}, {@link StepFailures}) decides from its event which move to make, and makes it here. A move
- * writes the job's new state to the store before anything that depends on it happens:
+ * {@link JobDelivery}, {@link StepFailures}) decides from its event which move to make, and makes it here. Each move
+ * is checked against the state machine ({@link JobMoves}) before anything is written; then it writes the job's new
+ * state to the store before anything that depends on it happens:
  * <ul>
  * <li>{@link #transition}: a new state and the next check, with a line in the job's history;</li>
  * <li>{@link #reschedule}: the same state, checked again later (never past a late check's window);</li>
@@ -131,7 +132,8 @@ public class JobTransitions {
      * SUCCEEDED, so the store never holds their bytes and a crash loses none; then the claim is kept and the images
      * are delivered at once (result URLs expire). An inline image that is no image fails the delivery for good.
      */
-    NextStep succeeded(Job job, List<String> imageUrls, long now, String detail, boolean durable) {
+    NextStep succeeded(Job job, JobMoves.On on, List<String> imageUrls, long now, String detail, boolean durable) {
+        JobMoves.check(job, on, JobState.SUCCEEDED);
         try {
             job.setImageUrls(inline.stage(job, imageUrls));
         } catch (DeliveryException e) {
@@ -140,7 +142,7 @@ public class JobTransitions {
             }
             job.setImageUrls(InlineImages.withoutData(imageUrls));
             job.setCompletedAt(now);
-            finish(job, JobState.DELIVERY_FAILED, e.getMessage());
+            finish(job, on, JobState.DELIVERY_FAILED, e.getMessage());
             return NextStep.DONE;
         }
         job.setCompletedAt(now);
@@ -204,6 +206,7 @@ public class JobTransitions {
      * again); its reason and manifest say what became of the generation.
      */
     void endLateChecks(Job job, String what) {
+        JobMoves.checkStay(job);
         List<JobEvent> history = queries.history(job.getKey());
         // the time-out's own reason (a failed late check may have replaced the job's reason with its own)
         String timedOut = history.stream().filter(e -> e.state() == JobState.TIMED_OUT).reduce((a, b) -> b)
@@ -215,14 +218,14 @@ public class JobTransitions {
         LOG.info("job {}: TIMED_OUT, no more checks ({})", job.getKey(), what);
     }
 
-    void transition(Job job, JobState state, String detail, long nextCheckAt) {
+    void transition(Job job, JobMoves.On on, JobState state, String detail, long nextCheckAt) {
         boolean changed = job.getState() != state;
         JobState from = job.getState();
+        JobMoves.enter(job, on, state);
         if (changed && state == JobState.SUCCEEDED) {
             // a create's answer settled from what was staged before a crash
             priceIfUnreported(job);
         }
-        job.setState(state);
         job.setNextCheckAt(nextCheckAt);
         store.save(job, changed ? Save.withEvent(detail) : Save.withoutEvent(), now());
         if (changed) {
@@ -231,6 +234,7 @@ public class JobTransitions {
     }
 
     void reschedule(Job job, long nextCheckAt) {
+        JobMoves.checkStay(job);
         if (job.getState() == JobState.TIMED_OUT) {
             // a late check: never past the late window, and the last one comes at its end
             long now = now();
@@ -246,6 +250,7 @@ public class JobTransitions {
 
     /** A running generation's queue position or progress moved on (see {@link Progress}): the state stays RUNNING. */
     void progressed(Job job, String detail, long nextCheckAt) {
+        JobMoves.checkStay(job);
         job.setNextCheckAt(nextCheckAt);
         store.save(job, Save.withEvent(detail), now());
     }
@@ -256,22 +261,23 @@ public class JobTransitions {
      * create still on its way (see {@link Reconciliation}).
      */
     void createUnconfirmed(Job job, String reason, long nextCheckAt) {
+        JobMoves.checkStay(job);
         job.setReason(reason);
         job.setNextCheckAt(nextCheckAt);
         store.save(job, Save.withEvent("create unconfirmed: " + reason), now());
     }
 
-    void finish(Job job, JobState state, String reason) {
-        finish(job, state, reason, null);
+    void finish(Job job, JobMoves.On on, JobState state, String reason) {
+        finish(job, on, state, reason, null);
     }
 
     /**
      * A terminal state: the manifest (with the reason) is written first, then the row; a crash in between repeats
      * both. {@code nextCheckAt}: null, except for a TIMED_OUT job checked late.
      */
-    void finish(Job job, JobState state, String reason, Long nextCheckAt) {
+    void finish(Job job, JobMoves.On on, JobState state, String reason, Long nextCheckAt) {
+        JobMoves.enter(job, on, state);
         long now = now();
-        job.setState(state);
         job.setReason(reason);
         job.setNextCheckAt(nextCheckAt);
         resultFolders.writeManifest(job, historyWith(job, state, now, reason),

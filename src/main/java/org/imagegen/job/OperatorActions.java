@@ -2,9 +2,11 @@ package org.imagegen.job;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
+import org.imagegen.job.JobMoves.On;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +18,15 @@ public class OperatorActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorActions.class);
 
-    /** States a cancel may stop: not SUBMITTING (a create is on its way; its generation would be lost to us). */
-    public static final List<JobState> CANCELLABLE = List.of(JobState.ACCEPTED, JobState.HELD_BUDGET,
-            JobState.SUBMITTED, JobState.RUNNING, JobState.NEEDS_ATTENTION);
+    /**
+     * States a cancel may stop, as the state machine says ({@link JobMoves}): not SUBMITTING (a create is on its way;
+     * its generation would be lost to us).
+     */
+    public static final List<JobState> CANCELLABLE = JobMoves.from(On.CANCEL, JobState.CANCELLED);
     /** States a retry may reopen: a failed delivery (tried again), a failed or timed-out generation (paid again). */
-    public static final List<JobState> RETRYABLE = List.of(JobState.FAILED, JobState.TIMED_OUT,
-            JobState.DELIVERY_FAILED);
+    public static final List<JobState> RETRYABLE = Stream.concat(
+            JobMoves.from(On.RETRY_GENERATION, JobState.ACCEPTED).stream(),
+            JobMoves.from(On.RETRY_DELIVERY, JobState.SUCCEEDED).stream()).sorted().toList();
 
     private final JobQueries queries;
     private final OperatorWrites writes;

@@ -3,19 +3,22 @@ package org.imagegen.job;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.imagegen.job.JobMoves.On;
+
 import static org.imagegen.job.JobRows.appendEvent;
+import static org.imagegen.job.JobRows.placeholders;
 import static org.imagegen.job.JobRows.truncate;
 
 /**
  * An operator's changes to a job (the HTTP API, Hawtio): cancel it, or reopen it for a new generation or another
  * delivery. Each is one conditional UPDATE and, when it changed the row, the new state in the job's history, in one
  * transaction; a job claimed by a worker is not reopened (the worker's own save decides), and a cancel revokes the
- * claim, so the worker finds its lease lost and writes nothing.
+ * claim, so the worker finds its lease lost and writes nothing. The states an update moves a job from are those the
+ * state machine allows ({@link JobMoves}), checked before anything is written.
  */
 public class OperatorWrites {
 
@@ -30,14 +33,16 @@ public class OperatorWrites {
      * delivery attempts. Only an unclaimed DELIVERY_FAILED row changes; returns whether it did.
      */
     public boolean reopenForDelivery(String key, long now, String detail) {
+        List<JobState> from = List.of(JobState.DELIVERY_FAILED);
         return updateWithEvent(key, "UPDATE job SET state = ?, next_check_at = ?, delivery_attempts = 0, "
-                + "reason = NULL, updated_at = ? WHERE job_key = ? AND state = ? AND lease_owner IS NULL", update -> {
+                + "reason = NULL, updated_at = ? WHERE job_key = ? AND state IN (" + placeholders(from.size())
+                + ") AND lease_owner IS NULL", update -> {
                     update.setString(1, JobState.SUCCEEDED.name());
                     update.setLong(2, now);
                     update.setLong(3, now);
                     update.setString(4, key);
-                    update.setString(5, JobState.DELIVERY_FAILED.name());
-                }, JobState.SUCCEEDED, now, detail, "cannot reopen job " + key);
+                    bindStates(update, 5, from);
+                }, from, On.RETRY_DELIVERY, JobState.SUCCEEDED, now, detail, "cannot reopen job " + key);
     }
 
     /**
@@ -47,16 +52,13 @@ public class OperatorWrites {
     public boolean cancel(String key, List<JobState> from, long now, String detail) {
         return updateWithEvent(key, "UPDATE job SET state = ?, next_check_at = NULL, lease_owner = NULL, "
                 + "lease_until = NULL, reason = ?, updated_at = ? WHERE job_key = ? AND state IN ("
-                + String.join(", ", Collections.nCopies(from.size(), "?")) + ")", update -> {
-                    int i = 1;
-                    update.setString(i++, JobState.CANCELLED.name());
-                    update.setString(i++, truncate(detail));
-                    update.setLong(i++, now);
-                    update.setString(i++, key);
-                    for (JobState state : from) {
-                        update.setString(i++, state.name());
-                    }
-                }, JobState.CANCELLED, now, detail, "cannot cancel job " + key);
+                + placeholders(from.size()) + ")", update -> {
+                    update.setString(1, JobState.CANCELLED.name());
+                    update.setString(2, truncate(detail));
+                    update.setLong(3, now);
+                    update.setString(4, key);
+                    bindStates(update, 5, from);
+                }, from, On.CANCEL, JobState.CANCELLED, now, detail, "cannot cancel job " + key);
     }
 
     /**
@@ -65,29 +67,39 @@ public class OperatorWrites {
      * create attempts keep counting. Only an unclaimed row in one of those states changes; returns whether it did.
      */
     public boolean reopenForGeneration(String key, long now, long deadlineAt, String detail) {
+        List<JobState> from = List.of(JobState.FAILED, JobState.TIMED_OUT);
         return updateWithEvent(key, "UPDATE job SET state = ?, provider_job_id = NULL, provider_retries = 0, "
                 + "checks = 0, transient_errors = 0, delivery_attempts = 0, next_check_at = ?, deadline_at = ?, "
                 + "completed_at = NULL, submitted_at = NULL, reason = NULL, image_urls_json = ?, updated_at = ?, "
                 + "status_url = NULL, queue_position = NULL, progress = NULL "
-                + "WHERE job_key = ? AND state IN (?, ?) AND lease_owner IS NULL", update -> {
+                + "WHERE job_key = ? AND state IN (" + placeholders(from.size()) + ") AND lease_owner IS NULL", update -> {
                     update.setString(1, JobState.ACCEPTED.name());
                     update.setLong(2, now);
                     update.setLong(3, deadlineAt);
                     update.setString(4, "[]");
                     update.setLong(5, now);
                     update.setString(6, key);
-                    update.setString(7, JobState.FAILED.name());
-                    update.setString(8, JobState.TIMED_OUT.name());
-                }, JobState.ACCEPTED, now, detail, "cannot reopen job " + key);
+                    bindStates(update, 7, from);
+                }, from, On.RETRY_GENERATION, JobState.ACCEPTED, now, detail, "cannot reopen job " + key);
     }
 
     private interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
-    /** A conditional UPDATE of one job row and, when it changed the row, the new state in its history: one transaction. */
-    private boolean updateWithEvent(String key, String sql, Binder binder, JobState state, long now, String detail,
-                                    String failure) {
+    private static void bindStates(PreparedStatement update, int first, List<JobState> states) throws SQLException {
+        for (int i = 0; i < states.size(); i++) {
+            update.setString(first + i, states.get(i).name());
+        }
+    }
+
+    /**
+     * A conditional UPDATE of one job row from one of {@code from} to {@code state} and, when it changed the row, the
+     * new state in its history: one transaction. Each move it may make is checked first.
+     */
+    private boolean updateWithEvent(String key, String sql, Binder binder, List<JobState> from, On on, JobState state,
+                                    long now, String detail, String failure) {
+        from.forEach(before -> JobMoves.check(key, before, on, state));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement(sql)) {

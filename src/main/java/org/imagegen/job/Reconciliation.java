@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 import org.imagegen.delivery.ResultFolders;
+import org.imagegen.job.JobMoves.On;
 import org.imagegen.provider.FindResult;
 import org.imagegen.provider.HttpReply;
 
@@ -95,14 +96,15 @@ public class Reconciliation {
             case LISTED -> settle(job, pickFromList(job, result));
             case FOUND -> {
                 job.setProviderJobId(result.providerJobId());
-                transitions.transition(job, JobState.SUBMITTED, "found generation " + result.providerJobId()
+                transitions.transition(job, On.SEARCH, JobState.SUBMITTED, "found generation " + result.providerJobId()
                         + " after a lost create answer", now);
             }
             case NOT_FOUND -> {
                 SentCreate create = lastCreate(job);
                 long arrivedBy = create.sentAt() + createTimeoutMs.applyAsLong(job.getProvider());
                 if (create.ended() || now >= arrivedBy) {
-                    transitions.transition(job, JobState.ACCEPTED, "the lost create never reached the provider", now);
+                    transitions.transition(job, On.SEARCH, JobState.ACCEPTED,
+                            "the lost create never reached the provider", now);
                 } else {
                     transitions.log(job, "not found yet: the create sent " + (now - create.sentAt())
                             + " ms ago may still be on its way; searched again once it cannot arrive any more");
@@ -118,7 +120,7 @@ public class Reconciliation {
                     transitions.reschedule(job, planner.nextCheck(job.getProvider(), false, now));
                 }
             }
-            case UNKNOWN -> transitions.finish(job, JobState.NEEDS_ATTENTION,
+            case UNKNOWN -> transitions.finish(job, On.SEARCH, JobState.NEEDS_ATTENTION,
                     "a create was sent but its answer was lost (" + job.getReason() + "); " + result.reason()
                     + ", so it is not sent again: check the provider's dashboard, then retry or drop the job");
         }
@@ -156,7 +158,7 @@ public class Reconciliation {
         }
         job.setImageUrls(job.getStaged().stream().map(i -> "data:" + i.contentType() + ";base64,").toList());
         job.setCompletedAt(now());
-        transitions.transition(job, JobState.SUCCEEDED, job.getStaged().size()
+        transitions.transition(job, On.SEARCH, JobState.SUCCEEDED, job.getStaged().size()
                 + " images of the create's answer were staged before a crash; delivering them", now());
         return true;
     }

@@ -3,6 +3,7 @@ package org.imagegen.job;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.imagegen.job.JobMoves.On;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusResult;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public class StatusChecks {
                 }
                 long next = planner.nextCheck(job.getProvider(), result.kind() == StatusResult.Kind.QUEUED, now);
                 if (job.getState() != JobState.RUNNING) {
-                    transitions.transition(job, JobState.RUNNING, progressed, next);
+                    transitions.transition(job, On.CHECK, JobState.RUNNING, progressed, next);
                 } else if (progressed != null) {
                     // a line in the history, and an event where RUNNING is announced (imagegen.events.states)
                     transitions.progressed(job, progressed, next);
@@ -66,8 +67,9 @@ public class StatusChecks {
             case SUCCEEDED -> {
                 planner.observeCompletion(job.getProvider(), transitions.model(job),
                         job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
-                return transitions.succeeded(job, result.imageUrls(), now, result.imageUrls().size() + " images"
-                        + (result.reason() == null ? "" : "; " + result.reason()) + transitions.lateness(job, now), false);
+                return transitions.succeeded(job, On.CHECK, result.imageUrls(), now, result.imageUrls().size()
+                        + " images" + (result.reason() == null ? "" : "; " + result.reason())
+                        + transitions.lateness(job, now), false);
             }
             case FAILED, CENSORED -> {
                 if (job.getState() == JobState.TIMED_OUT) {
@@ -95,15 +97,15 @@ public class StatusChecks {
                     job.setReason(result.reason());
                     return NextStep.RETRY_AT_PROVIDER;
                 }
-                transitions.finish(job, JobState.FAILED, result.reason());
+                transitions.finish(job, On.CHECK, JobState.FAILED, result.reason());
                 return NextStep.DONE;
             }
             case CENSORED -> {
-                transitions.finish(job, JobState.CENSORED, result.reason());
+                transitions.finish(job, On.CHECK, JobState.CENSORED, result.reason());
                 return NextStep.DONE;
             }
             default -> {
-                transitions.finish(job, JobState.FAILED, result.reason());
+                transitions.finish(job, On.CHECK, JobState.FAILED, result.reason());
                 return NextStep.DONE;
             }
         }
@@ -112,15 +114,15 @@ public class StatusChecks {
     /** The provider accepted (or refused) the retry of a failed generation. Each retry is recorded as deliberate. */
     public void retriedAtProvider(Job job, HttpReply reply) {
         if (!reply.isSuccess()) {
-            transitions.finish(job, JobState.FAILED, job.getReason() + "; the retry was refused: HTTP " + reply.status()
-                    + " " + reply.bodyExcerpt());
+            transitions.finish(job, On.RETRY_AT_PROVIDER, JobState.FAILED, job.getReason()
+                    + "; the retry was refused: HTTP " + reply.status() + " " + reply.bodyExcerpt());
             return;
         }
         long now = now();
         job.setProviderRetries(job.getProviderRetries() + 1);
         job.setSubmittedAt(now);
-        transitions.transition(job, JobState.SUBMITTED, "retry " + job.getProviderRetries() + " after: " + job.getReason(),
-                planner.firstCheck(job.getProvider(), transitions.model(job), now));
+        transitions.transition(job, On.RETRY_AT_PROVIDER, JobState.SUBMITTED, "retry " + job.getProviderRetries()
+                + " after: " + job.getReason(), planner.firstCheck(job.getProvider(), transitions.model(job), now));
     }
 
     /**
@@ -142,7 +144,7 @@ public class StatusChecks {
             reason += "; it is checked every " + Duration.ofMillis(transitions.lateIntervalMs()) + " for "
                     + transitions.lateWindowText(job) + " more and delivered if it finishes";
         }
-        transitions.finish(job, JobState.TIMED_OUT, reason,
+        transitions.finish(job, On.DEADLINE, JobState.TIMED_OUT, reason,
                 late ? Math.min(now() + transitions.lateIntervalMs(), transitions.lateEnd(job)) : null);
     }
 }

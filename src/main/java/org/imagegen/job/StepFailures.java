@@ -3,6 +3,7 @@ package org.imagegen.job;
 import java.time.Clock;
 
 import org.imagegen.disk.DiskSpace;
+import org.imagegen.job.JobMoves.On;
 import org.imagegen.provider.FindResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,7 @@ public class StepFailures {
                     // the connection was refused: the create never left, so sending it again is safe
                     job.setReason(reason);
                     job.setTransientErrors(job.getTransientErrors() + 1);
-                    transitions.transition(job, JobState.ACCEPTED, reason,
+                    transitions.transition(job, On.STEP_FAILED, JobState.ACCEPTED, reason,
                             transitions.backoff(job, now, job.getTransientErrors(), null));
                 } else {
                     LOG.warn("job {}: create sent but not answered ({}); it will be reconciled before any resend",
@@ -99,9 +100,9 @@ public class StepFailures {
     private void deliveryFailed(Job job, String reason, long now, boolean permanent) {
         if (permanent || job.getDeliveryAttempts() >= maxDeliveryAttempts) {
             job.getStaged().clear();
-            transitions.finish(job, JobState.DELIVERY_FAILED, "delivery failed " + job.getDeliveryAttempts()
-                    + " times; images that did arrive are kept under data/staging/" + job.getKey() + "; last error: "
-                    + reason);
+            transitions.finish(job, On.STEP_FAILED, JobState.DELIVERY_FAILED, "delivery failed "
+                    + job.getDeliveryAttempts() + " times; images that did arrive are kept under data/staging/"
+                    + job.getKey() + "; last error: " + reason);
             return;
         }
         job.setReason(reason);

@@ -3,6 +3,7 @@ package org.imagegen.job;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.imagegen.job.JobMoves.On;
 import org.imagegen.limit.LimitLedger;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.Estimate;
@@ -96,7 +97,7 @@ public class Submission {
      */
     public boolean markSubmitting(Job job) {
         JobState before = job.getState();
-        job.setState(JobState.SUBMITTING);
+        JobMoves.enter(job, On.CREATE_SENT, JobState.SUBMITTING);
         job.setCreateAttempts(job.getCreateAttempts() + 1);
         if (before == JobState.HELD_BUDGET || waiting(job)) {
             job.setReason(null); // the hold's or the wait's reason, no longer true once the create leaves
@@ -169,7 +170,7 @@ public class Submission {
      */
     private void overBudget(Job job, BudgetLedger.Over over, long now) {
         if (budgets.budgets().refuses()) {
-            transitions.finish(job, JobState.FAILED, "not sent: " + over.reason());
+            transitions.finish(job, On.BUDGET, JobState.FAILED, "not sent: " + over.reason());
             return;
         }
         job.setReason("held: " + over.reason());
@@ -177,7 +178,7 @@ public class Submission {
         if (job.getState() == JobState.HELD_BUDGET) {
             transitions.reschedule(job, next);
         } else {
-            transitions.transition(job, JobState.HELD_BUDGET, job.getReason(), next);
+            transitions.transition(job, On.BUDGET, JobState.HELD_BUDGET, job.getReason(), next);
         }
     }
 
@@ -201,7 +202,7 @@ public class Submission {
         if (estimate == null || estimate.failure() != null || !estimate.unaffordable()) {
             return false;
         }
-        transitions.finish(job, JobState.FAILED, "not sent: " + job.getProvider() + ": "
+        transitions.finish(job, On.ESTIMATE, JobState.FAILED, "not sent: " + job.getProvider() + ": "
                 + estimate.shortfall(transitions.provider(job).costUnit()));
         return true;
     }
@@ -227,7 +228,7 @@ public class Submission {
                 job.setStatusUrl(result.statusUrl());
                 job.setTransientErrors(0);
                 job.setSubmittedAt(now);
-                job.setState(JobState.SUBMITTED);
+                JobMoves.enter(job, On.CREATE_ANSWER, JobState.SUBMITTED);
                 job.setNextCheckAt(planner.firstCheck(job.getProvider(), transitions.model(job), now));
                 // durable at once: a restart that forgot the generation's id could only park the job
                 store.save(job, Save.withEvent("generation " + result.providerJobId()).durably(), now);
@@ -239,12 +240,12 @@ public class Submission {
                     limits.pause(job.getProvider(), now + result.retryAfter().toMillis());
                 }
                 job.setTransientErrors(job.getTransientErrors() + 1);
-                transitions.transition(job, JobState.ACCEPTED, result.reason(),
+                transitions.transition(job, On.CREATE_ANSWER, JobState.ACCEPTED, result.reason(),
                         transitions.backoff(job, now, job.getTransientErrors(), result.retryAfter()));
             }
             case UNCONFIRMED -> transitions.createUnconfirmed(job, result.reason(),
                     planner.nextCheck(job.getProvider(), false, now));
-            case REFUSED -> transitions.finish(job, JobState.FAILED, result.reason());
+            case REFUSED -> transitions.finish(job, On.CREATE_ANSWER, JobState.FAILED, result.reason());
             case FINISHED -> {
                 return finishedAtCreate(job, result, now);
             }
@@ -267,11 +268,11 @@ public class Submission {
         switch (outcome.kind()) {
             case SUCCEEDED -> {
                 job.setProgress(null, 100); // as after a check that found it succeeded
-                return transitions.succeeded(job, outcome.imageUrls(), now, outcome.imageUrls().size()
+                return transitions.succeeded(job, On.CREATE_ANSWER, outcome.imageUrls(), now, outcome.imageUrls().size()
                         + " images in the create's answer", true);
             }
-            case CENSORED -> transitions.finish(job, JobState.CENSORED, outcome.reason());
-            default -> transitions.finish(job, JobState.FAILED, outcome.reason());
+            case CENSORED -> transitions.finish(job, On.CREATE_ANSWER, JobState.CENSORED, outcome.reason());
+            default -> transitions.finish(job, On.CREATE_ANSWER, JobState.FAILED, outcome.reason());
         }
         return NextStep.DONE;
     }

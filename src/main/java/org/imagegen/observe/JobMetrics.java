@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -208,28 +209,14 @@ public class JobMetrics {
                 .tag("provider", provider).register(registry).record(Duration.ofMillis(Math.max(0, millis)));
     }
 
-    private double spent(SpendKey key) {
-        return current().spend().getOrDefault(key, 0.0);
-    }
-
     /**
      * imagegen_spend_total{provider,model,unit}: a counter whose value is the store's sum, not increments made here
      * (see {@link JobQueries#spend}): it cannot count a job twice on a retry or a restart, and each instance shows
      * the same total of all of them (aggregate instances with max, not sum).
      */
     private void registerSpend(Map<SpendKey, Double> spend) {
-        for (SpendKey key : spend.keySet()) {
-            if (spendSeries.add(key)) {
-                FunctionCounter.builder("imagegen.spend", this, m -> m.spent(key))
-                        .description("spent, in the unit the provider charges: reported costs, else configured prices")
-                        .tag("provider", key.provider()).tag("model", key.model()).tag("unit", key.unit())
-                        .register(registry);
-            }
-        }
-    }
-
-    private double spentInCurrency(SpendKey key) {
-        return current().converted().getOrDefault(key, 0.0);
+        registerSpendSeries(spend, spendSeries, "imagegen.spend", "unit", Snapshot::spend,
+                "spent, in the unit the provider charges: reported costs, else configured prices");
     }
 
     /**
@@ -237,11 +224,22 @@ public class JobMetrics {
      * the configured rates; a unit with no conversion is left out (it stays in imagegen_spend_total).
      */
     private void registerConverted(Map<SpendKey, Double> converted) {
-        for (SpendKey key : converted.keySet()) {
-            if (convertedSeries.add(key)) {
-                FunctionCounter.builder("imagegen.spend.converted", this, m -> m.spentInCurrency(key))
-                        .description("spent, converted to one currency (imagegen.spend.currency, .unit-price)")
-                        .tag("provider", key.provider()).tag("model", key.model()).tag("currency", key.unit())
+        registerSpendSeries(converted, convertedSeries, "imagegen.spend.converted", "currency", Snapshot::converted,
+                "spent, converted to one currency (imagegen.spend.currency, .unit-price)");
+    }
+
+    /**
+     * One counter per key not registered yet ({@code registered}), read from the current snapshot's map; the key's
+     * unit is tagged {@code unitTag}.
+     */
+    private void registerSpendSeries(Map<SpendKey, Double> sums, Set<SpendKey> registered, String name,
+                                     String unitTag, Function<Snapshot, Map<SpendKey, Double>> read,
+                                     String description) {
+        for (SpendKey key : sums.keySet()) {
+            if (registered.add(key)) {
+                FunctionCounter.builder(name, this, m -> read.apply(m.current()).getOrDefault(key, 0.0))
+                        .description(description)
+                        .tag("provider", key.provider()).tag("model", key.model()).tag(unitTag, key.unit())
                         .register(registry);
             }
         }
