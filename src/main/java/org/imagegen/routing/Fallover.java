@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.imagegen.job.Job;
+import org.imagegen.job.JobMoves;
 import org.imagegen.job.JobState;
 import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.CreateResult;
@@ -141,6 +142,8 @@ public class Fallover {
         GenerationRequest moved = request.atStep(next.provider(), next.model());
         String detail = "route " + request.route() + ": step " + (step + 2) + " of " + steps.size() + ", "
                 + next + ", because " + verdict.reason();
+        // checked before anything is written, like every other move of a job
+        JobMoves.check(job, JobMoves.On.ROUTE, JobState.ACCEPTED);
         attempts.moveOn(job, attempt, moved, detail, now);
         job.setProvider(next.provider());
         job.setRequest(moved);
