@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -23,6 +24,7 @@ public class StatusLoop {
     private final int claimBatch;
     private final long leaseMs;
     private Predicate<Job> answeredFromList = job -> false;
+    private LongConsumer claimTimer = nanos -> { };
 
     public StatusLoop(JobClaims claims, JobStore store, JobQueries queries, JobTransitions transitions,
                       PollPlanner planner, Map<String, RateLimiter> rateLimits, Clock clock, int claimBatch,
@@ -43,6 +45,11 @@ public class StatusLoop {
         this.answeredFromList = answeredFromList;
     }
 
+    /** Told how long each claim took in the job store, in nanoseconds (org.imagegen.observe.JobMetrics). */
+    public void setClaimTimer(LongConsumer claimTimer) {
+        this.claimTimer = claimTimer;
+    }
+
     private long now() {
         return clock.millis();
     }
@@ -58,7 +65,10 @@ public class StatusLoop {
     public List<Job> claimDue(Collection<String> fullLanes) {
         stranded.writeAgain(now());
         long now = now();
+        long started = System.nanoTime();
         List<Job> claimed = claims.claimDue(claimBatch, now, now + leaseMs, fullLanes);
+        // the claim's statements only: their cost as the table grows is what a store full of waiting jobs risks
+        claimTimer.accept(System.nanoTime() - started);
         claimed.forEach(job -> job.setClaimedAt(now));
         return claimed;
     }

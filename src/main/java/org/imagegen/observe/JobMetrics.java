@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -26,10 +27,10 @@ import org.imagegen.spend.Budgets;
 /**
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
  * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
- * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
- * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit (and in the
- * one currency), each budget's limit and use this period, and each provider limit against what it counts now (read
- * from the job store too).
+ * latency per provider and outcome, the status loop's claims, provider answers by status class (429 and 5xx among
+ * them), the time from a finished generation being seen to its delivery, webhooks, what was spent per provider, model
+ * and unit (and in the one currency), each budget's limit and use this period, and each provider limit against what
+ * it counts now (read from the job store too).
  */
 public class JobMetrics {
 
@@ -40,6 +41,7 @@ public class JobMetrics {
     private final BudgetLedger budgets;
     private final LimitLedger limits;
     private final Supplier<Long> clock;
+    private final Timer claims;
     private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of(), Map.of(), Map.of());
     /** The spend series registered so far: one per provider, model and unit that has spent anything. */
     private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
@@ -66,6 +68,9 @@ public class JobMetrics {
         limits.limits().providers().forEach(this::registerLimits);
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
+                .register(registry);
+        claims = Timer.builder("imagegen.claim")
+                .description("the status loop's claims of due jobs: their statements in the job store")
                 .register(registry);
     }
 
@@ -200,6 +205,11 @@ public class JobMetrics {
         String kind = status == null || status == 0 ? "error" : status == 429 ? "429" : (status / 100) + "xx";
         Counter.builder("imagegen.provider.responses").description("provider HTTP answers by status class")
                 .tag("provider", provider).tag("status", kind).register(registry).increment();
+    }
+
+    /** One claim of due jobs (imagegen_claim_seconds): {@code nanos} in the job store's statements. */
+    public void claimed(long nanos) {
+        claims.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A job delivered {@code millis} after the bundle saw its generation finished. */

@@ -70,6 +70,8 @@ class HealthAndMetricsTest {
                     .isGreaterThanOrEqualTo(3 + 3 * 4);
             assertThat(value(after, "imagegen_delivery_delay_seconds_count", "provider=\"all-images\""))
                     .isEqualTo(3);
+            // every tick of the status loop is a claim, timed whether it found jobs or not
+            assertThat(after).containsPattern("(?m)^imagegen_claim_seconds_count [1-9]");
             // Camel's own route metrics are on the same page
             assertThat(after).contains("routeId=\"check-status\"");
 
