@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -24,7 +23,7 @@ public class StatusLoop {
     private final int claimBatch;
     private final long leaseMs;
     private Predicate<Job> answeredFromList = job -> false;
-    private LongConsumer claimTimer = nanos -> { };
+    private ClaimTimer claimTimer = (jobs, nanos) -> { };
 
     public StatusLoop(JobClaims claims, JobStore store, JobQueries queries, JobTransitions transitions,
                       PollPlanner planner, Map<String, RateLimiter> rateLimits, Clock clock, int claimBatch,
@@ -45,9 +44,14 @@ public class StatusLoop {
         this.answeredFromList = answeredFromList;
     }
 
-    /** Told how long each claim took in the job store, in nanoseconds (org.imagegen.observe.JobMetrics). */
-    public void setClaimTimer(LongConsumer claimTimer) {
+    /** Told how long each claim took in the job store (org.imagegen.observe.JobMetrics). */
+    public void setClaimTimer(ClaimTimer claimTimer) {
         this.claimTimer = claimTimer;
+    }
+
+    /** How long a claim's statements took, in nanoseconds, and how many jobs it claimed. */
+    public interface ClaimTimer {
+        void claimed(int jobs, long nanos);
     }
 
     private long now() {
@@ -68,7 +72,7 @@ public class StatusLoop {
         long started = System.nanoTime();
         List<Job> claimed = claims.claimDue(claimBatch, now, now + leaseMs, fullLanes);
         // the claim's statements only: their cost as the table grows is what a store full of waiting jobs risks
-        claimTimer.accept(System.nanoTime() - started);
+        claimTimer.claimed(claimed.size(), System.nanoTime() - started);
         claimed.forEach(job -> job.setClaimedAt(now));
         return claimed;
     }

@@ -42,6 +42,7 @@ public class JobMetrics {
     private final LimitLedger limits;
     private final Supplier<Long> clock;
     private final Timer claims;
+    private final Timer emptyClaims;
     private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of(), Map.of(), Map.of());
     /** The spend series registered so far: one per provider, model and unit that has spent anything. */
     private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
@@ -69,9 +70,8 @@ public class JobMetrics {
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
                 .register(registry);
-        claims = Timer.builder("imagegen.claim")
-                .description("the status loop's claims of due jobs: their statements in the job store")
-                .register(registry);
+        emptyClaims = claimTimer("none");
+        claims = claimTimer("some");
     }
 
     /**
@@ -207,9 +207,18 @@ public class JobMetrics {
                 .tag("provider", provider).tag("status", kind).register(registry).increment();
     }
 
-    /** One claim of due jobs (imagegen_claim_seconds): {@code nanos} in the job store's statements. */
-    public void claimed(long nanos) {
-        claims.record(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * imagegen_claim_seconds{found}: the status loop's claims, those that found no due job apart ("none": only the
+     * search, whose cost must not grow with the jobs waiting in the store) from those that took some ("some").
+     */
+    private Timer claimTimer(String found) {
+        return Timer.builder("imagegen.claim").description("the status loop's claims of due jobs: their statements "
+                + "in the job store").tag("found", found).register(registry);
+    }
+
+    /** One claim of due jobs: {@code nanos} in the job store's statements, {@code jobs} claimed. */
+    public void claimed(int jobs, long nanos) {
+        (jobs == 0 ? emptyClaims : claims).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A job delivered {@code millis} after the bundle saw its generation finished. */
