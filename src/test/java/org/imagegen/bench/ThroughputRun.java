@@ -1,6 +1,7 @@
 package org.imagegen.bench;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,6 +131,14 @@ final class ThroughputRun {
         return sample % 4 == 0 && fleet.acceptedJobs() >= count;
     }
 
+    private static int manifestsWritten(List<String> ids, Path outbox) {
+        int written = 0;
+        for (String id : ids) {
+            written += Files.exists(outbox.resolve(id).resolve("manifest.json")) ? 1 : 0;
+        }
+        return written;
+    }
+
     /** Feeds the workload, samples the processes until every job is delivered (or a limit), and sums it up. */
     private Map<String, Object> measure(Fleet fleet, AllImagesSimulator simulator, Workload work, boolean manifests)
             throws Exception {
@@ -150,6 +159,12 @@ final class ThroughputRun {
             Thread.sleep(250); // sampling period of the probe, not a wait for an outcome
         }
         long end = System.currentTimeMillis();
+        // a job's manifest is written after its last image was downloaded: the last ones may lag a moment behind
+        long settle = end + 60_000;
+        while (manifests && simulator.fullyDownloaded() >= count && manifestsWritten(ids, fleet.outbox) < count
+                && System.currentTimeMillis() < settle) {
+            Thread.sleep(500); // polling files written by another process
+        }
         fleet.sample();
         Map<String, Object> result = Figures.deliveries(ids, simulator, fleet.outbox, manifests, settings.min(),
                 settings.interval());
