@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,10 +28,10 @@ import org.imagegen.spend.Budgets;
 /**
  * The bundle's own Prometheus series (Micrometer, no Camel imports): jobs by state and provider and the due backlog
  * (gauges read from the job store, at most once a second however often they are scraped), status checks and their
- * latency per provider and outcome, provider answers by status class (429 and 5xx among them), the time from a
- * finished generation being seen to its delivery, webhooks, what was spent per provider, model and unit (and in the
- * one currency), each budget's limit and use this period, and each provider limit against what it counts now (read
- * from the job store too).
+ * latency per provider and outcome, the status loop's claims, provider answers by status class (429 and 5xx among
+ * them), the time from a finished generation being seen to its delivery, webhooks, what was spent per provider, model
+ * and unit (and in the one currency), each budget's limit and use this period, and each provider limit against what
+ * it counts now (read from the job store too).
  */
 public class JobMetrics {
 
@@ -41,6 +42,8 @@ public class JobMetrics {
     private final BudgetLedger budgets;
     private final LimitLedger limits;
     private final Supplier<Long> clock;
+    private final Timer claims;
+    private final Timer emptyClaims;
     private volatile Snapshot snapshot = new Snapshot(0, Map.of(), 0, Map.of(), Map.of(), Map.of(), Map.of());
     /** The spend series registered so far: one per provider, model and unit that has spent anything. */
     private final Set<SpendKey> spendSeries = ConcurrentHashMap.newKeySet();
@@ -68,6 +71,8 @@ public class JobMetrics {
         Gauge.builder("imagegen.jobs.due", this, m -> m.current().due())
                 .description("jobs whose next step is due and not yet claimed (status checks and others waiting)")
                 .register(registry);
+        emptyClaims = claimTimer("none");
+        claims = claimTimer("some");
     }
 
     /**
@@ -201,6 +206,20 @@ public class JobMetrics {
         String kind = status == null || status == 0 ? "error" : status == 429 ? "429" : (status / 100) + "xx";
         Counter.builder("imagegen.provider.responses").description("provider HTTP answers by status class")
                 .tag("provider", provider).tag("status", kind).register(registry).increment();
+    }
+
+    /**
+     * imagegen_claim_seconds{found}: the status loop's claims, those that found no due job apart ("none": only the
+     * search, whose cost must not grow with the jobs waiting in the store) from those that took some ("some").
+     */
+    private Timer claimTimer(String found) {
+        return Timer.builder("imagegen.claim").description("the status loop's claims of due jobs: their statements "
+                + "in the job store").tag("found", found).register(registry);
+    }
+
+    /** One claim of due jobs: {@code nanos} in the job store's statements, {@code jobs} claimed. */
+    public void claimed(int jobs, long nanos) {
+        (jobs == 0 ? emptyClaims : claims).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A job delivered {@code millis} after the bundle saw its generation finished. */

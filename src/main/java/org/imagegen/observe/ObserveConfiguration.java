@@ -16,6 +16,7 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
+import org.imagegen.job.StatusLoop;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.provider.ProviderCall;
@@ -48,6 +49,8 @@ public final class ObserveConfiguration {
     private BudgetLedger budgets;
     @BeanInject("limitLedger")
     private LimitLedger limits;
+    @BeanInject("statusLoop")
+    private StatusLoop statusLoop;
 
     /** Binds the job metrics, the metrics page and the job store's health check; providers join at start. */
     public JobMetrics bind(CamelContext context, List<String> providers) {
@@ -61,6 +64,7 @@ public final class ObserveConfiguration {
         JobMetrics metrics = new JobMetrics(registry, store, budgets, limits, providers,
                 System::currentTimeMillis);
         context.getRegistry().bind("jobMetrics", metrics);
+        statusLoop.setClaimTimer(metrics::claimed);
         // the page at /observe/metrics (route serve-metrics), in the format the scraper asks for
         context.getRegistry().bind("metricsPage", new MetricsPage(registry, metrics::refresh));
 

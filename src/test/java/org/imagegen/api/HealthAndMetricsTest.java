@@ -70,6 +70,9 @@ class HealthAndMetricsTest {
                     .isGreaterThanOrEqualTo(3 + 3 * 4);
             assertThat(value(after, "imagegen_delivery_delay_seconds_count", "provider=\"all-images\""))
                     .isEqualTo(3);
+            // every tick of the status loop is a claim, timed whether it found jobs or not
+            assertThat(value(after, "imagegen_claim_seconds_count", "found=\"some\"")).isGreaterThanOrEqualTo(1);
+            assertThat(value(after, "imagegen_claim_seconds_count", "found=\"none\"")).isGreaterThanOrEqualTo(1);
             // Camel's own route metrics are on the same page
             assertThat(after).contains("routeId=\"check-status\"");
 
