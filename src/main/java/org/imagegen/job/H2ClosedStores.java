@@ -4,8 +4,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
@@ -45,9 +47,9 @@ import org.h2.mvstore.MVStore;
  */
 public final class H2ClosedStores {
 
-    /** What a statement or the metadata gives out is wrapped too: each of them can run statements on the session. */
-    private static final Set<Class<?>> GUARDED = Set.of(Connection.class, Statement.class,
-            java.sql.PreparedStatement.class, java.sql.CallableStatement.class, DatabaseMetaData.class);
+    /** What can run statements on a session: each of these a guarded object hands out is guarded as well. */
+    private static final Set<Class<?>> GUARDED = Set.of(Connection.class, Statement.class, PreparedStatement.class,
+            CallableStatement.class, DatabaseMetaData.class);
 
     private H2ClosedStores() {
     }
