@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -31,6 +32,7 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.disk.DiskSpace;
 import org.imagegen.disk.InboxPollStrategy;
+import org.imagegen.job.H2ClosedStores;
 import org.imagegen.job.H2Reopens;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobConfiguration;
@@ -116,27 +118,31 @@ public class BundleConfiguration implements CamelConfiguration {
             url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         HikariConfig config = new HikariConfig();
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
         if (url.startsWith("jdbc:h2:file:")) {
-            // a write that finds the disk full makes H2 close its database: every session open then stays dead (its
-            // isValid() still says true, and its errors' SQL state is not one the pool evicts for), while a new
-            // connection opens the database again from its file. So an idle connection is checked with a query
-            // before it is handed out, and none lives longer than 30 s (the pool's least): the store answers again
-            // within that once space returns. New H2 sessions in the same process cost next to nothing.
-            config.setConnectionTestQuery("SELECT 1");
-            config.setMaxLifetime(30_000);
             if (!url.toUpperCase(Locale.ROOT).contains("DATABASE_EVENT_LISTENER")) {
                 // what H2 committed but had not written is lost with such a close: the job claims must know (H2Reopens)
                 url += H2Reopens.URL_SETTING;
             }
             h2File = url.substring("jdbc:h2:file:".length()).split(";")[0];
+            // a write that finds the disk full makes H2 close its database: a session of that store must never run
+            // another statement (one can loop inside H2 for good), so the pool's connections are guarded, the pool
+            // evicts each one the guard refuses, and a new connection opens the database again from its file
+            config.setDataSource(H2ClosedStores.dataSource(url, dbUser.strip(), dbPassword.strip(), () -> {
+                if (pool.get() != null) { // null while Flyway migrates: nothing pooled to let go of yet
+                    pool.get().getHikariPoolMXBean().softEvictConnections();
+                }
+            }));
+        } else {
+            config.setJdbcUrl(url);
+            config.setUsername(dbUser.strip());
+            config.setPassword(dbPassword.strip());
         }
-        config.setJdbcUrl(url);
-        config.setUsername(dbUser.strip());
-        config.setPassword(dbPassword.strip());
         config.setMaximumPoolSize(dbPoolSize);
         config.setConnectionTimeout(Durations.millis(dbConnectionWait));
         config.setPoolName("job-store");
         HikariDataSource created = new HikariDataSource(config);
+        pool.set(created);
         try {
             Flyway.configure().dataSource(created).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {

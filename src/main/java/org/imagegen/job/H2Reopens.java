@@ -40,6 +40,14 @@ public final class H2Reopens implements DatabaseEventListener {
                 .mapToInt(e -> e.getValue().get()).sum();
     }
 
+    /**
+     * A connection to {@code url} found its store closed before any statement of it failed ({@link H2ClosedStores}):
+     * counted as such a statement.
+     */
+    static void closedUnder(String url) {
+        CLOSED.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
+    }
+
     @Override
     public void init(String url) {
         this.url = url == null ? "" : url;
@@ -48,7 +56,7 @@ public final class H2Reopens implements DatabaseEventListener {
     @Override
     public void exceptionThrown(SQLException e, String sql) {
         if (e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED || causedByTheStore(e)) {
-            CLOSED.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
+            closedUnder(url);
         }
     }
 

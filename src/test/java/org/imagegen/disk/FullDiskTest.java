@@ -1,17 +1,10 @@
 package org.imagegen.disk;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -48,29 +41,27 @@ class FullDiskTest {
     private static final String TOKEN = "full-disk-token";
 
     private final Folders folders = new Folders("full-disk").clean();
+    private DiskBundle run;
     private RunningBundle bundle;
-    private DiskLog log;
 
     @AfterEach
     void stop() throws Exception {
-        if (log != null) {
-            log.close();
-        }
-        if (bundle != null) {
-            bundle.close();
+        if (run != null) {
+            run.close();
         }
     }
 
     @Test
     void whileTheDiskIsFullNothingIsAcceptedOrDeliveredAndEverythingIsDeliveredOnceWhenSpaceReturns() throws Exception {
-        bundle = RunningBundle.start(folders.fastBundle(
+        run = DiskBundle.start(folders,
                 "imagegen.api.token=" + TOKEN,
                 "imagegen.disk.recheck=200ms",
                 "imagegen.poll.max-backoff=300ms",
                 "imagegen.delivery.max-attempts=2",
                 "imagegen.jms.queue=disk.requests",
-                "imagegen.jms.dead-letter-queue=disk.DLQ"));
-        log = new DiskLog();
+                "imagegen.jms.dead-letter-queue=disk.DLQ");
+        bundle = run.bundle;
+        DiskLog log = run.log;
         DiskSpace disk = bundle.bean("diskSpace", DiskSpace.class);
         JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         ApiClient api = ApiClient.of(bundle, TOKEN);
@@ -90,7 +81,7 @@ class FullDiskTest {
         assertThat(waiting.getDeliveryAttempts()).isZero();
         assertThat(waiting.getReason()).contains("waiting for disk space", "data folder", "imagegen.disk.min-free-bytes");
         assertThat(folders.outbox.resolve("wait-1")).doesNotExist();
-        assertThat(files(folders.data.resolve("staging"))).isEmpty();
+        assertThat(DiskBundle.files(folders.data.resolve("staging"))).isEmpty();
 
         // inputs are refused while full, each in its own way, and nothing of them is accepted
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
@@ -132,7 +123,7 @@ class FullDiskTest {
             for (String id : List.of("wait-1", "file-held", "jms-held", "api-held")) {
                 // the manifest is the sink's last file; the job is DELIVERED right after
                 await().atMost(WAIT).until(() -> store.find(id).map(Job::getState).orElse(null) == JobState.DELIVERED);
-                assertComplete(id, Folders.readJson(folders.manifestPath(id)));
+                run.assertComplete(id);
                 assertThat(simulator().createsFor(id)).as(id).isEqualTo(1);
                 assertThat(store.history(id)).as(id).filteredOn(e -> e.state() == JobState.DELIVERED).hasSize(1);
             }
@@ -143,34 +134,12 @@ class FullDiskTest {
             assertThat(log.count("disk space is back")).isPositive();
         }
         // nothing half-written anywhere, and staging emptied
-        assertThat(files(folders.outbox)).noneMatch(p -> p.getFileName().toString().startsWith(".")
+        assertThat(DiskBundle.files(folders.outbox)).noneMatch(p -> p.getFileName().toString().startsWith(".")
                 || p.getFileName().toString().endsWith(".part"));
-        assertThat(files(folders.data.resolve("staging"))).isEmpty();
-    }
-
-    /** DELIVERED, with every image the manifest lists in the outbox, each with its size and digest. */
-    private void assertComplete(String id, JsonNode manifest) throws Exception {
-        assertThat(manifest.path("state").asText()).as(id).isEqualTo("DELIVERED");
-        assertThat(manifest.path("images")).as(id).isNotEmpty();
-        for (JsonNode image : manifest.path("images")) {
-            Path file = folders.outbox.resolve(id).resolve(image.path("file").asText());
-            byte[] bytes = Files.readAllBytes(file);
-            assertThat((long) bytes.length).as(file.toString()).isEqualTo(image.path("bytes").asLong());
-            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                    .as(file.toString()).isEqualTo(image.path("sha256").asText());
-        }
+        assertThat(DiskBundle.files(folders.data.resolve("staging"))).isEmpty();
     }
 
     private AllImagesSimulator simulator() {
         return Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
-    }
-
-    static List<Path> files(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).toList();
-        }
     }
 }

@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
@@ -51,16 +48,12 @@ class TmpfsFullDiskTest {
 
     private final Folders folders = new Folders("full-disk-tmpfs").clean();
     private final List<Path> mounts = new ArrayList<>();
-    private RunningBundle bundle;
-    private DiskLog log;
+    private DiskBundle run;
 
     @AfterEach
     void stop() throws Exception {
-        if (log != null) {
-            log.close();
-        }
-        if (bundle != null) {
-            bundle.close();
+        if (run != null) {
+            run.close();
         }
         for (Path mount : mounts) {
             Tmpfs.unmount(mount);
@@ -73,13 +66,14 @@ class TmpfsFullDiskTest {
                 "needs root and mount -t tmpfs: run with -Dimagegen.test.tmpfs=true (.ci/run does where it can)");
         mount(folders.data, "24m");
         mount(folders.outbox, "2m");
-        bundle = RunningBundle.start(folders.fastBundle(
+        run = DiskBundle.start(folders,
                 "imagegen.api.token=" + TOKEN,
                 "imagegen.disk.min-free-bytes=" + MIN_FREE,
                 "imagegen.disk.recheck=200ms",
                 "imagegen.poll.max-backoff=300ms",
-                "imagegen.delivery.max-attempts=2"));
-        log = new DiskLog();
+                "imagegen.delivery.max-attempts=2");
+        RunningBundle bundle = run.bundle;
+        DiskLog log = run.log;
         DiskSpace disk = bundle.bean("diskSpace", DiskSpace.class);
         JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         ApiClient api = ApiClient.of(bundle, TOKEN);
@@ -140,10 +134,10 @@ class TmpfsFullDiskTest {
         for (String id : all) {
             assertThat(simulator.createsFor(id)).as(id).isEqualTo(1);
             assertThat(store.history(id)).as(id).filteredOn(e -> e.state() == JobState.DELIVERED).hasSize(1);
-            assertComplete(id);
+            run.assertComplete(id);
         }
         assertNothingHalfWritten();
-        assertThat(FullDiskTest.files(folders.data.resolve("staging"))).isEmpty();
+        assertThat(DiskBundle.files(folders.data.resolve("staging"))).isEmpty();
         for (String file : List.of("first.json", "second.json", "third.json", "fourth.json")) {
             assertThat(folders.done(file)).as(file).exists();
         }
@@ -190,22 +184,9 @@ class TmpfsFullDiskTest {
                 .allMatch(id -> store.find(id).map(Job::getState).orElse(null) == JobState.DELIVERED));
     }
 
-    /** DELIVERED, with every image the manifest lists in the outbox, each whole (size and digest). */
-    private void assertComplete(String id) throws Exception {
-        JsonNode manifest = Folders.readJson(folders.manifestPath(id));
-        assertThat(manifest.path("state").asText()).as(id).isEqualTo("DELIVERED");
-        assertThat(manifest.path("images")).as(id).isNotEmpty();
-        for (JsonNode image : manifest.path("images")) {
-            byte[] bytes = Files.readAllBytes(folders.outbox.resolve(id).resolve(image.path("file").asText()));
-            assertThat((long) bytes.length).as(id).isEqualTo(image.path("bytes").asLong());
-            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                    .as(id).isEqualTo(image.path("sha256").asText());
-        }
-    }
-
     /** No temporary file left behind, and every image under its final name whole (its staged twin's size). */
     private void assertNothingHalfWritten() throws IOException {
-        for (Path file : FullDiskTest.files(folders.outbox)) {
+        for (Path file : DiskBundle.files(folders.outbox)) {
             String name = file.getFileName().toString();
             if (name.startsWith("filler")) {
                 continue;
@@ -218,7 +199,7 @@ class TmpfsFullDiskTest {
                 }
             }
         }
-        assertThat(FullDiskTest.files(folders.data.resolve("staging")))
+        assertThat(DiskBundle.files(folders.data.resolve("staging")))
                 .noneMatch(p -> p.getFileName().toString().endsWith(".part"));
     }
 
