@@ -11,11 +11,8 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.delivery.ImageType;
 import org.imagegen.job.JobState;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,9 +23,7 @@ import static org.awaitility.Awaitility.await;
  * simulator directives (sim:fail, sim:429x2, ...) to produce each outcome on purpose.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/pipeline/inbox",
-        "imagegen.outbox=target/it/pipeline/outbox",
-        "imagegen.data=target/it/pipeline/data",
+        "imagegen.test.folders=pipeline",
         "imagegen.simulator.duration-max=500ms",
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
@@ -44,8 +39,6 @@ import static org.awaitility.Awaitility.await;
         // the provider's retry of a failed generation is tried here; it is off by default (docs/providers.md)
         "imagegen.providers.all-images.retry.max=1"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class PipelineTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

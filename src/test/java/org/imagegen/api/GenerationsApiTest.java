@@ -2,7 +2,6 @@ package org.imagegen.api;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,23 +15,21 @@ import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
 import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
+import org.imagegen.support.ApiBundle;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.RunningBundle;
-import org.imagegen.support.Simulated;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.imagegen.support.ApiClient.json;
 
 /**
  * Contract tests of the HTTP API against the real routes/ and config/ (the bundle started as App starts it, on a free
- * port on 127.0.0.1, with the built-in simulators): every endpoint, auth, problem+json, 404, 409 and pagination.
+ * port on 127.0.0.1, with the built-in simulators): every endpoint, auth, problem+json, 404 and pagination. Retry and
+ * cancel, and their 409s, are {@link GenerationActionsApiTest}.
  */
 @ExtendWith(PostgresJobStore.class)
 class GenerationsApiTest {
@@ -40,47 +37,23 @@ class GenerationsApiTest {
     private static final String TOKEN = "test-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Folders FOLDERS = new Folders("api").clean();
-    private static final Path BLOCKED = FOLDERS.root.resolve("blocked-sink");
 
-    private static RunningBundle bundle;
-    private static ApiClient api;
-    private static AllImagesSimulator allImages;
-
-    @BeforeAll
-    static void start() throws Exception {
-        String[] settings = FOLDERS.fastBundle("imagegen.api.token=" + TOKEN,
-                "imagegen.poll.queued-interval=200ms", "imagegen.poll.max-backoff=1s",
-                "imagegen.providers.all-images.retry.max=0", "imagegen.delivery.max-attempts=2",
-                "imagegen.api.max-body-bytes=65536",
-                // a RenderNet create whose answer is lost is parked as NEEDS_ATTENTION, for the cancel test
-                "imagegen.providers.rendernet.reconcile-by-list=false",
-                // a folder sink whose root is a file, until a test replaces it with a folder
-                "imagegen.sinks.names=outbox,blocked", "imagegen.sinks.blocked.type=file",
-                "imagegen.sinks.blocked.root=" + BLOCKED);
-        Files.createDirectories(FOLDERS.root);
-        Files.writeString(BLOCKED, "not a folder");
-        bundle = RunningBundle.start(settings);
-        api = ApiClient.of(bundle, TOKEN);
-        allImages = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bundle.close();
-    }
+    @RegisterExtension
+    static final ApiBundle BUNDLE = new ApiBundle(FOLDERS, TOKEN, "imagegen.poll.queued-interval=200ms",
+            "imagegen.poll.max-backoff=1s", "imagegen.api.max-body-bytes=65536");
 
     // ---- auth ----------------------------------------------------------------------------------------------------
 
     @Test
     void everyApiRouteRefusesARequestWithoutTheTokenOrWithAnotherOne() {
-        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
+        JobQueries store = BUNDLE.bundle().bean("jobQueries", JobQueries.class);
         long jobsBefore = store.countByState().values().stream().mapToLong(Long::longValue).sum();
         for (String[] call : List.of(new String[] {"GET", "/api/generations"},
                 new String[] {"GET", "/api/generations/x"}, new String[] {"GET", "/api/generations/x/images/1"},
                 new String[] {"POST", "/api/generations"}, new String[] {"POST", "/api/generations/x/retry"},
                 new String[] {"DELETE", "/api/generations/x"})) {
             for (String authorization : new String[] {null, "Bearer wrong-token", "Basic " + TOKEN}) {
-                HttpResponse<byte[]> response = api.send(call[0], call[1], authorization,
+                HttpResponse<byte[]> response = api().send(call[0], call[1], authorization,
                         call[0].equals("POST") ? "{\"prompt\": \"should never be accepted\"}" : null);
                 assertThat(response.statusCode()).as(call[0] + " " + call[1] + " with " + authorization).isEqualTo(401);
                 assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -94,12 +67,12 @@ class GenerationsApiTest {
 
     @Test
     void theOpenApiDocumentIsServedWithoutTokenAndListsEveryRestRoute() throws Exception {
-        HttpResponse<byte[]> response = api.send("GET", "/api/openapi.json", null, null);
+        HttpResponse<byte[]> response = api().send("GET", "/api/openapi.json", null, null);
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode doc = json(response);
         assertThat(doc.path("openapi").asText()).startsWith("3.");
 
-        List<RestDefinition> rests = bundle.context().getCamelContextExtension().getContextPlugin(Model.class)
+        List<RestDefinition> rests = BUNDLE.bundle().context().getCamelContextExtension().getContextPlugin(Model.class)
                 .getRestDefinitions();
         List<String> routes = new ArrayList<>();
         for (RestDefinition rest : rests) {
@@ -118,7 +91,7 @@ class GenerationsApiTest {
 
     @Test
     void aRequestIsAcceptedDeliveredAndReadableWithItsImages() throws Exception {
-        HttpResponse<byte[]> created = api.post("/api/generations",
+        HttpResponse<byte[]> created = api().post("/api/generations",
                 "{\"id\": \"api-cat\", \"prompt\": \"a cat on a red sofa\", \"aspectRatio\": \"16:9\"}");
 
         assertThat(created.statusCode()).isEqualTo(202);
@@ -126,7 +99,7 @@ class GenerationsApiTest {
         assertThat(json(created).path("accepted").get(0).path("id").asText()).isEqualTo("api-cat");
         assertThat(created.headers().firstValue("Authorization")).isEmpty();
 
-        JsonNode job = awaitState("api-cat", "DELIVERED");
+        JsonNode job = api().awaitState("api-cat", "DELIVERED", WAIT);
         assertThat(job.path("provider").asText()).isEqualTo("all-images");
         assertThat(job.path("providerGenerationId").asText()).startsWith("print_");
         assertThat(job.path("times").path("accepted").asText()).isNotEmpty();
@@ -137,26 +110,26 @@ class GenerationsApiTest {
         assertThat(job.path("request").path("aspectRatio").asText()).isEqualTo("16:9");
 
         JsonNode first = job.path("images").get(0);
-        HttpResponse<byte[]> image = api.get(first.path("url").asText());
+        HttpResponse<byte[]> image = api().get(first.path("url").asText());
         assertThat(image.statusCode()).isEqualTo(200);
         assertThat(image.headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(image.body()).isEqualTo(Files.readAllBytes(
                 FOLDERS.outbox.resolve("api-cat").resolve(first.path("file").asText())));
 
-        assertThat(api.get("/api/generations/api-cat/images/5").statusCode()).isEqualTo(404);
-        assertThat(json(api.get("/api/generations/api-cat/images/one")).path("problems").get(0).path("field").asText())
+        assertThat(api().get("/api/generations/api-cat/images/5").statusCode()).isEqualTo(404);
+        assertThat(json(api().get("/api/generations/api-cat/images/one")).path("problems").get(0).path("field").asText())
                 .isEqualTo("n");
-        assertThat(allImages.createsFor("api-cat")).isEqualTo(1);
+        assertThat(allImages().createsFor("api-cat")).isEqualTo(1);
     }
 
     @Test
     void theIdempotencyKeyIsTheIdOfARequestWithoutOneAndAReplayCreatesNothingNew() {
         String body = "{\"prompt\": \"a lighthouse at dusk\"}";
-        HttpResponse<byte[]> first = api.post("/api/generations", body, "Idempotency-Key", "api-idem-1");
-        HttpResponse<byte[]> replay = api.post("/api/generations", body, "Idempotency-Key", "api-idem-1");
-        HttpResponse<byte[]> otherBody = api.post("/api/generations", "{\"prompt\": \"something else\"}",
+        HttpResponse<byte[]> first = api().post("/api/generations", body, "Idempotency-Key", "api-idem-1");
+        HttpResponse<byte[]> replay = api().post("/api/generations", body, "Idempotency-Key", "api-idem-1");
+        HttpResponse<byte[]> otherBody = api().post("/api/generations", "{\"prompt\": \"something else\"}",
                 "Idempotency-Key", "api-idem-1");
-        HttpResponse<byte[]> disagreeing = api.post("/api/generations", "{\"id\": \"api-idem-2\", \"prompt\": \"x\"}",
+        HttpResponse<byte[]> disagreeing = api().post("/api/generations", "{\"id\": \"api-idem-2\", \"prompt\": \"x\"}",
                 "Idempotency-Key", "api-idem-3");
 
         assertThat(first.statusCode()).isEqualTo(202);
@@ -168,14 +141,14 @@ class GenerationsApiTest {
         assertThat(disagreeing.statusCode()).isEqualTo(400);
         assertThat(json(disagreeing).path("problems").get(0).path("field").asText()).isEqualTo("id");
 
-        awaitState("api-idem-1", "DELIVERED");
-        assertThat(allImages.createsFor("api-idem-1")).isEqualTo(1);
-        assertThat(bundle.bean("jobQueries", JobQueries.class).find("api-idem-2")).isEmpty();
+        api().awaitState("api-idem-1", "DELIVERED", WAIT);
+        assertThat(allImages().createsFor("api-idem-1")).isEqualTo(1);
+        assertThat(BUNDLE.bundle().bean("jobQueries", JobQueries.class).find("api-idem-2")).isEmpty();
     }
 
     @Test
     void aBatchWithABadRecordAcceptsTheOthersAndNamesTheRecordAndField() {
-        HttpResponse<byte[]> response = api.post("/api/generations", """
+        HttpResponse<byte[]> response = api().post("/api/generations", """
                 [{"id": "api-batch-1", "prompt": "first"},
                  {"id": "api-batch-2", "provider": "rendernet", "prompt": "bad ratio", "aspectRatio": "7:4"},
                  {"id": "api-batch-3", "provider": "rendernet", "prompt": "third"}]""");
@@ -187,13 +160,13 @@ class GenerationsApiTest {
         assertThat(problem.path("record").asInt()).isEqualTo(2);
         assertThat(problem.path("id").asText()).isEqualTo("api-batch-2");
         assertThat(problem.path("field").asText()).isEqualTo("aspectRatio");
-        awaitState("api-batch-1", "DELIVERED");
-        awaitState("api-batch-3", "DELIVERED");
+        api().awaitState("api-batch-1", "DELIVERED", WAIT);
+        api().awaitState("api-batch-3", "DELIVERED", WAIT);
     }
 
     @Test
     void badInputIsAProblemDocumentListingEachProblem() {
-        HttpResponse<byte[]> response = api.post("/api/generations", """
+        HttpResponse<byte[]> response = api().post("/api/generations", """
                 [{"id": "api-bad-1", "promt": "typo"},
                  {"id": "api-bad-2", "prompt": "ok", "count": 3, "aspectRatio": "5:1"}]""");
 
@@ -209,125 +182,32 @@ class GenerationsApiTest {
         }
         assertThat(where).contains("1:prompt", "1:promt", "2:count", "2:aspectRatio");
 
-        assertThat(api.post("/api/generations", "").statusCode()).isEqualTo(400);
-        HttpResponse<byte[]> notJson = api.post("/api/generations", "{\"prompt\": ");
+        assertThat(api().post("/api/generations", "").statusCode()).isEqualTo(400);
+        HttpResponse<byte[]> notJson = api().post("/api/generations", "{\"prompt\": ");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(json(notJson).path("problems")).isNotEmpty();
-        assertThat(bundle.bean("jobQueries", JobQueries.class).find("api-bad-2")).isEmpty();
+        assertThat(BUNDLE.bundle().bean("jobQueries", JobQueries.class).find("api-bad-2")).isEmpty();
     }
 
     @Test
     void aBodyOverTheLimitIsRefusedUnread() {
         String prompt = "x".repeat(70_000);
-        HttpResponse<byte[]> response = api.post("/api/generations", "{\"id\": \"api-huge\", \"prompt\": \"" + prompt + "\"}");
+        HttpResponse<byte[]> response = api().post("/api/generations", "{\"id\": \"api-huge\", \"prompt\": \"" + prompt + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(ApiReply.PROBLEM_JSON);
         assertThat(json(response).path("detail").asText()).contains("imagegen.api.max-body-bytes");
-        assertThat(bundle.bean("jobQueries", JobQueries.class).find("api-huge")).isEmpty();
+        assertThat(BUNDLE.bundle().bean("jobQueries", JobQueries.class).find("api-huge")).isEmpty();
     }
 
     @Test
     void anUnknownIdIsNotFoundOnEveryEndpoint() {
-        for (HttpResponse<byte[]> response : List.of(api.get("/api/generations/no-such-job"),
-                api.get("/api/generations/no-such-job/images/1"), api.post("/api/generations/no-such-job/retry", ""),
-                api.delete("/api/generations/no-such-job"))) {
+        for (HttpResponse<byte[]> response : List.of(api().get("/api/generations/no-such-job"),
+                api().get("/api/generations/no-such-job/images/1"), api().post("/api/generations/no-such-job/retry", ""),
+                api().delete("/api/generations/no-such-job"))) {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(json(response).path("detail").asText()).contains("no-such-job");
         }
-    }
-
-    // ---- retry and cancel -------------------------------------------------------------------------------------------
-
-    @Test
-    void aFailedGenerationIsRetriedAsANewPaidGenerationAndOtherStatesAreAConflict() {
-        api.post("/api/generations", "{\"id\": \"api-fail\", \"prompt\": \"this one sim:fail\"}");
-        awaitState("api-fail", "FAILED");
-        assertThat(allImages.createsFor("api-fail")).isEqualTo(1);
-
-        HttpResponse<byte[]> retry = api.post("/api/generations/api-fail/retry", "");
-
-        assertThat(retry.statusCode()).isEqualTo(202);
-        assertThat(retry.headers().firstValue("Location")).hasValue("/api/generations/api-fail");
-        await().atMost(WAIT).until(() -> allImages.createsFor("api-fail") == 2);
-        JsonNode job = awaitState("api-fail", "FAILED");
-        assertThat(job.path("states").findValuesAsText("detail"))
-                .anyMatch(d -> d.contains("retry requested over the HTTP API") && d.contains("paid again"));
-        assertThat(job.path("createAttempts").asInt()).isEqualTo(2);
-
-        api.post("/api/generations", "{\"id\": \"api-done\", \"prompt\": \"a finished one\"}");
-        awaitState("api-done", "DELIVERED");
-        HttpResponse<byte[]> conflict = api.post("/api/generations/api-done/retry", "");
-        assertThat(conflict.statusCode()).isEqualTo(409);
-        assertThat(json(conflict).path("detail").asText()).contains("DELIVERED");
-        assertThat(api.delete("/api/generations/api-done").statusCode()).isEqualTo(409);
-        assertThat(allImages.createsFor("api-done")).isEqualTo(1);
-    }
-
-    @Test
-    void anUndeliverableGenerationIsRetriedAtItsFailedSinkWithoutPayingAgain() throws Exception {
-        api.post("/api/generations", "{\"id\": \"api-undeliverable\", \"prompt\": \"a boat\", "
-                + "\"sinks\": [\"outbox\", \"blocked\"]}");
-        JsonNode failed = awaitState("api-undeliverable", "DELIVERY_FAILED");
-        assertThat(failed.path("sinks").path("outbox").path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(failed.path("sinks").path("blocked").path("state").asText()).isEqualTo("FAILED");
-        assertThat(failed.path("sinks").path("blocked").path("lastError").asText()).isNotBlank();
-        // the kept images can be read while the job waits for a retry
-        assertThat(api.get("/api/generations/api-undeliverable/images/1").statusCode()).isEqualTo(200);
-
-        Files.delete(BLOCKED);
-        Files.createDirectories(BLOCKED);
-        HttpResponse<byte[]> retry = api.post("/api/generations/api-undeliverable/retry", "");
-
-        assertThat(retry.statusCode()).isEqualTo(202);
-        JsonNode delivered = awaitState("api-undeliverable", "DELIVERED");
-        assertThat(delivered.path("sinks").path("blocked").path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(BLOCKED.resolve("api-undeliverable").resolve("manifest.json")).exists();
-        assertThat(allImages.createsFor("api-undeliverable")).isEqualTo(1);
-    }
-
-    @Test
-    void cancelStopsTheChecksAndDeletesTheGenerationAtTheProvider() throws Exception {
-        api.post("/api/generations", "{\"id\": \"api-cancel\", \"prompt\": \"a slow one sim:never\"}");
-        JsonNode running = awaitState("api-cancel", "RUNNING");
-        String generation = running.path("providerGenerationId").asText();
-
-        HttpResponse<byte[]> cancelled = api.delete("/api/generations/api-cancel");
-
-        assertThat(cancelled.statusCode()).isEqualTo(200);
-        JsonNode body = json(cancelled);
-        assertThat(body.path("state").asText()).isEqualTo("CANCELLED");
-        assertThat(body.path("providerDelete").asText()).isEqualTo("deleted");
-        assertThat(body.path("times").path("nextCheck").isNull()).isTrue();
-        // the simulator no longer has the generation
-        java.net.http.HttpResponse<String> atProvider = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(allImages.baseUrl() + "/image-generations/" + generation))
-                        .header("api-key", "simulated").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(atProvider.statusCode()).isEqualTo(404);
-        // no more checks: the count stays where it is for several poll intervals
-        int checks = allImages.statsFor("api-cancel").checks();
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> allImages.statsFor("api-cancel").checks() == checks);
-        assertThat(json(api.get("/api/generations/api-cancel")).path("state").asText()).isEqualTo("CANCELLED");
-        assertThat(Folders.readJson(FOLDERS.manifestPath("api-cancel")).path("state").asText()).isEqualTo("CANCELLED");
-
-        HttpResponse<byte[]> again = api.delete("/api/generations/api-cancel");
-        assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(json(again).path("detail").asText()).contains("CANCELLED");
-        assertThat(api.post("/api/generations/api-cancel/retry", "").statusCode()).isEqualTo(409);
-    }
-
-    @Test
-    void aJobThatNeedsAttentionCanBeCancelledAndTheAnswerSaysTheGenerationIsUnknown() {
-        api.post("/api/generations", "{\"id\": \"api-lost\", \"provider\": \"rendernet\", "
-                + "\"prompt\": \"answer lost sim:create-lost\"}");
-        awaitState("api-lost", "NEEDS_ATTENTION");
-
-        HttpResponse<byte[]> cancelled = api.delete("/api/generations/api-lost");
-
-        assertThat(cancelled.statusCode()).isEqualTo(200);
-        assertThat(json(cancelled).path("state").asText()).isEqualTo("CANCELLED");
-        assertThat(json(cancelled).path("providerDelete").asText()).contains("answer was lost");
     }
 
     // ---- list and pagination ---------------------------------------------------------------------------------------
@@ -339,7 +219,7 @@ class GenerationsApiTest {
         for (int i = 1; i <= 5; i++) {
             String id = "api-page-" + i;
             ids.add(id);
-            assertThat(api.post("/api/generations", "{\"id\": \"" + id + "\", \"provider\": \"rendernet\", "
+            assertThat(api().post("/api/generations", "{\"id\": \"" + id + "\", \"provider\": \"rendernet\", "
                     + "\"prompt\": \"page " + i + "\"}").statusCode()).isEqualTo(202);
         }
 
@@ -348,7 +228,7 @@ class GenerationsApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = json(api.get("/api/generations?provider=rendernet&limit=2&since=" + since
+            JsonNode page = json(api().get("/api/generations?provider=rendernet&limit=2&since=" + since
                     + (cursor == null ? "" : "&cursor=" + cursor)));
             assertThat(page.path("items").size()).isLessThanOrEqualTo(2);
             page.path("items").forEach(item -> {
@@ -367,11 +247,11 @@ class GenerationsApiTest {
         assertThat(accepted).isEqualTo(sorted);
 
         for (String id : ids) {
-            awaitState(id, "DELIVERED");
+            api().awaitState(id, "DELIVERED", WAIT);
         }
-        JsonNode delivered = json(api.get("/api/generations?state=DELIVERED&provider=rendernet&since=" + since));
+        JsonNode delivered = json(api().get("/api/generations?state=DELIVERED&provider=rendernet&since=" + since));
         assertThat(delivered.path("items").findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(json(api.get("/api/generations?state=FAILED&provider=rendernet&since=" + since)).path("items"))
+        assertThat(json(api().get("/api/generations?state=FAILED&provider=rendernet&since=" + since)).path("items"))
                 .isEmpty();
     }
 
@@ -380,7 +260,7 @@ class GenerationsApiTest {
         Set<String> fields = new HashSet<>();
         for (String query : List.of("state=DONE", "provider=nope", "since=yesterday", "limit=0", "limit=100000",
                 "cursor=%21%21")) {
-            HttpResponse<byte[]> response = api.get("/api/generations?" + query);
+            HttpResponse<byte[]> response = api().get("/api/generations?" + query);
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     v -> assertThat(v).startsWith("application/problem+json"));
@@ -389,13 +269,11 @@ class GenerationsApiTest {
         assertThat(fields).containsExactlyInAnyOrder("state", "provider", "since", "limit", "cursor");
     }
 
-    private static JsonNode awaitState(String id, String state) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            HttpResponse<byte[]> response = api.get("/api/generations/" + id);
-            last[0] = response.statusCode() == 200 ? json(response) : null;
-            return last[0] != null && state.equals(last[0].path("state").asText());
-        });
-        return last[0];
+    private static ApiClient api() {
+        return BUNDLE.api();
+    }
+
+    private static AllImagesSimulator allImages() {
+        return BUNDLE.simulator("all-images", AllImagesSimulator.class);
     }
 }

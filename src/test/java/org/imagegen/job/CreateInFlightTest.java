@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.imagegen.provider.FindResult;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.MigratedStores;
 import org.imagegen.support.MovableClock;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,9 +37,7 @@ class CreateInFlightTest {
 
     @BeforeEach
     void database() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:in-flight-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        DataSource dataSource = MigratedStores.h2("in-flight").get();
         store = new JobStore(dataSource, new ObjectMapper());
         queries = new JobQueries(dataSource, new ObjectMapper());
         claimsA = new JobClaims(dataSource, new ObjectMapper(), "node-a/1");
@@ -46,16 +45,7 @@ class CreateInFlightTest {
         // a "not found" reconciliation needs the store, the history and the clock only
         transitions = new JobTransitions(store, queries, null, null, Map.of(), null, null, clock);
         reconciliation = new Reconciliation(queries, transitions, null, null, clock, p -> CREATE_TIMEOUT_MS);
-        Job job = new Job();
-        job.setKey("k1");
-        job.setProvider("all-images");
-        job.setState(JobState.ACCEPTED);
-        job.setRequest(new GenerationRequest("k1", false, "all-images", "p", null, null, null, null, Map.of(),
-                Map.of(), List.of("outbox")));
-        job.setAcceptedAt(0);
-        job.setNextCheckAt(0L);
-        job.setDeadlineAt(Long.MAX_VALUE);
-        store.insertIfAbsent(job, 0);
+        store.insertIfAbsent(TestJobs.accepted("k1", "all-images", null, null), 0);
     }
 
     private List<Job> claimDue(JobClaims claims) {

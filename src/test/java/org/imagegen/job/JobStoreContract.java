@@ -1,35 +1,26 @@
 package org.imagegen.job;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The job store's guarantees, on the schema Flyway really applies: run on H2 ({@link JobStoreH2Test}) and on
- * PostgreSQL ({@link JobStorePostgresTest}), since the same SQL must hold on both.
+ * PostgreSQL ({@link JobStorePostgresTest}), since the same SQL must hold on both. Here its writes and reads; its
+ * claims and leases in {@link JobClaimsContract}.
  */
-abstract class JobStoreContract {
+abstract class JobStoreContract implements JobClaimsContract {
 
     private DataSource dataSource;
 
@@ -42,10 +33,16 @@ abstract class JobStoreContract {
     }
 
     /** One instance's view of the store: its writes, its claims (leases named after it), its reads, its operator. */
-    private record Instance(JobStore writes, JobClaims claims, JobQueries queries, OperatorWrites operator) {
+    record Instance(JobStore writes, JobClaims claims, JobQueries queries, OperatorWrites operator) {
     }
 
-    private Instance instance(String instance) {
+    @Override
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public Instance instance(String instance) {
         ObjectMapper json = new ObjectMapper();
         return new Instance(new JobStore(dataSource, json), new JobClaims(dataSource, json, instance),
                 new JobQueries(dataSource, json), new OperatorWrites(dataSource));
@@ -53,15 +50,8 @@ abstract class JobStoreContract {
 
     /** A new ACCEPTED job for all-images, due at {@code due} (shared with H2ReopensTest). */
     static Job job(String key, long due) {
-        Job job = new Job();
-        job.setKey(key);
-        job.setProvider("all-images");
-        job.setState(JobState.ACCEPTED);
-        job.setRequest(new GenerationRequest(key, false, "all-images", "p", null, null, null, null,
-                Map.of(), Map.of(), List.of("outbox")));
-        job.setAcceptedAt(0);
+        Job job = TestJobs.accepted(key, "all-images", null, null);
         job.setNextCheckAt(due);
-        job.setDeadlineAt(Long.MAX_VALUE);
         return job;
     }
 
@@ -108,189 +98,6 @@ abstract class JobStoreContract {
         assertThat(store.writes().insertAllIfAbsent(List.of(job("b1", 0), job("b3", 0)), 6)).containsOnlyKeys("b1", "b3");
     }
 
-    @Test
-    void claimsOnlyDueJobsAndNeverTheSameJobTwiceWhileLeased() {
-        Instance store = instance("a/1");
-        store.writes().insertIfAbsent(job("due", 100), 0);
-        store.writes().insertIfAbsent(job("later", 10_000), 0);
-
-        assertThat(store.claims().claimDue(10, 200, 5_000)).extracting(Job::getKey).containsExactly("due");
-        assertThat(store.claims().claimDue(10, 300, 5_000)).isEmpty();
-        assertThat(instance("b/1").claims().claimDue(10, 300, 5_000)).isEmpty();
-        // the lease expired: another instance takes the job over
-        assertThat(instance("b/1").claims().claimDue(10, 6_000, 9_000)).extracting(Job::getKey).containsExactly("due");
-    }
-
-    @Test
-    void aClaimLeavesTheJobsOfTheSkippedProvidersUnclaimed() {
-        Instance store = instance("a/1");
-        Job slow = job("slow", 100);
-        slow.setProvider("sloth");
-        store.writes().insertIfAbsent(slow, 0);
-        store.writes().insertIfAbsent(job("quick", 100), 0);
-
-        assertThat(store.claims().claimDue(10, 200, 5_000, List.of("sloth", "rendernet"))).extracting(Job::getKey)
-                .containsExactly("quick");
-        // once its lane has room, the skipped job is claimed like any other
-        assertThat(store.claims().claimDue(10, 300, 5_000, List.of())).extracting(Job::getKey).containsExactly("slow");
-    }
-
-    @Test
-    void concurrentClaimersShareTheDueJobsWithoutOverlap() throws Exception {
-        Instance setup = instance("setup/1");
-        for (int i = 0; i < 300; i++) {
-            setup.writes().insertIfAbsent(job("j" + i, 0), 0);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Callable<List<Job>>> claimers = List.of(
-                    () -> drain(instance("n1/1")), () -> drain(instance("n2/1")), () -> drain(instance("n3/1")), () -> drain(instance("n4/1")));
-            Set<String> seen = new HashSet<>();
-            int total = 0;
-            for (Future<List<Job>> claimed : pool.invokeAll(claimers)) {
-                for (Job j : claimed.get()) {
-                    total++;
-                    seen.add(j.getKey());
-                }
-            }
-            assertThat(total).isEqualTo(300);
-            assertThat(seen).hasSize(300);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /**
-     * Two instances (their own stores and threads) claim, work on and release the same jobs over and over, each job
-     * due again at once: a job is never held by both at the same time, and both get work.
-     */
-    @Test
-    void twoInstancesNeverHoldTheSameJobAtOnce() throws Exception {
-        Instance setup = instance("setup/1");
-        for (int i = 0; i < 40; i++) {
-            setup.writes().insertIfAbsent(job("c" + i, 0), 0);
-        }
-        Map<String, String> holder = new java.util.concurrent.ConcurrentHashMap<>();
-        List<String> overlaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        Map<String, java.util.concurrent.atomic.AtomicInteger> claimsBy = new java.util.concurrent.ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Callable<Void>> workers = new java.util.ArrayList<>();
-            for (String instance : List.of("node-a/1", "node-b/1")) {
-                Instance store = instance(instance);
-                claimsBy.put(instance, new java.util.concurrent.atomic.AtomicInteger());
-                for (int thread = 0; thread < 2; thread++) {
-                    workers.add(() -> {
-                        for (int round = 0; round < 60; round++) {
-                            for (Job claimed : store.claims().claimDue(5, 1, 1_000_000)) {
-                                claimsBy.get(instance).incrementAndGet();
-                                String other = holder.putIfAbsent(claimed.getKey(), instance);
-                                if (other != null) {
-                                    overlaps.add(claimed.getKey() + " held by " + other + " and " + instance);
-                                }
-                                holder.remove(claimed.getKey(), instance);
-                                claimed.setNextCheckAt(0L);
-                                store.writes().save(claimed, Save.withoutEvent(), 1);
-                            }
-                        }
-                        return null;
-                    });
-                }
-            }
-            for (Future<Void> done : pool.invokeAll(workers)) {
-                done.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(overlaps).isEmpty();
-        assertThat(claimsBy.get("node-a/1").get()).isPositive();
-        assertThat(claimsBy.get("node-b/1").get()).isPositive();
-        assertThat(claimsBy.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum())
-                .isGreaterThan(40);
-    }
-
-    private static List<Job> drain(Instance store) {
-        List<Job> all = new java.util.ArrayList<>();
-        for (List<Job> batch; !(batch = store.claims().claimDue(7, 1, 1_000_000)).isEmpty(); ) {
-            all.addAll(batch);
-        }
-        return all;
-    }
-
-    @Test
-    void aSaveIsFencedByTheLease() {
-        Instance mine = instance("a/1");
-        mine.writes().insertIfAbsent(job("k1", 0), 0);
-        Job claimed = mine.claims().claimDue(1, 10, 20).get(0);
-        Job stolen = instance("b/1").claims().claimDue(1, 30, 100).get(0);
-
-        claimed.setState(JobState.SUBMITTED);
-        assertThatThrownBy(() -> mine.writes().save(claimed, Save.withEvent(null), 40)).isInstanceOf(LeaseLostException.class);
-
-        stolen.setState(JobState.RUNNING);
-        instance("b/1").writes().save(stolen, Save.withEvent("checked"), 50);
-        assertThat(mine.queries().find("k1").orElseThrow().getState()).isEqualTo(JobState.RUNNING);
-        assertThat(mine.queries().history("k1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.RUNNING);
-    }
-
-    @Test
-    void aClaimWhoseAnswerWasLostIsReleasedByTheNextClaim() {
-        instance("a/1").writes().insertIfAbsent(job("k1", 0), 0);
-        // the claim's UPDATE commits, then the connection breaks before the claimed rows are read back
-        JobClaims mine = new JobClaims(breakingBeforeReadBack(dataSource), new ObjectMapper(), "a/1");
-        assertThatThrownBy(() -> mine.claimDue(1, 10, 1_000_000)).isInstanceOf(JobStoreException.class);
-        assertThat(instance("b/1").claims().claimDue(1, 20, 1_000_000)).as("leased, to nobody who works on it").isEmpty();
-
-        // the next claim (same instance, the store answering again) releases it first, long before the lease ends
-        assertThat(mine.claimDue(1, 30, 1_000_000)).extracting(Job::getKey).containsExactly("k1");
-    }
-
-    /** Connections whose first read of claimed rows (by lease owner) fails, as a connection cut at that moment. */
-    private static DataSource breakingBeforeReadBack(DataSource target) {
-        AtomicBoolean broken = new AtomicBoolean();
-        InvocationHandler connections = (proxy, method, args) -> {
-            Connection c = target.getConnection();
-            return Proxy.newProxyInstance(JobStoreContract.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, (p, m, a) -> {
-                        if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
-                                && sql.startsWith("SELECT") && sql.contains("WHERE lease_owner = ?")
-                                && broken.compareAndSet(false, true)) {
-                            c.close();
-                            throw new SQLException("An I/O error occurred while sending to the backend", "08006");
-                        }
-                        try {
-                            return m.invoke(c, a);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        };
-        return (DataSource) Proxy.newProxyInstance(JobStoreContract.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        return connections.invoke(proxy, method, args);
-                    }
-                    try {
-                        return method.invoke(target, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    @Test
-    void aRestartedNodeFreesTheClaimsItsEarlierRunLeft() {
-        Instance before = instance("node-a/boot1");
-        before.writes().insertIfAbsent(job("k1", 0), 0);
-        assertThat(before.claims().claimDue(1, 10, 1_000_000)).hasSize(1);
-
-        Instance after = instance("node-a/boot2");
-        assertThat(instance("node-b/x").claims().releaseLeasesOfNode("node-b")).isZero();
-        assertThat(after.claims().releaseLeasesOfNode("node-a")).isEqualTo(1);
-        assertThat(after.claims().claimDue(1, 20, 1_000_000)).hasSize(1);
-    }
-
     // ---- HTTP API and webhooks -----------------------------------------------------------------------
 
     @Test
@@ -327,24 +134,6 @@ abstract class JobStoreContract {
         assertThat(store.queries().find("w1").orElseThrow().getNextCheckAt()).isEqualTo(10L);
         // already due: nothing to bring forward
         assertThat(store.writes().bringCheckForward("all-images", "print_1", 20)).isZero();
-    }
-
-    @Test
-    void aCancelRevokesTheClaimSoTheWorkerHoldingItWritesNothing() {
-        Instance store = instance("a/1");
-        store.writes().insertIfAbsent(job("c1", 0), 0);
-        Job claimed = store.claims().claimDue(1, 0, 1_000).get(0);
-
-        assertThat(store.operator().cancel("c1", List.of(JobState.RUNNING), 5, "no")).isFalse();
-        assertThat(store.operator().cancel("c1", List.of(JobState.ACCEPTED), 5, "cancelled")).isTrue();
-
-        claimed.setState(JobState.SUBMITTING);
-        assertThatThrownBy(() -> store.writes().save(claimed, Save.withEvent(null).keepingClaim(), 6)).isInstanceOf(LeaseLostException.class);
-        Job cancelled = store.queries().find("c1").orElseThrow();
-        assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
-        assertThat(cancelled.getNextCheckAt()).isNull();
-        assertThat(store.claims().claimDue(10, 100, 1_000)).isEmpty();
-        assertThat(store.queries().history("c1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.CANCELLED);
     }
 
     @Test

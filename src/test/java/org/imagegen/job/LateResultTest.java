@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,9 +19,7 @@ import static org.awaitility.Awaitility.await;
  * in its history. The real routes/ and config/, with the simulators and a one-second deadline.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/late/inbox",
-        "imagegen.outbox=target/it/late/outbox",
-        "imagegen.data=target/it/late/data",
+        "imagegen.test.folders=late",
         "imagegen.simulator.duration-max=500ms",
         "imagegen.poll.queued-interval=400ms",
         "imagegen.poll.max-backoff=1s",
@@ -34,8 +29,6 @@ import static org.awaitility.Awaitility.await;
         // BFL keeps a result shorter than the late window: its jobs are checked late for its lifetime only
         "imagegen.providers.bfl.result-lifetime=1s"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class LateResultTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.MigratedStores;
 import org.imagegen.support.MovableClock;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,23 +33,12 @@ class PausedInstanceTest {
 
     @BeforeEach
     void database() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:paused-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        DataSource dataSource = MigratedStores.h2("paused").get();
         store = new JobStore(dataSource, new ObjectMapper());
         queries = new JobQueries(dataSource, new ObjectMapper());
         claimsA = new JobClaims(dataSource, new ObjectMapper(), "node-a/1");
         claimsB = new JobClaims(dataSource, new ObjectMapper(), "node-b/1");
-        Job job = new Job();
-        job.setKey("k1");
-        job.setProvider("openai");
-        job.setState(JobState.ACCEPTED);
-        job.setRequest(new GenerationRequest("k1", false, "openai", "p", null, null, null, null, Map.of(), Map.of(),
-                List.of("outbox")));
-        job.setAcceptedAt(0);
-        job.setNextCheckAt(0L);
-        job.setDeadlineAt(Long.MAX_VALUE);
-        store.insertIfAbsent(job, 0);
+        store.insertIfAbsent(TestJobs.accepted("k1", "openai", null, null), 0);
     }
 
     /** One instance's claims and submissions: only the claim and the SUBMITTING write are exercised. */

@@ -10,10 +10,8 @@ import org.imagegen.App;
 import org.imagegen.simulator.ProviderSimulator.GenerationStats;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +41,6 @@ import static org.awaitility.Awaitility.await;
         "imagegen.inbox.poll=100ms",
         "imagegen.inbox.stable=100ms"
 })
-@ExtendWith(PostgresJobStore.class)
 class PollingCostTest extends ShippedSimulators {
 
     private static final int JOBS = 1000;

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,10 +15,12 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
 import org.imagegen.job.Submission;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.AtOnce;
 import org.imagegen.support.MigratedStores;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,17 +36,7 @@ class LimitLedgerTest {
     /** 2026-11-30 12:00 UTC. */
     private static final long NOON = 1_796_040_000_000L;
 
-    private Supplier<DataSource> store;
-
-    @BeforeEach
-    void database() {
-        store = MigratedStores.h2("limits");
-    }
-
-    /** The same on PostgreSQL. */
-    private void onPostgres() {
-        store = MigratedStores.postgres("limit_test");
-    }
+    private Supplier<DataSource> store = MigratedStores.h2("limits");
 
     /** One bundle's view of the shared store; {@link #waits} says why its last refused create waits. */
     private record Instance(JobStore store, JobClaims claims, LimitLedger ledger, List<LimitLedger.Wait> waits) {
@@ -76,17 +65,7 @@ class LimitLedgerTest {
 
     private static void accept(Instance instance, int jobs) {
         for (int i = 0; i < jobs; i++) {
-            String key = "job-" + i;
-            Job job = new Job();
-            job.setKey(key);
-            job.setProvider("bfl");
-            job.setState(JobState.ACCEPTED);
-            job.setRequest(new GenerationRequest(key, false, "bfl", "p", null, null, 1, null, Map.of(), Map.of(),
-                    List.of("outbox")));
-            job.setAcceptedAt(0);
-            job.setNextCheckAt(0L);
-            job.setDeadlineAt(Long.MAX_VALUE);
-            instance.store().insertIfAbsent(job, 0);
+            instance.store().insertIfAbsent(TestJobs.accepted("job-" + i, "bfl", 1, null), 0);
         }
     }
 
@@ -96,30 +75,13 @@ class LimitLedgerTest {
         List<Callable<Boolean>> sends = new ArrayList<>();
         claimedByA.forEach(job -> sends.add(() -> a.send(job, now)));
         claimedByB.forEach(job -> sends.add(() -> b.send(job, now)));
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        int sent = 0;
-        try {
-            for (Future<Boolean> result : threads.invokeAll(sends)) {
-                sent += result.get() ? 1 : 0;
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        return sent;
+        return (int) AtOnce.run(sends).stream().filter(sent -> sent).count();
     }
 
-    @Test
-    void twoInstancesNeverHaveMoreInFlightThanMaxConcurrent() throws Exception {
-        maxConcurrentAcrossTwoInstances();
-    }
-
-    @Test
-    void twoInstancesNeverHaveMoreInFlightThanMaxConcurrentOnPostgres() throws Exception {
-        onPostgres();
-        maxConcurrentAcrossTwoInstances();
-    }
-
-    private void maxConcurrentAcrossTwoInstances() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoInstancesNeverHaveMoreInFlightThanMaxConcurrent(String database) throws Exception {
+        store = MigratedStores.of(database, "limit_test");
         Map<String, String> limit = Map.of("imagegen.providers.bfl.max-concurrent", "5");
         Instance a = instance("node-a/1", limit);
         Instance b = instance("node-b/1", limit);
@@ -150,18 +112,10 @@ class LimitLedgerTest {
         assertThat(more).isEqualTo(2);
     }
 
-    @Test
-    void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimit() throws Exception {
-        createsPerMinuteAcrossTwoInstances();
-    }
-
-    @Test
-    void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimitOnPostgres() throws Exception {
-        onPostgres();
-        createsPerMinuteAcrossTwoInstances();
-    }
-
-    private void createsPerMinuteAcrossTwoInstances() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimit(String database) throws Exception {
+        store = MigratedStores.of(database, "limit_test");
         Map<String, String> limit = Map.of("imagegen.providers.bfl.creates-per-minute", "7");
         Instance a = instance("node-a/1", limit);
         Instance b = instance("node-b/1", limit);

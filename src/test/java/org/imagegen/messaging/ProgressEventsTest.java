@@ -6,16 +6,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,9 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the RUNNING event announced for it carries the position or progress, as do the API and the jobs page.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/progress-events/inbox",
-        "imagegen.outbox=target/it/progress-events/outbox",
-        "imagegen.data=target/it/progress-events/data",
+        "imagegen.test.folders=progress-events",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
@@ -35,16 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "imagegen.events.states=SUBMITTED,RUNNING,DELIVERED",
         "imagegen.console.enabled=false"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class ProgressEventsTest {
+class ProgressEventsTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("progress-events").clean();
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeanInject
-    CamelContext context;
 
     @Test
     void aRunningJobsProgressAndQueuePositionReachItsEvents() throws Exception {

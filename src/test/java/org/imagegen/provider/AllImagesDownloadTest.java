@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,14 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once with the reason.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/paid-download/inbox",
-        "imagegen.outbox=target/it/paid-download/outbox",
-        "imagegen.data=target/it/paid-download/data",
+        "imagegen.test.folders=paid-download",
         "imagegen.providers.all-images.images=download",
         "imagegen.simulator.all-images.credits=5"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class AllImagesDownloadTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -9,14 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,9 +26,7 @@ import static org.awaitility.Awaitility.await;
  * download-hosts are allowed.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/purchase/inbox",
-        "imagegen.outbox=target/it/purchase/outbox",
-        "imagegen.data=target/it/purchase/data",
+        "imagegen.test.folders=purchase",
         "imagegen.simulator.image-size=64",
         "imagegen.poll.max-backoff=1s",
         "imagegen.providers.all-images.images=buy",
@@ -39,8 +34,6 @@ import static org.awaitility.Awaitility.await;
         // the simulator's image host is not added: RenderNet keeps the shipped download-hosts only
         "imagegen.simulator.allow-image-hosts=false"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class AllImagesPurchaseTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

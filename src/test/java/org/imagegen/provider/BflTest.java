@@ -16,11 +16,8 @@ import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,13 +30,9 @@ import static org.awaitility.Awaitility.await;
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
         Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/bfl/inbox",
-        "imagegen.outbox=target/it/bfl/outbox",
-        "imagegen.data=target/it/bfl/data",
+        "imagegen.test.folders=bfl",
         "imagegen.api.token=bfl-test-token-0123456789"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class BflTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(40);

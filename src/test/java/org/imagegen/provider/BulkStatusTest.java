@@ -4,19 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.apache.camel.BeanInject;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.ProviderSimulator;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.Simulated;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,9 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With bulk status switched off for a provider, its jobs are checked on their own as before.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/bulk-status/inbox",
-        "imagegen.outbox=target/it/bulk-status/outbox",
-        "imagegen.data=target/it/bulk-status/data",
+        "imagegen.test.folders=bulk-status",
         "imagegen.poll.sweep-interval=200ms",
         // no job of a provider with bulk status is checked on its own within the test
         "imagegen.poll.initial-delay=1m",
@@ -43,15 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
         "imagegen.providers.fal.poll.queued-interval=200ms",
         "imagegen.console.enabled=false"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class BulkStatusTest {
+class BulkStatusTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("bulk-status").clean();
-
-    @BeanInject
-    CamelContext context;
 
     private static String requests(String provider, int count, String prompt) {
         return String.join("\n", IntStream.range(0, count).mapToObj(i -> "{\"id\": \"" + provider + "-bulk-" + i

@@ -14,11 +14,8 @@ import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.FaultMatrix;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,9 +28,7 @@ import static org.imagegen.support.ApiClient.json;
  * for a generation twice; the key never goes to an image host.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/fal-replicate/inbox",
-        "imagegen.outbox=target/it/fal-replicate/outbox",
-        "imagegen.data=target/it/fal-replicate/data",
+        "imagegen.test.folders=fal-replicate",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
@@ -42,8 +37,6 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.api.token=" + FalReplicateTest.TOKEN,
         "imagegen.console.enabled=false"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class FalReplicateTest extends ShippedSimulators {
 
     static final String TOKEN = "fal-replicate-token-0123456789";

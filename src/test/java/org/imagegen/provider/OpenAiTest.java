@@ -14,21 +14,17 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.OpenAiSimulator;
 import org.imagegen.simulator.SimulatorSettings;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,9 +39,7 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/openai/providers/*.camel.yaml",
-        "imagegen.inbox=target/it/openai/inbox",
-        "imagegen.outbox=target/it/openai/outbox",
-        "imagegen.data=target/it/openai/data",
+        "imagegen.test.folders=openai",
         "imagegen.simulate=auto",
         "imagegen.poll.queued-interval=200ms",
         "imagegen.providers.openai.api-key=sk-openai-test-key",
@@ -58,9 +52,7 @@ import static org.awaitility.Awaitility.await;
         "imagegen.http.response-timeout=2s",
         "imagegen.providers.openai.response-timeout=30s"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class OpenAiTest {
+class OpenAiTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "sk-openai-test-key";
@@ -92,9 +84,6 @@ class OpenAiTest {
         }
         System.setProperty("imagegen.providers.openai.base-url", OPENAI.baseUrl());
     }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @AfterAll
     void stopSimulator() {

@@ -14,17 +14,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
-import org.imagegen.job.OperatorActions;
 import org.imagegen.job.JobState;
+import org.imagegen.job.OperatorActions;
 import org.imagegen.simulator.Fault;
 import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,9 +35,7 @@ import static org.awaitility.Awaitility.await;
  * start, so the deadlines of the rows that must time out run side by side.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/faults/inbox",
-        "imagegen.outbox=target/it/faults/outbox",
-        "imagegen.data=target/it/faults/data",
+        "imagegen.test.folders=faults",
         // every 429 pauses the whole provider key (1 s, and 3 s in the Retry-After test): deadlines leave room
         // for those pauses to add up
         // a slow answer takes longer than the bundle waits for one; the wait leaves an ordinary answer room on a
@@ -61,8 +56,6 @@ import static org.awaitility.Awaitility.await;
         // the simulated images are a few kB; a "huge" one is padded with 2 MiB
         "imagegen.delivery.max-image-bytes=1048576"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class ProviderFaultsTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(40);

@@ -16,20 +16,16 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpExchange;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
 import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,9 +41,7 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/provider-lanes/providers/*.camel.yaml",
-        "imagegen.inbox=target/it/provider-lanes/inbox",
-        "imagegen.outbox=target/it/provider-lanes/outbox",
-        "imagegen.data=target/it/provider-lanes/data",
+        "imagegen.test.folders=provider-lanes",
         "imagegen.poll.queued-interval=200ms",
         // fewer workers than slow calls: a worker held by a slow call would show at once
         "imagegen.loop.workers=2",
@@ -59,9 +53,7 @@ import static org.awaitility.Awaitility.await;
         // the client waits longer than the stub, so a slow call ends by the stub's answer, which the test counts
         "imagegen.http.response-timeout=60000ms"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class ProviderLanesTest {
+class ProviderLanesTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(25);
     private static final int SLOW_JOBS = 10;
@@ -103,9 +95,6 @@ class ProviderLanesTest {
         }
         System.setProperty("imagegen.providers.sloth.base-url", "http://127.0.0.1:" + SLOTH.port());
     }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @AfterAll
     void releaseTheSlowProvider() {

@@ -4,21 +4,15 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.ShippedSimulators;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.Simulated;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -31,9 +25,7 @@ import static org.assertj.core.api.Assertions.within;
  * configured price. In order: the first test reads the balance, which the others change.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/rn-estimate/inbox",
-        "imagegen.outbox=target/it/rn-estimate/outbox",
-        "imagegen.data=target/it/rn-estimate/data",
+        "imagegen.test.folders=rn-estimate",
         "imagegen.simulator.slow-delay=1500ms",
         "imagegen.http.response-timeout=700ms",
         "imagegen.poll.max-backoff=1s",
@@ -43,24 +35,11 @@ import static org.assertj.core.api.Assertions.within;
         // a route whose first provider may be unable to pay: the next step takes the job
         "imagegen.routes.thrifty=rendernet, all-images"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(PostgresJobStore.class)
-class RenderNetEstimateTest {
+class RenderNetEstimateTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("rn-estimate").clean();
-
-    @BeanInject
-    CamelContext camelContext;
-
-    RenderNetSimulator rendernet;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        rendernet = Simulated.simulator(camelContext, "rendernet", RenderNetSimulator.class);
-    }
 
     @Test
     @Order(1)

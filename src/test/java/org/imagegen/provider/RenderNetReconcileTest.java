@@ -4,21 +4,15 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.RenderNetSimulator;
+import org.imagegen.support.ShippedSimulators;
 import org.imagegen.support.Folders;
-import org.imagegen.support.Simulated;
-import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,31 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * In order: the first test needs a store without parked jobs, which the later ones leave behind.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/rn-reconcile/inbox",
-        "imagegen.outbox=target/it/rn-reconcile/outbox",
-        "imagegen.data=target/it/rn-reconcile/data",
+        "imagegen.test.folders=rn-reconcile",
         "imagegen.simulator.slow-delay=1500ms",
         "imagegen.http.response-timeout=700ms",
         "imagegen.poll.max-backoff=1s"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(PostgresJobStore.class)
-class RenderNetReconcileTest {
+class RenderNetReconcileTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("rn-reconcile").clean();
-
-    @BeanInject
-    CamelContext camelContext;
-
-    RenderNetSimulator rendernet;
-
-    /** The simulators are bound when the context starts, after the fields are injected. */
-    @BeforeEach
-    void findSimulators() {
-        rendernet = Simulated.simulator(camelContext, "rendernet", RenderNetSimulator.class);
-    }
 
     @Test
     @Order(1)

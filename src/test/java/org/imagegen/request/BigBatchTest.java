@@ -3,16 +3,13 @@ package org.imagegen.request;
 import java.time.Duration;
 import java.util.Map;
 
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus;
-import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,14 +28,10 @@ import static org.awaitility.Awaitility.await;
         "imagegen.inbox.poll=100ms",
         "imagegen.inbox.stable=100ms"
 })
-@ExtendWith(PostgresJobStore.class)
-class BigBatchTest {
+class BigBatchTest extends BundleTest {
 
     private static final int RECORDS = HostileCorpus.BIG_BATCH_RECORDS;
     private static final Folders FOLDERS = new Folders("big-batch").clean();
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @Test
     void aHundredThousandRequestsInOneFileAreAllAccepted() {

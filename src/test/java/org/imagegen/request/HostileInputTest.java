@@ -9,13 +9,11 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
 import org.imagegen.support.HostileCorpus.Expected;
 import org.imagegen.support.HostileCorpus.HostileInput;
 import org.imagegen.support.HostileCorpus;
-import org.imagegen.support.PostgresJobStore;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,15 +26,11 @@ import static org.awaitility.Awaitility.await;
  * keeps running, and a good file dropped right after it is delivered as usual.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/hostile/inbox",
-        "imagegen.outbox=target/it/hostile/outbox",
-        "imagegen.data=target/it/hostile/data",
+        "imagegen.test.folders=hostile",
         "imagegen.inbox.max-file-bytes=" + HostileInputTest.LIMIT,
         "imagegen.simulator.duration-max=300ms"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class HostileInputTest {
+class HostileInputTest extends BundleTest {
 
     static final long LIMIT = 1_048_576;
     private static final Duration WAIT = Duration.ofSeconds(20);

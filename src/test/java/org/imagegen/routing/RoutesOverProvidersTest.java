@@ -15,7 +15,6 @@ import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,21 +27,13 @@ import static org.imagegen.support.ApiClient.json;
  * moderation and never after a create whose answer was lost; one create is made, at the provider that delivers,
  * and every attempt is in the history, the manifest and the API.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = App.CONFIG, properties = {
-        "imagegen.inbox=target/it/routing/inbox",
-        "imagegen.outbox=target/it/routing/outbox",
-        "imagegen.data=target/it/routing/data",
-        "imagegen.simulate=true",
-        "imagegen.simulator.duration-min=200ms",
-        "imagegen.simulator.duration-max=400ms",
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        "imagegen.test.folders=routing",
+        // a route's next step is tried soon after a refusal: checks every 0.15 s, a backoff of at most 0.5 s
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
         "imagegen.poll.max-backoff=500ms",
-        "imagegen.loop.tick=50ms",
-        "imagegen.inbox.poll=100ms",
-        "imagegen.inbox.stable=100ms",
-        "imagegen.events.poll=50ms",
         "imagegen.api.port=0",
         "imagegen.api.token=" + RoutesOverProvidersTest.TOKEN,
         "imagegen.console.enabled=false",
@@ -58,7 +49,6 @@ import static org.imagegen.support.ApiClient.json;
         "imagegen.routing.max-tries=2",
         "imagegen.routing.wait-budget=1500ms"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RoutesOverProvidersTest extends ShippedSimulators {
 
     static final String TOKEN = "routing-token-0123456789abcdef";

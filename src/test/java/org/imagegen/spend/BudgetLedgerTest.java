@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +17,12 @@ import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.AtOnce;
 import org.imagegen.support.MigratedStores;
-import org.junit.jupiter.api.BeforeEach;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,17 +44,7 @@ class BudgetLedgerTest {
             "imagegen.providers.fal.price-unit", "USD");
 
     /** A new data source on the test's store: each instance has its own connections. */
-    private Supplier<DataSource> store;
-
-    @BeforeEach
-    void database() {
-        store = MigratedStores.h2("budgets");
-    }
-
-    /** The same on PostgreSQL. */
-    private void onPostgres() {
-        store = MigratedStores.postgres("budget_test");
-    }
+    private Supplier<DataSource> store = MigratedStores.h2("budgets");
 
     /** One bundle's view of the shared store: its own data source, store, claims and ledger. */
     private record Instance(JobStore store, JobClaims claims, BudgetLedger ledger) {
@@ -85,54 +75,22 @@ class BudgetLedgerTest {
 
     private void accept(Instance instance, String prefix, String provider, String route, int jobs, Integer count) {
         for (int i = 0; i < jobs; i++) {
-            String key = prefix + i;
-            Job job = new Job();
-            job.setKey(key);
-            job.setProvider(provider);
-            job.setState(JobState.ACCEPTED);
-            job.setRequest(new GenerationRequest(key, false, provider, "p", null, null, count, null, Map.of(),
-                    Map.of(), List.of("outbox"), null, route));
-            job.setAcceptedAt(0);
-            job.setNextCheckAt(0L);
-            job.setDeadlineAt(Long.MAX_VALUE);
-            instance.store().insertIfAbsent(job, 0);
+            instance.store().insertIfAbsent(TestJobs.accepted(prefix + i, provider, count, route), 0);
         }
     }
 
-    @Test
-    void twoInstancesSendingAtOnceNeverPassTheBudgetTogether() throws Exception {
-        sendAtOnceFromTwoInstances();
-    }
-
-    @Test
-    void twoInstancesSendingAtOnceNeverPassTheBudgetTogetherOnPostgres() throws Exception {
-        onPostgres();
-        sendAtOnceFromTwoInstances();
-    }
-
-    private void sendAtOnceFromTwoInstances() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoInstancesSendingAtOnceNeverPassTheBudgetTogether(String database) throws Exception {
+        store = MigratedStores.of(database, "budget_test");
         Map<String, String> budget = Map.of("imagegen.budgets.fal.per-day", "7");
         Instance a = instance("node-a/1", budget);
         Instance b = instance("node-b/1", budget);
         accept(a, 30, null);
-        List<Job> claimedByA = a.claims().claimDue(15, NOON, NOON + 60_000);
-        List<Job> claimedByB = b.claims().claimDue(15, NOON, NOON + 60_000);
-        assertThat(claimedByA).hasSize(15);
-        assertThat(claimedByB).hasSize(15);
 
-        List<Callable<Boolean>> sends = new ArrayList<>();
-        claimedByA.forEach(job -> sends.add(() -> a.send(job, NOON)));
-        claimedByB.forEach(job -> sends.add(() -> b.send(job, NOON)));
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        int sent = 0;
-        try {
-            for (Future<Boolean> result : threads.invokeAll(sends)) {
-                sent += result.get() ? 1 : 0;
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        assertThat(sent).as("creates let through by a budget of 7 at 1 each").isEqualTo(7);
+        List<Job> sent = sendAtOnce(a, b, 15);
+
+        assertThat(sent).as("creates let through by a budget of 7 at 1 each").hasSize(7);
         BudgetLedger.Usage usage = a.ledger().usage(NOON).get(0);
         assertThat(usage.used()).isCloseTo(7, within(1e-9));
         assertThat(usage.remaining()).isCloseTo(0, within(1e-9));
@@ -196,36 +154,18 @@ class BudgetLedgerTest {
     private static List<Job> sendAtOnce(Instance a, Instance b, int each) throws Exception {
         List<Job> claimedByA = a.claims().claimDue(each, NOON, NOON + 60_000);
         List<Job> claimedByB = b.claims().claimDue(each, NOON, NOON + 60_000);
+        assertThat(claimedByA).hasSize(each);
+        assertThat(claimedByB).hasSize(each);
         List<Callable<Job>> sends = new ArrayList<>();
         claimedByA.forEach(job -> sends.add(() -> a.send(job, NOON) ? job : null));
         claimedByB.forEach(job -> sends.add(() -> b.send(job, NOON) ? job : null));
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        List<Job> sent = new ArrayList<>();
-        try {
-            for (Future<Job> result : threads.invokeAll(sends)) {
-                if (result.get() != null) {
-                    sent.add(result.get());
-                }
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        assertThat(claimedByA.size() + claimedByB.size()).isEqualTo(2 * each);
-        return sent;
+        return AtOnce.run(sends).stream().filter(Objects::nonNull).toList();
     }
 
-    @Test
-    void twoInstancesNeverPassTheOverallBudgetTogether() throws Exception {
-        sendAtOnceAgainstTheOverallBudget();
-    }
-
-    @Test
-    void twoInstancesNeverPassTheOverallBudgetTogetherOnPostgres() throws Exception {
-        onPostgres();
-        sendAtOnceAgainstTheOverallBudget();
-    }
-
-    private void sendAtOnceAgainstTheOverallBudget() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoInstancesNeverPassTheOverallBudgetTogether(String database) throws Exception {
+        store = MigratedStores.of(database, "budget_test");
         Map<String, String> budget = inUsd("imagegen.budgets.overall.per-day", "10");
         Instance a = instance("node-a/1", budget);
         Instance b = instance("node-b/1", budget);
@@ -260,18 +200,10 @@ class BudgetLedgerTest {
         assertThat(status.provider()).isNull();
     }
 
-    @Test
-    void aRouteBudgetCountsTheJobsOnItsRouteOnlyAndHoldsAcrossInstances() throws Exception {
-        sendAtOnceOnARouteWithABudget();
-    }
-
-    @Test
-    void aRouteBudgetCountsTheJobsOnItsRouteOnlyAndHoldsAcrossInstancesOnPostgres() throws Exception {
-        onPostgres();
-        sendAtOnceOnARouteWithABudget();
-    }
-
-    private void sendAtOnceOnARouteWithABudget() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aRouteBudgetCountsTheJobsOnItsRouteOnlyAndHoldsAcrossInstances(String database) throws Exception {
+        store = MigratedStores.of(database, "budget_test");
         Map<String, String> budgets = inUsd("imagegen.budgets.overall.per-month", "100",
                 "imagegen.budgets.route.fast.per-day", "3");
         Instance a = instance("node-a/1", budgets);

@@ -5,17 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.ApiClient;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -30,9 +26,7 @@ import static org.awaitility.Awaitility.await;
  * imagegen_spend_converted_total sums them per provider, model and currency.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/spend/inbox",
-        "imagegen.outbox=target/it/spend/outbox",
-        "imagegen.data=target/it/spend/data",
+        "imagegen.test.folders=spend",
         "imagegen.api.token=" + SpendTest.TOKEN,
         "imagegen.simulator.duration-min=200ms",
         "imagegen.simulator.duration-max=300ms",
@@ -53,16 +47,11 @@ import static org.awaitility.Awaitility.await;
         "imagegen.spend.currency=USD",
         "imagegen.providers.bfl.unit-price=0.01"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class SpendTest {
+class SpendTest extends BundleTest {
 
     static final String TOKEN = "spend-test-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Folders FOLDERS = new Folders("spend").clean();
-
-    @BeanInject
-    CamelContext context;
 
     @Test
     void reportedAndConfiguredCostsReachTheManifestTheApiAndTheSpendSeries() {

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
+import static org.awaitility.Awaitility.await;
+
 /** Talks to the bundle's HTTP port on 127.0.0.1 as a client of the API would. */
 public final class ApiClient {
 
@@ -80,6 +82,17 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The generation {@code id} as {@code GET /api/generations/{id}} shows it, once it is in {@code state}. */
+    public JsonNode awaitState(String id, String state, Duration wait) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(wait).pollInterval(Duration.ofMillis(100)).until(() -> {
+            HttpResponse<byte[]> response = get("/api/generations/" + id);
+            last[0] = response.statusCode() == 200 ? json(response) : null;
+            return last[0] != null && state.equals(last[0].path("state").asText());
+        });
+        return last[0];
     }
 
     public static JsonNode json(HttpResponse<byte[]> response) {

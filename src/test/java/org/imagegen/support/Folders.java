@@ -28,7 +28,8 @@ public final class Folders {
     /**
      * The simulators and compressed timings every fast test bundle shares, as a Camel properties location: list it
      * before {@code App.CONFIG} in {@code @CamelMainTest(propertyPlaceholderLocations = ...)} (the first location
-     * that has a key wins) and name in {@code properties} only what the test changes.
+     * that has a key wins) and name in {@code properties} the test's folders ({@code imagegen.test.folders=<name>},
+     * as in {@code new Folders(<name>)}) and only what the test changes.
      */
     public static final String FAST_BUNDLE = "classpath:fast-bundle.properties";
 
@@ -70,8 +71,10 @@ public final class Folders {
      * them.
      */
     public String[] fastBundle(String... extra) {
-        List<String> settings = new ArrayList<>(List.of(properties()));
+        List<String> settings = new ArrayList<>();
         FAST_SETTINGS.forEach((key, value) -> settings.add(key + "=" + value));
+        // after the file's folders (which name them by imagegen.test.folders), so these win
+        settings.addAll(List.of(properties()));
         settings.addAll(List.of(extra));
         return settings.toArray(String[]::new);
     }

@@ -41,6 +41,18 @@ public final class MigratedStores {
         });
     }
 
+    /**
+     * {@code database} "h2" or "postgres", for a test run on both: an H2 store named after {@code name}, or a schema on
+     * PostgreSQL that {@code name} starts.
+     */
+    public static Supplier<DataSource> of(String database, String name) {
+        return switch (database) {
+            case "h2" -> h2(name);
+            case "postgres" -> postgres(name);
+            default -> throw new IllegalArgumentException("no such test database: " + database);
+        };
+    }
+
     private static Supplier<DataSource> migrated(Supplier<DataSource> store) {
         Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
         return store;

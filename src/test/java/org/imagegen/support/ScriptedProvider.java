@@ -7,9 +7,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import javax.imageio.ImageIO;
@@ -33,6 +36,7 @@ public abstract class ScriptedProvider implements AutoCloseable {
     }
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> statusChecks = new ConcurrentHashMap<>();
     private final boolean threadPerCall;
     private HttpServer server;
     private ExecutorService threads;
@@ -63,6 +67,17 @@ public abstract class ScriptedProvider implements AutoCloseable {
 
     /** Answers one call (already kept in {@link #calls()}) and closes the exchange. */
     protected abstract void answer(HttpExchange exchange, Call call) throws IOException;
+
+    /** Counts a status check of {@code generation} the script answers; returns its checks so far, this one included. */
+    protected int checked(String generation) {
+        return statusChecks.computeIfAbsent(generation, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** The status checks of {@code generation} the script counted ({@link #checked}). */
+    public int statusChecks(String generation) {
+        AtomicInteger n = statusChecks.get(generation);
+        return n == null ? 0 : n.get();
+    }
 
     public int port() {
         return server.getAddress().getPort();

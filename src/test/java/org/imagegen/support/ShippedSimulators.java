@@ -1,8 +1,5 @@
 package org.imagegen.support;
 
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
-import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.BflSimulator;
 import org.imagegen.simulator.FalSimulator;
@@ -14,17 +11,11 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * What a {@code @CamelMainTest} of the bundle with the simulators standing in for every shipped provider
- * (imagegen.simulate=true, as fast-bundle.properties sets it) works with: the context, the job store's queries, and
+ * (imagegen.simulate=true, as fast-bundle.properties sets it) works with: what every {@link BundleTest} has, and
  * each provider's simulator. The simulators are bound when the context starts, after the test's fields are injected,
  * so they are found before each test.
  */
-public abstract class ShippedSimulators {
-
-    @BeanInject
-    protected CamelContext context;
-
-    @BeanInject("jobQueries")
-    protected JobQueries store;
+public abstract class ShippedSimulators extends BundleTest {
 
     protected AllImagesSimulator allImages;
     protected RenderNetSimulator rendernet;

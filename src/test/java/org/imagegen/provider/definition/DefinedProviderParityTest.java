@@ -8,17 +8,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.ApiClient;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,9 +27,7 @@ import static org.imagegen.support.ApiClient.text;
  * definition declares keyCheckPath (Replicate and OpenAI do; fal does not). As shipped, on the simulators.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/defined-parity/inbox",
-        "imagegen.outbox=target/it/defined-parity/outbox",
-        "imagegen.data=target/it/defined-parity/data",
+        "imagegen.test.folders=defined-parity",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms",
@@ -48,17 +42,12 @@ import static org.imagegen.support.ApiClient.text;
         // RenderNet is a definition too: its default sinks come by the same path
         "imagegen.providers.rendernet.sinks=replicated"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class DefinedProviderParityTest {
+class DefinedProviderParityTest extends BundleTest {
 
     static final String TOKEN = "defined-parity-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("defined-parity").clean();
     private static final Path REPLICATED = FOLDERS.root.resolve("replicated");
-
-    @BeanInject
-    CamelContext context;
 
     private ApiClient api() {
         return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);

@@ -208,7 +208,6 @@ class DefinedProviderStatusTest {
 
         final byte[] png = png();
         private final Map<String, String> prompts = new ConcurrentHashMap<>();
-        private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
         private final Set<String> released = ConcurrentHashMap.newKeySet();
         private final AtomicInteger ids = new AtomicInteger();
 
@@ -220,11 +219,6 @@ class DefinedProviderStatusTest {
 
         void release(String id) {
             released.add(id);
-        }
-
-        int statusChecks(String id) {
-            AtomicInteger n = checks.get(id);
-            return n == null ? 0 : n.get();
         }
 
         @Override
@@ -242,7 +236,7 @@ class DefinedProviderStatusTest {
                         + "/cancel\"}");
             } else if (method.equals("GET") && path.matches("/fal-ai/flux/requests/[^/]+/status")) {
                 String id = path.split("/")[4];
-                int n = checks.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                int n = checked(id);
                 boolean held = prompts.getOrDefault(id, "").contains("[hold]") && !released.contains(id);
                 json(exchange, held || n == 1 ? 202 : 200, held
                         ? "{\"status\": \"IN_QUEUE\", \"queue_position\": 3, \"response_url\": \"" + base + id + "\"}"

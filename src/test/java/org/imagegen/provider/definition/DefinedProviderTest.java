@@ -18,14 +18,12 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.provider.Providers;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
 import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,16 +38,12 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/defined-provider/providers/*.camel.yaml",
-        "imagegen.inbox=target/it/defined-provider/inbox",
-        "imagegen.outbox=target/it/defined-provider/outbox",
-        "imagegen.data=target/it/defined-provider/data",
+        "imagegen.test.folders=defined-provider",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
         "imagegen.poll.queued-interval=150ms"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class DefinedProviderTest {
+class DefinedProviderTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "acme-test-key-7f3c";
@@ -165,7 +159,6 @@ class DefinedProviderTest {
 
         final byte[] png = png();
         private final Map<String, String> prompts = new ConcurrentHashMap<>();
-        private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
         private final AtomicInteger ids = new AtomicInteger();
 
         static AcmeStub start() {
@@ -177,11 +170,6 @@ class DefinedProviderTest {
         List<Call> creates(String jobKey) {
             return calls(c -> c.method().equals("POST") && c.path().endsWith("/generations")
                     && jobKey.equals(c.idempotencyKey()));
-        }
-
-        int statusChecks(String generation) {
-            AtomicInteger n = checks.get(generation);
-            return n == null ? 0 : n.get();
         }
 
         @Override
@@ -200,7 +188,7 @@ class DefinedProviderTest {
                     json(exchange, 404, "{\"error\": {\"message\": \"no generation " + id + "\"}}");
                     return;
                 }
-                int n = checks.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                int n = checked(id);
                 String image = "http://localhost:" + port() + "/files/" + id + ".png";
                 json(exchange, 200, n == 1 ? "{\"id\": \"" + id + "\", \"status\": \"queued\", \"queue_position\": 2}"
                         : n == 2 ? "{\"id\": \"" + id + "\", \"status\": \"processing\"}"

@@ -20,18 +20,15 @@ import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
-import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.simulator.PromptImage;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.ScriptedProvider.Call;
 import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,15 +42,11 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/synchronous-provider/providers/*.camel.yaml",
-        "imagegen.inbox=target/it/synchronous-provider/inbox",
-        "imagegen.outbox=target/it/synchronous-provider/outbox",
-        "imagegen.data=target/it/synchronous-provider/data",
+        "imagegen.test.folders=synchronous-provider",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class SynchronousProviderTest {
+class SynchronousProviderTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,9 +87,6 @@ class SynchronousProviderTest {
         System.setProperty("imagegen.providers.pix.base-url", "http://127.0.0.1:" + PIX.port());
         System.setProperty("imagegen.providers.pix.api-key", "pix-test-key");
     }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
 
     @BeanInject("jobStore")
     JobStore jobStore;

@@ -10,42 +10,26 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.Signature;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
-import org.imagegen.job.JobQueries;
+import org.imagegen.support.BundleTest;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
-import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.imagegen.provider.webhook.HooksStub.falHeaders;
+import static org.imagegen.provider.webhook.HooksStub.generate;
+import static org.imagegen.provider.webhook.HooksStub.standardHeaders;
 
 /**
  * Webhooks of providers declared by definition files, against the real routes/ and config/: three definitions written
@@ -56,23 +40,17 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
                 + "file:routes/sinks/*.camel.yaml,file:target/it/defined-webhooks/providers/*.camel.yaml",
-        "imagegen.inbox=target/it/defined-webhooks/inbox",
-        "imagegen.outbox=target/it/defined-webhooks/outbox",
-        "imagegen.data=target/it/defined-webhooks/data"
+        "imagegen.test.folders=defined-webhooks"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
-class DefinedProviderWebhooksTest {
+class DefinedProviderWebhooksTest extends BundleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "hooks-test-key-51d2";
-    private static final byte[] SIGNING_KEY = "a signing key of the stub provider".getBytes(StandardCharsets.UTF_8);
-    private static final String SIGNING_SECRET = "whsec_" + Base64.getEncoder().encodeToString(SIGNING_KEY);
     private static final String PATH_SECRET = "path-secret-0123456789abcdef";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Folders FOLDERS = new Folders("defined-webhooks").clean();
     private static final KeyPair SIGNER = generate();
-    private static final Stub STUB = Stub.start(SIGNER);
+    private static final HooksStub STUB = HooksStub.start(SIGNER);
 
     static {
         // the operator's part: definition files in a folder the routes pattern loads, the base URL as a setting
@@ -144,12 +122,6 @@ class DefinedProviderWebhooksTest {
         // another host than the API's: the key must not go there
         System.setProperty("imagegen.providers.hooks-stub.jwks-url", "http://localhost:" + STUB.port() + "/jwks.json");
     }
-
-    @BeanInject("jobQueries")
-    JobQueries store;
-
-    @BeanInject
-    CamelContext context;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -303,118 +275,4 @@ class DefinedProviderWebhooksTest {
         return page.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
                 l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
-
-    /** Standard Webhooks headers, computed here from the spec: HMAC-SHA256 over "id.timestamp.body". */
-    private static Map<String, String> standardHeaders(String id, long seconds, byte[] signedBody) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SIGNING_KEY, "HmacSHA256"));
-        mac.update((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8));
-        String signature = Base64.getEncoder().encodeToString(mac.doFinal(signedBody));
-        return Map.of("webhook-id", id, "webhook-timestamp", String.valueOf(seconds),
-                "webhook-signature", "v1," + signature);
-    }
-
-    /** fal's headers: Ed25519 over request id, user id, timestamp and the body's hex SHA-256, one per line. */
-    private static Map<String, String> falHeaders(KeyPair key, String requestId, long seconds, byte[] body)
-            throws GeneralSecurityException {
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(key.getPrivate());
-        signer.update((requestId + "\nuser_7\n" + seconds + "\n" + digest).getBytes(StandardCharsets.UTF_8));
-        return Map.of("X-Fal-Webhook-Request-Id", requestId, "X-Fal-Webhook-User-Id", "user_7",
-                "X-Fal-Webhook-Timestamp", String.valueOf(seconds),
-                "X-Fal-Webhook-Signature", HexFormat.of().formatHex(signer.sign()));
-    }
-
-    private static KeyPair generate() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * The three providers' API, scripted: creates answer a new id, a generation is processing until the test
-     * finishes it; the signing secret and the key set are served as Replicate and fal serve theirs.
-     */
-    static final class Stub extends ScriptedProvider {
-
-        final AtomicInteger secretFetches = new AtomicInteger();
-        final AtomicInteger jwksFetches = new AtomicInteger();
-        volatile String secretAuthorization;
-        volatile String jwksAuthorization;
-        private final String jwks;
-        private final AtomicInteger ids = new AtomicInteger();
-        private final Map<String, String> createBodies = new ConcurrentHashMap<>();
-        private final Map<String, String> createQueries = new ConcurrentHashMap<>();
-        private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
-        private final Set<String> finished = ConcurrentHashMap.newKeySet();
-
-        private Stub(KeyPair signer) {
-            byte[] encoded = signer.getPublic().getEncoded();
-            String x = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
-            this.jwks = "{\"keys\": [{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"kid\": \"k1\", \"x\": \"" + x + "\"}]}";
-        }
-
-        static Stub start(KeyPair signer) {
-            Stub stub = new Stub(signer);
-            stub.listen();
-            return stub;
-        }
-
-        void finish(String generation) {
-            finished.add(generation);
-        }
-
-        String createBody(String generation) {
-            return createBodies.get(generation);
-        }
-
-        String createQuery(String generation) {
-            return createQueries.get(generation);
-        }
-
-        int statusChecks(String generation) {
-            AtomicInteger n = checks.get(generation);
-            return n == null ? 0 : n.get();
-        }
-
-        @Override
-        protected void answer(HttpExchange exchange, Call call) throws IOException {
-            String path = call.path();
-            String method = call.method();
-            String authorization = call.authorization();
-            if (method.equals("POST") && (path.equals("/v1/predictions") || path.equals("/queue/flux"))) {
-                String id = "gen_" + ids.incrementAndGet();
-                createBodies.put(id, call.body());
-                createQueries.put(id, String.valueOf(call.query()));
-                json(exchange, 201, "{\"id\": \"" + id + "\", \"request_id\": \"" + id + "\", \"status\": \"processing\"}");
-            } else if (method.equals("GET") && path.startsWith("/v1/predictions/")) {
-                String id = path.substring("/v1/predictions/".length());
-                checks.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                json(exchange, 200, finished.contains(id)
-                        ? "{\"id\": \"" + id + "\", \"status\": \"succeeded\", \"output\": [\"http://localhost:" + port()
-                        + "/files/" + id + ".png\"]}"
-                        : "{\"id\": \"" + id + "\", \"status\": \"processing\"}");
-            } else if (method.equals("GET") && path.equals("/v1/webhooks/default/secret")) {
-                secretFetches.incrementAndGet();
-                secretAuthorization = authorization;
-                json(exchange, 200, "{\"key\": \"" + SIGNING_SECRET + "\"}");
-            } else if (method.equals("GET") && path.equals("/jwks.json")) {
-                jwksFetches.incrementAndGet();
-                jwksAuthorization = authorization == null ? "" : authorization;
-                json(exchange, 200, jwks);
-            } else if (method.equals("GET") && path.startsWith("/files/")) {
-                png(exchange, PNG);
-            } else {
-                json(exchange, 404, "{\"detail\": \"no such endpoint\"}");
-            }
-        }
-    }
-
-    /** A 1x1 PNG. */
-    private static final byte[] PNG = Base64.getDecoder().decode(
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 }

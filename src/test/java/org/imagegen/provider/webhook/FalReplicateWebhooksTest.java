@@ -13,12 +13,9 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
 import org.imagegen.support.Folders;
-import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.PublicUrl;
 import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,9 +27,7 @@ import static org.awaitility.Awaitility.await;
  * simulator's own key set), brings its check forward.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.inbox=target/it/fal-replicate-webhooks/inbox",
-        "imagegen.outbox=target/it/fal-replicate-webhooks/outbox",
-        "imagegen.data=target/it/fal-replicate-webhooks/data",
+        "imagegen.test.folders=fal-replicate-webhooks",
         "imagegen.providers.replicate.webhooks=true",
         "imagegen.providers.replicate.poll.initial-delay=10m",
         "imagegen.providers.replicate.poll.interval=10m",
@@ -44,8 +39,6 @@ import static org.awaitility.Awaitility.await;
         "imagegen.api.port=0",
         "imagegen.console.enabled=false"
 })
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PostgresJobStore.class)
 class FalReplicateWebhooksTest extends ShippedSimulators {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

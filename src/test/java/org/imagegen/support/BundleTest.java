@@ -1,0 +1,24 @@
+package org.imagegen.support;
+
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.imagegen.job.JobQueries;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every {@code @CamelMainTest} class of the bundle shares: one bundle for the whole class (camel-test-main
+ * starts it once per test instance), its job store on PostgreSQL under {@code -Dimagegen.test.db=postgres}
+ * ({@link PostgresJobStore}), and the context and the job store's queries injected. Both annotations are inherited,
+ * so a subclass says only what is its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PostgresJobStore.class)
+public abstract class BundleTest {
+
+    @BeanInject
+    protected CamelContext context;
+
+    @BeanInject("jobQueries")
+    protected JobQueries store;
+}
