@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * table from migration V8), so only one instance reads a file; the
  * holder refreshes its row, and a row an instance that died stopped refreshing is taken over after
  * {@code imagegen.cluster.read-lock-max-age}.</li>
+ * <li>{@code inboxMoves}: where the inbox moves a file it read, so that an instance reading a file another one
+ * already moved leaves that one's copy alone ({@link InboxMoves}).</li>
  * <li>{@code leaderElection}: a {@link FileLockClusterService} on {@code imagegen.cluster.lock-folder}, behind
  * {@code master:} routes (duties that must run on one instance only). Always present, so the same routes run on one
  * node; with several instances the folder must be one they all see.</li>
@@ -80,6 +82,11 @@ public final class ClusterConfiguration {
         LOG.info("cluster mode: node {}, inbox read locks in the shared database (taken over after {} ms)",
                 nodeId, maxAge);
         return shared;
+    }
+
+    @BindToRegistry("inboxMoves")
+    public InboxMoves inboxMoves() {
+        return new InboxMoves();
     }
 
     /**
