@@ -11,7 +11,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.imagegen.support.Durations;
@@ -23,10 +22,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code inboxReadLocks}: the repository behind the inbox's {@code readLock=idempotent-changed}. One instance:
  * in memory, which reads each file once exactly as {@code readLock=changed} does. Several
- * ({@code imagegen.cluster.enabled=true}): rows in the shared database (camel-sql's
- * {@link JdbcOrphanLockAwareIdempotentRepository}, table from migration V8), so only one instance reads a file; the
+ * ({@code imagegen.cluster.enabled=true}): rows in the shared database ({@link InboxReadLocks}, on camel-sql's
+ * table from migration V8), so only one instance reads a file; the
  * holder refreshes its row, and a row an instance that died stopped refreshing is taken over after
  * {@code imagegen.cluster.read-lock-max-age}.</li>
+ * <li>{@code inboxMoves}: where the inbox moves a file it read, so that an instance reading a file another one
+ * already moved leaves that one's copy alone ({@link InboxMoves}).</li>
  * <li>{@code leaderElection}: a {@link FileLockClusterService} on {@code imagegen.cluster.lock-folder}, behind
  * {@code master:} routes (duties that must run on one instance only). Always present, so the same routes run on one
  * node; with several instances the folder must be one they all see.</li>
@@ -77,14 +78,15 @@ public final class ClusterConfiguration {
             throw new IllegalArgumentException("imagegen.cluster.stale-lock-purge-after (" + purgeAfter
                     + " ms) must be longer than imagegen.cluster.read-lock-max-age (" + maxAge + " ms)");
         }
-        JdbcOrphanLockAwareIdempotentRepository shared =
-                new JdbcOrphanLockAwareIdempotentRepository(dataSource, INBOX, context);
-        shared.setCreateTableIfNotExists(false); // Flyway's V8 made it, the same on H2 and PostgreSQL
-        shared.setLockMaxAgeMillis(maxAge);
-        shared.setLockKeepAliveIntervalMillis(keepAlive);
+        InboxReadLocks shared = new InboxReadLocks(dataSource, INBOX, context, maxAge, keepAlive);
         LOG.info("cluster mode: node {}, inbox read locks in the shared database (taken over after {} ms)",
                 nodeId, maxAge);
         return shared;
+    }
+
+    @BindToRegistry("inboxMoves")
+    public InboxMoves inboxMoves() {
+        return new InboxMoves();
     }
 
     /**
