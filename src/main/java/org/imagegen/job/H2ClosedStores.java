@@ -43,7 +43,8 @@ import org.h2.mvstore.MVStore;
  * call fails with SQL state 08003, which the pool (HikariCP) takes for a broken connection and evicts it; the next
  * connection opens the database again from its file. The first such refusal for a store also counts, for
  * {@link H2Reopens}, as a statement failed for its close (a failed background write closes the store without any
- * statement failing), and tells the pool to let go of the connections it holds.
+ * statement failing), shuts that database down, so that H2 no longer hands new sessions to it, and tells the pool to
+ * let go of the connections it holds.
  */
 public final class H2ClosedStores {
 
@@ -147,6 +148,19 @@ public final class H2ClosedStores {
         }
     }
 
+    /**
+     * Has H2 forget a database whose store it closed, so that the next connection opens the file afresh. H2 keeps
+     * such a database registered (new sessions are handed to it) until a statement of one of its sessions finds the
+     * store closed and shuts it down itself; after a failed background write no statement has, and the guard lets
+     * none run. Not when it is closing already: H2 has forgotten it then, and shutting it down again would make H2
+     * forget (by name) a database opened afresh since.
+     */
+    private static void shutDown(Database database) {
+        if (!database.isClosing()) {
+            database.shutdownImmediately(); // closes its files, no statement; H2 does the same when one fails
+        }
+    }
+
     /** The stores already found closed, each reported once. */
     private static final class Notices {
         private final String url;
@@ -162,6 +176,7 @@ public final class H2ClosedStores {
         void closed(SessionLocal session) {
             Database database = databaseOf(session);
             if (database != null && reported.add(database)) {
+                shutDown(database);
                 H2Reopens.closedUnder(url);
                 onClosed.run();
             }
