@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -64,6 +65,10 @@ class TmpfsFullDiskTest {
     void smallFileSystemsThatFillUpMidRunLoseNothingAndDeliverEverythingOnceWhenSpaceReturns() throws Exception {
         assumeTrue(Boolean.getBoolean("imagegen.test.tmpfs"),
                 "needs root and mount -t tmpfs: run with -Dimagegen.test.tmpfs=true (.ci/run does where it can)");
+        // its job store is H2's file on the small data file system, filled to the last byte: the PostgreSQL pass has
+        // nothing of its own to show here
+        assumeFalse("postgres".equals(System.getProperty("imagegen.test.db")),
+                "the job store on the filled file system is the embedded H2 one");
         mount(folders.data, "24m");
         mount(folders.outbox, "2m");
         run = DiskBundle.start(folders,
