@@ -54,6 +54,27 @@ interface JobClaimsContract {
     }
 
     @Test
+    default void finishedGenerationsAreClaimedFirstThenChecksThenCreatesEachInTheOrderTheyFellDue() {
+        Instance store = instance("a/1");
+        store.writes().insertIfAbsent(inState("create-late", JobState.ACCEPTED, 100), 0);
+        store.writes().insertIfAbsent(inState("create-early", JobState.ACCEPTED, 50), 0);
+        store.writes().insertIfAbsent(inState("held", JobState.HELD_BUDGET, 60), 0);
+        store.writes().insertIfAbsent(inState("check", JobState.RUNNING, 150), 0);
+        store.writes().insertIfAbsent(inState("download", JobState.SUCCEEDED, 190), 0);
+        Job done = inState("done", JobState.DELIVERED, 0);
+        done.setNextCheckAt(null);
+        store.writes().insertIfAbsent(done, 0);
+
+        // a batch of three: one from each of the first two ranks, then the earliest create
+        assertThat(store.claims().claimDue(3, 200, 5_000)).extracting(Job::getKey)
+                .containsExactly("download", "check", "create-early");
+        assertThat(store.claims().claimDue(10, 200, 5_000)).extracting(Job::getKey)
+                .containsExactly("held", "create-late");
+        assertThat(store.claims().claimDue(10, 10_000, 20_000)).as("a job never checked again is never claimed")
+                .extracting(Job::getKey).doesNotContain("done");
+    }
+
+    @Test
     default void aClaimLeavesTheJobsOfTheSkippedProvidersUnclaimed() {
         Instance store = instance("a/1");
         Job slow = job("slow", 100);
@@ -227,5 +248,11 @@ interface JobClaimsContract {
         assertThat(cancelled.getNextCheckAt()).isNull();
         assertThat(store.claims().claimDue(10, 100, 1_000)).isEmpty();
         assertThat(store.queries().history("c1")).extracting(JobEvent::state).containsExactly(JobState.ACCEPTED, JobState.CANCELLED);
+    }
+
+    private static Job inState(String key, JobState state, long due) {
+        Job job = job(key, due);
+        job.setState(state);
+        return job;
     }
 }
