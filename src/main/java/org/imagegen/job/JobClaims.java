@@ -38,7 +38,7 @@ public class JobClaims {
      * most a batch of rows per rank, however many are due. The ORDER BY names claim_rank too, though it is fixed
      * within a statement: H2 uses the index's order only when the ORDER BY spells out the index's columns.
      */
-    private static final int LAST_RANK = 2;
+    static final int LAST_RANK = 2;
     private static final String DUE = "FROM job WHERE claim_rank = ? AND next_check_at <= ? "
             + "AND (lease_until IS NULL OR lease_until < ?) ";
 

@@ -18,15 +18,18 @@ import org.junit.jupiter.api.TestInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The claim's cost follows its batch, not the backlog: with a thousand creates due and a thousand finished jobs in
- * the table, H2 reads each rank's rows through the index on (claim_rank, next_check_at) in the order the claim takes
- * them and stops at the batch. Counted in rows H2 scanned (its EXPLAIN ANALYZE), never in time; the benchmark's
- * waiting workload gives the times at 100,000 rows on H2 and PostgreSQL.
+ * What the status loop and the metrics read costs what they need, not what the table holds: with a thousand creates
+ * due, a thousand not due for long and a thousand finished jobs (half of them costed) in the table, H2 reads each rank's rows through the index on
+ * (claim_rank, next_check_at, lease_until) in the order the claim takes them and stops at the batch; the count of due
+ * jobs reads the due jobs' index entries; the spend reads the costed jobs' entries of the cost's index. Counted in
+ * rows H2 scanned (its EXPLAIN ANALYZE), never in time; the benchmark's waiting workload gives the times at 100,000
+ * rows on H2 and PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JobClaimsPlanTest {
+class JobStorePlansTest {
 
     private static final int DUE = 1_000;
+    private static final int WAITING = 1_000;
     private static final int FINISHED = 1_000;
     private static final int BATCH = 50;
     private static final Pattern SCANNED = Pattern.compile("scanCount: (\\d+)");
@@ -40,10 +43,17 @@ class JobClaimsPlanTest {
         for (int i = 0; i < DUE; i++) {
             writes.insertIfAbsent(JobStoreContract.job("due-" + i, i), 0);
         }
+        for (int i = 0; i < WAITING; i++) {
+            writes.insertIfAbsent(JobStoreContract.job("waiting-" + i, 1_000_000_000L + i), 0);
+        }
         for (int i = 0; i < FINISHED; i++) {
             Job done = JobStoreContract.job("done-" + i, 0);
             done.setState(JobState.DELIVERED);
             done.setNextCheckAt(null);
+            if (i % 2 == 0) {
+                done.setCost(1.0);
+                done.setCostUnit("credits");
+            }
             writes.insertIfAbsent(done, 0);
         }
     }
@@ -58,6 +68,23 @@ class JobClaimsPlanTest {
     }
 
     @Test
+    void theDueCountReadsTheDueJobsAlone() throws Exception {
+        String plan = explain(JobQueries.DUE_OF_RANK, 2, DUE, DUE);
+        assertThat(plan).contains("JOB_CLAIM");
+        assertThat(scanned(plan)).as(plan).isLessThanOrEqualTo(DUE + 1);
+        assertThat(new JobQueries(dataSource, new ObjectMapper()).countDue(DUE)).isEqualTo(DUE);
+    }
+
+    @Test
+    void theSpendReadsTheCostedJobsAlone() throws Exception {
+        String plan = explain(JobQueries.SPEND);
+        assertThat(plan).contains("JOB_SPEND");
+        assertThat(scanned(plan)).as(plan).isLessThanOrEqualTo(FINISHED / 2 + 1);
+        assertThat(new JobQueries(dataSource, new ObjectMapper()).spend())
+                .extracting(JobQueries.Spend::amount).containsExactly((double) FINISHED / 2);
+    }
+
+    @Test
     void theClaimTakesTheEarliestDueCreatesOfTheBacklog() {
         List<Job> claimed = new JobClaims(dataSource, new ObjectMapper(), "a/1").claimDue(BATCH, DUE, DUE + 60_000);
         assertThat(claimed).hasSize(BATCH).first().extracting(Job::getKey).isEqualTo("due-0");
@@ -65,12 +92,15 @@ class JobClaimsPlanTest {
     }
 
     private String explain(int rank) throws Exception {
+        return explain(JobClaims.dueSearch(""), rank, DUE, DUE, BATCH);
+    }
+
+    private String explain(String statement, Object... parameters) throws Exception {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + JobClaims.dueSearch(""))) {
-            explain.setInt(1, rank);
-            explain.setLong(2, DUE);
-            explain.setLong(3, DUE);
-            explain.setInt(4, BATCH);
+             PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + statement)) {
+            for (int i = 0; i < parameters.length; i++) {
+                explain.setObject(i + 1, parameters[i]);
+            }
             try (ResultSet rs = explain.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
