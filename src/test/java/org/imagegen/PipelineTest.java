@@ -235,9 +235,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aGenerationTheProviderFailsIsRetriedOnceThenFailedWithAReason() {
-        FOLDERS.drop("fail.json", "{\"id\": \"ai-fail\", \"prompt\": \"this one breaks sim:fail\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("ai-fail", "FAILED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("ai-fail", null, "this one breaks sim:fail", "FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("status 4");
         assertThat(manifest.path("providerRetries").asInt()).isEqualTo(1);
@@ -247,9 +245,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aGenerationThatFailsOnceIsDeliveredAfterTheProviderRetry() {
-        FOLDERS.drop("fail-once.json", "{\"id\": \"ai-fail-once\", \"prompt\": \"second time lucky sim:fail-once\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("ai-fail-once", "DELIVERED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("ai-fail-once", null, "second time lucky sim:fail-once", "DELIVERED", WAIT);
 
         assertThat(manifest.path("providerRetries").asInt()).isEqualTo(1);
         assertThat(allImages.createsFor("ai-fail-once")).isEqualTo(1);
@@ -257,9 +253,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aCensoredGenerationGetsACensoredManifest() {
-        FOLDERS.drop("censor.json", "{\"id\": \"rn-censor\", \"provider\": \"rendernet\", \"prompt\": \"nope sim:censor\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("rn-censor", "CENSORED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("rn-censor", "rendernet", "nope sim:censor", "CENSORED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("censored");
         assertThat(manifest.path("images")).isEmpty();
@@ -267,9 +261,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aGenerationThatNeverFinishesTimesOutAtTheDeadline() {
-        FOLDERS.drop("never.json", "{\"id\": \"rn-never\", \"provider\": \"rendernet\", \"prompt\": \"forever sim:never\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("rn-never", "TIMED_OUT", WAIT);
+        JsonNode manifest = FOLDERS.runJob("rn-never", "rendernet", "forever sim:never", "TIMED_OUT", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("deadline");
         assertThat(rendernet.createsFor("rn-never")).isEqualTo(1);
@@ -279,9 +271,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void withoutLateChecksAGenerationSlowerThanTheDeadlineStaysTimedOut() {
-        FOLDERS.drop("slow.json", "{\"id\": \"rn-slow\", \"provider\": \"rendernet\", \"prompt\": \"slow sim:ms=4000\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("rn-slow", "TIMED_OUT", WAIT);
+        JsonNode manifest = FOLDERS.runJob("rn-slow", "rendernet", "slow sim:ms=4000", "TIMED_OUT", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("did not finish").doesNotContain("checked every");
         // no next check: the job is never looked at again
@@ -308,9 +298,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aCreateWhoseAnswerWasLostIsFoundAgainAtAllImagesNotSentTwice() {
-        FOLDERS.drop("lost-ai.json", "{\"id\": \"ai-lost\", \"prompt\": \"answer lost sim:create-lost\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("ai-lost", "DELIVERED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("ai-lost", null, "answer lost sim:create-lost", "DELIVERED", WAIT);
 
         assertThat(manifest.path("createAttempts").asInt()).isEqualTo(1);
         assertThat(manifest.toString()).contains("after a lost create answer");
@@ -319,9 +307,8 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aCreateWhoseAnswerWasLostAtRenderNetIsParkedForAPerson() {
-        FOLDERS.drop("lost-rn.json", "{\"id\": \"rn-lost\", \"provider\": \"rendernet\", \"prompt\": \"answer lost sim:create-lost\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("rn-lost", "NEEDS_ATTENTION", WAIT);
+        JsonNode manifest = FOLDERS.runJob("rn-lost", "rendernet", "answer lost sim:create-lost",
+                "NEEDS_ATTENTION", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("not sent again");
         assertThat(rendernet.createsFor("rn-lost")).isEqualTo(1);
@@ -329,9 +316,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void imagesFromAHostThatIsNotAllowedAreNeverDownloaded() {
-        FOLDERS.drop("foreign.json", "{\"id\": \"ai-foreign\", \"prompt\": \"elsewhere sim:foreign-images\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("ai-foreign", "DELIVERY_FAILED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("ai-foreign", null, "elsewhere sim:foreign-images", "DELIVERY_FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host");
         assertThat(manifest.path("images")).isEmpty();
@@ -340,9 +325,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void imagesBehindRedirectsToAnAllowedHostAreDownloaded() {
-        FOLDERS.drop("redirected.json", "{\"id\": \"ai-redirected\", \"prompt\": \"moved sim:redirects=5\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("ai-redirected", "DELIVERED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("ai-redirected", null, "moved sim:redirects=5", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images")).hasSize(4);
         assertThat(allImages.statsFor("ai-redirected").downloads()).isEqualTo(4);
@@ -350,9 +333,8 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aRedirectToAHostThatIsNotAllowedFailsTheDeliveryWithTheReason() {
-        FOLDERS.drop("redirected-away.json", "{\"id\": \"ai-redirected-away\", \"prompt\": \"away sim:redirect-foreign\"}");
-
-        JsonNode manifest = FOLDERS.awaitEnded("ai-redirected-away", "DELIVERY_FAILED", WAIT);
+        JsonNode manifest = FOLDERS.runJob("ai-redirected-away", null, "away sim:redirect-foreign",
+                "DELIVERY_FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host")
                 .contains("redirected from http://127.0.0.1:");

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +12,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import org.imagegen.job.JobStoreException;
+import org.imagegen.support.NullableColumns;
 
 /**
  * The durable record of each job's delivery to each of its sinks (table {@code job_sink}, migration V3; plain JDBC
@@ -64,7 +64,7 @@ public class SinkLedger {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     records.add(new SinkRecord(rs.getString(1), rs.getString(2), SinkState.valueOf(rs.getString(3)),
-                            rs.getInt(4), nullableLong(rs, 5), nullableLong(rs, 6), rs.getString(7), rs.getString(8)));
+                            rs.getInt(4), NullableColumns.getLong(rs, 5), NullableColumns.getLong(rs, 6), rs.getString(7), rs.getString(8)));
                 }
             }
             return records;
@@ -107,8 +107,8 @@ public class SinkLedger {
                      + "WHERE job_key = ? AND sink = ?")) {
             update.setString(1, state.name());
             update.setInt(2, attempts);
-            setNullableLong(update, 3, nextTryAt);
-            setNullableLong(update, 4, deliveredAt);
+            NullableColumns.setLong(update, 3, nextTryAt);
+            NullableColumns.setLong(update, 4, deliveredAt);
             update.setString(5, location);
             update.setString(6, error == null || error.length() <= 4000 ? error : error.substring(0, 3997) + "...");
             update.setLong(7, now);
@@ -120,16 +120,4 @@ public class SinkLedger {
         }
     }
 
-    private static void setNullableLong(PreparedStatement s, int index, Long value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, Types.BIGINT);
-        } else {
-            s.setLong(index, value);
-        }
-    }
-
-    private static Long nullableLong(ResultSet rs, int index) throws SQLException {
-        long value = rs.getLong(index);
-        return rs.wasNull() ? null : value;
-    }
 }

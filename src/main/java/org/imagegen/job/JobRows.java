@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.NullableColumns;
 
 /**
  * A job row and its history rows, to and from {@link Job}: the one place that knows the job table's columns, shared
@@ -86,14 +86,14 @@ final class JobRows {
         s.setInt(9, job.getChecks());
         s.setInt(10, job.getTransientErrors());
         s.setInt(11, job.getDeliveryAttempts());
-        setNullableLong(s, 12, job.getNextCheckAt());
+        NullableColumns.setLong(s, 12, job.getNextCheckAt());
         s.setLong(13, job.getDeadlineAt());
         s.setLong(14, job.getAcceptedAt());
-        setNullableLong(s, 15, job.getCompletedAt());
+        NullableColumns.setLong(s, 15, job.getCompletedAt());
         s.setString(16, truncate(job.getReason()));
         s.setString(17, write(job.getImageUrls()));
         s.setString(18, job.getLeaseOwner());
-        setNullableLong(s, 19, job.getSubmittedAt());
+        NullableColumns.setLong(s, 19, job.getSubmittedAt());
         setCost(s, 20, job);
         // the route the request named, so the jobs page can filter by it on an indexed column
         s.setString(22, job.getRequest() == null ? null : job.getRequest().route());
@@ -102,11 +102,7 @@ final class JobRows {
 
     /** The reported cost and its unit, at {@code index} and the next. */
     static void setCost(PreparedStatement s, int index, Job job) throws SQLException {
-        if (job.getCost() == null) {
-            s.setNull(index, Types.DOUBLE);
-        } else {
-            s.setDouble(index, job.getCost());
-        }
+        NullableColumns.setDouble(s, index, job.getCost());
         s.setString(index + 1, job.getCostUnit());
     }
 
@@ -126,54 +122,28 @@ final class JobRows {
                 job.setChecks(rs.getInt(9));
                 job.setTransientErrors(rs.getInt(10));
                 job.setDeliveryAttempts(rs.getInt(11));
-                job.setNextCheckAt(nullableLong(rs, 12));
+                job.setNextCheckAt(NullableColumns.getLong(rs, 12));
                 job.setDeadlineAt(rs.getLong(13));
                 job.setAcceptedAt(rs.getLong(14));
-                job.setCompletedAt(nullableLong(rs, 15));
+                job.setCompletedAt(NullableColumns.getLong(rs, 15));
                 job.setReason(rs.getString(16));
                 String urls = rs.getString(17);
                 job.setImageUrls(urls == null ? List.of() : read(urls, new TypeReference<List<String>>() { }));
                 job.setLeaseOwner(rs.getString(18));
-                job.setSubmittedAt(nullableLong(rs, 19));
-                double cost = rs.getDouble(20);
-                job.setCost(rs.wasNull() ? null : cost);
+                job.setSubmittedAt(NullableColumns.getLong(rs, 19));
+                job.setCost(NullableColumns.getDouble(rs, 20));
                 job.setCostUnit(rs.getString(21));
                 job.setCostSource(rs.getString("cost_source"));
                 job.setCostModel(rs.getString("cost_model"));
                 job.setUpdatedAt(rs.getLong("updated_at"));
-                job.restoreProgress(rs.getString("status_url"), nullableInt(rs, "queue_position"),
-                        nullableInt(rs, "progress"));
+                job.restoreProgress(rs.getString("status_url"), NullableColumns.getInt(rs, "queue_position"),
+                        NullableColumns.getInt(rs, "progress"));
                 jobs.add(job);
             }
         }
         return jobs;
     }
 
-    static void setNullableLong(PreparedStatement s, int index, Long value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, Types.BIGINT);
-        } else {
-            s.setLong(index, value);
-        }
-    }
-
-    static void setNullableInt(PreparedStatement s, int index, Integer value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, Types.INTEGER);
-        } else {
-            s.setInt(index, value);
-        }
-    }
-
-    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Long nullableLong(ResultSet rs, int index) throws SQLException {
-        long value = rs.getLong(index);
-        return rs.wasNull() ? null : value;
-    }
 
     /** An IN list's parameters: {@code n} question marks, comma-separated. */
     static String placeholders(int n) {

@@ -13,13 +13,12 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.support.NullableColumns;
 
 import static org.imagegen.job.JobRows.COLUMNS;
 import static org.imagegen.job.JobRows.appendEvent;
 import static org.imagegen.job.JobRows.placeholders;
 import static org.imagegen.job.JobRows.setCost;
-import static org.imagegen.job.JobRows.setNullableInt;
-import static org.imagegen.job.JobRows.setNullableLong;
 import static org.imagegen.job.JobRows.truncate;
 
 /**
@@ -219,11 +218,11 @@ public class JobStore {
                 update.setInt(5, job.getChecks());
                 update.setInt(6, job.getTransientErrors());
                 update.setInt(7, job.getDeliveryAttempts());
-                setNullableLong(update, 8, job.getNextCheckAt());
-                setNullableLong(update, 9, job.getCompletedAt());
+                NullableColumns.setLong(update, 8, job.getNextCheckAt());
+                NullableColumns.setLong(update, 9, job.getCompletedAt());
                 update.setString(10, truncate(job.getReason()));
                 update.setString(11, rows.write(job.getImageUrls()));
-                setNullableLong(update, 12, job.getSubmittedAt());
+                NullableColumns.setLong(update, 12, job.getSubmittedAt());
                 setCost(update, 13, job);
                 update.setString(15, job.getCostSource());
                 update.setString(16, job.getCostModel());
@@ -273,8 +272,8 @@ public class JobStore {
         try (PreparedStatement update = c.prepareStatement(
                 "UPDATE job SET status_url = ?, queue_position = ?, progress = ? WHERE job_key = ?")) {
             update.setString(1, job.getStatusUrl());
-            setNullableInt(update, 2, job.getPosition());
-            setNullableInt(update, 3, job.getProgress());
+            NullableColumns.setInt(update, 2, job.getPosition());
+            NullableColumns.setInt(update, 3, job.getProgress());
             update.setString(4, job.getKey());
             update.executeUpdate();
         }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 
 import javax.sql.DataSource;
+import org.imagegen.support.NullableColumns;
 
 /**
  * One row per provider in {@code provider_lock}, locked (SELECT ... FOR UPDATE) in the transaction of a create's
@@ -53,8 +54,7 @@ public final class ProviderLocks {
                 if (!rs.next()) {
                     throw new SQLException("no provider_lock row for " + provider);
                 }
-                long pausedUntil = rs.getLong(1);
-                return rs.wasNull() ? null : pausedUntil;
+                return NullableColumns.getLong(rs, 1);
             }
         }
     }

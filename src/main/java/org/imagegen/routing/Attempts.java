@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +22,7 @@ import org.imagegen.job.Submission;
 import org.imagegen.job.JobStoreException;
 import org.imagegen.job.LeaseLostException;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.NullableColumns;
 
 /**
  * The attempts a job made along its route (table {@code job_attempt}, migration V13), and the one write that moves a
@@ -57,10 +57,8 @@ public class Attempts {
             List<Attempt> attempts = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    double cost = rs.getDouble(6);
-                    Double reported = rs.wasNull() ? null : cost;
                     attempts.add(new Attempt(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), reported, rs.getString(7), rs.getLong(8), rs.getLong(9)));
+                            rs.getString(5), NullableColumns.getDouble(rs, 6), rs.getString(7), rs.getLong(8), rs.getLong(9)));
                 }
             }
             return attempts;
@@ -94,9 +92,7 @@ public class Attempts {
             select.setLong(4, since);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                int count = rs.getInt(1);
-                long first = rs.getLong(2);
-                return new Creates(count, rs.wasNull() ? null : first);
+                return new Creates(rs.getInt(1), NullableColumns.getLong(rs, 2));
             }
         } catch (SQLException e) {
             throw new JobStoreException("cannot count the creates of job " + key, e);
@@ -144,11 +140,7 @@ public class Attempts {
                     insert.setString(4, left.model());
                     insert.setString(5, left.outcome());
                     insert.setString(6, truncate(left.reason()));
-                    if (left.cost() == null) {
-                        insert.setNull(7, Types.DOUBLE);
-                    } else {
-                        insert.setDouble(7, left.cost());
-                    }
+                    NullableColumns.setDouble(insert, 7, left.cost());
                     insert.setString(8, left.costUnit());
                     insert.setLong(9, left.startedAt());
                     insert.setLong(10, left.endedAt());

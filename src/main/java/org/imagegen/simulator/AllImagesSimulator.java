@@ -143,17 +143,16 @@ public class AllImagesSimulator extends ProviderSimulator {
             error(exchange, 400, "Bad Request", problems);
             return;
         }
-        String jobKey = body.path("metaData").path("jobKey").asText(null);
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 201)) {
+        // AllImages carries the job's key in the print's metaData, not in a header
+        CreateStart start = startCreate(exchange, body.path("metaData").path("jobKey").asText(null), prompt, 201);
+        if (start == null) {
             return;
         }
         List<String> tags = new ArrayList<>();
         body.path("tags").forEach(t -> tags.add(t.asText()));
-        SimulatedGeneration g = new SimulatedGeneration(newId("print_"), jobKey, prompt, tags,
+        SimulatedGeneration g = new SimulatedGeneration(newId("print_"), start.jobKey(), prompt, tags,
                 JSON.convertValue(body.path("metaData"), Object.class), JSON.convertValue(body.path("params"), Object.class),
-                body.path("processMode").asText("fast"), scenario);
+                body.path("processMode").asText("fast"), start.scenario());
         begin(g, true);
         for (int i = 0; i < IMAGES; i++) {
             g.imageIds.add(newId("img_"));
@@ -162,7 +161,7 @@ public class AllImagesSimulator extends ProviderSimulator {
         if (!made(exchange, g)) {
             return;
         }
-        if (answerFault(exchange, fault, scenario, 201)) {
+        if (answerFault(exchange, start.fault(), start.scenario(), 201)) {
             return;
         }
         sendJson(exchange, 201, view(g, System.currentTimeMillis()));

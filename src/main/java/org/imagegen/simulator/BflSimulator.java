@@ -118,15 +118,13 @@ public class BflSimulator extends DefinitionSimulator {
         if (task == null) {
             return;
         }
-        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 200)) {
+        CreateStart start = startCreate(exchange, SimulatorSupport.jobKey(exchange), prompt, 200);
+        if (start == null) {
             return;
         }
-        SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), jobKey, prompt,
-                List.of(), null, task, null, scenario);
-        begin(g, jobKey == null || createsFor(jobKey) == 0);
+        SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), start.jobKey(), prompt,
+                List.of(), null, task, null, start.scenario());
+        begin(g, start.jobKey() == null || createsFor(start.jobKey()) == 0);
         g.imageIds.add(newId("sample_"));
         if (!made(exchange, g)) {
             return;
@@ -136,7 +134,7 @@ public class BflSimulator extends DefinitionSimulator {
             webhooks.schedule(task.webhookUrl(), g.durationMs + 20, () -> generations.containsKey(g.id)
                     ? json(view(g, System.currentTimeMillis())) : null, bytes -> Map.of());
         }
-        if (answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, start.fault(), start.scenario(), 200)) {
             return;
         }
         double megapixels = Math.round(task.width() * task.height() / 10_000.0) / 100.0;

@@ -108,20 +108,18 @@ public class FalSimulator extends DefinitionSimulator {
             return;
         }
         String prompt = body.path("prompt").asText("");
-        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         received.create(exchange, body);
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 200)) {
+        CreateStart start = startCreate(exchange, SimulatorSupport.jobKey(exchange), prompt, 200);
+        if (start == null) {
             return;
         }
         // the queue takes any input: the model validates it, and its errors come with the result
-        SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), jobKey, prompt,
-                List.of(), null, job(app, body), endpoint, scenario);
+        SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), start.jobKey(), prompt,
+                List.of(), null, job(app, body), endpoint, start.scenario());
         g.startedAt = System.currentTimeMillis();
-        g.durationMs = drawDuration(scenario);
+        g.durationMs = drawDuration(start.scenario());
         g.fate = ProviderDirectives.of(prompt).failRequest() ? SimulatedGeneration.Fate.FAIL
-                : drawFate(scenario, jobKey == null || createsFor(jobKey) == 0);
+                : drawFate(start.scenario(), start.jobKey() == null || createsFor(start.jobKey()) == 0);
         Job job = (Job) g.params;
         for (int i = 0; i < job.count(); i++) {
             g.imageIds.add(newId("img_"));
@@ -133,7 +131,7 @@ public class FalSimulator extends DefinitionSimulator {
         if (webhook != null && !webhook.isBlank() && g.fate != SimulatedGeneration.Fate.NEVER) {
             webhooks.schedule(webhook, g.durationMs + 20, () -> webhookPayload(g), bytes -> signer.headers(g.id, bytes));
         }
-        if (answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, start.fault(), start.scenario(), 200)) {
             return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -103,28 +103,26 @@ public class LeonardoSimulator extends DefinitionSimulator {
         if (request == null) {
             return;
         }
-        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 200)) {
+        CreateStart start = startCreate(exchange, SimulatorSupport.jobKey(exchange), prompt, 200);
+        if (start == null) {
             return;
         }
-        if (scenario.censor()) {
+        if (start.scenario().censor()) {
             // Leonardo refuses a flagged prompt before generating anything (and charges nothing)
             error(exchange, 400, "content moderation filter: " + prompt.substring(0, Math.min(40, prompt.length())),
                     "unexpected");
             return;
         }
-        SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), jobKey, prompt,
-                List.of(), null, request, null, scenario);
-        begin(g, jobKey == null || createsFor(jobKey) == 0);
+        SimulatedGeneration g = new SimulatedGeneration(java.util.UUID.randomUUID().toString(), start.jobKey(), prompt,
+                List.of(), null, request, null, start.scenario());
+        begin(g, start.jobKey() == null || createsFor(start.jobKey()) == 0);
         for (int i = 0; i < request.count(); i++) {
             g.imageIds.add(java.util.UUID.randomUUID().toString());
         }
         if (!made(exchange, g)) {
             return;
         }
-        if (answerFault(exchange, fault, scenario, 200)) {
+        if (answerFault(exchange, start.fault(), start.scenario(), 200)) {
             return;
         }
         int megapixels = (int) Math.ceil(request.width() * (double) request.height() / 1_000_000);

@@ -134,11 +134,10 @@ public class OpenAiSimulator extends ProviderSimulator {
             return;
         }
         String prompt = body.path("prompt").asText();
-        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        String jobKey = SimulatorSupport.jobKey(exchange);
         requests.put(String.valueOf(jobKey), body);
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 200)) {
+        CreateStart start = startCreate(exchange, jobKey, prompt, 200);
+        if (start == null) {
             return;
         }
         if (prompt.contains("sim:censor-input")) {
@@ -157,7 +156,7 @@ public class OpenAiSimulator extends ProviderSimulator {
         }
         int n = body.path("n").asInt(1);
         SimulatedGeneration g = new SimulatedGeneration(newId("img_"), jobKey, prompt, List.of(), null, null, null,
-                scenario);
+                start.scenario());
         begin(g, createsFor(jobKey) == 0);
         for (int i = 0; i < n; i++) {
             g.imageIds.add(g.id + "_" + i);
@@ -169,8 +168,8 @@ public class OpenAiSimulator extends ProviderSimulator {
         if (g.fate == SimulatedGeneration.Fate.NEVER) {
             return; // dropped at close
         }
-        long delay = g.durationMs + (fault == Fault.SLOW ? settings.slowDelay().toMillis() : 0);
-        timer.schedule(() -> answer(exchange, g, body, fault), delay, TimeUnit.MILLISECONDS);
+        long delay = g.durationMs + (start.fault() == Fault.SLOW ? settings.slowDelay().toMillis() : 0);
+        timer.schedule(() -> answer(exchange, g, body, start.fault()), delay, TimeUnit.MILLISECONDS);
     }
 
     private static JsonNode parsed(byte[] bytes) {

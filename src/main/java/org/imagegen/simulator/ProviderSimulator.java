@@ -228,17 +228,24 @@ public abstract class ProviderSimulator implements AutoCloseable {
         return faults.nextFault(point, jobKey, scenario);
     }
 
+    /** A create its fault let through: its job key, its prompt's scenario, and the fault (or null) for its answer. */
+    protected record CreateStart(String jobKey, Scenario scenario, Fault fault) {
+    }
+
     /**
-     * Answers a create with its fault when the fault refuses it before anything is made ({@code sim:create-429}, ...)
-     * and returns true: the caller then creates nothing. {@code successStatus}: what the create answers when it works.
+     * Starts a create of {@code prompt} for {@code jobKey}: draws the fault to inject on it and, when that fault
+     * refuses the create before anything is made ({@code sim:create-429}, ...), answers with it and returns null: the
+     * caller then creates nothing. {@code successStatus}: what the create answers when it works.
      */
-    protected boolean refusedCreate(HttpExchange exchange, Fault fault, Scenario scenario, int successStatus)
+    protected CreateStart startCreate(HttpExchange exchange, String jobKey, String prompt, int successStatus)
             throws IOException {
-        if (fault == null || !SimulatedFaults.refusesCreate(fault)) {
-            return false;
+        Scenario scenario = Scenario.of(prompt);
+        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
+        if (fault != null && SimulatedFaults.refusesCreate(fault)) {
+            answerFault(exchange, fault, scenario, successStatus);
+            return null;
         }
-        answerFault(exchange, fault, scenario, successStatus);
-        return true;
+        return new CreateStart(jobKey, scenario, fault);
     }
 
     /**

@@ -53,11 +53,11 @@ public final class ReceivedCalls {
         calls.add(new Call(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
                 String.valueOf(exchange.getRequestHeaders().getFirst("Host")), key != null && !key.isBlank(),
-                exchange.getRequestHeaders().getFirst("Idempotency-Key"), System.currentTimeMillis()));
+                SimulatorSupport.jobKey(exchange), System.currentTimeMillis()));
     }
 
     void create(HttpExchange exchange, JsonNode body) {
-        creates.add(new Create(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+        creates.add(new Create(SimulatorSupport.jobKey(exchange), body));
     }
 
     private void noteSecret(HttpExchange exchange) {

@@ -133,10 +133,8 @@ public class RenderNetSimulator extends ImageHostSimulator {
             error(exchange, 400, "GE05", "Invalid aspect ratio");
             return;
         }
-        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 201)) {
+        CreateStart start = startCreate(exchange, SimulatorSupport.jobKey(exchange), prompt, 201);
+        if (start == null) {
             return;
         }
         int batch = Math.max(1, first.path("batch_size").asInt(1));
@@ -145,7 +143,8 @@ public class RenderNetSimulator extends ImageHostSimulator {
             error(exchange, 402, "CR01", "Insufficient credits");
             return;
         }
-        SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), jobKey, prompt, List.of(), null, null, null, scenario);
+        SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), start.jobKey(), prompt, List.of(), null, null, null,
+                start.scenario());
         begin(g, true);
         for (int i = 0; i < batch; i++) {
             g.imageIds.add(newId("media_"));
@@ -153,7 +152,7 @@ public class RenderNetSimulator extends ImageHostSimulator {
         if (!made(exchange, g)) {
             return;
         }
-        if (answerFault(exchange, fault, scenario, 201)) {
+        if (answerFault(exchange, start.fault(), start.scenario(), 201)) {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -179,7 +178,7 @@ public class RenderNetSimulator extends ImageHostSimulator {
             return;
         }
         Scenario scenario = Scenario.of(body.get(0).path("prompt").path("positive").asText(""));
-        Fault fault = nextFault(Scenario.ESTIMATE, exchange.getRequestHeaders().getFirst("Idempotency-Key"), scenario);
+        Fault fault = nextFault(Scenario.ESTIMATE, SimulatorSupport.jobKey(exchange), scenario);
         if (answerFault(exchange, fault, scenario, 200)) {
             return;
         }

@@ -143,20 +143,18 @@ public class ReplicateSimulator extends DefinitionSimulator {
             return;
         }
         String prompt = input.path("prompt").asText();
-        String jobKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         received.create(exchange, body);
-        Scenario scenario = Scenario.of(prompt);
-        Fault fault = nextFault(Scenario.CREATE, jobKey, scenario);
-        if (refusedCreate(exchange, fault, scenario, 201)) {
+        CreateStart start = startCreate(exchange, SimulatorSupport.jobKey(exchange), prompt, 201);
+        if (start == null) {
             return;
         }
         Matcher expire = EXPIRE.matcher(prompt);
         ReplicatePrediction p = new ReplicatePrediction(modelName, version, input, webhook, events,
                 expire.find() ? Long.parseLong(expire.group(1)) : imageLifetime().toMillis());
-        SimulatedGeneration g = new SimulatedGeneration(predictionId(), jobKey, prompt, List.of(), null, null, null,
-                scenario);
+        SimulatedGeneration g = new SimulatedGeneration(predictionId(), start.jobKey(), prompt, List.of(), null, null,
+                null, start.scenario());
         // Replicate has no retry of a prediction: "fail once" fails the first create of a job key
-        begin(g, createsFor(jobKey) == 0);
+        begin(g, createsFor(start.jobKey()) == 0);
         int outputs = p.singleOutput ? 1 : Math.max(1, input.path("num_outputs").asInt(1));
         for (int i = 0; i < outputs; i++) {
             g.imageIds.add(newId("f"));
@@ -166,7 +164,7 @@ public class ReplicateSimulator extends DefinitionSimulator {
         if (!made(exchange, g)) {
             return;
         }
-        if (answerFault(exchange, fault, scenario, 201)) {
+        if (answerFault(exchange, start.fault(), start.scenario(), 201)) {
             return;
         }
         sendJson(exchange, 201, view(g, p, System.currentTimeMillis()));

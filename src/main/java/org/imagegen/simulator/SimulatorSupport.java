@@ -35,6 +35,11 @@ final class SimulatorSupport {
         return !key.isEmpty() && (expected == null || expected.isBlank() || expected.equals(key));
     }
 
+    /** The job key a call carries: its Idempotency-Key header, which the bundle sends and the real APIs ignore. */
+    static String jobKey(HttpExchange exchange) {
+        return exchange.getRequestHeaders().getFirst("Idempotency-Key");
+    }
+
     /** Whether the request was addressed to {@code host} (its Host header, with or without a port). */
     static boolean addressedTo(HttpExchange exchange, String host) {
         String sent = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));

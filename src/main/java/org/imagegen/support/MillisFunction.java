@@ -1,7 +1,5 @@
 package org.imagegen.support;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
 
 /**
@@ -10,9 +8,7 @@ import org.apache.camel.spi.PropertiesFunction;
  * through META-INF/services/org/apache/camel/properties-function/millis, so routes write durations one way and
  * settings are parsed by {@link Durations} alone.
  */
-public final class MillisFunction implements PropertiesFunction, CamelContextAware {
-
-    private CamelContext context;
+public final class MillisFunction extends SettingsPlugin implements PropertiesFunction {
 
     @Override
     public String getName() {
@@ -21,16 +17,6 @@ public final class MillisFunction implements PropertiesFunction, CamelContextAwa
 
     @Override
     public String apply(String key) {
-        return Long.toString(Settings.millis(context, key.strip()));
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.context = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
+        return Long.toString(Settings.millis(getCamelContext(), key.strip()));
     }
 }

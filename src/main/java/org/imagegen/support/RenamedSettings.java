@@ -6,8 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Ordered;
 import org.apache.camel.spi.PropertiesSource;
 import org.slf4j.Logger;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The others kept their values and changed only their prefix ({@link #RENAMED_PREFIXES}): imagegen.management.* is
  * imagegen.console.*, as camel.management.* is something else (health and metrics on the API port).
  */
-public final class RenamedSettings implements PropertiesSource, Ordered, CamelContextAware {
+public final class RenamedSettings extends SettingsPlugin implements PropertiesSource, Ordered {
 
     /** Old name to new name (docs/operating.md, "Renamed settings"). */
     public static final Map<String, String> RENAMED = Map.of(
@@ -55,7 +53,6 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
     /** Set while this source looks a key up itself: the nested lookup must see only what was really configured. */
     private final ThreadLocal<Boolean> looking = ThreadLocal.withInitial(() -> false);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    private CamelContext context;
 
     @Override
     public String getName() {
@@ -70,7 +67,7 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
 
     @Override
     public String getProperty(String name) {
-        if (context == null || looking.get()) {
+        if (getCamelContext() == null || looking.get()) {
             return null;
         }
         String old = oldName(name);
@@ -138,7 +135,7 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
     private Optional<String> configured(String key) {
         looking.set(true);
         try {
-            return context.getPropertiesComponent().resolveProperty(key).map(String::strip);
+            return getCamelContext().getPropertiesComponent().resolveProperty(key).map(String::strip);
         } finally {
             looking.set(false);
         }
@@ -147,16 +144,6 @@ public final class RenamedSettings implements PropertiesSource, Ordered, CamelCo
     /** A bare number in the old settings meant milliseconds. */
     private static String asDuration(String value) {
         return value.matches("\\d+") ? value + "ms" : value;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.context = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
     }
 
     private static Map<String, String> invert(Map<String, String> map) {

@@ -3,10 +3,8 @@ package org.imagegen.limit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.sql.DataSource;
 
 import org.imagegen.job.Job;
@@ -15,8 +13,8 @@ import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
 import org.imagegen.job.Submission;
-import org.imagegen.support.AtOnce;
 import org.imagegen.support.MigratedStores;
+import org.imagegen.support.StoreInstance;
 import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,11 +37,19 @@ class LimitLedgerTest {
     private Supplier<DataSource> store = MigratedStores.h2("limits");
 
     /** One bundle's view of the shared store; {@link #waits} says why its last refused create waits. */
-    private record Instance(JobStore store, JobClaims claims, LimitLedger ledger, List<LimitLedger.Wait> waits) {
+    private record Instance(StoreInstance on, LimitLedger ledger, List<LimitLedger.Wait> waits) {
+        JobStore store() {
+            return on.store();
+        }
+
+        JobClaims claims() {
+            return on.claims();
+        }
+
         boolean send(Job job, long now) {
             LimitLedger.Admission admission = ledger.admission(job.getProvider(), now);
             job.setState(JobState.SUBMITTING);
-            boolean sent = store.saveWhileLeased(job, Submission.CREATE_SENT + "1", now, now, admission::holds);
+            boolean sent = store().saveWhileLeased(job, Submission.CREATE_SENT + "1", now, now, admission::holds);
             if (!sent) {
                 job.setState(JobState.ACCEPTED); // as Submission puts it back
                 synchronized (waits) {
@@ -55,12 +61,10 @@ class LimitLedgerTest {
     }
 
     private Instance instance(String name, Map<String, String> limits) {
-        DataSource dataSource = store.get();
-        LimitLedger ledger = new LimitLedger(dataSource, ProviderLimits.of(limits));
+        StoreInstance on = StoreInstance.on(store, name);
+        LimitLedger ledger = new LimitLedger(on.dataSource(), ProviderLimits.of(limits));
         ledger.createLocks();
-        ObjectMapper json = new ObjectMapper();
-        return new Instance(new JobStore(dataSource, json), new JobClaims(dataSource, json, name), ledger,
-                new ArrayList<>());
+        return new Instance(on, ledger, new ArrayList<>());
     }
 
     private static void accept(Instance instance, int jobs) {
@@ -69,26 +73,40 @@ class LimitLedgerTest {
         }
     }
 
-    /** 15 jobs claimed by each instance, all sent at once at {@code now}: how many were let through. */
-    private static int sendAtOnce(Instance a, Instance b, List<Job> claimedByA, List<Job> claimedByB, long now)
-            throws Exception {
-        List<Callable<Boolean>> sends = new ArrayList<>();
-        claimedByA.forEach(job -> sends.add(() -> a.send(job, now)));
-        claimedByB.forEach(job -> sends.add(() -> b.send(job, now)));
-        return (int) AtOnce.run(sends).stream().filter(sent -> sent).count();
+    /** Two instances under one limit, with 15 jobs claimed by each out of 30 on their store. */
+    private record Claimed(Instance a, Instance b, List<Job> byA, List<Job> byB) {
+
+        /** Jobs of A's and of B's, each sent at once at {@code now} by its instance: how many were let through. */
+        int sendAtOnce(List<Job> ofA, List<Job> ofB, long now) throws Exception {
+            return (int) StoreInstance.sendAtOnce(ofA, job -> a.send(job, now), ofB, job -> b.send(job, now)).stream()
+                    .filter(sent -> sent).count();
+        }
+
+        /** The claimed jobs of both instances that are in {@code state} now. */
+        List<Job> in(JobState state) {
+            List<Job> jobs = new ArrayList<>(byA);
+            jobs.addAll(byB);
+            jobs.removeIf(job -> job.getState() != state);
+            return jobs;
+        }
+    }
+
+    /** Two instances on a fresh {@code database} store under {@code limit}: 30 jobs, 15 claimed by each. */
+    private Claimed claimedByTwo(String database, Map<String, String> limit, long leaseUntil) {
+        store = MigratedStores.of(database, "limit_test");
+        Instance a = instance("node-a/1", limit);
+        Instance b = instance("node-b/1", limit);
+        accept(a, 30);
+        return new Claimed(a, b, a.claims().claimDue(15, NOON, leaseUntil), b.claims().claimDue(15, NOON, leaseUntil));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void twoInstancesNeverHaveMoreInFlightThanMaxConcurrent(String database) throws Exception {
-        store = MigratedStores.of(database, "limit_test");
-        Map<String, String> limit = Map.of("imagegen.providers.bfl.max-concurrent", "5");
-        Instance a = instance("node-a/1", limit);
-        Instance b = instance("node-b/1", limit);
-        accept(a, 30);
-        List<Job> claimedByA = a.claims().claimDue(15, NOON, NOON + 60_000);
-        List<Job> claimedByB = b.claims().claimDue(15, NOON, NOON + 60_000);
-        assertThat(sendAtOnce(a, b, claimedByA, claimedByB, NOON)).as("creates let through by 5 at once").isEqualTo(5);
+        Claimed two = claimedByTwo(database, Map.of("imagegen.providers.bfl.max-concurrent", "5"), NOON + 60_000);
+        Instance a = two.a();
+        Instance b = two.b();
+        assertThat(two.sendAtOnce(two.byA(), two.byB(), NOON)).as("creates let through by 5 at once").isEqualTo(5);
         assertThat(a.waits().get(0).reason()).isEqualTo("waiting: bfl has 5 generations in flight "
                 + "(imagegen.providers.bfl.max-concurrent = 5)");
         assertThat(a.waits().get(0).freesAt()).isNull();
@@ -96,15 +114,11 @@ class LimitLedgerTest {
         assertThat(b.ledger().status(NOON)).containsExactly(new LimitLedger.Status("bfl", 5, 5, null, 5, null));
 
         // two of them end (one delivered, one failed): exactly two more may go, from either instance
-        List<Job> inFlight = new ArrayList<>(claimedByA);
-        inFlight.addAll(claimedByB);
-        inFlight.removeIf(job -> job.getState() != JobState.SUBMITTING);
+        List<Job> inFlight = two.in(JobState.SUBMITTING);
         finish(a, inFlight.get(0), JobState.DELIVERED);
         finish(a, inFlight.get(1), JobState.FAILED);
         assertThat(a.ledger().status(NOON).get(0).inFlight()).isEqualTo(3);
-        List<Job> waiting = new ArrayList<>(claimedByA);
-        waiting.addAll(claimedByB);
-        waiting.removeIf(job -> job.getState() != JobState.ACCEPTED);
+        List<Job> waiting = two.in(JobState.ACCEPTED);
         int more = 0;
         for (int i = 0; i < waiting.size(); i++) {
             more += (i % 2 == 0 ? a : b).send(waiting.get(i), NOON + 1) ? 1 : 0;
@@ -115,14 +129,10 @@ class LimitLedgerTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimit(String database) throws Exception {
-        store = MigratedStores.of(database, "limit_test");
-        Map<String, String> limit = Map.of("imagegen.providers.bfl.creates-per-minute", "7");
-        Instance a = instance("node-a/1", limit);
-        Instance b = instance("node-b/1", limit);
-        accept(a, 30);
-        List<Job> claimedByA = a.claims().claimDue(15, NOON, NOON + 120_000);
-        List<Job> claimedByB = b.claims().claimDue(15, NOON, NOON + 120_000);
-        assertThat(sendAtOnce(a, b, claimedByA, claimedByB, NOON)).as("creates in a minute of 7").isEqualTo(7);
+        Claimed two = claimedByTwo(database, Map.of("imagegen.providers.bfl.creates-per-minute", "7"), NOON + 120_000);
+        Instance a = two.a();
+        Instance b = two.b();
+        assertThat(two.sendAtOnce(two.byA(), two.byB(), NOON)).as("creates in a minute of 7").isEqualTo(7);
         LimitLedger.Wait wait = a.waits().get(0);
         assertThat(wait.reason()).isEqualTo("waiting: bfl had 7 creates in the last minute "
                 + "(imagegen.providers.bfl.creates-per-minute = 7)");
@@ -131,13 +141,11 @@ class LimitLedgerTest {
         assertThat(b.ledger().status(NOON + 60_000).get(0).createsLastMinute()).as("the minute has passed").isZero();
 
         // none more before the minute is over (the ones sent are in flight still: that limits nothing here)
-        List<Job> waiting = new ArrayList<>(claimedByA);
-        waiting.addAll(claimedByB);
-        waiting.removeIf(job -> job.getState() == JobState.SUBMITTING);
+        List<Job> waiting = two.in(JobState.ACCEPTED);
         assertThat(b.send(waiting.get(0), NOON + 59_999)).isFalse();
         List<Job> sendAgainByA = waiting.subList(0, 11);
         List<Job> sendAgainByB = waiting.subList(11, waiting.size());
-        assertThat(sendAtOnce(a, b, sendAgainByA, sendAgainByB, NOON + 60_000)).as("the next minute's 7")
+        assertThat(two.sendAtOnce(sendAgainByA, sendAgainByB, NOON + 60_000)).as("the next minute's 7")
                 .isEqualTo(7);
     }
 

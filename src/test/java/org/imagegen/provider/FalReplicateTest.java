@@ -96,10 +96,8 @@ class FalReplicateTest extends ShippedSimulators {
         // a 504 with fal's error_type (X-Fal-Error-Type) is fal's answer: FAILED at once, not checked until TIMED_OUT
         JsonNode request = FOLDERS.awaitEnded("fal-request-error", "FAILED", WAIT);
         assertThat(request.path("reason").asText()).isEqualTo("request_timeout: Request timed out");
-        JsonNode policy = FOLDERS.awaitEnded("fal-policy", "CENSORED", WAIT);
-        assertThat(policy.path("reason").asText()).contains("flagged by a content checker");
-        JsonNode all = FOLDERS.awaitEnded("fal-nsfw-all", "CENSORED", WAIT);
-        assertThat(all.path("reason").asText()).contains("safety checker flagged every image");
+        endedWith("fal-policy", "CENSORED", "flagged by a content checker");
+        endedWith("fal-nsfw-all", "CENSORED", "safety checker flagged every image");
         // some flagged: the clean ones are delivered, the black ones left out
         JsonNode some = FOLDERS.awaitEnded("fal-nsfw-one", "DELIVERED", WAIT);
         assertThat(some.path("images")).hasSize(2);
@@ -116,6 +114,11 @@ class FalReplicateTest extends ShippedSimulators {
     @Test
     void replicateCancelsThePrediction() {
         cancelsWhileTheProviderMakesIt("rep-cancel", "replicate");
+    }
+
+    /** Waits until job {@code id} ended in {@code state}, its manifest's reason saying {@code reason}. */
+    private static void endedWith(String id, String state, String reason) {
+        assertThat(FOLDERS.awaitEnded(id, state, WAIT).path("reason").asText()).contains(reason);
     }
 
     /** A job the provider is still making (for 30 s) is cancelled through the API and deleted at the provider. */
@@ -167,14 +170,10 @@ class FalReplicateTest extends ShippedSimulators {
                 {"id": "rep-aborted", "provider": "replicate", "prompt": "a bell sim:aborted"}
                 """);
 
-        JsonNode failed = FOLDERS.awaitEnded("rep-failed", "FAILED", WAIT);
-        assertThat(failed.path("reason").asText()).contains("the model raised an exception");
-        JsonNode nsfw = FOLDERS.awaitEnded("rep-nsfw", "CENSORED", WAIT);
-        assertThat(nsfw.path("reason").asText()).contains("NSFW content");
-        JsonNode canceled = FOLDERS.awaitEnded("rep-canceled", "FAILED", WAIT);
-        assertThat(canceled.path("reason").asText()).contains("canceled at Replicate");
-        JsonNode aborted = FOLDERS.awaitEnded("rep-aborted", "FAILED", WAIT);
-        assertThat(aborted.path("reason").asText()).contains("aborted by Replicate");
+        endedWith("rep-failed", "FAILED", "the model raised an exception");
+        endedWith("rep-nsfw", "CENSORED", "NSFW content");
+        endedWith("rep-canceled", "FAILED", "canceled at Replicate");
+        endedWith("rep-aborted", "FAILED", "aborted by Replicate");
     }
 
     // ---- both ------------------------------------------------------------------------------------------------------

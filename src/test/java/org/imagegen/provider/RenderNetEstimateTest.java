@@ -67,8 +67,7 @@ class RenderNetEstimateTest extends ShippedSimulators {
     @Test
     @Order(2)
     void aBalanceTooSmallFailsTheJobWithTheFiguresAndNoCreate() {
-        rendernet.setCredits(2);
-        try {
+        withCredits(2, () -> {
             FOLDERS.drop("poor.json", """
                     {"id": "rn-est-poor", "provider": "rendernet", "prompt": "three boats", "count": 3}""");
 
@@ -81,16 +80,13 @@ class RenderNetEstimateTest extends ShippedSimulators {
             assertThat(posts("rn-est-poor", "/pub/v1/generations")).as("no create sent, not even a refused one").isZero();
             assertThat(manifest.path("createAttempts").asInt()).as("no create was ever marked as being sent").isZero();
             assertThat(rendernet.credits()).isEqualTo(2);
-        } finally {
-            rendernet.setCredits(1_000_000);
-        }
+        });
     }
 
     @Test
     @Order(3)
     void onARouteABalanceTooSmallSendsTheJobToTheNextStepWithoutACreate() {
-        rendernet.setCredits(3);
-        try {
+        withCredits(3, () -> {
             // four images: all-images, the next step, always makes four
             FOLDERS.drop("poor-route.json", """
                     {"id": "rn-est-route", "provider": "route:thrifty", "prompt": "four boats", "count": 4}""");
@@ -104,9 +100,7 @@ class RenderNetEstimateTest extends ShippedSimulators {
             assertThat(left.path("reason").asText()).contains("4 credits needed, 3 left");
             assertThat(posts("rn-est-route", "/pub/v1/generations")).as("no create sent to RenderNet").isZero();
             assertThat(rendernet.credits()).isEqualTo(3);
-        } finally {
-            rendernet.setCredits(1_000_000);
-        }
+        });
     }
 
     @Test
@@ -124,6 +118,16 @@ class RenderNetEstimateTest extends ShippedSimulators {
             assertThat(rendernet.createsFor(id)).isEqualTo(1);
         }
         assertThat(rendernet.injectedFaults()).filteredOn(f -> f.point().equals("estimate")).hasSize(3);
+    }
+
+    /** Runs {@code test} with the simulator's balance at {@code credits}; then the balance is plenty again. */
+    private void withCredits(long credits, Runnable test) {
+        rendernet.setCredits(credits);
+        try {
+            test.run();
+        } finally {
+            rendernet.setCredits(1_000_000);
+        }
     }
 
     /** The POSTs to {@code path} the simulator received for a job key. */

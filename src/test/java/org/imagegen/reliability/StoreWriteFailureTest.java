@@ -35,29 +35,19 @@ class StoreWriteFailureTest {
      */
     @Test
     void aCreateWhoseSubmittingMarkWasNotWrittenIsSentLaterExactlyOnce() throws Exception {
-        Folders folders = new Folders("store-write-submitting").clean();
-        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_submitting");
-             RunningBundle bundle = RunningBundle.start(folders.fastBundle())) {
-            StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
-            faults.failWrites("mark-lost", "SUBMITTING", 1);
-
-            folders.drop("mark.json", "{\"id\": \"mark-lost\", \"provider\": \"rendernet\", \"prompt\": \"a lighthouse\"}");
-
-            JsonNode manifest = folders.awaitManifest("mark-lost", Duration.ofSeconds(30));
-            assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
-            // the refused write and the one that went through
-            assertThat(faults.writesTried()).isEqualTo(2);
-            assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor("mark-lost"))
-                    .isEqualTo(1);
-            JobQueries store = bundle.bean("jobQueries", JobQueries.class);
-            // the manifest reaches the sink just before the row says DELIVERED
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.find("mark-lost").orElseThrow().getState()
-                    == JobState.DELIVERED);
-            assertThat(store.history("mark-lost")).extracting(JobEvent::state)
-                    .doesNotContain(JobState.NEEDS_ATTENTION)
-                    .containsSubsequence(JobState.ACCEPTED, JobState.SUBMITTING, JobState.SUBMITTED,
-                            JobState.SUCCEEDED, JobState.DELIVERED);
-        }
+        deliveredAndCreatedOnce("submitting", "mark-lost", "a lighthouse",
+                faults -> faults.failWrites("mark-lost", "SUBMITTING", 1), (bundle, faults) -> {
+                    // the refused write and the one that went through
+                    assertThat(faults.writesTried()).isEqualTo(2);
+                    JobQueries store = bundle.bean("jobQueries", JobQueries.class);
+                    // the manifest reaches the sink just before the row says DELIVERED
+                    await().atMost(Duration.ofSeconds(10)).until(() -> store.find("mark-lost").orElseThrow().getState()
+                            == JobState.DELIVERED);
+                    assertThat(store.history("mark-lost")).extracting(JobEvent::state)
+                            .doesNotContain(JobState.NEEDS_ATTENTION)
+                            .containsSubsequence(JobState.ACCEPTED, JobState.SUBMITTING, JobState.SUBMITTED,
+                                    JobState.SUCCEEDED, JobState.DELIVERED);
+                });
     }
 
     /**
@@ -67,20 +57,43 @@ class StoreWriteFailureTest {
      */
     @Test
     void aJobWhoseStepAndErrorHandlerCouldNotWriteIsDeliveredLongBeforeItsLeaseRunsOut() throws Exception {
-        Folders folders = new Folders("store-write-stranded").clean();
-        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_stranded");
-             RunningBundle bundle = RunningBundle.start(folders.fastBundle("imagegen.loop.lease=10m"))) {
-            StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
+        deliveredAndCreatedOnce("stranded", "stranded", "a harbour", faults -> {
             // the check that finds the generation finished, then the error handler's reschedule
             faults.failWrites("stranded", "SUCCEEDED", 2);
+            faults.failWrites("stranded", "SUCCEEDED", 2);
+        }, (bundle, faults) -> assertThat(faults.writesTried()).isGreaterThanOrEqualTo(3), "imagegen.loop.lease=10m");
+    }
 
-            folders.drop("stranded.json", "{\"id\": \"stranded\", \"provider\": \"rendernet\", \"prompt\": \"a harbour\"}");
+    /** Which of the job store's writes fail. */
+    private interface Failing {
+        void setUp(StoreFaults faults) throws Exception;
+    }
 
-            JsonNode manifest = folders.awaitManifest("stranded", Duration.ofSeconds(30));
+    /** What a test checks in the bundle, still running, once its job was delivered. */
+    private interface Then {
+        void check(RunningBundle bundle, StoreFaults faults) throws Exception;
+    }
+
+    /**
+     * RenderNet job {@code id} sent through a bundle of its own ({@code name} names its folders and, on PostgreSQL,
+     * its schema; {@code settings} beyond the fast bundle's) whose job-store writes fail as {@code failing} sets up:
+     * it is delivered all the same, created at the provider once; then {@code then} checks the rest.
+     */
+    private static void deliveredAndCreatedOnce(String name, String id, String prompt, Failing failing, Then then,
+                                                String... settings) throws Exception {
+        Folders folders = new Folders("store-write-" + name).clean();
+        try (AutoCloseable schema = PostgresJobStore.ownSchema("store_write_" + name);
+             RunningBundle bundle = RunningBundle.start(folders.fastBundle(settings))) {
+            StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
+            failing.setUp(faults);
+
+            folders.drop(id + ".json", "{\"id\": \"" + id + "\", \"provider\": \"rendernet\", \"prompt\": \""
+                    + prompt + "\"}");
+
+            JsonNode manifest = folders.awaitManifest(id, Duration.ofSeconds(30));
             assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
-            assertThat(faults.writesTried()).isGreaterThanOrEqualTo(3);
-            assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor("stranded"))
-                    .isEqualTo(1);
+            assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor(id)).isEqualTo(1);
+            then.check(bundle, faults);
         }
     }
 }

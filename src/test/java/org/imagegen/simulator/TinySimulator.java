@@ -66,7 +66,7 @@ public final class TinySimulator extends ProviderSimulator {
         if (method.equals("POST") && path.equals("/v1/generations")) {
             body(exchange);
             String id = newId("tiny_");
-            countCreate(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            countCreate(SimulatorSupport.jobKey(exchange));
             sendJson(exchange, 201, Map.of("id", id));
         } else if (method.equals("GET") && path.startsWith("/v1/generations/")) {
             String id = path.substring("/v1/generations/".length());

@@ -1,15 +1,12 @@
 package org.imagegen.spend;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.sql.DataSource;
 
 import org.imagegen.job.Job;
@@ -17,8 +14,8 @@ import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobStore;
 import org.imagegen.job.Save;
-import org.imagegen.support.AtOnce;
 import org.imagegen.support.MigratedStores;
+import org.imagegen.support.StoreInstance;
 import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,26 +44,33 @@ class BudgetLedgerTest {
     private Supplier<DataSource> store = MigratedStores.h2("budgets");
 
     /** One bundle's view of the shared store: its own data source, store, claims and ledger. */
-    private record Instance(JobStore store, JobClaims claims, BudgetLedger ledger) {
+    private record Instance(StoreInstance on, BudgetLedger ledger) {
+        JobStore store() {
+            return on.store();
+        }
+
+        JobClaims claims() {
+            return on.claims();
+        }
+
         boolean send(Job job, long now) {
             BudgetLedger.Reservation reservation = ledger.reservation(job.getKey(), job.getProvider(),
                     job.getRequest().route(), null, job.getRequest().count(), now);
             job.setState(JobState.SUBMITTING);
-            return store.saveWhileLeased(job, "create", now, now, reservation::holds);
+            return store().saveWhileLeased(job, "create", now, now, reservation::holds);
         }
     }
 
     private Instance instance(String name, Map<String, String> budgets) {
         Map<String, String> settings = new HashMap<>(PRICED);
         settings.putAll(budgets);
-        DataSource dataSource = store.get();
+        StoreInstance on = StoreInstance.on(store, name);
         Prices prices = Prices.of(settings);
         Conversions conversions = Conversions.of(settings);
-        BudgetLedger ledger = new BudgetLedger(dataSource, Budgets.of(settings, prices, conversions,
+        BudgetLedger ledger = new BudgetLedger(on.dataSource(), Budgets.of(settings, prices, conversions,
                 Duration.ofMinutes(1)), prices, conversions);
         ledger.createLocks();
-        ObjectMapper json = new ObjectMapper();
-        return new Instance(new JobStore(dataSource, json), new JobClaims(dataSource, json, name), ledger);
+        return new Instance(on, ledger);
     }
 
     private void accept(Instance instance, int jobs, Integer count) {
@@ -156,10 +160,8 @@ class BudgetLedgerTest {
         List<Job> claimedByB = b.claims().claimDue(each, NOON, NOON + 60_000);
         assertThat(claimedByA).hasSize(each);
         assertThat(claimedByB).hasSize(each);
-        List<Callable<Job>> sends = new ArrayList<>();
-        claimedByA.forEach(job -> sends.add(() -> a.send(job, NOON) ? job : null));
-        claimedByB.forEach(job -> sends.add(() -> b.send(job, NOON) ? job : null));
-        return AtOnce.run(sends).stream().filter(Objects::nonNull).toList();
+        return StoreInstance.sendAtOnce(claimedByA, job -> a.send(job, NOON) ? job : null,
+                claimedByB, job -> b.send(job, NOON) ? job : null).stream().filter(Objects::nonNull).toList();
     }
 
     @ParameterizedTest

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -121,6 +122,25 @@ public final class Folders {
         JsonNode manifest = awaitManifest(id, atMost);
         assertThat(manifest.path("state").asText()).as(id + ": " + manifest.toPrettyString()).isEqualTo(state);
         return manifest;
+    }
+
+    /**
+     * Drops a request for one job, {@code id} with {@code prompt} on {@code provider} (null: the default one), as
+     * {@code <id>.json}, and returns its manifest once it ended, asserted to be in {@code state}.
+     */
+    public JsonNode runJob(String id, String provider, String prompt, String state, Duration atMost) {
+        Map<String, String> request = new LinkedHashMap<>();
+        request.put("id", id);
+        if (provider != null) {
+            request.put("provider", provider);
+        }
+        request.put("prompt", prompt);
+        try {
+            drop(id + ".json", JSON.writeValueAsString(request));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return awaitEnded(id, state, atMost);
     }
 
     /** The field the first problem of a rejected file names, once its error file is written. */

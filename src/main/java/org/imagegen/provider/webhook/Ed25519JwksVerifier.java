@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * under none of its keys (the provider may have rotated them), but never more than once a minute, so forged
  * deliveries cannot make the bundle hammer the key server.
  */
-public final class Ed25519JwksVerifier implements WebhookVerifier {
+public final class Ed25519JwksVerifier extends ServedKeysVerifier<List<PublicKey>> {
 
     public static final String REQUEST_ID = "X-Fal-Webhook-Request-Id";
     public static final String USER_ID = "X-Fal-Webhook-User-Id";
@@ -39,54 +39,44 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final FreshDeliveries deliveries;
-    private final KeyFetches fetches = new KeyFetches();
-    private volatile List<PublicKey> keys = List.of();
+    private static final Refusals REFUSALS = new Refusals(
+            "missing " + REQUEST_ID + ", " + USER_ID + ", " + TIMESTAMP + " or " + SIGNATURE + " header",
+            "the provider's signing keys could not be fetched yet",
+            "the signature does not verify with the provider's keys");
+
     private volatile long fetchedAt;
 
+    /** The key set is always the provider's: none is known before the first fetch. */
     public Ed25519JwksVerifier(long toleranceMs, int replayCapacity) {
-        this.deliveries = new FreshDeliveries(toleranceMs, replayCapacity);
+        super(REQUEST_ID, TIMESTAMP, REFUSALS, null, toleranceMs, replayCapacity);
     }
 
     @Override
     public boolean wantsKeys(Function<String, String> header, byte[] body, long now) {
-        if (!fetches.mayFetch(now)) {
+        if (!mayFetch(now)) {
             return false;
         }
-        return keys.isEmpty() || now - fetchedAt > MAX_AGE_MS
-                || header.apply(SIGNATURE) != null && !verifies(keys, header, body);
+        List<PublicKey> known = keys();
+        return known == null || now - fetchedAt > MAX_AGE_MS
+                || header.apply(SIGNATURE) != null && !verifies(known, header, body);
     }
 
     @Override
     public void keysFetched(String answer, long now) {
-        fetches.made(now);
-        List<PublicKey> read = readJwks(answer);
-        keys = read;
+        super.keysFetched(answer, now);
         fetchedAt = now;
     }
 
     @Override
-    public void keysFailed(long now) {
-        fetches.made(now);
+    List<PublicKey> read(String answer) {
+        return readJwks(answer);
     }
 
     @Override
-    public String verify(Function<String, String> header, byte[] body, long now) {
-        String requestId = header.apply(REQUEST_ID);
-        String timestamp = header.apply(TIMESTAMP);
-        if (blank(requestId) || header.apply(USER_ID) == null || blank(timestamp) || blank(header.apply(SIGNATURE))) {
-            throw WebhookRefusedException.unsigned("missing " + REQUEST_ID + ", " + USER_ID + ", " + TIMESTAMP + " or "
-                    + SIGNATURE + " header");
-        }
-        List<PublicKey> known = keys;
-        if (known.isEmpty()) {
-            throw WebhookRefusedException.unverifiable("the provider's signing keys could not be fetched yet");
-        }
-        if (!verifies(known, header, body)) {
-            throw WebhookRefusedException.unsigned("the signature does not verify with the provider's keys");
-        }
-        deliveries.accept(requestId, timestamp, now);
-        return requestId;
+    boolean carriesHeaders(Function<String, String> header) {
+        // the user id is signed as it comes, empty or not
+        return !blank(header.apply(REQUEST_ID)) && header.apply(USER_ID) != null && !blank(header.apply(TIMESTAMP))
+                && !blank(header.apply(SIGNATURE));
     }
 
     /** The message a delivery's signature covers. */
@@ -137,10 +127,15 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
         }
     }
 
-    private static boolean verifies(List<PublicKey> keys, Function<String, String> header, byte[] body) {
+    @Override
+    boolean verifies(List<PublicKey> keys, Function<String, String> header, byte[] body) {
+        String hex = header.apply(SIGNATURE);
+        if (hex == null) {
+            return false;
+        }
         byte[] signature;
         try {
-            signature = HexFormat.of().parseHex(header.apply(SIGNATURE).strip());
+            signature = HexFormat.of().parseHex(hex.strip());
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -166,9 +161,5 @@ public final class Ed25519JwksVerifier implements WebhookVerifier {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * delivery arrives, and fetched again, at most once a minute, when a delivery does not match it (the provider
  * rotated it).
  */
-public final class StandardWebhooksVerifier implements WebhookVerifier {
+public final class StandardWebhooksVerifier extends ServedKeysVerifier<byte[]> {
 
     public static final String ID = "webhook-id";
     public static final String TIMESTAMP = "webhook-timestamp";
@@ -32,15 +32,16 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
     private static final String PREFIX = "whsec_";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Refusals REFUSALS = new Refusals(
+            "missing " + ID + ", " + TIMESTAMP + " or " + SIGNATURE + " header",
+            "the signing secret could not be fetched yet",
+            "the signature does not match");
+
     private final boolean fetched;
-    private final FreshDeliveries deliveries;
-    private final KeyFetches fetches = new KeyFetches();
-    private volatile byte[] key;
 
     private StandardWebhooksVerifier(byte[] key, boolean fetched, long toleranceMs, int replayCapacity) {
-        this.key = key;
+        super(ID, TIMESTAMP, REFUSALS, key, toleranceMs, replayCapacity);
         this.fetched = fetched;
-        this.deliveries = new FreshDeliveries(toleranceMs, replayCapacity);
     }
 
     /** A verifier with a configured secret ({@code whsec_<base64>}, or the base64 alone). */
@@ -72,15 +73,15 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
 
     @Override
     public boolean wantsKeys(Function<String, String> header, byte[] body, long now) {
-        if (!fetched || !fetches.mayFetch(now)) {
+        if (!fetched || !mayFetch(now)) {
             return false;
         }
-        return key == null || header.apply(SIGNATURE) != null && !matches(key, header, body);
+        byte[] key = keys();
+        return key == null || header.apply(SIGNATURE) != null && !verifies(key, header, body);
     }
 
     @Override
-    public void keysFetched(String answer, long now) {
-        fetches.made(now);
+    byte[] read(String answer) {
         JsonNode node;
         try {
             node = answer == null ? null : JSON.readTree(answer);
@@ -90,34 +91,16 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
         if (node == null || !node.path("key").isTextual()) {
             throw new IllegalArgumentException("the signing secret's answer has no \"key\"");
         }
-        key = key(node.path("key").asText());
+        return key(node.path("key").asText());
     }
 
     @Override
-    public void keysFailed(long now) {
-        fetches.made(now);
+    boolean carriesHeaders(Function<String, String> header) {
+        return !blank(header.apply(ID)) && !blank(header.apply(TIMESTAMP)) && !blank(header.apply(SIGNATURE));
     }
 
     @Override
-    public String verify(Function<String, String> header, byte[] body, long now) {
-        String id = header.apply(ID);
-        String timestamp = header.apply(TIMESTAMP);
-        String signature = header.apply(SIGNATURE);
-        if (blank(id) || blank(timestamp) || blank(signature)) {
-            throw WebhookRefusedException.unsigned("missing " + ID + ", " + TIMESTAMP + " or " + SIGNATURE + " header");
-        }
-        byte[] current = key;
-        if (current == null) {
-            throw WebhookRefusedException.unverifiable("the signing secret could not be fetched yet");
-        }
-        if (!matches(current, header, body)) {
-            throw WebhookRefusedException.unsigned("the signature does not match");
-        }
-        deliveries.accept(id, timestamp, now);
-        return id;
-    }
-
-    private static boolean matches(byte[] key, Function<String, String> header, byte[] body) {
+    boolean verifies(byte[] key, Function<String, String> header, byte[] body) {
         String signature = header.apply(SIGNATURE);
         if (signature == null) {
             return false;
@@ -151,9 +134,5 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

@@ -1,9 +1,6 @@
 package org.imagegen.provider.definition;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +10,7 @@ import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.imagegen.simulator.TinySimulator;
+import org.imagegen.support.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,11 +74,11 @@ class DefinedProviderSimulatorTest {
         assertThat(tiny.downloadHosts().refusal("http://localhost:" + simulator.port() + "/files/x.png"))
                 .as("its image host is allowed").isNull();
         assertThat(tiny.downloadHosts().refusal("https://cdn.tiny.example/x.png")).isNull();
-        assertThat(reachable(simulator.port())).isTrue();
+        assertThat(FreePorts.listening(simulator.port())).isTrue();
 
         simulators.stop();
 
-        assertThat(reachable(simulator.port())).as("closed with the context").isFalse();
+        assertThat(FreePorts.listening(simulator.port())).as("closed with the context").isFalse();
         assertThat(simulators.started()).isEmpty();
     }
 
@@ -117,15 +115,6 @@ class DefinedProviderSimulatorTest {
                     .isEqualTo("http://127.0.0.1:" + port);
         } finally {
             simulators.stop();
-        }
-    }
-
-    private static boolean reachable(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (ConnectException e) {
-            return false;
         }
     }
 }

@@ -2,9 +2,6 @@ package org.imagegen.provider.definition;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +19,7 @@ import org.imagegen.provider.Providers;
 import org.imagegen.simulator.TinySimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
+import org.imagegen.support.FreePorts;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.ScriptedProvider.Call;
@@ -125,7 +123,7 @@ class DefinedProviderStatusTest {
         bundle.close();
         queue.stop();
         if (tinySimulator != null) {
-            assertThat(reachable(tinySimulator.port())).as("the simulator stops with the bundle").isFalse();
+            assertThat(FreePorts.listening(tinySimulator.port())).as("the simulator stops with the bundle").isFalse();
         }
     }
 
@@ -185,18 +183,9 @@ class DefinedProviderStatusTest {
 
         assertThat(simulator.createsFor("tiny-1")).isEqualTo(1);
         assertThat(simulator.authorizations).isNotEmpty().allSatisfy(a -> assertThat(a).isEqualTo("Bearer simulated"));
-        assertThat(reachable(simulator.port())).isTrue();
+        assertThat(FreePorts.listening(simulator.port())).isTrue();
         // the bundle stops with the class: its simulator must stop with it (checked in stop())
         tinySimulator = simulator;
-    }
-
-    private static boolean reachable(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (ConnectException e) {
-            return false;
-        }
     }
 
     /**

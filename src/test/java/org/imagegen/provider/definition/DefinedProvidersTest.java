@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(PostgresJobStore.class)
 class DefinedProvidersTest {
 
-    private static ProviderDefinition minimal() {
+    /** A definition with only what every definition must have (also the start of other tests' definitions). */
+    static ProviderDefinition minimal() {
         ProviderDefinition d = new ProviderDefinition();
         d.setBaseUrl("https://api.example.com");
         d.setCreatePath("/generate");

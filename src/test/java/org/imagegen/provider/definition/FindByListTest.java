@@ -16,13 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FindByListTest {
 
     private static ProviderDefinition listing() {
-        ProviderDefinition d = new ProviderDefinition();
-        d.setBaseUrl("https://api.example.com");
-        d.setCreatePath("/generate");
-        d.setCreateBody("{prompt: .prompt}");
-        d.setCreateId(".id");
-        d.setStatusPath("/generations/${id}");
-        d.setStatusOutcome("{state: .state}");
+        ProviderDefinition d = DefinedProvidersTest.minimal();
         d.setFindListPath("/generations?limit=${pageSize}");
         d.setFindListPageSize("20");
         // the page shows each generation's prompt: only those with ours can be the job's

@@ -54,63 +54,33 @@ class DefinedProviderWebhooksTest extends BundleTest {
 
     static {
         // the operator's part: definition files in a folder the routes pattern loads, the base URL as a setting
-        String common = """
-                      baseUrl: "{{imagegen.providers.hooks-stub.base-url}}"
-                      apiKey: "%s"
-                      downloadHosts: localhost
-                      pollInitialDelay: 10m
-                      pollInterval: 10m
-                      pollQueuedInterval: 10m
-                      statusPath: "/v1/predictions/${id}"
-                      statusOutcome: >-
-                        {state: ({"processing": "running", "succeeded": "succeeded"}[.status] // "unknown"),
-                        images: [.output[]?]}
-                      webhooks: "true"
-                """.formatted(KEY);
-        String definitions = """
-                - beans:
-                    - name: signed
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                %s
-                        createPath: /v1/predictions
-                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
-                        createId: .id
-                        webhookId: .id
+        String predictions = """
+                createPath: /v1/predictions
+                createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
+                createId: .id
+                webhookId: .id
+                """;
+        String definitions = "- beans:\n"
+                + bean("signed", predictions + """
                         webhookSignature: standard-webhooks
                         webhookSecretPath: /v1/webhooks/default/secret
-                    - name: sealed
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                %s
+                        """)
+                + bean("sealed", """
                         createPath: "/queue/flux?fal_webhook=${webhookUrl}"
                         createBody: "{prompt: .prompt}"
                         createId: .request_id
                         webhookId: .request_id
                         webhookSignature: ed25519-jwks
                         webhookJwksUrl: "{{imagegen.providers.hooks-stub.jwks-url}}"
-                    - name: pathed
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                %s
-                        createPath: /v1/predictions
-                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
-                        createId: .id
-                        webhookId: .id
+                        """)
+                + bean("pathed", predictions + """
                         webhookSignature: none
                         webhookSecret: %s
-                    - name: unkeyed
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                %s
-                        createPath: /v1/predictions
-                        createBody: "{input: {prompt: .prompt}, webhook: .webhookUrl}"
-                        createId: .id
-                        webhookId: .id
+                        """.formatted(PATH_SECRET))
+                + bean("unkeyed", predictions + """
                         webhookSignature: ed25519-jwks
                         webhookJwksUrl: "http://127.0.0.1:9/jwks.json"
-                """.formatted(common.indent(2).stripTrailing(), common.indent(2).stripTrailing(),
-                common.indent(2).stripTrailing(), PATH_SECRET, common.indent(2).stripTrailing());
+                        """);
         try {
             Path providers = FOLDERS.root.resolve("providers");
             Files.createDirectories(providers);
@@ -121,6 +91,30 @@ class DefinedProviderWebhooksTest extends BundleTest {
         System.setProperty("imagegen.providers.hooks-stub.base-url", "http://127.0.0.1:" + STUB.port());
         // another host than the API's: the key must not go there
         System.setProperty("imagegen.providers.hooks-stub.jwks-url", "http://localhost:" + STUB.port() + "/jwks.json");
+    }
+
+    /**
+     * One provider definition bean, as the operator writes it: {@code name}, the settings every provider here shares
+     * (the stub's API and its statuses, webhooks on), then its own ({@code own}: how it creates and signs).
+     */
+    private static String bean(String name, String own) {
+        String shared = """
+                baseUrl: "{{imagegen.providers.hooks-stub.base-url}}"
+                apiKey: "%s"
+                downloadHosts: localhost
+                pollInitialDelay: 10m
+                pollInterval: 10m
+                pollQueuedInterval: 10m
+                statusPath: "/v1/predictions/${id}"
+                statusOutcome: >-
+                  {state: ({"processing": "running", "succeeded": "succeeded"}[.status] // "unknown"),
+                  images: [.output[]?]}
+                webhooks: "true"
+                """.formatted(KEY);
+        return "    - name: " + name + "\n"
+                + "      type: org.imagegen.provider.definition.ProviderDefinition\n"
+                + "      properties:\n"
+                + (shared + own).indent(8);
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
