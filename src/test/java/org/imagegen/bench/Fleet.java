@@ -80,6 +80,9 @@ final class Fleet implements AutoCloseable {
         command.addAll(settings.jvm());
         command.addAll(List.of("-Dimagegen.inbox=" + inbox, "-Dimagegen.outbox=" + outbox, "-Dimagegen.data=" + data,
                 "-Dimagegen.console.enabled=false", "-Dimagegen.api.port=" + apiPort,
+                // no built-in simulators for the providers the workload does not use (auto starts one for every
+                // provider without a key): the threads and heap measured are the bundle's own
+                "-Dimagegen.simulate=false",
                 "-Dimagegen.providers.all-images.base-url=" + simulator.baseUrl(),
                 "-Dimagegen.providers.all-images.api-key=bench",
                 "-Dimagegen.providers.all-images.rate-limit.per-second=100000",
