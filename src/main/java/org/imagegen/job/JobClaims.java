@@ -34,9 +34,9 @@ public class JobClaims {
     /**
      * Claim order, job.claim_rank (a column the database computes from the state, V19): 0 finished generations (their
      * image URLs expire), 1 checks and reconciliations, 2 creates. Each rank is read through the index on
-     * (claim_rank, next_check_at), in the order it is taken, up to what the batch still has room for: a claim reads at
-     * most a batch of rows per rank, however many are due. The ORDER BY names claim_rank too, though it is fixed
-     * within a statement: H2 uses the index's order only when the ORDER BY spells out the index's columns.
+     * (claim_rank, next_check_at, …), in the order it is taken, up to what the batch still has room for: a claim
+     * reads at most a batch of rows per rank, however many are due. The ORDER BY names claim_rank too, though it is
+     * fixed within a statement: H2 uses the index's order only when the ORDER BY spells out the index's columns.
      */
     static final int LAST_RANK = 2;
     private static final String DUE = "FROM job WHERE claim_rank = ? AND next_check_at <= ? "

@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the status loop and the metrics read costs what they need, not what the table holds: with a thousand creates
- * due, a thousand not due for long and a thousand finished jobs (half of them costed) in the table, H2 reads each rank's rows through the index on
- * (claim_rank, next_check_at, lease_until) in the order the claim takes them and stops at the batch; the count of due
- * jobs reads the due jobs' index entries; the spend reads the costed jobs' entries of the cost's index. Counted in
- * rows H2 scanned (its EXPLAIN ANALYZE), never in time; the benchmark's waiting workload gives the times at 100,000
- * rows on H2 and PostgreSQL.
+ * due, a thousand not due for long and a thousand finished jobs (half of them costed) in the table, H2 reads each
+ * rank's rows through the index on (claim_rank, next_check_at, lease_until, provider) in the order the claim takes
+ * them and stops at the batch; the count of due jobs reads the due jobs' index entries; the spend reads the costed
+ * jobs' entries of the cost's index. Counted in rows H2 scanned (its EXPLAIN ANALYZE), never in time; the
+ * benchmark's waiting workload gives the times at 100,000 rows on H2 and PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobStorePlansTest {
