@@ -64,7 +64,8 @@ public class SinkLedger {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     records.add(new SinkRecord(rs.getString(1), rs.getString(2), SinkState.valueOf(rs.getString(3)),
-                            rs.getInt(4), NullableColumns.getLong(rs, 5), NullableColumns.getLong(rs, 6), rs.getString(7), rs.getString(8)));
+                            rs.getInt(4), NullableColumns.getLong(rs, 5), NullableColumns.getLong(rs, 6),
+                            rs.getString(7), rs.getString(8)));
                 }
             }
             return records;

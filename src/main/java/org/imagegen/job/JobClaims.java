@@ -39,7 +39,8 @@ public class JobClaims {
      * fixed within a statement: H2 uses the index's order only when the ORDER BY spells out the index's columns.
      */
     static final int LAST_RANK = 2;
-    private static final String DUE = "FROM job WHERE claim_rank = ? AND next_check_at <= ? "
+    /** One rank's due rows not claimed now (rank, now, now); {@link JobQueries#countDue} counts the same rows. */
+    static final String DUE = "FROM job WHERE claim_rank = ? AND next_check_at <= ? "
             + "AND (lease_until IS NULL OR lease_until < ?) ";
 
     private final DataSource dataSource;

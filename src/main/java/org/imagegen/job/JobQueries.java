@@ -26,8 +26,7 @@ import static org.imagegen.job.JobRows.placeholders;
 public class JobQueries {
 
     /** The due jobs of one claim rank not claimed now (rank, now, now). Package-private for the test of its plan. */
-    static final String DUE_OF_RANK = "SELECT COUNT(*) FROM job WHERE claim_rank = ? AND next_check_at <= ? "
-            + "AND (lease_until IS NULL OR lease_until < ?)";
+    static final String DUE_OF_RANK = "SELECT COUNT(*) " + JobClaims.DUE;
     /** The spend per provider, model and unit ({@link #spend}). Package-private for the test of its plan. */
     static final String SPEND = "SELECT provider, model, unit, SUM(amount) FROM ("
             + "SELECT provider, cost_model AS model, cost_unit AS unit, cost_amount AS amount FROM job "

@@ -144,7 +144,6 @@ final class JobRows {
         return jobs;
     }
 
-
     /** An IN list's parameters: {@code n} question marks, comma-separated. */
     static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 
 import javax.sql.DataSource;
+
 import org.imagegen.support.NullableColumns;
 
 /**

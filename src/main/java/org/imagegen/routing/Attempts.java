@@ -58,7 +58,8 @@ public class Attempts {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     attempts.add(new Attempt(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), NullableColumns.getDouble(rs, 6), rs.getString(7), rs.getLong(8), rs.getLong(9)));
+                            rs.getString(5), NullableColumns.getDouble(rs, 6), rs.getString(7), rs.getLong(8),
+                            rs.getLong(9)));
                 }
             }
             return attempts;

@@ -143,8 +143,8 @@ public class RenderNetSimulator extends ImageHostSimulator {
             error(exchange, 402, "CR01", "Insufficient credits");
             return;
         }
-        SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), start.jobKey(), prompt, List.of(), null, null, null,
-                start.scenario());
+        SimulatedGeneration g = new SimulatedGeneration(newId("gen_"), start.jobKey(), prompt, List.of(), null, null,
+                null, start.scenario());
         begin(g, true);
         for (int i = 0; i < batch; i++) {
             g.imageIds.add(newId("media_"));
