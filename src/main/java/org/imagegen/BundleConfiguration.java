@@ -114,8 +114,11 @@ public class BundleConfiguration implements CamelConfiguration {
         String url = dbUrl.strip();
         if (url.isBlank()) {
             // H2 wants an explicit path; the default lives in the data folder. The writes that must survive a
-            // killed process are flushed by the job store itself (JobStore, Save.durably)
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+            // killed process are flushed by the job store itself (JobStore, Save.durably). Each pooled session keeps
+            // its last QUERY_CACHE_SIZE statements parsed: H2's 8 is fewer than a status step uses, so each step
+            // parsed its statements again
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore")
+                    + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
         }
         HikariConfig config = new HikariConfig();
         AtomicReference<HikariDataSource> pool = new AtomicReference<>();
