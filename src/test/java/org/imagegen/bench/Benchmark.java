@@ -84,9 +84,10 @@ public final class Benchmark {
         targets.put("threads_peak", target(100, bundle.get("threads_peak"), true));
         targets.put("checks_per_job_mean", target(round(1.25 * minChecks), bundle.get("checks_per_job_mean"), true));
         targets.put("delivery_delay_p99_s", target(x + 0.5, bundle.get("delivery_delay_p99_s"), true));
-        targets.put("ingest_per_s", target(500, bundle.get("ingest_per_s"), false));
+        targets.put("cpu_s_per_1000_jobs", target(3, bundle.get("cpu_s_per_1000_jobs"), true));
+        targets.put("ingest_per_s", target(5_000, bundle.get("ingest_per_s"), false));
         if (bundle.containsKey("ingest_jms_per_s")) {
-            targets.put("ingest_jms_per_s", target(500, bundle.get("ingest_jms_per_s"), false));
+            targets.put("ingest_jms_per_s", target(2_000, bundle.get("ingest_jms_per_s"), false));
         }
         return targets;
     }

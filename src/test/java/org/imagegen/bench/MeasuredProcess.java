@@ -29,6 +29,7 @@ final class MeasuredProcess implements AutoCloseable {
     private Probe probe;
     private long startupCpuNanos;
     private long startupCompileMs;
+    private double startupCompilerCpuS;
 
     private MeasuredProcess(String name, Process process, Path log, int apiPort) {
         this.name = name;
@@ -61,6 +62,7 @@ final class MeasuredProcess implements AutoCloseable {
         probe.sample();
         startupCpuNanos = probe.cpuNanos;
         startupCompileMs = probe.compileMs;
+        startupCompilerCpuS = probe.compilerCpuSeconds();
     }
 
     double cpuSeconds() {
@@ -69,6 +71,11 @@ final class MeasuredProcess implements AutoCloseable {
 
     double startupCpuSeconds() {
         return startupCpuNanos / 1e9;
+    }
+
+    /** CPU of the JIT compiler's threads from the first request (part of {@link #cpuSeconds}). */
+    double compilerCpuSeconds() {
+        return probe.compilerCpuSeconds() - startupCompilerCpuS;
     }
 
     double compileSeconds() {
@@ -114,6 +121,21 @@ final class MeasuredProcess implements AutoCloseable {
             }
         }
         return series;
+    }
+
+    /**
+     * Whether the bundle's store holds the job (its HTTP API answers for the id, with the token {@link Fleet} gives
+     * every bundle); false for a process without the API.
+     */
+    boolean holds(String id) throws IOException, InterruptedException {
+        if (apiPort == 0) {
+            return false;
+        }
+        HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + apiPort + "/api/generations/" + id))
+                .header("Authorization", "Bearer " + Fleet.API_TOKEN).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        return answer.statusCode() == 200;
     }
 
     static void awaitLog(Path log, String text, Duration limit) throws Exception {

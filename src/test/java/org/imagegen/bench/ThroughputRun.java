@@ -168,6 +168,15 @@ final class ThroughputRun {
         fleet.sample();
         Map<String, Object> result = Figures.deliveries(ids, simulator, fleet.outbox, manifests, settings.min(),
                 settings.interval());
+        if (manifests) {
+            // "lost" is what no bundle holds; a job still under way when the window closed is only late
+            List<String> undelivered = ids.stream()
+                    .filter(id -> !Files.exists(fleet.outbox.resolve(id).resolve("manifest.json"))).toList();
+            long held = fleet.held(undelivered);
+            result.put("lost", undelivered.size() - held);
+            result.put("undelivered_in_store", held);
+        }
+        result.put("window_s", (deadline - start) / 1000);
         result.put("in_flight_peak", inFlightPeak);
         double wallS = (end - start) / 1000.0;
         result.put("wall_s", round(wallS));
