@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * carried x-key, and how many paid creates each job key made.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
-        Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        Folders.QUICK_CHECKS, Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.test.folders=bfl",
         "imagegen.api.token=bfl-test-token-0123456789"
 })

@@ -27,12 +27,9 @@ import static org.imagegen.support.ApiClient.json;
  * provider as its own fields; each outcome the API can report ends the job as docs/providers/ says; faults never pay
  * for a generation twice; the key never goes to an image host.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=fal-replicate",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + FalReplicateTest.TOKEN,
         "imagegen.console.enabled=false"

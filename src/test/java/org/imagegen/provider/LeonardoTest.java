@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * creates each job key made.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
-        Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        Folders.QUICK_CHECKS, Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.test.folders=leonardo",
         "imagegen.api.token=leonardo-test-token-0123456789"
 })

@@ -27,12 +27,10 @@ import static org.imagegen.support.ApiClient.json;
  * moderation and never after a create whose answer was lost; one create is made, at the provider that delivers,
  * and every attempt is in the history, the manifest and the API.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=routing",
         // a route's next step is tried soon after a refusal: checks every 0.15 s, a backoff of at most 0.5 s
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
         "imagegen.poll.max-backoff=500ms",
         "imagegen.api.port=0",
         "imagegen.api.token=" + RoutesOverProvidersTest.TOKEN,

@@ -25,15 +25,12 @@ import static org.awaitility.Awaitility.await;
  * currency set, each cost is also shown converted (a unit price per provider; a cost in the currency as it is) and
  * imagegen_spend_converted_total sums them per provider, model and currency.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=spend",
         "imagegen.api.token=" + SpendTest.TOKEN,
         "imagegen.simulator.duration-min=200ms",
         "imagegen.simulator.duration-max=300ms",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
         "imagegen.console.enabled=false",
         "imagegen.providers.bfl.price=9",
         "imagegen.providers.bfl.price-unit=USD",

@@ -34,6 +34,12 @@ public final class Folders {
      */
     public static final String FAST_BUNDLE = "classpath:fast-bundle.properties";
 
+    /**
+     * Checks every 0.15 s, the first 0.1 s after the create, a backoff of at most 1 s: list it before
+     * {@link #FAST_BUNDLE} in a test that follows a job through its provider's answers closely.
+     */
+    public static final String QUICK_CHECKS = "classpath:quick-checks.properties";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> FAST_SETTINGS = fastSettings();
 

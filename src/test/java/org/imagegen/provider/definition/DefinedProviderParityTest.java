@@ -26,12 +26,9 @@ import static org.imagegen.support.ApiClient.text;
  * (imagegen.providers.&lt;name&gt;.sinks), their job gauges on /observe/metrics, and a key check on readiness when the
  * definition declares keyCheckPath (Replicate and OpenAI do; fal does not). As shipped, on the simulators.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=defined-parity",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + DefinedProviderParityTest.TOKEN,
         "imagegen.console.enabled=false",
