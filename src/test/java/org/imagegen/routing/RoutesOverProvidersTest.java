@@ -55,7 +55,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void refusedCreatesFallOverAlongTheRouteAndOneIsMadeAtTheProviderThatDelivers() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-busy", "route:fast", "a busy harbour sim:create-503x2");
+        JsonNode manifest = FOLDERS.runJob("rt-busy", "route:fast", "a busy harbour sim:create-503x2",
+                "DELIVERED", WAIT);
         assertThat(manifest.path("provider").asText()).isEqualTo("fal");
         // bfl and Replicate refused twice each (503: nothing made) and were left; fal, the last step, was asked again
         assertThat(creates(bfl, "rt-busy")).as("creates sent to bfl").isEqualTo(2);
@@ -123,7 +124,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void moderationIsTheAnswerAndNoOtherProviderIsAsked() {
-        JsonNode manifest = endsIn("CENSORED", "rt-censor", "route:fast", "a forbidden picture sim:censor");
+        JsonNode manifest = FOLDERS.runJob("rt-censor", "route:fast", "a forbidden picture sim:censor",
+                "CENSORED", WAIT);
         assertThat(manifest.path("provider").asText()).isEqualTo("bfl");
         assertThat(bfl.createsFor("rt-censor")).isEqualTo(1);
         assertThat(creates(replicate, "rt-censor") + creates(fal, "rt-censor")).as("nobody else asked").isZero();
@@ -136,7 +138,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void anExhaustedQuotaFallsOverAtOnceToTheNextStepsModel() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-quota", "route:quota", "a budget sim:no-quota");
+        JsonNode manifest = FOLDERS.runJob("rt-quota", "route:quota", "a budget sim:no-quota", "DELIVERED", WAIT);
         assertThat(creates(openai, "rt-quota")).as("refused once, never sent again").isEqualTo(1);
         assertThat(openai.createsFor("rt-quota")).isZero();
         assertThat(bfl.createsFor("rt-quota")).isEqualTo(1);
@@ -150,7 +152,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aGenerationTheProviderGaveUpForCapacityFallsOver() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-aborted", "route:patient", "a long queue sim:aborted");
+        JsonNode manifest = FOLDERS.runJob("rt-aborted", "route:patient", "a long queue sim:aborted",
+                "DELIVERED", WAIT);
         assertThat(replicate.createsFor("rt-aborted")).as("aborted before it started").isEqualTo(1);
         assertThat(bfl.createsFor("rt-aborted")).isEqualTo(1);
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("GAVE_UP", "DELIVERED");
@@ -160,7 +163,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
     @Test
     void aCreateWhoseAnswerWasLostIsSettledAtItsProviderNeverSentElsewhere() {
         // bfl cannot be searched for it: a person decides, and nothing is sent to another provider meanwhile
-        JsonNode manifest = endsIn("NEEDS_ATTENTION", "rt-lost", "route:fast", "a lost letter sim:create-lost");
+        JsonNode manifest = FOLDERS.runJob("rt-lost", "route:fast", "a lost letter sim:create-lost",
+                "NEEDS_ATTENTION", WAIT);
         assertThat(bfl.createsFor("rt-lost")).isEqualTo(1);
         assertThat(creates(replicate, "rt-lost") + creates(fal, "rt-lost")).isZero();
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("NEEDS_ATTENTION");
@@ -173,7 +177,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
      */
     @Test
     void aFailedCreateIsSearchedForBeforeTheJobMovesAndParkedWhereItCannotBe() {
-        JsonNode manifest = endsIn("NEEDS_ATTENTION", "rt-garden", "route:images", "a walled garden sim:create-500x2");
+        JsonNode manifest = FOLDERS.runJob("rt-garden", "route:images", "a walled garden sim:create-500x2",
+                "NEEDS_ATTENTION", WAIT);
         assertThat(creates(allImages, "rt-garden")).as("creates sent to all-images").isEqualTo(2);
         assertThat(allImages.received().calls()).as("searched for after each")
                 .filteredOn(c -> c.method().equals("GET") && c.uri().contains("tag=imagegen-rt-garden")).hasSize(2);
@@ -186,7 +191,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aProvidersDefaultRouteIsTakenByRequestsThatNameTheProvider() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-leo", "leonardo", "a lighthouse sim:create-503x2");
+        JsonNode manifest = FOLDERS.runJob("rt-leo", "leonardo", "a lighthouse sim:create-503x2", "DELIVERED", WAIT);
         assertThat(manifest.path("request").path("route").asText()).isEqualTo("leo");
         assertThat(creates(leonardo, "rt-leo")).isEqualTo(2);
         assertThat(leonardo.createsFor("rt-leo")).isZero();
@@ -196,7 +201,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aProviderMarkedDownIsNotAsked() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-down", "route:idle", "a quiet street");
+        JsonNode manifest = FOLDERS.runJob("rt-down", "route:idle", "a quiet street", "DELIVERED", WAIT);
         assertThat(creates(rendernet, "rt-down")).isZero();
         assertThat(bfl.createsFor("rt-down")).isEqualTo(1);
         assertAttempt(manifest.path("attempts").get(0), "rendernet", "JuggernautXL", "MARKED_DOWN",
@@ -229,15 +234,6 @@ class RoutesOverProvidersTest extends ShippedSimulators {
         assertThat(problems.get(2).path("field").asText()).isEqualTo("count");
         assertThat(problems.get(2).path("message").asText()).startsWith("route 'patient' step 2 (bfl): ");
         assertThat(store.find("rt-count")).isEmpty();
-    }
-
-    /** Drops the request in a file of its own, waits for its manifest and checks the job ended in {@code state}. */
-    private static JsonNode endsIn(String state, String id, String provider, String prompt) {
-        FOLDERS.drop(id + ".json", "{\"id\": \"%s\", \"provider\": \"%s\", \"prompt\": \"%s\"}"
-                .formatted(id, provider, prompt));
-        JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo(state);
-        return manifest;
     }
 
     private static void assertAttempt(JsonNode attempt, String provider, String model, String outcome, String reason) {
