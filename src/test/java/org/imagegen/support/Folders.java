@@ -40,6 +40,17 @@ public final class Folders {
      */
     public static final String QUICK_CHECKS = "classpath:quick-checks.properties";
 
+    /** The shipped routes, with their providers and sinks, as {@code camel.main.routes-include-pattern} lists them. */
+    private static final String SHIPPED_ROUTES =
+            "file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,file:routes/sinks/*.camel.yaml";
+
+    /**
+     * The routes setting of a {@code @CamelMainTest} that adds provider definitions of its own ({@link #addProvider}):
+     * the shipped routes, then the test's providers folder, named by {@code imagegen.test.folders}.
+     */
+    public static final String WITH_TEST_PROVIDERS = "camel.main.routes-include-pattern=" + SHIPPED_ROUTES
+            + ",file:target/it/{{imagegen.test.folders}}/providers/*.camel.yaml";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> FAST_SETTINGS = fastSettings();
 
@@ -108,6 +119,25 @@ public final class Folders {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Adds a provider definition as an operator does, {@code definition} (its YAML) as {@code <name>.camel.yaml}
+     * in the test's own providers folder ({@code <root>/providers}, which the test adds to the routes read).
+     */
+    public void addProvider(String name, String definition) {
+        try {
+            Path providers = Files.createDirectories(root.resolve("providers"));
+            Files.writeString(providers.resolve(name + ".camel.yaml"), definition);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #WITH_TEST_PROVIDERS} for a bundle started on these folders ({@link #fastBundle}). */
+    public String withTestProviders() {
+        return "camel.main.routes-include-pattern=" + SHIPPED_ROUTES + ",file:" + root.resolve("providers")
+                + "/*.camel.yaml";
     }
 
     public Path manifestPath(String id) {

@@ -103,13 +103,10 @@ class DefinedProviderStatusTest {
     static void start() throws Exception {
         TinySimulator.register();
         queue = QueueStub.start();
-        Path providers = FOLDERS.root.resolve("providers");
-        Files.createDirectories(providers);
-        Files.writeString(providers.resolve("queuey.camel.yaml"), QUEUE_DEFINITION);
-        Files.writeString(providers.resolve("tiny.camel.yaml"), SIMULATED_DEFINITION);
+        FOLDERS.addProvider("queuey", QUEUE_DEFINITION);
+        FOLDERS.addProvider("tiny", SIMULATED_DEFINITION);
         List<String> settings = new ArrayList<>(List.of(FOLDERS.fastBundle(
-                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                        + "file:routes/sinks/*.camel.yaml,file:" + providers + "/*.camel.yaml",
+                FOLDERS.withTestProviders(),
                 "imagegen.api.token=" + TOKEN,
                 "imagegen.poll.queued-interval=200ms",
                 "imagegen.providers.queuey.base-url=http://127.0.0.1:" + queue.port(),

@@ -1,7 +1,6 @@
 package org.imagegen.provider.definition;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +39,7 @@ import static org.awaitility.Awaitility.await;
  * the bytes sent, censored or failed, the reported cost recorded; a create whose answer is lost is parked.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                + "file:routes/sinks/*.camel.yaml,file:target/it/synchronous-provider/providers/*.camel.yaml",
+        Folders.WITH_TEST_PROVIDERS,
         "imagegen.test.folders=synchronous-provider",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms"
@@ -77,13 +75,7 @@ class SynchronousProviderTest extends BundleTest {
             """;
 
     static {
-        try {
-            Path providers = FOLDERS.root.resolve("providers");
-            Files.createDirectories(providers);
-            Files.writeString(providers.resolve("pix.camel.yaml"), DEFINITION);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FOLDERS.addProvider("pix", DEFINITION);
         System.setProperty("imagegen.providers.pix.base-url", "http://127.0.0.1:" + PIX.port());
         System.setProperty("imagegen.providers.pix.api-key", "pix-test-key");
     }
