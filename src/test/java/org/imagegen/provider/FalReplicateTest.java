@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
@@ -65,7 +64,7 @@ class FalReplicateTest extends ShippedSimulators {
 
     @Test
     void falShowsTheQueuePositionWhileQueuedThenDelivers() {
-        ApiClient api = api();
+        ApiClient api = api(TOKEN);
         // the simulator answers IN_QUEUE for the first 30% of the time, its queue_position counting down from 2
         FOLDERS.drop("fal-queued.json", "{\"id\": \"fal-queued\", \"provider\": \"fal\", \"prompt\": \"a tram sim:ms=8000\"}");
 
@@ -120,7 +119,7 @@ class FalReplicateTest extends ShippedSimulators {
 
     /** A job the provider is still making (for 30 s) is cancelled through the API and deleted at the provider. */
     private void cancelsWhileTheProviderMakesIt(String id, String provider) {
-        ApiClient api = api();
+        ApiClient api = api(TOKEN);
         FOLDERS.drop(id + ".json", "{\"id\": \"%s\", \"provider\": \"%s\", \"prompt\": \"a kite sim:ms=30000\"}"
                 .formatted(id, provider));
         await().atMost(WAIT).until(() -> store.find(id).map(j -> j.getProviderJobId() != null).orElse(false));
@@ -257,9 +256,5 @@ class FalReplicateTest extends ShippedSimulators {
     private static List<String> createUris(ReceivedCalls received, String jobKey) {
         return received.calls().stream().filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey()))
                 .map(ReceivedCalls.Call::uri).toList();
-    }
-
-    private ApiClient api() {
-        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobEvent;
@@ -88,7 +87,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
                         d -> assertThat(d).startsWith("route fast: step 3 of 3, fal, because replicate refused"));
 
         // the manifest reaches the outbox just before the row says DELIVERED
-        JsonNode view = await().atMost(WAIT).until(() -> json(api().get("/api/generations/rt-busy")),
+        JsonNode view = await().atMost(WAIT).until(() -> json(api(TOKEN).get("/api/generations/rt-busy")),
                 v -> v.path("state").asText().equals("DELIVERED"));
         assertThat(view.path("attempts")).hasSize(3);
         assertThat(view.path("attempts").findValuesAsText("provider")).containsExactly("bfl", "replicate", "fal");
@@ -132,7 +131,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
         assertThat(manifest.path("attempts")).hasSize(1);
         assertAttempt(manifest.path("attempts").get(0), "bfl", "flux-pro-1.1", "CENSORED", "BFL: Content Moderated");
         // the manifest is written just before the row: the API says CENSORED a moment later
-        await().atMost(WAIT).untilAsserted(() -> assertThat(json(api().get("/api/generations/rt-censor"))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(json(api(TOKEN).get("/api/generations/rt-censor"))
                 .path("attempts").findValuesAsText("outcome")).containsExactly("CENSORED"));
     }
 
@@ -253,9 +252,5 @@ class RoutesOverProvidersTest extends ShippedSimulators {
     private static long creates(ProviderSimulator simulator, String jobKey) {
         return simulator.received().calls().stream()
                 .filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey())).count();
-    }
-
-    private ApiClient api() {
-        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
     }
 }

@@ -5,7 +5,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.ApiClient;
@@ -77,7 +76,7 @@ class SpendTest extends BundleTest {
         assertThat(replicate.path("images")).hasSize(2);
         assertCost(replicate, 0.003, "USD", "configured");
 
-        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
+        ApiClient api = api(TOKEN);
         await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/spend-fal-schnell")).path("state")
                 .asText(), "DELIVERED"::equals);
         assertCost(ApiClient.json(api.get("/api/generations/spend-fal-schnell")), 0.05, "USD", "configured");
