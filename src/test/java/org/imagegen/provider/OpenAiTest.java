@@ -60,18 +60,14 @@ class OpenAiTest extends BundleTest {
     static {
         // an OpenAI-compatible server read the same way, but with the global response timeout
         FOLDERS.addProvider("openai-compatible", """
-                - beans:
-                    - name: openai-compatible
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                        baseUrl: "{{imagegen.providers.openai.base-url}}"
-                        apiKey: "{{imagegen.providers.openai.api-key}}"
-                        ratePerSecond: "50"
-                        rateBurst: "50"
-                        createPath: /v1/images/generations
-                        createBody: '{model: "gpt-image-1", prompt: .prompt}'
-                        createOutcome: '{state: "succeeded", images: [.data[].b64_json | "data:image/png;base64," + .]}'
-                        errorMessage: ".error.message"
+                baseUrl: "{{imagegen.providers.openai.base-url}}"
+                apiKey: "{{imagegen.providers.openai.api-key}}"
+                ratePerSecond: "50"
+                rateBurst: "50"
+                createPath: /v1/images/generations
+                createBody: '{model: "gpt-image-1", prompt: .prompt}'
+                createOutcome: '{state: "succeeded", images: [.data[].b64_json | "data:image/png;base64," + .]}'
+                errorMessage: ".error.message"
                 """);
         System.setProperty("imagegen.providers.openai.base-url", OPENAI.baseUrl());
     }

@@ -61,26 +61,22 @@ class ProviderLanesTest extends BundleTest {
 
     static {
         FOLDERS.addProvider("sloth", """
-                - beans:
-                    - name: sloth
-                      type: org.imagegen.provider.definition.ProviderDefinition
-                      properties:
-                        baseUrl: "{{imagegen.providers.sloth.base-url}}"
-                        apiKey: "sloth-test-key"
-                        downloadHosts: "localhost"
-                        model: "sloth-1"
-                        ratePerSecond: "100"
-                        rateBurst: "100"
-                        aspectRatios: "1:1"
-                        maxCount: "1"
-                        maxPrompt: "2000"
-                        createMethod: POST
-                        createPath: "/v1/generations"
-                        createBody: "{prompt: .prompt}"
-                        createId: ".id"
-                        errorMessage: ".error.message"
-                        statusPath: "/v1/generations/${id}"
-                        statusOutcome: '{state: "running"}'
+                baseUrl: "{{imagegen.providers.sloth.base-url}}"
+                apiKey: "sloth-test-key"
+                downloadHosts: "localhost"
+                model: "sloth-1"
+                ratePerSecond: "100"
+                rateBurst: "100"
+                aspectRatios: "1:1"
+                maxCount: "1"
+                maxPrompt: "2000"
+                createMethod: POST
+                createPath: "/v1/generations"
+                createBody: "{prompt: .prompt}"
+                createId: ".id"
+                errorMessage: ".error.message"
+                statusPath: "/v1/generations/${id}"
+                statusOutcome: '{state: "running"}'
                 """);
         System.setProperty("imagegen.providers.sloth.base-url", "http://127.0.0.1:" + SLOTH.port());
     }

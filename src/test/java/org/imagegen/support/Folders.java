@@ -122,16 +122,30 @@ public final class Folders {
     }
 
     /**
-     * Adds a provider definition as an operator does, {@code definition} (its YAML) as {@code <name>.camel.yaml}
-     * in the test's own providers folder ({@code <root>/providers}, which the test adds to the routes read).
+     * Adds a provider definition as an operator does: {@code <name>.camel.yaml} in the test's own providers folder
+     * ({@code <root>/providers}, which the test adds to the routes read), one {@code ProviderDefinition} bean named
+     * {@code name} with {@code properties} (the YAML under its {@code properties:}).
      */
-    public void addProvider(String name, String definition) {
+    public void addProvider(String name, String properties) {
+        addProviderFile(name, "- beans:\n" + providerBean(name, properties));
+    }
+
+    /** The same with a whole definition file, {@code yaml}, as {@code <fileName>.camel.yaml}. */
+    public void addProviderFile(String fileName, String yaml) {
         try {
             Path providers = Files.createDirectories(root.resolve("providers"));
-            Files.writeString(providers.resolve(name + ".camel.yaml"), definition);
+            Files.writeString(providers.resolve(fileName + ".camel.yaml"), yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** One provider definition bean as a definition file lists it under {@code - beans:}. */
+    public static String providerBean(String name, String properties) {
+        return "    - name: " + name + "\n"
+                + "      type: org.imagegen.provider.definition.ProviderDefinition\n"
+                + "      properties:\n"
+                + properties.indent(8);
     }
 
     /** {@link #WITH_TEST_PROVIDERS} for a bundle started on these folders ({@link #fastBundle}). */

@@ -53,7 +53,7 @@ class DefinedProviderTest extends BundleTest {
         // what an operator does: the definition file into routes/providers/ (here the test's own providers folder),
         // its settings beside it
         try {
-            FOLDERS.addProvider("acme", Files.readString(Path.of("docs", "examples", "acme.camel.yaml")));
+            FOLDERS.addProviderFile("acme", Files.readString(Path.of("docs", "examples", "acme.camel.yaml")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

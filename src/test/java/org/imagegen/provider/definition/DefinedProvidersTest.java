@@ -85,7 +85,7 @@ class DefinedProvidersTest {
     void aDefinitionFileNamingOneOfTheBundlesBeansStopsTheStart() throws Exception {
         Folders folders = new Folders("taken-name").clean();
         // the example definition under the name of the bean RoutingConfiguration binds for the routes over providers
-        folders.addProvider("fallover", Files.readString(
+        folders.addProviderFile("fallover", Files.readString(
                 Path.of("docs", "examples", "acme.camel.yaml")).replace("- name: acme\n", "- name: fallover\n"));
 
         assertThatThrownBy(() -> RunningBundle.start(folders.fastBundle(folders.withTestProviders())).close())

@@ -53,25 +53,21 @@ class SynchronousProviderTest extends BundleTest {
 
     /** An OpenAI-Images-like API: POST /v1/images/generations answers {"data": [{"b64_json"}], "usage": {"cost"}}. */
     private static final String DEFINITION = """
-            - beans:
-                - name: pix
-                  type: org.imagegen.provider.definition.ProviderDefinition
-                  properties:
-                    baseUrl: "{{imagegen.providers.pix.base-url}}"
-                    apiKey: "{{imagegen.providers.pix.api-key}}"
-                    model: "pix-1"
-                    maxCount: "4"
-                    options: "quality"
-                    createPath: "/v1/images/generations"
-                    createBody: >-
-                      {model: .model, prompt: .prompt, n: (.count // 1), quality: .options.quality, user: .id}
-                      | with_entries(select(.value != null))
-                    createOutcome: >-
-                      {state: "succeeded", images: [.data[] | "data:image/png;base64," + .b64_json]}
-                    createCost: ".usage.cost"
-                    costUnit: "USD"
-                    createCensored: '$status == 400 and .error.code == "moderation_blocked"'
-                    errorMessage: ".error.message"
+            baseUrl: "{{imagegen.providers.pix.base-url}}"
+            apiKey: "{{imagegen.providers.pix.api-key}}"
+            model: "pix-1"
+            maxCount: "4"
+            options: "quality"
+            createPath: "/v1/images/generations"
+            createBody: >-
+              {model: .model, prompt: .prompt, n: (.count // 1), quality: .options.quality, user: .id}
+              | with_entries(select(.value != null))
+            createOutcome: >-
+              {state: "succeeded", images: [.data[] | "data:image/png;base64," + .b64_json]}
+            createCost: ".usage.cost"
+            costUnit: "USD"
+            createCensored: '$status == 400 and .error.code == "moderation_blocked"'
+            errorMessage: ".error.message"
             """;
 
     static {

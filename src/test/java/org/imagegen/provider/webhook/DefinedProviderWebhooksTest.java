@@ -76,7 +76,7 @@ class DefinedProviderWebhooksTest extends BundleTest {
                         webhookSignature: ed25519-jwks
                         webhookJwksUrl: "http://127.0.0.1:9/jwks.json"
                         """);
-        FOLDERS.addProvider("hooks", definitions);
+        FOLDERS.addProviderFile("hooks", definitions);
         System.setProperty("imagegen.providers.hooks-stub.base-url", "http://127.0.0.1:" + STUB.port());
         // another host than the API's: the key must not go there
         System.setProperty("imagegen.providers.hooks-stub.jwks-url", "http://localhost:" + STUB.port() + "/jwks.json");
@@ -100,10 +100,7 @@ class DefinedProviderWebhooksTest extends BundleTest {
                   images: [.output[]?]}
                 webhooks: "true"
                 """.formatted(KEY);
-        return "    - name: " + name + "\n"
-                + "      type: org.imagegen.provider.definition.ProviderDefinition\n"
-                + "      properties:\n"
-                + (shared + own).indent(8);
+        return Folders.providerBean(name, shared + own);
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
