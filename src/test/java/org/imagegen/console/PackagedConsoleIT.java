@@ -41,7 +41,7 @@ class PackagedConsoleIT {
             assertThat(shown.find()).as(firstOutput).isTrue();
             password = shown.group(1);
 
-            ConsoleClient client = new ConsoleClient(first.port);
+            ConsoleClient client = new ConsoleClient(first.port());
             assertThat(client.get("/hawtio/").statusCode()).isEqualTo(302);
             assertThat(client.login("admin", password).statusCode()).isIn(302, 303);
             HttpResponse<String> hawtio = client.get("/hawtio/");
@@ -57,25 +57,15 @@ class PackagedConsoleIT {
 
         try (Bundle second = Bundle.start(folders, folders.root.resolve("second.log"))) {
             assertThat(second.output()).doesNotContain(password).doesNotContain("password:");
-            ConsoleClient client = new ConsoleClient(second.port);
+            ConsoleClient client = new ConsoleClient(second.port());
             assertThat(client.login("admin", password).headers().firstValue("Location"))
                     .hasValueSatisfying(location -> assertThat(location).doesNotContain("error"));
             assertThat(client.get("/").statusCode()).isEqualTo(200);
         }
     }
 
-    /** The packaged bundle as a separate process, its output in a file. */
-    private static final class Bundle implements AutoCloseable {
-
-        private final Process process;
-        private final Path log;
-        private final int port;
-
-        private Bundle(Process process, Path log, int port) {
-            this.process = process;
-            this.log = log;
-            this.port = port;
-        }
+    /** The packaged bundle as a separate process, its output in a file, its console on {@code port}. */
+    private record Bundle(Process process, Path log, int port) implements AutoCloseable {
 
         static Bundle start(Folders folders, Path log) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

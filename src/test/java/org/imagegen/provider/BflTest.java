@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.BflSimulator;
@@ -29,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * carried x-key, and how many paid creates each job key made.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
-        Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        Folders.QUICK_CHECKS, Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.test.folders=bfl",
         "imagegen.api.token=bfl-test-token-0123456789"
 })
@@ -84,8 +83,7 @@ class BflTest extends ShippedSimulators {
 
     @Test
     void anUltraModelGetsTheAspectRatioItselfAndTheApiShowsTheCostInCredits() {
-        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(),
-                "bfl-test-token-0123456789");
+        ApiClient api = api("bfl-test-token-0123456789");
         HttpResponse<byte[]> accepted = api.post("/api/generations", """
                 {"id": "bfl-ultra", "provider": "bfl", "prompt": "a wide shore at dawn",
                  "model": "flux-pro-1.1-ultra", "aspectRatio": "21:9"}""");

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.Job;
@@ -27,12 +26,9 @@ import static org.imagegen.support.ApiClient.json;
  * provider as its own fields; each outcome the API can report ends the job as docs/providers/ says; faults never pay
  * for a generation twice; the key never goes to an image host.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=fal-replicate",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + FalReplicateTest.TOKEN,
         "imagegen.console.enabled=false"
@@ -68,7 +64,7 @@ class FalReplicateTest extends ShippedSimulators {
 
     @Test
     void falShowsTheQueuePositionWhileQueuedThenDelivers() {
-        ApiClient api = api();
+        ApiClient api = api(TOKEN);
         // the simulator answers IN_QUEUE for the first 30% of the time, its queue_position counting down from 2
         FOLDERS.drop("fal-queued.json", "{\"id\": \"fal-queued\", \"provider\": \"fal\", \"prompt\": \"a tram sim:ms=8000\"}");
 
@@ -123,7 +119,7 @@ class FalReplicateTest extends ShippedSimulators {
 
     /** A job the provider is still making (for 30 s) is cancelled through the API and deleted at the provider. */
     private void cancelsWhileTheProviderMakesIt(String id, String provider) {
-        ApiClient api = api();
+        ApiClient api = api(TOKEN);
         FOLDERS.drop(id + ".json", "{\"id\": \"%s\", \"provider\": \"%s\", \"prompt\": \"a kite sim:ms=30000\"}"
                 .formatted(id, provider));
         await().atMost(WAIT).until(() -> store.find(id).map(j -> j.getProviderJobId() != null).orElse(false));
@@ -260,9 +256,5 @@ class FalReplicateTest extends ShippedSimulators {
     private static List<String> createUris(ReceivedCalls received, String jobKey) {
         return received.calls().stream().filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey()))
                 .map(ReceivedCalls.Call::uri).toList();
-    }
-
-    private ApiClient api() {
-        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.simulator.LeonardoSimulator;
@@ -26,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * creates each job key made.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {"classpath:provider-end-to-end.properties",
-        Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+        Folders.QUICK_CHECKS, Folders.FAST_BUNDLE, App.CONFIG}, properties = {
         "imagegen.test.folders=leonardo",
         "imagegen.api.token=leonardo-test-token-0123456789"
 })
@@ -79,8 +78,7 @@ class LeonardoTest extends ShippedSimulators {
 
     @Test
     void aRequestOverTheApiShowsItsCostInCredits() {
-        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(),
-                "leonardo-test-token-0123456789");
+        ApiClient api = api("leonardo-test-token-0123456789");
         HttpResponse<byte[]> accepted = api.post("/api/generations", """
                 {"id": "leo-api", "provider": "leonardo", "prompt": "two lanterns", "aspectRatio": "1:1",
                  "count": 2}""");

@@ -2,8 +2,6 @@ package org.imagegen.provider;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +35,7 @@ import static org.awaitility.Awaitility.await;
  * "openai-compatible", calls the same simulator without a responseTimeout of its own.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                + "file:routes/sinks/*.camel.yaml,file:target/it/openai/providers/*.camel.yaml",
+        Folders.WITH_TEST_PROVIDERS,
         "imagegen.test.folders=openai",
         "imagegen.simulate=auto",
         "imagegen.poll.queued-interval=200ms",
@@ -61,27 +58,17 @@ class OpenAiTest extends BundleTest {
             Duration.ofMillis(200), Duration.ofMillis(400), 0, 0, 0, 0, Duration.ZERO, KEY, 11, 64)).start();
 
     static {
-        try {
-            Path providers = FOLDERS.root.resolve("providers");
-            Files.createDirectories(providers);
-            // an OpenAI-compatible server read the same way, but with the global response timeout
-            Files.writeString(providers.resolve("openai-compatible.camel.yaml"), """
-                    - beans:
-                        - name: openai-compatible
-                          type: org.imagegen.provider.definition.ProviderDefinition
-                          properties:
-                            baseUrl: "{{imagegen.providers.openai.base-url}}"
-                            apiKey: "{{imagegen.providers.openai.api-key}}"
-                            ratePerSecond: "50"
-                            rateBurst: "50"
-                            createPath: /v1/images/generations
-                            createBody: '{model: "gpt-image-1", prompt: .prompt}'
-                            createOutcome: '{state: "succeeded", images: [.data[].b64_json | "data:image/png;base64," + .]}'
-                            errorMessage: ".error.message"
-                    """, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // an OpenAI-compatible server read the same way, but with the global response timeout
+        FOLDERS.addProvider("openai-compatible", """
+                baseUrl: "{{imagegen.providers.openai.base-url}}"
+                apiKey: "{{imagegen.providers.openai.api-key}}"
+                ratePerSecond: "50"
+                rateBurst: "50"
+                createPath: /v1/images/generations
+                createBody: '{model: "gpt-image-1", prompt: .prompt}'
+                createOutcome: '{state: "succeeded", images: [.data[].b64_json | "data:image/png;base64," + .]}'
+                errorMessage: ".error.message"
+                """);
         System.setProperty("imagegen.providers.openai.base-url", OPENAI.baseUrl());
     }
 

@@ -1,10 +1,6 @@
 package org.imagegen.provider;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +35,7 @@ import static org.awaitility.Awaitility.await;
  * The stub is released at the end.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                + "file:routes/sinks/*.camel.yaml,file:target/it/provider-lanes/providers/*.camel.yaml",
+        Folders.WITH_TEST_PROVIDERS,
         "imagegen.test.folders=provider-lanes",
         "imagegen.poll.queued-interval=200ms",
         // fewer workers than slow calls: a worker held by a slow call would show at once
@@ -65,34 +60,24 @@ class ProviderLanesTest extends BundleTest {
     private static final SlowStub SLOTH = SlowStub.start(Duration.ofSeconds(30));
 
     static {
-        try {
-            Path providers = FOLDERS.root.resolve("providers");
-            Files.createDirectories(providers);
-            Files.writeString(providers.resolve("sloth.camel.yaml"), """
-                    - beans:
-                        - name: sloth
-                          type: org.imagegen.provider.definition.ProviderDefinition
-                          properties:
-                            baseUrl: "{{imagegen.providers.sloth.base-url}}"
-                            apiKey: "sloth-test-key"
-                            downloadHosts: "localhost"
-                            model: "sloth-1"
-                            ratePerSecond: "100"
-                            rateBurst: "100"
-                            aspectRatios: "1:1"
-                            maxCount: "1"
-                            maxPrompt: "2000"
-                            createMethod: POST
-                            createPath: "/v1/generations"
-                            createBody: "{prompt: .prompt}"
-                            createId: ".id"
-                            errorMessage: ".error.message"
-                            statusPath: "/v1/generations/${id}"
-                            statusOutcome: '{state: "running"}'
-                    """, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FOLDERS.addProvider("sloth", """
+                baseUrl: "{{imagegen.providers.sloth.base-url}}"
+                apiKey: "sloth-test-key"
+                downloadHosts: "localhost"
+                model: "sloth-1"
+                ratePerSecond: "100"
+                rateBurst: "100"
+                aspectRatios: "1:1"
+                maxCount: "1"
+                maxPrompt: "2000"
+                createMethod: POST
+                createPath: "/v1/generations"
+                createBody: "{prompt: .prompt}"
+                createId: ".id"
+                errorMessage: ".error.message"
+                statusPath: "/v1/generations/${id}"
+                statusOutcome: '{state: "running"}'
+                """);
         System.setProperty("imagegen.providers.sloth.base-url", "http://127.0.0.1:" + SLOTH.port());
     }
 

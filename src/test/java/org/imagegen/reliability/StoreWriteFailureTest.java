@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
@@ -87,11 +86,7 @@ class StoreWriteFailureTest {
             StoreFaults faults = StoreFaults.install(bundle.bean("jobStoreDataSource", DataSource.class));
             failing.setUp(faults);
 
-            folders.drop(id + ".json", "{\"id\": \"" + id + "\", \"provider\": \"rendernet\", \"prompt\": \""
-                    + prompt + "\"}");
-
-            JsonNode manifest = folders.awaitManifest(id, Duration.ofSeconds(30));
-            assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
+            folders.runJob(id, "rendernet", prompt, "DELIVERED", Duration.ofSeconds(30));
             assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor(id)).isEqualTo(1);
             then.check(bundle, faults);
         }

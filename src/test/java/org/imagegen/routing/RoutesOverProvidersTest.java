@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobEvent;
@@ -27,12 +26,10 @@ import static org.imagegen.support.ApiClient.json;
  * moderation and never after a create whose answer was lost; one create is made, at the provider that delivers,
  * and every attempt is in the history, the manifest and the API.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=routing",
         // a route's next step is tried soon after a refusal: checks every 0.15 s, a backoff of at most 0.5 s
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
         "imagegen.poll.max-backoff=500ms",
         "imagegen.api.port=0",
         "imagegen.api.token=" + RoutesOverProvidersTest.TOKEN,
@@ -57,7 +54,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void refusedCreatesFallOverAlongTheRouteAndOneIsMadeAtTheProviderThatDelivers() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-busy", "route:fast", "a busy harbour sim:create-503x2");
+        JsonNode manifest = FOLDERS.runJob("rt-busy", "route:fast", "a busy harbour sim:create-503x2",
+                "DELIVERED", WAIT);
         assertThat(manifest.path("provider").asText()).isEqualTo("fal");
         // bfl and Replicate refused twice each (503: nothing made) and were left; fal, the last step, was asked again
         assertThat(creates(bfl, "rt-busy")).as("creates sent to bfl").isEqualTo(2);
@@ -89,7 +87,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
                         d -> assertThat(d).startsWith("route fast: step 3 of 3, fal, because replicate refused"));
 
         // the manifest reaches the outbox just before the row says DELIVERED
-        JsonNode view = await().atMost(WAIT).until(() -> json(api().get("/api/generations/rt-busy")),
+        JsonNode view = await().atMost(WAIT).until(() -> json(api(TOKEN).get("/api/generations/rt-busy")),
                 v -> v.path("state").asText().equals("DELIVERED"));
         assertThat(view.path("attempts")).hasSize(3);
         assertThat(view.path("attempts").findValuesAsText("provider")).containsExactly("bfl", "replicate", "fal");
@@ -125,20 +123,21 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void moderationIsTheAnswerAndNoOtherProviderIsAsked() {
-        JsonNode manifest = endsIn("CENSORED", "rt-censor", "route:fast", "a forbidden picture sim:censor");
+        JsonNode manifest = FOLDERS.runJob("rt-censor", "route:fast", "a forbidden picture sim:censor",
+                "CENSORED", WAIT);
         assertThat(manifest.path("provider").asText()).isEqualTo("bfl");
         assertThat(bfl.createsFor("rt-censor")).isEqualTo(1);
         assertThat(creates(replicate, "rt-censor") + creates(fal, "rt-censor")).as("nobody else asked").isZero();
         assertThat(manifest.path("attempts")).hasSize(1);
         assertAttempt(manifest.path("attempts").get(0), "bfl", "flux-pro-1.1", "CENSORED", "BFL: Content Moderated");
         // the manifest is written just before the row: the API says CENSORED a moment later
-        await().atMost(WAIT).untilAsserted(() -> assertThat(json(api().get("/api/generations/rt-censor"))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(json(api(TOKEN).get("/api/generations/rt-censor"))
                 .path("attempts").findValuesAsText("outcome")).containsExactly("CENSORED"));
     }
 
     @Test
     void anExhaustedQuotaFallsOverAtOnceToTheNextStepsModel() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-quota", "route:quota", "a budget sim:no-quota");
+        JsonNode manifest = FOLDERS.runJob("rt-quota", "route:quota", "a budget sim:no-quota", "DELIVERED", WAIT);
         assertThat(creates(openai, "rt-quota")).as("refused once, never sent again").isEqualTo(1);
         assertThat(openai.createsFor("rt-quota")).isZero();
         assertThat(bfl.createsFor("rt-quota")).isEqualTo(1);
@@ -152,7 +151,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aGenerationTheProviderGaveUpForCapacityFallsOver() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-aborted", "route:patient", "a long queue sim:aborted");
+        JsonNode manifest = FOLDERS.runJob("rt-aborted", "route:patient", "a long queue sim:aborted",
+                "DELIVERED", WAIT);
         assertThat(replicate.createsFor("rt-aborted")).as("aborted before it started").isEqualTo(1);
         assertThat(bfl.createsFor("rt-aborted")).isEqualTo(1);
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("GAVE_UP", "DELIVERED");
@@ -162,7 +162,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
     @Test
     void aCreateWhoseAnswerWasLostIsSettledAtItsProviderNeverSentElsewhere() {
         // bfl cannot be searched for it: a person decides, and nothing is sent to another provider meanwhile
-        JsonNode manifest = endsIn("NEEDS_ATTENTION", "rt-lost", "route:fast", "a lost letter sim:create-lost");
+        JsonNode manifest = FOLDERS.runJob("rt-lost", "route:fast", "a lost letter sim:create-lost",
+                "NEEDS_ATTENTION", WAIT);
         assertThat(bfl.createsFor("rt-lost")).isEqualTo(1);
         assertThat(creates(replicate, "rt-lost") + creates(fal, "rt-lost")).isZero();
         assertThat(manifest.path("attempts").findValuesAsText("outcome")).containsExactly("NEEDS_ATTENTION");
@@ -175,7 +176,8 @@ class RoutesOverProvidersTest extends ShippedSimulators {
      */
     @Test
     void aFailedCreateIsSearchedForBeforeTheJobMovesAndParkedWhereItCannotBe() {
-        JsonNode manifest = endsIn("NEEDS_ATTENTION", "rt-garden", "route:images", "a walled garden sim:create-500x2");
+        JsonNode manifest = FOLDERS.runJob("rt-garden", "route:images", "a walled garden sim:create-500x2",
+                "NEEDS_ATTENTION", WAIT);
         assertThat(creates(allImages, "rt-garden")).as("creates sent to all-images").isEqualTo(2);
         assertThat(allImages.received().calls()).as("searched for after each")
                 .filteredOn(c -> c.method().equals("GET") && c.uri().contains("tag=imagegen-rt-garden")).hasSize(2);
@@ -188,7 +190,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aProvidersDefaultRouteIsTakenByRequestsThatNameTheProvider() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-leo", "leonardo", "a lighthouse sim:create-503x2");
+        JsonNode manifest = FOLDERS.runJob("rt-leo", "leonardo", "a lighthouse sim:create-503x2", "DELIVERED", WAIT);
         assertThat(manifest.path("request").path("route").asText()).isEqualTo("leo");
         assertThat(creates(leonardo, "rt-leo")).isEqualTo(2);
         assertThat(leonardo.createsFor("rt-leo")).isZero();
@@ -198,7 +200,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aProviderMarkedDownIsNotAsked() {
-        JsonNode manifest = endsIn("DELIVERED", "rt-down", "route:idle", "a quiet street");
+        JsonNode manifest = FOLDERS.runJob("rt-down", "route:idle", "a quiet street", "DELIVERED", WAIT);
         assertThat(creates(rendernet, "rt-down")).isZero();
         assertThat(bfl.createsFor("rt-down")).isEqualTo(1);
         assertAttempt(manifest.path("attempts").get(0), "rendernet", "JuggernautXL", "MARKED_DOWN",
@@ -233,15 +235,6 @@ class RoutesOverProvidersTest extends ShippedSimulators {
         assertThat(store.find("rt-count")).isEmpty();
     }
 
-    /** Drops the request in a file of its own, waits for its manifest and checks the job ended in {@code state}. */
-    private static JsonNode endsIn(String state, String id, String provider, String prompt) {
-        FOLDERS.drop(id + ".json", "{\"id\": \"%s\", \"provider\": \"%s\", \"prompt\": \"%s\"}"
-                .formatted(id, provider, prompt));
-        JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
-        assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo(state);
-        return manifest;
-    }
-
     private static void assertAttempt(JsonNode attempt, String provider, String model, String outcome, String reason) {
         assertThat(attempt.path("provider").asText()).as(attempt.toPrettyString()).isEqualTo(provider);
         if (model != null) {
@@ -259,9 +252,5 @@ class RoutesOverProvidersTest extends ShippedSimulators {
     private static long creates(ProviderSimulator simulator, String jobKey) {
         return simulator.received().calls().stream()
                 .filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey())).count();
-    }
-
-    private ApiClient api() {
-        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
     }
 }

@@ -5,7 +5,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.ApiClient;
@@ -25,15 +24,12 @@ import static org.awaitility.Awaitility.await;
  * currency set, each cost is also shown converted (a unit price per provider; a cost in the currency as it is) and
  * imagegen_spend_converted_total sums them per provider, model and currency.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=spend",
         "imagegen.api.token=" + SpendTest.TOKEN,
         "imagegen.simulator.duration-min=200ms",
         "imagegen.simulator.duration-max=300ms",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
         "imagegen.console.enabled=false",
         "imagegen.providers.bfl.price=9",
         "imagegen.providers.bfl.price-unit=USD",
@@ -80,7 +76,7 @@ class SpendTest extends BundleTest {
         assertThat(replicate.path("images")).hasSize(2);
         assertCost(replicate, 0.003, "USD", "configured");
 
-        ApiClient api = new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
+        ApiClient api = api(TOKEN);
         await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/spend-fal-schnell")).path("state")
                 .asText(), "DELIVERED"::equals);
         assertCost(ApiClient.json(api.get("/api/generations/spend-fal-schnell")), 0.05, "USD", "configured");

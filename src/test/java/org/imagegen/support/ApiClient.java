@@ -11,6 +11,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 import static org.awaitility.Awaitility.await;
@@ -33,7 +34,12 @@ public final class ApiClient {
 
     /** The running bundle's API, on the port its server actually listens on (tests run it on port 0: any free one). */
     public static ApiClient of(RunningBundle bundle, String token) {
-        return new ApiClient(bundle.context().hasService(VertxPlatformHttpServer.class).getPort(), token);
+        return of(bundle.context(), token);
+    }
+
+    /** The same for the bundle of a {@code @CamelMainTest}, through its context. */
+    public static ApiClient of(CamelContext context, String token) {
+        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), token);
     }
 
     public HttpResponse<byte[]> get(String path) {

@@ -21,4 +21,9 @@ public abstract class BundleTest {
 
     @BeanInject("jobQueries")
     protected JobQueries store;
+
+    /** The bundle's HTTP API, with {@code token} (the test's {@code imagegen.api.token}). */
+    protected ApiClient api(String token) {
+        return ApiClient.of(context, token);
+    }
 }

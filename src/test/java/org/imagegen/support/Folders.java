@@ -34,6 +34,23 @@ public final class Folders {
      */
     public static final String FAST_BUNDLE = "classpath:fast-bundle.properties";
 
+    /**
+     * Checks every 0.15 s, the first 0.1 s after the create, a backoff of at most 1 s: list it before
+     * {@link #FAST_BUNDLE} in a test that follows a job through its provider's answers closely.
+     */
+    public static final String QUICK_CHECKS = "classpath:quick-checks.properties";
+
+    /** The shipped routes, with their providers and sinks, as {@code camel.main.routes-include-pattern} lists them. */
+    private static final String SHIPPED_ROUTES =
+            "file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,file:routes/sinks/*.camel.yaml";
+
+    /**
+     * The routes setting of a {@code @CamelMainTest} that adds provider definitions of its own ({@link #addProvider}):
+     * the shipped routes, then the test's providers folder, named by {@code imagegen.test.folders}.
+     */
+    public static final String WITH_TEST_PROVIDERS = "camel.main.routes-include-pattern=" + SHIPPED_ROUTES
+            + ",file:target/it/{{imagegen.test.folders}}/providers/*.camel.yaml";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> FAST_SETTINGS = fastSettings();
 
@@ -102,6 +119,39 @@ public final class Folders {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Adds a provider definition as an operator does: {@code <name>.camel.yaml} in the test's own providers folder
+     * ({@code <root>/providers}, which the test adds to the routes read), one {@code ProviderDefinition} bean named
+     * {@code name} with {@code properties} (the YAML under its {@code properties:}).
+     */
+    public void addProvider(String name, String properties) {
+        addProviderFile(name, "- beans:\n" + providerBean(name, properties));
+    }
+
+    /** The same with a whole definition file, {@code yaml}, as {@code <fileName>.camel.yaml}. */
+    public void addProviderFile(String fileName, String yaml) {
+        try {
+            Path providers = Files.createDirectories(root.resolve("providers"));
+            Files.writeString(providers.resolve(fileName + ".camel.yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One provider definition bean as a definition file lists it under {@code - beans:}. */
+    public static String providerBean(String name, String properties) {
+        return "    - name: " + name + "\n"
+                + "      type: org.imagegen.provider.definition.ProviderDefinition\n"
+                + "      properties:\n"
+                + properties.indent(8);
+    }
+
+    /** {@link #WITH_TEST_PROVIDERS} for a bundle started on these folders ({@link #fastBundle}). */
+    public String withTestProviders() {
+        return "camel.main.routes-include-pattern=" + SHIPPED_ROUTES + ",file:" + root.resolve("providers")
+                + "/*.camel.yaml";
     }
 
     public Path manifestPath(String id) {

@@ -1,5 +1,7 @@
 package org.imagegen.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,17 +47,18 @@ public final class ProxiedDatabase implements AutoCloseable {
 
     /** The bundle's settings for this database, followed by {@code extra}. */
     public String[] settings(String... extra) {
-        java.util.List<String> settings = new java.util.ArrayList<>(java.util.List.of("imagegen.db.url=" + url,
-                "imagegen.db.user=" + TestPostgres.user(), "imagegen.db.password="));
-        settings.addAll(java.util.List.of(extra));
-        return settings.toArray(String[]::new);
+        return settings(url, extra);
     }
 
     /** Settings for the same database without the proxy: an instance the test never cuts off. */
     public String[] directSettings(String... extra) {
-        java.util.List<String> settings = new java.util.ArrayList<>(java.util.List.of("imagegen.db.url=" + directUrl,
+        return settings(directUrl, extra);
+    }
+
+    private static String[] settings(String url, String... extra) {
+        List<String> settings = new ArrayList<>(List.of("imagegen.db.url=" + url,
                 "imagegen.db.user=" + TestPostgres.user(), "imagegen.db.password="));
-        settings.addAll(java.util.List.of(extra));
+        settings.addAll(List.of(extra));
         return settings.toArray(String[]::new);
     }
 

@@ -8,7 +8,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.support.ApiClient;
@@ -26,12 +25,9 @@ import static org.imagegen.support.ApiClient.text;
  * (imagegen.providers.&lt;name&gt;.sinks), their job gauges on /observe/metrics, and a key check on readiness when the
  * definition declares keyCheckPath (Replicate and OpenAI do; fal does not). As shipped, on the simulators.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.QUICK_CHECKS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=defined-parity",
-        "imagegen.poll.initial-delay=100ms",
-        "imagegen.poll.interval=150ms",
-        "imagegen.poll.queued-interval=150ms",
-        "imagegen.poll.max-backoff=1s",
         "imagegen.api.port=0",
         "imagegen.api.token=" + DefinedProviderParityTest.TOKEN,
         "imagegen.console.enabled=false",
@@ -49,13 +45,9 @@ class DefinedProviderParityTest extends BundleTest {
     private static final Folders FOLDERS = new Folders("defined-parity").clean();
     private static final Path REPLICATED = FOLDERS.root.resolve("replicated");
 
-    private ApiClient api() {
-        return new ApiClient(context.hasService(VertxPlatformHttpServer.class).getPort(), TOKEN);
-    }
-
     @Test
     void aDefinedProvidersJobGoesToItsOwnDefaultSinksAndTheOthersToTheGlobalDefault() {
-        ApiClient api = api();
+        ApiClient api = api(TOKEN);
         assertThat(api.post("/api/generations", "{\"id\": \"par-replicate\", \"provider\": \"replicate\","
                 + " \"prompt\": \"a heron\"}").statusCode()).isEqualTo(202);
         assertThat(api.post("/api/generations", "{\"id\": \"par-fal\", \"provider\": \"fal\","
@@ -92,7 +84,7 @@ class DefinedProviderParityTest extends BundleTest {
 
     @Test
     void readinessChecksTheKeyOfTheDefinedProvidersThatDeclareAKeyCheck() {
-        ApiClient api = api();
+        ApiClient api = api(TOKEN);
         JsonNode ready = await().atMost(WAIT).until(
                 () -> json(api.send("GET", "/observe/health/ready?exposureLevel=full", null, null)),
                 j -> j.path("checks").findValuesAsText("name").contains("provider-key-replicate"));

@@ -51,47 +51,39 @@ class DefinedProviderStatusTest {
 
     /** A fal-like definition: the status and result at the URLs the create returned; $status and $url in use. */
     private static final String QUEUE_DEFINITION = """
-            - beans:
-                - name: queuey
-                  type: org.imagegen.provider.definition.ProviderDefinition
-                  properties:
-                    baseUrl: "{{imagegen.providers.queuey.base-url}}"
-                    apiKey: "{{imagegen.providers.queuey.api-key}}"
-                    authFormat: "Key %s"
-                    downloadHosts: localhost
-                    model: flux/dev
-                    createPath: "/fal-ai/${model}"
-                    createBody: "{prompt: .prompt}"
-                    createId: ".request_id"
-                    createStatusUrl: ".status_url"
-                    errorMessage: ".detail | tostring"
-                    statusOutcome: >-
-                      if .status == "COMPLETED" then {state: "fetch", url: .response_url}
-                      elif .status == "IN_QUEUE" then {state: "queued", position: .queue_position}
-                      elif .status == "IN_PROGRESS" then {state: "running"}
-                      else {state: "unknown"} end
-                    resultOutcome: >-
-                      if $status == 200 then {state: "succeeded", images: [.images[]?.url]}
-                      elif $status == 422 then {state: "failed",
-                      reason: ((.detail | map(.msg) | join("; ")) + " (result " + $url + ")")}
-                      else {state: "failed", reason: (.detail | tostring)} end
+            baseUrl: "{{imagegen.providers.queuey.base-url}}"
+            apiKey: "{{imagegen.providers.queuey.api-key}}"
+            authFormat: "Key %s"
+            downloadHosts: localhost
+            model: flux/dev
+            createPath: "/fal-ai/${model}"
+            createBody: "{prompt: .prompt}"
+            createId: ".request_id"
+            createStatusUrl: ".status_url"
+            errorMessage: ".detail | tostring"
+            statusOutcome: >-
+              if .status == "COMPLETED" then {state: "fetch", url: .response_url}
+              elif .status == "IN_QUEUE" then {state: "queued", position: .queue_position}
+              elif .status == "IN_PROGRESS" then {state: "running"}
+              else {state: "unknown"} end
+            resultOutcome: >-
+              if $status == 200 then {state: "succeeded", images: [.images[]?.url]}
+              elif $status == 422 then {state: "failed",
+              reason: ((.detail | map(.msg) | join("; ")) + " (result " + $url + ")")}
+              else {state: "failed", reason: (.detail | tostring)} end
             """;
 
     /** A definition that names the test's simulator: with imagegen.simulate=true it is never called at its base URL. */
     private static final String SIMULATED_DEFINITION = """
-            - beans:
-                - name: tiny
-                  type: org.imagegen.provider.definition.ProviderDefinition
-                  properties:
-                    baseUrl: "https://api.tiny.invalid"
-                    apiKey: ""
-                    simulator: tiny
-                    createPath: "/v1/generations"
-                    createBody: "{prompt: .prompt}"
-                    createId: ".id"
-                    statusPath: "/v1/generations/${id}"
-                    statusOutcome: >-
-                      if .status == "done" then {state: "succeeded", images: [.url]} else {state: "running"} end
+            baseUrl: "https://api.tiny.invalid"
+            apiKey: ""
+            simulator: tiny
+            createPath: "/v1/generations"
+            createBody: "{prompt: .prompt}"
+            createId: ".id"
+            statusPath: "/v1/generations/${id}"
+            statusOutcome: >-
+              if .status == "done" then {state: "succeeded", images: [.url]} else {state: "running"} end
             """;
 
     private static QueueStub queue;
@@ -103,13 +95,10 @@ class DefinedProviderStatusTest {
     static void start() throws Exception {
         TinySimulator.register();
         queue = QueueStub.start();
-        Path providers = FOLDERS.root.resolve("providers");
-        Files.createDirectories(providers);
-        Files.writeString(providers.resolve("queuey.camel.yaml"), QUEUE_DEFINITION);
-        Files.writeString(providers.resolve("tiny.camel.yaml"), SIMULATED_DEFINITION);
+        FOLDERS.addProvider("queuey", QUEUE_DEFINITION);
+        FOLDERS.addProvider("tiny", SIMULATED_DEFINITION);
         List<String> settings = new ArrayList<>(List.of(FOLDERS.fastBundle(
-                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                        + "file:routes/sinks/*.camel.yaml,file:" + providers + "/*.camel.yaml",
+                FOLDERS.withTestProviders(),
                 "imagegen.api.token=" + TOKEN,
                 "imagegen.poll.queued-interval=200ms",
                 "imagegen.providers.queuey.base-url=http://127.0.0.1:" + queue.port(),

@@ -36,8 +36,7 @@ import static org.awaitility.Awaitility.await;
  * which calls carried the key.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                + "file:routes/sinks/*.camel.yaml,file:target/it/defined-provider/providers/*.camel.yaml",
+        Folders.WITH_TEST_PROVIDERS,
         "imagegen.test.folders=defined-provider",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms",
@@ -54,9 +53,7 @@ class DefinedProviderTest extends BundleTest {
         // what an operator does: the definition file into routes/providers/ (here the test's own providers folder),
         // its settings beside it
         try {
-            Path providers = FOLDERS.root.resolve("providers");
-            Files.createDirectories(providers);
-            Files.copy(Path.of("docs", "examples", "acme.camel.yaml"), providers.resolve("acme.camel.yaml"));
+            FOLDERS.addProviderFile("acme", Files.readString(Path.of("docs", "examples", "acme.camel.yaml")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -84,14 +84,11 @@ class DefinedProvidersTest {
     @Test
     void aDefinitionFileNamingOneOfTheBundlesBeansStopsTheStart() throws Exception {
         Folders folders = new Folders("taken-name").clean();
-        Path providers = Files.createDirectories(folders.root.resolve("providers"));
         // the example definition under the name of the bean RoutingConfiguration binds for the routes over providers
-        Files.writeString(providers.resolve("fallover.camel.yaml"), Files.readString(
+        folders.addProviderFile("fallover", Files.readString(
                 Path.of("docs", "examples", "acme.camel.yaml")).replace("- name: acme\n", "- name: fallover\n"));
 
-        assertThatThrownBy(() -> RunningBundle.start(folders.fastBundle("camel.main.routes-include-pattern="
-                + "file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,file:routes/sinks/*.camel.yaml,"
-                + "file:" + providers + "/*.camel.yaml")).close())
+        assertThatThrownBy(() -> RunningBundle.start(folders.fastBundle(folders.withTestProviders())).close())
                 .hasStackTraceContaining("provider definition 'fallover': the name is taken by one of the bundle's own"
                         + " beans; choose another name for the bean");
     }

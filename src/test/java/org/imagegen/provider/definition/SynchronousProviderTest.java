@@ -1,7 +1,6 @@
 package org.imagegen.provider.definition;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +39,7 @@ import static org.awaitility.Awaitility.await;
  * the bytes sent, censored or failed, the reported cost recorded; a create whose answer is lost is parked.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                + "file:routes/sinks/*.camel.yaml,file:target/it/synchronous-provider/providers/*.camel.yaml",
+        Folders.WITH_TEST_PROVIDERS,
         "imagegen.test.folders=synchronous-provider",
         "imagegen.poll.initial-delay=100ms",
         "imagegen.poll.interval=150ms"
@@ -55,35 +53,25 @@ class SynchronousProviderTest extends BundleTest {
 
     /** An OpenAI-Images-like API: POST /v1/images/generations answers {"data": [{"b64_json"}], "usage": {"cost"}}. */
     private static final String DEFINITION = """
-            - beans:
-                - name: pix
-                  type: org.imagegen.provider.definition.ProviderDefinition
-                  properties:
-                    baseUrl: "{{imagegen.providers.pix.base-url}}"
-                    apiKey: "{{imagegen.providers.pix.api-key}}"
-                    model: "pix-1"
-                    maxCount: "4"
-                    options: "quality"
-                    createPath: "/v1/images/generations"
-                    createBody: >-
-                      {model: .model, prompt: .prompt, n: (.count // 1), quality: .options.quality, user: .id}
-                      | with_entries(select(.value != null))
-                    createOutcome: >-
-                      {state: "succeeded", images: [.data[] | "data:image/png;base64," + .b64_json]}
-                    createCost: ".usage.cost"
-                    costUnit: "USD"
-                    createCensored: '$status == 400 and .error.code == "moderation_blocked"'
-                    errorMessage: ".error.message"
+            baseUrl: "{{imagegen.providers.pix.base-url}}"
+            apiKey: "{{imagegen.providers.pix.api-key}}"
+            model: "pix-1"
+            maxCount: "4"
+            options: "quality"
+            createPath: "/v1/images/generations"
+            createBody: >-
+              {model: .model, prompt: .prompt, n: (.count // 1), quality: .options.quality, user: .id}
+              | with_entries(select(.value != null))
+            createOutcome: >-
+              {state: "succeeded", images: [.data[] | "data:image/png;base64," + .b64_json]}
+            createCost: ".usage.cost"
+            costUnit: "USD"
+            createCensored: '$status == 400 and .error.code == "moderation_blocked"'
+            errorMessage: ".error.message"
             """;
 
     static {
-        try {
-            Path providers = FOLDERS.root.resolve("providers");
-            Files.createDirectories(providers);
-            Files.writeString(providers.resolve("pix.camel.yaml"), DEFINITION);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FOLDERS.addProvider("pix", DEFINITION);
         System.setProperty("imagegen.providers.pix.base-url", "http://127.0.0.1:" + PIX.port());
         System.setProperty("imagegen.providers.pix.api-key", "pix-test-key");
     }

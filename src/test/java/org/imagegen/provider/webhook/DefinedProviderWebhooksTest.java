@@ -1,15 +1,11 @@
 package org.imagegen.provider.webhook;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,8 +34,7 @@ import static org.imagegen.provider.webhook.HooksStub.standardHeaders;
  * checked, and delivered, when a webhook brings its check forward; a refused delivery must change nothing.
  */
 @CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,"
-                + "file:routes/sinks/*.camel.yaml,file:target/it/defined-webhooks/providers/*.camel.yaml",
+        Folders.WITH_TEST_PROVIDERS,
         "imagegen.test.folders=defined-webhooks"
 })
 class DefinedProviderWebhooksTest extends BundleTest {
@@ -81,13 +76,7 @@ class DefinedProviderWebhooksTest extends BundleTest {
                         webhookSignature: ed25519-jwks
                         webhookJwksUrl: "http://127.0.0.1:9/jwks.json"
                         """);
-        try {
-            Path providers = FOLDERS.root.resolve("providers");
-            Files.createDirectories(providers);
-            Files.writeString(providers.resolve("hooks.camel.yaml"), definitions);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FOLDERS.addProviderFile("hooks", definitions);
         System.setProperty("imagegen.providers.hooks-stub.base-url", "http://127.0.0.1:" + STUB.port());
         // another host than the API's: the key must not go there
         System.setProperty("imagegen.providers.hooks-stub.jwks-url", "http://localhost:" + STUB.port() + "/jwks.json");
@@ -111,10 +100,7 @@ class DefinedProviderWebhooksTest extends BundleTest {
                   images: [.output[]?]}
                 webhooks: "true"
                 """.formatted(KEY);
-        return "    - name: " + name + "\n"
-                + "      type: org.imagegen.provider.definition.ProviderDefinition\n"
-                + "      properties:\n"
-                + (shared + own).indent(8);
+        return Folders.providerBean(name, shared + own);
     }
 
     private final HttpClient http = HttpClient.newHttpClient();

@@ -17,23 +17,24 @@ class StandardWebhooksVerifierTest {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final long TOLERANCE = 300_000;
     private static final long NOW = 1_614_265_330_000L;
+    private static final long SECONDS = NOW / 1000;
 
     @Test
     void theSchemesPublishedExampleVerifies() {
         // standardwebhooks.com's own test vector: secret, id, timestamp, payload and the signature they give
-        StandardWebhooksVerifier verifier = StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
+        StandardWebhooksVerifier verifier = verifier();
         Function<String, String> headers = headers("msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
                 "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 
-        assertThat(verifier.verify(headers, "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8), NOW))
+        assertThat(verifier.verify(headers, utf8("{\"test\": 2432232314}"), NOW))
                 .isEqualTo("msg_p5jXN8AQM9LWM0D4loKWxJek");
     }
 
     @Test
     void aSignedDeliveryVerifiesOnceAndItsReplayIsRefused() {
-        StandardWebhooksVerifier verifier = StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
-        byte[] body = "{\"id\": \"pred_1\", \"status\": \"succeeded\"}".getBytes(StandardCharsets.UTF_8);
-        Function<String, String> delivery = signed(SECRET, "msg_1", NOW / 1000, body);
+        StandardWebhooksVerifier verifier = verifier();
+        byte[] body = utf8("{\"id\": \"pred_1\", \"status\": \"succeeded\"}");
+        Function<String, String> delivery = signed(SECRET, "msg_1", SECONDS, body);
 
         assertThat(verifier.verify(delivery, body, NOW)).isEqualTo("msg_1");
         assertThatThrownBy(() -> verifier.verify(delivery, body, NOW + 1000))
@@ -43,50 +44,49 @@ class StandardWebhooksVerifierTest {
 
     @Test
     void oneMatchingEntryAmongSeveralIsEnough() {
-        StandardWebhooksVerifier verifier = StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
-        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        String good = signed(SECRET, "msg_2", NOW / 1000, body).apply("webhook-signature");
-        String other = signed("whsec_" + Base64.getEncoder().encodeToString("another key".getBytes()), "msg_2",
-                NOW / 1000, body).apply("webhook-signature");
+        StandardWebhooksVerifier verifier = verifier();
+        byte[] body = utf8("{}");
+        String good = signed(SECRET, "msg_2", SECONDS, body).apply("webhook-signature");
+        String other = signed(secret(utf8("another key")), "msg_2", SECONDS, body).apply("webhook-signature");
 
-        assertThat(verifier.verify(headers("msg_2", String.valueOf(NOW / 1000), other + " v2,abc " + good), body, NOW))
+        assertThat(verifier.verify(headers("msg_2", String.valueOf(SECONDS), other + " v2,abc " + good), body, NOW))
                 .isEqualTo("msg_2");
     }
 
     @Test
     void aForgedBodyAWrongKeyAndMissingHeadersAreRefused401AndNotRecorded() {
-        StandardWebhooksVerifier verifier = StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
-        byte[] body = "{\"id\": \"pred_1\"}".getBytes(StandardCharsets.UTF_8);
-        Function<String, String> genuine = signed(SECRET, "msg_3", NOW / 1000, body);
-        byte[] forged = "{\"id\": \"pred_2\"}".getBytes(StandardCharsets.UTF_8);
-        Function<String, String> wrongKey = signed("whsec_" + Base64.getEncoder().encodeToString(new byte[24]),
-                "msg_3", NOW / 1000, body);
+        StandardWebhooksVerifier verifier = verifier();
+        byte[] body = utf8("{\"id\": \"pred_1\"}");
+        Function<String, String> genuine = signed(SECRET, "msg_3", SECONDS, body);
+        byte[] forged = utf8("{\"id\": \"pred_2\"}");
+        Function<String, String> wrongKey = signed(secret(new byte[24]), "msg_3", SECONDS, body);
 
         assertRefused(() -> verifier.verify(genuine, forged, NOW), 401);
         assertRefused(() -> verifier.verify(wrongKey, body, NOW), 401);
-        assertRefused(() -> verifier.verify(headers("msg_3", String.valueOf(NOW / 1000), null), body, NOW), 401);
-        assertRefused(() -> verifier.verify(headers("msg_3", String.valueOf(NOW / 1000), "v1,not base64!"), body, NOW), 401);
+        assertRefused(() -> verifier.verify(headers("msg_3", String.valueOf(SECONDS), null), body, NOW), 401);
+        assertRefused(() -> verifier.verify(headers("msg_3", String.valueOf(SECONDS), "v1,not base64!"), body, NOW),
+                401);
         // none of those was recorded: the genuine delivery still passes
         assertThat(verifier.verify(genuine, body, NOW)).isEqualTo("msg_3");
     }
 
     @Test
     void aTimestampOutsideTheToleranceEitherWayIsRefused403() {
-        StandardWebhooksVerifier verifier = StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
-        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        long old = NOW / 1000 - 301;
-        long future = NOW / 1000 + 301;
+        StandardWebhooksVerifier verifier = verifier();
+        byte[] body = utf8("{}");
+        long old = SECONDS - 301;
+        long future = SECONDS + 301;
 
         assertRefused(() -> verifier.verify(signed(SECRET, "msg_old", old, body), body, NOW), 403);
         assertRefused(() -> verifier.verify(signed(SECRET, "msg_new", future, body), body, NOW), 403);
-        assertThat(verifier.verify(signed(SECRET, "msg_edge", NOW / 1000 - 299, body), body, NOW)).isEqualTo("msg_edge");
+        assertThat(verifier.verify(signed(SECRET, "msg_edge", SECONDS - 299, body), body, NOW)).isEqualTo("msg_edge");
     }
 
     @Test
     void aFetchedSecretIsAskedForFirstAndAgainAtMostOnceAMinuteWhenADeliveryDoesNotMatch() {
         StandardWebhooksVerifier verifier = StandardWebhooksVerifier.fetchingSecret(TOLERANCE, 100);
-        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        Function<String, String> delivery = signed(SECRET, "msg_4", NOW / 1000, body);
+        byte[] body = utf8("{}");
+        Function<String, String> delivery = signed(SECRET, "msg_4", SECONDS, body);
 
         assertThat(verifier.wantsKeys(delivery, body, NOW)).isTrue();
         assertRefused(() -> verifier.verify(delivery, body, NOW), 503);
@@ -95,14 +95,13 @@ class StandardWebhooksVerifierTest {
         assertThat(verifier.verify(delivery, body, NOW)).isEqualTo("msg_4");
 
         // a delivery the secret does not match: fetched again, but not within a minute of the last fetch
-        Function<String, String> rotated = signed("whsec_" + Base64.getEncoder().encodeToString("new".getBytes()),
-                "msg_5", NOW / 1000, body);
+        Function<String, String> rotated = signed(secret(utf8("new")), "msg_5", SECONDS, body);
         assertThat(verifier.wantsKeys(rotated, body, NOW + 59_000)).isFalse();
         assertThat(verifier.wantsKeys(rotated, body, NOW + 60_000)).isTrue();
         assertThatThrownBy(() -> verifier.keysFetched("{\"detail\": \"not found\"}", NOW + 60_000))
                 .isInstanceOf(IllegalArgumentException.class);
         // the unusable answer kept the secret it had
-        assertThat(verifier.verify(signed(SECRET, "msg_6", NOW / 1000, body), body, NOW + 60_000)).isEqualTo("msg_6");
+        assertThat(verifier.verify(signed(SECRET, "msg_6", SECONDS, body), body, NOW + 60_000)).isEqualTo("msg_6");
     }
 
     @Test
@@ -123,6 +122,20 @@ class StandardWebhooksVerifierTest {
         guard.firstTime("d", 1003);
         assertThat(guard.size()).isEqualTo(3);
         assertThat(guard.firstTime("d", 1004)).isFalse();
+    }
+
+    /** A verifier of {@link #SECRET} with the tolerance and replay memory every test here uses. */
+    private static StandardWebhooksVerifier verifier() {
+        return StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Standard Webhooks secret for {@code key}, as a provider hands one out. */
+    private static String secret(byte[] key) {
+        return "whsec_" + Base64.getEncoder().encodeToString(key);
     }
 
     static void assertRefused(Runnable verification, int status) {
