@@ -1,6 +1,5 @@
 package org.imagegen.provider;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +37,6 @@ import static org.assertj.core.api.Assertions.within;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RenderNetEstimateTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("rn-estimate").clean();
 
     @Test
