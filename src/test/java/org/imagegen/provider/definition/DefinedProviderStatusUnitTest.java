@@ -1,14 +1,11 @@
 package org.imagegen.provider.definition;
 
-import java.util.List;
-import java.util.Map;
-
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,11 +48,7 @@ class DefinedProviderStatusUnitTest {
     }
 
     private static Job job(String id, String statusUrl) {
-        Job job = new Job();
-        job.setKey("job-1");
-        job.setProvider("queue");
-        job.setRequest(new GenerationRequest("job-1", false, "queue", "a fox", null, null, null, null, Map.of(),
-                Map.of(), List.of()));
+        Job job = TestJobs.of(TestJobs.request("job-1", "queue", "a fox"));
         job.setProviderJobId(id);
         job.setStatusUrl(statusUrl);
         return job;
