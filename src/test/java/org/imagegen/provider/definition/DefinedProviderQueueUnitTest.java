@@ -21,15 +21,9 @@ class DefinedProviderQueueUnitTest {
     private static final String RESPONSE = BASE + "/owner/app/requests/r1";
 
     private static ProviderDefinition queue() {
-        ProviderDefinition d = new ProviderDefinition();
-        d.setBaseUrl(BASE);
-        d.setApiKey("k-1");
-        d.setAuthFormat("Key %s");
+        ProviderDefinition d = DefinedProviderStatusUnitTest.queueCreate(BASE);
         d.setCreatePath("/${model}?fal_webhook=${webhookUrl}&sync=1");
         d.setModel("owner/app/sub");
-        d.setCreateBody("{prompt: .prompt}");
-        d.setCreateId(".request_id");
-        d.setCreateStatusUrl(".status_url");
         d.setStatusOutcome("if .status == \"COMPLETED\" then {state: \"fetch\", url: .response_url}"
                 + " else {state: \"running\"} end");
         d.setResultOutcome("""

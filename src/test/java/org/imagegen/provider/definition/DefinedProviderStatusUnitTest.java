@@ -21,16 +21,25 @@ class DefinedProviderStatusUnitTest {
     private static final String STATUS = BASE + "/flux/requests/r1/status?logs=1";
     private static final String RESPONSE = BASE + "/flux/requests/r1";
 
-    /** A fal-like API: status and result at the URLs the create returned, the result fetched once COMPLETED. */
-    private static ProviderDefinition queue() {
+    /**
+     * The create of a fal-like queue API at {@code base}: its key as {@code Key <key>}, the answer's request id and the
+     * status URL beside it, which the status side reads (also {@link DefinedProviderQueueUnitTest}'s start).
+     */
+    static ProviderDefinition queueCreate(String base) {
         ProviderDefinition d = new ProviderDefinition();
-        d.setBaseUrl(BASE);
+        d.setBaseUrl(base);
         d.setApiKey("k-1");
         d.setAuthFormat("Key %s");
-        d.setCreatePath("/flux/dev");
         d.setCreateBody("{prompt: .prompt}");
         d.setCreateId(".request_id");
         d.setCreateStatusUrl(".status_url");
+        return d;
+    }
+
+    /** A fal-like API: status and result at the URLs the create returned, the result fetched once COMPLETED. */
+    private static ProviderDefinition queue() {
+        ProviderDefinition d = queueCreate(BASE);
+        d.setCreatePath("/flux/dev");
         d.setErrorMessage(".detail | tostring");
         d.setStatusOutcome("""
                 if .status == "COMPLETED" then {state: "fetch", url: .response_url}
