@@ -113,11 +113,9 @@ public class AllImagesSimulator extends ProviderSimulator {
     }
 
     private void create(HttpExchange exchange) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(body(exchange));
-        } catch (IOException e) {
-            error(exchange, 400, "Bad Request", "Unexpected token in JSON");
+        JsonNode body = SimulatorSupport.jsonBody(exchange,
+                invalid -> error(invalid, 400, "Bad Request", "Unexpected token in JSON"));
+        if (body == null) {
             return;
         }
         List<String> problems = new ArrayList<>();

@@ -97,15 +97,13 @@ public class BflSimulator extends DefinitionSimulator {
     }
 
     private void create(HttpExchange exchange, String model) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(body(exchange));
-        } catch (IOException e) {
-            validation(exchange, "body", null, "JSON decode error", "json_invalid");
+        JsonNode body = SimulatorSupport.jsonBody(exchange,
+                invalid -> validation(invalid, "body", null, "JSON decode error", "json_invalid"));
+        if (body == null) {
             return;
         }
         received.create(exchange, body);
-        if (body == null || !body.isObject()) {
+        if (!body.isObject()) {
             validation(exchange, "body", null, "Input should be a valid dictionary", "model_attributes_type");
             return;
         }

@@ -96,14 +96,12 @@ public class FalSimulator extends DefinitionSimulator {
     }
 
     private void create(HttpExchange exchange, String app, String endpoint) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(body(exchange));
-        } catch (IOException e) {
-            detail(exchange, 400, "Invalid JSON in request body");
+        JsonNode body = SimulatorSupport.jsonBody(exchange,
+                invalid -> detail(invalid, 400, "Invalid JSON in request body"));
+        if (body == null) {
             return;
         }
-        if (body == null || !body.isObject()) {
+        if (!body.isObject()) {
             detail(exchange, 400, "The request body must be a JSON object");
             return;
         }

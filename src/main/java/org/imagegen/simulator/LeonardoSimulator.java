@@ -82,15 +82,13 @@ public class LeonardoSimulator extends DefinitionSimulator {
     }
 
     private void create(HttpExchange exchange) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(body(exchange));
-        } catch (IOException e) {
-            error(exchange, 400, "invalid JSON body", "invalid-json");
+        JsonNode body = SimulatorSupport.jsonBody(exchange,
+                invalid -> error(invalid, 400, "invalid JSON body", "invalid-json"));
+        if (body == null) {
             return;
         }
         received.create(exchange, body);
-        if (body == null || !body.isObject()) {
+        if (!body.isObject()) {
             error(exchange, 400, "expected an object for the request body", "parse-failed");
             return;
         }

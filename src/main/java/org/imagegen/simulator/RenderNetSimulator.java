@@ -112,14 +112,12 @@ public class RenderNetSimulator extends ImageHostSimulator {
     }
 
     private void create(HttpExchange exchange) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(body(exchange));
-        } catch (IOException e) {
-            error(exchange, 400, "GE01", "Invalid JSON body");
+        JsonNode body = SimulatorSupport.jsonBody(exchange,
+                invalid -> error(invalid, 400, "GE01", "Invalid JSON body"));
+        if (body == null) {
             return;
         }
-        if (body == null || !body.isArray() || body.isEmpty()) {
+        if (!body.isArray() || body.isEmpty()) {
             error(exchange, 400, "GE02", "The body must be a non-empty array of generations");
             return;
         }

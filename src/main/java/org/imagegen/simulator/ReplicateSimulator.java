@@ -102,14 +102,12 @@ public class ReplicateSimulator extends DefinitionSimulator {
     }
 
     private void create(HttpExchange exchange, String modelFromPath) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(body(exchange));
-        } catch (IOException e) {
-            problem(exchange, 400, "Bad request", "The request body is not valid JSON.");
+        JsonNode body = SimulatorSupport.jsonBody(exchange,
+                invalid -> problem(invalid, 400, "Bad request", "The request body is not valid JSON."));
+        if (body == null) {
             return;
         }
-        if (body == null || !body.isObject()) {
+        if (!body.isObject()) {
             problem(exchange, 400, "Bad request", "The request body must be a JSON object.");
             return;
         }

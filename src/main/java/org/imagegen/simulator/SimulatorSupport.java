@@ -14,9 +14,13 @@ import java.util.Map;
 
 import javax.imageio.ImageIO;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 
-/** Small pieces the Black Forest Labs, Leonardo and fal simulators share: key headers, image hosts, image sizes. */
+/**
+ * Small pieces the simulators share: a create's JSON body; and for the Black Forest Labs, Leonardo and fal simulators
+ * key headers, image hosts, image sizes.
+ */
 final class SimulatorSupport {
 
     private SimulatorSupport() {
@@ -33,6 +37,19 @@ final class SimulatorSupport {
         }
         String key = value.substring(prefix.length()).trim();
         return !key.isEmpty() && (expected == null || expected.isBlank() || expected.equals(key));
+    }
+
+    /**
+     * The request's body read as JSON; null when it is not JSON, after {@code invalid} answered it in the provider's
+     * own format (an empty body reads as a missing node, not null).
+     */
+    static JsonNode jsonBody(HttpExchange exchange, ProviderSimulator.Answer invalid) throws IOException {
+        try {
+            return ProviderSimulator.JSON.readTree(ProviderSimulator.body(exchange));
+        } catch (IOException e) {
+            invalid.send(exchange);
+            return null;
+        }
     }
 
     /** The job key a call carries: its Idempotency-Key header, which the bundle sends and the real APIs ignore. */

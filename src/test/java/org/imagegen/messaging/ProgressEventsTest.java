@@ -1,6 +1,5 @@
 package org.imagegen.messaging;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 class ProgressEventsTest extends BundleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("progress-events").clean();
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -89,9 +89,7 @@ class BflTest extends ShippedSimulators {
                  "model": "flux-pro-1.1-ultra", "aspectRatio": "21:9"}""");
         assertThat(accepted.statusCode()).as(new String(accepted.body())).isEqualTo(202);
 
-        await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/bfl-ultra")).path("state").asText(),
-                "DELIVERED"::equals);
-        JsonNode job = ApiClient.json(api.get("/api/generations/bfl-ultra"));
+        JsonNode job = api.awaitState("bfl-ultra", "DELIVERED", WAIT);
         assertThat(job.path("cost").path("amount").asDouble()).isEqualTo(6.0);
         assertThat(job.path("cost").path("unit").asText()).isEqualTo("credits");
         assertThat(job.path("images")).hasSize(1);

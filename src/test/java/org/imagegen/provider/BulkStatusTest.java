@@ -1,6 +1,5 @@
 package org.imagegen.provider;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -39,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 class BulkStatusTest extends BundleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("bulk-status").clean();
 
     private static String requests(String provider, int count, String prompt) {

@@ -36,7 +36,6 @@ import static org.imagegen.support.ApiClient.json;
 class FalReplicateTest extends ShippedSimulators {
 
     static final String TOKEN = "fal-replicate-token-0123456789";
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("fal-replicate").clean();
 
     // ---- fal -------------------------------------------------------------------------------------------------------

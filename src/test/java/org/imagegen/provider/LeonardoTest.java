@@ -16,7 +16,6 @@ import org.imagegen.support.ShippedSimulators;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Leonardo.Ai end to end, offline: routes/providers/leonardo.camel.yaml as shipped, run against its built-in
@@ -84,9 +83,7 @@ class LeonardoTest extends ShippedSimulators {
                  "count": 2}""");
         assertThat(accepted.statusCode()).as(new String(accepted.body())).isEqualTo(202);
 
-        await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/leo-api")).path("state").asText(),
-                "DELIVERED"::equals);
-        JsonNode job = ApiClient.json(api.get("/api/generations/leo-api"));
+        JsonNode job = api.awaitState("leo-api", "DELIVERED", WAIT);
         // 2 images of 1024x1024 (just over a megapixel): two credits each
         assertThat(job.path("cost").path("amount").asDouble()).isEqualTo(4.0);
         assertThat(job.path("cost").path("unit").asText()).isEqualTo("credits");

@@ -51,7 +51,6 @@ import static org.awaitility.Awaitility.await;
 })
 class OpenAiTest extends BundleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "sk-openai-test-key";
     private static final Folders FOLDERS = new Folders("openai").clean();
     private static final OpenAiSimulator OPENAI = (OpenAiSimulator) new OpenAiSimulator(new SimulatorSettings(0,

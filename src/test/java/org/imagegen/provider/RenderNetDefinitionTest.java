@@ -13,6 +13,7 @@ import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problem;
 import org.imagegen.request.Problems;
 import org.imagegen.support.ShippedDefinition;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,10 +47,7 @@ class RenderNetDefinitionTest {
     }
 
     private static Job job(GenerationRequest request) {
-        Job job = new Job();
-        job.setKey(request.key());
-        job.setProvider("rendernet");
-        job.setRequest(request);
+        Job job = TestJobs.of(request);
         job.setProviderJobId("gen_1");
         return job;
     }

@@ -1,6 +1,5 @@
 package org.imagegen.provider;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,11 +23,9 @@ import static org.assertj.core.api.Assertions.within;
  * with the figures and no create; an estimate that fails (5xx, malformed, too slow) leaves the job delivered at the
  * configured price. In order: the first test reads the balance, which the others change.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.LOST_ANSWERS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
         "imagegen.test.folders=rn-estimate",
-        "imagegen.simulator.slow-delay=1500ms",
-        "imagegen.http.response-timeout=700ms",
-        "imagegen.poll.max-backoff=1s",
         // what a job is recorded at when its estimate failed
         "imagegen.providers.rendernet.price=1.5",
         "imagegen.providers.rendernet.price-unit=credits",
@@ -38,7 +35,6 @@ import static org.assertj.core.api.Assertions.within;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RenderNetEstimateTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("rn-estimate").clean();
 
     @Test

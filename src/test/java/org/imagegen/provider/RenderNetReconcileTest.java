@@ -1,6 +1,5 @@
 package org.imagegen.provider;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,16 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * created since the create was sent, parked for a person otherwise, and never sent twice or shared by two jobs.
  * In order: the first test needs a store without parked jobs, which the later ones leave behind.
  */
-@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.FAST_BUNDLE, App.CONFIG}, properties = {
-        "imagegen.test.folders=rn-reconcile",
-        "imagegen.simulator.slow-delay=1500ms",
-        "imagegen.http.response-timeout=700ms",
-        "imagegen.poll.max-backoff=1s"
+@CamelMainTest(mainClass = App.class, propertyPlaceholderLocations = {Folders.LOST_ANSWERS, Folders.FAST_BUNDLE,
+        App.CONFIG}, properties = {
+        "imagegen.test.folders=rn-reconcile"
 })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RenderNetReconcileTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("rn-reconcile").clean();
 
     @Test

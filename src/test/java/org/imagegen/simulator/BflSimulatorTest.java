@@ -7,8 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,17 +18,8 @@ import static org.awaitility.Awaitility.await;
 class BflSimulatorTest {
 
     private final SimulatorHttp http = new SimulatorHttp();
-    private BflSimulator bfl;
-
-    @BeforeEach
-    void start() {
-        bfl = (BflSimulator) new BflSimulator(SimulatorHttp.quick()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        bfl.close();
-    }
+    @AutoClose
+    private final BflSimulator bfl = SimulatorHttp.started(new BflSimulator(SimulatorHttp.quick()));
 
     private SimulatorHttp.Answer create(String model, String jobKey, Map<String, Object> body) throws Exception {
         return http.post(bfl.baseUrl() + "/v1/" + model, SimulatorHttp.json(body), "x-key", "simulated",

@@ -9,8 +9,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,17 +20,8 @@ class FalSimulatorTest {
 
     private static final String KEY = "Key simulated:secret";
     private final SimulatorHttp http = new SimulatorHttp();
-    private FalSimulator fal;
-
-    @BeforeEach
-    void start() {
-        fal = (FalSimulator) new FalSimulator(SimulatorHttp.quick()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        fal.close();
-    }
+    @AutoClose
+    private final FalSimulator fal = SimulatorHttp.started(new FalSimulator(SimulatorHttp.quick()));
 
     private JsonNode submit(String jobKey, Map<String, Object> body) throws Exception {
         SimulatorHttp.Answer answer = http.post(fal.baseUrl() + "/fal-ai/flux/dev", SimulatorHttp.json(body),

@@ -8,8 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,17 +18,8 @@ import static org.awaitility.Awaitility.await;
 class LeonardoSimulatorTest {
 
     private final SimulatorHttp http = new SimulatorHttp();
-    private LeonardoSimulator leonardo;
-
-    @BeforeEach
-    void start() {
-        leonardo = (LeonardoSimulator) new LeonardoSimulator(SimulatorHttp.quick()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        leonardo.close();
-    }
+    @AutoClose
+    private final LeonardoSimulator leonardo = SimulatorHttp.started(new LeonardoSimulator(SimulatorHttp.quick()));
 
     private SimulatorHttp.Answer create(String jobKey, Map<String, Object> body) throws Exception {
         return http.post(leonardo.baseUrl() + "/v1/generations", SimulatorHttp.json(body),

@@ -19,8 +19,7 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,18 +33,9 @@ class OpenAiSimulatorTest {
     private static final String GENERATIONS = "/v1/images/generations";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private OpenAiSimulator simulator;
-
-    @BeforeEach
-    void start() {
-        simulator = (OpenAiSimulator) new OpenAiSimulator(new SimulatorSettings(0, Duration.ofMillis(100),
-                Duration.ofMillis(200), 0, 0, 0, 0, Duration.ofMillis(200), "", 7L, 48)).start();
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
+    @AutoClose
+    private final OpenAiSimulator simulator = SimulatorHttp.started(new OpenAiSimulator(new SimulatorSettings(0,
+            Duration.ofMillis(100), Duration.ofMillis(200), 0, 0, 0, 0, Duration.ofMillis(200), "", 7L, 48)));
 
     @Test
     void theAnswerCarriesTheImagesInBase64InTheSizesProportions() throws Exception {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,17 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RenderNetSimulatorTest {
 
     private final SimulatorHttp http = new SimulatorHttp();
-    private RenderNetSimulator rendernet;
+    @AutoClose
+    private final RenderNetSimulator rendernet = SimulatorHttp.started(new RenderNetSimulator(SimulatorHttp.quick()));
 
     @BeforeEach
-    void start() {
-        rendernet = (RenderNetSimulator) new RenderNetSimulator(SimulatorHttp.quick()).start();
+    void credits() {
         rendernet.setCredits(10);
-    }
-
-    @AfterEach
-    void stop() {
-        rendernet.close();
     }
 
     private SimulatorHttp.Answer post(String path, int batch) throws Exception {

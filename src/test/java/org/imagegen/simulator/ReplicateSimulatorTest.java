@@ -20,8 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,18 +34,9 @@ class ReplicateSimulatorTest {
     private static final String SCHNELL = "/v1/models/black-forest-labs/flux-schnell/predictions";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private ReplicateSimulator simulator;
-
-    @BeforeEach
-    void start() {
-        simulator = (ReplicateSimulator) new ReplicateSimulator(new SimulatorSettings(0, Duration.ofMillis(150),
-                Duration.ofMillis(250), 0, 0, 0, 0, Duration.ofMillis(200), "", 7L, 64)).start();
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
+    @AutoClose
+    private final ReplicateSimulator simulator = SimulatorHttp.started(new ReplicateSimulator(new SimulatorSettings(0,
+            Duration.ofMillis(150), Duration.ofMillis(250), 0, 0, 0, 0, Duration.ofMillis(200), "", 7L, 64)));
 
     @Test
     void aPredictionStartsProcessesAndSucceedsWithAnArrayOfFilesOnAnotherHost() throws Exception {

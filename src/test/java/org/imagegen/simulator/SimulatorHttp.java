@@ -70,6 +70,15 @@ final class SimulatorHttp {
         }
     }
 
+    /**
+     * {@code simulator}, started: the field of a test that closes it after each test with {@code @AutoClose}
+     * ({@code start()} answers the base type).
+     */
+    static <S extends ProviderSimulator> S started(S simulator) {
+        simulator.start();
+        return simulator;
+    }
+
     /** Settings for tests: generations take 150–300 ms, nothing random, small images. */
     static SimulatorSettings quick() {
         return new SimulatorSettings(0, Duration.ofMillis(150), Duration.ofMillis(300), 0, 0, 0, 0,

@@ -77,9 +77,7 @@ class SpendTest extends BundleTest {
         assertCost(replicate, 0.003, "USD", "configured");
 
         ApiClient api = api(TOKEN);
-        await().atMost(WAIT).until(() -> ApiClient.json(api.get("/api/generations/spend-fal-schnell")).path("state")
-                .asText(), "DELIVERED"::equals);
-        assertCost(ApiClient.json(api.get("/api/generations/spend-fal-schnell")), 0.05, "USD", "configured");
+        assertCost(api.awaitState("spend-fal-schnell", "DELIVERED", WAIT), 0.05, "USD", "configured");
         JsonNode bflA = ApiClient.json(api.get("/api/generations/spend-bfl-a"));
         assertCost(bflA, 3.0, "credits", "reported");
         assertThat(bflA.path("cost").path("converted").path("amount").asDouble()).isCloseTo(0.03, within(1e-9));

@@ -1,5 +1,7 @@
 package org.imagegen.support;
 
+import java.time.Duration;
+
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.imagegen.job.JobQueries;
@@ -15,6 +17,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(PostgresJobStore.class)
 public abstract class BundleTest {
+
+    /**
+     * How long a test waits for a job to end, most of them: ample for the compressed timings of the fast bundle. A
+     * test whose jobs take longer, or that wants a failure sooner, names its own {@code WAIT}.
+     */
+    protected static final Duration WAIT = Duration.ofSeconds(30);
 
     @BeanInject
     protected CamelContext context;

@@ -40,6 +40,12 @@ public final class Folders {
      */
     public static final String QUICK_CHECKS = "classpath:quick-checks.properties";
 
+    /**
+     * A simulator's slow answer (1.5 s) outlasting the HTTP response timeout (0.7 s), a backoff of at most 1 s: list it
+     * before {@link #FAST_BUNDLE} in a test of what follows a call whose answer was lost.
+     */
+    public static final String LOST_ANSWERS = "classpath:lost-answers.properties";
+
     /** The shipped routes, with their providers and sinks, as {@code camel.main.routes-include-pattern} lists them. */
     private static final String SHIPPED_ROUTES =
             "file:routes/*.camel.yaml,file:routes/providers/*.camel.yaml,file:routes/sinks/*.camel.yaml";

@@ -12,6 +12,7 @@ import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,12 +46,9 @@ class DefinedCapabilitiesTest {
     }
 
     private static Job job(String providerJobId, Map<String, Object> options) {
-        Job job = new Job();
-        job.setKey("job-1");
-        job.setProvider("acme");
-        job.setProviderJobId(providerJobId);
-        job.setRequest(new GenerationRequest("job-1", false, "acme", "a boat", null, null, null, null, options,
+        Job job = TestJobs.of(new GenerationRequest("job-1", false, "acme", "a boat", null, null, null, null, options,
                 Map.of(), List.of()));
+        job.setProviderJobId(providerJobId);
         return job;
     }
 

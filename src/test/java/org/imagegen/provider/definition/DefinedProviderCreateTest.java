@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,14 +45,6 @@ class DefinedProviderCreateTest {
     private static GenerationRequest request(String model, Map<String, Object> options) {
         return new GenerationRequest("job-1", false, "pix", "a lighthouse", null, null, null, null, options, Map.of(),
                 List.of(), model);
-    }
-
-    private static Job job(GenerationRequest request) {
-        Job job = new Job();
-        job.setKey(request.key());
-        job.setProvider(request.provider());
-        job.setRequest(request);
-        return job;
     }
 
     @Test
@@ -197,10 +189,10 @@ class DefinedProviderCreateTest {
         assertThat(pix.modelOf(request("pix-2", Map.of("model", "pix-3")))).isEqualTo("pix-2");
         assertThat(pix.modelOf(request(null, Map.of("model", "pix-3")))).isEqualTo("pix-3");
         assertThat(pix.modelOf(request(null, Map.of()))).isEqualTo("pix-1");
-        var create = pix.createCall(job(request("pix-2", Map.of("quality", "high"))));
+        var create = pix.createCall(TestJobs.of(request("pix-2", Map.of("quality", "high"))));
         assertThat(create.url()).isEqualTo("https://api.pix.example/v1/pix-2/images");
         assertThat(JSON.readTree(create.body()).path("model").asText()).isEqualTo("pix-2");
-        assertThat(pix.input(job(request("pix-2", Map.of()))).path("model").asText()).isEqualTo("pix-2");
+        assertThat(pix.input(TestJobs.of(request("pix-2", Map.of()))).path("model").asText()).isEqualTo("pix-2");
 
         DefinedProvider noModelOption = new DefinedProvider("pix", synchronous());
         assertThat(noModelOption.modelOf(request(null, Map.of("model", "pix-3"))))

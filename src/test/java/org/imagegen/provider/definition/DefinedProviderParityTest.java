@@ -3,7 +3,6 @@ package org.imagegen.provider.definition;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +40,6 @@ import static org.imagegen.support.ApiClient.text;
 class DefinedProviderParityTest extends BundleTest {
 
     static final String TOKEN = "defined-parity-token-0123456789";
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("defined-parity").clean();
     private static final Path REPLICATED = FOLDERS.root.resolve("replicated");
 

@@ -1,13 +1,10 @@
 package org.imagegen.provider.definition;
 
-import java.util.List;
-import java.util.Map;
-
 import org.imagegen.job.Job;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,15 +21,9 @@ class DefinedProviderQueueUnitTest {
     private static final String RESPONSE = BASE + "/owner/app/requests/r1";
 
     private static ProviderDefinition queue() {
-        ProviderDefinition d = new ProviderDefinition();
-        d.setBaseUrl(BASE);
-        d.setApiKey("k-1");
-        d.setAuthFormat("Key %s");
+        ProviderDefinition d = DefinedProviderStatusUnitTest.queueCreate(BASE);
         d.setCreatePath("/${model}?fal_webhook=${webhookUrl}&sync=1");
         d.setModel("owner/app/sub");
-        d.setCreateBody("{prompt: .prompt}");
-        d.setCreateId(".request_id");
-        d.setCreateStatusUrl(".status_url");
         d.setStatusOutcome("if .status == \"COMPLETED\" then {state: \"fetch\", url: .response_url}"
                 + " else {state: \"running\"} end");
         d.setResultOutcome("""
@@ -46,11 +37,7 @@ class DefinedProviderQueueUnitTest {
     }
 
     private static Job job() {
-        Job job = new Job();
-        job.setKey("job-1");
-        job.setProvider("queue");
-        job.setRequest(new GenerationRequest("job-1", false, "queue", "a fox", null, null, null, null, Map.of(),
-                Map.of(), List.of()));
+        Job job = TestJobs.of(TestJobs.request("job-1", "queue", "a fox"));
         job.setProviderJobId("r1");
         job.setStatusUrl(STATUS);
         return job;

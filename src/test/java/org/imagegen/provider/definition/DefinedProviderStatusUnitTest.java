@@ -1,14 +1,11 @@
 package org.imagegen.provider.definition;
 
-import java.util.List;
-import java.util.Map;
-
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,16 +21,25 @@ class DefinedProviderStatusUnitTest {
     private static final String STATUS = BASE + "/flux/requests/r1/status?logs=1";
     private static final String RESPONSE = BASE + "/flux/requests/r1";
 
-    /** A fal-like API: status and result at the URLs the create returned, the result fetched once COMPLETED. */
-    private static ProviderDefinition queue() {
+    /**
+     * The create of a fal-like queue API at {@code base}: its key as {@code Key <key>}, the answer's request id and the
+     * status URL beside it, which the status side reads (also {@link DefinedProviderQueueUnitTest}'s start).
+     */
+    static ProviderDefinition queueCreate(String base) {
         ProviderDefinition d = new ProviderDefinition();
-        d.setBaseUrl(BASE);
+        d.setBaseUrl(base);
         d.setApiKey("k-1");
         d.setAuthFormat("Key %s");
-        d.setCreatePath("/flux/dev");
         d.setCreateBody("{prompt: .prompt}");
         d.setCreateId(".request_id");
         d.setCreateStatusUrl(".status_url");
+        return d;
+    }
+
+    /** A fal-like API: status and result at the URLs the create returned, the result fetched once COMPLETED. */
+    private static ProviderDefinition queue() {
+        ProviderDefinition d = queueCreate(BASE);
+        d.setCreatePath("/flux/dev");
         d.setErrorMessage(".detail | tostring");
         d.setStatusOutcome("""
                 if .status == "COMPLETED" then {state: "fetch", url: .response_url}
@@ -51,11 +57,7 @@ class DefinedProviderStatusUnitTest {
     }
 
     private static Job job(String id, String statusUrl) {
-        Job job = new Job();
-        job.setKey("job-1");
-        job.setProvider("queue");
-        job.setRequest(new GenerationRequest("job-1", false, "queue", "a fox", null, null, null, null, Map.of(),
-                Map.of(), List.of()));
+        Job job = TestJobs.of(TestJobs.request("job-1", "queue", "a fox"));
         job.setProviderJobId(id);
         job.setStatusUrl(statusUrl);
         return job;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +43,6 @@ import static org.awaitility.Awaitility.await;
 })
 class DefinedProviderTest extends BundleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "acme-test-key-7f3c";
     private static final Folders FOLDERS = new Folders("defined-provider").clean();
     private static final AcmeStub ACME = AcmeStub.start();

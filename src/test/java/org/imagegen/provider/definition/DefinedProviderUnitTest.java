@@ -10,6 +10,7 @@ import org.imagegen.provider.ProviderCall;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
 import org.imagegen.request.Problems;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,10 +44,7 @@ class DefinedProviderUnitTest {
     }
 
     private static Job job(GenerationRequest request, String providerJobId) {
-        Job job = new Job();
-        job.setKey(request.key());
-        job.setProvider(request.provider());
-        job.setRequest(request);
+        Job job = TestJobs.of(request);
         job.setProviderJobId(providerJobId);
         return job;
     }

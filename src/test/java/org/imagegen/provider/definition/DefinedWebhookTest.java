@@ -1,14 +1,12 @@
 package org.imagegen.provider.definition;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.job.Job;
 import org.imagegen.provider.ProviderCall;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,12 +29,7 @@ class DefinedWebhookTest {
     }
 
     private static Job job() {
-        Job job = new Job();
-        job.setKey("job-1");
-        job.setProvider("hooked");
-        job.setRequest(new GenerationRequest("job-1", false, "hooked", "a bridge", null, null, null, null, Map.of(),
-                Map.of(), List.of()));
-        return job;
+        return TestJobs.of(TestJobs.request("job-1", "hooked", "a bridge"));
     }
 
     @Test

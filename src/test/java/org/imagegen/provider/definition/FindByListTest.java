@@ -1,12 +1,9 @@
 package org.imagegen.provider.definition;
 
-import java.util.List;
-import java.util.Map;
-
 import org.imagegen.job.Job;
 import org.imagegen.provider.FindResult;
 import org.imagegen.provider.HttpReply;
-import org.imagegen.request.GenerationRequest;
+import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,12 +22,7 @@ class FindByListTest {
     }
 
     private static Job job() {
-        Job job = new Job();
-        job.setKey("k1");
-        job.setProvider("acme");
-        job.setRequest(new GenerationRequest("k1", false, "acme", "a kite", null, null, null, null, Map.of(), Map.of(),
-                List.of()));
-        return job;
+        return TestJobs.of(TestJobs.request("k1", "acme", "a kite"));
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.imagegen.provider.definition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,6 @@ import static org.awaitility.Awaitility.await;
 })
 class SynchronousProviderTest extends BundleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Folders FOLDERS = new Folders("synchronous-provider").clean();
     private static final PixStub PIX = PixStub.start();

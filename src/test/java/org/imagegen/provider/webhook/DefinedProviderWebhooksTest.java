@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -39,7 +38,6 @@ import static org.imagegen.provider.webhook.HooksStub.standardHeaders;
 })
 class DefinedProviderWebhooksTest extends BundleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "hooks-test-key-51d2";
     private static final String PATH_SECRET = "path-secret-0123456789abcdef";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -41,7 +40,6 @@ import static org.awaitility.Awaitility.await;
 })
 class FalReplicateWebhooksTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Folders FOLDERS = new Folders("fal-replicate-webhooks").clean();
 
     // the generations take 1.5 s so that the job is recorded as created well before the provider's webhook comes
