@@ -163,7 +163,7 @@ class BflTest extends ShippedSimulators {
                 .dropAndCheck("faults.jsonl");
 
         // a refused create was sent again, once; the second went after the Retry-After BFL asked for
-        List<ReceivedCalls.Call> creates429 = creates("bfl-429");
+        List<ReceivedCalls.Call> creates429 = bfl.received().createCalls("bfl-429");
         assertThat(bfl.received().creates("bfl-429")).hasSize(2);
         assertThat(bfl.received().creates("bfl-429bare")).hasSize(2);
         assertThat(bfl.received().creates("bfl-503")).hasSize(2);
@@ -190,10 +190,6 @@ class BflTest extends ShippedSimulators {
         } finally {
             bfl.setImageLifetime(Duration.ofMinutes(10));
         }
-    }
-
-    private List<ReceivedCalls.Call> creates(String key) {
-        return bfl.received().calls().stream().filter(c -> c.method().equals("POST") && key.equals(c.jobKey())).toList();
     }
 
     private String rejectedField(String file) {

@@ -174,8 +174,7 @@ class LeonardoTest extends ShippedSimulators {
                 .dropAndCheck("faults.jsonl");
 
         // a refused create was sent again, once; the second went after the Retry-After Leonardo asked for
-        List<ReceivedCalls.Call> creates429 = leonardo.received().calls().stream()
-                .filter(c -> c.method().equals("POST") && "leo-429".equals(c.jobKey())).toList();
+        List<ReceivedCalls.Call> creates429 = leonardo.received().createCalls("leo-429");
         assertThat(creates429).hasSize(2);
         assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
         assertThat(leonardo.received().creates("leo-429bare")).hasSize(2);
