@@ -74,14 +74,10 @@ class LeonardoSimulatorTest {
         for (JsonNode image : done.path("generated_images")) {
             URI url = URI.create(image.path("url").asText());
             assertThat(url.getHost()).isEqualTo(LeonardoSimulator.IMAGE_HOST);
-            SimulatorHttp.Answer file = http.get(url.toString());
-            assertThat(file.status()).isEqualTo(200);
-            assertThat(file.bytes()).startsWith((byte) 0xFF, (byte) 0xD8);
-            assertThat(http.get(url.toString().replace("//localhost:", "//127.0.0.1:")).status()).isEqualTo(404);
+            http.imageOnItsHost(url.toString());
         }
         assertThat(leonardo.createsFor("job-1")).isEqualTo(1);
-        // the simulator counts a download once it has sent it, which may be just after the client has it
-        await().atMost(Duration.ofSeconds(5)).until(() -> leonardo.fullyDownloaded() == 1);
+        SimulatorHttp.awaitDownloads(leonardo, 1);
     }
 
     @Test
