@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AutoClose;
@@ -34,12 +33,8 @@ class BflSimulatorTest {
 
     /** Polls until the task leaves Pending; returns its last answer. */
     private JsonNode finished(String pollingUrl) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            last.set(poll(pollingUrl));
-            return !last.get().path("status").asText().equals("Pending");
-        });
-        return last.get();
+        return await().atMost(Duration.ofSeconds(10)).until(() -> poll(pollingUrl),
+                task -> !task.path("status").asText().equals("Pending"));
     }
 
     @Test

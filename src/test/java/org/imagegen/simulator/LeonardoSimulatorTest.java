@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AutoClose;
@@ -34,12 +33,8 @@ class LeonardoSimulatorTest {
     }
 
     private JsonNode finished(String id) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            last.set(generation(id));
-            return !last.get().path("status").asText().equals("PENDING");
-        });
-        return last.get();
+        return await().atMost(Duration.ofSeconds(10)).until(() -> generation(id),
+                generation -> !generation.path("status").asText().equals("PENDING"));
     }
 
     private String generate(String jobKey, String prompt, int images) throws Exception {
