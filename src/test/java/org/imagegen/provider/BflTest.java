@@ -74,11 +74,7 @@ class BflTest extends ShippedSimulators {
                 && c.uri().startsWith("/v1/")).toList();
         assertThat(polls).isNotEmpty().allSatisfy(c -> assertThat(c.uri()).isEqualTo("/v1/get_result?id=" + task));
         // x-key with every call to the API host, never with a call to the image host
-        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-        List<ReceivedCalls.Call> images = calls.stream().filter(c -> c.host().startsWith(BflSimulator.IMAGE_HOST + ":"))
-                .toList();
-        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
-        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+        assertKeyOnlyToTheApi(bfl);
     }
 
     @Test

@@ -238,13 +238,8 @@ class FalReplicateTest extends ShippedSimulators {
         assertThat(FOLDERS.awaitManifest("fal-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         assertThat(FOLDERS.awaitManifest("rep-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
 
-        for (ReceivedCalls received : List.of(fal.received(), replicate.received())) {
-            List<ReceivedCalls.Call> api = received.calls().stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-            List<ReceivedCalls.Call> images = received.calls().stream().filter(c -> c.host().startsWith("localhost:"))
-                    .toList();
-            assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
-            assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
-        }
+        assertKeyOnlyToTheApi(fal);
+        assertKeyOnlyToTheApi(replicate);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

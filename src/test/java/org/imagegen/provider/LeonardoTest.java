@@ -67,12 +67,7 @@ class LeonardoTest extends ShippedSimulators {
         assertThat(leonardo.createsFor("leo-fox")).isEqualTo(1);
 
         // the key with every call to the API host, never with a call to the image host
-        List<ReceivedCalls.Call> calls = leonardo.received().calls();
-        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-        List<ReceivedCalls.Call> images = calls.stream()
-                .filter(c -> c.host().startsWith(LeonardoSimulator.IMAGE_HOST + ":")).toList();
-        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
-        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+        assertKeyOnlyToTheApi(leonardo);
     }
 
     @Test
