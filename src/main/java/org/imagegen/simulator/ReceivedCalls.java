@@ -78,6 +78,14 @@ public final class ReceivedCalls {
         return List.copyOf(calls);
     }
 
+    /**
+     * The creates sent for a job key as calls (a POST carrying the key), refused ones included, oldest first: where
+     * each went and when, for the tests that ask how often a create was sent again and how long after.
+     */
+    public List<Call> createCalls(String jobKey) {
+        return calls.stream().filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey())).toList();
+    }
+
     /** The creates received for a job key, refused ones included, oldest first. */
     public List<JsonNode> creates(String jobKey) {
         return creates.stream().filter(c -> jobKey.equals(c.jobKey())).map(Create::body).toList();

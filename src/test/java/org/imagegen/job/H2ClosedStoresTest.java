@@ -106,13 +106,7 @@ class H2ClosedStoresTest {
 
             // every connection the pool hands out now works: the database opened again from its file
             for (int i = 0; i < 5; i++) {
-                assertThat(call(() -> {
-                    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-                         ResultSet r = s.executeQuery("SELECT v FROM t WHERE id = 1")) {
-                        assertThat(r.next()).isTrue();
-                        return r.getString(1);
-                    }
-                })).isEqualTo("on file");
+                assertThat(readOne(pool, "SELECT v FROM t WHERE id = 1")).isEqualTo("on file");
             }
             try (Connection c = pool.getConnection()) {
                 execute(c, "INSERT INTO t VALUES (2, 'after')");
@@ -150,13 +144,8 @@ class H2ClosedStoresTest {
 
             // each connection the pool hands out now is of the database opened again from its file, not the closed one
             for (int i = 0; i < 5; i++) {
-                assertThat(call(() -> {
-                    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-                         ResultSet r = s.executeQuery("SELECT LISTAGG(v, ',') WITHIN GROUP (ORDER BY id) FROM t")) {
-                        assertThat(r.next()).isTrue();
-                        return r.getString(1);
-                    }
-                })).as("what is on file, without the row never written").isEqualTo("on file");
+                assertThat(readOne(pool, "SELECT LISTAGG(v, ',') WITHIN GROUP (ORDER BY id) FROM t"))
+                        .as("what is on file, without the row never written").isEqualTo("on file");
             }
             closeRefused(busy);
             assertThat(closedSeen).as("the pool told once per closed store").hasValue(1);
@@ -212,6 +201,17 @@ class H2ClosedStoresTest {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause();
         }
+    }
+
+    /** The one value {@code sql} reads through a connection the pool gives now, in another thread ({@link #call}). */
+    private String readOne(HikariDataSource pool, String sql) throws Throwable {
+        return call(() -> {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery(sql)) {
+                assertThat(r.next()).isTrue();
+                return r.getString(1);
+            }
+        });
     }
 
     private static Void execute(Connection c, String sql) throws SQLException {

@@ -70,12 +70,7 @@ class LateResultTest extends ShippedSimulators {
     void aGenerationThatFailsAfterTheDeadlineEndsTheLateChecksAndStaysTimedOut() {
         FOLDERS.drop("slow-fail.json", "{\"id\": \"ai-late-fail\", \"prompt\": \"a slow failure sim:ms=2500 sim:fail\"}");
 
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-            Job job = store.find("ai-late-fail").orElseThrow();
-            assertThat(job.getState()).isEqualTo(JobState.TIMED_OUT);
-            assertThat(job.getNextCheckAt()).isNull();
-            assertThat(job.getReason()).contains("did not finish").contains("then the generation ended FAILED");
-        });
+        awaitTimedOutForGood("ai-late-fail", "did not finish", "then the generation ended FAILED");
         // told once, at the deadline: the late failure adds no second TIMED_OUT (or FAILED) to the history
         assertThat(store.history("ai-late-fail").stream().map(JobEvent::state).toList())
                 .containsOnlyOnce(JobState.TIMED_OUT).doesNotContain(JobState.FAILED, JobState.SUCCEEDED);
@@ -90,12 +85,7 @@ class LateResultTest extends ShippedSimulators {
         FOLDERS.drop("bfl-slow.json",
                 "{\"id\": \"bfl-late\", \"provider\": \"bfl\", \"prompt\": \"a slow fox sim:ms=8000\"}");
 
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-            Job job = store.find("bfl-late").orElseThrow();
-            assertThat(job.getState()).isEqualTo(JobState.TIMED_OUT);
-            assertThat(job.getNextCheckAt()).isNull();
-            assertThat(job.getReason()).contains("it had not finished PT1S (bfl's result lifetime) after the deadline");
-        });
+        awaitTimedOutForGood("bfl-late", "it had not finished PT1S (bfl's result lifetime) after the deadline");
         List<JobEvent> history = store.history("bfl-late");
         assertThat(history.stream().map(JobEvent::state).toList())
                 .containsOnlyOnce(JobState.TIMED_OUT).doesNotContain(JobState.SUCCEEDED, JobState.DELIVERED);
@@ -111,12 +101,20 @@ class LateResultTest extends ShippedSimulators {
         // every create refused with 503 until the deadline: no generation exists, so nothing is checked late
         FOLDERS.drop("never-created.json", "{\"id\": \"ai-never-created\", \"prompt\": \"busy sim:create-503x50\"}");
 
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-            Job job = store.find("ai-never-created").orElseThrow();
-            assertThat(job.getState()).isEqualTo(JobState.TIMED_OUT);
-            assertThat(job.getNextCheckAt()).isNull();
-        });
+        awaitTimedOutForGood("ai-never-created");
         assertThat(FOLDERS.awaitManifest("ai-never-created", WAIT).path("reason").asText())
                 .contains("never accepted").doesNotContain("checked every");
+    }
+
+    /** Waits until job {@code id} is TIMED_OUT with no check left (late ones included), its reason holding each. */
+    private void awaitTimedOutForGood(String id, String... reason) {
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            Job job = store.find(id).orElseThrow();
+            assertThat(job.getState()).isEqualTo(JobState.TIMED_OUT);
+            assertThat(job.getNextCheckAt()).isNull();
+            for (String part : reason) {
+                assertThat(job.getReason()).contains(part);
+            }
+        });
     }
 }

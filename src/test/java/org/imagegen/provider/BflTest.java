@@ -74,11 +74,7 @@ class BflTest extends ShippedSimulators {
                 && c.uri().startsWith("/v1/")).toList();
         assertThat(polls).isNotEmpty().allSatisfy(c -> assertThat(c.uri()).isEqualTo("/v1/get_result?id=" + task));
         // x-key with every call to the API host, never with a call to the image host
-        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-        List<ReceivedCalls.Call> images = calls.stream().filter(c -> c.host().startsWith(BflSimulator.IMAGE_HOST + ":"))
-                .toList();
-        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
-        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+        assertKeyOnlyToTheApi(bfl);
     }
 
     @Test
@@ -163,7 +159,7 @@ class BflTest extends ShippedSimulators {
                 .dropAndCheck("faults.jsonl");
 
         // a refused create was sent again, once; the second went after the Retry-After BFL asked for
-        List<ReceivedCalls.Call> creates429 = creates("bfl-429");
+        List<ReceivedCalls.Call> creates429 = bfl.received().createCalls("bfl-429");
         assertThat(bfl.received().creates("bfl-429")).hasSize(2);
         assertThat(bfl.received().creates("bfl-429bare")).hasSize(2);
         assertThat(bfl.received().creates("bfl-503")).hasSize(2);
@@ -190,10 +186,6 @@ class BflTest extends ShippedSimulators {
         } finally {
             bfl.setImageLifetime(Duration.ofMinutes(10));
         }
-    }
-
-    private List<ReceivedCalls.Call> creates(String key) {
-        return bfl.received().calls().stream().filter(c -> c.method().equals("POST") && key.equals(c.jobKey())).toList();
     }
 
     private String rejectedField(String file) {

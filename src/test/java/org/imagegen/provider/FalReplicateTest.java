@@ -51,7 +51,8 @@ class FalReplicateTest extends ShippedSimulators {
         assertThat(manifest.path("images")).hasSize(2);
         manifest.path("images").forEach(i -> assertThat(Files.exists(FOLDERS.outbox.resolve("fal-happy")
                 .resolve(i.path("file").asText()))).isTrue());
-        assertThat(createUris(fal.received(), "fal-happy")).as("the model's endpoint; no empty fal_webhook while webhooks are off")
+        assertThat(fal.received().createCalls("fal-happy")).extracting(ReceivedCalls.Call::uri)
+                .as("the model's endpoint; no empty fal_webhook while webhooks are off")
                 .containsExactly("/fal-ai/flux/schnell");
         JsonNode body = fal.received().creates("fal-happy").get(0);
         assertThat(body.path("image_size").asText()).isEqualTo("landscape_16_9");
@@ -142,7 +143,8 @@ class FalReplicateTest extends ShippedSimulators {
 
         JsonNode manifest = FOLDERS.awaitEnded("rep-happy", "DELIVERED", WAIT);
         assertThat(manifest.path("images")).hasSize(2);
-        assertThat(createUris(replicate.received(), "rep-happy")).containsExactly("/v1/models/black-forest-labs/flux-dev/predictions");
+        assertThat(replicate.received().createCalls("rep-happy")).extracting(ReceivedCalls.Call::uri)
+                .containsExactly("/v1/models/black-forest-labs/flux-dev/predictions");
         JsonNode body = replicate.received().creates("rep-happy").get(0);
         JsonNode input = body.path("input");
         assertThat(input.path("aspect_ratio").asText()).isEqualTo("3:2");
@@ -236,24 +238,13 @@ class FalReplicateTest extends ShippedSimulators {
         assertThat(FOLDERS.awaitManifest("fal-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         assertThat(FOLDERS.awaitManifest("rep-hosts", WAIT).path("state").asText()).isEqualTo("DELIVERED");
 
-        for (ReceivedCalls received : List.of(fal.received(), replicate.received())) {
-            List<ReceivedCalls.Call> api = received.calls().stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-            List<ReceivedCalls.Call> images = received.calls().stream().filter(c -> c.host().startsWith("localhost:"))
-                    .toList();
-            assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
-            assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
-        }
+        assertKeyOnlyToTheApi(fal);
+        assertKeyOnlyToTheApi(replicate);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     private String problemField(String file) {
         return FOLDERS.awaitRejectedField(file, WAIT);
-    }
-
-    /** The path and query of each create a simulator received for a job key. */
-    private static List<String> createUris(ReceivedCalls received, String jobKey) {
-        return received.calls().stream().filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey()))
-                .map(ReceivedCalls.Call::uri).toList();
     }
 }

@@ -67,12 +67,7 @@ class LeonardoTest extends ShippedSimulators {
         assertThat(leonardo.createsFor("leo-fox")).isEqualTo(1);
 
         // the key with every call to the API host, never with a call to the image host
-        List<ReceivedCalls.Call> calls = leonardo.received().calls();
-        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
-        List<ReceivedCalls.Call> images = calls.stream()
-                .filter(c -> c.host().startsWith(LeonardoSimulator.IMAGE_HOST + ":")).toList();
-        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
-        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
+        assertKeyOnlyToTheApi(leonardo);
     }
 
     @Test
@@ -174,8 +169,7 @@ class LeonardoTest extends ShippedSimulators {
                 .dropAndCheck("faults.jsonl");
 
         // a refused create was sent again, once; the second went after the Retry-After Leonardo asked for
-        List<ReceivedCalls.Call> creates429 = leonardo.received().calls().stream()
-                .filter(c -> c.method().equals("POST") && "leo-429".equals(c.jobKey())).toList();
+        List<ReceivedCalls.Call> creates429 = leonardo.received().createCalls("leo-429");
         assertThat(creates429).hasSize(2);
         assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
         assertThat(leonardo.received().creates("leo-429bare")).hasSize(2);

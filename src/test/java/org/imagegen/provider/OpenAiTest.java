@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -212,11 +211,11 @@ class OpenAiTest extends BundleTest {
      */
     @Test
     void aSlowSynchronousCreateWaitsOnItsOwnTimeoutAndHoldsNoStatusLoopWorker() {
-        FOLDERS.drop("slow.jsonl", lines(3, i -> "{\"id\": \"oa-slow-" + i + "\", \"provider\": \"openai\","
+        FOLDERS.drop("slow.jsonl", Folders.jsonl(3, i -> "{\"id\": \"oa-slow-" + i + "\", \"provider\": \"openai\","
                 + " \"prompt\": \"a slow painting " + i + " sim:ms=6000\"}"));
         await().atMost(WAIT).until(() -> OPENAI.answersWaiting() == 3);
 
-        FOLDERS.drop("quick.jsonl", lines(6, i -> "{\"id\": \"oa-quick-" + i + "\", \"prompt\": \"a quick sketch "
+        FOLDERS.drop("quick.jsonl", Folders.jsonl(6, i -> "{\"id\": \"oa-quick-" + i + "\", \"prompt\": \"a quick sketch "
                 + i + "\"}"));
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 assertThat(states("oa-quick-", 6)).as("the all-images jobs").containsOnly(JobState.DELIVERED));
@@ -246,9 +245,5 @@ class OpenAiTest extends BundleTest {
     private List<JobState> states(String prefix, int n) {
         return IntStream.rangeClosed(1, n).mapToObj(i -> store.find(prefix + i).map(Job::getState).orElse(null))
                 .toList();
-    }
-
-    private static String lines(int n, java.util.function.IntFunction<String> line) {
-        return IntStream.rangeClosed(1, n).mapToObj(line).collect(Collectors.joining("\n", "", "\n"));
     }
 }

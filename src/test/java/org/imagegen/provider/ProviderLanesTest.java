@@ -92,12 +92,12 @@ class ProviderLanesTest extends BundleTest {
 
     @Test
     void aProviderThatAnswersAfterThirtySecondsDelaysNoOtherProvidersDeliveries() {
-        FOLDERS.drop("slow.jsonl", lines("sloth", SLOW_JOBS, i -> "{\"id\": \"sloth-" + i
+        FOLDERS.drop("slow.jsonl", Folders.jsonl(SLOW_JOBS, i -> "{\"id\": \"sloth-" + i
                 + "\", \"provider\": \"sloth\", \"prompt\": \"a sleeping sloth " + i + "\"}"));
         // the slow provider's lane is full: three creates open at the stub
         await().atMost(WAIT).until(() -> SLOTH.open.get() == SLOW_LANE);
 
-        FOLDERS.drop("quick.jsonl", lines("quick", QUICK_JOBS, i -> "{\"id\": \"quick-" + i
+        FOLDERS.drop("quick.jsonl", Folders.jsonl(QUICK_JOBS, i -> "{\"id\": \"quick-" + i
                 + "\", \"prompt\": \"a quick hare " + i + "\"}"));
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 assertThat(states("quick")).as("the all-images jobs").containsOnly(JobState.DELIVERED)
@@ -151,10 +151,6 @@ class ProviderLanesTest extends BundleTest {
                 .filter(name -> name.contains(" - lane "))
                 .collect(Collectors.groupingBy(name -> name.substring(name.indexOf(" - lane ") + 8),
                         Collectors.counting()));
-    }
-
-    private static String lines(String prefix, int n, java.util.function.IntFunction<String> line) {
-        return IntStream.rangeClosed(1, n).mapToObj(line).collect(Collectors.joining("\n", "", "\n"));
     }
 
     /**

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +16,6 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
-import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
@@ -83,19 +81,15 @@ class DatabaseOutageTest {
                      "imagegen.simulator.duration-min=10s", "imagegen.simulator.duration-max=12s",
                      "imagegen.simulator.slow-delay=1500ms")))) {
             JobQueries store = bundle.bean("jobQueries", JobQueries.class);
-            List<String> ids = new ArrayList<>();
-            StringBuilder before = new StringBuilder();
-            for (int i = 0; i < 6; i++) {
-                // generations of 10-12 s whose status checks answer after 1.5 s each: once checked, a job is
-                // in the middle of a step most of the time, so the outage catches several
-                String id = "in-flight-" + i;
-                ids.add(id);
-                before.append(request(id, i % 2 == 0 ? "all-images" : "rendernet", "sim:check-slowx9999"));
-            }
+            AllImagesSimulator allImages = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
+            RenderNetSimulator renderNet = Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class);
+            // generations of 10-12 s whose status checks answer after 1.5 s each: once checked, a job is in the
+            // middle of a step most of the time, so the outage catches several
+            List<String> ids = new ArrayList<>(JobsMidStep.ids("in-flight", 6));
             NotifyBuilder stepsFailed = new NotifyBuilder(bundle.context()).fromRoute("work-on-job").whenFailed(1).create();
             NotifyBuilder intakeFailed = new NotifyBuilder(bundle.context()).fromRoute("ingest-folder").whenFailed(2)
                     .create();
-            folders.drop("before.jsonl", before.toString());
+            folders.drop("before.jsonl", JobsMidStep.slowChecked(ids));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 var counts = store.countByState();
                 return counts.get(JobState.RUNNING) == ids.size();
@@ -103,11 +97,12 @@ class DatabaseOutageTest {
 
             // cut while status checks are being answered: their steps' writes come during the outage
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> checkBeingAnswered(bundle));
+                    .until(() -> JobsMidStep.checkBeingAnswered(allImages, renderNet));
             db.cut();
             assertThat(stepsFailed.matches(60, TimeUnit.SECONDS))
                     .as("a step whose write and error handler's write both failed").isTrue();
-            String during = request("during-0", "all-images", "") + request("during-1", "rendernet", "");
+            String during = JobsMidStep.request("during-0", "all-images", "")
+                    + JobsMidStep.request("during-1", "rendernet", "");
             folders.drop("during.jsonl", during);
             assertThat(intakeFailed.matches(60, TimeUnit.SECONDS)).as("the file's intake failed twice").isTrue();
             assertThat(folders.inbox.resolve("during.jsonl")).exists();
@@ -119,29 +114,13 @@ class DatabaseOutageTest {
                     .until(() -> store.countByState().get(JobState.DELIVERED) == ids.size());
             for (String id : ids) {
                 assertThat(Folders.readJson(folders.manifestPath(id)).path("state").asText()).as(id).isEqualTo("DELIVERED");
-                int creates = Simulated.simulator(bundle, "all-images", AllImagesSimulator.class).createsFor(id)
-                        + Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor(id);
-                assertThat(creates).as("creates for %s", id).isEqualTo(1);
+                assertThat(allImages.createsFor(id) + renderNet.createsFor(id)).as("creates for %s", id).isEqualTo(1);
             }
             assertThat(store.countByState().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(ids.size());
             assertThat(folders.done("during.jsonl")).exists();
             assertThat(folders.inbox.resolve("during.jsonl")).doesNotExist();
             assertThat(folders.rejected("during.jsonl.error.json")).doesNotExist();
         }
-    }
-
-    /** A slowed status check began less than 0.5 s ago: it is answered 1.5 s after it began. */
-    private static boolean checkBeingAnswered(RunningBundle bundle) {
-        long recent = System.currentTimeMillis() - 500;
-        return Stream.of(Simulated.simulator(bundle, "all-images", ProviderSimulator.class),
-                        Simulated.simulator(bundle, "rendernet", ProviderSimulator.class))
-                .flatMap(simulator -> simulator.injectedFaults().stream())
-                .anyMatch(fault -> fault.point().equals("check") && fault.at() >= recent);
-    }
-
-    private static String request(String id, String provider, String directives) {
-        return "{\"id\": \"" + id + "\", \"provider\": \"" + provider + "\", \"prompt\": \"an outage " + id + " "
-                + directives + "\"}\n";
     }
 
     /** Readiness as a probe with a 10 s timeout asks for it: no answer in time fails the test. */

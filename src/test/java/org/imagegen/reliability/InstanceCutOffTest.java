@@ -3,13 +3,11 @@ package org.imagegen.reliability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
 import org.imagegen.simulator.AllImagesSimulator;
-import org.imagegen.simulator.ProviderSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
@@ -56,20 +54,14 @@ class InstanceCutOffTest {
             RenderNetSimulator renderNet = Simulated.simulator(first, "rendernet", RenderNetSimulator.class);
             ApiClient api = ApiClient.of(first, null);
 
-            List<String> ids = new ArrayList<>();
-            StringBuilder requests = new StringBuilder();
-            for (int i = 0; i < 6; i++) {
-                String id = "held-by-a-" + i;
-                ids.add(id);
-                // status checks answered after 1.5 s each: a is in the middle of a step most of the time
-                requests.append(request(id, i % 2 == 0 ? "all-images" : "rendernet", "sim:check-slowx9999"));
-            }
-            a.drop("before.jsonl", requests.toString());
+            // status checks answered after 1.5 s each: a is in the middle of a step most of the time
+            List<String> ids = JobsMidStep.ids("held-by-a", 6);
+            a.drop("before.jsonl", JobsMidStep.slowChecked(ids));
             await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
                     store.find(id).map(Job::getState).orElse(null) == JobState.RUNNING));
 
             // cut while status checks are being answered: a holds claims on jobs whose steps cannot be written
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> checkBeingAnswered(allImages, renderNet));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> JobsMidStep.checkBeingAnswered(allImages, renderNet));
             db.cut();
             await().atMost(WAIT).ignoreExceptions()
                     .until(() -> api.send("GET", "/observe/health/ready", null, null).statusCode() == 503);
@@ -104,7 +96,8 @@ class InstanceCutOffTest {
             }
 
             // b is gone: a alone accepts, generates and delivers new work
-            a.drop("after.jsonl", request("after-0", "all-images", "") + request("after-1", "rendernet", ""));
+            a.drop("after.jsonl", JobsMidStep.request("after-0", "all-images", "")
+                    + JobsMidStep.request("after-1", "rendernet", ""));
             await().atMost(WAIT).until(() -> List.of("after-0", "after-1").stream().allMatch(id ->
                     store.find(id).map(Job::getState).orElse(null) == JobState.DELIVERED));
             for (String id : List.of("after-0", "after-1")) {
@@ -122,17 +115,5 @@ class InstanceCutOffTest {
         List<String> settings = new ArrayList<>(List.of(SHARED));
         settings.addAll(List.of(extra));
         return settings.toArray(String[]::new);
-    }
-
-    private static String request(String id, String provider, String directives) {
-        return "{\"id\": \"" + id + "\", \"provider\": \"" + provider + "\", \"prompt\": \"a cut-off " + id + " "
-                + directives + "\"}\n";
-    }
-
-    /** A slowed status check began less than 0.5 s ago: it is answered 1.5 s after it began. */
-    private static boolean checkBeingAnswered(ProviderSimulator... simulators) {
-        long recent = System.currentTimeMillis() - 500;
-        return Stream.of(simulators).flatMap(simulator -> simulator.injectedFaults().stream())
-                .anyMatch(fault -> fault.point().equals("check") && fault.at() >= recent);
     }
 }

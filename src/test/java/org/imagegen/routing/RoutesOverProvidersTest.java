@@ -250,7 +250,6 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     /** Creates the simulator was sent for the job (made or refused): POSTs carrying its key. */
     private static long creates(ProviderSimulator simulator, String jobKey) {
-        return simulator.received().calls().stream()
-                .filter(c -> c.method().equals("POST") && jobKey.equals(c.jobKey())).count();
+        return simulator.received().createCalls(jobKey).size();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AutoClose;
@@ -34,12 +33,8 @@ class BflSimulatorTest {
 
     /** Polls until the task leaves Pending; returns its last answer. */
     private JsonNode finished(String pollingUrl) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            last.set(poll(pollingUrl));
-            return !last.get().path("status").asText().equals("Pending");
-        });
-        return last.get();
+        return await().atMost(Duration.ofSeconds(10)).until(() -> poll(pollingUrl),
+                task -> !task.path("status").asText().equals("Pending"));
     }
 
     @Test
@@ -62,15 +57,9 @@ class BflSimulatorTest {
         URI sample = URI.create(ready.path("result").path("sample").asText());
         assertThat(sample.getHost()).isEqualTo(BflSimulator.IMAGE_HOST).isNotEqualTo(URI.create(bfl.baseUrl()).getHost());
         assertThat(sample.getQuery()).contains("se=").contains("sig=");
-        SimulatorHttp.Answer image = http.get(sample.toString());
-        assertThat(image.status()).isEqualTo(200);
-        assertThat(image.header("Content-Type")).isEqualTo("image/jpeg");
-        assertThat(image.bytes()).startsWith((byte) 0xFF, (byte) 0xD8);
-        // the same file on the API's host is not there: the delivery host is another one
-        assertThat(http.get(sample.toString().replace("//localhost:", "//127.0.0.1:")).status()).isEqualTo(404);
+        assertThat(http.imageOnItsHost(sample.toString()).header("Content-Type")).isEqualTo("image/jpeg");
         assertThat(bfl.createsFor("job-1")).isEqualTo(1);
-        // the simulator counts a download once it has sent it, which may be just after the client has it
-        await().atMost(Duration.ofSeconds(5)).until(() -> bfl.fullyDownloaded() == 1);
+        SimulatorHttp.awaitDownloads(bfl, 1);
     }
 
     @Test

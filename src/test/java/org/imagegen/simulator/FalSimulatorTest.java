@@ -77,8 +77,7 @@ class FalSimulatorTest {
             assertThat(url.getHost()).isEqualTo(FalSimulator.IMAGE_HOST);
             assertThat(http.get(url.toString()).status()).isEqualTo(200);
         }
-        // the simulator counts a download once it has sent it, which may be just after the client has it
-        await().atMost(Duration.ofSeconds(5)).until(() -> fal.fullyDownloaded() == 1);
+        SimulatorHttp.awaitDownloads(fal, 1);
         assertThat(fal.createsFor("job-1")).isEqualTo(1);
     }
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AutoClose;
@@ -34,12 +33,8 @@ class LeonardoSimulatorTest {
     }
 
     private JsonNode finished(String id) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            last.set(generation(id));
-            return !last.get().path("status").asText().equals("PENDING");
-        });
-        return last.get();
+        return await().atMost(Duration.ofSeconds(10)).until(() -> generation(id),
+                generation -> !generation.path("status").asText().equals("PENDING"));
     }
 
     private String generate(String jobKey, String prompt, int images) throws Exception {
@@ -74,14 +69,10 @@ class LeonardoSimulatorTest {
         for (JsonNode image : done.path("generated_images")) {
             URI url = URI.create(image.path("url").asText());
             assertThat(url.getHost()).isEqualTo(LeonardoSimulator.IMAGE_HOST);
-            SimulatorHttp.Answer file = http.get(url.toString());
-            assertThat(file.status()).isEqualTo(200);
-            assertThat(file.bytes()).startsWith((byte) 0xFF, (byte) 0xD8);
-            assertThat(http.get(url.toString().replace("//localhost:", "//127.0.0.1:")).status()).isEqualTo(404);
+            http.imageOnItsHost(url.toString());
         }
         assertThat(leonardo.createsFor("job-1")).isEqualTo(1);
-        // the simulator counts a download once it has sent it, which may be just after the client has it
-        await().atMost(Duration.ofSeconds(5)).until(() -> leonardo.fullyDownloaded() == 1);
+        SimulatorHttp.awaitDownloads(leonardo, 1);
     }
 
     @Test

@@ -10,6 +10,9 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /** A plain HTTP client for driving a simulator through its contract in tests: JSON in, status and JSON out. */
 final class SimulatorHttp {
 
@@ -59,6 +62,26 @@ final class SimulatorHttp {
 
     Answer post(String url, String body, String... headers) throws IOException, InterruptedException {
         return send("POST", url, body, headers);
+    }
+
+    /**
+     * The image at {@code url}, a URL on the simulator's image host: a JPEG there, and not on the API's host
+     * (127.0.0.1), the delivery host being another one.
+     */
+    Answer imageOnItsHost(String url) throws IOException, InterruptedException {
+        Answer image = get(url);
+        assertThat(image.status()).as(url).isEqualTo(200);
+        assertThat(image.bytes()).startsWith((byte) 0xFF, (byte) 0xD8);
+        assertThat(get(url.replace("//localhost:", "//127.0.0.1:")).status()).as("on the API's host").isEqualTo(404);
+        return image;
+    }
+
+    /**
+     * Waits until {@code simulator} has counted {@code downloads} images downloaded whole: it counts one once it has
+     * sent it, which may be just after the client has it.
+     */
+    static void awaitDownloads(ProviderSimulator simulator, int downloads) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> simulator.fullyDownloaded() == downloads);
     }
 
     /** A JSON object from a Java map, for request bodies. */

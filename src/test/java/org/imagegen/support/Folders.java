@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,6 +116,11 @@ public final class Folders {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code n} lines of JSONL, line {@code i} (from 1 to n) written by {@code line}: a batch of numbered requests. */
+    public static String jsonl(int n, IntFunction<String> line) {
+        return IntStream.rangeClosed(1, n).mapToObj(line).collect(Collectors.joining("\n", "", "\n"));
     }
 
     /** The same, with the file's exact bytes (for inputs that are not valid text). */

@@ -1,13 +1,20 @@
 package org.imagegen.support;
 
+import java.util.List;
+
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.BflSimulator;
 import org.imagegen.simulator.FalSimulator;
+import org.imagegen.simulator.ImageHostSimulator;
 import org.imagegen.simulator.LeonardoSimulator;
 import org.imagegen.simulator.OpenAiSimulator;
+import org.imagegen.simulator.ProviderSimulator;
+import org.imagegen.simulator.ReceivedCalls;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.simulator.ReplicateSimulator;
 import org.junit.jupiter.api.BeforeEach;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a {@code @CamelMainTest} of the bundle with the simulators standing in for every shipped provider
@@ -34,5 +41,18 @@ public abstract class ShippedSimulators extends BundleTest {
         replicate = Simulated.simulator(context, "replicate", ReplicateSimulator.class);
         leonardo = Simulated.simulator(context, "leonardo", LeonardoSimulator.class);
         openai = Simulated.simulator(context, "openai", OpenAiSimulator.class);
+    }
+
+    /**
+     * The provider's key went with every call {@code simulator} received on its API's host (127.0.0.1) and with none
+     * on its image host ({@link ImageHostSimulator#IMAGE_HOST}); there were calls to both.
+     */
+    protected static void assertKeyOnlyToTheApi(ProviderSimulator simulator) {
+        List<ReceivedCalls.Call> calls = simulator.received().calls();
+        List<ReceivedCalls.Call> api = calls.stream().filter(c -> c.host().startsWith("127.0.0.1:")).toList();
+        List<ReceivedCalls.Call> images = calls.stream()
+                .filter(c -> c.host().startsWith(ImageHostSimulator.IMAGE_HOST + ":")).toList();
+        assertThat(api).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isTrue());
+        assertThat(images).isNotEmpty().allSatisfy(c -> assertThat(c.keyed()).as(c.uri()).isFalse());
     }
 }

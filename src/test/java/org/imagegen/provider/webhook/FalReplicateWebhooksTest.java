@@ -83,8 +83,7 @@ class FalReplicateWebhooksTest extends ShippedSimulators {
 
         FOLDERS.awaitEnded("fal-hook", "DELIVERED", WAIT);
 
-        String create = fal.received().calls().stream()
-                .filter(c -> c.method().equals("POST") && "fal-hook".equals(c.jobKey())).findFirst().orElseThrow().uri();
+        String create = fal.received().createCalls("fal-hook").get(0).uri();
         assertThat(create).startsWith("/fal-ai/flux/dev?fal_webhook=");
         assertThat(URLDecoder.decode(create.substring(create.indexOf('=') + 1), StandardCharsets.UTF_8))
                 .isEqualTo(new PublicUrl(context).get() + "/webhooks/fal");
