@@ -1,12 +1,15 @@
 package org.imagegen.bench;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +29,8 @@ import static org.imagegen.bench.Figures.target;
  */
 public final class Benchmark {
 
-    /** imagegen.loop.batch of the measured bundles: the most jobs one claim takes. */
-    static final int CLAIM_BATCH = 1000;
+    /** imagegen.loop.batch of the measured bundles, the shipped one: the most jobs one claim takes. */
+    static final int CLAIM_BATCH = shippedClaimBatch();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Benchmark() {
@@ -99,6 +102,16 @@ public final class Benchmark {
         targets.put("heap_peak_mb", target(512, figures.get("heap_peak_mb"), true));
         targets.put("threads_peak", target(100, figures.get("threads_peak"), true));
         return targets;
+    }
+
+    private static int shippedClaimBatch() {
+        Properties shipped = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("config", "application.properties"))) {
+            shipped.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Integer.parseInt(shipped.getProperty("imagegen.loop.batch").strip());
     }
 
     static AllImagesSimulator simulator(BenchSettings settings) {

@@ -95,7 +95,7 @@ final class Fleet implements AutoCloseable {
                 "-Dimagegen.poll.interval=" + settings.interval().toMillis() + "ms",
                 "-Dimagegen.poll.queued-interval=" + settings.interval().toMillis() + "ms",
                 "-Dimagegen.poll.deadline=" + (settings.max().toMillis() * 10) + "ms",
-                "-Dimagegen.loop.batch=" + Benchmark.CLAIM_BATCH, "-Dimagegen.loop.queue-size=2000",
+                // the status loop's claim batch and queue are the shipped ones (imagegen.loop.*)
                 "-Dimagegen.inbox.poll=100ms", "-Dimagegen.inbox.stable=200ms"));
         command.addAll(options);
         command.addAll(List.of("-jar", Path.of("target", "imagegen-bundle.jar").toAbsolutePath().toString()));
@@ -193,8 +193,8 @@ final class Fleet implements AutoCloseable {
         result.put("cpu_s_startup", round(startup));
         // the JIT compiler's threads are part of the process CPU: in a short run its warm-up weighs on every job
         result.put("jit_compile_s", round(compile));
-        // the same as CPU (jit_compile_s is the compilations' elapsed time), and the CPU per job without it: what a
-        // process that has warmed up spends (its compiler idles once the hot code is compiled)
+        // the compiler's threads' CPU (jit_compile_s is the compilations' elapsed time, waits for a core included),
+        // and the CPU per job without it: what a process that has warmed up spends (its compiler then idles)
         result.put("jit_cpu_s", round(compilerCpu));
         result.put("cpu_s_per_1000_jobs_without_jit", round((cpu - compilerCpu) / jobs * 1000));
         if (!each.isEmpty()) {
