@@ -33,6 +33,7 @@ import org.imagegen.delivery.Sinks;
 import org.imagegen.disk.DiskSpace;
 import org.imagegen.disk.InboxPollStrategy;
 import org.imagegen.job.H2ClosedStores;
+import org.imagegen.job.H2IndexRepair;
 import org.imagegen.job.H2Reopens;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobConfiguration;
@@ -123,6 +124,8 @@ public class BundleConfiguration implements CamelConfiguration {
         HikariConfig config = new HikariConfig();
         AtomicReference<HikariDataSource> pool = new AtomicReference<>();
         if (url.startsWith("jdbc:h2:file:")) {
+            // an abrupt stop can leave a row missing from an index, where the claims would pass it over for good
+            new H2IndexRepair(url, dbUser.strip(), dbPassword.strip()).checkAndRepair();
             if (!url.toUpperCase(Locale.ROOT).contains("DATABASE_EVENT_LISTENER")) {
                 // what H2 committed but had not written is lost with such a close: the job claims must know (H2Reopens)
                 url += H2Reopens.URL_SETTING;

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +50,8 @@ public class JobClaims {
     private final AtomicLong claims = new AtomicLong();
     /** Claims whose statement failed after it was sent: it may have leased rows that nobody works on. */
     private final Set<String> unansweredClaims = ConcurrentHashMap.newKeySet();
+    /** Due keys the primary key could not find (see {@link #reportKeysItsPrimaryKeyCannotFind}). */
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     /** PostgreSQL: claims skip rows another instance is claiming at that moment instead of waiting for them. */
     private final boolean skipLocked;
     private final IntSupplier reopened;
@@ -126,7 +129,11 @@ public class JobClaims {
                 }
                 claim.setLong(i++, now);
                 claim.setLong(i, now);
-                if (claim.executeUpdate() == 0) {
+                int claimed = claim.executeUpdate();
+                if (claimed < due.size()) {
+                    reportKeysItsPrimaryKeyCannotFind(c, due);
+                }
+                if (claimed == 0) {
                     return List.of();
                 }
             }
@@ -139,6 +146,40 @@ public class JobClaims {
             }
             throw new JobStoreException("cannot claim due jobs", e);
         }
+    }
+
+    /**
+     * Of the keys the due search found, those the store's primary key cannot find: an H2 file a kill left with a row
+     * missing from that index (what {@link H2IndexRepair} rebuilds at the next start). The claim's UPDATE finds rows
+     * by their key and would pass such a job over on every tick without a word; each is reported once. A row claimed
+     * or rescheduled meanwhile is found by its key and is not reported.
+     */
+    private void reportKeysItsPrimaryKeyCannotFind(Connection c, List<String> due) throws SQLException {
+        Set<String> missing = new HashSet<>(due);
+        try (PreparedStatement find = c.prepareStatement(
+                "SELECT job_key FROM job WHERE job_key IN (" + placeholders(due.size()) + ")")) {
+            int i = 1;
+            for (String key : due) {
+                find.setString(i++, key);
+            }
+            try (ResultSet rs = find.executeQuery()) {
+                while (rs.next()) {
+                    missing.remove(rs.getString(1));
+                }
+            }
+        }
+        for (String key : missing) {
+            if (unreachable.add(key)) {
+                LOG.error("job {} is due, but the job store's primary key cannot find it: the store's indexes are "
+                        + "damaged (an abrupt stop?) and the job cannot be claimed; a restart rebuilds the store from "
+                        + "its rows", key);
+            }
+        }
+    }
+
+    /** Keys found due that the primary key could not find, each reported once. */
+    public Set<String> unreachable() {
+        return Set.copyOf(unreachable);
     }
 
     /**

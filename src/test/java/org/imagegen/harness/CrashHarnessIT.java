@@ -1,7 +1,12 @@
 package org.imagegen.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +29,24 @@ class CrashHarnessIT {
         int rounds = Integer.getInteger("harness.kills", 2);
         CrashHarness.Result result = CrashHarness.run(requests, faults, rounds, 20261123L, root);
         System.out.println(result.line());
+        System.out.println("job store rebuilt from its rows (an index a kill left short): " + rebuilds(root)
+                + " of the bundle's starts");
 
         assertThat(result.lost()).as(result.line() + " " + result.problems()).isZero();
         assertThat(result.duplicateCreates()).as(result.line() + " " + result.problems()).isZero();
         assertThat(result.delivered() + result.failed()).isEqualTo(requests);
+    }
+
+    /** How many of the bundle's logs say it rebuilt its H2 store at start (H2IndexRepair). */
+    private static long rebuilds(Path root) throws IOException {
+        try (Stream<Path> logs = Files.list(root)) {
+            return logs.filter(log -> log.getFileName().toString().matches("bundle-\\d+\\.log")).filter(log -> {
+                try {
+                    return Files.readString(log, StandardCharsets.ISO_8859_1).contains("rebuilt from its rows");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).count();
+        }
     }
 }
