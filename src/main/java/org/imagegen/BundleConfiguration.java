@@ -48,7 +48,6 @@ import org.imagegen.provider.definition.DefinedProviders;
 import org.imagegen.provider.definition.TakenNames;
 import org.imagegen.observe.ObserveConfiguration;
 import org.imagegen.request.RequestIntake;
-import org.imagegen.request.RequestParser;
 import org.imagegen.request.RequestValidator;
 import org.imagegen.routing.RoutingConfiguration;
 import org.imagegen.support.Durations;
@@ -201,7 +200,7 @@ public class BundleConfiguration implements CamelConfiguration {
         jobs.bind(camelContext, providers, planner, providerConfiguration.rateLimits(), resultFolders, sinks, ledger);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
-        RequestIntake intake = new RequestIntake(new RequestParser(), validator, jobs.submission(), jobs.store());
+        RequestIntake intake = new RequestIntake(validator, jobs.submission(), jobs.store());
         // health checks and metrics (served on the API port); bound with the API below, joined by defined providers
         ObserveConfiguration observe = Wiring.apply(camelContext, new ObserveConfiguration());
         // providers declared in routes/providers/*.camel.yaml (ProviderDefinition beans) join when the context starts

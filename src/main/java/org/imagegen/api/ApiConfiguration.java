@@ -80,7 +80,7 @@ public final class ApiConfiguration {
         context.getRegistry().bind("apiAccess", access);
         context.getRegistry().bind("generationRequests", new GenerationRequests(intake));
         context.getRegistry().bind("generationViews", views);
-        context.getRegistry().bind("generationActions", new GenerationActions(views, queries, operatorActions, providers));
+        context.getRegistry().bind("generationActions", new GenerationActions(views, operatorActions, providers));
         context.getRegistry().bind("budgetsApi", new BudgetsApi(budgets, Clock.systemUTC()));
         context.getRegistry().bind("limitsApi", new LimitsApi(limits, Clock.systemUTC()));
         onContextEvent(context, CamelEvent.CamelContextRoutesStartingEvent.class, () -> answerTooLarge(context, access));

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
-import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobState;
 import org.imagegen.job.OperatorActions;
 import org.imagegen.provider.HttpReply;
@@ -23,13 +22,11 @@ public class GenerationActions {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationActions.class);
 
     private final GenerationViews views;
-    private final JobQueries store;
     private final OperatorActions jobs;
     private final Providers providers;
 
-    public GenerationActions(GenerationViews views, JobQueries store, OperatorActions jobs, Providers providers) {
+    public GenerationActions(GenerationViews views, OperatorActions jobs, Providers providers) {
         this.views = views;
-        this.store = store;
         this.jobs = jobs;
         this.providers = providers;
     }
@@ -91,7 +88,7 @@ public class GenerationActions {
         String outcome;
         if (delete == null) {
             boolean created = job.getProviderJobId() != null;
-            List<JobEvent> history = store.history(id);
+            List<JobEvent> history = views.history(id);
             // NEEDS_ATTENTION without an id: a create went out and its answer was lost
             boolean unknown = !created && history.size() >= 2
                     && history.get(history.size() - 2).state() == JobState.NEEDS_ATTENTION;

@@ -285,6 +285,11 @@ public class GenerationViews {
         return List.of();
     }
 
+    /** The history of generation {@code id}'s job, oldest first. */
+    public List<JobEvent> history(String id) {
+        return store.history(id);
+    }
+
     /** The job of generation {@code id}; 404 when there is none. */
     public Job find(String id) {
         if (id == null || id.isBlank()) {

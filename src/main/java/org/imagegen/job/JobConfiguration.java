@@ -109,8 +109,8 @@ public final class JobConfiguration {
         long defaultTimeout = Settings.millis(context, "imagegen.http.response-timeout");
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
                 provider -> providers.responseTimeout(provider, defaultTimeout));
-        operatorActions = new OperatorActions(queries, new OperatorWrites(dataSource), planner, resultFolders, ledger,
-                clock);
+        StepServices steps = new StepServices(transitions, planner, resultFolders, clock);
+        operatorActions = new OperatorActions(steps, queries, new OperatorWrites(dataSource), ledger);
 
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
@@ -129,11 +129,10 @@ public final class JobConfiguration {
         registry.bind("statusLoop", loop);
         registry.bind("jobSubmission", submission);
         registry.bind("jobReconciliation", reconciliation);
-        registry.bind("statusChecks", new StatusChecks(transitions, planner, clock));
-        registry.bind("jobDelivery", new JobDelivery(store, queries, claims, transitions, planner, resultFolders, sinks,
-                ledger, report, clock, maxDeliveryAttempts));
-        registry.bind("stepFailures", new StepFailures(transitions, reconciliation, planner, clock,
+        registry.bind("statusChecks", new StatusChecks(steps));
+        registry.bind("jobDelivery", new JobDelivery(steps, store, queries, claims, sinks, ledger, report,
                 maxDeliveryAttempts));
+        registry.bind("stepFailures", new StepFailures(steps, reconciliation, maxDeliveryAttempts));
         registry.bind("operatorActions", operatorActions);
     }
 

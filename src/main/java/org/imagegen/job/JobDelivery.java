@@ -1,13 +1,11 @@
 package org.imagegen.job;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.imagegen.delivery.InlineImages;
-import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkFile;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
@@ -24,40 +22,28 @@ import org.slf4j.LoggerFactory;
  * sink tried on its own (with its own retries, recorded in the sink ledger), then DELIVERED when every sink has
  * everything, or DELIVERY_FAILED when none is left to try.
  */
-public class JobDelivery {
+public class JobDelivery extends JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDelivery.class);
 
     private final JobStore store;
     private final JobQueries queries;
     private final JobClaims claims;
-    private final JobTransitions transitions;
-    private final PollPlanner planner;
-    private final ResultFolders resultFolders;
     private final Sinks sinks;
     private final SinkLedger ledger;
     private final DeliveryReport report;
-    private final Clock clock;
     private final int maxDeliveryAttempts;
 
-    public JobDelivery(JobStore store, JobQueries queries, JobClaims claims, JobTransitions transitions,
-                       PollPlanner planner, ResultFolders resultFolders, Sinks sinks, SinkLedger ledger,
-                       DeliveryReport report, Clock clock, int maxDeliveryAttempts) {
+    public JobDelivery(StepServices services, JobStore store, JobQueries queries, JobClaims claims, Sinks sinks,
+                       SinkLedger ledger, DeliveryReport report, int maxDeliveryAttempts) {
+        super(services);
         this.store = store;
         this.queries = queries;
         this.claims = claims;
-        this.transitions = transitions;
-        this.planner = planner;
-        this.resultFolders = resultFolders;
         this.sinks = sinks;
         this.ledger = ledger;
         this.report = report;
-        this.clock = clock;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
-    }
-
-    private long now() {
-        return clock.millis();
     }
 
     /**

@@ -80,13 +80,7 @@ final class JobRows {
         s.setString(3, job.getState().name());
         s.setString(4, write(job.getRequest()));
         s.setString(5, job.getSource());
-        s.setString(6, job.getProviderJobId());
-        s.setInt(7, job.getCreateAttempts());
-        s.setInt(8, job.getProviderRetries());
-        s.setInt(9, job.getChecks());
-        s.setInt(10, job.getTransientErrors());
-        s.setInt(11, job.getDeliveryAttempts());
-        NullableColumns.setLong(s, 12, job.getNextCheckAt());
+        setAttempts(s, 6, job);
         s.setLong(13, job.getDeadlineAt());
         s.setLong(14, job.getAcceptedAt());
         NullableColumns.setLong(s, 15, job.getCompletedAt());
@@ -98,6 +92,20 @@ final class JobRows {
         // the route the request named, so the jobs page can filter by it on an indexed column
         s.setString(22, job.getRequest() == null ? null : job.getRequest().route());
         return 23;
+    }
+
+    /**
+     * The generation's id at the provider, its counts of attempts, checks and errors, and its next check: at
+     * {@code index} and the six after (the columns every save writes as well as the insert).
+     */
+    static void setAttempts(PreparedStatement s, int index, Job job) throws SQLException {
+        s.setString(index, job.getProviderJobId());
+        s.setInt(index + 1, job.getCreateAttempts());
+        s.setInt(index + 2, job.getProviderRetries());
+        s.setInt(index + 3, job.getChecks());
+        s.setInt(index + 4, job.getTransientErrors());
+        s.setInt(index + 5, job.getDeliveryAttempts());
+        NullableColumns.setLong(s, index + 6, job.getNextCheckAt());
     }
 
     /** The reported cost and its unit, at {@code index} and the next. */

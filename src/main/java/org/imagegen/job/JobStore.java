@@ -18,6 +18,7 @@ import org.imagegen.support.NullableColumns;
 import static org.imagegen.job.JobRows.COLUMNS;
 import static org.imagegen.job.JobRows.appendEvent;
 import static org.imagegen.job.JobRows.placeholders;
+import static org.imagegen.job.JobRows.setAttempts;
 import static org.imagegen.job.JobRows.setCost;
 import static org.imagegen.job.JobRows.truncate;
 
@@ -212,13 +213,7 @@ public class JobStore {
                     + "updated_at = ? WHERE job_key = ? AND lease_owner = ?"
                     + (leaseLastsUntil == null ? "" : " AND lease_until >= ?"))) {
                 update.setString(1, job.getState().name());
-                update.setString(2, job.getProviderJobId());
-                update.setInt(3, job.getCreateAttempts());
-                update.setInt(4, job.getProviderRetries());
-                update.setInt(5, job.getChecks());
-                update.setInt(6, job.getTransientErrors());
-                update.setInt(7, job.getDeliveryAttempts());
-                NullableColumns.setLong(update, 8, job.getNextCheckAt());
+                setAttempts(update, 2, job);
                 NullableColumns.setLong(update, 9, job.getCompletedAt());
                 update.setString(10, truncate(job.getReason()));
                 update.setString(11, rows.write(job.getImageUrls()));

@@ -1,10 +1,8 @@
 package org.imagegen.job;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.imagegen.delivery.ResultFolders;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.job.JobMoves.On;
 import org.slf4j.Logger;
@@ -14,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * An operator's actions on a job (plain Java, for the HTTP API and Hawtio to call): retry a failed delivery, cancel,
  * or retry a failed or timed-out generation (paid again, deliberately).
  */
-public class OperatorActions {
+public class OperatorActions extends JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorActions.class);
 
@@ -30,23 +28,14 @@ public class OperatorActions {
 
     private final JobQueries queries;
     private final OperatorWrites writes;
-    private final PollPlanner planner;
-    private final ResultFolders resultFolders;
     private final SinkLedger ledger;
-    private final Clock clock;
 
-    public OperatorActions(JobQueries queries, OperatorWrites writes, PollPlanner planner, ResultFolders resultFolders,
-                           SinkLedger ledger, Clock clock) {
+    /** The moves of {@code services} are not used: an operator's reopening is written by {@code writes}. */
+    public OperatorActions(StepServices services, JobQueries queries, OperatorWrites writes, SinkLedger ledger) {
+        super(services);
         this.queries = queries;
         this.writes = writes;
-        this.planner = planner;
-        this.resultFolders = resultFolders;
         this.ledger = ledger;
-        this.clock = clock;
-    }
-
-    private long now() {
-        return clock.millis();
     }
 
     /**

@@ -19,31 +19,20 @@ import org.imagegen.provider.HttpReply;
  * over from one that died mid-create or by one restarted after a crash, cannot see a create still on its way; it is
  * searched again once that create can no longer arrive.
  */
-public class Reconciliation {
+public class Reconciliation extends JobStep {
 
     /** How far a provider's clock (its created_at, in whole seconds) may be behind ours. */
     static final long CLOCK_SKEW_MS = 5_000;
 
     private final JobQueries queries;
-    private final JobTransitions transitions;
-    private final PollPlanner planner;
-    private final ResultFolders resultFolders;
-    private final Clock clock;
     private final ToLongFunction<String> createTimeoutMs;
 
     /** {@code createTimeoutMs}: how long a provider's create may take to be answered (its response timeout). */
     public Reconciliation(JobQueries queries, JobTransitions transitions, PollPlanner planner,
                           ResultFolders resultFolders, Clock clock, ToLongFunction<String> createTimeoutMs) {
+        super(new StepServices(transitions, planner, resultFolders, clock));
         this.queries = queries;
-        this.transitions = transitions;
-        this.planner = planner;
-        this.resultFolders = resultFolders;
-        this.clock = clock;
         this.createTimeoutMs = createTimeoutMs;
-    }
-
-    private long now() {
-        return clock.millis();
     }
 
     public void found(Job job, HttpReply reply) {

@@ -1,6 +1,5 @@
 package org.imagegen.job;
 
-import java.time.Clock;
 import java.time.Duration;
 
 import org.imagegen.job.JobMoves.On;
@@ -14,22 +13,12 @@ import org.slf4j.LoggerFactory;
  * provider, end), a retry at the provider, and the deadline. A generation past its deadline may still be checked
  * late (see {@link JobTransitions#setLateChecks}).
  */
-public class StatusChecks {
+public class StatusChecks extends JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusChecks.class);
 
-    private final JobTransitions transitions;
-    private final PollPlanner planner;
-    private final Clock clock;
-
-    public StatusChecks(JobTransitions transitions, PollPlanner planner, Clock clock) {
-        this.transitions = transitions;
-        this.planner = planner;
-        this.clock = clock;
-    }
-
-    private long now() {
-        return clock.millis();
+    public StatusChecks(StepServices services) {
+        super(services);
     }
 
     public NextStep checked(Job job, StatusResult result) {

@@ -1,7 +1,5 @@
 package org.imagegen.job;
 
-import java.time.Clock;
-
 import org.imagegen.disk.DiskSpace;
 import org.imagegen.job.JobMoves.On;
 import org.imagegen.provider.FindResult;
@@ -13,27 +11,17 @@ import org.slf4j.LoggerFactory;
  * state the job was in: a create that may have left is reconciled, never sent again blindly; a failed delivery is
  * retried with backoff until imagegen.delivery.max-attempts; any other step is tried again with backoff.
  */
-public class StepFailures {
+public class StepFailures extends JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(StepFailures.class);
 
-    private final JobTransitions transitions;
     private final Reconciliation reconciliation;
-    private final PollPlanner planner;
-    private final Clock clock;
     private final int maxDeliveryAttempts;
 
-    public StepFailures(JobTransitions transitions, Reconciliation reconciliation, PollPlanner planner, Clock clock,
-                        int maxDeliveryAttempts) {
-        this.transitions = transitions;
+    public StepFailures(StepServices services, Reconciliation reconciliation, int maxDeliveryAttempts) {
+        super(services);
         this.reconciliation = reconciliation;
-        this.planner = planner;
-        this.clock = clock;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
-    }
-
-    private long now() {
-        return clock.millis();
     }
 
     public void stepFailed(Job job, Exception error) {

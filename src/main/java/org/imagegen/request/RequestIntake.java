@@ -23,13 +23,13 @@ public class RequestIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestIntake.class);
 
-    private final RequestParser parser;
+    /** Parsing takes no settings: every intake reads the same formats. */
+    private final RequestParser parser = new RequestParser();
     private final RequestValidator validator;
     private final Submission submission;
     private final JobStore store;
 
-    public RequestIntake(RequestParser parser, RequestValidator validator, Submission submission, JobStore store) {
-        this.parser = parser;
+    public RequestIntake(RequestValidator validator, Submission submission, JobStore store) {
         this.validator = validator;
         this.submission = submission;
         this.store = store;

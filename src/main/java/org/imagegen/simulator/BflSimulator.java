@@ -169,17 +169,14 @@ public class BflSimulator extends DefinitionSimulator {
             int width = (int) Math.round(Math.sqrt(4_000_000 * r));
             return new Task(model, width, (int) Math.round(width / r), format, ratio, webhookUrl(body));
         }
-        int width = body.path("width").asInt(1024);
-        int height = body.path("height").asInt(768);
-        for (String side : List.of("width", "height")) {
-            JsonNode value = body.get(side);
-            if (value != null && !value.isNull() && (!value.canConvertToInt() || value.asInt() < 256
-                    || value.asInt() > 1440 || value.asInt() % 32 != 0)) {
-                validation(exchange, "body", side, "Input should be a multiple of 32 between 256 and 1440", "value_error");
-                return null;
-            }
+        String outOfRange = SimulatorSupport.sideOutOfRange(body, 256, 1440, 32);
+        if (outOfRange != null) {
+            validation(exchange, "body", outOfRange, "Input should be a multiple of 32 between 256 and 1440",
+                    "value_error");
+            return null;
         }
-        return new Task(model, width, height, format, null, webhookUrl(body));
+        return new Task(model, body.path("width").asInt(1024), body.path("height").asInt(768), format, null,
+                webhookUrl(body));
     }
 
     private static String webhookUrl(JsonNode body) {

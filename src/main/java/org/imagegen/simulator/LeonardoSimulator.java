@@ -132,16 +132,13 @@ public class LeonardoSimulator extends DefinitionSimulator {
 
     /** The generation's size and count, or null when it answered a 400 for them. */
     private Request request(HttpExchange exchange, JsonNode body) throws IOException {
+        String outOfRange = SimulatorSupport.sideOutOfRange(body, 32, 1536, 8);
+        if (outOfRange != null) {
+            error(exchange, 400, outOfRange + " must be a multiple of 8 between 32 and 1536", "validation-failed");
+            return null;
+        }
         int width = body.path("width").asInt(1024);
         int height = body.path("height").asInt(768);
-        for (String side : List.of("width", "height")) {
-            JsonNode value = body.get(side);
-            if (value != null && !value.isNull() && (!value.canConvertToInt() || value.asInt() < 32
-                    || value.asInt() > 1536 || value.asInt() % 8 != 0)) {
-                error(exchange, 400, side + " must be a multiple of 8 between 32 and 1536", "validation-failed");
-                return null;
-            }
-        }
         int count = body.path("num_images").asInt(4);
         int most = width > 768 || height > 768 ? 4 : 8;
         if (count < 1 || count > most) {

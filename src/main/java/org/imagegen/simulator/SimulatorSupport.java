@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -61,6 +62,21 @@ final class SimulatorSupport {
     static boolean addressedTo(HttpExchange exchange, String host) {
         String sent = String.valueOf(exchange.getRequestHeaders().getFirst("Host"));
         return sent.equals(host) || sent.startsWith(host + ":");
+    }
+
+    /**
+     * The first of a create's width and height that is given but is not a whole multiple of {@code step} from
+     * {@code min} to {@code max}, or null when neither is (a side left out takes the provider's default).
+     */
+    static String sideOutOfRange(JsonNode body, int min, int max, int step) {
+        for (String side : List.of("width", "height")) {
+            JsonNode value = body.get(side);
+            if (value != null && !value.isNull() && (!value.canConvertToInt() || value.asInt() < min
+                    || value.asInt() > max || value.asInt() % step != 0)) {
+                return side;
+            }
+        }
+        return null;
     }
 
     /**

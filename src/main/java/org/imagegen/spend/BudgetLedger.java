@@ -109,23 +109,25 @@ public class BudgetLedger {
                 reserve.setString(3, jobKey);
                 reserve.executeUpdate();
             }
-            List<Budget> own = budgets.of(provider);
-            if (!own.isEmpty()) {
-                ProviderLocks.lock(c, provider);
+            return allWithin(c, provider, budgets.of(provider), budget -> used(c, budget, now), amount)
+                    && allWithin(c, SPEND_LOCK, budgets.inCurrency(route),
+                            budget -> usedInCurrency(c, budget, now), converted);
+        }
+
+        /**
+         * Whether each of {@code counted} holds {@code amount} more, under {@code lock} (taken only when there is a
+         * budget to count in). {@code amount} is null only where no budget counts it (a price with no conversion).
+         */
+        private boolean allWithin(Connection c, String lock, List<Budget> counted, UsedSoFar used, Double amount)
+                throws SQLException {
+            if (counted.isEmpty()) {
+                return true;
             }
+            ProviderLocks.lock(c, lock);
             // read after the lock: every reservation made under it before is committed and counted
-            for (Budget budget : own) {
-                if (!within(budget, used(c, budget, now), amount)) {
+            for (Budget budget : counted) {
+                if (!within(budget, used.of(budget), amount)) {
                     return false;
-                }
-            }
-            List<Budget> inCurrency = budgets.inCurrency(route);
-            if (!inCurrency.isEmpty()) {
-                ProviderLocks.lock(c, SPEND_LOCK);
-                for (Budget budget : inCurrency) {
-                    if (!within(budget, usedInCurrency(c, budget, now), converted)) {
-                        return false;
-                    }
                 }
             }
             return true;
@@ -146,6 +148,11 @@ public class BudgetLedger {
         public double amount() {
             return amount;
         }
+    }
+
+    /** What a budget has used so far, read in the reservation's transaction. */
+    private interface UsedSoFar {
+        double of(Budget budget) throws SQLException;
     }
 
     private final DataSource dataSource;

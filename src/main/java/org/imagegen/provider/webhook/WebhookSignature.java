@@ -7,27 +7,22 @@ import java.util.Locale;
 public enum WebhookSignature {
 
     /** Standard Webhooks (standardwebhooks.com, Replicate): HMAC-SHA256 over id, timestamp and body. */
-    STANDARD_WEBHOOKS("standard-webhooks"),
+    STANDARD_WEBHOOKS,
     /** Ed25519 over request id, user id, timestamp and the body's SHA-256, keys from a JWKS (fal). */
-    ED25519_JWKS("ed25519-jwks"),
+    ED25519_JWKS,
     /** No signature: the receiver URL carries an unguessable secret path segment instead. */
-    NONE("none");
+    NONE;
 
-    private final String text;
-
-    WebhookSignature(String text) {
-        this.text = text;
-    }
-
+    /** How a definition names the scheme: the constant's name in lower case, hyphens for underscores. */
     public String text() {
-        return text;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The scheme a definition names; an unknown name is an error listing the known ones. */
     public static WebhookSignature of(String text) {
         String wanted = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         for (WebhookSignature s : values()) {
-            if (s.text.equals(wanted)) {
+            if (s.text().equals(wanted)) {
                 return s;
             }
         }
