@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.imagegen.support.ApiClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
@@ -137,14 +138,7 @@ class MetricsFormatsTest {
         if (accept != null) {
             request.header("Accept", accept);
         }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiClient.send(http, request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String readAll(InputStream in) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.support.FreePorts;
@@ -153,12 +155,12 @@ final class Fleet implements AutoCloseable {
 
     /** CPU of all the bundles since the first request. */
     double cpuSeconds() {
-        return bundles.stream().mapToDouble(MeasuredProcess::cpuSeconds).sum();
+        return sum(MeasuredProcess::cpuSeconds);
     }
 
     /** The most heap any bundle keeps after a full collection, in MB. */
     double heapLiveAfterGcMb() {
-        return round(bundles.stream().mapToLong(b -> b.probe().heapLiveAfterGc()).max().orElse(0) / 1048576.0);
+        return round(highest(Probe::heapLiveAfterGc) / 1048576.0);
     }
 
     /**
@@ -168,39 +170,36 @@ final class Fleet implements AutoCloseable {
      */
     Map<String, Object> figures(int jobs, double wallS) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
-        long heap = 0;
-        int threads = 0;
-        double cpu = 0;
-        double startup = 0;
-        double compile = 0;
-        double compilerCpu = 0;
-        List<Map<String, Object>> each = new ArrayList<>();
-        for (MeasuredProcess bundle : bundles) {
-            Probe probe = bundle.probe();
-            heap = Math.max(heap, probe.heapPeak);
-            threads = Math.max(threads, probe.threadsPeak);
-            cpu += bundle.cpuSeconds();
-            startup += bundle.startupCpuSeconds();
-            compile += bundle.compileSeconds();
-            compilerCpu += bundle.compilerCpuSeconds();
-            if (bundles.size() > 1) {
-                each.add(instanceFigures(bundle, jobs, wallS));
-            }
-        }
-        result.put("heap_peak_mb", round(heap / 1048576.0));
-        result.put("threads_peak", threads);
+        double cpu = cpuSeconds();
+        double compilerCpu = sum(MeasuredProcess::compilerCpuSeconds);
+        result.put("heap_peak_mb", round(highest(probe -> probe.heapPeak) / 1048576.0));
+        result.put("threads_peak", (int) highest(probe -> probe.threadsPeak));
         result.put("cpu_s_per_1000_jobs", round(cpu / jobs * 1000));
-        result.put("cpu_s_startup", round(startup));
+        result.put("cpu_s_startup", round(sum(MeasuredProcess::startupCpuSeconds)));
         // the JIT compiler's threads are part of the process CPU: in a short run its warm-up weighs on every job
-        result.put("jit_compile_s", round(compile));
+        result.put("jit_compile_s", round(sum(MeasuredProcess::compileSeconds)));
         // the compiler's threads' CPU (jit_compile_s is the compilations' elapsed time, waits for a core included),
         // and the CPU per job without it: what a process that has warmed up spends (its compiler then idles)
         result.put("jit_cpu_s", round(compilerCpu));
         result.put("cpu_s_per_1000_jobs_without_jit", round((cpu - compilerCpu) / jobs * 1000));
-        if (!each.isEmpty()) {
+        if (bundles.size() > 1) {
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (MeasuredProcess bundle : bundles) {
+                each.add(instanceFigures(bundle, jobs, wallS));
+            }
             result.put("instances", each);
         }
         return result;
+    }
+
+    /** The highest {@code figure} of any bundle's probe (heap, threads: their targets are per JVM). */
+    private long highest(ToLongFunction<Probe> figure) {
+        return bundles.stream().mapToLong(bundle -> figure.applyAsLong(bundle.probe())).max().orElse(0);
+    }
+
+    /** {@code figure} summed over the bundles (CPU: the fleet's cost). */
+    private double sum(ToDoubleFunction<MeasuredProcess> figure) {
+        return bundles.stream().mapToDouble(figure).sum();
     }
 
     private static Map<String, Object> instanceFigures(MeasuredProcess bundle, int jobs, double wallS)

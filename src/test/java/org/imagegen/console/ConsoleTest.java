@@ -14,8 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.support.ConsoleClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.RunningBundle;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.imagegen.console.ConsoleBundle.PASSWORD;
 
 /**
  * The console port of the bundle started from the real routes/ and config/: every path needs the login (a
@@ -34,27 +34,20 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresJobStore.class)
 class ConsoleTest {
 
-    private static final String PASSWORD = "s3cret-for-the-test";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final HttpClient SCRIPT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Folders folders = new Folders("console").clean();
-    private RunningBundle bundle;
+    @AutoClose
+    private ConsoleBundle console;
     private int port;
 
     @BeforeAll
     void start() throws Exception {
-        ConsoleTestSettings.enableConsolePort(true);
-        bundle = RunningBundle.start(ConsoleTestSettings.with(folders, "imagegen.console.password=" + PASSWORD));
-        port = bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        bundle.close();
-        ConsoleTestSettings.enableConsolePort(false);
+        console = ConsoleBundle.start(folders);
+        port = console.port();
     }
 
     @Test
@@ -212,8 +205,8 @@ class ConsoleTest {
         JsonNode ids = JSON.readTree(client.postJson("/hawtio/jolokia/",
                 "{\"type\":\"read\",\"mbean\":\"org.apache.camel:type=routes,*\",\"attribute\":\"RouteId\"}").body());
         assertThat(ids.path("status").asInt()).isEqualTo(200);
-        assertThat(ids.path("value").toString()).contains(bundle.context().getRoutes().get(0).getRouteId());
-        assertThat(ids.path("value").size()).isEqualTo(bundle.context().getRoutes().size());
+        assertThat(ids.path("value").toString()).contains(console.bundle().context().getRoutes().get(0).getRouteId());
+        assertThat(ids.path("value").size()).isEqualTo(console.bundle().context().getRoutes().size());
 
         // the Camel plugin's extras: in-flight browsing and processor-level statistics
         JsonNode context = JSON.readTree(client.postJson("/hawtio/jolokia/",

@@ -14,8 +14,7 @@ import org.imagegen.job.JobState;
 import org.imagegen.support.ConsoleClient;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.RunningBundle;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.imagegen.console.ConsoleBundle.PASSWORD;
 
 /**
  * The jobs page's server side on the console port, on the real routes/ and config/: its filters (each a query
@@ -34,24 +34,23 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresJobStore.class)
 class JobsConsoleTest {
 
-    private static final String PASSWORD = "jobs-page-test-password";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String[] PAGE_HEADER = {JobsServlet.CSRF_HEADER, "jobs-page"};
 
     private final Folders folders = new Folders("jobs-console").clean();
-    private RunningBundle bundle;
+    @AutoClose
+    private ConsoleBundle console;
     private JobQueries jobs;
     private ConsoleClient client;
     private long startedAt;
 
     @BeforeAll
     void start() throws Exception {
-        ConsoleTestSettings.enableConsolePort(true);
         startedAt = System.currentTimeMillis();
-        bundle = RunningBundle.start(ConsoleTestSettings.jobsPage(folders, PASSWORD));
-        jobs = bundle.bean("jobQueries", JobQueries.class);
-        client = new ConsoleClient(bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port());
+        console = ConsoleBundle.startJobsPage(folders);
+        jobs = console.bundle().bean("jobQueries", JobQueries.class);
+        client = new ConsoleClient(console.port());
         assertThat(client.login("admin", PASSWORD).headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).doesNotContain("error"));
         folders.drop("jobs-page.jsonl", """
@@ -68,12 +67,6 @@ class JobsConsoleTest {
         awaitState("jp-fail-1", JobState.FAILED);
         awaitState("jp-wait-1", JobState.RUNNING, JobState.SUBMITTED);
         awaitState("jp-wait-2", JobState.RUNNING, JobState.SUBMITTED);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        bundle.close();
-        ConsoleTestSettings.enableConsolePort(false);
     }
 
     @Test

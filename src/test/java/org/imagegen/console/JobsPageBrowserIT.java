@@ -10,7 +10,6 @@ import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobState;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.RunningBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +30,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresJobStore.class)
 class JobsPageBrowserIT {
 
-    private static final String PASSWORD = "browser-test-password";
     private static final Path SCRIPTS = Path.of("src", "test", "browser");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots").toAbsolutePath();
 
@@ -40,8 +38,7 @@ class JobsPageBrowserIT {
         assertThat(SCRIPTS.resolve("node_modules").resolve("playwright-core"))
                 .as("run 'npm ci' in src/test/browser first").isDirectory();
         Folders folders = new Folders("browser").clean();
-        ConsoleTestSettings.enableConsolePort(true);
-        try (RunningBundle bundle = RunningBundle.start(ConsoleTestSettings.jobsPage(folders, PASSWORD))) {
+        try (ConsoleBundle console = ConsoleBundle.startJobsPage(folders)) {
             folders.drop("browser.jsonl", """
                     {"id": "browser-delivered", "prompt": "a red fox in fresh snow"}
                     {"id": "browser-failed", "prompt": "this one breaks sim:fail"}
@@ -55,22 +52,21 @@ class JobsPageBrowserIT {
                     .path("state").asText()).isEqualTo("FAILED");
             assertThat(folders.awaitManifest("browser-route", java.time.Duration.ofSeconds(30))
                     .path("state").asText()).isEqualTo("DELIVERED");
-            JobQueries jobs = bundle.bean("jobQueries", JobQueries.class);
+            JobQueries jobs = console.bundle().bean("jobQueries", JobQueries.class);
             for (String id : new String[] {"browser-waiting", "browser-waiting-2"}) {
                 await().atMost(java.time.Duration.ofSeconds(30)).until(() -> jobs.find(id)
                         .map(job -> job.getState() == JobState.RUNNING || job.getState() == JobState.SUBMITTED)
                         .orElse(false));
             }
 
-            int port = bundle.bean(ConsoleConfiguration.BEAN, ConsoleServer.class).port();
             Files.createDirectories(SCREENSHOTS);
             Path log = SCREENSHOTS.resolve("browser.log");
             ProcessBuilder node = new ProcessBuilder("node", "jobs-page.mjs").directory(SCRIPTS.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = node.environment();
-            env.put("CONSOLE_URL", "http://127.0.0.1:" + port);
+            env.put("CONSOLE_URL", "http://127.0.0.1:" + console.port());
             env.put("CONSOLE_USER", "admin");
-            env.put("CONSOLE_PASSWORD", PASSWORD);
+            env.put("CONSOLE_PASSWORD", ConsoleBundle.PASSWORD);
             env.put("DELIVERED_ID", "browser-delivered");
             env.put("FAILED_ID", "browser-failed");
             env.put("ROUTE_ID", "browser-route");
@@ -91,8 +87,6 @@ class JobsPageBrowserIT {
                 "jobs-page-refused.png", "hawtio-routes.png"}) {
                 assertThat(SCREENSHOTS.resolve(screenshot)).as(screenshot).isNotEmptyFile();
             }
-        } finally {
-            ConsoleTestSettings.enableConsolePort(false);
         }
     }
 }

@@ -18,7 +18,7 @@ import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
 import org.imagegen.support.RunningBundle;
 import org.imagegen.support.Simulated;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,15 +41,9 @@ class FullDiskTest {
     private static final String TOKEN = "full-disk-token";
 
     private final Folders folders = new Folders("full-disk").clean();
+    @AutoClose
     private DiskBundle run;
     private RunningBundle bundle;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (run != null) {
-            run.close();
-        }
-    }
 
     @Test
     void whileTheDiskIsFullNothingIsAcceptedOrDeliveredAndEverythingIsDeliveredOnceWhenSpaceReturns() throws Exception {

@@ -1,16 +1,9 @@
 package org.imagegen.job;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.provider.FindResult;
-import org.imagegen.support.MigratedStores;
-import org.imagegen.support.MovableClock;
-import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,34 +15,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * longer arrive - its response timeout after it left - or once its sender recorded that it ended unconfirmed.
  * Believed too soon, it would be paid for twice.
  */
-class CreateInFlightTest {
+class CreateInFlightTest extends TwoInstancesOnOneStore {
 
-    private static final Duration LEASE = Duration.ofSeconds(3);
     private static final long CREATE_TIMEOUT_MS = 30_000;
 
-    private final MovableClock clock = new MovableClock();
-    private JobStore store;
-    private JobQueries queries;
-    private JobClaims claimsA;
-    private JobClaims claimsB;
     private JobTransitions transitions;
     private Reconciliation reconciliation;
 
+    CreateInFlightTest() {
+        super("in-flight", "all-images");
+    }
+
     @BeforeEach
-    void database() {
-        DataSource dataSource = MigratedStores.h2("in-flight").get();
-        store = new JobStore(dataSource, new ObjectMapper());
-        queries = new JobQueries(dataSource, new ObjectMapper());
-        claimsA = new JobClaims(dataSource, new ObjectMapper(), "node-a/1");
-        claimsB = new JobClaims(dataSource, new ObjectMapper(), "node-b/1");
+    void transitionsAndReconciliation() {
         // a "not found" reconciliation needs the store, the history and the clock only
         transitions = new JobTransitions(store, queries, null, null, Map.of(), null, null, clock);
         reconciliation = new Reconciliation(queries, transitions, null, null, clock, p -> CREATE_TIMEOUT_MS);
-        store.insertIfAbsent(TestJobs.accepted("k1", "all-images", null, null), 0);
     }
 
     private List<Job> claimDue(JobClaims claims) {
-        return new StatusLoop(claims, store, queries, null, null, Map.of(), clock, 10, LEASE).claimDue();
+        return statusLoop(claims).claimDue();
     }
 
     /** A claims the job and sends its create at {@code sentAt}, then dies without a word. */

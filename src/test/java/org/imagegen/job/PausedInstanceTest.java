@@ -1,16 +1,7 @@
 package org.imagegen.job;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagegen.support.MigratedStores;
-import org.imagegen.support.MovableClock;
-import org.imagegen.support.TestJobs;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,24 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * stop-the-world pause, a frozen VM, SIGSTOP) that wakes just before a create must not write SUBMITTING, the write
  * the submit route makes before the create leaves, so it sends no create; nor, woken in a delivery, write to a sink.
  */
-class PausedInstanceTest {
+class PausedInstanceTest extends TwoInstancesOnOneStore {
 
-    private static final Duration LEASE = Duration.ofSeconds(3);
-
-    private final MovableClock clock = new MovableClock();
-    private JobStore store;
-    private JobQueries queries;
-    private JobClaims claimsA;
-    private JobClaims claimsB;
-
-    @BeforeEach
-    void database() {
-        DataSource dataSource = MigratedStores.h2("paused").get();
-        store = new JobStore(dataSource, new ObjectMapper());
-        queries = new JobQueries(dataSource, new ObjectMapper());
-        claimsA = new JobClaims(dataSource, new ObjectMapper(), "node-a/1");
-        claimsB = new JobClaims(dataSource, new ObjectMapper(), "node-b/1");
-        store.insertIfAbsent(TestJobs.accepted("k1", "openai", null, null), 0);
+    PausedInstanceTest() {
+        super("paused", "openai");
     }
 
     /** One instance's claims and submissions: only the claim and the SUBMITTING write are exercised. */
@@ -54,8 +31,7 @@ class PausedInstanceTest {
 
     /** They need the store and the clock, nothing else. */
     private Instance lifecycle(JobClaims claims) {
-        return new Instance(new StatusLoop(claims, store, queries, null, null, Map.of(), clock, 10, LEASE),
-                new Submission(store, null, null, clock, LEASE));
+        return new Instance(statusLoop(claims), new Submission(store, null, null, clock, LEASE));
     }
 
     @Test

@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RateLimiterTest {
 
+    /** A new limiter whose whole burst was taken at time 0, each token without a wait. */
+    private static RateLimiter burstTaken(double ratePerSecond, int burst) {
+        RateLimiter limiter = new RateLimiter(ratePerSecond, burst, 0);
+        for (int token = 1; token <= burst; token++) {
+            assertThat(limiter.tryAcquire(0)).as("token %d of the burst of %d", token, burst).isZero();
+        }
+        return limiter;
+    }
+
     @Test
     void allowsABurstThenTheRate() {
-        RateLimiter limiter = new RateLimiter(10, 3, 0);
-        assertThat(limiter.tryAcquire(0)).isZero();
-        assertThat(limiter.tryAcquire(0)).isZero();
-        assertThat(limiter.tryAcquire(0)).isZero();
+        RateLimiter limiter = burstTaken(10, 3);
         assertThat(limiter.tryAcquire(0)).isEqualTo(100);   // one token every 100 ms
         assertThat(limiter.tryAcquire(50)).isEqualTo(50);
         assertThat(limiter.tryAcquire(100)).isZero();
@@ -32,9 +38,7 @@ class RateLimiterTest {
 
     @Test
     void aTokenForACallNotMadeGoesBackButNeverBeyondTheBurst() {
-        RateLimiter limiter = new RateLimiter(10, 2, 0);
-        assertThat(limiter.tryAcquire(0)).isZero();
-        assertThat(limiter.tryAcquire(0)).isZero();
+        RateLimiter limiter = burstTaken(10, 2);
         assertThat(limiter.tryAcquire(0)).isPositive();
         limiter.giveBack(); // a create held back by its provider's limits
         assertThat(limiter.tryAcquire(0)).isZero();
@@ -49,8 +53,7 @@ class RateLimiterTest {
 
     @Test
     void aCallThatGoesAlongWithAnAdmittedOneIsChargedEvenWithoutAToken() {
-        RateLimiter limiter = new RateLimiter(10, 1, 0);
-        assertThat(limiter.tryAcquire(0)).isZero();
+        RateLimiter limiter = burstTaken(10, 1);
         limiter.charge(0); // an estimate beside the admitted create: the bucket owes a token
         assertThat(limiter.tryAcquire(0)).as("two tokens short, one every 100 ms").isEqualTo(200);
         assertThat(limiter.tryAcquire(100)).isEqualTo(100);

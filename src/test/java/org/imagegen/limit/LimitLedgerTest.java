@@ -130,10 +130,9 @@ class LimitLedgerTest {
     @ValueSource(strings = {"h2", "postgres"})
     void twoInstancesNeverSendMoreCreatesInAMinuteThanTheLimit(String database) throws Exception {
         Claimed two = claimedByTwo(database, Map.of("imagegen.providers.bfl.creates-per-minute", "7"), NOON + 120_000);
-        Instance a = two.a();
         Instance b = two.b();
         assertThat(two.sendAtOnce(two.byA(), two.byB(), NOON)).as("creates in a minute of 7").isEqualTo(7);
-        LimitLedger.Wait wait = a.waits().get(0);
+        LimitLedger.Wait wait = two.a().waits().get(0);
         assertThat(wait.reason()).isEqualTo("waiting: bfl had 7 creates in the last minute "
                 + "(imagegen.providers.bfl.creates-per-minute = 7)");
         assertThat(wait.freesAt()).isEqualTo(NOON + 60_000);

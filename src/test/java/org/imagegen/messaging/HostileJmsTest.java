@@ -1,13 +1,11 @@
 package org.imagegen.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -17,14 +15,14 @@ import org.imagegen.support.HostileCorpus.Expected;
 import org.imagegen.support.HostileCorpus.HostileInput;
 import org.imagegen.support.HostileCorpus;
 import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.RunningBundle;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.imagegen.messaging.JmsBundle.WAIT;
 import static org.imagegen.messaging.JmsClient.awaitMessage;
 import static org.imagegen.messaging.JmsClient.property;
 
@@ -42,27 +40,18 @@ class HostileJmsTest {
     /** imagegen.jms.max-message-bytes here: the corpus' over-the-limit input is one byte more. */
     static final long LIMIT = 65_536;
     private static final String QUEUE = "hostile.requests";
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Folders FOLDERS = new Folders("hostile-jms").clean();
 
-    private static RunningBundle bundle;
-    private static JmsClient client;
+    @AutoClose
+    private static JmsBundle jms;
     private static List<Message> deadLetters;
 
     @BeforeAll
     static void start() throws Exception {
-        bundle = RunningBundle.start(FOLDERS.fastBundle(
+        jms = JmsBundle.start(FOLDERS.fastBundle(
                 "imagegen.jms.queue=" + QUEUE, "imagegen.jms.dead-letter-queue=hostile.DLQ",
                 "imagegen.jms.max-message-bytes=" + LIMIT));
-        client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
-        deadLetters = client.collect("hostile.DLQ");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        bundle.close();
+        deadLetters = jms.collect("hostile.DLQ");
     }
 
     /**
@@ -77,11 +66,11 @@ class HostileJmsTest {
     @MethodSource("corpus")
     void eachBadInputIsDeadLetteredWithItsProblemsAndNothingElseIsLost(HostileInput input) throws Exception {
         boolean binary = input.name().equals("invalid-utf8.json");
-        String id = binary ? client.sendBytes(QUEUE, input.content())
-                : client.send(QUEUE, new String(input.content(), StandardCharsets.UTF_8), Map.of());
+        String id = binary ? jms.sendBytes(QUEUE, input.content())
+                : jms.send(QUEUE, new String(input.content(), StandardCharsets.UTF_8), Map.of());
         String source = "jms:" + QUEUE + "/" + id;
         String good = "good-after-" + input.name().replaceAll("[^A-Za-z0-9]", "-");
-        client.send(QUEUE, "{\"id\": \"" + good + "\", \"prompt\": \"sent right after " + input.name() + "\"}", Map.of());
+        jms.send(QUEUE, "{\"id\": \"" + good + "\", \"prompt\": \"sent right after " + input.name() + "\"}", Map.of());
 
         for (String accepted : input.accepted()) {
             assertThat(FOLDERS.awaitManifest(accepted, WAIT).path("state").asText()).isEqualTo("DELIVERED");
@@ -106,7 +95,7 @@ class HostileJmsTest {
         assertThat(property(dead, "ImagegenField")).isEqualTo(first.field() == null ? "" : first.field());
         assertThat(property(dead, "ImagegenReason")).contains(first.message());
         assertThat(property(dead, "ImagegenAccepted")).isEqualTo(String.join(",", input.accepted()));
-        JsonNode problems = JSON.readTree(property(dead, "ImagegenProblems"));
+        JsonNode problems = JmsJson.property(dead, "ImagegenProblems");
         assertThat(problems).as(problems.toPrettyString()).hasSize(input.problems().size());
         for (Expected expected : input.problems()) {
             assertThat(problems).as(problems.toPrettyString()).anySatisfy(p -> {
@@ -116,7 +105,7 @@ class HostileJmsTest {
             });
         }
         // only the good records became jobs
-        JobQueries store = bundle.bean("jobQueries", JobQueries.class);
+        JobQueries store = jms.bundle().bean("jobQueries", JobQueries.class);
         assertThat(store.countByState().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(jobsSoFar(input));
     }

@@ -1,13 +1,10 @@
 package org.imagegen.messaging;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
@@ -15,14 +12,14 @@ import org.imagegen.simulator.AllImagesSimulator;
 import org.imagegen.simulator.RenderNetSimulator;
 import org.imagegen.support.Folders;
 import org.imagegen.support.PostgresJobStore;
-import org.imagegen.support.RunningBundle;
 import org.imagegen.support.Simulated;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.imagegen.messaging.JmsBundle.WAIT;
 import static org.imagegen.messaging.JmsClient.awaitMessage;
 import static org.imagegen.messaging.JmsClient.body;
 import static org.imagegen.messaging.JmsClient.property;
@@ -35,12 +32,10 @@ import static org.imagegen.messaging.JmsClient.property;
 @ExtendWith(PostgresJobStore.class)
 class JmsIntakeTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Folders FOLDERS = new Folders("jms-intake").clean();
 
-    private static RunningBundle bundle;
-    private static JmsClient client;
+    @AutoClose
+    private static JmsBundle jms;
     private static List<Message> events;
     private static List<Message> deadLetters;
     private static List<Message> replies;
@@ -49,29 +44,22 @@ class JmsIntakeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bundle = RunningBundle.start(FOLDERS.fastBundle(
+        jms = JmsBundle.start(FOLDERS.fastBundle(
                 "imagegen.events.endpoints=jms:queue:test.events,jms:topic:test.events.topic",
                 "imagegen.jms.queue=test.requests",
                 "imagegen.jms.dead-letter-queue=test.DLQ",
                 "imagegen.spend.currency=USD",
                 "imagegen.providers.all-images.unit-price=0.05"));
-        client = new JmsClient(bundle.bean("jmsBroker", EmbeddedBroker.class).port());
-        events = client.collect("test.events");
-        deadLetters = client.collect("test.DLQ");
-        replies = client.collect("test.replies");
-        topicEvents = client.collect("topic:test.events.topic");
-        topicReplies = client.collect("topic:test.replies.topic");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        bundle.close();
+        events = jms.collect("test.events");
+        deadLetters = jms.collect("test.DLQ");
+        replies = jms.collect("test.replies");
+        topicEvents = jms.collect("topic:test.events.topic");
+        topicReplies = jms.collect("topic:test.replies.topic");
     }
 
     @Test
     void aRequestIsDeliveredItsEventsArePublishedAndItsResultGoesToItsReplyTo() throws Exception {
-        client.send("test.requests", "{\"id\": \"jms-happy\", \"prompt\": \"a lighthouse in fog\"}",
+        jms.send("test.requests", "{\"id\": \"jms-happy\", \"prompt\": \"a lighthouse in fog\"}",
                 Map.of("JMSReplyTo", "test.replies", "JMSCorrelationID", "order-42"));
 
         JsonNode manifest = FOLDERS.awaitEnded("jms-happy", "DELIVERED", WAIT);
@@ -80,7 +68,7 @@ class JmsIntakeTest {
 
         Message reply = awaitMessage(replies, WAIT, m -> body(m).contains("\"jms-happy\""));
         assertThat(reply.getJMSCorrelationID()).isEqualTo("order-42");
-        JsonNode result = JSON.readTree(body(reply));
+        JsonNode result = JmsJson.body(reply);
         assertThat(result.path("state").asText()).isEqualTo("DELIVERED");
         assertThat(result.path("imageUrls")).hasSize(4);
         // its cost: all-images' free display images, 0 credits, 0 USD converted
@@ -99,7 +87,7 @@ class JmsIntakeTest {
         for (Message event : events) {
             if (body(event).contains("\"jms-happy\"")) {
                 assertThat(property(event, "ImagegenEventId"))
-                        .isEqualTo(JSON.readTree(body(event)).path("eventId").asText());
+                        .isEqualTo(JmsJson.body(event).path("eventId").asText());
                 assertThat(property(event, "ImagegenJobKey")).isEqualTo("jms-happy");
             }
         }
@@ -114,7 +102,7 @@ class JmsIntakeTest {
                 {"id": "jms-batch-2", "provider": "rendernet", "prompt": "a bad one", "aspectRatio": "7:4"}
                 {"id": "jms-batch-3", "provider": "rendernet", "prompt": "second good one"}
                 """;
-        client.send("test.requests", batch, Map.of());
+        jms.send("test.requests", batch, Map.of());
 
         assertThat(FOLDERS.awaitManifest("jms-batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         assertThat(FOLDERS.awaitManifest("jms-batch-3", WAIT).path("state").asText()).isEqualTo("DELIVERED");
@@ -124,25 +112,25 @@ class JmsIntakeTest {
         assertThat(property(dead, "ImagegenField")).isEqualTo("aspectRatio");
         assertThat(property(dead, "ImagegenReason")).contains("1 of 3 records rejected").contains("7:4");
         assertThat(property(dead, "ImagegenAccepted")).isEqualTo("jms-batch-1,jms-batch-3");
-        JsonNode problems = JSON.readTree(property(dead, "ImagegenProblems"));
+        JsonNode problems = JmsJson.property(dead, "ImagegenProblems");
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).path("id").asText()).isEqualTo("jms-batch-2");
         assertThat(store().find("jms-batch-2")).isEmpty();
-        assertThat(Simulated.simulator(bundle, "rendernet", RenderNetSimulator.class).createsFor("jms-batch-2"))
+        assertThat(Simulated.simulator(jms.bundle(), "rendernet", RenderNetSimulator.class).createsFor("jms-batch-2"))
                 .isZero();
     }
 
     @Test
     void eventsAndRepliesGoToTopicsToo() throws Exception {
-        client.send("test.requests", "{\"id\": \"jms-topic\", \"prompt\": \"a kite over a beach\"}",
+        jms.send("test.requests", "{\"id\": \"jms-topic\", \"prompt\": \"a kite over a beach\"}",
                 Map.of("JMSReplyTo", "topic:test.replies.topic", "JMSCorrelationID", "order-topic"));
 
         Message reply = awaitMessage(topicReplies, WAIT, m -> body(m).contains("\"jms-topic\""));
         assertThat(reply.getJMSCorrelationID()).isEqualTo("order-topic");
-        assertThat(JSON.readTree(body(reply)).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(JmsJson.body(reply).path("state").asText()).isEqualTo("DELIVERED");
         awaitMessage(topicEvents, WAIT, m -> body(m).contains("\"jms-topic\"") && body(m).contains("\"DELIVERED\""));
         assertThat(topicEvents).filteredOn(m -> body(m).contains("\"jms-topic\""))
-                .extracting(m -> JSON.readTree(body(m)).path("state").asText())
+                .extracting(m -> JmsJson.body(m).path("state").asText())
                 .containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED", "DELIVERED");
     }
 
@@ -152,11 +140,11 @@ class JmsIntakeTest {
                 {"id": "jms-reply-good", "prompt": "a good one"}
                 {"id": "jms-reply-bad", "provider": "rendernet", "prompt": "a bad one", "quality": "Ultra"}
                 """;
-        client.send("test.requests", batch, Map.of("JMSReplyTo", "test.replies", "JMSCorrelationID", "order-77"));
+        jms.send("test.requests", batch, Map.of("JMSReplyTo", "test.replies", "JMSCorrelationID", "order-77"));
 
         Message rejection = awaitMessage(replies, WAIT, m -> body(m).contains("\"REJECTED\""));
         assertThat(rejection.getJMSCorrelationID()).isEqualTo("order-77");
-        JsonNode answer = JSON.readTree(body(rejection));
+        JsonNode answer = JmsJson.body(rejection);
         assertThat(answer.path("problems").get(0).path("id").asText()).isEqualTo("jms-reply-bad");
         assertThat(answer.path("problems").get(0).path("field").asText()).isEqualTo("quality");
         assertThat(answer.path("accepted").get(0).asText()).isEqualTo("jms-reply-good");
@@ -168,7 +156,7 @@ class JmsIntakeTest {
 
     @Test
     void anUnreadableMessageGoesToTheDeadLetterQueueWithTheReason() throws Exception {
-        String id = client.send("test.requests", "{\"id\": \"jms-poison\", \"prompt\": ", Map.of("Origin", "test"));
+        String id = jms.send("test.requests", "{\"id\": \"jms-poison\", \"prompt\": ", Map.of("Origin", "test"));
 
         Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-poison"));
         assertThat(property(dead, "ImagegenReason")).startsWith("rejected: input: invalid JSON");
@@ -182,8 +170,8 @@ class JmsIntakeTest {
     @Test
     void theSameRequestSentTwiceIsGeneratedOnce() throws Exception {
         String request = "{\"id\": \"jms-dup\", \"prompt\": \"only once please\"}";
-        client.send("test.requests", request, Map.of());
-        client.send("test.requests", request, Map.of());
+        jms.send("test.requests", request, Map.of());
+        jms.send("test.requests", request, Map.of());
 
         Message dead = awaitMessage(deadLetters, WAIT, m -> body(m).contains("jms-dup"));
         assertThat(property(dead, "ImagegenReason")).contains("duplicate");
@@ -192,16 +180,12 @@ class JmsIntakeTest {
         assertThat(store().history("jms-dup")).filteredOn(e -> e.state() == JobState.ACCEPTED).hasSize(1);
     }
 
-    private static List<JsonNode> eventsOf(String key) throws JMSException {
+    private static List<JsonNode> eventsOf(String key) {
         List<JsonNode> found = new ArrayList<>();
         for (Message m : events) {
-            try {
-                JsonNode event = JSON.readTree(body(m));
-                if (event.path("jobKey").asText().equals(key)) {
-                    found.add(event);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            JsonNode event = JmsJson.body(m);
+            if (event.path("jobKey").asText().equals(key)) {
+                found.add(event);
             }
         }
         found.sort((a, b) -> Long.compare(a.path("eventId").asLong(), b.path("eventId").asLong()));
@@ -209,10 +193,10 @@ class JmsIntakeTest {
     }
 
     private static AllImagesSimulator simulator() {
-        return Simulated.simulator(bundle, "all-images", AllImagesSimulator.class);
+        return Simulated.simulator(jms.bundle(), "all-images", AllImagesSimulator.class);
     }
 
     private static JobQueries store() {
-        return bundle.bean("jobQueries", JobQueries.class);
+        return jms.bundle().bean("jobQueries", JobQueries.class);
     }
 }

@@ -80,8 +80,13 @@ public final class ApiClient {
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) {
+        return send(http, request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** {@code request} sent on {@code http}, for a test: a failure to send unchecked, an interrupt kept. */
+    public static <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

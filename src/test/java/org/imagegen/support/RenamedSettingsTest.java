@@ -1,5 +1,6 @@
 package org.imagegen.support;
 
+import java.util.Map;
 import java.util.Properties;
 
 import ch.qos.logback.classic.Level;
@@ -17,23 +18,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Renamed settings answer under both names; {{millis:key}} hands a duration to Camel options as milliseconds. */
 class RenamedSettingsTest {
 
-    /** A context whose "settings file" (Camel's initial properties, asked last) holds the new key. */
-    private static CamelContext context(Properties overrides) {
+    /**
+     * A context whose "settings file" (Camel's initial properties, asked last) holds the new key, and whose overrides
+     * (asked first) are {@code overrides}.
+     */
+    private static CamelContext context(Map<String, String> overrides) {
         CamelContext context = new DefaultCamelContext();
         Properties file = new Properties();
         file.setProperty("imagegen.loop.tick", "200ms");
         file.setProperty("imagegen.http.response-timeout", "30s");
         context.getPropertiesComponent().setInitialProperties(file);
-        context.getPropertiesComponent().setOverrideProperties(overrides);
+        Properties set = new Properties();
+        set.putAll(overrides);
+        context.getPropertiesComponent().setOverrideProperties(set);
         context.build();
         return context;
     }
 
     @Test
     void theOldKeyWhenSetWinsOverTheNewKeysDefault() {
-        Properties overrides = new Properties();
-        overrides.setProperty("imagegen.loop.tick-ms", "50");
-        CamelContext context = context(overrides);
+        CamelContext context = context(Map.of("imagegen.loop.tick-ms", "50"));
 
         assertThat(context.getPropertiesComponent().resolveProperty("imagegen.loop.tick")).contains("50ms");
         assertThat(context.resolvePropertyPlaceholders("{{millis:imagegen.loop.tick}}")).isEqualTo("50");
@@ -42,9 +46,7 @@ class RenamedSettingsTest {
 
     @Test
     void theNewKeyIsReadAndAnswersUnderTheOldNameInMilliseconds() {
-        Properties overrides = new Properties();
-        overrides.setProperty("imagegen.loop.tick", "2s");
-        CamelContext context = context(overrides);
+        CamelContext context = context(Map.of("imagegen.loop.tick", "2s"));
 
         assertThat(context.resolvePropertyPlaceholders("{{millis:imagegen.loop.tick}}")).isEqualTo("2000");
         assertThat(context.resolvePropertyPlaceholders("{{imagegen.loop.tick-ms}}")).isEqualTo("2000");
@@ -54,10 +56,8 @@ class RenamedSettingsTest {
 
     @Test
     void aSinksOldTimeoutKeyIsReadUnderItsNewName() {
-        Properties overrides = new Properties();
-        overrides.setProperty("imagegen.sinks.notify.timeout-ms", "1500");
-        overrides.setProperty("imagegen.sinks.notify.connect-timeout", "2s");
-        CamelContext context = context(overrides);
+        CamelContext context = context(Map.of("imagegen.sinks.notify.timeout-ms", "1500",
+                "imagegen.sinks.notify.connect-timeout", "2s"));
 
         assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.notify.timeout")).contains("1500ms");
         assertThat(context.getPropertiesComponent().resolveProperty("imagegen.sinks.notify.connect-timeout-ms"))
@@ -67,16 +67,13 @@ class RenamedSettingsTest {
 
     @Test
     void anOldConsoleKeyIsReadUnderItsNewNameAsItIsWithOneWarningThatLeavesTheValueOut() {
-        Properties overrides = new Properties();
-        overrides.setProperty("imagegen.management.port", "9181");
-        overrides.setProperty("imagegen.management.password", "old-secret-value");
-        overrides.setProperty("imagegen.console.bind", "0.0.0.0");
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         Logger logger = (Logger) LoggerFactory.getLogger(RenamedSettings.class);
         log.start();
         logger.addAppender(log);
         try {
-            CamelContext context = context(overrides);
+            CamelContext context = context(Map.of("imagegen.management.port", "9181",
+                    "imagegen.management.password", "old-secret-value", "imagegen.console.bind", "0.0.0.0"));
 
             assertThat(context.getPropertiesComponent().resolveProperty("imagegen.console.port")).contains("9181");
             assertThat(context.resolvePropertyPlaceholders("{{imagegen.console.port}}")).isEqualTo("9181");
@@ -98,9 +95,7 @@ class RenamedSettingsTest {
 
     @Test
     void aMalformedDurationNamesItsKey() {
-        Properties overrides = new Properties();
-        overrides.setProperty("imagegen.loop.tick", "soon");
-        CamelContext context = context(overrides);
+        CamelContext context = context(Map.of("imagegen.loop.tick", "soon"));
 
         assertThatThrownBy(() -> context.resolvePropertyPlaceholders("{{millis:imagegen.loop.tick}}"))
                 .hasMessageContaining("imagegen.loop.tick").hasMessageContaining("soon");
