@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.test.main.junit5.CamelMainTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,16 +76,40 @@ public final class Folders {
         data = root.resolve("data");
     }
 
+    /**
+     * The folders a {@code @CamelMainTest} class names with {@code imagegen.test.folders=<name>}, or null where it
+     * names none.
+     */
+    public static Folders of(Class<?> test) {
+        CamelMainTest bundle = test.getAnnotation(CamelMainTest.class);
+        String key = "imagegen.test.folders=";
+        return bundle == null ? null : Stream.of(bundle.properties()).filter(p -> p.startsWith(key))
+                .map(p -> new Folders(p.substring(key.length()))).findFirst().orElse(null);
+    }
+
     /** Empties the folders; call before the bundle starts. */
     public Folders clean() {
-        if (Files.exists(root)) {
-            try (Stream<Path> files = Files.walk(root)) {
+        delete(root);
+        return this;
+    }
+
+    /**
+     * Empties what the bundle writes (the inbox, outbox and data), and keeps what a test wrote before starting it (its
+     * providers folder); call before the bundle starts.
+     */
+    public Folders cleanBundleOutput() {
+        List.of(inbox, outbox, data).forEach(Folders::delete);
+        return this;
+    }
+
+    private static void delete(Path folder) {
+        if (Files.exists(folder)) {
+            try (Stream<Path> files = Files.walk(folder)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return this;
     }
 
     /** The bundle's settings that point it at these folders, as "key=value" entries. */
