@@ -218,12 +218,20 @@ public final class Folders {
      * {@code <id>.json}, and returns its manifest once it ended, asserted to be in {@code state}.
      */
     public JsonNode runJob(String id, String provider, String prompt, String state, Duration atMost) {
-        Map<String, String> request = new LinkedHashMap<>();
+        return runJob(id, provider, prompt, 0, state, atMost);
+    }
+
+    /** {@link #runJob(String, String, String, String, Duration)} for {@code count} images (0: the default). */
+    public JsonNode runJob(String id, String provider, String prompt, int count, String state, Duration atMost) {
+        Map<String, Object> request = new LinkedHashMap<>();
         request.put("id", id);
         if (provider != null) {
             request.put("provider", provider);
         }
         request.put("prompt", prompt);
+        if (count > 0) {
+            request.put("count", count);
+        }
         try {
             drop(id + ".json", JSON.writeValueAsString(request));
         } catch (IOException e) {
