@@ -103,13 +103,9 @@ class BflTest extends ShippedSimulators {
         folders.drop("ratio.json", "{\"id\": \"bfl-ratio\", \"provider\": \"bfl\", \"prompt\": \"a cat\","
                 + " \"aspectRatio\": \"2:1\"}");
 
-        assertThat(rejectedField("negative.json")).isEqualTo("negativePrompt");
-        assertThat(rejectedField("two.json")).isEqualTo("count");
-        assertThat(rejectedField("ratio.json")).isEqualTo("aspectRatio");
-        for (String key : List.of("bfl-negative", "bfl-two", "bfl-ratio")) {
-            assertThat(bfl.received().creates(key)).as(key).isEmpty();
-            assertThat(folders.manifestPath(key)).doesNotExist();
-        }
+        assertThat(folders.awaitRejectedFields(WAIT, "negative.json", "two.json", "ratio.json"))
+                .containsExactly("negativePrompt", "count", "aspectRatio");
+        assertNeverSent(bfl, "bfl-negative", "bfl-two", "bfl-ratio");
     }
 
     @Test
@@ -183,9 +179,5 @@ class BflTest extends ShippedSimulators {
         } finally {
             bfl.setImageLifetime(Duration.ofMinutes(10));
         }
-    }
-
-    private String rejectedField(String file) {
-        return folders.awaitRejectedField(file, WAIT);
     }
 }

@@ -96,12 +96,8 @@ class LeonardoTest extends ShippedSimulators {
         folders.drop("ratio.json", "{\"id\": \"leo-ratio\", \"provider\": \"leonardo\", \"prompt\": \"cats\","
                 + " \"aspectRatio\": \"9:21\"}");
 
-        assertThat(rejectedField("five.json")).isEqualTo("count");
-        assertThat(rejectedField("ratio.json")).isEqualTo("aspectRatio");
-        for (String key : List.of("leo-five", "leo-ratio")) {
-            assertThat(leonardo.received().creates(key)).as(key).isEmpty();
-            assertThat(folders.manifestPath(key)).doesNotExist();
-        }
+        assertThat(folders.awaitRejectedFields(WAIT, "five.json", "ratio.json")).containsExactly("count", "aspectRatio");
+        assertNeverSent(leonardo, "leo-five", "leo-ratio");
     }
 
     @Test
@@ -171,9 +167,5 @@ class LeonardoTest extends ShippedSimulators {
         assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
         assertThat(leonardo.received().creates("leo-429bare")).hasSize(2);
         assertThat(leonardo.received().creates("leo-503")).hasSize(2);
-    }
-
-    private String rejectedField(String file) {
-        return folders.awaitRejectedField(file, WAIT);
     }
 }

@@ -246,6 +246,11 @@ public final class Folders {
         return readJson(rejected(fileName + ".error.json")).path("problems").get(0).path("field").asText();
     }
 
+    /** The field each of {@code fileNames} was rejected for, in their order ({@link #awaitRejectedField}). */
+    public List<String> awaitRejectedFields(Duration atMost, String... fileNames) {
+        return Stream.of(fileNames).map(fileName -> awaitRejectedField(fileName, atMost)).toList();
+    }
+
     public Path rejected(String fileName) {
         return inbox.resolve(".rejected").resolve(fileName);
     }
