@@ -2,7 +2,6 @@ package org.imagegen;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,16 +40,13 @@ import static org.awaitility.Awaitility.await;
 })
 class PipelineTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Folders FOLDERS = new Folders("pipeline").clean();
-
     @Test
     void allImagesRequestIsDeliveredWithFourImagesAndAManifest() throws Exception {
-        FOLDERS.drop("cat.json", """
+        folders.drop("cat.json", """
                 {"id": "ai-happy", "prompt": "a cat on a red sofa", "aspectRatio": "16:9",
                  "negativePrompt": "blurry", "metadata": {"campaign": "spring"}}""");
 
-        JsonNode manifest = FOLDERS.awaitEnded("ai-happy", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("ai-happy", "DELIVERED", WAIT);
 
         assertThat(manifest.path("provider").asText()).isEqualTo("all-images");
         assertThat(manifest.path("providerGenerationId").asText()).startsWith("print_");
@@ -59,7 +55,7 @@ class PipelineTest extends ShippedSimulators {
         assertThat(states(manifest)).containsSubsequence("ACCEPTED", "SUBMITTED", "SUCCEEDED").doesNotContain("DELIVERED");
         assertThat(manifest.path("images")).hasSize(4);
         for (JsonNode image : manifest.path("images")) {
-            Path file = FOLDERS.outbox.resolve("ai-happy").resolve(image.path("file").asText());
+            Path file = folders.outbox.resolve("ai-happy").resolve(image.path("file").asText());
             byte[] bytes = Files.readAllBytes(file);
             assertThat(ImageType.sniff(bytes, bytes.length)).isEqualTo(ImageType.JPEG);
             assertThat(image.path("bytes").asLong()).isEqualTo(bytes.length);
@@ -69,25 +65,25 @@ class PipelineTest extends ShippedSimulators {
             assertThat(image.path("acquired").asText()).isEqualTo("full");
         }
         assertThat(allImages.createsFor("ai-happy")).isEqualTo(1);
-        assertThat(FOLDERS.done("cat.json")).exists();
-        assertThat(FOLDERS.rejected("cat.json.error.json")).doesNotExist();
-        try (var listing = Files.list(FOLDERS.outbox.resolve("ai-happy"))) {
+        assertThat(folders.done("cat.json")).exists();
+        assertThat(folders.rejected("cat.json.error.json")).doesNotExist();
+        try (var listing = Files.list(folders.outbox.resolve("ai-happy"))) {
             assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
         }
     }
 
     @Test
     void renderNetRequestIsDeliveredWithItsBatchSize() {
-        FOLDERS.drop("dog.json", """
+        folders.drop("dog.json", """
                 {"id": "rn-happy", "provider": "rendernet", "prompt": "a dog in the snow", "count": 2,
                  "aspectRatio": "2:3", "seed": 7, "options": {"quality": "Plus", "sampler": "Euler a"}}""");
 
-        JsonNode manifest = FOLDERS.awaitEnded("rn-happy", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("rn-happy", "DELIVERED", WAIT);
 
         assertThat(manifest.path("providerGenerationId").asText()).startsWith("gen_");
         assertThat(manifest.path("images")).hasSize(2);
         assertThat(manifest.path("images").get(0).path("file").asText()).isEqualTo("1.png");
-        assertThat(FOLDERS.outbox.resolve("rn-happy").resolve("2.png")).exists();
+        assertThat(folders.outbox.resolve("rn-happy").resolve("2.png")).exists();
         // the media come from the simulator's image host, not from its API's
         assertThat(rendernet.baseUrl()).startsWith("http://127.0.0.1:");
         assertThat(manifest.path("images").get(0).path("sourceUrl").asText()).startsWith("http://localhost:");
@@ -97,16 +93,16 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aBadRecordInABatchIsRejectedAloneAndTheOthersAreDelivered() {
-        FOLDERS.drop("batch.jsonl", """
+        folders.drop("batch.jsonl", """
                 {"id": "batch-1", "prompt": "first good one"}
                 {"id": "batch-2", "provider": "rendernet", "prompt": "a bad one", "aspectRatio": "7:4"}
                 {"id": "batch-3", "provider": "rendernet", "prompt": "second good one"}
                 """);
 
-        assertThat(FOLDERS.awaitManifest("batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(FOLDERS.awaitManifest("batch-3", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(FOLDERS.done("batch.jsonl")).exists();
-        JsonNode errors = Folders.readJson(FOLDERS.rejected("batch.jsonl.error.json"));
+        assertThat(folders.awaitManifest("batch-1", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(folders.awaitManifest("batch-3", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(folders.done("batch.jsonl")).exists();
+        JsonNode errors = Folders.readJson(folders.rejected("batch.jsonl.error.json"));
         assertThat(errors.path("accepted")).hasSize(2);
         assertThat(errors.path("problems")).hasSize(1);
         JsonNode problem = errors.path("problems").get(0);
@@ -114,14 +110,14 @@ class PipelineTest extends ShippedSimulators {
         assertThat(problem.path("id").asText()).isEqualTo("batch-2");
         assertThat(problem.path("field").asText()).isEqualTo("aspectRatio");
         assertThat(problem.path("message").asText()).contains("7:4");
-        assertThat(FOLDERS.manifestPath("batch-2")).doesNotExist();
+        assertThat(folders.manifestPath("batch-2")).doesNotExist();
         assertThat(rendernet.createsFor("batch-2")).isZero();
     }
 
     @Test
     void aFileStillBeingWrittenIsNotReadUntilItIsComplete() throws Exception {
         String content = "{\"id\": \"slow-writer\", \"prompt\": \"written a few bytes at a time\"}";
-        Path target = FOLDERS.inbox.resolve("slow.json");
+        Path target = folders.inbox.resolve("slow.json");
         java.util.concurrent.ScheduledExecutorService writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         try {
@@ -142,61 +138,61 @@ class PipelineTest extends ShippedSimulators {
                 written.set(to);
             }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
 
-            assertThat(FOLDERS.awaitManifest("slow-writer", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+            assertThat(folders.awaitManifest("slow-writer", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         } finally {
             writer.shutdownNow();
         }
-        assertThat(FOLDERS.done("slow.json")).hasContent(content);
-        assertThat(FOLDERS.rejected("slow.json.error.json")).doesNotExist();
+        assertThat(folders.done("slow.json")).hasContent(content);
+        assertThat(folders.rejected("slow.json.error.json")).doesNotExist();
     }
 
     @Test
     void aCsvBatchIsAccepted() {
-        FOLDERS.drop("sheet.csv", """
+        folders.drop("sheet.csv", """
                 id,provider,prompt,aspectRatio,count,metadata.owner
                 csv-1,rendernet,a lighthouse at dusk,16:9,1,marketing
                 csv-2,all-images,a lighthouse at dawn,1:1,,design
                 """);
 
-        JsonNode first = FOLDERS.awaitEnded("csv-1", "DELIVERED", WAIT);
-        JsonNode second = FOLDERS.awaitManifest("csv-2", WAIT);
+        JsonNode first = folders.awaitEnded("csv-1", "DELIVERED", WAIT);
+        JsonNode second = folders.awaitManifest("csv-2", WAIT);
         assertThat(first.path("metadata").path("owner").asText()).isEqualTo("marketing");
         assertThat(second.path("images")).hasSize(4);
     }
 
     @Test
     void aFileWithNothingValidGoesToRejectedWithItsErrors() {
-        FOLDERS.drop("broken.json", "{\"id\": \"x1\", \"prompt\": ");
+        folders.drop("broken.json", "{\"id\": \"x1\", \"prompt\": ");
 
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("broken.json")));
-        JsonNode errors = Folders.readJson(FOLDERS.rejected("broken.json.error.json"));
+        await().atMost(WAIT).until(() -> Files.exists(folders.rejected("broken.json")));
+        JsonNode errors = Folders.readJson(folders.rejected("broken.json.error.json"));
         assertThat(errors.path("problems").get(0).path("message").asText()).startsWith("invalid JSON");
-        assertThat(FOLDERS.done("broken.json")).doesNotExist();
+        assertThat(folders.done("broken.json")).doesNotExist();
     }
 
     @Test
     void aDuplicateRequestNeverCreatesASecondGeneration() {
         String request = "{\"id\": \"dup-1\", \"prompt\": \"only once please\"}";
-        FOLDERS.drop("dup-a.json", request);
-        FOLDERS.awaitManifest("dup-1", WAIT);
+        folders.drop("dup-a.json", request);
+        folders.awaitManifest("dup-1", WAIT);
 
-        FOLDERS.drop("dup-b.json", request);
+        folders.drop("dup-b.json", request);
         // the error report is written before the file is moved beside it: wait for both
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("dup-b.json.error.json"))
-                && Files.exists(FOLDERS.rejected("dup-b.json")));
+        await().atMost(WAIT).until(() -> Files.exists(folders.rejected("dup-b.json.error.json"))
+                && Files.exists(folders.rejected("dup-b.json")));
 
-        JsonNode errors = Folders.readJson(FOLDERS.rejected("dup-b.json.error.json"));
+        JsonNode errors = Folders.readJson(folders.rejected("dup-b.json.error.json"));
         assertThat(errors.path("problems").get(0).path("message").asText()).contains("duplicate");
-        assertThat(FOLDERS.rejected("dup-b.json")).exists();
+        assertThat(folders.rejected("dup-b.json")).exists();
         assertThat(allImages.createsFor("dup-1")).isEqualTo(1);
     }
 
     @Test
     void anIdRepeatedInOneFileIsOneJobAndTheRepeatIsReported() {
-        FOLDERS.drop("twice.jsonl", "{\"id\": \"twice-1\", \"prompt\": \"a\"}\n{\"id\": \"twice-1\", \"prompt\": \"b\"}\n");
+        folders.drop("twice.jsonl", "{\"id\": \"twice-1\", \"prompt\": \"a\"}\n{\"id\": \"twice-1\", \"prompt\": \"b\"}\n");
 
-        assertThat(FOLDERS.awaitManifest("twice-1", WAIT).path("request").path("prompt").asText()).isEqualTo("a");
-        JsonNode errors = Folders.readJson(FOLDERS.rejected("twice.jsonl.error.json"));
+        assertThat(folders.awaitManifest("twice-1", WAIT).path("request").path("prompt").asText()).isEqualTo("a");
+        JsonNode errors = Folders.readJson(folders.rejected("twice.jsonl.error.json"));
         assertThat(errors.path("problems").get(0).path("record").asInt()).isEqualTo(2);
         assertThat(errors.path("problems").get(0).path("message").asText()).contains("duplicate of record 1");
         assertThat(allImages.createsFor("twice-1")).isEqualTo(1);
@@ -206,13 +202,13 @@ class PipelineTest extends ShippedSimulators {
     void theSameFileReadAgainAfterACrashIsNotReportedAsDuplicates() throws Exception {
         // what a restart sees when the bundle died after accepting a file but before moving it
         String batch = "{\"id\": \"reread-1\", \"prompt\": \"once\"}\n{\"id\": \"reread-2\", \"prompt\": \"twice\"}\n";
-        FOLDERS.drop("reread.jsonl", batch);
-        FOLDERS.awaitManifest("reread-2", WAIT);
-        Files.delete(FOLDERS.done("reread.jsonl"));
-        FOLDERS.drop("reread.jsonl", batch);
+        folders.drop("reread.jsonl", batch);
+        folders.awaitManifest("reread-2", WAIT);
+        Files.delete(folders.done("reread.jsonl"));
+        folders.drop("reread.jsonl", batch);
 
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.done("reread.jsonl")));
-        assertThat(FOLDERS.rejected("reread.jsonl.error.json")).doesNotExist();
+        await().atMost(WAIT).until(() -> Files.exists(folders.done("reread.jsonl")));
+        assertThat(folders.rejected("reread.jsonl.error.json")).doesNotExist();
         assertThat(allImages.createsFor("reread-1")).isEqualTo(1);
         assertThat(allImages.createsFor("reread-2")).isEqualTo(1);
     }
@@ -220,22 +216,22 @@ class PipelineTest extends ShippedSimulators {
     @Test
     void aRequestWithoutIdIsKeyedByItsContentSoTheSameContentIsADuplicate() {
         String request = "{\"prompt\": \"no id here, just content\", \"provider\": \"rendernet\"}";
-        FOLDERS.drop("noid-a.json", request);
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.done("noid-a.json")));
-        FOLDERS.drop("noid-b.json", "{\"provider\": \"rendernet\", \"prompt\": \"no id here, just content\"}");
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("noid-b.json.error.json")));
+        folders.drop("noid-a.json", request);
+        await().atMost(WAIT).until(() -> Files.exists(folders.done("noid-a.json")));
+        folders.drop("noid-b.json", "{\"provider\": \"rendernet\", \"prompt\": \"no id here, just content\"}");
+        await().atMost(WAIT).until(() -> Files.exists(folders.rejected("noid-b.json.error.json")));
 
-        String key = Folders.readJson(FOLDERS.rejected("noid-b.json.error.json")).path("problems").get(0)
+        String key = Folders.readJson(folders.rejected("noid-b.json.error.json")).path("problems").get(0)
                 .path("id").asText();
         assertThat(key).startsWith("sha-");
-        JsonNode manifest = FOLDERS.awaitManifest(key, WAIT);
+        JsonNode manifest = folders.awaitManifest(key, WAIT);
         assertThat(manifest.path("idFromContent").asBoolean()).isTrue();
         assertThat(rendernet.createsFor(key)).isEqualTo(1);
     }
 
     @Test
     void aGenerationTheProviderFailsIsRetriedOnceThenFailedWithAReason() {
-        JsonNode manifest = FOLDERS.runJob("ai-fail", null, "this one breaks sim:fail", "FAILED", WAIT);
+        JsonNode manifest = folders.runJob("ai-fail", null, "this one breaks sim:fail", "FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("status 4");
         assertThat(manifest.path("providerRetries").asInt()).isEqualTo(1);
@@ -245,7 +241,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aGenerationThatFailsOnceIsDeliveredAfterTheProviderRetry() {
-        JsonNode manifest = FOLDERS.runJob("ai-fail-once", null, "second time lucky sim:fail-once", "DELIVERED", WAIT);
+        JsonNode manifest = folders.runJob("ai-fail-once", null, "second time lucky sim:fail-once", "DELIVERED", WAIT);
 
         assertThat(manifest.path("providerRetries").asInt()).isEqualTo(1);
         assertThat(allImages.createsFor("ai-fail-once")).isEqualTo(1);
@@ -253,7 +249,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aCensoredGenerationGetsACensoredManifest() {
-        JsonNode manifest = FOLDERS.runJob("rn-censor", "rendernet", "nope sim:censor", "CENSORED", WAIT);
+        JsonNode manifest = folders.runJob("rn-censor", "rendernet", "nope sim:censor", "CENSORED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("censored");
         assertThat(manifest.path("images")).isEmpty();
@@ -261,7 +257,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aGenerationThatNeverFinishesTimesOutAtTheDeadline() {
-        JsonNode manifest = FOLDERS.runJob("rn-never", "rendernet", "forever sim:never", "TIMED_OUT", WAIT);
+        JsonNode manifest = folders.runJob("rn-never", "rendernet", "forever sim:never", "TIMED_OUT", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("deadline");
         assertThat(rendernet.createsFor("rn-never")).isEqualTo(1);
@@ -271,7 +267,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void withoutLateChecksAGenerationSlowerThanTheDeadlineStaysTimedOut() {
-        JsonNode manifest = FOLDERS.runJob("rn-slow", "rendernet", "slow sim:ms=4000", "TIMED_OUT", WAIT);
+        JsonNode manifest = folders.runJob("rn-slow", "rendernet", "slow sim:ms=4000", "TIMED_OUT", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("did not finish").doesNotContain("checked every");
         // no next check: the job is never looked at again
@@ -281,15 +277,15 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void rateLimitsAndServerErrorsOnlyDelayTheJob() {
-        FOLDERS.drop("flaky.jsonl", """
+        folders.drop("flaky.jsonl", """
                 {"id": "ai-429", "prompt": "slow down sim:429x2"}
                 {"id": "rn-503", "provider": "rendernet", "prompt": "hiccup sim:503x3"}
                 {"id": "ai-create-503", "prompt": "busy at first sim:create-503x2"}
                 """);
 
-        assertThat(FOLDERS.awaitManifest("ai-429", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(FOLDERS.awaitManifest("rn-503", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        JsonNode refusedAtFirst = FOLDERS.awaitEnded("ai-create-503", "DELIVERED", WAIT);
+        assertThat(folders.awaitManifest("ai-429", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(folders.awaitManifest("rn-503", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        JsonNode refusedAtFirst = folders.awaitEnded("ai-create-503", "DELIVERED", WAIT);
         assertThat(refusedAtFirst.path("createAttempts").asInt()).isEqualTo(3);
         assertThat(allImages.createsFor("ai-429")).isEqualTo(1);
         assertThat(rendernet.createsFor("rn-503")).isEqualTo(1);
@@ -298,7 +294,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aCreateWhoseAnswerWasLostIsFoundAgainAtAllImagesNotSentTwice() {
-        JsonNode manifest = FOLDERS.runJob("ai-lost", null, "answer lost sim:create-lost", "DELIVERED", WAIT);
+        JsonNode manifest = folders.runJob("ai-lost", null, "answer lost sim:create-lost", "DELIVERED", WAIT);
 
         assertThat(manifest.path("createAttempts").asInt()).isEqualTo(1);
         assertThat(manifest.toString()).contains("after a lost create answer");
@@ -307,7 +303,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aCreateWhoseAnswerWasLostAtRenderNetIsParkedForAPerson() {
-        JsonNode manifest = FOLDERS.runJob("rn-lost", "rendernet", "answer lost sim:create-lost",
+        JsonNode manifest = folders.runJob("rn-lost", "rendernet", "answer lost sim:create-lost",
                 "NEEDS_ATTENTION", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("not sent again");
@@ -316,7 +312,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void imagesFromAHostThatIsNotAllowedAreNeverDownloaded() {
-        JsonNode manifest = FOLDERS.runJob("ai-foreign", null, "elsewhere sim:foreign-images", "DELIVERY_FAILED", WAIT);
+        JsonNode manifest = folders.runJob("ai-foreign", null, "elsewhere sim:foreign-images", "DELIVERY_FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host");
         assertThat(manifest.path("images")).isEmpty();
@@ -325,7 +321,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void imagesBehindRedirectsToAnAllowedHostAreDownloaded() {
-        JsonNode manifest = FOLDERS.runJob("ai-redirected", null, "moved sim:redirects=5", "DELIVERED", WAIT);
+        JsonNode manifest = folders.runJob("ai-redirected", null, "moved sim:redirects=5", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images")).hasSize(4);
         assertThat(allImages.statsFor("ai-redirected").downloads()).isEqualTo(4);
@@ -333,7 +329,7 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aRedirectToAHostThatIsNotAllowedFailsTheDeliveryWithTheReason() {
-        JsonNode manifest = FOLDERS.runJob("ai-redirected-away", null, "away sim:redirect-foreign",
+        JsonNode manifest = folders.runJob("ai-redirected-away", null, "away sim:redirect-foreign",
                 "DELIVERY_FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host")
@@ -343,11 +339,11 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void aRedirectLoopFailsTheDeliveryAfterFiveRedirects() {
-        FOLDERS.drop("loop.json", "[{\"id\": \"ai-redirect-loop\", \"prompt\": \"round sim:redirect-loop\"},"
+        folders.drop("loop.json", "[{\"id\": \"ai-redirect-loop\", \"prompt\": \"round sim:redirect-loop\"},"
                 + " {\"id\": \"ai-redirects-6\", \"prompt\": \"far sim:redirects=6\"}]");
 
         for (String key : List.of("ai-redirect-loop", "ai-redirects-6")) {
-            JsonNode manifest = FOLDERS.awaitEnded(key, "DELIVERY_FAILED", WAIT);
+            JsonNode manifest = folders.awaitEnded(key, "DELIVERY_FAILED", WAIT);
             assertThat(manifest.path("reason").asText()).contains("more than 5 redirects");
             assertThat(allImages.statsFor(key).downloads()).isZero();
         }
@@ -355,9 +351,9 @@ class PipelineTest extends ShippedSimulators {
 
     @Test
     void everyFinishedJobIsTerminalInTheStore() {
-        FOLDERS.drop("count.json", "[{\"id\": \"count-1\", \"prompt\": \"one\"}, {\"id\": \"count-2\", \"prompt\": \"two\"}]");
-        FOLDERS.awaitManifest("count-1", WAIT);
-        FOLDERS.awaitManifest("count-2", WAIT);
+        folders.drop("count.json", "[{\"id\": \"count-1\", \"prompt\": \"one\"}, {\"id\": \"count-2\", \"prompt\": \"two\"}]");
+        folders.awaitManifest("count-1", WAIT);
+        folders.awaitManifest("count-2", WAIT);
         // the manifest is written first, then the job's row records the delivery
         await().atMost(WAIT).until(() -> store.find("count-1").orElseThrow().getState() == JobState.DELIVERED
                 && store.find("count-2").orElseThrow().getState() == JobState.DELIVERED);

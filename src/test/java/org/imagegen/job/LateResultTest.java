@@ -31,12 +31,9 @@ import static org.awaitility.Awaitility.await;
 })
 class LateResultTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Folders FOLDERS = new Folders("late").clean();
-
     @Test
     void aGenerationFinishedAfterTheDeadlineIsTimedOutThenDelivered() {
-        FOLDERS.drop("slow.json", "{\"id\": \"ai-late\", \"prompt\": \"a slow cat sim:ms=3000\"}");
+        folders.drop("slow.json", "{\"id\": \"ai-late\", \"prompt\": \"a slow cat sim:ms=3000\"}");
 
         // the requester hears of the deadline at the deadline: the job is TIMED_OUT, yet still has a next check
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).ignoreExceptions().untilAsserted(() -> {
@@ -59,8 +56,8 @@ class LateResultTest extends ShippedSimulators {
         assertThat(store.find("ai-late").orElseThrow().getNextCheckAt()).isNull();
         // the outbox folder's record of the time-out gives way to the delivered manifest, with the images
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(FOLDERS.awaitManifest("ai-late", WAIT).path("state").asText()).isEqualTo("DELIVERED"));
-        JsonNode manifest = FOLDERS.awaitManifest("ai-late", WAIT);
+                assertThat(folders.awaitManifest("ai-late", WAIT).path("state").asText()).isEqualTo("DELIVERED"));
+        JsonNode manifest = folders.awaitManifest("ai-late", WAIT);
         assertThat(manifest.path("images")).hasSize(4);
         assertThat(manifest.toString()).contains("after the deadline");
         assertThat(allImages.createsFor("ai-late")).isEqualTo(1);
@@ -68,13 +65,13 @@ class LateResultTest extends ShippedSimulators {
 
     @Test
     void aGenerationThatFailsAfterTheDeadlineEndsTheLateChecksAndStaysTimedOut() {
-        FOLDERS.drop("slow-fail.json", "{\"id\": \"ai-late-fail\", \"prompt\": \"a slow failure sim:ms=2500 sim:fail\"}");
+        folders.drop("slow-fail.json", "{\"id\": \"ai-late-fail\", \"prompt\": \"a slow failure sim:ms=2500 sim:fail\"}");
 
         awaitTimedOutForGood("ai-late-fail", "did not finish", "then the generation ended FAILED");
         // told once, at the deadline: the late failure adds no second TIMED_OUT (or FAILED) to the history
         assertThat(store.history("ai-late-fail").stream().map(JobEvent::state).toList())
                 .containsOnlyOnce(JobState.TIMED_OUT).doesNotContain(JobState.FAILED, JobState.SUCCEEDED);
-        assertThat(FOLDERS.awaitManifest("ai-late-fail", WAIT).path("reason").asText())
+        assertThat(folders.awaitManifest("ai-late-fail", WAIT).path("reason").asText())
                 .contains("then the generation ended FAILED");
         assertThat(allImages.createsFor("ai-late-fail")).isEqualTo(1);
     }
@@ -82,7 +79,7 @@ class LateResultTest extends ShippedSimulators {
     @Test
     void aProviderThatKeepsResultsShorterThanTheWindowIsCheckedLateForItsLifetimeOnly() {
         // finishes long after the deadline (1s) plus BFL's declared lifetime (1s), well within the global window (20s)
-        FOLDERS.drop("bfl-slow.json",
+        folders.drop("bfl-slow.json",
                 "{\"id\": \"bfl-late\", \"provider\": \"bfl\", \"prompt\": \"a slow fox sim:ms=8000\"}");
 
         awaitTimedOutForGood("bfl-late", "it had not finished PT1S (bfl's result lifetime) after the deadline");
@@ -92,17 +89,17 @@ class LateResultTest extends ShippedSimulators {
         // the history names the window used: the provider's lifetime, not imagegen.poll.late-window
         assertThat(history.stream().filter(e -> e.state() == JobState.TIMED_OUT).findFirst().orElseThrow().detail())
                 .contains("for PT1S (bfl's result lifetime) more");
-        assertThat(FOLDERS.awaitManifest("bfl-late", WAIT).path("reason").asText())
+        assertThat(folders.awaitManifest("bfl-late", WAIT).path("reason").asText())
                 .contains("had not finished PT1S (bfl's result lifetime) after the deadline");
     }
 
     @Test
     void aJobNeverCreatedAtTheProviderIsNotCheckedLate() {
         // every create refused with 503 until the deadline: no generation exists, so nothing is checked late
-        FOLDERS.drop("never-created.json", "{\"id\": \"ai-never-created\", \"prompt\": \"busy sim:create-503x50\"}");
+        folders.drop("never-created.json", "{\"id\": \"ai-never-created\", \"prompt\": \"busy sim:create-503x50\"}");
 
         awaitTimedOutForGood("ai-never-created");
-        assertThat(FOLDERS.awaitManifest("ai-never-created", WAIT).path("reason").asText())
+        assertThat(folders.awaitManifest("ai-never-created", WAIT).path("reason").asText())
                 .contains("never accepted").doesNotContain("checked every");
     }
 

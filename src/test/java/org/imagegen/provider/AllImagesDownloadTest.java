@@ -1,7 +1,5 @@
 package org.imagegen.provider;
 
-import java.time.Duration;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
@@ -23,20 +21,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 class AllImagesDownloadTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Folders FOLDERS = new Folders("paid-download").clean();
-
     @Test
     void imagesComeFromThePaidDownloadUntilTheCreditsRunOut() {
-        FOLDERS.drop("first.json", "{\"id\": \"paid-1\", \"prompt\": \"a meadow\"}");
-        JsonNode manifest = FOLDERS.awaitEnded("paid-1", "DELIVERED", WAIT);
+        folders.drop("first.json", "{\"id\": \"paid-1\", \"prompt\": \"a meadow\"}");
+        JsonNode manifest = folders.awaitEnded("paid-1", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images")).hasSize(4);
         assertThat(manifest.path("images").findValuesAsText("acquired")).containsOnly("download");
         assertThat(allImages.creditsDebited()).isEqualTo(4);
 
-        FOLDERS.drop("second.json", "{\"id\": \"paid-2\", \"prompt\": \"a forest\"}");
-        JsonNode failed = FOLDERS.awaitEnded("paid-2", "DELIVERY_FAILED", WAIT);
+        folders.drop("second.json", "{\"id\": \"paid-2\", \"prompt\": \"a forest\"}");
+        JsonNode failed = folders.awaitEnded("paid-2", "DELIVERY_FAILED", WAIT);
 
         assertThat(failed.path("reason").asText()).contains("402 (no credits left) for image 2")
                 .contains("images=download").contains("delivery failed 1 times");

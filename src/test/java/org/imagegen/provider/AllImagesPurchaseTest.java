@@ -1,7 +1,6 @@
 package org.imagegen.provider;
 
 import java.awt.image.BufferedImage;
-import java.time.Duration;
 
 import javax.imageio.ImageIO;
 
@@ -36,24 +35,21 @@ import static org.awaitility.Awaitility.await;
 })
 class AllImagesPurchaseTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Folders FOLDERS = new Folders("purchase").clean();
-
     @BeanInject("operatorActions")
     OperatorActions jobs;
 
     @Test
     void boughtImagesCostOneCreditEachOnceAndA402IsClearedByARetryOfTheDelivery() throws Exception {
         allImages.setCredits(6);
-        FOLDERS.drop("buy-1.json", "{\"id\": \"buy-1\", \"prompt\": \"a lighthouse\"}");
+        folders.drop("buy-1.json", "{\"id\": \"buy-1\", \"prompt\": \"a lighthouse\"}");
 
-        JsonNode manifest = FOLDERS.awaitEnded("buy-1", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("buy-1", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images")).hasSize(4);
         for (JsonNode image : manifest.path("images")) {
             assertThat(image.path("acquired").asText()).isEqualTo("buy:upscale");
             assertThat(image.path("sourceUrl").asText()).contains("/v1/images/full/");
-            BufferedImage bought = ImageIO.read(FOLDERS.outbox.resolve("buy-1").resolve(image.path("file").asText()).toFile());
+            BufferedImage bought = ImageIO.read(folders.outbox.resolve("buy-1").resolve(image.path("file").asText()).toFile());
             assertThat(bought.getWidth()).isEqualTo(128); // the upscale: twice the 64 px display image
         }
         assertThat(allImages.creditsDebited()).isEqualTo(4);
@@ -64,8 +60,8 @@ class AllImagesPurchaseTest extends ShippedSimulators {
         assertThat(manifest.path("cost").path("source").asText()).isEqualTo("reported");
 
         // two credits left for four images: two are bought, the third answers 402
-        FOLDERS.drop("buy-2.json", "{\"id\": \"buy-2\", \"prompt\": \"a harbour\"}");
-        JsonNode failed = FOLDERS.awaitEnded("buy-2", "DELIVERY_FAILED", WAIT);
+        folders.drop("buy-2.json", "{\"id\": \"buy-2\", \"prompt\": \"a harbour\"}");
+        JsonNode failed = folders.awaitEnded("buy-2", "DELIVERY_FAILED", WAIT);
 
         assertThat(failed.path("reason").asText()).contains("402 (no credits left) for image 3")
                 .contains("add credits, then retry the delivery");
@@ -77,7 +73,7 @@ class AllImagesPurchaseTest extends ShippedSimulators {
         await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERY_FAILED);
         assertThat(jobs.retryDelivery("buy-2")).isTrue();
         await().atMost(WAIT).until(() -> store.find("buy-2").orElseThrow().getState() == JobState.DELIVERED);
-        JsonNode delivered = Folders.readJson(FOLDERS.manifestPath("buy-2"));
+        JsonNode delivered = Folders.readJson(folders.manifestPath("buy-2"));
         assertThat(delivered.path("images")).hasSize(4);
         // images 1 and 2 were bought before the 402: bought again, not paid again
         assertThat(allImages.creditsDebited()).isEqualTo(8);
@@ -87,9 +83,9 @@ class AllImagesPurchaseTest extends ShippedSimulators {
 
     @Test
     void aGenerationTheProviderFailsIsNotRetriedAsItIsByDefault() {
-        FOLDERS.drop("refused.json", "{\"id\": \"refused\", \"prompt\": \"not accepted sim:fail\"}");
+        folders.drop("refused.json", "{\"id\": \"refused\", \"prompt\": \"not accepted sim:fail\"}");
 
-        JsonNode manifest = FOLDERS.awaitEnded("refused", "FAILED", WAIT);
+        JsonNode manifest = folders.awaitEnded("refused", "FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("status 4");
         assertThat(manifest.path("providerRetries").asInt()).isZero();
@@ -97,9 +93,9 @@ class AllImagesPurchaseTest extends ShippedSimulators {
 
     @Test
     void renderNetImagesFromAHostTheDownloadHostsDoNotListAreRefused() {
-        FOLDERS.drop("rn.json", "{\"id\": \"rn-unlisted\", \"provider\": \"rendernet\", \"prompt\": \"a dune\"}");
+        folders.drop("rn.json", "{\"id\": \"rn-unlisted\", \"provider\": \"rendernet\", \"prompt\": \"a dune\"}");
 
-        JsonNode manifest = FOLDERS.awaitEnded("rn-unlisted", "DELIVERY_FAILED", WAIT);
+        JsonNode manifest = folders.awaitEnded("rn-unlisted", "DELIVERY_FAILED", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("host localhost is not an allowed download host")
                 .contains("redernet-image-data.s3.amazonaws.com");

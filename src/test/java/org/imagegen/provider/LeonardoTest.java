@@ -1,7 +1,6 @@
 package org.imagegen.provider;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,22 +29,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 class LeonardoTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(40);
-    private static final Folders FOLDERS = new Folders("leonardo").clean();
     private static final String KINO = "aa77f04e-3eec-4034-9c07-d0f619684628";
 
     @Test
     void aRequestReachesLeonardoAsItsOwnFieldsAndEveryImageIsDelivered() {
-        FOLDERS.drop("fox.json", """
+        folders.drop("fox.json", """
                 {"id": "leo-fox", "provider": "leonardo", "prompt": "a red fox in snow", "model": "%s",
                  "aspectRatio": "16:9", "count": 3, "seed": 7, "negativePrompt": "blurry, text",
                  "options": {"alchemy": true}}""".formatted(KINO));
 
-        JsonNode manifest = FOLDERS.awaitEnded("leo-fox", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("leo-fox", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images")).hasSize(3);
         for (JsonNode image : manifest.path("images")) {
-            assertThat(FOLDERS.outbox.resolve("leo-fox").resolve(image.path("file").asText())).isNotEmptyFile();
+            assertThat(folders.outbox.resolve("leo-fox").resolve(image.path("file").asText())).isNotEmptyFile();
             assertThat(image.path("sourceUrl").asText()).startsWith("http://" + LeonardoSimulator.IMAGE_HOST + ":"
                     + leonardo.port() + "/users/");
         }
@@ -95,31 +92,27 @@ class LeonardoTest extends ShippedSimulators {
 
     @Test
     void whatLeonardoCannotTakeIsRejectedNamingTheField() {
-        FOLDERS.drop("five.json", "{\"id\": \"leo-five\", \"provider\": \"leonardo\", \"prompt\": \"cats\", \"count\": 5}");
-        FOLDERS.drop("ratio.json", "{\"id\": \"leo-ratio\", \"provider\": \"leonardo\", \"prompt\": \"cats\","
+        folders.drop("five.json", "{\"id\": \"leo-five\", \"provider\": \"leonardo\", \"prompt\": \"cats\", \"count\": 5}");
+        folders.drop("ratio.json", "{\"id\": \"leo-ratio\", \"provider\": \"leonardo\", \"prompt\": \"cats\","
                 + " \"aspectRatio\": \"9:21\"}");
 
-        assertThat(rejectedField("five.json")).isEqualTo("count");
-        assertThat(rejectedField("ratio.json")).isEqualTo("aspectRatio");
-        for (String key : List.of("leo-five", "leo-ratio")) {
-            assertThat(leonardo.received().creates(key)).as(key).isEmpty();
-            assertThat(FOLDERS.manifestPath(key)).doesNotExist();
-        }
+        assertThat(folders.awaitRejectedFields(WAIT, "five.json", "ratio.json")).containsExactly("count", "aspectRatio");
+        assertNeverSent(leonardo, "leo-five", "leo-ratio");
     }
 
     @Test
     void everyModerationFormEndsCensoredOrLeavesTheFlaggedImagesOut() {
-        FOLDERS.drop("moderated.jsonl", """
+        folders.drop("moderated.jsonl", """
                 {"id": "leo-refused", "provider": "leonardo", "prompt": "a forbidden thing sim:censor"}
                 {"id": "leo-nsfw-all", "provider": "leonardo", "prompt": "two risky things sim:nsfw-all", "count": 2}
                 {"id": "leo-nsfw-one", "provider": "leonardo", "prompt": "three things sim:nsfw-one", "count": 3}
                 {"id": "leo-failed", "provider": "leonardo", "prompt": "a broken thing sim:fail"}
                 """);
 
-        JsonNode refused = FOLDERS.awaitManifest("leo-refused", WAIT);
-        JsonNode all = FOLDERS.awaitEnded("leo-nsfw-all", "CENSORED", WAIT);
-        JsonNode one = FOLDERS.awaitEnded("leo-nsfw-one", "DELIVERED", WAIT);
-        JsonNode failed = FOLDERS.awaitManifest("leo-failed", WAIT);
+        JsonNode refused = folders.awaitManifest("leo-refused", WAIT);
+        JsonNode all = folders.awaitEnded("leo-nsfw-all", "CENSORED", WAIT);
+        JsonNode one = folders.awaitEnded("leo-nsfw-one", "DELIVERED", WAIT);
+        JsonNode failed = folders.awaitManifest("leo-failed", WAIT);
 
         // refused at the create with Leonardo's 400: nothing generated, nothing paid, nothing sent again
         assertThat(refused.path("state").asText()).isEqualTo("CENSORED");
@@ -153,7 +146,7 @@ class LeonardoTest extends ShippedSimulators {
 
     @Test
     void faultsAreWaitedOutOrParkedAndNoJobKeyIsEverCreatedTwice() {
-        FaultMatrix.in(FOLDERS, WAIT).provider("leonardo", leonardo)
+        FaultMatrix.in(folders, WAIT).provider("leonardo", leonardo)
                 .delivered("leo-429", "a heron sim:create-429x1 sim:retry-after=1")
                 .delivered("leo-429bare", "a heron sim:create-429barex1")
                 .delivered("leo-503", "a heron sim:create-503x1")
@@ -174,9 +167,5 @@ class LeonardoTest extends ShippedSimulators {
         assertThat(creates429.get(1).at() - creates429.get(0).at()).isGreaterThanOrEqualTo(1000);
         assertThat(leonardo.received().creates("leo-429bare")).hasSize(2);
         assertThat(leonardo.received().creates("leo-503")).hasSize(2);
-    }
-
-    private String rejectedField(String file) {
-        return FOLDERS.awaitRejectedField(file, WAIT);
     }
 }

@@ -51,13 +51,13 @@ import static org.awaitility.Awaitility.await;
 class OpenAiTest extends BundleTest {
 
     private static final String KEY = "sk-openai-test-key";
-    private static final Folders FOLDERS = new Folders("openai").clean();
     private static final OpenAiSimulator OPENAI = (OpenAiSimulator) new OpenAiSimulator(new SimulatorSettings(0,
             Duration.ofMillis(200), Duration.ofMillis(400), 0, 0, 0, 0, Duration.ZERO, KEY, 11, 64)).start();
 
-    static {
+    /** Made before the bundle starts: what it reads at its start is laid out here. */
+    OpenAiTest() {
         // an OpenAI-compatible server read the same way, but with the global response timeout
-        FOLDERS.addProvider("openai-compatible", """
+        folders.addProvider("openai-compatible", """
                 baseUrl: "{{imagegen.providers.openai.base-url}}"
                 apiKey: "{{imagegen.providers.openai.api-key}}"
                 ratePerSecond: "50"
@@ -78,11 +78,11 @@ class OpenAiTest extends BundleTest {
 
     @Test
     void oneCreateDeliversExactlyTheImagesOpenAiSent() throws IOException {
-        FOLDERS.drop("harbour.json", """
+        folders.drop("harbour.json", """
                 {"id": "oa-harbour", "provider": "openai", "prompt": "a harbour at dawn", "count": 3,
                  "aspectRatio": "3:2", "model": "gpt-image-1-mini", "options": {"quality": "low"}}""");
 
-        JsonNode manifest = FOLDERS.awaitEnded("oa-harbour", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("oa-harbour", "DELIVERED", WAIT);
 
         assertThat(OPENAI.createsFor("oa-harbour")).as("one create, paid once").isEqualTo(1);
         assertThat(OPENAI.otherCalls()).as("no status check, no download: the API has none").isZero();
@@ -97,7 +97,7 @@ class OpenAiTest extends BundleTest {
         assertThat(manifest.path("images")).hasSize(3);
         for (int i = 0; i < 3; i++) {
             JsonNode image = manifest.path("images").get(i);
-            Path file = FOLDERS.outbox.resolve("oa-harbour").resolve(image.path("file").asText());
+            Path file = folders.outbox.resolve("oa-harbour").resolve(image.path("file").asText());
             byte[] delivered = Files.readAllBytes(file);
             assertThat(delivered).as("image %d as OpenAI sent it", i).isEqualTo(sent.get(i));
             var picture = ImageIO.read(new ByteArrayInputStream(delivered));
@@ -114,13 +114,13 @@ class OpenAiTest extends BundleTest {
 
     @Test
     void moderationAtTheInputOrTheOutputIsCensoredWithOpenAisMessage() {
-        FOLDERS.drop("censored.jsonl", """
+        folders.drop("censored.jsonl", """
                 {"id": "oa-censor-out", "provider": "openai", "prompt": "a forbidden picture sim:censor"}
                 {"id": "oa-censor-in", "provider": "openai", "prompt": "a forbidden prompt sim:censor-input"}
                 """);
 
         for (String id : List.of("oa-censor-out", "oa-censor-in")) {
-            JsonNode manifest = FOLDERS.awaitEnded(id, "CENSORED", WAIT);
+            JsonNode manifest = folders.awaitEnded(id, "CENSORED", WAIT);
             assertThat(manifest.path("reason").asText()).as(id)
                     .startsWith("Your request was rejected by the safety system");
             assertThat(manifest.path("images")).as(id).isEmpty();
@@ -132,18 +132,18 @@ class OpenAiTest extends BundleTest {
 
     @Test
     void aBillingLimitAnExhaustedQuotaOrABadParameterFailsWithOpenAisMessage() {
-        FOLDERS.drop("refused.jsonl", """
+        folders.drop("refused.jsonl", """
                 {"id": "oa-billing", "provider": "openai", "prompt": "a bill sim:billing-limit"}
                 {"id": "oa-quota", "provider": "openai", "prompt": "a budget sim:no-quota"}
                 {"id": "oa-dalle", "provider": "openai", "prompt": "an old model", "model": "dall-e-3"}
                 """);
 
-        JsonNode billing = FOLDERS.awaitEnded("oa-billing", "FAILED", WAIT);
-        JsonNode dalle = FOLDERS.awaitEnded("oa-dalle", "FAILED", WAIT);
+        JsonNode billing = folders.awaitEnded("oa-billing", "FAILED", WAIT);
+        JsonNode dalle = folders.awaitEnded("oa-dalle", "FAILED", WAIT);
 
         assertThat(billing.path("reason").asText()).isEqualTo("openai answered HTTP 400: Billing hard limit has been reached");
         assertThat(dalle.path("reason").asText()).startsWith("openai answered HTTP 400: Invalid value: 'dall-e-3'.");
-        JsonNode quota = FOLDERS.awaitEnded("oa-quota", "FAILED", WAIT);
+        JsonNode quota = folders.awaitEnded("oa-quota", "FAILED", WAIT);
         assertThat(quota.path("reason").asText()).isEqualTo("openai answered HTTP 429: You exceeded your current quota,"
                 + " please check your plan and billing details.");
         assertThat(store.find("oa-quota").orElseThrow().getCreateAttempts()).as("not sent again").isEqualTo(1);
@@ -153,7 +153,7 @@ class OpenAiTest extends BundleTest {
 
     @Test
     void refusedCreatesAreSentAgainAndPaidOnceWhileAnAnswerThatMayHaveBeenBilledIsParked() {
-        FOLDERS.drop("faults.jsonl", """
+        folders.drop("faults.jsonl", """
                 {"id": "oa-429", "provider": "openai", "prompt": "a queue sim:create-429x2"}
                 {"id": "oa-429bare", "provider": "openai", "prompt": "a crowd sim:create-429barex1"}
                 {"id": "oa-500", "provider": "openai", "prompt": "a server sim:create-500x1"}
@@ -163,7 +163,7 @@ class OpenAiTest extends BundleTest {
                 """);
 
         for (String id : List.of("oa-429", "oa-429bare", "oa-500", "oa-503")) {
-            JsonNode manifest = FOLDERS.awaitEnded(id, "DELIVERED", WAIT);
+            JsonNode manifest = folders.awaitEnded(id, "DELIVERED", WAIT);
             assertThat(OPENAI.createsFor(id)).as(id + ": refused creates make nothing; one made").isEqualTo(1);
             assertThat(manifest.path("images")).hasSize(1);
         }
@@ -174,7 +174,7 @@ class OpenAiTest extends BundleTest {
         assertThat(store.find("oa-429").orElseThrow().getCreateAttempts()).isEqualTo(3);
 
         for (String id : List.of("oa-502", "oa-lost")) {
-            JsonNode manifest = FOLDERS.awaitEnded(id, "NEEDS_ATTENTION", WAIT);
+            JsonNode manifest = folders.awaitEnded(id, "NEEDS_ATTENTION", WAIT);
             assertThat(manifest.path("reason").asText()).contains("not sent again");
             assertThat(OPENAI.createsFor(id)).as(id + ": made once, never sent again").isEqualTo(1);
         }
@@ -183,23 +183,22 @@ class OpenAiTest extends BundleTest {
 
     @Test
     void requestsOpenAiCannotTakeAreRejectedNamingTheField() {
-        FOLDERS.drop("wide.json", "{\"id\": \"oa-wide\", \"provider\": \"openai\", \"prompt\": \"a panorama\","
+        folders.drop("wide.json", "{\"id\": \"oa-wide\", \"provider\": \"openai\", \"prompt\": \"a panorama\","
                 + " \"aspectRatio\": \"16:9\"}");
-        FOLDERS.drop("many.json", "{\"id\": \"oa-many\", \"provider\": \"openai\", \"prompt\": \"a flock\","
+        folders.drop("many.json", "{\"id\": \"oa-many\", \"provider\": \"openai\", \"prompt\": \"a flock\","
                 + " \"count\": 11}");
 
-        FOLDERS.drop("seeded.json", "{\"id\": \"oa-seeded\", \"provider\": \"openai\", \"prompt\": \"a tide\","
+        folders.drop("seeded.json", "{\"id\": \"oa-seeded\", \"provider\": \"openai\", \"prompt\": \"a tide\","
                 + " \"seed\": 7}");
-        FOLDERS.drop("negative.json", "{\"id\": \"oa-negative\", \"provider\": \"openai\", \"prompt\": \"a tide\","
+        folders.drop("negative.json", "{\"id\": \"oa-negative\", \"provider\": \"openai\", \"prompt\": \"a tide\","
                 + " \"negativePrompt\": \"boats\"}");
 
-        assertThat(rejectedField("wide.json")).isEqualTo("aspectRatio");
-        assertThat(rejectedField("many.json")).isEqualTo("count");
-        assertThat(rejectedField("seeded.json")).as("OpenAI has no seed").isEqualTo("seed");
-        assertThat(rejectedField("negative.json")).as("nor a negative prompt").isEqualTo("negativePrompt");
-        assertThat(store.find("oa-wide")).isEmpty();
-        assertThat(store.find("oa-many")).isEmpty();
-        assertThat(store.find("oa-seeded")).isEmpty();
+        // OpenAI has no seed, nor a negative prompt
+        assertThat(folders.awaitRejectedFields(WAIT, "wide.json", "many.json", "seeded.json", "negative.json"))
+                .containsExactly("aspectRatio", "count", "seed", "negativePrompt");
+        for (String id : List.of("oa-wide", "oa-many", "oa-seeded")) {
+            assertThat(store.find(id)).as(id).isEmpty();
+        }
         assertThat(OPENAI.requestFor("oa-wide")).isNull();
     }
 
@@ -211,11 +210,11 @@ class OpenAiTest extends BundleTest {
      */
     @Test
     void aSlowSynchronousCreateWaitsOnItsOwnTimeoutAndHoldsNoStatusLoopWorker() {
-        FOLDERS.drop("slow.jsonl", Folders.jsonl(3, i -> "{\"id\": \"oa-slow-" + i + "\", \"provider\": \"openai\","
+        folders.drop("slow.jsonl", Folders.jsonl(3, i -> "{\"id\": \"oa-slow-" + i + "\", \"provider\": \"openai\","
                 + " \"prompt\": \"a slow painting " + i + " sim:ms=6000\"}"));
         await().atMost(WAIT).until(() -> OPENAI.answersWaiting() == 3);
 
-        FOLDERS.drop("quick.jsonl", Folders.jsonl(6, i -> "{\"id\": \"oa-quick-" + i + "\", \"prompt\": \"a quick sketch "
+        folders.drop("quick.jsonl", Folders.jsonl(6, i -> "{\"id\": \"oa-quick-" + i + "\", \"prompt\": \"a quick sketch "
                 + i + "\"}"));
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 assertThat(states("oa-quick-", 6)).as("the all-images jobs").containsOnly(JobState.DELIVERED));
@@ -228,18 +227,14 @@ class OpenAiTest extends BundleTest {
             assertThat(OPENAI.createsFor("oa-slow-" + i)).isEqualTo(1);
         }
 
-        FOLDERS.drop("compatible.json", "{\"id\": \"oa-compatible-slow\", \"provider\": \"openai-compatible\","
+        folders.drop("compatible.json", "{\"id\": \"oa-compatible-slow\", \"provider\": \"openai-compatible\","
                 + " \"prompt\": \"a slow painting sim:ms=6000\"}");
-        FOLDERS.awaitEnded("oa-compatible-slow", "NEEDS_ATTENTION", WAIT);
+        folders.awaitEnded("oa-compatible-slow", "NEEDS_ATTENTION", WAIT);
         assertThat(OPENAI.createsFor("oa-compatible-slow")).isEqualTo(1);
     }
 
     private List<Fault> faults(String jobKey) {
         return OPENAI.injectedFaults().stream().filter(f -> f.jobKey().equals(jobKey)).map(f -> f.fault()).toList();
-    }
-
-    private String rejectedField(String fileName) {
-        return FOLDERS.awaitRejectedField(fileName, WAIT);
     }
 
     private List<JobState> states(String prefix, int n) {

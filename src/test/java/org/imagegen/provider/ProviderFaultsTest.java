@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -58,8 +57,6 @@ import static org.awaitility.Awaitility.await;
 })
 class ProviderFaultsTest extends ShippedSimulators {
 
-    private static final Duration WAIT = Duration.ofSeconds(40);
-    private static final Folders FOLDERS = new Folders("faults").clean();
     private static final String AI = "all-images";
     private static final String RN = "rendernet";
 
@@ -149,7 +146,7 @@ class ProviderFaultsTest extends ShippedSimulators {
             // fails delivery 3 times (imagegen.delivery.max-attempts), then answers: for the operator's retry
             batch.append(new FaultCase("image-404-then-retried", AI, "sim:image-404x3", JobState.DELIVERY_FAILED,
                     null, 1, 1).line()).append('\n');
-            FOLDERS.drop("faults.jsonl", batch.toString());
+            folders.drop("faults.jsonl", batch.toString());
             dropped = true;
         }
     }
@@ -157,7 +154,7 @@ class ProviderFaultsTest extends ShippedSimulators {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void eachFaultHasItsOutcome(FaultCase c) {
-        JsonNode manifest = FOLDERS.awaitManifest(c.id(), WAIT);
+        JsonNode manifest = folders.awaitManifest(c.id(), WAIT);
 
         assertThat(manifest.path("state").asText()).as(manifest.toPrettyString()).isEqualTo(c.state().name());
         if (c.reason() != null) {
@@ -179,18 +176,18 @@ class ProviderFaultsTest extends ShippedSimulators {
 
     @Test
     void aDownloadCutShortIsRetriedAndNoCorruptImageIsDelivered() throws IOException {
-        JsonNode manifest = FOLDERS.awaitEnded("image-truncated", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("image-truncated", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images")).hasSize(4);
         for (JsonNode image : manifest.path("images")) {
-            Path file = FOLDERS.outbox.resolve("image-truncated").resolve(image.path("file").asText());
+            Path file = folders.outbox.resolve("image-truncated").resolve(image.path("file").asText());
             assertThat(Files.size(file)).isEqualTo(image.path("bytes").asLong());
             BufferedImage decoded = ImageIO.read(file.toFile());
             assertThat(decoded).as(file + " decodes").isNotNull();
             assertThat(decoded.getWidth()).isEqualTo(384);
         }
         assertThat(allImages.injectedFaults()).filteredOn(i -> i.jobKey().equals("image-truncated")).hasSize(2);
-        try (Stream<Path> files = Files.walk(FOLDERS.outbox.resolve("image-truncated"))) {
+        try (Stream<Path> files = Files.walk(folders.outbox.resolve("image-truncated"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
         }
     }
@@ -201,7 +198,7 @@ class ProviderFaultsTest extends ShippedSimulators {
 
         assertThat(manifest.path("state").asText()).isEqualTo("DELIVERY_FAILED");
         assertThat(manifest.path("reason").asText()).contains("image 4").contains("kept under data/staging/image-404");
-        Path staging = FOLDERS.data.resolve("staging").resolve("image-404");
+        Path staging = folders.data.resolve("staging").resolve("image-404");
         assertThat(staging.resolve("1.jpg")).exists();
         assertThat(staging.resolve("2.jpg")).exists();
         assertThat(staging.resolve("3.jpg")).exists();
@@ -218,7 +215,7 @@ class ProviderFaultsTest extends ShippedSimulators {
 
         await().atMost(WAIT).until(() -> store.find("image-404-then-retried").orElseThrow().getState()
                 == JobState.DELIVERED);
-        JsonNode manifest = Folders.readJson(FOLDERS.manifestPath("image-404-then-retried"));
+        JsonNode manifest = Folders.readJson(folders.manifestPath("image-404-then-retried"));
         assertThat(manifest.path("state").asText()).isEqualTo("DELIVERED");
         assertThat(manifest.path("images")).hasSize(4);
         assertThat(allImages.createsFor("image-404-then-retried")).isEqualTo(1);
@@ -234,24 +231,24 @@ class ProviderFaultsTest extends ShippedSimulators {
 
     @Test
     void anImageSentWithAWrongContentTypeIsJudgedByItsBytes() {
-        JsonNode manifest = FOLDERS.awaitEnded("image-mislabelled", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("image-mislabelled", "DELIVERED", WAIT);
 
         assertThat(manifest.path("images").get(0).path("contentType").asText()).isEqualTo("image/png");
     }
 
     @Test
     void aRetryAfterPausesEveryCallOnTheProviderKeyNotJustTheJobThatGotIt() {
-        FOLDERS.drop("pause-a.json", "{\"id\": \"pause-a\", \"prompt\": \"first sim:create-429x1 sim:retry-after=3\"}");
+        folders.drop("pause-a.json", "{\"id\": \"pause-a\", \"prompt\": \"first sim:create-429x1 sim:retry-after=3\"}");
         await().atMost(WAIT).until(() -> allImages.injectedFaults().stream()
                 .anyMatch(i -> i.jobKey().equals("pause-a")));
         long answered429At = allImages.injectedFaults().stream().filter(i -> i.jobKey().equals("pause-a"))
                 .findFirst().orElseThrow().at();
 
         // another job on the same key, arriving after the 429: its create waits for the pause too
-        FOLDERS.drop("pause-b.json", "{\"id\": \"pause-b\", \"prompt\": \"second, no fault of its own\"}");
+        folders.drop("pause-b.json", "{\"id\": \"pause-b\", \"prompt\": \"second, no fault of its own\"}");
 
-        assertThat(FOLDERS.awaitManifest("pause-b", WAIT).path("state").asText()).isEqualTo("DELIVERED");
-        assertThat(FOLDERS.awaitManifest("pause-a", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(folders.awaitManifest("pause-b", WAIT).path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(folders.awaitManifest("pause-a", WAIT).path("state").asText()).isEqualTo("DELIVERED");
         // ordering, on the simulator's own clock: no create on the key before the Retry-After had passed
         assertThat(allImages.statsFor("pause-b").startedAt()).isGreaterThanOrEqualTo(answered429At + 3000);
         assertThat(allImages.statsFor("pause-a").startedAt()).isGreaterThanOrEqualTo(answered429At + 3000);
@@ -266,7 +263,7 @@ class ProviderFaultsTest extends ShippedSimulators {
      * the assertions that read the row.
      */
     private JsonNode awaitOutcome(String id) {
-        JsonNode manifest = FOLDERS.awaitManifest(id, WAIT);
+        JsonNode manifest = folders.awaitManifest(id, WAIT);
         await().atMost(WAIT).until(() -> store.find(id).orElseThrow().getState().name()
                 .equals(manifest.path("state").asText()));
         return manifest;

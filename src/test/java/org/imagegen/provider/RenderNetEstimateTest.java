@@ -35,13 +35,11 @@ import static org.assertj.core.api.Assertions.within;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RenderNetEstimateTest extends ShippedSimulators {
 
-    private static final Folders FOLDERS = new Folders("rn-estimate").clean();
-
     @Test
     @Order(1)
     void eachJobCostsWhatTheEstimateSaidAndTheBalanceWentDownByExactlyThat() {
         long before = rendernet.credits();
-        FOLDERS.drop("batches.jsonl", """
+        folders.drop("batches.jsonl", """
                 {"id": "rn-est-1", "provider": "rendernet", "prompt": "one lamp", "count": 1}
                 {"id": "rn-est-2", "provider": "rendernet", "prompt": "two lamps", "count": 2}
                 {"id": "rn-est-4", "provider": "rendernet", "prompt": "four lamps", "count": 4}
@@ -49,7 +47,7 @@ class RenderNetEstimateTest extends ShippedSimulators {
 
         double recorded = 0;
         for (String id : List.of("rn-est-1", "rn-est-2", "rn-est-4")) {
-            JsonNode manifest = FOLDERS.awaitEnded(id, "DELIVERED", WAIT);
+            JsonNode manifest = folders.awaitEnded(id, "DELIVERED", WAIT);
             int images = manifest.path("images").size();
             assertCost(manifest, images * RenderNetSimulator.CREDITS_PER_IMAGE, "reported");
             assertThat(rendernet.createsFor(id)).isEqualTo(1);
@@ -63,64 +61,58 @@ class RenderNetEstimateTest extends ShippedSimulators {
     @Test
     @Order(2)
     void aBalanceTooSmallFailsTheJobWithTheFiguresAndNoCreate() {
-        withCredits(2, () -> {
-            FOLDERS.drop("poor.json", """
-                    {"id": "rn-est-poor", "provider": "rendernet", "prompt": "three boats", "count": 3}""");
+        JsonNode manifest = runShortOfCredits(2, "rn-est-poor", "rendernet", "three boats", 3, "FAILED");
 
-            JsonNode manifest = FOLDERS.awaitEnded("rn-est-poor", "FAILED", WAIT);
-
-            assertThat(manifest.path("reason").asText()).isEqualTo("not sent: rendernet: 3 credits needed, 2 left");
-            assertThat(manifest.path("cost").path("amount").isMissingNode()
-                    || manifest.path("cost").path("amount").isNull()).as(manifest.toPrettyString()).isTrue();
-            assertThat(posts("rn-est-poor", "/pub/v1/generations/estimate")).isEqualTo(1);
-            assertThat(posts("rn-est-poor", "/pub/v1/generations")).as("no create sent, not even a refused one").isZero();
-            assertThat(manifest.path("createAttempts").asInt()).as("no create was ever marked as being sent").isZero();
-            assertThat(rendernet.credits()).isEqualTo(2);
-        });
+        assertThat(manifest.path("reason").asText()).isEqualTo("not sent: rendernet: 3 credits needed, 2 left");
+        assertThat(manifest.path("cost").path("amount").isMissingNode()
+                || manifest.path("cost").path("amount").isNull()).as(manifest.toPrettyString()).isTrue();
+        assertThat(posts("rn-est-poor", "/pub/v1/generations/estimate")).isEqualTo(1);
+        assertThat(posts("rn-est-poor", "/pub/v1/generations")).as("no create sent, not even a refused one").isZero();
+        assertThat(manifest.path("createAttempts").asInt()).as("no create was ever marked as being sent").isZero();
     }
 
     @Test
     @Order(3)
     void onARouteABalanceTooSmallSendsTheJobToTheNextStepWithoutACreate() {
-        withCredits(3, () -> {
-            // four images: all-images, the next step, always makes four
-            FOLDERS.drop("poor-route.json", """
-                    {"id": "rn-est-route", "provider": "route:thrifty", "prompt": "four boats", "count": 4}""");
+        // four images: all-images, the next step, always makes four
+        JsonNode manifest = runShortOfCredits(3, "rn-est-route", "route:thrifty", "four boats", 4, "DELIVERED");
 
-            JsonNode manifest = FOLDERS.awaitEnded("rn-est-route", "DELIVERED", WAIT);
-
-            assertThat(manifest.path("provider").asText()).isEqualTo("all-images");
-            JsonNode left = manifest.path("attempts").get(0);
-            assertThat(left.path("provider").asText()).as(manifest.toPrettyString()).isEqualTo("rendernet");
-            assertThat(left.path("outcome").asText()).isEqualTo("NO_QUOTA");
-            assertThat(left.path("reason").asText()).contains("4 credits needed, 3 left");
-            assertThat(posts("rn-est-route", "/pub/v1/generations")).as("no create sent to RenderNet").isZero();
-            assertThat(rendernet.credits()).isEqualTo(3);
-        });
+        assertThat(manifest.path("provider").asText()).isEqualTo("all-images");
+        JsonNode left = manifest.path("attempts").get(0);
+        assertThat(left.path("provider").asText()).as(manifest.toPrettyString()).isEqualTo("rendernet");
+        assertThat(left.path("outcome").asText()).isEqualTo("NO_QUOTA");
+        assertThat(left.path("reason").asText()).contains("4 credits needed, 3 left");
+        assertThat(posts("rn-est-route", "/pub/v1/generations")).as("no create sent to RenderNet").isZero();
     }
 
     @Test
     @Order(4)
     void anEstimateThatFailsLeavesTheJobDeliveredAtTheConfiguredPrice() {
-        FOLDERS.drop("unestimated.jsonl", """
+        folders.drop("unestimated.jsonl", """
                 {"id": "rn-est-500", "provider": "rendernet", "prompt": "sim:estimate-500x1 a kite", "count": 2}
                 {"id": "rn-est-malformed", "provider": "rendernet", "prompt": "sim:estimate-malformedx1 a kite", "count": 2}
                 {"id": "rn-est-slow", "provider": "rendernet", "prompt": "sim:estimate-slowx1 a kite", "count": 2}
                 """);
 
         for (String id : List.of("rn-est-500", "rn-est-malformed", "rn-est-slow")) {
-            JsonNode manifest = FOLDERS.awaitEnded(id, "DELIVERED", WAIT);
+            JsonNode manifest = folders.awaitEnded(id, "DELIVERED", WAIT);
             assertCost(manifest, 2 * 1.5, "configured");
             assertThat(rendernet.createsFor(id)).isEqualTo(1);
         }
         assertThat(rendernet.injectedFaults()).filteredOn(f -> f.point().equals("estimate")).hasSize(3);
     }
 
-    /** Runs {@code test} with the simulator's balance at {@code credits}; then the balance is plenty again. */
-    private void withCredits(long credits, Runnable test) {
+    /**
+     * Runs one job ({@link Folders#runJob}) with the simulator's balance at {@code credits}, too few for it: the
+     * balance is unspent when the job has ended, and plenty again afterwards.
+     */
+    private JsonNode runShortOfCredits(long credits, String id, String provider, String prompt, int count,
+                                       String state) {
         rendernet.setCredits(credits);
         try {
-            test.run();
+            JsonNode manifest = folders.runJob(id, provider, prompt, count, state, WAIT);
+            assertThat(rendernet.credits()).as("credits left").isEqualTo(credits);
+            return manifest;
         } finally {
             rendernet.setCredits(1_000_000);
         }

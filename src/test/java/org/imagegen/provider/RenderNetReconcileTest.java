@@ -28,14 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RenderNetReconcileTest extends ShippedSimulators {
 
-    private static final Folders FOLDERS = new Folders("rn-reconcile").clean();
-
     @Test
     @Order(1)
     void aLostCreateThatIsTheOnlyNewGenerationInTheListIsTakenNotSentAgain() {
-        FOLDERS.drop("lost.json", "{\"id\": \"rn-found\", \"provider\": \"rendernet\", \"prompt\": \"lost sim:create-lost\"}");
+        folders.drop("lost.json", "{\"id\": \"rn-found\", \"provider\": \"rendernet\", \"prompt\": \"lost sim:create-lost\"}");
 
-        JsonNode manifest = FOLDERS.awaitEnded("rn-found", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("rn-found", "DELIVERED", WAIT);
 
         assertThat(manifest.path("createAttempts").asInt()).isEqualTo(1);
         assertThat(manifest.toString()).contains("after a lost create answer");
@@ -46,9 +44,9 @@ class RenderNetReconcileTest extends ShippedSimulators {
     @Test
     @Order(2)
     void aCreateTooSlowToAnswerIsTakenFromTheListToo() {
-        FOLDERS.drop("slow.json", "{\"id\": \"rn-slow\", \"provider\": \"rendernet\", \"prompt\": \"slow sim:create-slowx1\"}");
+        folders.drop("slow.json", "{\"id\": \"rn-slow\", \"provider\": \"rendernet\", \"prompt\": \"slow sim:create-slowx1\"}");
 
-        FOLDERS.awaitEnded("rn-slow", "DELIVERED", WAIT);
+        folders.awaitEnded("rn-slow", "DELIVERED", WAIT);
 
         assertThat(rendernet.createsFor("rn-slow")).isEqualTo(1);
     }
@@ -56,14 +54,14 @@ class RenderNetReconcileTest extends ShippedSimulators {
     @Test
     @Order(3)
     void lostCreatesAtTheSameTimeAreNeverGivenEachOthersGeneration() {
-        FOLDERS.drop("lost-together.jsonl", """
+        folders.drop("lost-together.jsonl", """
                 {"id": "rn-twin-1", "provider": "rendernet", "prompt": "twin one sim:create-lost"}
                 {"id": "rn-twin-2", "provider": "rendernet", "prompt": "twin two sim:create-lost"}
                 {"id": "rn-twin-3", "provider": "rendernet", "prompt": "twin three sim:create-lost"}
                 """);
 
-        List<JsonNode> manifests = List.of(FOLDERS.awaitManifest("rn-twin-1", WAIT),
-                FOLDERS.awaitManifest("rn-twin-2", WAIT), FOLDERS.awaitManifest("rn-twin-3", WAIT));
+        List<JsonNode> manifests = List.of(folders.awaitManifest("rn-twin-1", WAIT),
+                folders.awaitManifest("rn-twin-2", WAIT), folders.awaitManifest("rn-twin-3", WAIT));
 
         // each is either delivered with a generation of its own or parked for a person: which, depends on whether
         // the others' creates were still unsettled when it looked; never a second create, never a shared generation
@@ -81,9 +79,9 @@ class RenderNetReconcileTest extends ShippedSimulators {
     @Test
     @Order(4)
     void aCreateThatNeverArrivedIsParkedRatherThanGuessedFromTheList() {
-        FOLDERS.drop("refused.json", "{\"id\": \"rn-not-made\", \"provider\": \"rendernet\", \"prompt\": \"x sim:create-500x1\"}");
+        folders.drop("refused.json", "{\"id\": \"rn-not-made\", \"provider\": \"rendernet\", \"prompt\": \"x sim:create-500x1\"}");
 
-        JsonNode manifest = FOLDERS.awaitEnded("rn-not-made", "NEEDS_ATTENTION", WAIT);
+        JsonNode manifest = folders.awaitEnded("rn-not-made", "NEEDS_ATTENTION", WAIT);
 
         assertThat(manifest.path("reason").asText()).contains("not sent again");
         assertThat(rendernet.createsFor("rn-not-made")).isZero();

@@ -1,6 +1,5 @@
 package org.imagegen.routing;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,12 +48,10 @@ import static org.imagegen.support.ApiClient.json;
 class RoutesOverProvidersTest extends ShippedSimulators {
 
     static final String TOKEN = "routing-token-0123456789abcdef";
-    private static final Duration WAIT = Duration.ofSeconds(40);
-    private static final Folders FOLDERS = new Folders("routing").clean();
 
     @Test
     void refusedCreatesFallOverAlongTheRouteAndOneIsMadeAtTheProviderThatDelivers() {
-        JsonNode manifest = FOLDERS.runJob("rt-busy", "route:fast", "a busy harbour sim:create-503x2",
+        JsonNode manifest = folders.runJob("rt-busy", "route:fast", "a busy harbour sim:create-503x2",
                 "DELIVERED", WAIT);
         assertThat(manifest.path("provider").asText()).isEqualTo("fal");
         // bfl and Replicate refused twice each (503: nothing made) and were left; fal, the last step, was asked again
@@ -99,12 +96,12 @@ class RoutesOverProvidersTest extends ShippedSimulators {
     void aRateLimitPastTheWaitBudgetFallsOverAtOnceAndOneWithinItIsWaitedOut() {
         // each 429 asks for 2 s, past the 1.5 s wait budget: bfl and Replicate are left at their first 429; a 429
         // that asks for 1 s is within it: bfl is asked again
-        FOLDERS.drop("crowd.jsonl", """
+        folders.drop("crowd.jsonl", """
                 {"id": "rt-crowd", "provider": "route:fast", "prompt": "a crowd sim:create-429x1 sim:retry-after=2"}
                 {"id": "rt-queue", "provider": "route:fast", "prompt": "a short queue sim:create-429x1 sim:retry-after=1"}
                 """);
 
-        JsonNode manifest = FOLDERS.awaitEnded("rt-crowd", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("rt-crowd", "DELIVERED", WAIT);
 
         assertThat(creates(bfl, "rt-crowd")).isEqualTo(1);
         assertThat(creates(replicate, "rt-crowd")).isEqualTo(1);
@@ -114,7 +111,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
                 .containsExactly("RATE_LIMITED", "RATE_LIMITED", "DELIVERED");
         assertThat(manifest.path("attempts").get(0).path("reason").asText()).contains("past the wait budget of PT1.5S");
 
-        JsonNode waited = FOLDERS.awaitEnded("rt-queue", "DELIVERED", WAIT);
+        JsonNode waited = folders.awaitEnded("rt-queue", "DELIVERED", WAIT);
         assertThat(creates(bfl, "rt-queue")).as("refused once, then made").isEqualTo(2);
         assertThat(bfl.createsFor("rt-queue")).isEqualTo(1);
         assertThat(creates(replicate, "rt-queue") + creates(fal, "rt-queue")).isZero();
@@ -123,7 +120,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void moderationIsTheAnswerAndNoOtherProviderIsAsked() {
-        JsonNode manifest = FOLDERS.runJob("rt-censor", "route:fast", "a forbidden picture sim:censor",
+        JsonNode manifest = folders.runJob("rt-censor", "route:fast", "a forbidden picture sim:censor",
                 "CENSORED", WAIT);
         assertThat(manifest.path("provider").asText()).isEqualTo("bfl");
         assertThat(bfl.createsFor("rt-censor")).isEqualTo(1);
@@ -137,7 +134,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void anExhaustedQuotaFallsOverAtOnceToTheNextStepsModel() {
-        JsonNode manifest = FOLDERS.runJob("rt-quota", "route:quota", "a budget sim:no-quota", "DELIVERED", WAIT);
+        JsonNode manifest = folders.runJob("rt-quota", "route:quota", "a budget sim:no-quota", "DELIVERED", WAIT);
         assertThat(creates(openai, "rt-quota")).as("refused once, never sent again").isEqualTo(1);
         assertThat(openai.createsFor("rt-quota")).isZero();
         assertThat(bfl.createsFor("rt-quota")).isEqualTo(1);
@@ -151,7 +148,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aGenerationTheProviderGaveUpForCapacityFallsOver() {
-        JsonNode manifest = FOLDERS.runJob("rt-aborted", "route:patient", "a long queue sim:aborted",
+        JsonNode manifest = folders.runJob("rt-aborted", "route:patient", "a long queue sim:aborted",
                 "DELIVERED", WAIT);
         assertThat(replicate.createsFor("rt-aborted")).as("aborted before it started").isEqualTo(1);
         assertThat(bfl.createsFor("rt-aborted")).isEqualTo(1);
@@ -162,7 +159,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
     @Test
     void aCreateWhoseAnswerWasLostIsSettledAtItsProviderNeverSentElsewhere() {
         // bfl cannot be searched for it: a person decides, and nothing is sent to another provider meanwhile
-        JsonNode manifest = FOLDERS.runJob("rt-lost", "route:fast", "a lost letter sim:create-lost",
+        JsonNode manifest = folders.runJob("rt-lost", "route:fast", "a lost letter sim:create-lost",
                 "NEEDS_ATTENTION", WAIT);
         assertThat(bfl.createsFor("rt-lost")).isEqualTo(1);
         assertThat(creates(replicate, "rt-lost") + creates(fal, "rt-lost")).isZero();
@@ -176,7 +173,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
      */
     @Test
     void aFailedCreateIsSearchedForBeforeTheJobMovesAndParkedWhereItCannotBe() {
-        JsonNode manifest = FOLDERS.runJob("rt-garden", "route:images", "a walled garden sim:create-500x2",
+        JsonNode manifest = folders.runJob("rt-garden", "route:images", "a walled garden sim:create-500x2",
                 "NEEDS_ATTENTION", WAIT);
         assertThat(creates(allImages, "rt-garden")).as("creates sent to all-images").isEqualTo(2);
         assertThat(allImages.received().calls()).as("searched for after each")
@@ -190,7 +187,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aProvidersDefaultRouteIsTakenByRequestsThatNameTheProvider() {
-        JsonNode manifest = FOLDERS.runJob("rt-leo", "leonardo", "a lighthouse sim:create-503x2", "DELIVERED", WAIT);
+        JsonNode manifest = folders.runJob("rt-leo", "leonardo", "a lighthouse sim:create-503x2", "DELIVERED", WAIT);
         assertThat(manifest.path("request").path("route").asText()).isEqualTo("leo");
         assertThat(creates(leonardo, "rt-leo")).isEqualTo(2);
         assertThat(leonardo.createsFor("rt-leo")).isZero();
@@ -200,7 +197,7 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aProviderMarkedDownIsNotAsked() {
-        JsonNode manifest = FOLDERS.runJob("rt-down", "route:idle", "a quiet street", "DELIVERED", WAIT);
+        JsonNode manifest = folders.runJob("rt-down", "route:idle", "a quiet street", "DELIVERED", WAIT);
         assertThat(creates(rendernet, "rt-down")).isZero();
         assertThat(bfl.createsFor("rt-down")).isEqualTo(1);
         assertAttempt(manifest.path("attempts").get(0), "rendernet", "JuggernautXL", "MARKED_DOWN",
@@ -210,16 +207,16 @@ class RoutesOverProvidersTest extends ShippedSimulators {
 
     @Test
     void aRequestThatNamesABadRouteOrDoesNotSuitEveryStepIsRejectedNamingTheField() {
-        FOLDERS.drop("bad.jsonl", """
+        folders.drop("bad.jsonl", """
                 {"id": "rt-nowhere", "provider": "route:nowhere", "prompt": "a map"}
                 {"id": "rt-model", "provider": "route:fast", "prompt": "a map", "model": "flux-dev"}
                 {"id": "rt-count", "provider": "route:patient", "prompt": "a flock", "count": 2}
                 {"id": "rt-fine", "provider": "route:patient", "prompt": "a single bird"}
                 """);
 
-        FOLDERS.awaitEnded("rt-fine", "DELIVERED", WAIT);
-        FOLDERS.awaitRejectedField("bad.jsonl", WAIT);
-        JsonNode errors = Folders.readJson(FOLDERS.rejected("bad.jsonl.error.json"));
+        folders.awaitEnded("rt-fine", "DELIVERED", WAIT);
+        folders.awaitRejectedField("bad.jsonl", WAIT);
+        JsonNode errors = Folders.readJson(folders.rejected("bad.jsonl.error.json"));
 
         JsonNode problems = errors.path("problems");
         assertThat(problems).as(errors.toPrettyString()).hasSize(3);

@@ -1,6 +1,5 @@
 package org.imagegen.spend;
 
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,33 +45,31 @@ import static org.awaitility.Awaitility.await;
 class SpendTest extends BundleTest {
 
     static final String TOKEN = "spend-test-token-0123456789";
-    private static final Duration WAIT = Duration.ofSeconds(40);
-    private static final Folders FOLDERS = new Folders("spend").clean();
 
     @Test
     void reportedAndConfiguredCostsReachTheManifestTheApiAndTheSpendSeries() {
-        FOLDERS.drop("bfl-a.json", """
+        folders.drop("bfl-a.json", """
                 {"id": "spend-bfl-a", "provider": "bfl", "prompt": "a red fox", "model": "flux-2-pro"}""");
-        FOLDERS.drop("bfl-b.json", """
+        folders.drop("bfl-b.json", """
                 {"id": "spend-bfl-b", "provider": "bfl", "prompt": "a grey fox", "model": "flux-2-pro"}""");
-        FOLDERS.drop("fal-schnell.json", """
+        folders.drop("fal-schnell.json", """
                 {"id": "spend-fal-schnell", "provider": "fal", "prompt": "a lighthouse", "model": "fal-ai/flux/schnell",
                  "count": 2}""");
-        FOLDERS.drop("fal-dev.json", """
+        folders.drop("fal-dev.json", """
                 {"id": "spend-fal-dev", "provider": "fal", "prompt": "a harbour", "model": "fal-ai/flux/dev"}""");
-        FOLDERS.drop("replicate.json", """
+        folders.drop("replicate.json", """
                 {"id": "spend-replicate", "provider": "replicate", "prompt": "a kettle",
                  "model": "black-forest-labs/flux-dev", "count": 2}""");
 
         // reported: flux-2-pro costs 3 credits a task in the simulator; the price configured for bfl is not used
-        assertCost(FOLDERS.awaitManifest("spend-bfl-a", WAIT), 3.0, "credits", "reported");
-        assertCost(FOLDERS.awaitManifest("spend-bfl-b", WAIT), 3.0, "credits", "reported");
+        assertCost(folders.awaitManifest("spend-bfl-a", WAIT), 3.0, "credits", "reported");
+        assertCost(folders.awaitManifest("spend-bfl-b", WAIT), 3.0, "credits", "reported");
         // configured: two images at 0.025 USD; the model's own price; one price per generation whatever its images
-        JsonNode schnell = FOLDERS.awaitManifest("spend-fal-schnell", WAIT);
+        JsonNode schnell = folders.awaitManifest("spend-fal-schnell", WAIT);
         assertThat(schnell.path("images")).hasSize(2);
         assertCost(schnell, 0.05, "USD", "configured");
-        assertCost(FOLDERS.awaitManifest("spend-fal-dev", WAIT), 0.05, "USD", "configured");
-        JsonNode replicate = FOLDERS.awaitManifest("spend-replicate", WAIT);
+        assertCost(folders.awaitManifest("spend-fal-dev", WAIT), 0.05, "USD", "configured");
+        JsonNode replicate = folders.awaitManifest("spend-replicate", WAIT);
         assertThat(replicate.path("images")).hasSize(2);
         assertCost(replicate, 0.003, "USD", "configured");
 

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.test.main.junit5.CamelMainTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,16 +76,40 @@ public final class Folders {
         data = root.resolve("data");
     }
 
+    /**
+     * The folders a {@code @CamelMainTest} class names with {@code imagegen.test.folders=<name>}, or null where it
+     * names none.
+     */
+    public static Folders of(Class<?> test) {
+        CamelMainTest bundle = test.getAnnotation(CamelMainTest.class);
+        String key = "imagegen.test.folders=";
+        return bundle == null ? null : Stream.of(bundle.properties()).filter(p -> p.startsWith(key))
+                .map(p -> new Folders(p.substring(key.length()))).findFirst().orElse(null);
+    }
+
     /** Empties the folders; call before the bundle starts. */
     public Folders clean() {
-        if (Files.exists(root)) {
-            try (Stream<Path> files = Files.walk(root)) {
+        delete(root);
+        return this;
+    }
+
+    /**
+     * Empties what the bundle writes (the inbox, outbox and data), and keeps what a test wrote before starting it (its
+     * providers folder); call before the bundle starts.
+     */
+    public Folders cleanBundleOutput() {
+        List.of(inbox, outbox, data).forEach(Folders::delete);
+        return this;
+    }
+
+    private static void delete(Path folder) {
+        if (Files.exists(folder)) {
+            try (Stream<Path> files = Files.walk(folder)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return this;
     }
 
     /** The bundle's settings that point it at these folders, as "key=value" entries. */
@@ -193,12 +218,20 @@ public final class Folders {
      * {@code <id>.json}, and returns its manifest once it ended, asserted to be in {@code state}.
      */
     public JsonNode runJob(String id, String provider, String prompt, String state, Duration atMost) {
-        Map<String, String> request = new LinkedHashMap<>();
+        return runJob(id, provider, prompt, 0, state, atMost);
+    }
+
+    /** {@link #runJob(String, String, String, String, Duration)} for {@code count} images (0: the default). */
+    public JsonNode runJob(String id, String provider, String prompt, int count, String state, Duration atMost) {
+        Map<String, Object> request = new LinkedHashMap<>();
         request.put("id", id);
         if (provider != null) {
             request.put("provider", provider);
         }
         request.put("prompt", prompt);
+        if (count > 0) {
+            request.put("count", count);
+        }
         try {
             drop(id + ".json", JSON.writeValueAsString(request));
         } catch (IOException e) {
@@ -211,6 +244,11 @@ public final class Folders {
     public String awaitRejectedField(String fileName, Duration atMost) {
         await().atMost(atMost).until(() -> Files.exists(rejected(fileName + ".error.json")));
         return readJson(rejected(fileName + ".error.json")).path("problems").get(0).path("field").asText();
+    }
+
+    /** The field each of {@code fileNames} was rejected for, in their order ({@link #awaitRejectedField}). */
+    public List<String> awaitRejectedFields(Duration atMost, String... fileNames) {
+        return Stream.of(fileNames).map(fileName -> awaitRejectedField(fileName, atMost)).toList();
     }
 
     public Path rejected(String fileName) {

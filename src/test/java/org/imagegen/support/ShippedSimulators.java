@@ -43,6 +43,14 @@ public abstract class ShippedSimulators extends BundleTest {
         openai = Simulated.simulator(context, "openai", OpenAiSimulator.class);
     }
 
+    /** No create of any of {@code jobKeys} reached {@code simulator}, and none has a manifest: each was rejected. */
+    protected void assertNeverSent(ProviderSimulator simulator, String... jobKeys) {
+        for (String key : jobKeys) {
+            assertThat(simulator.received().creates(key)).as(key).isEmpty();
+            assertThat(folders.manifestPath(key)).doesNotExist();
+        }
+    }
+
     /**
      * The provider's key went with every call {@code simulator} received on its API's host (127.0.0.1) and with none
      * on its image host ({@link ImageHostSimulator#IMAGE_HOST}); there were calls to both.

@@ -2,8 +2,10 @@ package org.imagegen.provider.definition;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.StatusResult;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.imagegen.provider.definition.DefinitionChanges.changed;
 
 /**
  * The create side of a definition without Camel: a synchronous API's answer read as the finished generation
@@ -42,6 +45,17 @@ class DefinedProviderCreateTest {
         return d;
     }
 
+    /** A create answered with the finished generation, ended as {@code outcome}. */
+    private static void assertFinished(CreateResult result, StatusResult.Kind outcome) {
+        assertThat(result.kind()).isEqualTo(CreateResult.Kind.FINISHED);
+        assertThat(result.outcome().kind()).isEqualTo(outcome);
+    }
+
+    /** What starting pix on {@link #synchronous()} with {@code change} throws. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(Consumer<ProviderDefinition> change) {
+        return assertThatThrownBy(() -> new DefinedProvider("pix", changed(synchronous(), change)));
+    }
+
     private static GenerationRequest request(String model, Map<String, Object> options) {
         return new GenerationRequest("job-1", false, "pix", "a lighthouse", null, null, null, null, options, Map.of(),
                 List.of(), model);
@@ -54,8 +68,7 @@ class DefinedProviderCreateTest {
         CreateResult result = pix.readCreate(new HttpReply(200, "{\"created\": 1, \"data\": [{\"b64_json\": \"iVBORw0K\"},"
                 + " {\"b64_json\": \"AAAA\"}], \"usage\": {\"credits\": 2}}", null, null));
 
-        assertThat(result.kind()).isEqualTo(CreateResult.Kind.FINISHED);
-        assertThat(result.outcome().kind()).isEqualTo(StatusResult.Kind.SUCCEEDED);
+        assertFinished(result, StatusResult.Kind.SUCCEEDED);
         assertThat(result.outcome().imageUrls()).containsExactly("data:image/png;base64,iVBORw0K",
                 "data:image/png;base64,AAAA");
         assertThat(result.providerJobId()).as("the API names no generation").isNull();
@@ -76,8 +89,7 @@ class DefinedProviderCreateTest {
 
         CreateResult failed = pix.readCreate(new HttpReply(200, "{\"status\": \"failed\", \"why\": \"out of memory\"}",
                 null, null));
-        assertThat(failed.kind()).isEqualTo(CreateResult.Kind.FINISHED);
-        assertThat(failed.outcome().kind()).isEqualTo(StatusResult.Kind.FAILED);
+        assertFinished(failed, StatusResult.Kind.FAILED);
         assertThat(failed.reason()).isEqualTo("out of memory");
         assertThat(pix.readCreate(new HttpReply(200, "{\"status\": \"censored\"}", null, null)).outcome().kind())
                 .isEqualTo(StatusResult.Kind.CENSORED);
@@ -108,8 +120,7 @@ class DefinedProviderCreateTest {
 
         CreateResult blocked = pix.readCreate(new HttpReply(400, "{\"error\": {\"code\": \"moderation_blocked\","
                 + " \"message\": \"Your request was rejected by the safety system\"}}", null, null));
-        assertThat(blocked.kind()).isEqualTo(CreateResult.Kind.FINISHED);
-        assertThat(blocked.outcome().kind()).isEqualTo(StatusResult.Kind.CENSORED);
+        assertFinished(blocked, StatusResult.Kind.CENSORED);
         assertThat(blocked.reason()).isEqualTo("Your request was rejected by the safety system");
 
         CreateResult invalid = pix.readCreate(new HttpReply(400, "{\"error\": {\"code\": \"invalid_size\","
@@ -201,19 +212,9 @@ class DefinedProviderCreateTest {
 
     @Test
     void createIdMayBeLeftOutOnlyWithACreateOutcomeAndTheCostUnitIsShort() {
-        ProviderDefinition neither = synchronous();
-        neither.setCreateOutcome(" ");
-        assertThatThrownBy(() -> new DefinedProvider("pix", neither))
-                .hasMessage("provider definition 'pix': createId: required");
-
-        ProviderDefinition badCensored = synchronous();
-        badCensored.setCreateCensored(".error.code ==");
-        assertThatThrownBy(() -> new DefinedProvider("pix", badCensored))
+        assertRefused(d -> d.setCreateOutcome(" ")).hasMessage("provider definition 'pix': createId: required");
+        assertRefused(d -> d.setCreateCensored(".error.code =="))
                 .hasMessageStartingWith("provider definition 'pix': createCensored:");
-
-        ProviderDefinition longUnit = synchronous();
-        longUnit.setCostUnit("x".repeat(33));
-        assertThatThrownBy(() -> new DefinedProvider("pix", longUnit))
-                .hasMessageStartingWith("provider definition 'pix': costUnit:");
+        assertRefused(d -> d.setCostUnit("x".repeat(33))).hasMessageStartingWith("provider definition 'pix': costUnit:");
     }
 }

@@ -2,7 +2,6 @@ package org.imagegen.provider.definition;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,17 +43,13 @@ import static org.awaitility.Awaitility.await;
 class DefinedProviderTest extends BundleTest {
 
     private static final String KEY = "acme-test-key-7f3c";
-    private static final Folders FOLDERS = new Folders("defined-provider").clean();
     private static final AcmeStub ACME = AcmeStub.start();
 
-    static {
+    /** Made before the bundle starts: what it reads at its start is laid out here. */
+    DefinedProviderTest() throws IOException {
         // what an operator does: the definition file into routes/providers/ (here the test's own providers folder),
         // its settings beside it
-        try {
-            FOLDERS.addProviderFile("acme", Files.readString(Path.of("docs", "examples", "acme.camel.yaml")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        folders.addProviderFile("acme", Files.readString(Path.of("docs", "examples", "acme.camel.yaml")));
         System.setProperty("imagegen.providers.acme.base-url", "http://127.0.0.1:" + ACME.port());
         System.setProperty("imagegen.providers.acme.api-key", KEY);
         System.setProperty("imagegen.providers.acme.download-hosts", "localhost");
@@ -73,17 +68,17 @@ class DefinedProviderTest extends BundleTest {
 
     @Test
     void aProviderFromADefinitionFileIsCreatedCheckedDownloadedAndDelivered() throws IOException {
-        FOLDERS.drop("fox.json", """
+        folders.drop("fox.json", """
                 {"id": "acme-fox", "provider": "acme", "prompt": "a red fox", "aspectRatio": "16:9",
                  "options": {"style": "ink"}}""");
 
-        JsonNode manifest = FOLDERS.awaitEnded("acme-fox", "DELIVERED", WAIT);
+        JsonNode manifest = folders.awaitEnded("acme-fox", "DELIVERED", WAIT);
 
         assertThat(manifest.path("provider").asText()).isEqualTo("acme");
         assertThat(manifest.path("images")).hasSize(1);
         JsonNode image = manifest.path("images").get(0);
         assertThat(image.path("sourceUrl").asText()).startsWith("http://localhost:" + ACME.port() + "/files/");
-        Path file = FOLDERS.outbox.resolve("acme-fox").resolve(image.path("file").asText());
+        Path file = folders.outbox.resolve("acme-fox").resolve(image.path("file").asText());
         assertThat(Files.readAllBytes(file)).isEqualTo(ACME.png);
 
         List<Call> creates = ACME.creates("acme-fox");
@@ -109,27 +104,27 @@ class DefinedProviderTest extends BundleTest {
 
     @Test
     void anAspectRatioTheDefinitionDoesNotAllowIsRejectedNamingTheField() {
-        FOLDERS.drop("wide.json", "{\"id\": \"acme-wide\", \"provider\": \"acme\", \"prompt\": \"a wide shore\","
+        folders.drop("wide.json", "{\"id\": \"acme-wide\", \"provider\": \"acme\", \"prompt\": \"a wide shore\","
                 + " \"aspectRatio\": \"21:9\"}");
 
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("wide.json.error.json")));
-        JsonNode problem = Folders.readJson(FOLDERS.rejected("wide.json.error.json")).path("problems").get(0);
+        await().atMost(WAIT).until(() -> Files.exists(folders.rejected("wide.json.error.json")));
+        JsonNode problem = Folders.readJson(folders.rejected("wide.json.error.json")).path("problems").get(0);
 
         assertThat(problem.path("field").asText()).isEqualTo("aspectRatio");
         assertThat(problem.path("message").asText()).contains("21:9").contains("1:1, 16:9, 9:16");
-        assertThat(FOLDERS.manifestPath("acme-wide")).doesNotExist();
+        assertThat(folders.manifestPath("acme-wide")).doesNotExist();
         assertThat(ACME.creates("acme-wide")).isEmpty();
     }
 
     @Test
     void aFailedAndACensoredOutcomeEndTheJobWithTheProvidersReason() {
-        FOLDERS.drop("bad.jsonl", """
+        folders.drop("bad.jsonl", """
                 {"id": "acme-fails", "provider": "acme", "prompt": "an owl [error]"}
                 {"id": "acme-blocked", "provider": "acme", "prompt": "a sword [blocked]"}
                 """);
 
-        JsonNode failed = FOLDERS.awaitEnded("acme-fails", "FAILED", WAIT);
-        JsonNode censored = FOLDERS.awaitEnded("acme-blocked", "CENSORED", WAIT);
+        JsonNode failed = folders.awaitEnded("acme-fails", "FAILED", WAIT);
+        JsonNode censored = folders.awaitEnded("acme-blocked", "CENSORED", WAIT);
 
         assertThat(failed.path("reason").asText()).contains("model acme-1 ran out of memory");
         assertThat(censored.path("reason").asText()).contains("prompt flagged: weapons");

@@ -2,7 +2,9 @@ package org.imagegen.provider.definition;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.imagegen.job.Job;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.HttpReply;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.imagegen.provider.definition.DefinitionChanges.changed;
 
 /** The engine of a definition without Camel: calls built, answers read, broken definitions refused by property. */
 class DefinedProviderUnitTest {
@@ -41,6 +44,11 @@ class DefinedProviderUnitTest {
                 elif (.status | test("Moderated")) then {state: "censored", reason: .status}
                 else {state: "failed", reason: (.details // .status)} end""");
         return d;
+    }
+
+    /** What starting bfl on {@link #pollingUrl()} with {@code change} throws. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(Consumer<ProviderDefinition> change) {
+        return assertThatThrownBy(() -> new DefinedProvider("bfl", changed(pollingUrl(), change)));
     }
 
     private static Job job(GenerationRequest request, String providerJobId) {
@@ -147,28 +155,17 @@ class DefinedProviderUnitTest {
                 Map.of(), Map.of(), List.of()), none);
         assertThat(none.list()).isEmpty();
 
-        ProviderDefinition typo = pollingUrl();
-        typo.setUnsupportedFields("negative_prompt");
-        assertThatThrownBy(() -> new DefinedProvider("bfl", typo))
+        assertRefused(typo -> typo.setUnsupportedFields("negative_prompt"))
                 .hasMessageStartingWith("provider definition 'bfl': unsupportedFields: 'negative_prompt'");
     }
 
     @Test
     void aBrokenDefinitionIsRefusedNamingTheProviderAndTheProperty() {
-        ProviderDefinition badJq = pollingUrl();
-        badJq.setStatusOutcome("{state: .status");
-        assertThatThrownBy(() -> new DefinedProvider("bfl", badJq))
+        assertRefused(d -> d.setStatusOutcome("{state: .status"))
                 .hasMessageStartingWith("provider definition 'bfl': statusOutcome:");
-
-        ProviderDefinition noBase = pollingUrl();
-        noBase.setBaseUrl(" ");
-        assertThatThrownBy(() -> new DefinedProvider("bfl", noBase)).hasMessage("provider definition 'bfl': baseUrl: required");
-
+        assertRefused(d -> d.setBaseUrl(" ")).hasMessage("provider definition 'bfl': baseUrl: required");
         assertThatThrownBy(() -> new DefinedProvider("Black Forest", pollingUrl())).hasMessageContaining("lower-case");
-
-        ProviderDefinition badTimeout = pollingUrl();
-        badTimeout.setResponseTimeout("soon");
-        assertThatThrownBy(() -> new DefinedProvider("bfl", badTimeout)).hasMessage("provider definition 'bfl':"
+        assertRefused(d -> d.setResponseTimeout("soon")).hasMessage("provider definition 'bfl':"
                 + " responseTimeout: 'soon' is not a duration such as 500ms, 2s, 10m or 1h");
     }
 
@@ -190,13 +187,8 @@ class DefinedProviderUnitTest {
         tenMinutes.setResultLifetime("10m");
         assertThat(new DefinedProvider("bfl", tenMinutes).resultLifetimeMs()).isEqualTo(600_000);
 
-        ProviderDefinition bad = pollingUrl();
-        bad.setResultLifetime("a while");
-        assertThatThrownBy(() -> new DefinedProvider("bfl", bad)).hasMessage("provider definition 'bfl':"
+        assertRefused(d -> d.setResultLifetime("a while")).hasMessage("provider definition 'bfl':"
                 + " resultLifetime: 'a while' is not a duration such as 500ms, 2s, 10m or 1h");
-        ProviderDefinition zero = pollingUrl();
-        zero.setResultLifetime("0s");
-        assertThatThrownBy(() -> new DefinedProvider("bfl", zero))
-                .hasMessageStartingWith("provider definition 'bfl': resultLifetime:");
+        assertRefused(d -> d.setResultLifetime("0s")).hasMessageStartingWith("provider definition 'bfl': resultLifetime:");
     }
 }

@@ -28,18 +28,29 @@ class DefinedWebhookTest {
         return d;
     }
 
+    /** Webhooks on, a delivery's generation read with {@code id}, signed by {@code signature}; then {@code more}. */
+    private static Consumer<ProviderDefinition> webhooks(String id, String signature,
+                                                         Consumer<ProviderDefinition> more) {
+        return d -> {
+            d.setWebhooks("true");
+            d.setWebhookId(id);
+            d.setWebhookSignature(signature);
+            more.accept(d);
+        };
+    }
+
+    private static Consumer<ProviderDefinition> webhooks(String id, String signature) {
+        return webhooks(id, signature, d -> { });
+    }
+
     private static Job job() {
         return TestJobs.of(TestJobs.request("job-1", "hooked", "a bridge"));
     }
 
     @Test
     void withWebhooksOnTheCreateCarriesTheReceiverUrlInTheBodyAndUrlEncodedInThePath() throws Exception {
-        DefinedProvider provider = new DefinedProvider("hooked", definition(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".request_id");
-            d.setWebhookSignature("ed25519-jwks");
-            d.setWebhookJwksUrl("https://rest.example.ai/.well-known/jwks.json");
-        }));
+        DefinedProvider provider = new DefinedProvider("hooked", definition(webhooks(".request_id", "ed25519-jwks",
+                d -> d.setWebhookJwksUrl("https://rest.example.ai/.well-known/jwks.json"))));
         provider.webhook().receiveAt(() -> "https://imagegen.example.com/");
 
         ProviderCall create = provider.createCall(job());
@@ -70,23 +81,15 @@ class DefinedWebhookTest {
 
     @Test
     void theNoneSchemeUsesASecretPathAndTheSignedSchemesFetchTheirKeysFromTheProvider() {
-        DefinedProvider pathed = new DefinedProvider("pathed", definition(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("none");
-            d.setWebhookSecret("s3cr3t-path-0123456789");
-        }));
+        DefinedProvider pathed = new DefinedProvider("pathed", definition(webhooks(".id", "none",
+                d -> d.setWebhookSecret("s3cr3t-path-0123456789"))));
         pathed.webhook().receiveAt(() -> "http://127.0.0.1:8080");
         assertThat(pathed.webhookUrl()).isEqualTo("http://127.0.0.1:8080/webhooks/pathed/s3cr3t-path-0123456789");
         assertThat(pathed.webhook().pathSecretMatches("s3cr3t-path-0123456789")).isTrue();
         assertThat(pathed.webhook().pathSecretMatches("s3cr3t-path-012345678")).isFalse();
 
-        DefinedProvider replicate = new DefinedProvider("signed", definition(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("standard-webhooks");
-            d.setWebhookSecretPath("/v1/webhooks/default/secret");
-        }));
+        DefinedProvider replicate = new DefinedProvider("signed", definition(webhooks(".id", "standard-webhooks",
+                d -> d.setWebhookSecretPath("/v1/webhooks/default/secret"))));
         ProviderCall secret = replicate.webhook().keysCall(name -> null, new byte[0], 0);
         assertThat(secret.url()).isEqualTo("https://queue.example.run/v1/webhooks/default/secret");
         assertThat(secret.authenticated()).as("the provider's own host: with the key").isTrue();
@@ -106,39 +109,15 @@ class DefinedWebhookTest {
             d.setWebhooks("true");
             d.setWebhookId(".id");
         }, "webhookSignature: required");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("none");
-        }, "webhookSecret: required");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("none");
-            d.setWebhookSecret("short");
-        }, "webhookSecret: the none scheme's secret");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("standard-webhooks");
-        }, "webhookSecret or webhookSecretPath");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("standard-webhooks");
-            d.setWebhookSecret("whsec_***");
-        }, "webhookSecret: not a Standard Webhooks secret");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("ed25519-jwks");
-        }, "webhookJwksUrl: required");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-            d.setWebhookSignature("ed25519-jwks");
-            d.setWebhookJwksUrl("ftp://keys.example");
-        }, "webhookJwksUrl:");
+        assertRefused(webhooks(".id", "none"), "webhookSecret: required");
+        assertRefused(webhooks(".id", "none", d -> d.setWebhookSecret("short")),
+                "webhookSecret: the none scheme's secret");
+        assertRefused(webhooks(".id", "standard-webhooks"), "webhookSecret or webhookSecretPath");
+        assertRefused(webhooks(".id", "standard-webhooks", d -> d.setWebhookSecret("whsec_***")),
+                "webhookSecret: not a Standard Webhooks secret");
+        assertRefused(webhooks(".id", "ed25519-jwks"), "webhookJwksUrl: required");
+        assertRefused(webhooks(".id", "ed25519-jwks", d -> d.setWebhookJwksUrl("ftp://keys.example")),
+                "webhookJwksUrl:");
     }
 
     private static void assertRefused(Consumer<ProviderDefinition> webhooks, String message) {

@@ -19,10 +19,12 @@ class StandardWebhooksVerifierTest {
     private static final long NOW = 1_614_265_330_000L;
     private static final long SECONDS = NOW / 1000;
 
+    /** A verifier of {@link #SECRET}, new for each test (JUnit makes an instance per test): no ids remembered. */
+    private final StandardWebhooksVerifier verifier = StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
+
     @Test
     void theSchemesPublishedExampleVerifies() {
         // standardwebhooks.com's own test vector: secret, id, timestamp, payload and the signature they give
-        StandardWebhooksVerifier verifier = verifier();
         Function<String, String> headers = headers("msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
                 "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 
@@ -32,7 +34,6 @@ class StandardWebhooksVerifierTest {
 
     @Test
     void aSignedDeliveryVerifiesOnceAndItsReplayIsRefused() {
-        StandardWebhooksVerifier verifier = verifier();
         byte[] body = utf8("{\"id\": \"pred_1\", \"status\": \"succeeded\"}");
         Function<String, String> delivery = signed(SECRET, "msg_1", SECONDS, body);
 
@@ -44,7 +45,6 @@ class StandardWebhooksVerifierTest {
 
     @Test
     void oneMatchingEntryAmongSeveralIsEnough() {
-        StandardWebhooksVerifier verifier = verifier();
         byte[] body = utf8("{}");
         String good = signed(SECRET, "msg_2", SECONDS, body).apply("webhook-signature");
         String other = signed(secret(utf8("another key")), "msg_2", SECONDS, body).apply("webhook-signature");
@@ -55,7 +55,6 @@ class StandardWebhooksVerifierTest {
 
     @Test
     void aForgedBodyAWrongKeyAndMissingHeadersAreRefused401AndNotRecorded() {
-        StandardWebhooksVerifier verifier = verifier();
         byte[] body = utf8("{\"id\": \"pred_1\"}");
         Function<String, String> genuine = signed(SECRET, "msg_3", SECONDS, body);
         byte[] forged = utf8("{\"id\": \"pred_2\"}");
@@ -72,7 +71,6 @@ class StandardWebhooksVerifierTest {
 
     @Test
     void aTimestampOutsideTheToleranceEitherWayIsRefused403() {
-        StandardWebhooksVerifier verifier = verifier();
         byte[] body = utf8("{}");
         long old = SECONDS - 301;
         long future = SECONDS + 301;
@@ -84,24 +82,24 @@ class StandardWebhooksVerifierTest {
 
     @Test
     void aFetchedSecretIsAskedForFirstAndAgainAtMostOnceAMinuteWhenADeliveryDoesNotMatch() {
-        StandardWebhooksVerifier verifier = StandardWebhooksVerifier.fetchingSecret(TOLERANCE, 100);
+        StandardWebhooksVerifier fetching = StandardWebhooksVerifier.fetchingSecret(TOLERANCE, 100);
         byte[] body = utf8("{}");
         Function<String, String> delivery = signed(SECRET, "msg_4", SECONDS, body);
 
-        assertThat(verifier.wantsKeys(delivery, body, NOW)).isTrue();
-        assertRefused(() -> verifier.verify(delivery, body, NOW), 503);
-        verifier.keysFetched("{\"key\": \"" + SECRET + "\"}", NOW);
-        assertThat(verifier.wantsKeys(delivery, body, NOW)).isFalse();
-        assertThat(verifier.verify(delivery, body, NOW)).isEqualTo("msg_4");
+        assertThat(fetching.wantsKeys(delivery, body, NOW)).isTrue();
+        assertRefused(() -> fetching.verify(delivery, body, NOW), 503);
+        fetching.keysFetched("{\"key\": \"" + SECRET + "\"}", NOW);
+        assertThat(fetching.wantsKeys(delivery, body, NOW)).isFalse();
+        assertThat(fetching.verify(delivery, body, NOW)).isEqualTo("msg_4");
 
         // a delivery the secret does not match: fetched again, but not within a minute of the last fetch
         Function<String, String> rotated = signed(secret(utf8("new")), "msg_5", SECONDS, body);
-        assertThat(verifier.wantsKeys(rotated, body, NOW + 59_000)).isFalse();
-        assertThat(verifier.wantsKeys(rotated, body, NOW + 60_000)).isTrue();
-        assertThatThrownBy(() -> verifier.keysFetched("{\"detail\": \"not found\"}", NOW + 60_000))
+        assertThat(fetching.wantsKeys(rotated, body, NOW + 59_000)).isFalse();
+        assertThat(fetching.wantsKeys(rotated, body, NOW + 60_000)).isTrue();
+        assertThatThrownBy(() -> fetching.keysFetched("{\"detail\": \"not found\"}", NOW + 60_000))
                 .isInstanceOf(IllegalArgumentException.class);
         // the unusable answer kept the secret it had
-        assertThat(verifier.verify(signed(SECRET, "msg_6", SECONDS, body), body, NOW + 60_000)).isEqualTo("msg_6");
+        assertThat(fetching.verify(signed(SECRET, "msg_6", SECONDS, body), body, NOW + 60_000)).isEqualTo("msg_6");
     }
 
     @Test
@@ -122,11 +120,6 @@ class StandardWebhooksVerifierTest {
         guard.firstTime("d", 1003);
         assertThat(guard.size()).isEqualTo(3);
         assertThat(guard.firstTime("d", 1004)).isFalse();
-    }
-
-    /** A verifier of {@link #SECRET} with the tolerance and replay memory every test here uses. */
-    private static StandardWebhooksVerifier verifier() {
-        return StandardWebhooksVerifier.withSecret(SECRET, TOLERANCE, 100);
     }
 
     private static byte[] utf8(String text) {
