@@ -82,7 +82,7 @@ public final class H2IndexRepair {
                 return found;
             }
             for (Mismatch mismatch : found) {
-                LOG.warn("job store {}: {} (left so by an abrupt stop): rebuilding the store from its rows",
+                LOG.warn("job store {}: {} (as an abrupt stop can leave it): rebuilding the store from its rows",
                         file(), mismatch);
             }
             Path kept = rebuild();
