@@ -249,10 +249,15 @@ public final class Folders {
         return awaitEnded(id, state, atMost);
     }
 
-    /** The field the first problem of a rejected file names, once its error file is written. */
-    public String awaitRejectedField(String fileName, Duration atMost) {
+    /** The first problem of a rejected file (its field and message), once its error file is written. */
+    public JsonNode awaitFirstProblem(String fileName, Duration atMost) {
         await().atMost(atMost).until(() -> Files.exists(rejected(fileName + ".error.json")));
-        return readJson(rejected(fileName + ".error.json")).path("problems").get(0).path("field").asText();
+        return readJson(rejected(fileName + ".error.json")).path("problems").get(0);
+    }
+
+    /** The field the first problem of a rejected file names ({@link #awaitFirstProblem}). */
+    public String awaitRejectedField(String fileName, Duration atMost) {
+        return awaitFirstProblem(fileName, atMost).path("field").asText();
     }
 
     /** The field each of {@code fileNames} was rejected for, in their order ({@link #awaitRejectedField}). */
