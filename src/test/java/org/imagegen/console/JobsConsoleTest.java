@@ -53,14 +53,7 @@ class JobsConsoleTest {
         client = new ConsoleClient(console.port());
         assertThat(client.login("admin", PASSWORD).headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).doesNotContain("error"));
-        folders.drop("jobs-page.jsonl", """
-                {"id": "jp-ok-1", "prompt": "a lighthouse at dusk"}
-                {"id": "jp-ok-2", "prompt": "a harbour at dawn"}
-                {"id": "jp-route-1", "provider": "route:fast", "prompt": "a kite over dunes"}
-                {"id": "jp-fail-1", "prompt": "this one breaks sim:fail"}
-                {"id": "jp-wait-1", "prompt": "a slow one sim:never"}
-                {"id": "jp-wait-2", "prompt": "another slow one sim:never"}
-                """);
+        folders.dropRequests("jobs-page.jsonl");
         for (String id : new String[] {"jp-ok-1", "jp-ok-2", "jp-route-1"}) {
             awaitState(id, JobState.DELIVERED);
         }

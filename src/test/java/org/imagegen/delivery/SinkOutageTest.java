@@ -46,7 +46,6 @@ class SinkOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SECRET = "outage-callback-secret";
     private static final String TOKEN = "sink-outage-token";
-    private static final String SFTP_PASSWORD = "sftp-password";
 
     private final Folders folders = new Folders("sink-outage").clean();
     private CallbackReceiver receiver;
@@ -69,7 +68,7 @@ class SinkOutageTest {
                 "imagegen.delivery.max-attempts=3",
                 "imagegen.sinks.names=outbox,notify,cdn"));
         settings.addAll(SinkSettings.http("notify", "http://127.0.0.1:" + callbackPort + "/ok", SECRET));
-        settings.addAll(SinkSettings.sftp("cdn", sftpPort, SFTP_PASSWORD, "upload"));
+        settings.addAll(SinkSettings.sftp("cdn", sftpPort, "upload"));
         bundle = RunningBundle.start(folders.fastBundle(settings.toArray(String[]::new)));
         JobQueries store = bundle.bean("jobQueries", JobQueries.class);
         ApiClient api = ApiClient.of(bundle, TOKEN);
@@ -94,7 +93,7 @@ class SinkOutageTest {
         assertThat(sinks.path("cdn").path("lastError").asText()).contains("Cannot connect to sftp://")
                 .doesNotContain("Multicast");
         assertThat(sinks.path("notify").path("lastError").asText()).contains("Connection refused");
-        assertThat(failed.toString()).doesNotContain(SECRET, SFTP_PASSWORD);
+        assertThat(failed.toString()).doesNotContain(SECRET, SinkSettings.SFTP_PASSWORD);
         await().atMost(WAIT).until(() -> deliveryFailedGauge(api) == 1);
 
         // the images are kept in staging, and still served by the API from the folder sink
@@ -107,7 +106,8 @@ class SinkOutageTest {
 
         // the servers come back, on the addresses the sinks are configured with; nothing is sent on its own
         receiver = new CallbackReceiver(SECRET, callbackPort);
-        sftp = new SftpServer(folders.root.resolve("sftp"), "imagegen", SFTP_PASSWORD, sftpPort);
+        sftp = new SftpServer(folders.root.resolve("sftp"), SinkSettings.SFTP_USER,
+                SinkSettings.SFTP_PASSWORD, sftpPort);
         assertThat(store.find("outage").map(Job::getState)).contains(JobState.DELIVERY_FAILED);
         assertThat(receiver.received).isEmpty();
 

@@ -5,6 +5,10 @@ import java.util.List;
 /** Sinks as the delivery tests configure them, in the settings an operator writes (config/application.properties). */
 final class SinkSettings {
 
+    /** The one user of the tests' SFTP servers and the password the sinks log in with. */
+    static final String SFTP_USER = "imagegen";
+    static final String SFTP_PASSWORD = "sftp-password";
+
     private SinkSettings() {
     }
 
@@ -15,12 +19,12 @@ final class SinkSettings {
     }
 
     /**
-     * An SFTP sink {@code name} on the test's server at 127.0.0.1:{@code port} (user imagegen, its host key not
+     * An SFTP sink {@code name} on the test's server at 127.0.0.1:{@code port} ({@link #SFTP_USER}, its host key not
      * checked), writing under {@code path}.
      */
-    static List<String> sftp(String name, int port, String password, Object path) {
+    static List<String> sftp(String name, int port, Object path) {
         String p = "imagegen.sinks." + name + ".";
-        return List.of(p + "type=sftp", p + "host=127.0.0.1", p + "port=" + port, p + "user=imagegen",
-                p + "password=" + password, p + "path=" + path, p + "strict-host-key-checking=no");
+        return List.of(p + "type=sftp", p + "host=127.0.0.1", p + "port=" + port, p + "user=" + SFTP_USER,
+                p + "password=" + SFTP_PASSWORD, p + "path=" + path, p + "strict-host-key-checking=no");
     }
 }

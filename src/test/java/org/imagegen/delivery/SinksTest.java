@@ -63,7 +63,7 @@ class SinksTest {
     void start() throws Exception {
         Files.createDirectories(folders.root);
         s3 = new S3Server(folders.root.resolve("s3"), BUCKET);
-        sftp = new SftpServer(folders.root.resolve("sftp"), "imagegen", "sftp-password");
+        sftp = new SftpServer(folders.root.resolve("sftp"), SinkSettings.SFTP_USER, SinkSettings.SFTP_PASSWORD);
         receiver = new CallbackReceiver(SECRET);
         vault = folders.root.resolve("vault");
         List<String> settings = new ArrayList<>(List.of(
@@ -82,9 +82,9 @@ class SinksTest {
                 "imagegen.sinks.archive.path-style=true",
                 "imagegen.sinks.archive.access-key=test-access",
                 "imagegen.sinks.archive.secret-key=test-secret-key"));
-        settings.addAll(SinkSettings.sftp("cdn", sftp.port(), "sftp-password", "upload"));
+        settings.addAll(SinkSettings.sftp("cdn", sftp.port(), "upload"));
         // the same server, an absolute path
-        settings.addAll(SinkSettings.sftp("vault", sftp.port(), "sftp-password", vault));
+        settings.addAll(SinkSettings.sftp("vault", sftp.port(), vault));
         settings.addAll(SinkSettings.http("notify", receiver.url("/ok"), SECRET));
         settings.addAll(SinkSettings.http("flaky", receiver.url("/flaky"), SECRET));
         settings.addAll(SinkSettings.http("stubborn", receiver.url("/stubborn"), SECRET));
@@ -119,7 +119,7 @@ class SinksTest {
         assertThat(sinks.path("vault").path("location").asText()).isEqualTo("sftp://127.0.0.1:" + sftp.port()
                 + vault + "/to-all/");
         assertThat(sinks.path("notify").path("location").asText()).isEqualTo(receiver.url("/ok"));
-        assertThat(manifest.toString()).doesNotContain("test-secret-key", "sftp-password", SECRET);
+        assertThat(manifest.toString()).doesNotContain("test-secret-key", SinkSettings.SFTP_PASSWORD, SECRET);
 
         // second folder sink: folder pattern from metadata and date; the metadata value cannot climb out
         try (Stream<Path> files = Files.walk(folders.root.resolve("dated"))) {

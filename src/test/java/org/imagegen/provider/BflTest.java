@@ -110,12 +110,7 @@ class BflTest extends ShippedSimulators {
 
     @Test
     void everyModerationFormEndsCensoredAndAnErrorOrAForgottenTaskFailed() {
-        folders.drop("ends.jsonl", """
-                {"id": "bfl-request-moderated", "provider": "bfl", "prompt": "a forbidden thing sim:censor-request"}
-                {"id": "bfl-content-moderated", "provider": "bfl", "prompt": "a derivative thing sim:censor"}
-                {"id": "bfl-error", "provider": "bfl", "prompt": "a broken thing sim:fail"}
-                {"id": "bfl-task-not-found", "provider": "bfl", "prompt": "a forgotten thing sim:task-not-found"}
-                """);
+        folders.dropRequests("bfl-ends.jsonl");
 
         JsonNode request = folders.awaitEnded("bfl-request-moderated", "CENSORED", WAIT);
         JsonNode content = folders.awaitEnded("bfl-content-moderated", "CENSORED", WAIT);

@@ -79,13 +79,7 @@ class FalReplicateTest extends ShippedSimulators {
 
     @Test
     void falFailuresAreReadFromTheResultAfterCompleted() {
-        FOLDERS.drop("fal-ends.jsonl", """
-                {"id": "fal-model-error", "provider": "fal", "prompt": "a kettle sim:fail"}
-                {"id": "fal-request-error", "provider": "fal", "prompt": "a kettle sim:fail-request"}
-                {"id": "fal-policy", "provider": "fal", "prompt": "a kettle sim:censor"}
-                {"id": "fal-nsfw-all", "provider": "fal", "prompt": "a kettle sim:nsfw-all", "count": 2}
-                {"id": "fal-nsfw-one", "provider": "fal", "prompt": "a kettle sim:nsfw-one", "count": 3}
-                """);
+        FOLDERS.dropRequests("fal-ends.jsonl");
 
         JsonNode model = FOLDERS.awaitEnded("fal-model-error", "FAILED", WAIT);
         assertThat(model.path("reason").asText()).contains("no_media_generated").contains("did not generate any media");
@@ -160,12 +154,7 @@ class FalReplicateTest extends ShippedSimulators {
 
     @Test
     void replicatesFailedCensoredCanceledAndAbortedPredictionsEndTheJob() {
-        FOLDERS.drop("rep-ends.jsonl", """
-                {"id": "rep-failed", "provider": "replicate", "prompt": "a bell sim:fail"}
-                {"id": "rep-nsfw", "provider": "replicate", "prompt": "a bell sim:censor"}
-                {"id": "rep-canceled", "provider": "replicate", "prompt": "a bell sim:canceled"}
-                {"id": "rep-aborted", "provider": "replicate", "prompt": "a bell sim:aborted"}
-                """);
+        FOLDERS.dropRequests("replicate-ends.jsonl");
 
         endedWith("rep-failed", "FAILED", "the model raised an exception");
         endedWith("rep-nsfw", "CENSORED", "NSFW content");

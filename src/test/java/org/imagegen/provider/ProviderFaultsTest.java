@@ -2,6 +2,10 @@ package org.imagegen.provider;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +15,8 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.BeanInject;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.imagegen.App;
 import org.imagegen.job.JobState;
@@ -58,7 +64,6 @@ import static org.awaitility.Awaitility.await;
 class ProviderFaultsTest extends ShippedSimulators {
 
     private static final String AI = "all-images";
-    private static final String RN = "rendernet";
 
     /**
      * One fault and its outcome. {@code creates}: generations the simulator made for the job (never more than
@@ -78,59 +83,16 @@ class ProviderFaultsTest extends ShippedSimulators {
         }
     }
 
-    static List<FaultCase> cases() {
-        return List.of(
-                // status checks: rate limits, server errors, slow and unreadable answers only delay the job ...
-                new FaultCase("check-429", AI, "sim:429x2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-429-bare", RN, "sim:check-429barex2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-500", RN, "sim:check-500x2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-502", AI, "sim:check-502x2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-503", AI, "sim:check-503x2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-slow", AI, "sim:check-slowx1", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-malformed", AI, "sim:check-malformedx2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("check-html", RN, "sim:check-htmlx2", JobState.DELIVERED, null, 1, 1),
-                // ... and, when they never stop, end in TIMED_OUT at the deadline with the last problem named
-                new FaultCase("check-503-forever", RN, "sim:check-503x9999", JobState.TIMED_OUT, "HTTP 503", 1, 1),
-                new FaultCase("check-malformed-forever", RN, "sim:check-malformedx9999", JobState.TIMED_OUT,
-                        "malformed JSON", 1, 1),
-                new FaultCase("check-html-forever", AI, "sim:check-htmlx9999", JobState.TIMED_OUT,
-                        "an HTML page instead of JSON", 1, 1),
-                new FaultCase("never-finishes", AI, "sim:never", JobState.TIMED_OUT, "did not finish", 1, 1),
-                // creates refused before anything was made: sent again later, one generation in the end
-                new FaultCase("create-429", AI, "sim:create-429x1", JobState.DELIVERED, null, 1, 2),
-                new FaultCase("create-429-bare", RN, "sim:create-429barex1", JobState.DELIVERED, null, 1, 2),
-                new FaultCase("create-503", RN, "sim:create-503x2", JobState.DELIVERED, null, 1, 3),
-                // ambiguous creates (500, 502, an HTML page, a cut-off answer, too slow): reconciled, never re-sent
-                // blindly. all-images is searched by tag: found (made) or not found (then sent again) ...
-                new FaultCase("create-500", AI, "sim:create-500x1", JobState.DELIVERED, null, 1, 2),
-                new FaultCase("create-html", AI, "sim:create-htmlx1", JobState.DELIVERED, null, 1, 2),
-                new FaultCase("create-502", AI, "sim:create-502x1", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("create-malformed", AI, "sim:create-malformedx1", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("create-slow", AI, "sim:create-slowx1", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("create-lost-find-503", AI, "sim:create-lost sim:find-503x2", JobState.DELIVERED,
-                        null, 1, 1),
-                // ... unless the search cannot settle it: then a person decides
-                new FaultCase("create-lost-find-malformed", AI, "sim:create-lost sim:find-malformedx9999",
-                        JobState.NEEDS_ATTENTION, "could not search all-images.ai", 1, 1),
-                new FaultCase("create-lost-find-503-forever", AI, "sim:create-lost sim:find-503x9999",
-                        JobState.NEEDS_ATTENTION, "could not be searched before the deadline", 1, 1),
-                // RenderNet cannot be searched by job key: every ambiguous create is parked, made or not
-                new FaultCase("rn-create-500", RN, "sim:create-500x1", JobState.NEEDS_ATTENTION, "not sent again", 0, 1),
-                new FaultCase("rn-create-502", RN, "sim:create-502x1", JobState.NEEDS_ATTENTION, "not sent again", 1, 1),
-                new FaultCase("rn-create-slow", RN, "sim:create-slowx1", JobState.NEEDS_ATTENTION, "not sent again", 1, 1),
-                new FaultCase("rn-create-malformed", RN, "sim:create-malformedx1", JobState.NEEDS_ATTENTION,
-                        "malformed JSON", 1, 1),
-                // downloads: the last image fails, the others arrive and are kept
-                new FaultCase("image-404", AI, "sim:image-404x9999", JobState.DELIVERY_FAILED,
-                        "HTTP 404 (the URL may have expired)", 1, 1),
-                new FaultCase("image-403", AI, "sim:image-403x9999", JobState.DELIVERY_FAILED,
-                        "HTTP 403 (the URL may have expired)", 1, 1),
-                new FaultCase("image-not-an-image", RN, "sim:image-notimagex9999", JobState.DELIVERY_FAILED,
-                        "is not an image (Content-Type text/html", 1, 1),
-                new FaultCase("image-huge", AI, "sim:image-hugex9999", JobState.DELIVERY_FAILED,
-                        "imagegen.delivery.max-image-bytes", 1, 1),
-                new FaultCase("image-truncated", AI, "sim:image-truncatedx2", JobState.DELIVERED, null, 1, 1),
-                new FaultCase("image-mislabelled", RN, "sim:image-mislabelledx9999", JobState.DELIVERED, null, 1, 1));
+    /** The fault table, one row a fault, in test resources: its comments group the faults by the outcome they share. */
+    static List<FaultCase> cases() throws IOException {
+        CSVFormat table = CSVFormat.DEFAULT.builder().setCommentMarker('#').setHeader().setSkipHeaderRecord(true)
+                .get();
+        InputStream csv = ProviderFaultsTest.class.getResourceAsStream("/faults/provider-faults.csv");
+        try (Reader in = new InputStreamReader(csv, StandardCharsets.UTF_8); CSVParser rows = table.parse(in)) {
+            return rows.stream().map(r -> new FaultCase(r.get("id"), r.get("provider"), r.get("directives"),
+                    JobState.valueOf(r.get("state")), r.get("reason").isEmpty() ? null : r.get("reason"),
+                    Integer.parseInt(r.get("creates")), Integer.parseInt(r.get("createAttempts")))).toList();
+        }
     }
 
     @BeanInject("operatorActions")
@@ -139,7 +101,7 @@ class ProviderFaultsTest extends ShippedSimulators {
     private boolean dropped;
 
     @BeforeEach
-    void dropEveryCaseOnce() {
+    void dropEveryCaseOnce() throws IOException {
         if (!dropped) {
             StringBuilder batch = new StringBuilder();
             cases().forEach(c -> batch.append(c.line()).append('\n'));

@@ -34,8 +34,7 @@ class OpenAiSimulatorTest {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     @AutoClose
-    private final OpenAiSimulator simulator = SimulatorHttp.started(new OpenAiSimulator(new SimulatorSettings(0,
-            Duration.ofMillis(100), Duration.ofMillis(200), 0, 0, 0, 0, Duration.ofMillis(200), "", 7L, 48)));
+    private final OpenAiSimulator simulator = SimulatorHttp.started(new OpenAiSimulator(SimulatorHttp.quick()));
 
     @Test
     void theAnswerCarriesTheImagesInBase64InTheSizesProportions() throws Exception {

@@ -1,5 +1,6 @@
 package org.imagegen.support;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -148,6 +149,14 @@ public final class Folders {
         return IntStream.rangeClosed(1, n).mapToObj(line).collect(Collectors.joining("\n", "", "\n"));
     }
 
+    /**
+     * Drops the request file {@code requests/<fileName>} of the test resources under its own name: a batch whose lines
+     * are data to the test, which names again only the ids its assertions need.
+     */
+    public void dropRequests(String fileName) {
+        drop(fileName, resource("requests/" + fileName));
+    }
+
     /** The same, with the file's exact bytes (for inputs that are not valid text). */
     public void drop(String fileName, byte[] content) {
         try {
@@ -240,10 +249,15 @@ public final class Folders {
         return awaitEnded(id, state, atMost);
     }
 
-    /** The field the first problem of a rejected file names, once its error file is written. */
-    public String awaitRejectedField(String fileName, Duration atMost) {
+    /** The first problem of a rejected file (its field and message), once its error file is written. */
+    public JsonNode awaitFirstProblem(String fileName, Duration atMost) {
         await().atMost(atMost).until(() -> Files.exists(rejected(fileName + ".error.json")));
-        return readJson(rejected(fileName + ".error.json")).path("problems").get(0).path("field").asText();
+        return readJson(rejected(fileName + ".error.json")).path("problems").get(0);
+    }
+
+    /** The field the first problem of a rejected file names ({@link #awaitFirstProblem}). */
+    public String awaitRejectedField(String fileName, Duration atMost) {
+        return awaitFirstProblem(fileName, atMost).path("field").asText();
     }
 
     /** The field each of {@code fileNames} was rejected for, in their order ({@link #awaitRejectedField}). */
@@ -261,17 +275,26 @@ public final class Folders {
 
     private static Map<String, String> fastSettings() {
         Properties settings = new Properties();
-        try (InputStream in = Folders.class.getResourceAsStream("/fast-bundle.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("fast-bundle.properties is missing from the test classpath");
-            }
-            settings.load(in);
+        try {
+            settings.load(new ByteArrayInputStream(resource("fast-bundle.properties")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, String> byKey = new TreeMap<>();
         settings.stringPropertyNames().forEach(key -> byKey.put(key, settings.getProperty(key)));
         return byKey;
+    }
+
+    /** The bytes of {@code name} in the test resources. */
+    private static byte[] resource(String name) {
+        try (InputStream in = Folders.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the test classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static JsonNode readJson(Path file) {

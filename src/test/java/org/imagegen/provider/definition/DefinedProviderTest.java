@@ -22,9 +22,10 @@ import org.imagegen.support.ScriptedProvider.Call;
 import org.imagegen.support.ScriptedProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A provider added the way docs/adding-a-provider.md says: the docs' example definition (docs/examples/acme.camel.yaml,
@@ -104,11 +105,10 @@ class DefinedProviderTest extends BundleTest {
 
     @Test
     void anAspectRatioTheDefinitionDoesNotAllowIsRejectedNamingTheField() {
-        folders.drop("wide.json", "{\"id\": \"acme-wide\", \"provider\": \"acme\", \"prompt\": \"a wide shore\","
-                + " \"aspectRatio\": \"21:9\"}");
+        folders.drop("wide.json", """
+                {"id": "acme-wide", "provider": "acme", "prompt": "a wide shore", "aspectRatio": "21:9"}""");
 
-        await().atMost(WAIT).until(() -> Files.exists(folders.rejected("wide.json.error.json")));
-        JsonNode problem = Folders.readJson(folders.rejected("wide.json.error.json")).path("problems").get(0);
+        JsonNode problem = folders.awaitFirstProblem("wide.json", WAIT);
 
         assertThat(problem.path("field").asText()).isEqualTo("aspectRatio");
         assertThat(problem.path("message").asText()).contains("21:9").contains("1:1, 16:9, 9:16");
@@ -116,20 +116,17 @@ class DefinedProviderTest extends BundleTest {
         assertThat(ACME.creates("acme-wide")).isEmpty();
     }
 
-    @Test
-    void aFailedAndACensoredOutcomeEndTheJobWithTheProvidersReason() {
-        folders.drop("bad.jsonl", """
-                {"id": "acme-fails", "provider": "acme", "prompt": "an owl [error]"}
-                {"id": "acme-blocked", "provider": "acme", "prompt": "a sword [blocked]"}
-                """);
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            acme-fails   | an owl [error]    | FAILED   | model acme-1 ran out of memory
+            acme-blocked | a sword [blocked] | CENSORED | prompt flagged: weapons
+            """)
+    void aFailedAndACensoredOutcomeEndTheJobWithTheProvidersReason(String id, String prompt, String state,
+                                                                  String reason) {
+        JsonNode manifest = folders.runJob(id, "acme", prompt, state, WAIT);
 
-        JsonNode failed = folders.awaitEnded("acme-fails", "FAILED", WAIT);
-        JsonNode censored = folders.awaitEnded("acme-blocked", "CENSORED", WAIT);
-
-        assertThat(failed.path("reason").asText()).contains("model acme-1 ran out of memory");
-        assertThat(censored.path("reason").asText()).contains("prompt flagged: weapons");
-        assertThat(ACME.creates("acme-fails")).hasSize(1);
-        assertThat(ACME.creates("acme-blocked")).hasSize(1);
+        assertThat(manifest.path("reason").asText()).contains(reason);
+        assertThat(ACME.creates(id)).hasSize(1);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.imagegen.provider.definition;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import org.imagegen.job.Job;
 import org.imagegen.provider.ProviderCall;
 import org.imagegen.support.TestJobs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,34 +98,45 @@ class DefinedWebhookTest {
         assertThat(secret.authenticated()).as("the provider's own host: with the key").isTrue();
     }
 
-    @Test
-    void aDefinitionThatCannotReceiveStopsTheStartNamingTheProperty() {
-        assertRefused(d -> d.setWebhooks("yes"), "webhooks:");
-        assertRefused(d -> d.setWebhookSignature("hmac"), "webhookSignature: 'hmac' is not a signature scheme");
-        assertRefused(d -> d.setWebhookTolerance("soon"), "webhookTolerance:");
-        assertRefused(d -> d.setWebhookId(".id |"), "webhookId:");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookSignature("none");
-        }, "webhookId: required");
-        assertRefused(d -> {
-            d.setWebhooks("true");
-            d.setWebhookId(".id");
-        }, "webhookSignature: required");
-        assertRefused(webhooks(".id", "none"), "webhookSecret: required");
-        assertRefused(webhooks(".id", "none", d -> d.setWebhookSecret("short")),
-                "webhookSecret: the none scheme's secret");
-        assertRefused(webhooks(".id", "standard-webhooks"), "webhookSecret or webhookSecretPath");
-        assertRefused(webhooks(".id", "standard-webhooks", d -> d.setWebhookSecret("whsec_***")),
-                "webhookSecret: not a Standard Webhooks secret");
-        assertRefused(webhooks(".id", "ed25519-jwks"), "webhookJwksUrl: required");
-        assertRefused(webhooks(".id", "ed25519-jwks", d -> d.setWebhookJwksUrl("ftp://keys.example")),
-                "webhookJwksUrl:");
+    /** A definition that cannot receive webhooks ({@code change} to a working one) and what its refusal names. */
+    record Refusal(String message, Consumer<ProviderDefinition> change) {
+
+        @Override
+        public String toString() {
+            return message;
+        }
     }
 
-    private static void assertRefused(Consumer<ProviderDefinition> webhooks, String message) {
-        assertThatThrownBy(() -> new DefinedProvider("hooked", definition(webhooks)))
+    static List<Refusal> definitionsThatCannotReceive() {
+        return List.of(
+                new Refusal("webhooks:", d -> d.setWebhooks("yes")),
+                new Refusal("webhookSignature: 'hmac' is not a signature scheme", d -> d.setWebhookSignature("hmac")),
+                new Refusal("webhookTolerance:", d -> d.setWebhookTolerance("soon")),
+                new Refusal("webhookId:", d -> d.setWebhookId(".id |")),
+                new Refusal("webhookId: required", d -> {
+                    d.setWebhooks("true");
+                    d.setWebhookSignature("none");
+                }),
+                new Refusal("webhookSignature: required", d -> {
+                    d.setWebhooks("true");
+                    d.setWebhookId(".id");
+                }),
+                new Refusal("webhookSecret: required", webhooks(".id", "none")),
+                new Refusal("webhookSecret: the none scheme's secret",
+                        webhooks(".id", "none", d -> d.setWebhookSecret("short"))),
+                new Refusal("webhookSecret or webhookSecretPath", webhooks(".id", "standard-webhooks")),
+                new Refusal("webhookSecret: not a Standard Webhooks secret",
+                        webhooks(".id", "standard-webhooks", d -> d.setWebhookSecret("whsec_***"))),
+                new Refusal("webhookJwksUrl: required", webhooks(".id", "ed25519-jwks")),
+                new Refusal("webhookJwksUrl:",
+                        webhooks(".id", "ed25519-jwks", d -> d.setWebhookJwksUrl("ftp://keys.example"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("definitionsThatCannotReceive")
+    void aDefinitionThatCannotReceiveStopsTheStartNamingTheProperty(Refusal refusal) {
+        assertThatThrownBy(() -> new DefinedProvider("hooked", definition(refusal.change())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("provider definition 'hooked': ").hasMessageContaining(message);
+                .hasMessageStartingWith("provider definition 'hooked': ").hasMessageContaining(refusal.message());
     }
 }

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A synchronous API declared by a definition (createOutcome): one create answers with the images as base64, the way
@@ -131,13 +130,8 @@ class SynchronousProviderTest extends BundleTest {
 
     @Test
     void aModerationRefusalIsCensoredAndAnyOtherRefusalFailsEachAfterOneCreate() {
-        FOLDERS.drop("refused.jsonl", """
-                {"id": "pix-blocked", "provider": "pix", "prompt": "a sword [blocked]"}
-                {"id": "pix-invalid", "provider": "pix", "prompt": "a shield [invalid]"}
-                """);
-
-        JsonNode censored = FOLDERS.awaitEnded("pix-blocked", "CENSORED", WAIT);
-        JsonNode failed = FOLDERS.awaitEnded("pix-invalid", "FAILED", WAIT);
+        JsonNode censored = FOLDERS.runJob("pix-blocked", "pix", "a sword [blocked]", "CENSORED", WAIT);
+        JsonNode failed = FOLDERS.runJob("pix-invalid", "pix", "a shield [invalid]", "FAILED", WAIT);
 
         assertThat(censored.path("reason").asText()).isEqualTo("Your request was rejected by the safety system");
         assertThat(failed.path("reason").asText()).isEqualTo("pix answered HTTP 400: quality must be low or high");
@@ -189,8 +183,7 @@ class SynchronousProviderTest extends BundleTest {
         FOLDERS.drop("model.json", "{\"id\": \"ai-model\", \"provider\": \"all-images\", \"prompt\": \"a cat\","
                 + " \"model\": \"v6\"}");
 
-        await().atMost(WAIT).until(() -> Files.exists(FOLDERS.rejected("model.json.error.json")));
-        JsonNode problem = Folders.readJson(FOLDERS.rejected("model.json.error.json")).path("problems").get(0);
+        JsonNode problem = FOLDERS.awaitFirstProblem("model.json", WAIT);
 
         assertThat(problem.path("field").asText()).isEqualTo("model");
         assertThat(problem.path("message").asText()).contains("all-images.ai has no model");
