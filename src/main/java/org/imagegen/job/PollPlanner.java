@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * earlier); D is the smallest T - X over the last {@value #WINDOW} completions. A job already done at its first
  * check says less (it may have finished long before); while few are (a quarter at most, the normal share when D is
  * right), they count as T - X, and when more are, the provider got faster, so they count as T - 2X and D comes
- * down. The estimate errs early, which costs a check, rather than late, which would cost delivery time.
+ * down. The estimate errs early, which costs a check, rather than late, which would cost delivery time. Only checks
+ * made on time teach it (see {@link #observeCompletion}).
  */
 public class PollPlanner {
 
@@ -84,14 +85,17 @@ public class PollPlanner {
 
     /**
      * Records that a generation submitted at {@code submittedAt} was seen done at {@code seenDoneAt}, at its first
-     * check or later.
+     * check or later, by a check that was due at {@code dueAt}. A check made more than one interval after it was due
+     * (the bundle was stopped, paused or behind its schedule) teaches nothing: the job may have finished any time
+     * since its previous check, and taking "seen done" for "just finished" would raise D for every job after it
+     * (after a restart, all the first completions are such checks, and D rose to the restart's length).
      */
-    public void observeCompletion(String provider, String model, long submittedAt, long seenDoneAt,
+    public void observeCompletion(String provider, String model, long submittedAt, long seenDoneAt, long dueAt,
                                   boolean atFirstCheck) {
-        if (submittedAt <= 0 || seenDoneAt < submittedAt) {
+        long interval = policy(provider).intervalMs();
+        if (submittedAt <= 0 || seenDoneAt < submittedAt || seenDoneAt - dueAt > interval) {
             return;
         }
-        long interval = policy(provider).intervalMs();
         windows.computeIfAbsent(provider + "/" + model, k -> new Window())
                 .add(seenDoneAt - submittedAt - interval, atFirstCheck, interval);
     }

@@ -55,7 +55,8 @@ public class StatusChecks extends JobStep {
             }
             case SUCCEEDED -> {
                 planner.observeCompletion(job.getProvider(), transitions.model(job),
-                        job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now, job.getState() == JobState.SUBMITTED);
+                        job.getSubmittedAt() == null ? 0 : job.getSubmittedAt(), now,
+                        job.getNextCheckAt() == null ? now : job.getNextCheckAt(), job.getState() == JobState.SUBMITTED);
                 return transitions.succeeded(job, On.CHECK, result.imageUrls(), now, result.imageUrls().size()
                         + " images" + (result.reason() == null ? "" : "; " + result.reason())
                         + transitions.lateness(job, now), false);
