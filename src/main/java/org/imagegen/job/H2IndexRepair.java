@@ -99,8 +99,8 @@ public final class H2IndexRepair {
         }
     }
 
-    /** Every index of the store's tables whose entries do not count its table's rows. */
-    List<Mismatch> check() throws SQLException {
+    /** Every index of the store's tables whose entries do not count its table's rows; changes nothing. */
+    public List<Mismatch> check() throws SQLException {
         List<Mismatch> found = new ArrayList<>();
         try (Connection c = connect()) {
             Map<String, Map<String, List<String>>> indexes = indexes(c);
