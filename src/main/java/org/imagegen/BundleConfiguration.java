@@ -42,6 +42,7 @@ import org.imagegen.job.PollPlanner;
 import org.imagegen.messaging.JmsConfiguration;
 import org.imagegen.messaging.MessagingConfiguration;
 import org.imagegen.provider.ProviderConfiguration;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProviders;
@@ -197,7 +198,9 @@ public class BundleConfiguration implements CamelConfiguration {
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         // the job store and the steps of a job's life, each bound by the name the routes call it by
         JobConfiguration jobs = Wiring.apply(camelContext, new JobConfiguration(dataSource, claims));
-        jobs.bind(camelContext, providers, planner, providerConfiguration.rateLimits(), resultFolders, sinks, ledger);
+        // a step that asks a provider paces it with the provider's own limiter
+        PacedProviders paced = new PacedProviders(providers, providerConfiguration.rateLimits());
+        jobs.bind(camelContext, paced, planner, resultFolders, sinks, ledger);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(validator, jobs.submission(), jobs.store());
@@ -214,8 +217,8 @@ public class BundleConfiguration implements CamelConfiguration {
                     observe.providerJoined(camelContext, provider);
                 });
         // routes over providers (imagegen.routes.*): a job moves to the next step when its provider cannot take it
-        Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, providers,
-                providerConfiguration.rateLimits(), validator, resultFolders);
+        Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, paced, validator,
+                resultFolders);
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext);
 

@@ -21,6 +21,7 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.limit.LimitLedger;
 import org.imagegen.limit.ProviderLimits;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.spend.BudgetLedger;
@@ -75,15 +76,15 @@ public final class JobConfiguration {
         return new JobClaims(dataSource, new ObjectMapper(), instanceId, reopened);
     }
 
-    public void bind(CamelContext context, Providers providers, PollPlanner planner,
-                     Map<String, RateLimiter> rateLimits, ResultFolders resultFolders, Sinks sinks, SinkLedger ledger) {
+    public void bind(CamelContext context, PacedProviders paced, PollPlanner planner, ResultFolders resultFolders,
+                     Sinks sinks, SinkLedger ledger) {
+        Providers providers = paced.providers();
         Clock clock = Clock.systemUTC();
         Duration leaseDuration = Settings.duration(context, "imagegen.loop.lease");
         store = new JobStore(dataSource, json);
         queries = new JobQueries(dataSource, json);
         DeliveryReport report = new DeliveryReport(sinks, ledger);
-        JobTransitions transitions = new JobTransitions(store, queries, providers, planner, rateLimits, resultFolders,
-                report, clock);
+        JobTransitions transitions = new JobTransitions(store, queries, paced, planner, resultFolders, report, clock);
         // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
         transitions.setLateChecks(Settings.duration(context, "imagegen.poll.late-window", "0"),
                 Settings.duration(context, "imagegen.poll.late-interval", "1m"));
@@ -120,10 +121,10 @@ public final class JobConfiguration {
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call
-        StatusSweeps sweeps = new StatusSweeps(providers, rateLimits, store::bringListedChecksForward, clock,
+        StatusSweeps sweeps = new StatusSweeps(providers, paced.rateLimits(), store::bringListedChecksForward, clock,
                 Settings.duration(context, "imagegen.poll.sweep-interval", "2s"));
-        StatusLoop loop = new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock, claimBatch,
-                leaseDuration);
+        StatusLoop loop = new StatusLoop(claims, store, queries, transitions, planner, paced.rateLimits(), clock,
+                claimBatch, leaseDuration);
         loop.setAnsweredFromList(sweeps::answers);
         registry.bind("statusSweeps", sweeps);
         registry.bind("statusLoop", loop);
