@@ -32,6 +32,7 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.disk.DiskSpace;
 import org.imagegen.disk.InboxPollStrategy;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.H2ClosedStores;
 import org.imagegen.job.H2IndexRepair;
 import org.imagegen.job.H2Reopens;
@@ -200,7 +201,9 @@ public class BundleConfiguration implements CamelConfiguration {
         JobConfiguration jobs = Wiring.apply(camelContext, new JobConfiguration(dataSource, claims));
         // a step that asks a provider paces it with the provider's own limiter
         PacedProviders paced = new PacedProviders(providers, providerConfiguration.rateLimits());
-        jobs.bind(camelContext, paced, planner, resultFolders, sinks, ledger);
+        // the sinks and their ledger, read together by the delivery step and the API's views
+        DeliveryReport deliveries = new DeliveryReport(sinks, ledger);
+        jobs.bind(camelContext, paced, planner, resultFolders, deliveries);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(validator, jobs.submission(), jobs.store());
@@ -227,7 +230,7 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("intake", intake);
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
         Wiring.apply(camelContext, new ApiConfiguration())
-                .bind(camelContext, observe, intake, providers, resultFolders, sinks, ledger);
+                .bind(camelContext, observe, intake, providers, resultFolders, deliveries);
         // message queues: the JMS broker or connection, the pending job events, dead letters
         Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
         Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);

@@ -23,6 +23,7 @@ import org.imagegen.delivery.SinkState;
 import org.imagegen.delivery.SinkType;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.delivery.StagedImage;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobQueries;
@@ -48,13 +49,13 @@ public class GenerationViews {
     private final int maxPageSize;
     private final ObjectMapper json = new ObjectMapper();
 
-    public GenerationViews(JobQueries store, Providers providers, ResultFolders resultFolders, Sinks sinks,
-                           SinkLedger ledger, int defaultPageSize, int maxPageSize) {
+    public GenerationViews(JobQueries store, Providers providers, ResultFolders resultFolders, DeliveryReport deliveries,
+                           int defaultPageSize, int maxPageSize) {
         this.store = store;
         this.providers = providers;
         this.resultFolders = resultFolders;
-        this.sinks = sinks;
-        this.ledger = ledger;
+        this.sinks = deliveries.sinks();
+        this.ledger = deliveries.ledger();
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
     }

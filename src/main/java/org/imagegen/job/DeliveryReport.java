@@ -9,16 +9,12 @@ import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
 import org.imagegen.delivery.Sinks;
 
-/** A job's selected sinks as the sink ledger records them, and the per-sink report of a DELIVERY_FAILED manifest. */
-public class DeliveryReport {
-
-    private final Sinks sinks;
-    private final SinkLedger ledger;
-
-    public DeliveryReport(Sinks sinks, SinkLedger ledger) {
-        this.sinks = sinks;
-        this.ledger = ledger;
-    }
+/**
+ * The configured sinks and the ledger of each job's deliveries to them, read together wherever a job's sinks are
+ * tried or shown: a job's selected sinks as the ledger records them, and the per-sink report of a DELIVERY_FAILED
+ * manifest.
+ */
+public record DeliveryReport(Sinks sinks, SinkLedger ledger) {
 
     /** Per sink: type, location, state, attempts and last error; null when the job never reached delivery. */
     Map<String, Object> sinkReport(Job job) {

@@ -17,8 +17,6 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
-import org.imagegen.delivery.Sinks;
 import org.imagegen.limit.LimitLedger;
 import org.imagegen.limit.ProviderLimits;
 import org.imagegen.provider.PacedProviders;
@@ -77,13 +75,12 @@ public final class JobConfiguration {
     }
 
     public void bind(CamelContext context, PacedProviders paced, PollPlanner planner, ResultFolders resultFolders,
-                     Sinks sinks, SinkLedger ledger) {
+                     DeliveryReport report) {
         Providers providers = paced.providers();
         Clock clock = Clock.systemUTC();
         Duration leaseDuration = Settings.duration(context, "imagegen.loop.lease");
         store = new JobStore(dataSource, json);
         queries = new JobQueries(dataSource, json);
-        DeliveryReport report = new DeliveryReport(sinks, ledger);
         JobTransitions transitions = new JobTransitions(store, queries, paced, planner, resultFolders, report, clock);
         // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
         transitions.setLateChecks(Settings.duration(context, "imagegen.poll.late-window", "0"),
@@ -111,7 +108,7 @@ public final class JobConfiguration {
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
                 provider -> providers.responseTimeout(provider, defaultTimeout));
         StepServices steps = new StepServices(transitions, planner, resultFolders, clock);
-        operatorActions = new OperatorActions(steps, queries, new OperatorWrites(dataSource), ledger);
+        operatorActions = new OperatorActions(steps, queries, new OperatorWrites(dataSource), report.ledger());
 
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
@@ -131,8 +128,7 @@ public final class JobConfiguration {
         registry.bind("jobSubmission", submission);
         registry.bind("jobReconciliation", reconciliation);
         registry.bind("statusChecks", new StatusChecks(steps));
-        registry.bind("jobDelivery", new JobDelivery(steps, store, queries, claims, sinks, ledger, report,
-                maxDeliveryAttempts));
+        registry.bind("jobDelivery", new JobDelivery(steps, store, queries, claims, report, maxDeliveryAttempts));
         registry.bind("stepFailures", new StepFailures(steps, reconciliation, maxDeliveryAttempts));
         registry.bind("operatorActions", operatorActions);
     }
