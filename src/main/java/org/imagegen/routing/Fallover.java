@@ -24,24 +24,10 @@ import org.slf4j.LoggerFactory;
  * is recorded as for a job without a route (a job on the last step of its route, too). A create whose answer was lost
  * is never a reason to move: the job is reconciled (or parked) at its provider first, so no job is paid twice.
  */
-public class Fallover {
+public record Fallover(ProviderRoutes routes, Capacity capacity, Attempts attempts, PacedProviders providers,
+                       Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fallover.class);
-
-    private final ProviderRoutes routes;
-    private final Capacity capacity;
-    private final Attempts attempts;
-    private final PacedProviders providers;
-    private final Clock clock;
-
-    public Fallover(ProviderRoutes routes, Capacity capacity, Attempts attempts, PacedProviders providers,
-                    Clock clock) {
-        this.routes = routes;
-        this.capacity = capacity;
-        this.attempts = attempts;
-        this.providers = providers;
-        this.clock = clock;
-    }
 
     /** Before a create is sent: a provider marked down is not asked while the route has another step. */
     public boolean beforeCreate(Job job) {
