@@ -201,7 +201,7 @@ public class BundleConfiguration implements CamelConfiguration {
         JobConfiguration jobs = Wiring.apply(camelContext, new JobConfiguration(dataSource, claims));
         // a step that asks a provider paces it with the provider's own limiter
         PacedProviders paced = new PacedProviders(providers, providerConfiguration.rateLimits());
-        // the sinks and their ledger, read together by the delivery step and the API's views
+        // the sinks and their ledger, read together by the delivery step, the API and the jobs page
         DeliveryReport deliveries = new DeliveryReport(sinks, ledger);
         jobs.bind(camelContext, paced, planner, resultFolders, deliveries);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
@@ -237,7 +237,7 @@ public class BundleConfiguration implements CamelConfiguration {
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
         // console: the console port (jobs page and Hawtio), stopped before the job store closes
-        Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
+        Wiring.apply(camelContext, new ConsoleConfiguration(deliveries));
         // every bean of the bundle is bound now: a provider definition under one of these names (bound beside the
         // bean, or replacing it if its file is read later) stops the start
         takenNames.recordBound(registry);

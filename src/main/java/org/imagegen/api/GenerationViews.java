@@ -17,10 +17,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
-import org.imagegen.delivery.SinkType;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.delivery.StagedImage;
 import org.imagegen.job.DeliveryReport;
@@ -43,8 +41,7 @@ public class GenerationViews {
     private final JobQueries store;
     private final Providers providers;
     private final ResultFolders resultFolders;
-    private final Sinks sinks;
-    private final SinkLedger ledger;
+    private final DeliveryReport deliveries;
     private final int defaultPageSize;
     private final int maxPageSize;
     private final ObjectMapper json = new ObjectMapper();
@@ -54,8 +51,7 @@ public class GenerationViews {
         this.store = store;
         this.providers = providers;
         this.resultFolders = resultFolders;
-        this.sinks = deliveries.sinks();
-        this.ledger = deliveries.ledger();
+        this.deliveries = deliveries;
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
     }
@@ -113,7 +109,8 @@ public class GenerationViews {
         }
         v.put("images", images);
         Map<String, Object> sinkStates = new LinkedHashMap<>();
-        for (SinkRecord r : ledger.of(job.getKey())) {
+        Sinks sinks = deliveries.sinks();
+        for (SinkRecord r : deliveries.ledger().of(job.getKey())) {
             Map<String, Object> s = new LinkedHashMap<>();
             if (sinks.names().contains(r.sink())) {
                 s.put("type", sinks.spec(r.sink()).type().name().toLowerCase(Locale.ROOT));
@@ -253,15 +250,9 @@ public class GenerationViews {
      * them), else from staging (downloaded, not delivered yet, or kept after a failed delivery).
      */
     private List<ImageFile> images(Job job) {
-        for (SinkRecord r : ledger.of(job.getKey())) {
-            if (r.state() != SinkState.DELIVERED || !sinks.names().contains(r.sink())
-                    || sinks.spec(r.sink()).type() != SinkType.FILE) {
-                continue;
-            }
-            Path root = Path.of(sinks.spec(r.sink()).get("root")).toAbsolutePath().normalize();
-            Path folder = root.resolve(sinks.folder(job, r.sink())).normalize();
+        for (Path folder : deliveries.deliveredFolders(job)) {
             Path manifest = folder.resolve(ResultFolders.MANIFEST);
-            if (!folder.startsWith(root) || !Files.exists(manifest)) {
+            if (!Files.exists(manifest)) {
                 continue;
             }
             try {

@@ -1,5 +1,7 @@
 package org.imagegen.job;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Map;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
+import org.imagegen.delivery.SinkType;
 import org.imagegen.delivery.Sinks;
 
 /**
@@ -43,6 +46,27 @@ public record DeliveryReport(Sinks sinks, SinkLedger ledger) {
     List<SinkRecord> selectedSinks(Job job) {
         List<String> selected = job.getRequest().sinks();
         return ledger.of(job.getKey()).stream().filter(r -> selected.contains(r.sink())).toList();
+    }
+
+    /**
+     * The folders of the job's file sinks that have everything (delivered), in the ledger's order, each resolved
+     * inside its sink's root (a folder that would leave its root is left out): where the API and the jobs page read
+     * delivered images from.
+     */
+    public List<Path> deliveredFolders(Job job) {
+        List<Path> folders = new ArrayList<>();
+        for (SinkRecord r : ledger.of(job.getKey())) {
+            if (r.state() != SinkState.DELIVERED || !sinks.names().contains(r.sink())
+                    || sinks.spec(r.sink()).type() != SinkType.FILE) {
+                continue;
+            }
+            Path root = Path.of(sinks.spec(r.sink()).get("root")).toAbsolutePath().normalize();
+            Path folder = root.resolve(sinks.folder(job, r.sink())).normalize();
+            if (folder.startsWith(root)) {
+                folders.add(folder);
+            }
+        }
+        return folders;
     }
 
     SinkRecord sinkRecord(Job job, String sink) {
