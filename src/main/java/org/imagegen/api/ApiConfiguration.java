@@ -74,7 +74,8 @@ public final class ApiConfiguration {
         }
         // the API's beans, by the names routes/api.camel.yaml and the api route configurations call them
         ApiAccess access = new ApiAccess(token.value());
-        GenerationViews views = new GenerationViews(queries, providers, resultFolders, deliveries, pageSize, maxPageSize);
+        GenerationViews views = new GenerationViews(queries, providers, resultFolders, deliveries,
+                new PageSizes(pageSize, maxPageSize));
         context.getRegistry().bind("apiAccess", access);
         context.getRegistry().bind("generationRequests", new GenerationRequests(intake));
         context.getRegistry().bind("generationViews", views);

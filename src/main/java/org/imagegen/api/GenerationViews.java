@@ -42,18 +42,16 @@ public class GenerationViews {
     private final Providers providers;
     private final ResultFolders resultFolders;
     private final DeliveryReport deliveries;
-    private final int defaultPageSize;
-    private final int maxPageSize;
+    private final PageSizes pageSizes;
     private final ObjectMapper json = new ObjectMapper();
 
     public GenerationViews(JobQueries store, Providers providers, ResultFolders resultFolders, DeliveryReport deliveries,
-                           int defaultPageSize, int maxPageSize) {
+                           PageSizes pageSizes) {
         this.store = store;
         this.providers = providers;
         this.resultFolders = resultFolders;
         this.deliveries = deliveries;
-        this.defaultPageSize = defaultPageSize;
-        this.maxPageSize = maxPageSize;
+        this.pageSizes = pageSizes;
     }
 
     // ---- GET /api/generations/{id} ------------------------------------------------------------------------------
@@ -162,18 +160,7 @@ public class GenerationViews {
                     + providers.all().stream().map(p -> p.name()).toList());
         }
         Long sinceMillis = since == null || since.isBlank() ? null : instant("since", since.strip());
-        int size = defaultPageSize;
-        if (limit != null && !limit.isBlank()) {
-            try {
-                size = Integer.parseInt(limit.strip());
-            } catch (NumberFormatException e) {
-                size = -1;
-            }
-            if (size < 1 || size > maxPageSize) {
-                throw ApiProblem.badParameter("limit", "must be a whole number from 1 to " + maxPageSize
-                        + " (imagegen.api.max-page-size)");
-            }
-        }
+        int size = pageSizes.of(limit);
         Long beforeAt = null;
         String beforeKey = null;
         if (cursor != null && !cursor.isBlank()) {
