@@ -32,6 +32,7 @@ import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.disk.DiskSpace;
 import org.imagegen.disk.InboxPollStrategy;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.H2ClosedStores;
 import org.imagegen.job.H2IndexRepair;
 import org.imagegen.job.H2Reopens;
@@ -42,6 +43,7 @@ import org.imagegen.job.PollPlanner;
 import org.imagegen.messaging.JmsConfiguration;
 import org.imagegen.messaging.MessagingConfiguration;
 import org.imagegen.provider.ProviderConfiguration;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.provider.ProviderLanes;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.definition.DefinedProviders;
@@ -197,7 +199,11 @@ public class BundleConfiguration implements CamelConfiguration {
         PollPlanner planner = new PollPlanner(providerConfiguration.policies());
         // the job store and the steps of a job's life, each bound by the name the routes call it by
         JobConfiguration jobs = Wiring.apply(camelContext, new JobConfiguration(dataSource, claims));
-        jobs.bind(camelContext, providers, planner, providerConfiguration.rateLimits(), resultFolders, sinks, ledger);
+        // a step that asks a provider paces it with the provider's own limiter
+        PacedProviders paced = new PacedProviders(providers, providerConfiguration.rateLimits());
+        // the sinks and their ledger, read together by the delivery step, the API and the jobs page
+        DeliveryReport deliveries = new DeliveryReport(sinks, ledger);
+        jobs.bind(camelContext, paced, planner, resultFolders, deliveries);
         RequestValidator validator = new RequestValidator(providers.all(), defaultProvider.strip(),
                 sinks.names(), sinks.defaults(), sinks.providerDefaults());
         RequestIntake intake = new RequestIntake(validator, jobs.submission(), jobs.store());
@@ -214,8 +220,8 @@ public class BundleConfiguration implements CamelConfiguration {
                     observe.providerJoined(camelContext, provider);
                 });
         // routes over providers (imagegen.routes.*): a job moves to the next step when its provider cannot take it
-        Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, providers,
-                providerConfiguration.rateLimits(), validator, resultFolders);
+        Wiring.apply(camelContext, new RoutingConfiguration()).bind(camelContext, dataSource, paced, validator,
+                resultFolders);
         // each provider's calls in a lane of its own (routes/status-loop.camel.yaml, template provider-lane)
         ProviderLanes.bind(camelContext);
 
@@ -224,14 +230,14 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("intake", intake);
         // HTTP API, health, metrics and provider webhooks: routes/api.camel.yaml, routes/webhooks.camel.yaml
         Wiring.apply(camelContext, new ApiConfiguration())
-                .bind(camelContext, observe, intake, providers, resultFolders, sinks, ledger);
+                .bind(camelContext, observe, intake, providers, resultFolders, deliveries);
         // message queues: the JMS broker or connection, the pending job events, dead letters
         Wiring.apply(camelContext, new MessagingConfiguration(closer::add));
         Wiring.apply(camelContext, new JmsConfiguration(closer::add)).addTo(camelContext);
         // stopped after the routes, so in-flight steps can still write their results
         camelContext.addService(closer, true, true);
         // console: the console port (jobs page and Hawtio), stopped before the job store closes
-        Wiring.apply(camelContext, new ConsoleConfiguration(ledger));
+        Wiring.apply(camelContext, new ConsoleConfiguration(deliveries));
         // every bean of the bundle is bound now: a provider definition under one of these names (bound beside the
         // bean, or replacing it if its file is read later) stops the start
         takenNames.recordBound(registry);

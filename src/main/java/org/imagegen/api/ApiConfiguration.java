@@ -12,8 +12,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
-import org.imagegen.delivery.Sinks;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.JobClaims;
 import org.imagegen.job.JobQueries;
 import org.imagegen.job.JobStore;
@@ -65,7 +64,7 @@ public final class ApiConfiguration {
     private OperatorActions operatorActions;
 
     public void bind(CamelContext context, ObserveConfiguration observe, RequestIntake intake, Providers providers,
-                     ResultFolders resultFolders, Sinks sinks, SinkLedger ledger) {
+                     ResultFolders resultFolders, DeliveryReport deliveries) {
         Path data = Path.of(dataFolder.strip());
         Secrets.Generated token = Secrets.configuredOrStored(configuredToken.strip(), data.resolve("api-token"));
         if (token.isNew()) {
@@ -75,8 +74,8 @@ public final class ApiConfiguration {
         }
         // the API's beans, by the names routes/api.camel.yaml and the api route configurations call them
         ApiAccess access = new ApiAccess(token.value());
-        GenerationViews views = new GenerationViews(queries, providers, resultFolders, sinks, ledger, pageSize,
-                maxPageSize);
+        GenerationViews views = new GenerationViews(queries, providers, resultFolders, deliveries,
+                new PageSizes(pageSize, maxPageSize));
         context.getRegistry().bind("apiAccess", access);
         context.getRegistry().bind("generationRequests", new GenerationRequests(intake));
         context.getRegistry().bind("generationViews", views);

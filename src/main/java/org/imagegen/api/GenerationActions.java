@@ -17,19 +17,9 @@ import org.slf4j.LoggerFactory;
  * An operator's actions over the HTTP API: retry a generation (its delivery, or a new generation paid again) and
  * cancel it (the delete at the provider is the route's next call). Each answers with the generation's view.
  */
-public class GenerationActions {
+public record GenerationActions(GenerationViews views, OperatorActions jobs, Providers providers) {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationActions.class);
-
-    private final GenerationViews views;
-    private final OperatorActions jobs;
-    private final Providers providers;
-
-    public GenerationActions(GenerationViews views, OperatorActions jobs, Providers providers) {
-        this.views = views;
-        this.jobs = jobs;
-        this.providers = providers;
-    }
 
     // ---- POST /api/generations/{id}/retry ---------------------------------------------------------------------
 

@@ -17,12 +17,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
-import org.imagegen.delivery.SinkType;
 import org.imagegen.delivery.Sinks;
 import org.imagegen.delivery.StagedImage;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobEvent;
 import org.imagegen.job.JobQueries;
@@ -42,21 +41,17 @@ public class GenerationViews {
     private final JobQueries store;
     private final Providers providers;
     private final ResultFolders resultFolders;
-    private final Sinks sinks;
-    private final SinkLedger ledger;
-    private final int defaultPageSize;
-    private final int maxPageSize;
+    private final DeliveryReport deliveries;
+    private final PageSizes pageSizes;
     private final ObjectMapper json = new ObjectMapper();
 
-    public GenerationViews(JobQueries store, Providers providers, ResultFolders resultFolders, Sinks sinks,
-                           SinkLedger ledger, int defaultPageSize, int maxPageSize) {
+    public GenerationViews(JobQueries store, Providers providers, ResultFolders resultFolders, DeliveryReport deliveries,
+                           PageSizes pageSizes) {
         this.store = store;
         this.providers = providers;
         this.resultFolders = resultFolders;
-        this.sinks = sinks;
-        this.ledger = ledger;
-        this.defaultPageSize = defaultPageSize;
-        this.maxPageSize = maxPageSize;
+        this.deliveries = deliveries;
+        this.pageSizes = pageSizes;
     }
 
     // ---- GET /api/generations/{id} ------------------------------------------------------------------------------
@@ -112,7 +107,8 @@ public class GenerationViews {
         }
         v.put("images", images);
         Map<String, Object> sinkStates = new LinkedHashMap<>();
-        for (SinkRecord r : ledger.of(job.getKey())) {
+        Sinks sinks = deliveries.sinks();
+        for (SinkRecord r : deliveries.ledger().of(job.getKey())) {
             Map<String, Object> s = new LinkedHashMap<>();
             if (sinks.names().contains(r.sink())) {
                 s.put("type", sinks.spec(r.sink()).type().name().toLowerCase(Locale.ROOT));
@@ -164,18 +160,7 @@ public class GenerationViews {
                     + providers.all().stream().map(p -> p.name()).toList());
         }
         Long sinceMillis = since == null || since.isBlank() ? null : instant("since", since.strip());
-        int size = defaultPageSize;
-        if (limit != null && !limit.isBlank()) {
-            try {
-                size = Integer.parseInt(limit.strip());
-            } catch (NumberFormatException e) {
-                size = -1;
-            }
-            if (size < 1 || size > maxPageSize) {
-                throw ApiProblem.badParameter("limit", "must be a whole number from 1 to " + maxPageSize
-                        + " (imagegen.api.max-page-size)");
-            }
-        }
+        int size = pageSizes.of(limit);
         Long beforeAt = null;
         String beforeKey = null;
         if (cursor != null && !cursor.isBlank()) {
@@ -252,15 +237,9 @@ public class GenerationViews {
      * them), else from staging (downloaded, not delivered yet, or kept after a failed delivery).
      */
     private List<ImageFile> images(Job job) {
-        for (SinkRecord r : ledger.of(job.getKey())) {
-            if (r.state() != SinkState.DELIVERED || !sinks.names().contains(r.sink())
-                    || sinks.spec(r.sink()).type() != SinkType.FILE) {
-                continue;
-            }
-            Path root = Path.of(sinks.spec(r.sink()).get("root")).toAbsolutePath().normalize();
-            Path folder = root.resolve(sinks.folder(job, r.sink())).normalize();
+        for (Path folder : deliveries.deliveredFolders(job)) {
             Path manifest = folder.resolve(ResultFolders.MANIFEST);
-            if (!folder.startsWith(root) || !Files.exists(manifest)) {
+            if (!Files.exists(manifest)) {
                 continue;
             }
             try {

@@ -14,20 +14,12 @@ import org.imagegen.api.GenerationActions;
  * a cancel runs the same route, which also deletes the generation at the provider), with the history naming the jobs
  * page as where they were asked for.
  */
-public class ConsoleActions {
+public record ConsoleActions(GenerationActions actions, ProducerTemplate template) {
 
     static final String RETRY_ORIGIN = "retry requested from the jobs page";
     static final String CANCEL_ORIGIN = "cancelled from the jobs page";
     /** The route both the API's cancel and this one run (routes/api.camel.yaml). */
     private static final String CANCEL_ROUTE = "direct:cancel-generation";
-
-    private final GenerationActions actions;
-    private final ProducerTemplate template;
-
-    public ConsoleActions(GenerationActions actions, ProducerTemplate template) {
-        this.actions = actions;
-        this.template = template;
-    }
 
     /** An answer: its HTTP status and the JSON body (the job's view, or {@code {"error": ...}}). */
     public record Outcome(int status, Object body) {

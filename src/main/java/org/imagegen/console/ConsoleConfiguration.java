@@ -13,8 +13,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.imagegen.api.GenerationActions;
 import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
-import org.imagegen.delivery.Sinks;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.JobQueries;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.provider.Providers;
@@ -48,8 +47,6 @@ public final class ConsoleConfiguration {
     private String data;
     @BeanInject("jobQueries")
     private JobQueries store;
-    @BeanInject("sinks")
-    private Sinks sinks;
     @BeanInject("resultFolders")
     private ResultFolders resultFolders;
     @BeanInject("budgetLedger")
@@ -63,10 +60,10 @@ public final class ConsoleConfiguration {
     @BeanInject("generationActions")
     private GenerationActions generationActions;
 
-    private final SinkLedger ledger;
+    private final DeliveryReport deliveries;
 
-    public ConsoleConfiguration(SinkLedger ledger) {
-        this.ledger = ledger;
+    public ConsoleConfiguration(DeliveryReport deliveries) {
+        this.deliveries = deliveries;
     }
 
     /** None when imagegen.console.enabled is false: no console port at all. */
@@ -87,7 +84,7 @@ public final class ConsoleConfiguration {
                 war.isEmpty() ? defaultWar() : Path.of(war), dataFolder.resolve("console-work"), SESSION_TIMEOUT_SECONDS);
         ConsoleLogin login = ConsoleLogin.resolve(user.strip(), password.strip(), dataFolder, System.out);
         ObjectMapper json = new ObjectMapper();
-        JobsView view = new JobsView(store, ledger, sinks, resultFolders, json, budgets, generationViews);
+        JobsView view = new JobsView(store, deliveries, resultFolders, json, budgets, generationViews);
         // the filters name providers and routes as they are when asked: defined providers join when the context starts
         JobFilters filters = new JobFilters(() -> providers.all().stream().map(ImageProvider::name).toList(),
                 providerRoutes::names);

@@ -13,12 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.api.GenerationViews;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
-import org.imagegen.delivery.SinkRecord;
-import org.imagegen.delivery.SinkState;
-import org.imagegen.delivery.SinkType;
-import org.imagegen.delivery.Sinks;
 import org.imagegen.delivery.StagedImage;
+import org.imagegen.job.DeliveryReport;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobState;
 import org.imagegen.job.JobQueries;
@@ -30,26 +26,8 @@ import org.imagegen.spend.BudgetLedger;
  * one job's detail, the spend and the budgets, and where delivered images are. Images are only ever read from a file
  * sink's root or from the staging folder, found through the job's own records (never from a path a request supplies).
  */
-public class JobsView {
-
-    private final JobQueries store;
-    private final SinkLedger ledger;
-    private final Sinks sinks;
-    private final ResultFolders resultFolders;
-    private final ObjectMapper json;
-    private final BudgetLedger budgets;
-    private final GenerationViews views;
-
-    public JobsView(JobQueries store, SinkLedger ledger, Sinks sinks, ResultFolders resultFolders, ObjectMapper json,
-                    BudgetLedger budgets, GenerationViews views) {
-        this.views = views;
-        this.store = store;
-        this.ledger = ledger;
-        this.sinks = sinks;
-        this.resultFolders = resultFolders;
-        this.json = json;
-        this.budgets = budgets;
-    }
+public record JobsView(JobQueries store, DeliveryReport deliveries, ResultFolders resultFolders, ObjectMapper json,
+                       BudgetLedger budgets, GenerationViews views) {
 
     /** The budgets with what each has used and has left this period (the page's header); none when none is set. */
     public List<BudgetLedger.Status> budgets(long now) {
@@ -147,13 +125,10 @@ public class JobsView {
     /** The job's images: from the first file sink that has them all, else from staging (kept when delivery failed). */
     private List<Path> images(Job job) {
         if (job.getState() == JobState.DELIVERED || job.getState() == JobState.DELIVERY_FAILED) {
-            for (SinkRecord sink : ledger.of(job.getKey())) {
-                if (sink.state() == SinkState.DELIVERED && sinks.names().contains(sink.sink())
-                        && sinks.spec(sink.sink()).type() == SinkType.FILE) {
-                    List<Path> found = fromFolder(job, sink.sink());
-                    if (!found.isEmpty()) {
-                        return found;
-                    }
+            for (Path folder : deliveries.deliveredFolders(job)) {
+                List<Path> found = fromFolder(folder);
+                if (!found.isEmpty()) {
+                    return found;
                 }
             }
         }
@@ -167,12 +142,10 @@ public class JobsView {
         return List.of();
     }
 
-    /** The images the sink's manifest lists, each checked to be a file inside the sink's root. */
-    private List<Path> fromFolder(Job job, String sink) {
-        Path root = Path.of(sinks.spec(sink).get("root")).toAbsolutePath().normalize();
-        Path folder = root.resolve(sinks.folder(job, sink)).normalize();
+    /** The images a delivered folder's manifest lists, each checked to be a file inside the folder. */
+    private List<Path> fromFolder(Path folder) {
         Path manifest = folder.resolve(ResultFolders.MANIFEST);
-        if (!folder.startsWith(root) || !Files.isRegularFile(manifest)) {
+        if (!Files.isRegularFile(manifest)) {
             return List.of();
         }
         try {

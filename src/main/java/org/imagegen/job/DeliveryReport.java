@@ -1,5 +1,7 @@
 package org.imagegen.job;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,18 +9,15 @@ import java.util.Map;
 import org.imagegen.delivery.SinkLedger;
 import org.imagegen.delivery.SinkRecord;
 import org.imagegen.delivery.SinkState;
+import org.imagegen.delivery.SinkType;
 import org.imagegen.delivery.Sinks;
 
-/** A job's selected sinks as the sink ledger records them, and the per-sink report of a DELIVERY_FAILED manifest. */
-public class DeliveryReport {
-
-    private final Sinks sinks;
-    private final SinkLedger ledger;
-
-    public DeliveryReport(Sinks sinks, SinkLedger ledger) {
-        this.sinks = sinks;
-        this.ledger = ledger;
-    }
+/**
+ * The configured sinks and the ledger of each job's deliveries to them, read together wherever a job's sinks are
+ * tried or shown: a job's selected sinks as the ledger records them, and the per-sink report of a DELIVERY_FAILED
+ * manifest.
+ */
+public record DeliveryReport(Sinks sinks, SinkLedger ledger) {
 
     /** Per sink: type, location, state, attempts and last error; null when the job never reached delivery. */
     Map<String, Object> sinkReport(Job job) {
@@ -47,6 +46,27 @@ public class DeliveryReport {
     List<SinkRecord> selectedSinks(Job job) {
         List<String> selected = job.getRequest().sinks();
         return ledger.of(job.getKey()).stream().filter(r -> selected.contains(r.sink())).toList();
+    }
+
+    /**
+     * The folders of the job's file sinks that have everything (delivered), in the ledger's order, each resolved
+     * inside its sink's root (a folder that would leave its root is left out): where the API and the jobs page read
+     * delivered images from.
+     */
+    public List<Path> deliveredFolders(Job job) {
+        List<Path> folders = new ArrayList<>();
+        for (SinkRecord r : ledger.of(job.getKey())) {
+            if (r.state() != SinkState.DELIVERED || !sinks.names().contains(r.sink())
+                    || sinks.spec(r.sink()).type() != SinkType.FILE) {
+                continue;
+            }
+            Path root = Path.of(sinks.spec(r.sink()).get("root")).toAbsolutePath().normalize();
+            Path folder = root.resolve(sinks.folder(job, r.sink())).normalize();
+            if (folder.startsWith(root)) {
+                folders.add(folder);
+            }
+        }
+        return folders;
     }
 
     SinkRecord sinkRecord(Job job, String sink) {

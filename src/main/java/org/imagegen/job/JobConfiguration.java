@@ -17,10 +17,9 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.delivery.SinkLedger;
-import org.imagegen.delivery.Sinks;
 import org.imagegen.limit.LimitLedger;
 import org.imagegen.limit.ProviderLimits;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.provider.Providers;
 import org.imagegen.provider.StatusSweeps;
 import org.imagegen.spend.BudgetLedger;
@@ -75,15 +74,14 @@ public final class JobConfiguration {
         return new JobClaims(dataSource, new ObjectMapper(), instanceId, reopened);
     }
 
-    public void bind(CamelContext context, Providers providers, PollPlanner planner,
-                     Map<String, RateLimiter> rateLimits, ResultFolders resultFolders, Sinks sinks, SinkLedger ledger) {
+    public void bind(CamelContext context, PacedProviders paced, PollPlanner planner, ResultFolders resultFolders,
+                     DeliveryReport report) {
+        Providers providers = paced.providers();
         Clock clock = Clock.systemUTC();
         Duration leaseDuration = Settings.duration(context, "imagegen.loop.lease");
         store = new JobStore(dataSource, json);
         queries = new JobQueries(dataSource, json);
-        DeliveryReport report = new DeliveryReport(sinks, ledger);
-        JobTransitions transitions = new JobTransitions(store, queries, providers, planner, rateLimits, resultFolders,
-                report, clock);
+        JobTransitions transitions = new JobTransitions(store, queries, paced, planner, resultFolders, report, clock);
         // a generation that outlives its deadline is still checked for a while, and delivered if it finishes
         transitions.setLateChecks(Settings.duration(context, "imagegen.poll.late-window", "0"),
                 Settings.duration(context, "imagegen.poll.late-interval", "1m"));
@@ -110,7 +108,7 @@ public final class JobConfiguration {
         Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
                 provider -> providers.responseTimeout(provider, defaultTimeout));
         StepServices steps = new StepServices(transitions, planner, resultFolders, clock);
-        operatorActions = new OperatorActions(steps, queries, new OperatorWrites(dataSource), ledger);
+        operatorActions = new OperatorActions(steps, queries, new OperatorWrites(dataSource), report.ledger());
 
         Registry registry = context.getRegistry();
         registry.bind("jobStore", store);
@@ -120,18 +118,17 @@ public final class JobConfiguration {
         registry.bind("jobClaims", claims);
         registry.bind("jobQueries", queries);
         // providers that list their generations' statuses in bulk answer many checks with one call
-        StatusSweeps sweeps = new StatusSweeps(providers, rateLimits, store::bringListedChecksForward, clock,
+        StatusSweeps sweeps = new StatusSweeps(providers, paced.rateLimits(), store::bringListedChecksForward, clock,
                 Settings.duration(context, "imagegen.poll.sweep-interval", "2s"));
-        StatusLoop loop = new StatusLoop(claims, store, queries, transitions, planner, rateLimits, clock, claimBatch,
-                leaseDuration);
+        StatusLoop loop = new StatusLoop(claims, store, queries, transitions, planner, paced.rateLimits(), clock,
+                claimBatch, leaseDuration);
         loop.setAnsweredFromList(sweeps::answers);
         registry.bind("statusSweeps", sweeps);
         registry.bind("statusLoop", loop);
         registry.bind("jobSubmission", submission);
         registry.bind("jobReconciliation", reconciliation);
         registry.bind("statusChecks", new StatusChecks(steps));
-        registry.bind("jobDelivery", new JobDelivery(steps, store, queries, claims, sinks, ledger, report,
-                maxDeliveryAttempts));
+        registry.bind("jobDelivery", new JobDelivery(steps, store, queries, claims, report, maxDeliveryAttempts));
         registry.bind("stepFailures", new StepFailures(steps, reconciliation, maxDeliveryAttempts));
         registry.bind("operatorActions", operatorActions);
     }

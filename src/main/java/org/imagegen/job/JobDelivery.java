@@ -34,14 +34,14 @@ public class JobDelivery extends JobStep {
     private final DeliveryReport report;
     private final int maxDeliveryAttempts;
 
-    public JobDelivery(StepServices services, JobStore store, JobQueries queries, JobClaims claims, Sinks sinks,
-                       SinkLedger ledger, DeliveryReport report, int maxDeliveryAttempts) {
+    public JobDelivery(StepServices services, JobStore store, JobQueries queries, JobClaims claims,
+                       DeliveryReport report, int maxDeliveryAttempts) {
         super(services);
         this.store = store;
         this.queries = queries;
         this.claims = claims;
-        this.sinks = sinks;
-        this.ledger = ledger;
+        this.sinks = report.sinks();
+        this.ledger = report.ledger();
         this.report = report;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
     }

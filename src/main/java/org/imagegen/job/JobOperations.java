@@ -4,15 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The JMX face of the job store and the operator's actions, registered by the bundle as {@code org.imagegen:type=Jobs}. */
-public class JobOperations implements JobOperationsMBean {
-
-    private final JobQueries queries;
-    private final OperatorActions actions;
-
-    public JobOperations(JobQueries queries, OperatorActions actions) {
-        this.queries = queries;
-        this.actions = actions;
-    }
+public record JobOperations(JobQueries queries, OperatorActions actions) implements JobOperationsMBean {
 
     @Override
     public Map<String, Long> getJobsByState() {

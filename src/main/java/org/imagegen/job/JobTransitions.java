@@ -4,13 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.imagegen.delivery.DeliveryException;
 import org.imagegen.delivery.InlineImages;
 import org.imagegen.delivery.ResultFolders;
 import org.imagegen.provider.ImageProvider;
-import org.imagegen.provider.Providers;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.spend.Prices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +34,8 @@ public class JobTransitions {
 
     private final JobStore store;
     private final JobQueries queries;
-    private final Providers providers;
+    private final PacedProviders providers;
     private final PollPlanner planner;
-    private final Map<String, RateLimiter> rateLimits;
     private final ResultFolders resultFolders;
     private final InlineImages inline;
     private final DeliveryReport report;
@@ -48,15 +46,12 @@ public class JobTransitions {
     /** imagegen.providers.<name>.price*: what a generation that finished with no reported cost is recorded at. */
     private Prices prices = Prices.none();
 
-    public JobTransitions(JobStore store, JobQueries queries, Providers providers, PollPlanner planner,
-                          Map<String, RateLimiter> rateLimits, ResultFolders resultFolders, DeliveryReport report,
-                          Clock clock) {
+    public JobTransitions(JobStore store, JobQueries queries, PacedProviders providers, PollPlanner planner,
+                          ResultFolders resultFolders, DeliveryReport report, Clock clock) {
         this.store = store;
         this.queries = queries;
         this.providers = providers;
         this.planner = planner;
-        // kept, not copied: defined providers (routes/providers/*.camel.yaml) add theirs when the context starts
-        this.rateLimits = rateLimits;
         this.resultFolders = resultFolders;
         this.inline = resultFolders == null ? null : new InlineImages(resultFolders);
         this.report = report;
@@ -111,18 +106,18 @@ public class JobTransitions {
 
     /** The job was admitted to call its provider, but made no call: its rate limit token goes back. */
     void callNotMade(Job job) {
-        rateLimits.get(job.getProvider()).giveBack();
+        providers.limiter(job.getProvider()).giveBack();
     }
 
     /** A call made besides the one the step was admitted for (an estimate before a create): it counts too. */
     void callMade(Job job) {
-        rateLimits.get(job.getProvider()).charge(now());
+        providers.limiter(job.getProvider()).charge(now());
     }
 
     long backoff(Job job, long now, int errors, Duration retryAfter) {
         if (retryAfter != null) {
             // the provider asked every caller on this key to wait, not only this job
-            rateLimits.get(job.getProvider()).pauseUntil(now + retryAfter.toMillis());
+            providers.limiter(job.getProvider()).pauseUntil(now + retryAfter.toMillis());
         }
         return planner.afterTransientError(job.getProvider(), now, errors, millis(retryAfter));
     }

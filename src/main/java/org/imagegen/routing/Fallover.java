@@ -7,12 +7,11 @@ import java.util.Map;
 import org.imagegen.job.Job;
 import org.imagegen.job.JobMoves;
 import org.imagegen.job.JobState;
-import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.CreateResult;
 import org.imagegen.provider.Estimate;
 import org.imagegen.provider.HttpReply;
 import org.imagegen.provider.ImageProvider;
-import org.imagegen.provider.Providers;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.provider.StatusResult;
 import org.imagegen.request.GenerationRequest;
 import org.slf4j.Logger;
@@ -25,26 +24,10 @@ import org.slf4j.LoggerFactory;
  * is recorded as for a job without a route (a job on the last step of its route, too). A create whose answer was lost
  * is never a reason to move: the job is reconciled (or parked) at its provider first, so no job is paid twice.
  */
-public class Fallover {
+public record Fallover(ProviderRoutes routes, Capacity capacity, Attempts attempts, PacedProviders providers,
+                       Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fallover.class);
-
-    private final ProviderRoutes routes;
-    private final Capacity capacity;
-    private final Attempts attempts;
-    private final Providers providers;
-    private final Map<String, RateLimiter> rateLimits;
-    private final Clock clock;
-
-    public Fallover(ProviderRoutes routes, Capacity capacity, Attempts attempts, Providers providers,
-                    Map<String, RateLimiter> rateLimits, Clock clock) {
-        this.routes = routes;
-        this.capacity = capacity;
-        this.attempts = attempts;
-        this.providers = providers;
-        this.rateLimits = rateLimits;
-        this.clock = clock;
-    }
 
     /** Before a create is sent: a provider marked down is not asked while the route has another step. */
     public boolean beforeCreate(Job job) {
@@ -90,7 +73,7 @@ public class Fallover {
         }
         if (result.retryAfter() != null) {
             // the provider asked every caller on this key to wait, not only this job
-            rateLimits.get(provider).pauseUntil(now + result.retryAfter().toMillis());
+            providers.limiter(provider).pauseUntil(now + result.retryAfter().toMillis());
         }
         return true;
     }

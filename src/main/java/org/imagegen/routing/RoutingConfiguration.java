@@ -17,10 +17,9 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.imagegen.delivery.ResultFolders;
-import org.imagegen.job.RateLimiter;
 import org.imagegen.provider.ImageProvider;
 import org.imagegen.spend.BudgetLedger;
-import org.imagegen.provider.Providers;
+import org.imagegen.provider.PacedProviders;
 import org.imagegen.request.RequestValidator;
 import org.imagegen.support.Durations;
 import org.imagegen.support.Settings;
@@ -52,8 +51,8 @@ public final class RoutingConfiguration {
     private String down;
 
     /** Applied by BundleConfiguration once the providers, the validator and the result folders exist. */
-    public Fallover bind(CamelContext context, DataSource dataSource, Providers providers,
-                         Map<String, RateLimiter> rateLimits, RequestValidator validator, ResultFolders resultFolders)
+    public Fallover bind(CamelContext context, DataSource dataSource, PacedProviders providers,
+                         RequestValidator validator, ResultFolders resultFolders)
             throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> routes = new LinkedHashMap<>();
@@ -84,7 +83,7 @@ public final class RoutingConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("imagegen.routing: " + e.getMessage(), e);
         }
-        Fallover fallover = new Fallover(providerRoutes, capacity, new Attempts(dataSource), providers, rateLimits,
+        Fallover fallover = new Fallover(providerRoutes, capacity, new Attempts(dataSource), providers,
                 Clock.systemUTC());
         validator.setRoutes(providerRoutes);
         resultFolders.setAttempts(fallover::report);
@@ -94,7 +93,7 @@ public final class RoutingConfiguration {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
                 // added after the definitions' listener: every provider has joined by now
-                List<String> names = providers.all().stream().map(ImageProvider::name).toList();
+                List<String> names = providers.providers().all().stream().map(ImageProvider::name).toList();
                 providerRoutes.check(names);
                 // the overall budget covers every provider, a route's budget the route's: each needs a price in
                 // the currency, or a conversion to it

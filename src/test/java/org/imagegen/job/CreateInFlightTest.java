@@ -1,7 +1,6 @@
 package org.imagegen.job;
 
 import java.util.List;
-import java.util.Map;
 
 import org.imagegen.provider.FindResult;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +28,7 @@ class CreateInFlightTest extends TwoInstancesOnOneStore {
     @BeforeEach
     void transitionsAndReconciliation() {
         // a "not found" reconciliation needs the store, the history and the clock only
-        transitions = new JobTransitions(store, queries, null, null, Map.of(), null, null, clock);
+        transitions = new JobTransitions(store, queries, null, null, null, null, clock);
         reconciliation = new Reconciliation(queries, transitions, null, null, clock, p -> CREATE_TIMEOUT_MS);
     }
 

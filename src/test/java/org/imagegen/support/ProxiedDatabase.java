@@ -12,21 +12,10 @@ import java.util.regex.Pattern;
  * default H2 is a file in the bundle's own process), and H2's client reports a broken connection with SQL state 90121,
  * which the connection pool does not take for a broken connection (it keeps handing it out).
  */
-public final class ProxiedDatabase implements AutoCloseable {
+public record ProxiedDatabase(TcpProxy proxy, String url, String directUrl, String previousUrl)
+        implements AutoCloseable {
 
     private static final Pattern POSTGRES = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(.*)");
-
-    private final TcpProxy proxy;
-    private final String url;
-    private final String directUrl;
-    private final String previousUrl;
-
-    private ProxiedDatabase(TcpProxy proxy, String url, String directUrl, String previousUrl) {
-        this.proxy = proxy;
-        this.url = url;
-        this.directUrl = directUrl;
-        this.previousUrl = previousUrl;
-    }
 
     public static ProxiedDatabase start(String name) {
         String direct = TestPostgres.freshSchemaUrl("outage_" + name);
