@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import org.imagegen.job.JobStoreException;
 import org.imagegen.support.NullableColumns;
+import org.imagegen.support.Parameters;
 
 /**
  * The durable record of each job's delivery to each of its sinks (table {@code job_sink}, migration V3; plain JDBC
@@ -40,12 +41,7 @@ public class SinkLedger {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement insert = c.prepareStatement("INSERT INTO job_sink (job_key, sink, state, attempts, "
                          + "next_try_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)")) {
-                insert.setString(1, jobKey);
-                insert.setString(2, sink);
-                insert.setString(3, SinkState.PENDING.name());
-                insert.setLong(4, now);
-                insert.setLong(5, now);
-                insert.executeUpdate();
+                Parameters.bind(insert, jobKey, sink, SinkState.PENDING, now, now).executeUpdate();
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw new JobStoreException("cannot record sink " + sink + " of job " + jobKey, e);

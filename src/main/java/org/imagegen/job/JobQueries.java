@@ -1,4 +1,5 @@
 package org.imagegen.job;
+import org.imagegen.support.Parameters;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,10 +79,7 @@ public class JobQueries {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM job WHERE provider = ? AND job_key <> ?"
                      + " AND provider_job_id IS NULL AND state IN (?, ?)")) {
-            select.setString(1, provider);
-            select.setString(2, exceptKey);
-            select.setString(3, JobState.SUBMITTING.name());
-            select.setString(4, JobState.NEEDS_ATTENTION.name());
+            Parameters.bind(select, provider, exceptKey, JobState.SUBMITTING, JobState.NEEDS_ATTENTION);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagegen.support.NullableColumns;
+import org.imagegen.support.Parameters;
 
 import static org.imagegen.job.JobRows.COLUMNS;
 import static org.imagegen.job.JobRows.appendEvent;
@@ -284,15 +285,8 @@ public class JobStore {
         try (Connection c = dataSource.getConnection();
              PreparedStatement update = c.prepareStatement("UPDATE job SET next_check_at = ?, updated_at = ? "
                      + "WHERE provider = ? AND provider_job_id = ? AND state IN (?, ?, ?) AND next_check_at > ?")) {
-            update.setLong(1, now);
-            update.setLong(2, now);
-            update.setString(3, provider);
-            update.setString(4, providerJobId);
-            update.setString(5, JobState.SUBMITTED.name());
-            update.setString(6, JobState.RUNNING.name());
-            update.setString(7, JobState.TIMED_OUT.name());
-            update.setLong(8, now);
-            return update.executeUpdate();
+            return Parameters.bind(update, now, now, provider, providerJobId, JobState.SUBMITTED, JobState.RUNNING,
+                    JobState.TIMED_OUT, now).executeUpdate();
         } catch (SQLException e) {
             throw new JobStoreException("cannot bring the check of " + provider + " generation forward", e);
         }

@@ -9,6 +9,7 @@ import java.util.Collection;
 import javax.sql.DataSource;
 
 import org.imagegen.support.NullableColumns;
+import org.imagegen.support.Parameters;
 
 /**
  * One row per provider in {@code provider_lock}, locked (SELECT ... FOR UPDATE) in the transaction of a create's
@@ -65,10 +66,7 @@ public final class ProviderLocks {
         try (Connection c = dataSource.getConnection();
              PreparedStatement pause = c.prepareStatement("UPDATE provider_lock SET paused_until = ? "
                      + "WHERE provider = ? AND (paused_until IS NULL OR paused_until < ?)")) {
-            pause.setLong(1, until);
-            pause.setString(2, provider);
-            pause.setLong(3, until);
-            pause.executeUpdate();
+            Parameters.bind(pause, until, provider, until).executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record " + provider + "'s pause in the job store", e);
         }
