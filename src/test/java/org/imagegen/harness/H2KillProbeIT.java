@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * H2 itself, killed while it writes the way the job store writes: a JVM of its own updates the indexed columns of a
  * job-like table from six threads (claims, reschedules, saves with a history row, CHECKPOINTs as the durable saves
  * ask for them) and is SIGKILLed at a random moment; then the file is checked index by index against its rows
- * ({@link H2IndexRepair}), repaired, and killed again. It shows that H2 2.4's recovery can leave an index out of
- * step with its table after a kill (an entry missing, or one too many), which is what the crash harness once met,
- * and that the start-up repair makes every such store sound with every row kept. {@code -Dprobe.kills} (default 10)
+ * ({@link H2IndexRepair}) at its first opening, then checked and repaired as the bundle's start does, and killed
+ * again. It shows that after a kill H2 2.4 can show an index out of step with its table (an entry missing, or one
+ * too many), at the first opening only or for good, which is what the crash harness once met, and that the start-up
+ * repair makes every such store sound with every row kept. {@code -Dprobe.kills} (default 10)
  * sets the number of kills; a few in a hundred leave such an index.
  */
 class H2KillProbeIT {
@@ -41,6 +42,7 @@ class H2KillProbeIT {
         String url = "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
         Random random = new Random(20261201L);
         List<String> damaged = new ArrayList<>();
+        int rebuilt = 0;
         for (int kill = 1; kill <= kills; kill++) {
             Process writer = startWriter(url);
             Thread.sleep(300 + random.nextInt(2500)); // the kill's moment, at random within the writes
@@ -48,17 +50,18 @@ class H2KillProbeIT {
             assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             H2IndexRepair repair = new H2IndexRepair(url, "sa", "");
-            List<H2IndexRepair.Mismatch> found = repair.check();
+            List<H2IndexRepair.Mismatch> found = repair.check(); // the first opening after the kill
             if (!found.isEmpty()) {
                 damaged.add("kill " + kill + ": " + found);
-                assertThat(repair.checkAndRepair()).isEqualTo(found);
             }
+            // what the bundle's start does: looked at again, rebuilt if it is still there
+            rebuilt += repair.checkAndRepair().isEmpty() ? 0 : 1;
             assertThat(repair.check()).as("after kill " + kill).isEmpty();
             assertThat(rows(url)).as("rows after kill " + kill).isEqualTo(ROWS);
         }
-        System.out.println("H2 kill probe: " + kills + " kills, " + damaged.size()
-                + " left an index out of step with its table, each repaired" + (damaged.isEmpty() ? "" : ": ")
-                + String.join("; ", damaged));
+        System.out.println("H2 kill probe: " + kills + " kills, " + damaged.size() + " showed an index out of step "
+                + "with its table at the first opening, " + rebuilt + " still at the next and rebuilt"
+                + (damaged.isEmpty() ? "" : ": ") + String.join("; ", damaged));
     }
 
     /** Starts the writer in a JVM of its own and returns once its table is ready and its threads write. */
