@@ -107,8 +107,10 @@ final class SimulatedFaults {
             throws IOException {
         Fault fault = index == g.imageIds.size() - 1 ? nextFault(Scenario.IMAGE, g.jobKey, g.scenario) : null;
         if (fault == null || fault == Fault.SLOW && !answerFault(exchange, fault, g.scenario, 200)) {
-            send(exchange, 200, contentType, image);
+            // counted before the body leaves: counted after, a test reading the count as soon as the bundle has the
+            // image (and wrote its manifest) could find it one short
             simulator.countDownload(g);
+            send(exchange, 200, contentType, image);
             return;
         }
         switch (fault) {
@@ -127,8 +129,8 @@ final class SimulatedFaults {
                 send(exchange, 200, contentType, padded);
             }
             case MISLABELLED -> {
-                send(exchange, 200, "text/plain", image);
                 simulator.countDownload(g);
+                send(exchange, 200, "text/plain", image);
             }
             default -> answerFault(exchange, fault, g.scenario, 200);
         }
