@@ -105,9 +105,9 @@ public final class JobConfiguration {
         submission.setLimits(limits);
         // a create lost with its sender is believed never made only once it could no longer arrive
         long defaultTimeout = Settings.millis(context, "imagegen.http.response-timeout");
-        Reconciliation reconciliation = new Reconciliation(queries, transitions, planner, resultFolders, clock,
-                provider -> providers.responseTimeout(provider, defaultTimeout));
         StepServices steps = new StepServices(transitions, planner, resultFolders, clock);
+        Reconciliation reconciliation = new Reconciliation(steps, queries,
+                provider -> providers.responseTimeout(provider, defaultTimeout));
         operatorActions = new OperatorActions(steps, queries, new OperatorWrites(dataSource), report.ledger());
 
         Registry registry = context.getRegistry();

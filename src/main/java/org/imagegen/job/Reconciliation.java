@@ -1,10 +1,8 @@
 package org.imagegen.job;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
-import org.imagegen.delivery.ResultFolders;
 import org.imagegen.job.JobMoves.On;
 import org.imagegen.provider.FindResult;
 import org.imagegen.provider.HttpReply;
@@ -28,9 +26,8 @@ public class Reconciliation extends JobStep {
     private final ToLongFunction<String> createTimeoutMs;
 
     /** {@code createTimeoutMs}: how long a provider's create may take to be answered (its response timeout). */
-    public Reconciliation(JobQueries queries, JobTransitions transitions, PollPlanner planner,
-                          ResultFolders resultFolders, Clock clock, ToLongFunction<String> createTimeoutMs) {
-        super(new StepServices(transitions, planner, resultFolders, clock));
+    public Reconciliation(StepServices services, JobQueries queries, ToLongFunction<String> createTimeoutMs) {
+        super(services);
         this.queries = queries;
         this.createTimeoutMs = createTimeoutMs;
     }

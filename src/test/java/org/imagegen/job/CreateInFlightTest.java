@@ -29,7 +29,8 @@ class CreateInFlightTest extends TwoInstancesOnOneStore {
     void transitionsAndReconciliation() {
         // a "not found" reconciliation needs the store, the history and the clock only
         transitions = new JobTransitions(store, queries, null, null, null, null, clock);
-        reconciliation = new Reconciliation(queries, transitions, null, null, clock, p -> CREATE_TIMEOUT_MS);
+        reconciliation = new Reconciliation(new StepServices(transitions, null, null, clock), queries,
+                p -> CREATE_TIMEOUT_MS);
     }
 
     private List<Job> claimDue(JobClaims claims) {
