@@ -126,12 +126,13 @@ public class BundleConfiguration implements CamelConfiguration {
         AtomicReference<HikariDataSource> pool = new AtomicReference<>();
         if (url.startsWith("jdbc:h2:file:")) {
             // an abrupt stop can leave a row missing from an index, where the claims would pass it over for good
-            new H2IndexRepair(url, dbUser.strip(), dbPassword.strip()).checkAndRepair();
+            H2IndexRepair store = new H2IndexRepair(url, dbUser.strip(), dbPassword.strip());
+            store.checkAndRepair();
+            h2File = store.databasePath();
             if (!url.toUpperCase(Locale.ROOT).contains("DATABASE_EVENT_LISTENER")) {
                 // what H2 committed but had not written is lost with such a close: the job claims must know (H2Reopens)
                 url += H2Reopens.URL_SETTING;
             }
-            h2File = url.substring("jdbc:h2:file:".length()).split(";")[0];
             // a write that finds the disk full makes H2 close its database: a session of that store must never run
             // another statement (one can loop inside H2 for good), so the pool's connections are guarded, the pool
             // evicts each one the guard refuses, and a new connection opens the database again from its file

@@ -60,9 +60,14 @@ public final class H2IndexRepair {
         this.password = password;
     }
 
+    /** The URL's path, by which H2 knows the database (its settings left out). */
+    public String databasePath() {
+        return url.substring("jdbc:h2:file:".length()).split(";")[0];
+    }
+
     /** The store's file (H2 adds {@code .mv.db} to the URL's path). */
     Path file() {
-        return Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0] + ".mv.db");
+        return Path.of(databasePath() + ".mv.db");
     }
 
     /**
@@ -111,10 +116,10 @@ public final class H2IndexRepair {
     public List<Mismatch> check() throws SQLException {
         List<Mismatch> found = new ArrayList<>();
         try (Connection c = connect()) {
-            Map<String, Map<String, List<String>>> indexes = indexes(c);
-            for (Map.Entry<String, Map<String, List<String>>> table : indexes.entrySet()) {
+            Map<String, Map<String, List<IndexColumn>>> indexes = indexes(c);
+            for (Map.Entry<String, Map<String, List<IndexColumn>>> table : indexes.entrySet()) {
                 long rows = count(c, "SELECT COUNT(*) FROM " + quote(table.getKey()) + " USE INDEX ()");
-                for (Map.Entry<String, List<String>> index : table.getValue().entrySet()) {
+                for (Map.Entry<String, List<IndexColumn>> index : table.getValue().entrySet()) {
                     long entries = entries(c, table.getKey(), index.getKey(), index.getValue());
                     if (entries != rows) {
                         found.add(new Mismatch(table.getKey(), index.getKey(), rows, entries));
@@ -130,20 +135,26 @@ public final class H2IndexRepair {
      * COUNT(*) on its own would be answered from the table's row count). An index that cannot be read through (an
      * entry without its row) counts as holding none.
      */
-    private static long entries(Connection c, String table, String index, List<String> order) {
-        String columns = String.join(", ", order.stream().map(o -> o.replaceFirst(" DESC$", "")).toList());
+    private static long entries(Connection c, String table, String index, List<IndexColumn> columns) {
+        String names = String.join(", ", columns.stream().map(column -> quote(column.name())).toList());
+        String order = String.join(", ", columns.stream()
+                .map(column -> quote(column.name()) + (column.descending() ? " DESC" : "")).toList());
         try {
-            return count(c, "SELECT COUNT(*) FROM (SELECT " + columns + " FROM " + quote(table) + " USE INDEX ("
-                    + quote(index) + ") ORDER BY " + String.join(", ", order) + ")");
+            return count(c, "SELECT COUNT(*) FROM (SELECT " + names + " FROM " + quote(table) + " USE INDEX ("
+                    + quote(index) + ") ORDER BY " + order + ")");
         } catch (SQLException e) {
             LOG.warn("cannot read index {} of table {}: {}", index, table, e.getMessage());
             return -1;
         }
     }
 
-    /** Table → index → its columns (quoted, each with DESC where the index orders it so), for the tables of the store's own schema. */
-    private static Map<String, Map<String, List<String>>> indexes(Connection c) throws SQLException {
-        Map<String, Map<String, List<String>>> tables = new LinkedHashMap<>();
+    /** One column of an index, in the index's order. */
+    private record IndexColumn(String name, boolean descending) {
+    }
+
+    /** Table → index → its columns, for the tables of the store's own schema. */
+    private static Map<String, Map<String, List<IndexColumn>>> indexes(Connection c) throws SQLException {
+        Map<String, Map<String, List<IndexColumn>>> tables = new LinkedHashMap<>();
         try (PreparedStatement select = c.prepareStatement("SELECT i.TABLE_NAME, i.INDEX_NAME, i.COLUMN_NAME, "
                 + "i.ORDERING_SPECIFICATION FROM INFORMATION_SCHEMA.INDEX_COLUMNS i "
                 + "JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = i.TABLE_SCHEMA AND t.TABLE_NAME = i.TABLE_NAME "
@@ -151,7 +162,7 @@ public final class H2IndexRepair {
                 + "ORDER BY i.TABLE_NAME, i.INDEX_NAME, i.ORDINAL_POSITION");
              ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                String column = quote(rs.getString(3)) + ("DESC".equals(rs.getString(4)) ? " DESC" : "");
+                IndexColumn column = new IndexColumn(rs.getString(3), "DESC".equals(rs.getString(4)));
                 tables.computeIfAbsent(rs.getString(1), t -> new LinkedHashMap<>())
                         .computeIfAbsent(rs.getString(2), i -> new ArrayList<>()).add(column);
             }
