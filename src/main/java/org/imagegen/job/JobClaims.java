@@ -16,6 +16,7 @@ import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.support.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,10 +159,7 @@ public class JobClaims {
         Set<String> missing = new HashSet<>(due);
         try (PreparedStatement find = c.prepareStatement(
                 "SELECT job_key FROM job WHERE job_key IN (" + placeholders(due.size()) + ")")) {
-            int i = 1;
-            for (String key : due) {
-                find.setString(i++, key);
-            }
+            Parameters.bind(find, due.toArray());
             try (ResultSet rs = find.executeQuery()) {
                 while (rs.next()) {
                     missing.remove(rs.getString(1));

@@ -1,5 +1,4 @@
 package org.imagegen.job;
-import org.imagegen.support.Parameters;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagegen.support.Parameters;
 
 import static org.imagegen.job.JobRows.READ_COLUMNS;
 import static org.imagegen.job.JobRows.placeholders;
