@@ -8,11 +8,11 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcDataSource;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStoreException;
+import org.imagegen.support.MigratedStores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class H2ReopensTest {
         path = dir.resolve("jobstore").toAbsolutePath().toString();
         dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:file:" + path + H2Reopens.URL_SETTING);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        MigratedStores.migrate(dataSource);
         store = new JobStore(dataSource, json);
         claims = new JobClaims(dataSource, json, "a/1", () -> H2Reopens.closedAbruptly(path));
     }

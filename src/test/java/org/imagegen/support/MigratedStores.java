@@ -54,7 +54,13 @@ public final class MigratedStores {
     }
 
     private static Supplier<DataSource> migrated(Supplier<DataSource> store) {
-        Flyway.configure().dataSource(store.get()).locations("classpath:db/migration").load().migrate();
+        migrate(store.get());
         return store;
+    }
+
+    /** Applies the shipped migrations that {@code store} has not had yet; returns how many that was. */
+    public static int migrate(DataSource store) {
+        return Flyway.configure().dataSource(store).locations("classpath:db/migration").load().migrate()
+                .migrationsExecuted;
     }
 }
